@@ -21,6 +21,7 @@ import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDraft;
 import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.ManualBackupQuota;
@@ -29,6 +30,7 @@ import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.limits.RecoveryLimits;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.policy.PolicyId;
@@ -51,6 +53,7 @@ import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamDirectory;
 import org.vpsrecovery.domain.port.TeamLimits;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
@@ -68,8 +71,9 @@ import org.vpsrecovery.domain.snapshot.SnapshotQuota;
  * intent first, the operation tracked to its end) whose events name the policy, its version and the
  * cron time. At a server's limit (snapshots, or manual backups for a backup policy), the oldest point
  * retention lets go once the run's point is counted ({@link Rotation}) is deleted first through the
- * audited delete (holds respected), under the same lock; if none may go the run is refused
- * {@code ROTATION_NOT_POSSIBLE}, audited, and so sent as a webhook. After a run made its point, retention's
+ * audited delete (holds respected), under the same lock; if none may go, or one would not make room (a server over
+ * its limit), the run is refused {@code ROTATION_NOT_POSSIBLE} before anything is deleted, audited, and so sent as a
+ * webhook. Each run reads its policy again under the lock: one deleted or changed since the tick read it does nothing. After a run made its point, retention's
  * other drops are deleted the same way (ADR 0036). Who made a point is read from the platform's record of
  * its create ({@link PolicyPoints}).
  */
@@ -471,8 +475,12 @@ public final class RunPoliciesService {
                         .detail(AuditEvent.NAME, name);
                 made(attempt, policy, scheduledFor);
                 attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, ReasonCode.SNAPSHOT_LIMIT_REACHED,
-                                () -> SnapshotQuota.evaluate(server, snapshots.listSnapshots(Optional.of(server)),
-                                        limits.limitsFor(policy.team())), removed),
+                                () -> {
+                                    List<Snapshot> listed = snapshots.listSnapshots(Optional.of(server));
+                                    RecoveryLimits teamLimits = limits.limitsFor(policy.team());
+                                    return new Room(SnapshotQuota.evaluate(server, listed, teamLimits),
+                                            SnapshotQuota.toFree(server, listed, teamLimits));
+                                }, removed),
                         () -> snapshots.createSnapshot(new SnapshotDraft(server, new SnapshotName(name), Optional.empty())),
                         created -> Optional.of(ResourceRef.of(created.id())));
             } else {
@@ -480,15 +488,26 @@ public final class RunPoliciesService {
                         .detail(AuditEvent.DESCRIPTION, name);
                 made(attempt, policy, scheduledFor);
                 attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
-                                // Read consistently, as a person's create reads it (ADR 0010, amended in session 38);
-                                // a job's bound: no key nor call slot is leased on a run.
-                                () -> ManualBackupQuota.evaluate(server, backups.listBackupsConsistently(Optional.of(server),
-                                        Optional.empty(), ConsistentListBound.eachReadItsOwnDeadline()),
-                                        limits.limitsFor(policy.team())), removed),
+                                () -> {
+                                    // Read consistently, as a person's create reads it (ADR 0010, amended in session
+                                    // 38); a job's bound: no key nor call slot is leased on a run.
+                                    List<Backup> listed = backups.listBackupsConsistently(Optional.of(server),
+                                            Optional.empty(), ConsistentListBound.eachReadItsOwnDeadline());
+                                    RecoveryLimits teamLimits = limits.limitsFor(policy.team());
+                                    return new Room(ManualBackupQuota.evaluate(server, listed, teamLimits),
+                                            ManualBackupQuota.toFree(server, listed, teamLimits));
+                                }, removed),
                         () -> backups.createManualBackup(new BackupDraft(server, Optional.of(new Description(name)))),
                         created -> Optional.of(ResourceRef.of(created.id())));
             }
             result = RunResult.MADE;
+        } catch (PolicyChangedMeanwhile changed) {
+            // Nothing done, nothing written: the policy's own DELETE_POLICY or UPDATE_POLICY event is the record, and a
+            // changed policy runs at its new times only (due), so this cron time is owed by no one: no retry.
+            LOG.log(System.Logger.Level.INFO, "policy {0} of team {1} on server {2}: the run of {3} was not made: {4}",
+                    policy.id().value(), policy.team().value(), String.valueOf(server.value()), scheduledFor,
+                    changed.getMessage());
+            return Optional.empty();
         } catch (TriedMeanwhile meanwhile) {
             // Nothing done, nothing written: the other try's own records say what came of this cron time.
             return meanwhile.tried == Tried.OPEN ? Optional.of(notSettled(policy, server, scheduledFor)) : Optional.empty();
@@ -515,19 +534,60 @@ public final class RunPoliciesService {
                 .detail(AuditEvent.SCHEDULED_FOR, scheduledFor.toString());
     }
 
+    /** A server's room as one list read shows it: the quota's decision, and how many points must go for one more. */
+    private record Room(Decision decision, long toFree) {
+    }
+
     /**
-     * Under the create's lock: that this cron time was not tried meanwhile, the quota, and at the limit one rotation (the
-     * oldest point retention lets go once the run's point is counted, deleted through the audited delete), then the
-     * quota again.
+     * Thrown under the server's lock when the policy read at the tick's start is gone or at another version now (deleted
+     * or edited while the tick was on other servers). Not a {@code RecoveryException}, so the attempt writes nothing:
+     * nothing was refused at VPS.org's door and nothing was done.
+     */
+    private static final class PolicyChangedMeanwhile extends RuntimeException {
+
+        PolicyChangedMeanwhile(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The policy as it is now, read again by id under the server's lock: a tick reads a team's policies once, and a run
+     * by a policy deleted or edited since would make a point and delete by rules that no longer exist (ADR 0028,
+     * amended in session 48). Empty when it is gone or at another version.
+     */
+    private Optional<RecoveryPolicy> stillAsRead(RecoveryPolicy policy) {
+        return policies.find(policy.team(), policy.id()).filter(now -> now.version() == policy.version());
+    }
+
+    private void requireStillAsRead(RecoveryPolicy policy) {
+        if (stillAsRead(policy).isEmpty()) {
+            throw new PolicyChangedMeanwhile("the policy (version " + policy.version() + " when the tick read it) was "
+                    + "deleted or changed since, so it makes no point and deletes nothing by that version's rules");
+        }
+    }
+
+    /**
+     * Under the create's lock: that this cron time was not tried meanwhile, that the policy is still as the tick read it,
+     * the quota, and at the limit one rotation (the oldest point retention lets go once the run's point is counted,
+     * deleted through the audited delete), then the quota again. A server more than one point over its limit is refused
+     * before anything is deleted: one rotation would not make room, and the point deleted would be lost for a run
+     * refused anyway (ADR 0028, amended in session 48).
      */
     private Decision roomMade(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, ServerId server, Instant scheduledFor,
-                              ReasonCode limit, Supplier<Decision> quota, List<ResourceRef> removed) {
+                              ReasonCode limit, Supplier<Room> quota, List<ResourceRef> removed) {
         // Two ticks of one window overlap when db-scheduler revives a run whose heartbeats stopped while it still ran:
         // both read "not yet" before either stored its create, so the one that waited for the lock must look again.
         requireNotTriedMeanwhile(policy, server, scheduledFor);
-        Decision first = quota.get();
-        if (!(first instanceof Decision.Denied denied) || denied.reason() != limit) {
-            return first;
+        requireStillAsRead(policy);
+        Room first = quota.get();
+        if (!(first.decision() instanceof Decision.Denied denied) || denied.reason() != limit) {
+            return first.decision();
+        }
+        if (first.toFree() > 1) {
+            return Decision.deny(ReasonCode.ROTATION_NOT_POSSIBLE, denied.detail() + "; " + first.toFree() + " "
+                    + noun(policy.spec().kind()) + "s would have to go before one more fits (the limit was lowered, the "
+                    + "server came from another team, or points were made at VPS.org directly) and a run rotates one, "
+                    + "so none was deleted; delete some, or raise the limit");
         }
         Optional<ResourceRef> victim = rotationVictim(policy, server);
         if (victim.isEmpty()) {
@@ -551,7 +611,7 @@ public final class RunPoliciesService {
         // Only now: the create's events say what was rotated for it.
         attempt.detail(AuditEvent.ROTATED, label(victim.get()));
         removed.add(victim.get());
-        return quota.get();
+        return quota.get().decision();
     }
 
     /** The point a run at the limit rotates away (domain {@link Rotation}); empty when none may go. */
@@ -569,6 +629,11 @@ public final class RunPoliciesService {
     private List<ResourceRef> dropsApplied(RecoveryPolicy policy, ServerId server) {
         try {
             return attempts.exclusively(server, () -> {
+                if (stillAsRead(policy).isEmpty()) {
+                    // Deleted or changed since its point was made: its old rules delete nothing (the new version's
+                    // retention applies at its own next run).
+                    return List.<ResourceRef>of();
+                }
                 List<RetentionCandidate> candidates = points.candidates(policy, points.listed(policy.spec().kind(), server));
                 List<ResourceRef> deleted = new ArrayList<>();
                 for (RetentionVerdict verdict : Retention.evaluate(policy.spec().retention(),

@@ -27,6 +27,7 @@ import org.vpsrecovery.domain.common.Description;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.limits.RecoveryLimits;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.ProviderFailure;
@@ -92,7 +93,8 @@ public final class SafetySnapshots {
 
     /**
      * Whether {@code server} has room for one more snapshot; at the limit, whether the rotation seam would
-     * make room, and which snapshot would go; when it cannot, {@code SAFETY_SNAPSHOT_LIMIT_REACHED}.
+     * make room, and which snapshot would go; when it cannot, or the server is over its limit so that one would not be
+     * enough, {@code SAFETY_SNAPSHOT_LIMIT_REACHED}.
      * Reads only: a plan's question, unlocked.
      */
     public Room room(TeamId team, ServerId server, ResourceRef reading) {
@@ -106,8 +108,19 @@ public final class SafetySnapshots {
 
     private Room checked(TeamId team, ServerId server, BiFunction<TeamId, ServerId, Optional<SnapshotId>> rotated) {
         List<Snapshot> onServer = snapshots.listSnapshots(Optional.of(server));
-        Decision quota = SnapshotQuota.evaluate(server, onServer, limits.limitsFor(team));
+        RecoveryLimits teamLimits = limits.limitsFor(team);
+        Decision quota = SnapshotQuota.evaluate(server, onServer, teamLimits);
         if (quota instanceof Decision.Denied full) {
+            long toFree = SnapshotQuota.toFree(server, onServer, teamLimits);
+            if (toFree > 1) {
+                // Over the limit (lowered, the server moved from another team, snapshots made at VPS.org): one rotation
+                // makes no room, so none is chosen nor deleted; the deleted snapshot was lost for a restore that then
+                // failed SAFETY_SNAPSHOT_FAILED (ADR 0029, amended in session 48).
+                return new Room(Decision.deny(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED, "no room for the restore's "
+                        + "safety snapshot: " + full.detail() + "; " + toFree + " snapshots would have to go before one "
+                        + "more fits and a rotation deletes one, so none was deleted; delete some, or restore with "
+                        + "skip_safety_snapshot=true"), Optional.empty());
+            }
             Optional<SnapshotId> gone = rotated.apply(team, server);
             if (gone.isPresent()) {
                 return new Room(Decision.allow(), gone);

@@ -170,4 +170,38 @@ class PolicySafetySnapshotRotationTest {
         assertThat(deletes()).hasSize(2);
         assertThat(platform.providerCallsStartingWith("create")).isOne();
     }
+
+    /**
+     * A server already over its team's limit (here 3, with 5 snapshots: the limit lowered, the server moved, snapshots
+     * made at VPS.org): one rotation makes no room. Before (session 48's review), the rotation deleted snapshot 919 all
+     * the same, the safety snapshot's create was then refused and the restore failed SAFETY_SNAPSHOT_FAILED: a snapshot
+     * lost for nothing. Now the restore is refused at once and nothing is deleted (ADR 0029, amended).
+     */
+    @Test
+    void overTheLimitByMoreThanOneTheRestoreIsRefusedAndNothingIsRotated() {
+        nightly(1);
+        org.vpsrecovery.domain.port.TeamLimits three = team -> new org.vpsrecovery.domain.limits.RecoveryLimits(3, 10);
+        SafetySnapshots overLimit = new SafetySnapshots(SafetySnapshotSettings.always(true),
+                new PolicySafetySnapshotRotation(store, platform.ownership, platform.provider, platform.provider,
+                        platform.operations, platform.holds, platform.deleteSnapshot(), platform.clock),
+                (context, server, name, description) -> new org.vpsrecovery.application.snapshot.CreateSnapshotService(
+                        platform.provider, platform.ownership, three, platform.attempts()).createSnapshot(
+                        new org.vpsrecovery.application.snapshot.CreateSnapshotCommand(context, server, name,
+                                Optional.of(description))),
+                platform.provider, three, platform.operations, platform.auditWriter,
+                org.vpsrecovery.application.attempt.TrackingDeadlines.DEFAULTS, platform.clock);
+
+        SafetySnapshots.Room room = overLimit.room(BLUE, WEB, ResourceRef.of(byHand.id()));
+        Throwable thrown = catchThrowable(() -> platform.restoreSnapshot(overLimit)
+                .requestRestore(new RestoreSnapshotCommand(platform.as(BLUE), byHand.id(), false)));
+
+        assertThat(room.decision()).isInstanceOfSatisfying(org.vpsrecovery.domain.common.Decision.Denied.class,
+                denied -> assertThat(denied.reason()).isEqualTo(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED));
+        assertThat(room.rotated()).isEmpty();
+        assertThat(thrown).isInstanceOfSatisfying(RecoveryDenied.class,
+                denied -> assertThat(denied.reason()).isEqualTo(ReasonCode.SAFETY_SNAPSHOT_LIMIT_REACHED));
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        assertThat(deletes()).isEmpty();
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
 }

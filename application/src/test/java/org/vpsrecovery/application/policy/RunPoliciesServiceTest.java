@@ -968,4 +968,104 @@ class RunPoliciesServiceTest {
         assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(Snapshot::name)
                 .containsExactly("nightly-12345-20261124");
     }
+
+    private RunPoliciesService withLimits(org.vpsrecovery.domain.port.TeamLimits teamLimits) {
+        return new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership, platform.provider, platform.provider,
+                teamLimits, platform.operations, platform.holds, new DailyRunCalendar(), platform.attempts(),
+                platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
+    }
+
+    /**
+     * A server already over its team's limit (3, with 5 snapshots: two made at VPS.org, or the limit lowered, or the
+     * server moved from another team): one rotation makes no room. Before (session 48's review), snapshot 920 was
+     * rotated away all the same and the create then refused SNAPSHOT_LIMIT_REACHED: a kept point lost each night for a
+     * run refused anyway. Now the run is refused ROTATION_NOT_POSSIBLE before anything is deleted (ADR 0028, amended).
+     */
+    @Test
+    void overTheLimitByMoreThanOneTheRunIsRefusedBeforeAnythingIsDeleted() {
+        addNightly(801, 15, "manual-a");
+        addNightly(802, 16, "manual-b");
+        for (int day = 20; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        nightly(new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false));
+
+        List<Run> done = withLimits(team -> new org.vpsrecovery.domain.limits.RecoveryLimits(3, 10))
+                .tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.REFUSED);
+            assertThat(run.removed()).isEmpty();
+        });
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        assertThat(events(Operation.DELETE_SNAPSHOT)).isEmpty();
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.ROTATION_NOT_POSSIBLE));
+            assertThat(e.detail()).doesNotContainKey(AuditEvent.ROTATED);
+        });
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
+
+    /**
+     * A tick reads a team's policies once. Before (session 48's review), a policy deleted while the tick was at its first
+     * server still made a point on the second and deleted by its old keep-last there. Now each run reads the policy
+     * again under the server's lock: the first server's run (checked before the delete) makes its point but deletes
+     * nothing after it, and the second server gets no run, no delete and no record (ADR 0028, amended).
+     */
+    @Test
+    void aPolicyDeletedWhileItsTickRunsMakesNoPointAndDeletesNothingOnTheServersAfter() {
+        for (int day = 20; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+            platform.provider.addSnapshot(new Snapshot(new SnapshotId(950 + day), platform.spare, "nightly-12346-202611" + day,
+                    CreationStatus.COMPLETED, OptionalLong.of(10), Instant.parse("2026-11-%02dT02:00:00Z".formatted(day)), ""));
+        }
+        RecoveryPolicy policy = policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(WEB,
+                PlatformFixture.SPARE)), PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")),
+                new NameTemplate("nightly-{server_id}-{date}"), new RetentionRules(1, Duration.ZERO, 0, 0, 0, 0, false)));
+        java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+        RunPoliciesService deleting = withLimits(team -> {
+            // The team deletes the policy while the tick is at its first server (its quota read, under the lock).
+            if (deleted.compareAndSet(false, true)) {
+                policies.delete(platform.as(BLUE), policy.id(), OptionalLong.of(policy.version()));
+            }
+            return platform.limits.limitsFor(team);
+        });
+
+        List<Run> done = deleting.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(deleted).isTrue();
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.server()).isEqualTo(WEB);
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+            assertThat(run.removed()).isEmpty();
+        });
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(4);
+        assertThat(platform.provider.listSnapshots(Optional.of(PlatformFixture.SPARE))).extracting(s -> s.id().value())
+                .containsExactlyInAnyOrder(970L, 971L, 972L);
+        assertThat(events(Operation.DELETE_SNAPSHOT)).isEmpty();
+        assertThat(events(Operation.CREATE_SNAPSHOT)).allSatisfy(e -> assertThat(e.server()).contains(WEB));
+    }
+
+    /** As above for an edit: the second server's run is not made by the version the tick read. */
+    @Test
+    void aPolicyEditedWhileItsTickRunsMakesNoPointByItsOldVersionOnTheServersAfter() {
+        RecoveryPolicy policy = policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(WEB,
+                PlatformFixture.SPARE)), PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")),
+                new NameTemplate("nightly-{server_id}-{date}"), KEEP_TWO));
+        java.util.concurrent.atomic.AtomicBoolean edited = new java.util.concurrent.atomic.AtomicBoolean();
+        RunPoliciesService editing = withLimits(team -> {
+            if (edited.compareAndSet(false, true)) {
+                policies.update(platform.as(BLUE), policy.id(), OptionalLong.of(policy.version()), new PolicySpec(
+                        policy.spec().servers(), PolicyKind.SNAPSHOT, policy.spec().schedule(),
+                        new NameTemplate("edited-{server_id}-{date}"), KEEP_THREE));
+            }
+            return platform.limits.limitsFor(team);
+        });
+
+        List<Run> done = editing.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(edited).isTrue();
+        assertThat(done).extracting(Run::server).containsExactly(WEB);
+        assertThat(platform.provider.listSnapshots(Optional.of(PlatformFixture.SPARE))).isEmpty();
+    }
 }

@@ -23,4 +23,10 @@ public final class ManualBackupQuota {
                 : Decision.deny(ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
                         "server " + server + " already has " + held + " of its " + allowed + " allowed manual backups");
     }
+
+    /** How many manual backups must go before one more fits: none with room, one at the limit, more over it. */
+    public static long toFree(ServerId server, List<Backup> existing, RecoveryLimits limits) {
+        long held = existing.stream().filter(b -> b.server().id().equals(server)).filter(Backup::isManual).count();
+        return Math.max(0, held - limits.manualBackupsPerServer() + 1);
+    }
 }

@@ -107,7 +107,10 @@ public enum ReasonCode {
     POLICY_VERSION_CONFLICT,
     /** A change of a policy must name the version it changes (If-Match). */
     POLICY_VERSION_REQUIRED,
-    /** A scheduled run at the server's limit found no policy-made point that retention lets go. */
+    /**
+     * A scheduled run at the server's limit found no policy-made point that retention lets go, or the server is over
+     * its limit so that one rotation would not make room (ADR 0028, amended in session 48).
+     */
     ROTATION_NOT_POSSIBLE,
     // two-person approval (ADR 0040)
     /** The person who asked for an operation cannot approve or deny it: a second person must. */

@@ -24,4 +24,14 @@ public final class SnapshotQuota {
                 : Decision.deny(ReasonCode.SNAPSHOT_LIMIT_REACHED,
                         "server " + server + " already has " + held + " of its " + allowed + " allowed snapshots");
     }
+
+    /**
+     * How many snapshots must go before one more fits: none when there is room, one at the limit, more on a server
+     * already over it (the team's limit lowered, the server moved from another team, snapshots made at VPS.org directly),
+     * where one rotation makes no room (ADR 0028, amended in session 48).
+     */
+    public static long toFree(ServerId server, List<Snapshot> existing, RecoveryLimits limits) {
+        long held = existing.stream().filter(s -> s.server().id().equals(server)).count();
+        return Math.max(0, held - limits.snapshotsPerServer() + 1);
+    }
 }
