@@ -454,8 +454,11 @@ public final class ReconcilePendingIntentsService {
                 && !release.get().at().isBefore(accepted.occurredAt());
         return ours
                 ? new Finding(new Outcome.Completed(), Optional.empty(), "the stored hold shows it was released", false)
+                // Named as the team this outcome is filed under is told it: after a teams-file move, not the former
+                // owner (ADR 0029, amended in session 48).
                 : new Finding(new Outcome.Failed(ReasonCode.HOLD_ALREADY_RELEASED, "the stored hold was released by "
-                        + release.get().by().wireName() + " at " + release.get().at() + ", not by this attempt"),
+                        + RecoveryPointHold.actorNamedIn(release.get().by(), accepted.team()) + " at "
+                        + release.get().at() + ", not by this attempt"),
                         Optional.empty(), "the hold was released by another attempt", false);
     }
 

@@ -205,14 +205,17 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
 
     private AuditedAttempts.Attempt releaseAttempt(ReleaseHoldCommand command, RecoveryPointHold found) {
         HoldCaller caller = command.caller();
-        var attempt = attempts.attempt(context(caller, ownerOfHold(found)), Operation.RELEASE_RECOVERY_POINT_HOLD)
+        TeamId filedUnder = ownerOfHold(found);
+        var attempt = attempts.attempt(context(caller, filedUnder), Operation.RELEASE_RECOVERY_POINT_HOLD)
                 .about(found.point()).onServer(found.server())
                 .detail(AuditEvent.ACTOR, caller.actor().wireName())
                 .detail(AuditEvent.HOLD_ID, found.id().toString())
                 .detail(AuditEvent.HOLD_KIND, found.kind().wireName());
         // A hold placed for the server's former owner: its reason is that team's, kept in its placing's event, not
-        // copied into the new owner's history (ADR 0029, amended in session 48).
-        found.reasonToldTo(caller.actor()).ifPresent(reason -> attempt.detail(AuditEvent.HOLD_REASON, reason.value()));
+        // copied into the new owner's history. Told as to the team the events are filed under, not to the caller: an
+        // auditor is told everything, that history is not (ADR 0029, amended in session 48).
+        found.reasonToldTo(new HoldActor.Team(filedUnder))
+                .ifPresent(reason -> attempt.detail(AuditEvent.HOLD_REASON, reason.value()));
         command.requestedBy().ifPresent(requester -> attempt.detail(AuditEvent.REQUESTED_BY, requester.subject()));
         return attempt;
     }

@@ -213,6 +213,35 @@ class RecoveryPointHoldServiceTest {
                 });
     }
 
+    /**
+     * During a rolling restart over a teams-file move, GREEN (the new owner) began a release that was cut short, and an
+     * instance still on the old file let BLUE release the hold. GREEN's outcome says the hold was released by another,
+     * but not that it was BLUE: it is filed under GREEN, told what GREEN is told of the hold (ADR 0029, amended in
+     * session 48).
+     */
+    @Test
+    void aMovedServersReleaseCutShortDoesNotNameTheFormerOwnerInTheNewOwnersOutcome() {
+        RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "before the move");
+        ReconcilePendingIntentsService reconciler = reconciler();
+        platform.history.append(new AuditEvent(platform.clock.instant(), GREEN, new RequestId("cut-short"),
+                Operation.RELEASE_RECOVERY_POINT_HOLD, Optional.of(platform.web.id()), Optional.of(SNAPSHOT), new Outcome.Accepted(),
+                java.util.OptionalInt.empty(), java.util.Map.of(AuditEvent.ATTEMPT_ID, OperationId.random().toString(),
+                        AuditEvent.HOLD_ID, hold.id().toString(), AuditEvent.ACTOR, new HoldActor.Team(GREEN).wireName())));
+        platform.clock.advance(Duration.ofMinutes(1));
+        release(BLUE_TEAM, hold);
+        platform.clock.advance(Duration.ofMinutes(6));
+
+        assertThat(reconciler.reconcile(100)).isEqualTo(1);
+        AuditEvent outcome = platform.history.all().stream().filter(e -> e.requestId().value().equals("cut-short")).toList()
+                .getLast();
+        assertThat(outcome.team()).isEqualTo(GREEN);
+        assertThat(outcome.outcome()).isInstanceOfSatisfying(Outcome.Failed.class, f -> {
+            assertThat(f.reason()).isEqualTo(ReasonCode.HOLD_ALREADY_RELEASED);
+            assertThat(f.cause()).contains("the server's former owner");
+        });
+        assertThat(outcome.toString()).doesNotContain("blue");
+    }
+
     @Test
     void aPointWhoseDeleteIsUnderWayCannotBeHeldUntilThatDeleteHasEnded() {
         // A delete accepted and stored, not yet seen to its end (the instance died before VPS.org answered).
@@ -481,6 +510,38 @@ class RecoveryPointHoldServiceTest {
         });
         assertThat(platform.history.all()).filteredOn(e -> e.operation() == Operation.PLACE_RECOVERY_POINT_HOLD)
                 .allSatisfy(e -> assertThat(e.detail()).containsEntry(AuditEvent.HOLD_REASON, reason));
+    }
+
+    /**
+     * An auditor's actions on holds of a moved server are filed under the new owner, so they tell that history what the
+     * new owner is told of the hold, not what the auditor is: refused a team hold, refused a hold released before the
+     * move, and releasing a legal hold placed before it, GREEN's events carry neither BLUE's name nor a hold's reason.
+     * They carried both: the reason and the releaser were decided by the caller, an auditor, told everything (ADR 0029,
+     * amended in session 48).
+     */
+    @Test
+    void anAuditorsActionsOnAMovedServersHoldsTellTheNewOwnersHistoryNothingOfTheFormerOwner() {
+        RecoveryPointHold teamHold = place(BLUE_TEAM, SNAPSHOT, "payments incident 4711: ledger corruption");
+        RecoveryPointHold legal = place(AUDITOR, SNAPSHOT, "litigation 4712 about a blue customer");
+        RecoveryPointHold releasedBefore = release(BLUE_TEAM, place(BLUE_TEAM, SNAPSHOT, "incident 4713"));
+        RecoveryPointHoldService moved = webMovedToGreen();
+        int before = platform.history.all().size();
+
+        assertThatThrownBy(() -> moved.releaseHold(new ReleaseHoldCommand(caller(AUDITOR), SNAPSHOT, teamHold.id())))
+                .isInstanceOfSatisfying(AccessDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.FORBIDDEN_FOR_ROLE));
+        assertThatThrownBy(() -> moved.releaseHold(new ReleaseHoldCommand(caller(AUDITOR), SNAPSHOT, releasedBefore.id())))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_ALREADY_RELEASED));
+        assertThat(moved.releaseHold(new ReleaseHoldCommand(caller(AUDITOR), SNAPSHOT, legal.id())).isActive()).isFalse();
+
+        java.util.List<AuditEvent> auditors = platform.history.all().subList(before, platform.history.all().size());
+        assertThat(auditors).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.REJECTED,
+                Outcome.Kind.REJECTED, Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(auditors).allSatisfy(e -> {
+            assertThat(e.team()).isEqualTo(GREEN);
+            assertThat(e.detail()).containsEntry(AuditEvent.ACTOR, AUDITOR.wireName())
+                    .doesNotContainKey(AuditEvent.HOLD_REASON);
+            assertThat(e.toString()).doesNotContain("blue").doesNotContain("471");
+        });
     }
 
     /**

@@ -68,14 +68,15 @@ public record RecoveryPointHold(HoldId id, TeamId team, ServerId server, Resourc
     /**
      * The same rule, a team's hold releasable by {@code serversOwner}: the team that owns the hold's server now, which
      * after a teams-file move is no longer the team the hold was placed for (the point is the new owner's to delete).
+     * A refusal is filed under {@code serversOwner}, so it names who released the hold as that team is told it, whoever
+     * asked: an auditor's refusal is in the new owner's history too (ADR 0029, amended in session 48).
      */
     public Decision releasableBy(HoldActor actor, TeamId serversOwner) {
         Objects.requireNonNull(actor, "actor");
         Objects.requireNonNull(serversOwner, "servers owner");
         if (!isActive()) {
             return Decision.deny(ReasonCode.HOLD_ALREADY_RELEASED, "hold " + id + " was released at "
-                    + release.get().at() + " by " + actorToldTo(release.get().by(), actor)
-                    .map(HoldActor::wireName).orElse("the server's former owner"));
+                    + release.get().at() + " by " + actorNamedIn(release.get().by(), serversOwner));
         }
         return switch (kind) {
             case LEGAL -> actor instanceof HoldActor.Auditor ? Decision.allow()
@@ -101,6 +102,15 @@ public record RecoveryPointHold(HoldId id, TeamId team, ServerId server, Resourc
             case HoldActor.Team team -> actor instanceof HoldActor.Team acting && !acting.equals(team)
                     ? Optional.empty() : Optional.of(actor);
         };
+    }
+
+    /**
+     * Who placed or released a hold, named in an event filed under {@code team}: as {@link #actorToldTo} tells that team,
+     * whoever the event's caller (an auditor is told everyone, the team's history is not); another team is "the server's
+     * former owner" (ADR 0029, amended in session 48).
+     */
+    public static String actorNamedIn(HoldActor actor, TeamId team) {
+        return actorToldTo(actor, new HoldActor.Team(team)).map(HoldActor::wireName).orElse("the server's former owner");
     }
 
     /** The team the hold was placed for, told to an auditor or to that team only (see {@link #actorToldTo}). */

@@ -81,6 +81,22 @@ class RecoveryPointHoldTest {
     }
 
     /**
+     * The refusal of a released hold is filed under the server's owner, so it names the releaser as that team is told
+     * it, also when an auditor (told everyone) asked: after a move, not the former owner (ADR 0029, amended in session 48).
+     */
+    @Test
+    void aReleasedHoldsRefusalNamesTheReleaserAsTheServersOwnerIsToldIt() {
+        RecoveryPointHold released = hold(TEAM, SNAPSHOT).releasedBy(TEAM, AT.plusSeconds(5));
+        TeamId green = ((HoldActor.Team) OTHER_TEAM).team();
+
+        assertThat(released.releasableBy(AUDITOR, green)).isInstanceOfSatisfying(Decision.Denied.class,
+                d -> assertThat(d.detail()).doesNotContain("blue").endsWith("by the server's former owner"));
+        assertThat(released.releasableBy(AUDITOR, BLUE)).isInstanceOfSatisfying(Decision.Denied.class,
+                d -> assertThat(d.detail()).endsWith("by team:blue"));
+        assertThat(RecoveryPointHold.actorNamedIn(AUDITOR, green)).isEqualTo("auditor:compliance");
+    }
+
+    /**
      * Released on an instance whose clock is behind the one that placed it (within the skew): released at the time it
      * was placed, as a drift is resolved (it cannot have ended before it began), not refused as a broken value, which
      * the release's attempt took for a store failure and audited UNRESOLVED.
