@@ -119,7 +119,7 @@ final class ChainVerifier {
     private final class Walking {
         private final ChainWalk walk;
         private final ExecutorService pool;
-        private final Deque<Future<Optional<ChainVerification.Broken>>> checks = new ArrayDeque<>();
+        private final Deque<Future<ContentCheck>> checks = new ArrayDeque<>();
         private List<AuditEventRow> chunk = new ArrayList<>(chunkSize);
         /** The last sequence read: the next window starts after it. */
         private long lastRead;
@@ -128,6 +128,12 @@ final class ChainVerifier {
         private Optional<ChainVerification.Broken> altered = Optional.empty();
         /** The head as the last window's snapshot holds it. */
         private ChainHead head;
+        /**
+         * The first row holding a name of a later release's whose hash holds, and how many such rows were checked: the
+         * walk goes on past them, as past any row whose hash holds; the verdict only when nothing else is broken.
+         */
+        private Optional<LaterRelease> later = Optional.empty();
+        private long laterEvents;
 
         Walking(ChainWalk walk, long after, ExecutorService pool) {
             this.walk = walk;
@@ -147,7 +153,7 @@ final class ChainVerifier {
             }
             // Every row before a positional break was checked for content: an altered one comes first.
             while (!checks.isEmpty()) {
-                Optional<ChainVerification.Broken> found = result(checks.removeFirst());
+                Optional<ChainVerification.Broken> found = taken(checks.removeFirst());
                 if (found.isPresent()) {
                     return found.get();
                 }
@@ -155,7 +161,21 @@ final class ChainVerifier {
             if (positional.isPresent()) {
                 return positional.get();
             }
-            return walk.finish(head.sequence(), head.hash());
+            ChainVerification finished = walk.finish(head.sequence(), head.hash());
+            if (finished instanceof ChainVerification.Broken || later.isEmpty()) {
+                return finished;
+            }
+            return ChainWalk.writtenByALaterRelease(later.get().sequence(), later.get().name(), laterEvents);
+        }
+
+        /** The chunk's altered event, if any; its rows of a later release's counted on the way. */
+        private Optional<ChainVerification.Broken> taken(Future<ContentCheck> check) {
+            ContentCheck checked = result(check);
+            if (later.isEmpty()) {
+                later = checked.firstLater();
+            }
+            laterEvents += checked.laterEvents();
+            return checked.altered();
         }
 
         /**
@@ -220,13 +240,35 @@ final class ChainVerifier {
                 chunk = new ArrayList<>(chunkSize);
                 // Bounded memory: at most two chunks a worker in flight.
                 while (checks.size() > 2 * workers) {
-                    altered = result(checks.removeFirst());
+                    altered = taken(checks.removeFirst());
                     if (altered.isPresent()) {
                         return false;
                     }
                 }
             }
             return true;
+        }
+    }
+
+    /** A row holding {@code name}, of a later release's, whose hash holds. */
+    private record LaterRelease(long sequence, String name) {
+        LaterRelease {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /**
+     * A chunk's content check: its first altered row, if any (the rows after it unchecked), and, before it, the rows
+     * holding a later release's names whose hashes hold: the first and their count.
+     */
+    private record ContentCheck(Optional<ChainVerification.Broken> altered, Optional<LaterRelease> firstLater,
+                                long laterEvents) {
+        ContentCheck {
+            Objects.requireNonNull(altered, "altered");
+            Objects.requireNonNull(firstLater, "first later");
+            if (laterEvents < 0 || firstLater.isEmpty() != (laterEvents == 0)) {
+                throw new IllegalArgumentException("a first later-release row exactly when some were counted");
+            }
         }
     }
 
@@ -296,9 +338,16 @@ final class ChainVerifier {
         }
     }
 
-    /** The first row of the chunk whose content no longer hashes to its stored hash, if any. */
-    private static Callable<Optional<ChainVerification.Broken>> contentCheck(List<AuditEventRow> chunk) {
+    /**
+     * The first row of the chunk whose content no longer hashes to its stored hash, if any; a row holding a name of a
+     * later release's whose hash holds over its stored parts is checked like any other (the same check, on its parts
+     * as stored) and counted, and the check goes on past it: editing one row into such a name and rehashing it must
+     * not hide what is broken after it (ADR 0005, amended in session 48).
+     */
+    private static Callable<ContentCheck> contentCheck(List<AuditEventRow> chunk) {
         return () -> {
+            Optional<LaterRelease> firstLater = Optional.empty();
+            long laterEvents = 0;
             for (AuditEventRow row : chunk) {
                 Optional<ChainVerification.Broken> broken;
                 try {
@@ -308,15 +357,21 @@ final class ChainVerifier {
                     // The row is in memory, no database here: whatever it throws (a NULL a constraint no longer
                     // keeps out, a time beyond the encoding's range) makes it an altered event, not a failed walk;
                     // unless it holds a name of a later release's and its hash holds (ADR 0005, session 48).
-                    broken = Optional.of(AuditEventRows.laterReleasesName(row)
-                            .map(name -> ChainWalk.writtenByALaterRelease(row.sequence(), name))
-                            .orElseGet(() -> ChainWalk.unreadableContent(row.sequence(), notAnEvent(e))));
+                    Optional<String> name = AuditEventRows.laterReleasesName(row);
+                    if (name.isPresent()) {
+                        if (firstLater.isEmpty()) {
+                            firstLater = Optional.of(new LaterRelease(row.sequence(), name.get()));
+                        }
+                        laterEvents++;
+                        continue;
+                    }
+                    broken = Optional.of(ChainWalk.unreadableContent(row.sequence(), notAnEvent(e)));
                 }
                 if (broken.isPresent()) {
-                    return broken;
+                    return new ContentCheck(broken, firstLater, laterEvents);
                 }
             }
-            return Optional.empty();
+            return new ContentCheck(Optional.empty(), firstLater, laterEvents);
         };
     }
 
@@ -331,7 +386,7 @@ final class ChainVerifier {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private static Optional<ChainVerification.Broken> result(Future<Optional<ChainVerification.Broken>> check) {
+    private static ContentCheck result(Future<ContentCheck> check) {
         try {
             return check.get();
         } catch (InterruptedException e) {

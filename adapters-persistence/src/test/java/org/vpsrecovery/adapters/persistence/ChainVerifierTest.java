@@ -21,6 +21,7 @@ import org.postgresql.PGConnection;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
@@ -177,6 +178,74 @@ class ChainVerifierTest {
             assertThat(later.explanation()).startsWith("event " + EVENTS + " holds the operation A_LATER_OPERATION, "
                     + "which this release does not know");
         });
+    }
+
+    /**
+     * The review of session 48's merge: one row edited to a made-up name and rehashed alone, then later rows altered
+     * and deleted. The row's hash holds over its stored parts, as any row's may, so the walk goes on past it and
+     * reports the link it broke at the next row; before, it stopped at the row and said only "a later release wrote it".
+     */
+    @Test
+    void aRowRenamedAndRehashedAloneHidesNoBreakAfterIt() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ChainVerifier verifier = verifierWithEvents(database);
+        tamper(database, "ALTER TABLE audit_event DROP CONSTRAINT IF EXISTS audit_event_operation_check");
+        tamper(database, "UPDATE audit_event SET operation = 'A_LATER_OPERATION', hash = decode('"
+                + laterHash(hashAt(database, 99), 100) + "', 'hex') WHERE sequence = 100");
+        tamper(database, "UPDATE audit_event SET team = 'green' WHERE sequence = 150");
+        tamper(database, "DELETE FROM audit_event WHERE sequence BETWEEN 200 AND 260");
+
+        assertThat(verifier.verify()).isInstanceOfSatisfying(ChainVerification.Broken.class, broken -> {
+            assertThat(broken.sequence()).isEqualTo(101);
+            assertThat(broken.fault()).isEqualTo(Fault.BROKEN_LINK);
+        });
+    }
+
+    /**
+     * Rows of a later release's chained as that release would: the walk counts them and goes on, so an event altered
+     * after them is reported; with nothing else broken the verdict names the first of them and how many there are.
+     */
+    @Test
+    void theWalkGoesOnPastEventsOfALaterReleaseAndReportsThemOnlyWhenNothingElseIsBroken() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ChainVerifier verifier = verifierWithEvents(database);
+        tamper(database, "ALTER TABLE audit_event DROP CONSTRAINT IF EXISTS audit_event_operation_check");
+        ChainHash previous = hashAt(database, 99);
+        StringBuilder rechain = new StringBuilder();
+        for (int i = 100; i <= EVENTS; i++) {
+            boolean later = i == 100 || i == 200;
+            String hash = later ? laterHash(previous, i) : AuditChain.link(previous, i, event(i)).hex();
+            rechain.append("UPDATE audit_event SET ").append(later ? "operation = 'A_LATER_OPERATION', " : "")
+                    .append("previous_hash = decode('").append(previous.hex()).append("', 'hex'), hash = decode('")
+                    .append(hash).append("', 'hex') WHERE sequence = ").append(i).append("; ");
+            previous = new ChainHash(hash);
+        }
+        tamper(database, rechain.toString());
+        tamper(database, "ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only; "
+                + "UPDATE audit_chain_head SET last_hash = decode('" + previous.hex() + "', 'hex') WHERE id = 1; "
+                + "ALTER TABLE audit_chain_head ENABLE TRIGGER audit_chain_head_forward_only");
+
+        assertThat(verifier.verify()).isInstanceOfSatisfying(ChainVerification.Broken.class, later -> {
+            assertThat(later.sequence()).isEqualTo(100);
+            assertThat(later.fault()).isEqualTo(Fault.WRITTEN_BY_A_LATER_RELEASE);
+            assertThat(later.explanation()).startsWith("event 100 holds the operation A_LATER_OPERATION, which this "
+                    + "release does not know: it is the first of 2 events");
+        });
+
+        tamper(database, "UPDATE audit_event SET team = 'green' WHERE sequence = 250");
+        assertThat(verifier.verify()).isInstanceOfSatisfying(ChainVerification.Broken.class, altered -> {
+            assertThat(altered.sequence()).isEqualTo(250);
+            assertThat(altered.fault()).isEqualTo(Fault.ALTERED_EVENT);
+        });
+    }
+
+    /** The hash of {@link #event} at {@code sequence} after {@code previous} as a later release with its operation. */
+    private static String laterHash(ChainHash previous, int sequence) {
+        AuditChain.StoredParts parts = AuditChain.StoredParts.of(event(sequence));
+        return AuditChain.link(previous, sequence, new AuditChain.StoredParts(parts.occurredAt(), parts.team(),
+                parts.requestId(), "A_LATER_OPERATION", parts.serverId(), parts.resourceType(), parts.resourceId(),
+                parts.outcomeKind(), parts.outcomeReason(), parts.outcomeCause(), parts.providerStatus(),
+                parts.detail())).hex();
     }
 
     /**

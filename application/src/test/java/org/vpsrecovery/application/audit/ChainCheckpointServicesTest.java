@@ -126,6 +126,28 @@ class ChainCheckpointServicesTest {
         assertThat(next.headMovedBack()).isTrue();
     }
 
+    /**
+     * An event read as a later release's, its hash holding, hides no checkpoint's finding after it: the rewritten
+     * history is reported, not the later release's event before it. Before session 48's second look it was the event.
+     */
+    @Test
+    void aCheckpointsFindingComesAheadOfAnEarlierEventOfALaterRelease() {
+        createSnapshot("one");
+        createSnapshot("two");
+        long checkpointed = platform.recordChainCheckpoint().recordIfMoved().recorded().orElseThrow().sequence();
+        platform.history.tamperTruncate(3);
+        createSnapshot("three");
+        createSnapshot("four");
+        platform.history.tamperLaterRelease(1, "the operation A_LATER_OPERATION");
+        assertThat(platform.history.verifyChain()).isInstanceOfSatisfying(ChainVerification.Broken.class,
+                later -> assertThat(later.fault()).isEqualTo(ChainVerification.Fault.WRITTEN_BY_A_LATER_RELEASE));
+
+        ChainVerification verification = platform.verifyAuditChain().verifyAuditChain(auditor);
+
+        assertThat((ChainVerification.Broken) verification).extracting(ChainVerification.Broken::sequence,
+                ChainVerification.Broken::fault).containsExactly(checkpointed, ChainVerification.Fault.REWRITTEN);
+    }
+
     @Test
     void verifyReportsAForgedCheckpoint() {
         createSnapshot("one");

@@ -93,9 +93,11 @@ public sealed interface ChainVerification {
         /** A checkpoint not signed by a trusted key, or an entry that no longer reads as a checkpoint. */
         FORGED_CHECKPOINT,
         /**
-         * The event's hash holds, but it holds a name (an operation, an outcome, a reason) this release does not know: a
-         * later release wrote it, after which this release rolled back or beside which it runs. Not an alteration;
-         * a release that knows the name verifies the chain from there (ADR 0005, amended in session 48).
+         * Nothing else was found broken, but events from this sequence on hold names (an operation, an outcome, a
+         * reason) this release does not know, their hashes holding and linking over their stored parts like every
+         * event's: a later release wrote them, or anyone who can write the database and rehash one row. Not intact, as
+         * this release cannot read them; any other break, and any checkpoint's finding, is reported ahead of it; a
+         * release that knows the names reads them (ADR 0005, amended twice in session 48).
          */
         WRITTEN_BY_A_LATER_RELEASE
     }

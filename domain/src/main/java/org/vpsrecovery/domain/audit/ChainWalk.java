@@ -83,13 +83,20 @@ public final class ChainWalk {
     }
 
     /**
-     * A row whose position, link and hash hold but that holds {@code name}, which this release does not know: written
-     * by a later release, not altered (ADR 0005, amended in session 48).
+     * The verdict of a walk that found nothing broken but {@code events} rows, the first at {@code sequence} holding
+     * {@code name}, whose position, link and hash hold over their stored parts though they hold names this release
+     * does not know (a later release wrote them): not intact, since this release cannot read them, but ranked after
+     * every real break, which the walk looked for past them (ADR 0005, amended twice in session 48).
      */
-    public static ChainVerification.Broken writtenByALaterRelease(long sequence, String name) {
+    public static ChainVerification.Broken writtenByALaterRelease(long sequence, String name, long events) {
+        if (events < 1) {
+            throw new IllegalArgumentException("at least one event holds the name");
+        }
         return new ChainVerification.Broken(sequence, ChainVerification.Fault.WRITTEN_BY_A_LATER_RELEASE,
-                "event " + sequence + " holds " + name + ", which this release does not know: a later release wrote it "
-                        + "and its hash holds; a release that knows it verifies the chain from there");
+                "event " + sequence + " holds " + name + ", which this release does not know: "
+                        + (events == 1 ? "it is the one event" : "it is the first of " + events + " events")
+                        + " this release cannot read, whose hashes hold and link like every other event's, and nothing"
+                        + " else was found broken; a release that knows the names reads them");
     }
 
     /** A row whose position and link held but that no longer reads as an event at all. */

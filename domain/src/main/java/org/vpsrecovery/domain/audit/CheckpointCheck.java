@@ -127,13 +127,16 @@ public final class CheckpointCheck {
 
     /**
      * The verdict: the earliest break in chain order, whether the walk or a checkpoint found it (the
-     * walk's on a tie), else intact with what the checkpoints vouched for.
+     * walk's on a tie), else intact with what the checkpoints vouched for. Events only of a later
+     * release's the walk found, their hashes holding, come after any checkpoint's finding wherever they
+     * are: the walk says so only when it found nothing broken (ADR 0005, amended in session 48).
      */
     public ChainVerification against(ChainVerification walked) {
         Objects.requireNonNull(walked, "walked");
         checkLastSignature();
         if (walked instanceof ChainVerification.Broken broken
-                && (first == null || broken.sequence() <= first.sequence())) {
+                && (first == null || broken.sequence() <= first.sequence()
+                        && broken.fault() != ChainVerification.Fault.WRITTEN_BY_A_LATER_RELEASE)) {
             return new ChainVerification.Broken(broken.sequence(), broken.fault(), broken.explanation(), checked);
         }
         if (first != null) {

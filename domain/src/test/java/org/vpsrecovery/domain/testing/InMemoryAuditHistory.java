@@ -51,6 +51,8 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     }
     private long headSequence;
     private ChainHash headHash = ChainHash.GENESIS;
+    /** Events read as holding a name of a later release's, their hashes holding: see {@link #tamperLaterRelease}. */
+    private final Map<Long, String> laterReleasesNames = new HashMap<>();
     /** The kind of outcome whose next append fails, as the database would in an outage; none when empty. */
     private Optional<Outcome.Kind> refuseNext = Optional.empty();
 
@@ -179,17 +181,29 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     }
 
     private ChainVerification walk(ChainWalk walk, long after) {
+        long firstLater = 0;
+        long laterEvents = 0;
         for (StoredEvent stored : events) {
-            if (stored.recorded().sequence() <= after) {
+            long sequence = stored.recorded().sequence();
+            if (sequence <= after) {
                 continue;
             }
-            Optional<ChainVerification.Broken> broken = walk.next(stored.recorded().sequence(),
-                    stored.recorded().event(), stored.previous(), stored.hash());
+            Optional<ChainVerification.Broken> broken = walk.next(sequence, stored.recorded().event(),
+                    stored.previous(), stored.hash());
             if (broken.isPresent()) {
                 return broken.get();
             }
+            if (laterReleasesNames.containsKey(sequence)) {
+                firstLater = firstLater == 0 ? sequence : firstLater;
+                laterEvents++;
+            }
         }
-        return walk.finish(headSequence, headHash);
+        ChainVerification finished = walk.finish(headSequence, headHash);
+        // As the database's walk: such events are said only when nothing else is broken.
+        if (finished instanceof ChainVerification.Broken || laterEvents == 0) {
+            return finished;
+        }
+        return ChainWalk.writtenByALaterRelease(firstLater, laterReleasesNames.get(firstLater), laterEvents);
     }
 
     @Override
@@ -230,6 +244,17 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
             }
         }
         throw new IllegalArgumentException("no event " + sequence);
+    }
+
+    /**
+     * For tests of verification: the event at {@code sequence} reads from now on as the database's walk reads an event
+     * holding {@code name}, a name of a later release's, whose hash holds over its stored parts (ADR 0005).
+     */
+    public synchronized void tamperLaterRelease(long sequence, String name) {
+        if (events.stream().noneMatch(e -> e.recorded().sequence() == sequence)) {
+            throw new IllegalArgumentException("no event " + sequence);
+        }
+        laterReleasesNames.put(sequence, name);
     }
 
     /** For tests of tamper evidence: removes one event without a trace other than the chain. */

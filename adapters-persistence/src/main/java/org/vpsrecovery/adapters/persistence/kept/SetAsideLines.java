@@ -79,6 +79,7 @@ final class SetAsideLines {
      * each write finds them in the history (ADR 0141, amended in session 36). The file is replaced whole (atomically);
      * an append by a release before session 48, which takes no lock, that lands in the replaced file after it was read
      * is copied into the new one: only one landing in the moment between that copy and the replacement would be lost.
+     * Identical lines (the same bytes) are handed over once.
      */
     TakenBack takeBack(Predicate<byte[]> readable, Keeper keeper) throws IOException {
         Object look = look();
@@ -97,7 +98,11 @@ final class SetAsideLines {
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 long size = in.size();
                 List<byte[]> lines = lines(in, 0, size);
-                List<byte[]> back = lines.stream().filter(readable).toList();
+                // Each line once: one set aside twice (a process stopped between its append here and its saved
+                // offset sets the same lines aside again at its next start) would be kept twice in one batch, and
+                // the flush's look-up before that batch's write finds neither copy (ADR 0141, amended in session 48).
+                List<byte[]> back = lines.stream().filter(readable).map(ByteBuffer::wrap).distinct()
+                        .map(ByteBuffer::array).toList();
                 List<byte[]> left = lines.stream().filter(readable.negate()).toList();
                 if (back.isEmpty()) {
                     lastLook = read;
