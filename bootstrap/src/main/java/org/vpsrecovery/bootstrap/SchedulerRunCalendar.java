@@ -57,7 +57,7 @@ final class SchedulerRunCalendar implements RunCalendar {
                 break;
             }
             Instant run = missedRunBefore(schedule, rules, last, next).orElse(next);
-            if (!repeatsARunAlreadyDue(schedule, rules, run)) {
+            if (!repeatsARunAlreadyDue(schedule, cron, rules, run)) {
                 runs.add(run);
             }
             last = run;
@@ -126,13 +126,20 @@ final class SchedulerRunCalendar implements RunCalendar {
      * {@code *} at the start of either (hourly {@code 0 * * * *}, a step over every minute of hour 2) runs in both of the
      * repeated hours.
      */
-    private static boolean repeatsARunAlreadyDue(PolicySchedule schedule, ZoneRules rules, Instant run) {
-        ZoneOffsetTransition change = rules.getTransition(LocalDateTime.ofInstant(run, rules.getOffset(run)));
+    private static boolean repeatsARunAlreadyDue(PolicySchedule schedule, CronSchedule cron, ZoneRules rules, Instant run) {
+        LocalDateTime local = LocalDateTime.ofInstant(run, rules.getOffset(run));
+        ZoneOffsetTransition change = rules.getTransition(local);
         if (change == null || !change.isOverlap() || !rules.getOffset(run).equals(change.getOffsetAfter())) {
             return false;
         }
         String[] fields = schedule.cron().trim().split("\\s+");
-        return !fields[0].startsWith("*") && !fields[1].startsWith("*");
+        if (fields[0].startsWith("*") || fields[1].startsWith("*")) {
+            return false;
+        }
+        // Only when db-scheduler's cron does run the first occurrence: it drops it where the repeat starts within the
+        // hour (Pacific/Chatham's 02:45-03:45 lost 03:00 at +13:45), and the second then stands for it.
+        Instant first = local.toInstant(change.getOffsetBefore());
+        return first.equals(cron.getNextExecutionTime(ExecutionComplete.simulatedSuccess(first.minusSeconds(1))));
     }
 
     private static Optional<Instant> nextInFixedOffset(PolicySchedule schedule, ZoneOffset offset, Instant after) {

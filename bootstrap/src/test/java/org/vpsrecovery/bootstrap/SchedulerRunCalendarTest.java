@@ -127,6 +127,11 @@ class SchedulerRunCalendarTest {
         PolicySchedule lordHowe = new PolicySchedule("45 1 * * *", ZoneId.of("Australia/Lord_Howe"));
         assertThat(calendar.nextRuns(lordHowe, Instant.parse("2026-04-04T14:50:00Z"), 1))
                 .containsExactly(Instant.parse("2026-04-05T15:15:00Z"));
+        // Pacific/Chatham repeats 02:45-03:45 local on 2026-04-05: db-scheduler's cron drops the first 03:00 (13:15Z),
+        // so the second (14:15Z) is the day's one run, not skipped too.
+        PolicySchedule chatham = new PolicySchedule("0 3 * * *", ZoneId.of("Pacific/Chatham"));
+        assertThat(calendar.nextRuns(chatham, Instant.parse("2026-04-04T11:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-04-04T14:15:00Z"), Instant.parse("2026-04-05T14:15:00Z"));
     }
 
     /** A {@code *} at the start of the minute or hour field runs in both repeated hours; a time outside them is unmoved. */

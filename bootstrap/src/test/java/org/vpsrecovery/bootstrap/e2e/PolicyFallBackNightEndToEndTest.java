@@ -46,17 +46,14 @@ class PolicyFallBackNightEndToEndTest {
         // 23:30Z to 02:30Z: both 02:30s and every jitter (at most five minutes) after them, in 360 windows of 30 s.
         CLOCK.advance(Duration.ofMinutes(90));
         List<Run> runs = new ArrayList<>();
+        Answer planBetween = null;
         Instant from = CLOCK.instant();
         while (from.isBefore(Instant.parse("2026-10-25T02:30:00Z"))) {
             CLOCK.advance(Duration.ofSeconds(30));
             runs.addAll(jobs.tick(from, CLOCK.instant()));
             from = CLOCK.instant();
             if (from.equals(Instant.parse("2026-10-25T00:35:00Z"))) {
-                // The plan, asked between the two 02:30s, agrees with the tick: the next run is the next day's.
-                Answer between = SETUP.platform().send("GET", plan, RunningPlatform.DEMO_TOKEN, null);
-                assertThat(between.status()).as(between.body().toString()).isEqualTo(200);
-                assertThat((List<?>) between.get("next_runs")).extracting(run -> (Object) ((Map<?, ?>) run).get("at"))
-                        .containsExactly("2026-10-26T01:30:00Z", "2026-10-27T01:30:00Z");
+                planBetween = SETUP.platform().send("GET", plan, RunningPlatform.DEMO_TOKEN, null);
             }
         }
 
@@ -68,5 +65,9 @@ class PolicyFallBackNightEndToEndTest {
         Answer listed = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null);
         assertThat((List<?>) listed.get("results")).extracting(s -> (Object) ((Map<?, ?>) s).get("name"))
                 .containsOnlyOnce("nightly-12345-20261025-0230");
+        // The plan, asked between the two 02:30s, agrees with the tick: the next run is the next day's.
+        assertThat(planBetween.status()).as(planBetween.body().toString()).isEqualTo(200);
+        assertThat((List<?>) planBetween.get("next_runs")).extracting(run -> (Object) ((Map<?, ?>) run).get("at"))
+                .containsExactly("2026-10-26T01:30:00Z", "2026-10-27T01:30:00Z");
     }
 }
