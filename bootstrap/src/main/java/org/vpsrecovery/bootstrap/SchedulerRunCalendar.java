@@ -20,7 +20,7 @@ import org.vpsrecovery.domain.port.RunCalendar;
  * the policy's zone): the scheduler that will run the policies computes the times the plan shows,
  * so the two cannot disagree (ADR 0028). Beside a daylight-saving gap, the real local times db-scheduler's cron drops run
  * as they read, and a skipped time runs at the gap's end, once, unless the schedule runs within the gap's length after it
- * (our rule, not cron's); a local time the fall-back repeats runs once, at its first occurrence, unless the minute or
+ * (our rule, not cron's); a local time the fall-back repeats runs once, at the first occurrence the cron runs, unless the minute or
  * hour field starts with {@code *} (an hourly schedule runs in both hours: Vixie cron's rule).
  */
 final class SchedulerRunCalendar implements RunCalendar {
