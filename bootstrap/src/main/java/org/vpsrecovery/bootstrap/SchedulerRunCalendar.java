@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.task.schedule.CronSchedule;
 import com.github.kagkarlsson.scheduler.task.schedule.CronStyle;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
@@ -19,8 +20,8 @@ import org.vpsrecovery.domain.port.RunCalendar;
  * the policy's zone): the scheduler that will run the policies computes the times the plan shows,
  * so the two cannot disagree (ADR 0028). Beside a daylight-saving gap, the real local times db-scheduler's cron drops run
  * as they read, and a skipped time runs at the gap's end, once, unless the schedule runs within the gap's length after it
- * (our rule, not cron's); a local time falling back repeats runs as db-scheduler reads it (once, an hourly schedule in
- * both hours).
+ * (our rule, not cron's); a local time the fall-back repeats runs once, at the first occurrence the cron runs, unless the minute or
+ * hour field starts with {@code *} (an hourly schedule runs in both hours: Vixie cron's rule).
  */
 final class SchedulerRunCalendar implements RunCalendar {
 
@@ -56,7 +57,9 @@ final class SchedulerRunCalendar implements RunCalendar {
                 break;
             }
             Instant run = missedRunBefore(schedule, rules, last, next).orElse(next);
-            runs.add(run);
+            if (!repeatsARunAlreadyDue(schedule, cron, rules, run)) {
+                runs.add(run);
+            }
             last = run;
         }
         return runs;
@@ -111,6 +114,32 @@ final class SchedulerRunCalendar implements RunCalendar {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code run} is the second occurrence of a local time the fall-back repeats, for a schedule that then runs
+     * at its first occurrence only (ADR 0028, amended in session 48). db-scheduler's cron answers the first occurrence
+     * from a search start before it, and the second from a start between the two; the tick searches from every window's
+     * start, so a {@code 30 2 * * *} in Europe/Berlin ran at 02:30 CEST and, from a window starting after it, again at
+     * 02:30 CET. Vixie cron's rule: a job whose minute and hour fields both start with something other than {@code *}
+     * (the same local fields match the first occurrence, at the offset before the change) runs once; a job with a
+     * {@code *} at the start of either (hourly {@code 0 * * * *}, a step over every minute of hour 2) runs in both of the
+     * repeated hours.
+     */
+    private static boolean repeatsARunAlreadyDue(PolicySchedule schedule, CronSchedule cron, ZoneRules rules, Instant run) {
+        LocalDateTime local = LocalDateTime.ofInstant(run, rules.getOffset(run));
+        ZoneOffsetTransition change = rules.getTransition(local);
+        if (change == null || !change.isOverlap() || !rules.getOffset(run).equals(change.getOffsetAfter())) {
+            return false;
+        }
+        String[] fields = schedule.cron().trim().split("\\s+");
+        if (fields[0].startsWith("*") || fields[1].startsWith("*")) {
+            return false;
+        }
+        // Only when db-scheduler's cron does run the first occurrence: it drops it where the repeat starts within the
+        // hour (Pacific/Chatham's 02:45-03:45 lost 03:00 at +13:45), and the second then stands for it.
+        Instant first = local.toInstant(change.getOffsetBefore());
+        return first.equals(cron.getNextExecutionTime(ExecutionComplete.simulatedSuccess(first.minusSeconds(1))));
     }
 
     private static Optional<Instant> nextInFixedOffset(PolicySchedule schedule, ZoneOffset offset, Instant after) {

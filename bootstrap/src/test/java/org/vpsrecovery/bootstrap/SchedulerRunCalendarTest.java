@@ -83,7 +83,7 @@ class SchedulerRunCalendarTest {
                 Instant.parse("2026-03-31T00:30:00Z"));
     }
 
-    /** Falling back is unchanged: a repeated local time runs once a day, an hourly schedule in both of its hours. */
+    /** Falling back, searched from before it: a repeated local time runs once a day, an hourly schedule in both hours. */
     @Test
     void aTimeTheFallBackRepeatsRunsAsBefore() {
         // Europe/Berlin repeats 02:00-03:00 local on 2026-10-25 (00:00Z-02:00Z).
@@ -94,6 +94,65 @@ class SchedulerRunCalendarTest {
         assertThat(calendar.nextRuns(hourly, Instant.parse("2026-10-24T23:45:00Z"), 3)).containsExactly(
                 Instant.parse("2026-10-25T00:30:00Z"), Instant.parse("2026-10-25T01:30:00Z"),
                 Instant.parse("2026-10-25T02:30:00Z"));
+    }
+
+    /**
+     * The second occurrence of a repeated local time is not a run of a schedule with a fixed minute and hour, whatever
+     * the search starts from (the tick searches from every window's start): db-scheduler's cron answers it from a start
+     * between the two occurrences, and the policy ran twice that night. Vixie cron's rule: a {@code *} at the start of
+     * the minute or hour field runs in both repeated hours.
+     */
+    @Test
+    void aRepeatedLocalTimeIsNotRunAgainFromASearchStartingBetweenItsTwoOccurrences() {
+        // Europe/Berlin repeats 02:00-03:00 local on 2026-10-25: 02:30 is 00:30Z (CEST), then 01:30Z (CET).
+        PolicySchedule nightly = new PolicySchedule("30 2 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(nightly, Instant.parse("2026-10-25T00:35:00Z"), 1))
+                .containsExactly(Instant.parse("2026-10-26T01:30:00Z"));
+        assertThat(calendar.nextRuns(nightly, Instant.parse("2026-10-25T01:29:59Z"), 1))
+                .containsExactly(Instant.parse("2026-10-26T01:30:00Z"));
+        // Several fixed minutes of the repeated hour: each once, in the first hour.
+        PolicySchedule twice = new PolicySchedule("0,30 2 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(twice, Instant.parse("2026-10-24T23:45:00Z"), 3)).containsExactly(
+                Instant.parse("2026-10-25T00:00:00Z"), Instant.parse("2026-10-25T00:30:00Z"),
+                Instant.parse("2026-10-26T01:00:00Z"));
+        // America/New_York repeats 01:00-02:00 local on 2026-11-01: 01:30 is 05:30Z (EDT), then 06:30Z (EST).
+        PolicySchedule newYork = new PolicySchedule("30 1 * * *", ZoneId.of("America/New_York"));
+        assertThat(calendar.nextRuns(newYork, Instant.parse("2026-11-01T05:35:00Z"), 1))
+                .containsExactly(Instant.parse("2026-11-02T06:30:00Z"));
+        // A weekly schedule on the Sunday of the change: the next run is a week on, not an hour.
+        PolicySchedule weekly = new PolicySchedule("30 1 * * 0", ZoneId.of("America/New_York"));
+        assertThat(calendar.nextRuns(weekly, Instant.parse("2026-11-01T05:35:00Z"), 1))
+                .containsExactly(Instant.parse("2026-11-08T06:30:00Z"));
+        // Australia/Lord_Howe repeats half an hour, 01:30-02:00 local on 2026-04-05: 01:45 is 14:45Z, then 15:15Z.
+        PolicySchedule lordHowe = new PolicySchedule("45 1 * * *", ZoneId.of("Australia/Lord_Howe"));
+        assertThat(calendar.nextRuns(lordHowe, Instant.parse("2026-04-04T14:50:00Z"), 1))
+                .containsExactly(Instant.parse("2026-04-05T15:15:00Z"));
+        // Pacific/Chatham repeats 02:45-03:45 local on 2026-04-05: db-scheduler's cron drops the first 03:00 (13:15Z),
+        // so the second (14:15Z) is the day's one run, not skipped too.
+        PolicySchedule chatham = new PolicySchedule("0 3 * * *", ZoneId.of("Pacific/Chatham"));
+        assertThat(calendar.nextRuns(chatham, Instant.parse("2026-04-04T11:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-04-04T14:15:00Z"), Instant.parse("2026-04-05T14:15:00Z"));
+    }
+
+    /** A {@code *} at the start of the minute or hour field runs in both repeated hours; a time outside them is unmoved. */
+    @Test
+    void aWildcardScheduleRunsInBothRepeatedHoursAndATimeOutsideThemIsUnmoved() {
+        PolicySchedule hourly = new PolicySchedule("0 * * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(hourly, Instant.parse("2026-10-24T23:45:00Z"), 3)).containsExactly(
+                Instant.parse("2026-10-25T00:00:00Z"), Instant.parse("2026-10-25T01:00:00Z"),
+                Instant.parse("2026-10-25T02:00:00Z"));
+        assertThat(calendar.nextRuns(hourly, Instant.parse("2026-10-25T00:05:00Z"), 1))
+                .containsExactly(Instant.parse("2026-10-25T01:00:00Z"));
+        PolicySchedule quarterly = new PolicySchedule("*/15 2 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(quarterly, Instant.parse("2026-10-25T00:50:00Z"), 2)).containsExactly(
+                Instant.parse("2026-10-25T01:00:00Z"), Instant.parse("2026-10-25T01:15:00Z"));
+        // 03:00 and 01:59 local are not repeated: each runs once, wherever the search starts.
+        PolicySchedule atThree = new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(atThree, Instant.parse("2026-10-25T00:35:00Z"), 2)).containsExactly(
+                Instant.parse("2026-10-25T02:00:00Z"), Instant.parse("2026-10-26T02:00:00Z"));
+        PolicySchedule beforeTwo = new PolicySchedule("59 1 * * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(beforeTwo, Instant.parse("2026-10-24T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-10-24T23:59:00Z"), Instant.parse("2026-10-26T00:59:00Z"));
     }
 
     @Test
