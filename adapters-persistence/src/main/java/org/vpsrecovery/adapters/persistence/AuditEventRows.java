@@ -438,9 +438,12 @@ public final class AuditEventRows {
         }
     }
 
+    /** How a stored name is written; compiled once, as a rolled-back release meets it on every such row it walks. */
+    private static final java.util.regex.Pattern STORED_NAME = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,99}");
+
     /** {@code what} and its name when it is written as a name is (capitals, digits, '_') and is none of {@code known}. */
     private static <E extends Enum<E>> Optional<String> unknown(String what, @Nullable String name, Class<E> known) {
-        if (name == null || !name.matches("[A-Z][A-Z0-9_]{0,99}")) {
+        if (name == null || !STORED_NAME.matcher(name).matches()) {
             return Optional.empty();
         }
         for (E constant : known.getEnumConstants()) {

@@ -43,6 +43,7 @@ import org.vpsrecovery.domain.policy.Rotation;
 import org.vpsrecovery.domain.policy.RunJitter;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ConsistentListBound;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
@@ -96,6 +97,9 @@ public final class RunPoliciesService {
     private final Clock clock;
 
     private static final System.Logger LOG = System.getLogger(RunPoliciesService.class.getName());
+
+    /** How soon a run whose policy could not be read again under the lock is worth trying again. */
+    private static final Duration POLICY_REREAD_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final java.util.concurrent.atomic.AtomicLong mergedCronTimes = new java.util.concurrent.atomic.AtomicLong();
 
@@ -560,7 +564,19 @@ public final class RunPoliciesService {
     }
 
     private void requireStillAsRead(RecoveryPolicy policy) {
-        if (stillAsRead(policy).isEmpty()) {
+        Optional<RecoveryPolicy> now;
+        try {
+            now = stillAsRead(policy);
+        } catch (RecoveryException typed) {
+            throw typed;
+        } catch (RuntimeException storeDown) {
+            // Not now, VPS.org not asked: audited by the attempt and retried as FAILED, never taken for a call's
+            // unknown end (UNRESOLVED, unaudited) as a failure of no domain type from the call would be.
+            throw PlatformUnavailable.attemptEndedBeforeTheProvider("the policy could not be read again under the "
+                    + "server's lock now (" + storeDown + "); nothing was asked of VPS.org", POLICY_REREAD_RETRY_AFTER,
+                    storeDown);
+        }
+        if (now.isEmpty()) {
             throw new PolicyChangedMeanwhile("the policy (version " + policy.version() + " when the tick read it) was "
                     + "deleted or changed since, so it makes no point and deletes nothing by that version's rules");
         }

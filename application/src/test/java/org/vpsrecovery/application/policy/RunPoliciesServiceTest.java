@@ -35,6 +35,7 @@ import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.hold.RecoveryPointHold;
 import org.vpsrecovery.domain.policy.NameTemplate;
 import org.vpsrecovery.domain.policy.PolicyId;
+import org.vpsrecovery.domain.port.RecoveryPolicies;
 import org.vpsrecovery.domain.policy.PolicyKind;
 import org.vpsrecovery.domain.policy.PolicySchedule;
 import org.vpsrecovery.domain.policy.PolicyServers;
@@ -1044,6 +1045,41 @@ class RunPoliciesServiceTest {
                 .containsExactlyInAnyOrder(970L, 971L, 972L);
         assertThat(events(Operation.DELETE_SNAPSHOT)).isEmpty();
         assertThat(events(Operation.CREATE_SNAPSHOT)).allSatisfy(e -> assertThat(e.server()).contains(WEB));
+    }
+
+    /**
+     * A store that fails when the run reads its policy again under the lock: VPS.org was not asked, so the run is FAILED,
+     * audited and retried. Before, a failure of no domain type there was taken for a call's unknown end: UNRESOLVED,
+     * nothing in the history, and the retry put off by the settle time (own-merge review, session 48).
+     */
+    @Test
+    void aPolicyThatCannotBeReadAgainUnderTheLockFailsTheRunAuditedNotUnresolved() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        java.util.concurrent.atomic.AtomicInteger finds = new java.util.concurrent.atomic.AtomicInteger();
+        RecoveryPolicies failingOnce = new org.vpsrecovery.domain.testing.ForwardingRecoveryPolicies(store) {
+            @Override
+            public Optional<RecoveryPolicy> find(org.vpsrecovery.domain.common.TeamId team, PolicyId id) {
+                if (finds.incrementAndGet() == 1) {
+                    throw new IllegalStateException("connection refused");
+                }
+                return super.find(team, id);
+            }
+        };
+        RunPoliciesService flaky = new RunPoliciesService(() -> Set.of(BLUE), failingOnce, platform.ownership,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(),
+                platform.clock);
+
+        List<Run> done = flaky.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(finds).hasValue(1);
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.policy()).isEqualTo(policy.id());
+            assertThat(run.result()).isEqualTo(RunResult.FAILED);
+        });
+        assertThat(platform.provider.snapshotCount(WEB)).isZero();
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> assertThat(e.outcome())
+                .isEqualTo(new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE)));
     }
 
     /** As above for an edit: the second server's run is not made by the version the tick read. */
