@@ -364,11 +364,6 @@ public final class Vpsr {
         return followed(facade, operationId, limit, OperationWatch.OPERATIONS, read -> { });
     }
 
-    /** As {@link #followed(FacadeClient, String, Optional)}, handing {@code eachRead} every state read. */
-    int followed(FacadeClient facade, String operationId, Optional<Duration> limit, Consumer<JsonNode> eachRead) {
-        return followed(facade, operationId, limit, OperationWatch.OPERATIONS, eachRead);
-    }
-
     /** As {@link #followedAndPrinted(FacadeClient, String, Optional, String)}, an operation's. */
     int followedAndPrinted(FacadeClient facade, String operationId, Optional<Duration> limit) {
         return followedAndPrinted(facade, operationId, limit, OperationWatch.OPERATIONS);
