@@ -61,7 +61,9 @@ public class WebhooksController {
                     + "link-local or other special-use address (WEBHOOK_TARGET_REFUSED) unless the platform allows it. "
                     + "At most 20 per team (WEBHOOK_LIMIT_REACHED). When the host could not be looked up in time because "
                     + "the lookups of other new subscriptions held every thread, or the team's own earlier one still ran "
-                    + "(a team's run one at a time): 503 WEBHOOK_TARGET_CHECKS_BUSY with Retry-After, nothing stored.")
+                    + "(a team's run one at a time): 503 WEBHOOK_TARGET_CHECKS_BUSY with Retry-After, nothing stored. "
+                    + "Delivery is at least once, in no guaranteed order: drop repeats by `webhook-id`, order by "
+                    + "`data.audit_sequence`.")
     @ApiResponse(responseCode = "201", description = "subscribed; the secret is in this answer only",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedWebhookJson.class)))
     @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",

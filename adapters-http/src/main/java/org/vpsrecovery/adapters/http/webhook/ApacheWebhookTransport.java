@@ -25,10 +25,10 @@ import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.io.CloseMode;
@@ -275,9 +275,13 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
         }, whole, TimeUnit.MILLISECONDS);
         // The classic client connects on this thread, so its resolver reads the team here.
         connectingFor.set(team);
-        try (ClassicHttpResponse response = http.executeOpen(null, request, null)) {
-            // Closed unread: the connection is dropped rather than drained.
-            return new Answered(response.getCode());
+        try {
+            CloseableHttpResponse response = CloseableHttpResponse.adapt(http.executeOpen(null, request, null));
+            int code = response.getCode();
+            // The status is the answer: the connection is dropped, not drained. A plain close() would read the rest of
+            // the body, and a large, slow or cut-off body would then turn a receiver's 2xx into a failed attempt.
+            response.close(CloseMode.IMMEDIATE);
+            return new Answered(code);
         } catch (NotStartedAtConnection queued) {
             throw queued.notStarted;
         } catch (IOException failed) {
