@@ -5,11 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
 import org.vpsrecovery.application.approval.ApprovalSettings;
 import org.vpsrecovery.application.approval.ApprovalStepEvents;
 import org.vpsrecovery.application.approval.ApprovalsService;
@@ -355,9 +353,10 @@ public final class PendingChangesService {
      * and never kept to be written later, so no try on record means nothing was applied. Throws when the history cannot
      * be read.
      * <ul>
-     *   <li>Its tries only ({@link #isATryOf}): the request id is the client's to choose, so another team's events, a
+     *   <li>Its tries only ({@link ChangeTries}): the request id is the client's to choose, so another team's events, a
      *   direct change's or another change's under the same request id are not this change's, and would otherwise keep
-     *   it "in force" for ever (ADR 0043, amended in session 48, approvefix).</li>
+     *   it "in force" for ever (ADR 0043, amended in session 48, approvefix). Which are its own is told by the history's
+     *   order, not by comparing an intent's instant with the decision's, two instances' clocks (session 49).</li>
      *   <li>A try may be in force when its attempt has an {@code UNRESOLVED}, or more intents than {@code FAILED}s
      *   ({@link #mayBeInForce}): the job reuses an attempt the history shows open ({@link #attemptOfAReapply}), so a
      *   {@code FAILED} of an earlier try under that id, kept to be written and written late, does not close a later
@@ -365,29 +364,12 @@ public final class PendingChangesService {
      * </ul>
      */
     private boolean aTryMayBeInForce(PendingChange approved) {
-        Map<String, List<AuditEvent>> byAttempt = writer.recorded(approved.requestId(), approved.kind()).stream()
-                .filter(event -> event.team().equals(approved.team()) && event.attemptId().isPresent())
-                .collect(Collectors.groupingBy(event -> event.attemptId().orElseThrow()));
-        return byAttempt.entrySet().stream()
-                .filter(attempt -> isATryOf(approved, attempt.getKey(), attempt.getValue()))
-                .anyMatch(attempt -> mayBeInForce(attempt.getValue()));
+        return triesOf(approved).attempts().values().stream().anyMatch(PendingChangesService::mayBeInForce);
     }
 
-    /**
-     * Whether the attempt {@code attemptId}, whose events under the change's team, request and kind are {@code events},
-     * is a try of {@code approved}: the approver's, under the change's own id; or one of the job's under an id of its
-     * own, whose intent names the change's requester (an approved apply's events do, a direct change's never) and came
-     * no earlier than its approval (an earlier change's of the same person under the same request id did).
-     */
-    private static boolean isATryOf(PendingChange approved, String attemptId, List<AuditEvent> events) {
-        if (attemptId.equals(approved.id().toString())) {
-            return true;
-        }
-        Instant decided = approved.approval().decision().orElseThrow().at();
-        String requester = approved.approval().requester().subject();
-        return events.stream().anyMatch(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED
-                && requester.equals(event.detail().get(AuditEvent.REQUESTED_BY))
-                && !event.occurredAt().isBefore(decided));
+    /** The change's tries the history holds now (its team's events of its request and kind); throws when it cannot be read. */
+    private ChangeTries triesOf(PendingChange approved) {
+        return ChangeTries.of(approved, writer.recordedInOrder(approved.team(), approved.requestId(), approved.kind()));
     }
 
     /** An attempt that may have applied its change: an {@code UNRESOLVED}, or an intent no {@code FAILED} closed. */
@@ -421,18 +403,19 @@ public final class PendingChangesService {
      * has one attempt open at most, the one its next try ends; reconciliation leaves it to this job while the change is
      * approved ({@link PendingChangeIntents}), and settles it from the row once the change is final. A second open
      * attempt would be settled from the row the later try wrote: one change completed twice (ADR 0043, amended in
-     * session 46).
+     * session 46). Only the change's own tries are looked at ({@link ChangeTries}): another team's attempt, a direct
+     * change's or an earlier change's under the same request id is never gone on under (session 49).
      */
     private OperationId attemptOfAReapply(PendingChange approved) {
-        Optional<AuditWriter.RecordedAttempt> latest = writer.latestAttempt(approved.requestId(), approved.kind());
+        Optional<ChangeTries.Latest> latest = triesOf(approved).latest();
         if (latest.isEmpty()) {
-            return approved.id(); // no try on record
+            return approved.id(); // no try of its own on record
         }
         if (latest.get().ended()) {
             return OperationId.random();
         }
         try {
-            return OperationId.parse(latest.get().id());
+            return OperationId.parse(latest.get().attemptId());
         } catch (IllegalArgumentException notAnOperationId) {
             return OperationId.random(); // never written by the services a change is applied through
         }
