@@ -61,7 +61,8 @@ import org.vpsrecovery.domain.port.ServerBusy;
  *   ({@code POLICY_VERSION_CONFLICT}), never overwritten.</li>
  *   <li>{@link #settle}: expires what no one decided in time, and applies an approved change whose approver's
  *   request stopped before applying it (after its claim passed). One whose tries meet a failure of no domain type
- *   (a bug) is given up {@code rejected} past its {@link #APPLY_BY} time, unless a try of it may be in force.</li>
+ *   (a bug) is given up {@code rejected} past its {@link #APPLY_BY} time, unless a try of it may be in force: then it
+ *   stays approved, and past {@link #TRIED_EVERY_CLAIM_FOR} is noted and tried every {@link #STALLED_RECHECK}.</li>
  * </ul>
  * The platform's own work never waits: the gate applies to people and service tokens only.
  */
@@ -78,6 +79,16 @@ public final class PendingChangesService {
      * {@link #CLAIM} for ever (ADR 0043, amended in session 48).
      */
     public static final Duration APPLY_BY = ApprovalsService.RUN_BY;
+
+    /**
+     * How long after its approval a change a try of which may be in force is tried every {@link #CLAIM} while its tries
+     * meet a failure of no domain type; after that it is tried every {@link #STALLED_RECHECK}, its note saying why, and
+     * is never given up: what it did is not known (ADR 0043, amended in session 49).
+     */
+    public static final Duration TRIED_EVERY_CLAIM_FOR = Duration.ofHours(1);
+
+    /** How often such a change is tried after {@link #TRIED_EVERY_CLAIM_FOR}: a fix deployed meanwhile completes it. */
+    public static final Duration STALLED_RECHECK = Duration.ofHours(1);
 
     private final ApprovalSettings settings;
     private final PendingChanges changes;
@@ -314,6 +325,9 @@ public final class PendingChangesService {
     private PendingChange givenUp(PendingChange approved, RuntimeException untyped) {
         try {
             if (aTryMayBeInForce(approved)) {
+                if (!now().isBefore(approved.approval().decision().orElseThrow().at().plus(TRIED_EVERY_CLAIM_FOR))) {
+                    return stalled(approved, untyped);
+                }
                 LOG.log(System.Logger.Level.ERROR, MessageFormat.format("approved change {0} ({1}) met a failure of no "
                         + "domain type past its apply-by time {2}: {3}; a try of it may have applied it, so it is not "
                         + "given up: an operator should look (its audit events under request {4})", approved.id(),
@@ -346,6 +360,35 @@ public final class PendingChangesService {
                 applyBy(approved), untyped.toString()), untyped);
         ApprovalStepEvents.appendOrLeaveOwed(writer, ChangeEvents.of(rejected, step));
         return rejected;
+    }
+
+    /**
+     * {@code approved}, a try of which may be in force, met a failure of no domain type again past
+     * {@link #TRIED_EVERY_CLAIM_FOR}: it stays approved (neither applied nor rejected is known), its note says so to whoever
+     * reads the change, and it is next tried {@link #STALLED_RECHECK} from now instead of every claim, one ERROR each time.
+     * A store failing under that write leaves it as it was: tried again once the claim passed (ADR 0043, session 49).
+     */
+    private PendingChange stalled(PendingChange approved, RuntimeException untyped) {
+        PendingChange stalled = approved.stalled(now(), STALLED_RECHECK, "approved; a try of it may have applied it, but "
+                + "its tries since " + applyBy(approved) + " meet a failure the platform did not expect ("
+                + untyped.getClass().getSimpleName() + "): what it did is not known, so it is tried again every "
+                + STALLED_RECHECK.toMinutes() + " minutes; an operator should look (its audit events under request "
+                + approved.requestId() + ")");
+        try {
+            if (!changes.update(approved, stalled)) {
+                return approved; // moved meanwhile by another runner
+            }
+        } catch (RuntimeException storeFailed) {
+            LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) could not be noted as stalled now: {2}; it is "
+                    + "tried again once its claim passed", approved.id(), approved.kind(), storeFailed.toString());
+            return approved;
+        }
+        LOG.log(System.Logger.Level.ERROR, MessageFormat.format("approved change {0} ({1}) met a failure of no domain type "
+                + "again, {2} after its approval: {3}; a try of it may have applied it, so it is neither ended nor given "
+                + "up: it is tried again at {4}, and an operator should look (its audit events under request {5})",
+                approved.id(), approved.kind(), TRIED_EVERY_CLAIM_FOR, untyped.toString(), stalled.nextCheckAt(),
+                approved.requestId()), untyped);
+        return stalled;
     }
 
     /**

@@ -1309,4 +1309,67 @@ class PendingChangesServiceTest {
 
         assertThat(intents).extracting(tries::stillApplying).containsExactly(true, false, false);
     }
+
+    /**
+     * A change a try of which may be in force, whose tries keep meeting a failure of no domain type, was tried every claim
+     * at ERROR for ever. Past TRIED_EVERY_CLAIM_FOR it stays approved (neither applied nor rejected is known), its note
+     * says so to whoever reads it, and it is tried once every STALLED_RECHECK, not every claim; once the failure passes it
+     * is completed, found applied already, as before (ADR 0043, amended in session 49).
+     */
+    @Test
+    void aChangeThatMayBeInForceAndKeepsMeetingABugIsNotedAndTriedHourlyNotEveryClaim() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        boolean[] commitLost = {true};
+        RecoveryPolicies storedThenLost = new ForwardingRecoveryPolicies(policyStore) {
+            @Override
+            public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+                boolean stored = super.update(from, next);
+                if (commitLost[0]) {
+                    commitLost[0] = false;
+                    throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
+                }
+                return stored;
+            }
+        };
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, storedThenLost));
+        PendingChange pending = waiting(job.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        PendingChange answered = job.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+        failing[0] = true;
+        java.time.Instant everyClaimUntil = answered.approval().decision().orElseThrow().at()
+                .plus(PendingChangesService.TRIED_EVERY_CLAIM_FOR);
+        roundsUntil(job, pending, everyClaimUntil);
+        platform.clock.advance(PendingChangesService.CLAIM.multipliedBy(2));
+
+        try (CapturedLogRecords log = CapturedLogRecords.of(PendingChangesService.class)) {
+            assertThat(job.settle()).isZero();
+
+            assertThat(log.at(java.util.logging.Level.SEVERE)).singleElement().satisfies(record -> {
+                assertThat(record.getMessage()).contains(pending.id().toString(), "neither ended nor given up");
+                assertThat(record.getThrown()).isInstanceOf(IllegalStateException.class);
+            });
+        }
+        PendingChange stalled = store.find(pending.id()).orElseThrow();
+        assertThat(stalled.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(stalled.note()).hasValueSatisfying(note -> assertThat(note).startsWith(
+                "approved; a try of it may have applied it").contains("IllegalStateException", "an operator should look"));
+        assertThat(stalled.nextCheckAt()).isEqualTo(platform.clock.instant().plus(PendingChangesService.STALLED_RECHECK));
+
+        try (CapturedLogRecords log = CapturedLogRecords.of(PendingChangesService.class)) {
+            platform.clock.advance(PendingChangesService.CLAIM);
+            assertThat(job.settle()).isZero();
+            assertThat(store.find(pending.id()).orElseThrow().version()).isEqualTo(stalled.version()); // not tried
+            assertThat(log.at(java.util.logging.Level.SEVERE)).isEmpty();
+        }
+
+        failing[0] = false;
+        platform.clock.advance(PendingChangesService.STALLED_RECHECK);
+        assertThat(job.settle()).isEqualTo(1);
+
+        PendingChange completed = store.find(pending.id()).orElseThrow();
+        assertThat(completed.state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(completed.note()).hasValueSatisfying(note -> assertThat(note).contains("found applied already"));
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
 }
