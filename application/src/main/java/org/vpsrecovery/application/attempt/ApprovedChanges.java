@@ -1,6 +1,6 @@
 package org.vpsrecovery.application.attempt;
 
-import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 
 /**
  * Which pending intents are tries of a pending change still {@code approved} (ADR 0043): a hold's release or a
@@ -13,7 +13,7 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 public interface ApprovedChanges {
 
     /** Whether {@code intent} is a try of a pending change that is still approved. */
-    boolean stillApplying(AuditEvent intent);
+    boolean stillApplying(RecordedAuditEvent intent);
 
     /** No pending changes: every intent is reconciliation's. */
     ApprovedChanges NONE = intent -> false;

@@ -21,6 +21,7 @@ import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.KeptAuditEvents;
@@ -412,26 +413,15 @@ public final class AuditWriter {
                 .stream().map(RecordedAuditEvent::event).toList();
     }
 
-    /** An attempt as the history holds it: its id, and whether a final outcome of it is on record. */
-    public record RecordedAttempt(String id, boolean ended) {
-        public RecordedAttempt {
-            Objects.requireNonNull(id, "id");
-        }
-    }
-
     /**
-     * The attempt of the latest intent of {@code operation} under {@code requestId}, and whether it has ended
-     * ({@link Outcome.Kind#settlesAttempt}): a caller that tries the same work again goes on under that attempt while it
-     * is open, and under one of its own once it ended, as an attempt ends once (ADR 0142).
+     * The events of {@code operation} under {@code requestId} of {@code team} the history holds now, newest first, with
+     * their places in its order, at most a query's page ({@link AuditQuery#MAX_LIMIT}); throws when the history cannot be
+     * read. What is kept to be written is not among them. Of one team only: a request id may be the client's choice, and
+     * another team's events under it are not this team's (ADR 0043, amended in session 49).
      */
-    public Optional<RecordedAttempt> latestAttempt(RequestId requestId, Operation operation) {
-        List<AuditEvent> newestFirst = history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(requestId)
-                        .withOperations(java.util.Set.of(operation)))
-                .stream().map(RecordedAuditEvent::event).toList();
-        return newestFirst.stream().filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED)
-                .flatMap(e -> e.attemptId().stream()).findFirst()
-                .map(id -> new RecordedAttempt(id, newestFirst.stream().anyMatch(
-                        e -> e.attemptId().filter(id::equals).isPresent() && e.outcome().kind().settlesAttempt())));
+    public List<RecordedAuditEvent> recordedInOrder(TeamId team, RequestId requestId, Operation operation) {
+        return history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forTeam(team).forRequest(requestId)
+                .withOperations(java.util.Set.of(operation)));
     }
 
     /** How many events wait to be written (kept, and in memory). */

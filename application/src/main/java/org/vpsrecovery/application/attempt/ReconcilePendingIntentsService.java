@@ -180,7 +180,7 @@ public final class ReconcilePendingIntentsService {
         // an end written here in between would be the attempt's one end, the job's true one refused (ADR 0142). Asked
         // before the record or the hold is read: a change no longer approved has no writer left, so what is read below
         // is what it left (ADR 0043, amended in session 46).
-        if (approvedChanges.stillApplying(intent.event())) {
+        if (approvedChanges.stillApplying(intent)) {
             return 0;
         }
         Optional<ServerId> server = intent.event().server();

@@ -1,6 +1,7 @@
 package org.vpsrecovery.application.change;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -16,9 +17,12 @@ import org.vpsrecovery.domain.port.PendingChanges;
 
 /**
  * The tries of pending changes (ADR 0043) still approved, for reconciliation. A change's tries are the attempts of its
- * apply, all under the change's request and of its kind: the first under the change's own id, a later one under an id
- * of its own once that attempt ended ({@link PendingChangesService}). So an intent is such a try when one of the
- * attempts among its request's events of its operation is a change of that request, and that change is approved.
+ * apply, all under the change's team, request and kind: the first under the change's own id, a later one under an id
+ * of its own once that attempt ended ({@link PendingChangesService}). So an intent is such a try when a change of that
+ * team and request, whose id is among the attempts of its request's events (its first try's), is approved and the
+ * intent is one of its own tries ({@link ChangeTries}: its own id, or naming its requester after its first try in the
+ * history's order). Another team's intent, or a direct change's, under the same request id is reconciliation's
+ * (ADR 0043, amended in session 49).
  */
 public final class PendingChangeIntents implements ApprovedChanges {
 
@@ -31,20 +35,21 @@ public final class PendingChangeIntents implements ApprovedChanges {
     }
 
     @Override
-    public boolean stillApplying(AuditEvent intent) {
-        if (!PendingChange.KINDS.contains(intent.operation()) || intent.attemptId().isEmpty()) {
+    public boolean stillApplying(RecordedAuditEvent intent) {
+        AuditEvent event = intent.event();
+        if (!PendingChange.KINDS.contains(event.operation()) || event.attemptId().isEmpty()) {
             return false;
         }
+        List<RecordedAuditEvent> newestFirst = history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT)
+                .forTeam(event.team()).forRequest(event.requestId()).withOperations(Set.of(event.operation())));
         Set<String> attempts = new LinkedHashSet<>();
-        attempts.add(intent.attemptId().get());
-        history.query(AuditQuery.latest(AuditQuery.MAX_LIMIT).forRequest(intent.requestId())
-                        .withOperations(Set.of(intent.operation()))).stream()
-                .map(RecordedAuditEvent::event)
-                .forEach(event -> event.attemptId().ifPresent(attempts::add));
+        attempts.add(event.attemptId().get());
+        newestFirst.forEach(recorded -> recorded.event().attemptId().ifPresent(attempts::add));
         return attempts.stream().map(PendingChangeIntents::changeId).flatMap(Optional::stream)
                 .map(changes::find).flatMap(Optional::stream)
-                .anyMatch(change -> change.state() == OperationState.APPROVED
-                        && change.requestId().equals(intent.requestId()) && change.kind() == intent.operation());
+                .filter(change -> change.state() == OperationState.APPROVED && change.team().equals(event.team())
+                        && change.requestId().equals(event.requestId()) && change.kind() == event.operation())
+                .anyMatch(change -> ChangeTries.of(change, newestFirst).isATry(intent));
     }
 
     /** A change's id is an operation id; an attempt id that is none names no change. */

@@ -5,11 +5,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
 import org.vpsrecovery.application.approval.ApprovalSettings;
 import org.vpsrecovery.application.approval.ApprovalStepEvents;
 import org.vpsrecovery.application.approval.ApprovalsService;
@@ -63,7 +61,8 @@ import org.vpsrecovery.domain.port.ServerBusy;
  *   ({@code POLICY_VERSION_CONFLICT}), never overwritten.</li>
  *   <li>{@link #settle}: expires what no one decided in time, and applies an approved change whose approver's
  *   request stopped before applying it (after its claim passed). One whose tries meet a failure of no domain type
- *   (a bug) is given up {@code rejected} past its {@link #APPLY_BY} time, unless a try of it may be in force.</li>
+ *   (a bug) is given up {@code rejected} past its {@link #APPLY_BY} time, unless a try of it may be in force: then it
+ *   stays approved, and past {@link #TRIED_EVERY_CLAIM_FOR} is noted and tried every {@link #STALLED_RECHECK}.</li>
  * </ul>
  * The platform's own work never waits: the gate applies to people and service tokens only.
  */
@@ -80,6 +79,16 @@ public final class PendingChangesService {
      * {@link #CLAIM} for ever (ADR 0043, amended in session 48).
      */
     public static final Duration APPLY_BY = ApprovalsService.RUN_BY;
+
+    /**
+     * How long after its approval a change a try of which may be in force is tried every {@link #CLAIM} while its tries
+     * meet a failure of no domain type; after that it is tried every {@link #STALLED_RECHECK}, its note saying why, and
+     * is never given up: what it did is not known (ADR 0043, amended in session 49).
+     */
+    public static final Duration TRIED_EVERY_CLAIM_FOR = Duration.ofHours(1);
+
+    /** How often such a change is tried after {@link #TRIED_EVERY_CLAIM_FOR}: a fix deployed meanwhile completes it. */
+    public static final Duration STALLED_RECHECK = Duration.ofHours(1);
 
     private final ApprovalSettings settings;
     private final PendingChanges changes;
@@ -316,6 +325,9 @@ public final class PendingChangesService {
     private PendingChange givenUp(PendingChange approved, RuntimeException untyped) {
         try {
             if (aTryMayBeInForce(approved)) {
+                if (!now().isBefore(approved.approval().decision().orElseThrow().at().plus(TRIED_EVERY_CLAIM_FOR))) {
+                    return stalled(approved, untyped);
+                }
                 LOG.log(System.Logger.Level.ERROR, MessageFormat.format("approved change {0} ({1}) met a failure of no "
                         + "domain type past its apply-by time {2}: {3}; a try of it may have applied it, so it is not "
                         + "given up: an operator should look (its audit events under request {4})", approved.id(),
@@ -351,13 +363,43 @@ public final class PendingChangesService {
     }
 
     /**
+     * {@code approved}, a try of which may be in force, met a failure of no domain type again past
+     * {@link #TRIED_EVERY_CLAIM_FOR}: it stays approved (neither applied nor rejected is known), its note says so to whoever
+     * reads the change, and it is next tried {@link #STALLED_RECHECK} from now instead of every claim, one ERROR each time.
+     * A store failing under that write leaves it as it was: tried again once the claim passed (ADR 0043, session 49).
+     */
+    private PendingChange stalled(PendingChange approved, RuntimeException untyped) {
+        PendingChange stalled = approved.stalled(now(), STALLED_RECHECK, "approved; a try of it may have applied it, but "
+                + "its tries since " + applyBy(approved) + " meet a failure the platform did not expect ("
+                + untyped.getClass().getSimpleName() + "): what it did is not known, so it is tried again every "
+                + STALLED_RECHECK.toMinutes() + " minutes; an operator should look (its audit events under request "
+                + approved.requestId() + ")");
+        try {
+            if (!changes.update(approved, stalled)) {
+                return approved; // moved meanwhile by another runner
+            }
+        } catch (RuntimeException storeFailed) {
+            LOG.log(System.Logger.Level.WARNING, "approved change {0} ({1}) could not be noted as stalled now: {2}; it is "
+                    + "tried again once its claim passed", approved.id(), approved.kind(), storeFailed.toString());
+            return approved;
+        }
+        LOG.log(System.Logger.Level.ERROR, MessageFormat.format("approved change {0} ({1}) met a failure of no domain type "
+                + "again, {2} after its approval: {3}; a try of it may have applied it, so it is neither ended nor given "
+                + "up: it is tried again at {4}, and an operator should look (its audit events under request {5})",
+                approved.id(), approved.kind(), TRIED_EVERY_CLAIM_FOR, untyped.toString(), stalled.nextCheckAt(),
+                approved.requestId()), untyped);
+        return stalled;
+    }
+
+    /**
      * Whether a try of {@code approved} on record may have applied it. An intent is appended before anything is changed,
      * and never kept to be written later, so no try on record means nothing was applied. Throws when the history cannot
      * be read.
      * <ul>
-     *   <li>Its tries only ({@link #isATryOf}): the request id is the client's to choose, so another team's events, a
+     *   <li>Its tries only ({@link ChangeTries}): the request id is the client's to choose, so another team's events, a
      *   direct change's or another change's under the same request id are not this change's, and would otherwise keep
-     *   it "in force" for ever (ADR 0043, amended in session 48, approvefix).</li>
+     *   it "in force" for ever (ADR 0043, amended in session 48, approvefix). Which are its own is told by the history's
+     *   order, not by comparing an intent's instant with the decision's, two instances' clocks (session 49).</li>
      *   <li>A try may be in force when its attempt has an {@code UNRESOLVED}, or more intents than {@code FAILED}s
      *   ({@link #mayBeInForce}): the job reuses an attempt the history shows open ({@link #attemptOfAReapply}), so a
      *   {@code FAILED} of an earlier try under that id, kept to be written and written late, does not close a later
@@ -365,29 +407,12 @@ public final class PendingChangesService {
      * </ul>
      */
     private boolean aTryMayBeInForce(PendingChange approved) {
-        Map<String, List<AuditEvent>> byAttempt = writer.recorded(approved.requestId(), approved.kind()).stream()
-                .filter(event -> event.team().equals(approved.team()) && event.attemptId().isPresent())
-                .collect(Collectors.groupingBy(event -> event.attemptId().orElseThrow()));
-        return byAttempt.entrySet().stream()
-                .filter(attempt -> isATryOf(approved, attempt.getKey(), attempt.getValue()))
-                .anyMatch(attempt -> mayBeInForce(attempt.getValue()));
+        return triesOf(approved).attempts().values().stream().anyMatch(PendingChangesService::mayBeInForce);
     }
 
-    /**
-     * Whether the attempt {@code attemptId}, whose events under the change's team, request and kind are {@code events},
-     * is a try of {@code approved}: the approver's, under the change's own id; or one of the job's under an id of its
-     * own, whose intent names the change's requester (an approved apply's events do, a direct change's never) and came
-     * no earlier than its approval (an earlier change's of the same person under the same request id did).
-     */
-    private static boolean isATryOf(PendingChange approved, String attemptId, List<AuditEvent> events) {
-        if (attemptId.equals(approved.id().toString())) {
-            return true;
-        }
-        Instant decided = approved.approval().decision().orElseThrow().at();
-        String requester = approved.approval().requester().subject();
-        return events.stream().anyMatch(event -> event.outcome().kind() == Outcome.Kind.ACCEPTED
-                && requester.equals(event.detail().get(AuditEvent.REQUESTED_BY))
-                && !event.occurredAt().isBefore(decided));
+    /** The change's tries the history holds now (its team's events of its request and kind); throws when it cannot be read. */
+    private ChangeTries triesOf(PendingChange approved) {
+        return ChangeTries.of(approved, writer.recordedInOrder(approved.team(), approved.requestId(), approved.kind()));
     }
 
     /** An attempt that may have applied its change: an {@code UNRESOLVED}, or an intent no {@code FAILED} closed. */
@@ -421,18 +446,19 @@ public final class PendingChangesService {
      * has one attempt open at most, the one its next try ends; reconciliation leaves it to this job while the change is
      * approved ({@link PendingChangeIntents}), and settles it from the row once the change is final. A second open
      * attempt would be settled from the row the later try wrote: one change completed twice (ADR 0043, amended in
-     * session 46).
+     * session 46). Only the change's own tries are looked at ({@link ChangeTries}): another team's attempt, a direct
+     * change's or an earlier change's under the same request id is never gone on under (session 49).
      */
     private OperationId attemptOfAReapply(PendingChange approved) {
-        Optional<AuditWriter.RecordedAttempt> latest = writer.latestAttempt(approved.requestId(), approved.kind());
+        Optional<ChangeTries.Latest> latest = triesOf(approved).latest();
         if (latest.isEmpty()) {
-            return approved.id(); // no try on record
+            return approved.id(); // no try of its own on record
         }
         if (latest.get().ended()) {
             return OperationId.random();
         }
         try {
-            return OperationId.parse(latest.get().id());
+            return OperationId.parse(latest.get().attemptId());
         } catch (IllegalArgumentException notAnOperationId) {
             return OperationId.random(); // never written by the services a change is applied through
         }

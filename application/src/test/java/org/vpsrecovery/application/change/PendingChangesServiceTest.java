@@ -1159,7 +1159,7 @@ class PendingChangesServiceTest {
      * X-Request-Id is the client's: another team's update, a direct update of the same team and an earlier change of the
      * same person, each under this change's request id, left open. Their intents made this change "in force" for ever
      * (never given up, an ERROR every claim). Now only this change's tries count (its team; its own id, or an intent
-     * naming its requester since its approval): none is on record, so it is given up rejected (session 48, approvefix).
+     * naming its requester after its first try in the history's order, session 49): none is on record, so it is given up rejected (session 48, approvefix).
      */
     @Test
     void anotherRequestsEventsUnderTheSameRequestIdDoNotKeepAChangeInForce() {
@@ -1186,5 +1186,190 @@ class PendingChangesServiceTest {
         assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
         assertThat(ended.note()).hasValueSatisfying(note -> assertThat(note).contains("nothing of it was applied"));
         assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(1);
+    }
+
+    /** {@link #updateEvent}, stamped at {@code at}: another instance's clock. */
+    private AuditEvent updateEventAt(java.time.Instant at, PendingChange change, org.vpsrecovery.domain.common.TeamId team,
+                                     String attempt, Outcome outcome, Optional<String> requestedBy) {
+        AuditEvent event = updateEvent(change, team, attempt, outcome, requestedBy);
+        return new AuditEvent(at, event.team(), event.requestId(), event.operation(), event.server(), event.resource(),
+                event.outcome(), event.providerStatus(), event.detail());
+    }
+
+    /**
+     * Which tries are the change's own is the history's order, not two instances' clocks. The approver's try under the
+     * change's id ended FAILED (nothing done); the job's next try, under an attempt of its own, ACCEPTED and UNRESOLVED
+     * (its commit in doubt: the update may be in force), stamped by an instance whose clock is 5 s behind the decider's,
+     * so before the decision. It follows the change's first try in the history: it is the change's own, and the bug past
+     * the apply-by time leaves the change approved. Before, its instant was compared with the decision's: it was passed
+     * over, and the change ended REJECTED "nothing of it was applied" (session 49).
+     */
+    @Test
+    void aJobsTryStampedBeforeTheDecisionByAClockBehindIsStillTheChangesOwn() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, policyStore));
+        PendingChange approved = approvedByAStoppedInstance(policy, job);
+        java.time.Instant behind = approved.approval().decision().orElseThrow().at().minusSeconds(5);
+        Optional<String> alice = Optional.of("alice");
+        String own = approved.id().toString();
+        String jobs = OperationId.random().toString();
+        platform.history.append(updateEvent(approved, BLUE, own, new Outcome.Accepted(), alice));
+        platform.history.append(updateEvent(approved, BLUE, own,
+                new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, "the store said nothing was done"), alice));
+        platform.history.append(updateEventAt(behind, approved, BLUE, jobs, new Outcome.Accepted(), alice));
+        platform.history.append(updateEventAt(behind, approved, BLUE, jobs,
+                new Outcome.Unresolved(ReasonCode.INTERNAL_ERROR, "the commit's answer was lost"), alice));
+        failing[0] = true;
+
+        assertThat(theRoundPastItsApplyBy(job, approved)).isZero();
+
+        assertThat(store.find(approved.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
+
+    /**
+     * The reverse: an earlier change of alice's under the same request id left its try open, stamped by an instance whose
+     * clock is 5 s ahead, so after this change's decision; this change's own first try came after it in the history and
+     * ended FAILED. That try is not this change's: nothing of it is in force, and past its apply-by time it is given up.
+     * Before, the instant made it this change's, and the change was kept approved, an ERROR every claim (session 49).
+     */
+    @Test
+    void anEarlierChangesTryStampedAfterTheDecisionByAClockAheadIsNotTheChangesOwn() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, policyStore));
+        PendingChange approved = approvedByAStoppedInstance(policy, job);
+        java.time.Instant ahead = approved.approval().decision().orElseThrow().at().plusSeconds(5);
+        Optional<String> alice = Optional.of("alice");
+        String own = approved.id().toString();
+        platform.history.append(updateEventAt(ahead, approved, BLUE, OperationId.random().toString(),
+                new Outcome.Accepted(), alice)); // an earlier change of alice's, under the same request id
+        platform.history.append(updateEvent(approved, BLUE, own, new Outcome.Accepted(), alice));
+        platform.history.append(updateEvent(approved, BLUE, own,
+                new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, "the store said nothing was done"), alice));
+        failing[0] = true;
+
+        assertThat(theRoundPastItsApplyBy(job, approved)).isEqualTo(1);
+
+        PendingChange ended = store.find(approved.id()).orElseThrow();
+        assertThat(ended.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(ended.note()).hasValueSatisfying(note -> assertThat(note).contains("nothing of it was applied"));
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(1);
+    }
+
+    /**
+     * The job goes on under its change's own latest try only. Under the change's request id, a direct update of the
+     * team's and then another team's update were left open (the request id is the client's to choose); the change has no
+     * try on record. The job's try is under the change's own id, and ends it: the others' attempts get nothing. Before,
+     * it went on under the latest open attempt of any team, and wrote its COMPLETED under the other team's (session 49).
+     */
+    @Test
+    void theJobsTryNeverGoesOnUnderAnotherTeamsOrADirectChangesAttemptUnderTheSameRequestId() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, policyStore));
+        PendingChange approved = approvedByAStoppedInstance(policy, job);
+        String direct = OperationId.random().toString();
+        String greens = OperationId.random().toString();
+        platform.history.append(updateEvent(approved, BLUE, direct, new Outcome.Accepted(), Optional.empty()));
+        platform.history.append(updateEvent(approved, GREEN, greens, new Outcome.Accepted(), Optional.of("alice")));
+        platform.clock.advance(PendingChangesService.CLAIM);
+
+        assertThat(job.settle()).isEqualTo(1);
+
+        assertThat(store.find(approved.id()).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(policies.get(BLUE, policy.id()).version()).isEqualTo(2);
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.UPDATE_POLICY)
+                .filter(e -> e.attemptId().filter(id -> id.equals(direct) || id.equals(greens)).isPresent()))
+                .extracting(e -> e.outcome().kind().name()).containsExactly("ACCEPTED", "ACCEPTED");
+        assertThat(platform.history.all().stream().filter(e -> e.operation() == Operation.UPDATE_POLICY
+                        && e.attemptId().filter(approved.id().toString()::equals).isPresent()))
+                .extracting(e -> e.outcome().kind().name()).containsExactly("ACCEPTED", "COMPLETED");
+    }
+
+    /**
+     * Reconciliation leaves to the settle job only the approved change's own tries: its try under its id is left, but
+     * another team's intent and a direct update's under the same request id are reconciliation's. Before, any intent of
+     * the request whose events held an approved change's attempt was left, of any team (session 49).
+     */
+    @Test
+    void onlyAnApprovedChangesOwnTriesAreLeftToItsJobNotOthersUnderTheSameRequestId() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        PendingChange approved = approvedByAStoppedInstance(policy, changes);
+        platform.history.append(updateEvent(approved, BLUE, approved.id().toString(), new Outcome.Accepted(),
+                Optional.of("alice")));
+        platform.history.append(updateEvent(approved, GREEN, OperationId.random().toString(), new Outcome.Accepted(),
+                Optional.of("alice")));
+        platform.history.append(updateEvent(approved, BLUE, OperationId.random().toString(), new Outcome.Accepted(),
+                Optional.empty()));
+        List<org.vpsrecovery.domain.audit.RecordedAuditEvent> intents = platform.history.recorded().stream()
+                .filter(e -> e.event().operation() == Operation.UPDATE_POLICY).toList();
+        PendingChangeIntents tries = new PendingChangeIntents(store, platform.history);
+
+        assertThat(intents).extracting(tries::stillApplying).containsExactly(true, false, false);
+    }
+
+    /**
+     * A change a try of which may be in force, whose tries keep meeting a failure of no domain type, was tried every claim
+     * at ERROR for ever. Past TRIED_EVERY_CLAIM_FOR it stays approved (neither applied nor rejected is known), its note
+     * says so to whoever reads it, and it is tried once every STALLED_RECHECK, not every claim; once the failure passes it
+     * is completed, found applied already, as before (ADR 0043, amended in session 49).
+     */
+    @Test
+    void aChangeThatMayBeInForceAndKeepsMeetingABugIsNotedAndTriedHourlyNotEveryClaim() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        boolean[] commitLost = {true};
+        RecoveryPolicies storedThenLost = new ForwardingRecoveryPolicies(policyStore) {
+            @Override
+            public boolean update(RecoveryPolicy from, RecoveryPolicy next) {
+                boolean stored = super.update(from, next);
+                if (commitLost[0]) {
+                    commitLost[0] = false;
+                    throw new IllegalStateException("the connection dropped during the commit; the row may be stored");
+                }
+                return stored;
+            }
+        };
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, storedThenLost));
+        PendingChange pending = waiting(job.updatePolicy(as(ALICE), policy.id(), OptionalLong.of(1), nightly(5)));
+        PendingChange answered = job.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()));
+        failing[0] = true;
+        java.time.Instant everyClaimUntil = answered.approval().decision().orElseThrow().at()
+                .plus(PendingChangesService.TRIED_EVERY_CLAIM_FOR);
+        roundsUntil(job, pending, everyClaimUntil);
+        platform.clock.advance(PendingChangesService.CLAIM.multipliedBy(2));
+
+        try (CapturedLogRecords log = CapturedLogRecords.of(PendingChangesService.class)) {
+            assertThat(job.settle()).isZero();
+
+            assertThat(log.at(java.util.logging.Level.SEVERE)).singleElement().satisfies(record -> {
+                assertThat(record.getMessage()).contains(pending.id().toString(), "neither ended nor given up");
+                assertThat(record.getThrown()).isInstanceOf(IllegalStateException.class);
+            });
+        }
+        PendingChange stalled = store.find(pending.id()).orElseThrow();
+        assertThat(stalled.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(stalled.note()).hasValueSatisfying(note -> assertThat(note).startsWith(
+                "approved; a try of it may have applied it").contains("IllegalStateException", "an operator should look"));
+        assertThat(stalled.nextCheckAt()).isEqualTo(platform.clock.instant().plus(PendingChangesService.STALLED_RECHECK));
+
+        try (CapturedLogRecords log = CapturedLogRecords.of(PendingChangesService.class)) {
+            platform.clock.advance(PendingChangesService.CLAIM);
+            assertThat(job.settle()).isZero();
+            assertThat(store.find(pending.id()).orElseThrow().version()).isEqualTo(stalled.version()); // not tried
+            assertThat(log.at(java.util.logging.Level.SEVERE)).isEmpty();
+        }
+
+        failing[0] = false;
+        platform.clock.advance(PendingChangesService.STALLED_RECHECK);
+        assertThat(job.settle()).isEqualTo(1);
+
+        PendingChange completed = store.find(pending.id()).orElseThrow();
+        assertThat(completed.state()).isEqualTo(OperationState.COMPLETED);
+        assertThat(completed.note()).hasValueSatisfying(note -> assertThat(note).contains("found applied already"));
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
     }
 }

@@ -178,6 +178,18 @@ public record PendingChange(OperationId id, TeamId team, RequestId requestId, Op
                 updatedAt, at.plus(lease), note, version + 1, approval);
     }
 
+    /**
+     * Still approved, its note saying why, and next looked at {@code recheck} after {@code at} instead of every claim: a
+     * change a try of which may have applied it, while its tries keep meeting a failure the platform did not expect. What
+     * it did is not known, so it is neither ended nor given up; the note shows it to whoever reads the change.
+     */
+    public PendingChange stalled(Instant at, Duration recheck, String why) {
+        require(OperationState.APPROVED, "stalled");
+        PendingChange noted = moved(OperationState.APPROVED, at, why, approval);
+        return new PendingChange(id, team, requestId, kind, hold, point, server, policy, policyVersion, document, state,
+                noted.updatedAt(), noted.updatedAt().plus(recheck), noted.note(), noted.version(), approval);
+    }
+
     /** Approved and done: the hold released, the policy written. */
     public PendingChange applied(Instant at, String what) {
         require(OperationState.APPROVED, "applied");

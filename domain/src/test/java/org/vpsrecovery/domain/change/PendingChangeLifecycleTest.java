@@ -111,12 +111,20 @@ class PendingChangeLifecycleTest {
         assertThatThrownBy(() -> pending.applied(AT, "x")).isInstanceOf(IllegalOperationTransition.class);
         assertThatThrownBy(() -> pending.rejected(AT, "x")).isInstanceOf(IllegalOperationTransition.class);
         assertThatThrownBy(() -> pending.claimedToApply(AT, CLAIM)).isInstanceOf(IllegalOperationTransition.class);
+        assertThatThrownBy(() -> pending.stalled(AT, Duration.ofHours(1), "x")).isInstanceOf(IllegalOperationTransition.class);
 
         PendingChange approved = pending.approve(BOB, AT.plusSeconds(5), Optional.empty(), CLAIM);
         PendingChange claimed = approved.claimedToApply(AT.plusSeconds(200), CLAIM);
         assertThat(claimed.state()).isEqualTo(OperationState.APPROVED);
         assertThat(claimed.nextCheckAt()).isEqualTo(AT.plusSeconds(200).plus(CLAIM));
         assertThat(claimed.version()).isEqualTo(approved.version() + 1);
+
+        PendingChange stalled = claimed.stalled(AT.plusSeconds(200), Duration.ofHours(1), "its tries meet a bug");
+        assertThat(stalled.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(stalled.note()).contains("its tries meet a bug");
+        assertThat(stalled.nextCheckAt()).isEqualTo(AT.plusSeconds(200).plus(Duration.ofHours(1)));
+        assertThat(stalled.version()).isEqualTo(claimed.version() + 1);
+        assertThat(stalled.approval()).isEqualTo(claimed.approval());
 
         PendingChange rejected = claimed.rejected(AT.plusSeconds(201), "POLICY_VERSION_CONFLICT: policy moved to 5");
         assertThat(rejected.state()).isEqualTo(OperationState.REJECTED);
