@@ -109,7 +109,7 @@ class DatabaseOutOfReachTest {
         assertUnavailable(() -> holds.page(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801), Optional.empty(), 10));
         assertUnavailable(() -> holds.activeOn(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801)));
         // A placement's reads under the point's lock (session 38, review).
-        assertUnavailable(() -> holds.activeCount(new TeamId("team-a"), java.util.Set.of(new ServerId(12345)), HoldKind.TEAM));
+        assertUnavailable(() -> holds.activeCountOn(java.util.Set.of(new ServerId(12345)), HoldKind.TEAM));
         assertUnavailable(() -> operations.about(List.of(new ResourceRef(ResourceRef.Type.SNAPSHOT, 801))));
         assertUnavailable(() -> drifts.page(DriftFilter.everything(), OptionalLong.empty(), 10));
         assertUnavailable(() -> reports.page(AuditEventFilter.everything(), OptionalLong.empty(), 10));

@@ -87,6 +87,8 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         // One bound for both look-ups: together within one list's time, as the key's lease counts (ADR 0010).
         ConsistentListBound lookUps = ConsistentListBound.oneDeadlineForARequest();
         Located located = locate(caller, Operation.PLACE_RECOVERY_POINT_HOLD, point, lookUps);
+        // Read once: the early count, the insert's count and the refusal's words count the same servers.
+        java.util.Set<ServerId> teamsServers = ownership.serversOf(located.team());
         var attempt = attempts.attempt(context(caller, located.team()), Operation.PLACE_RECOVERY_POINT_HOLD)
                 .about(point).onServer(located.server())
                 .detail(AuditEvent.ACTOR, caller.actor().wireName())
@@ -111,11 +113,11 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                                 + deleting.get().id() + "); a point on its way out cannot be held");
                     }
                     // Counted early for a refusal before any intent; counted again in the insert (other servers' locks).
-                    return withinLimits(hold);
+                    return withinLimits(hold, teamsServers);
                 },
                 () -> {
-                    if (!holds.placeWithin(hold, limits, ownership.serversOf(hold.team()))) {
-                        throw withinLimits(hold) instanceof Decision.Denied full
+                    if (!holds.placeWithin(hold, limits, teamsServers)) {
+                        throw withinLimits(hold, teamsServers) instanceof Decision.Denied full
                                 ? new RecoveryDenied(full.reason(), full.detail())
                                 : new RecoveryDenied(ReasonCode.HOLD_LIMIT_REACHED, "the hold limits were reached by "
                                         + "a placement meanwhile (at most " + limits.activePerPoint() + " active "
@@ -128,19 +130,22 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
 
     /**
      * Whether {@code hold} fits under the limits now (ADR 0029, amended in session 38): a script placing holds at its
-     * team's rate would otherwise add rows, and a delete's check reads, without end.
+     * team's rate would otherwise add rows, and a delete's check reads, without end. {@code teamsServers}: the servers
+     * the hold's team owns now.
      */
-    private Decision withinLimits(RecoveryPointHold hold) {
+    private Decision withinLimits(RecoveryPointHold hold, java.util.Set<ServerId> teamsServers) {
         long onPoint = holds.activeOn(hold.point()).stream().filter(h -> h.kind() == hold.kind()).count();
         if (onPoint >= limits.activePerPoint()) {
             return Decision.deny(ReasonCode.HOLD_LIMIT_REACHED, "a recovery point has at most " + limits.activePerPoint()
                     + " active " + hold.kind().wireName() + " holds; release one first");
         }
-        // The team's holds on the servers it owns now: those a teams-file move gave another team, which it can no
-        // longer see or release, no longer take its room (ADR 0029, amended in session 48).
-        if (holds.activeCount(hold.team(), ownership.serversOf(hold.team()), hold.kind()) >= limits.activePerTeam()) {
+        // What the team holds now: the holds on the servers it owns, whoever they were placed for. Those that came with
+        // a server a teams-file move gave it are its to see and release, so they take its room; those on a server it
+        // gave away no longer do (ADR 0029, amended in sessions 48 and 49).
+        if (holds.activeCountOn(teamsServers, hold.kind()) >= limits.activePerTeam()) {
             return Decision.deny(ReasonCode.HOLD_LIMIT_REACHED, "a team has at most " + limits.activePerTeam()
-                    + " active " + hold.kind().wireName() + " holds; release one first");
+                    + " active " + hold.kind().wireName() + " holds on its servers, those placed before a server came "
+                    + "to it included; release one first");
         }
         return Decision.allow();
     }
@@ -155,17 +160,43 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         return holds.find(id);
     }
 
+    /**
+     * A stored hold and the team its server is owned by, read once per request: its visibility, the check, the release
+     * and the team its events are filed under all follow that one reading, so a teams-file reload in between cannot
+     * check against one owner and file under another (ADR 0029, amended in session 49).
+     */
+    private record OwnedHold(RecoveryPointHold hold, Optional<TeamId> serversOwner) {
+
+        /**
+         * The team the hold is about now: its server's owner, which a teams-file move changes (the hold's own team is
+         * who it was placed for). The new owner sees, releases and is audited for it, as for the point itself; the
+         * former owner no longer sees it. A server no team owns any more is no team's: its holds are seen by auditors
+         * only, and filed under the hold's own team.
+         */
+        TeamId owner() {
+            return serversOwner.orElse(hold.team());
+        }
+
+        boolean visibleTo(HoldActor actor) {
+            return switch (actor) {
+                case HoldActor.Team team -> serversOwner.filter(team.team()::equals).isPresent();
+                case HoldActor.Auditor auditor -> true;
+            };
+        }
+    }
+
     @Override
     public RecoveryPointHold releaseHold(ReleaseHoldCommand command) {
         HoldCaller caller = command.caller();
-        RecoveryPointHold found = visibleHold(command);
+        OwnedHold found = visibleHold(command);
         var attempt = releaseAttempt(command, found);
         return attempt.runHere(
                 () -> releasable(caller.actor(), found),
                 () -> {
-                    RecoveryPointHold released = found.releasedBy(caller.actor(), ownerOfHold(found), clock.instant());
+                    RecoveryPointHold released = found.hold().releasedBy(caller.actor(), found.owner(), clock.instant());
                     if (!holds.release(released)) {
-                        throw new RecoveryDenied(ReasonCode.HOLD_ALREADY_RELEASED, "hold " + found.id() + " was released meanwhile");
+                        throw new RecoveryDenied(ReasonCode.HOLD_ALREADY_RELEASED, "hold " + found.hold().id()
+                                + " was released meanwhile");
                     }
                     return released;
                 });
@@ -177,7 +208,7 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
      * refusal is audited and thrown as the release would. For a release that waits for a second person (ADR 0043).
      */
     public RecoveryPointHold requireReleasable(ReleaseHoldCommand command) {
-        RecoveryPointHold found = visibleHold(command);
+        OwnedHold found = visibleHold(command);
         Decision decision;
         try {
             decision = releasable(command.caller().actor(), found);
@@ -187,14 +218,18 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         if (decision instanceof Decision.Denied denied) {
             throw releaseAttempt(command, found).refuse(new RecoveryDenied(denied.reason(), denied.detail()));
         }
-        return found;
+        return found.hold();
     }
 
-    /** The hold, found from the store, not VPS.org: a hold on a point gone at VPS.org is still released. */
-    private RecoveryPointHold visibleHold(ReleaseHoldCommand command) {
+    /**
+     * The hold, found from the store, not VPS.org: a hold on a point gone at VPS.org is still released. Its server's
+     * owner is read here, once, for the whole release.
+     */
+    private OwnedHold visibleHold(ReleaseHoldCommand command) {
         HoldCaller caller = command.caller();
-        Optional<RecoveryPointHold> stored = holds.find(command.hold())
-                .filter(h -> h.point().equals(command.point()) && holdVisibleTo(caller.actor(), h));
+        Optional<OwnedHold> stored = holds.find(command.hold()).filter(h -> h.point().equals(command.point()))
+                .map(h -> new OwnedHold(h, ownerOf(h.server())))
+                .filter(owned -> owned.visibleTo(caller.actor()));
         if (stored.isEmpty() && caller.actor() instanceof HoldActor.Team team) {
             throw attempts.attempt(context(caller, team.team()), Operation.RELEASE_RECOVERY_POINT_HOLD)
                     .about(command.point()).detail(AuditEvent.ACTOR, caller.actor().wireName())
@@ -203,9 +238,10 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         return stored.orElseThrow(() -> holdNotFound(command.hold()));
     }
 
-    private AuditedAttempts.Attempt releaseAttempt(ReleaseHoldCommand command, RecoveryPointHold found) {
+    private AuditedAttempts.Attempt releaseAttempt(ReleaseHoldCommand command, OwnedHold owned) {
         HoldCaller caller = command.caller();
-        TeamId filedUnder = ownerOfHold(found);
+        RecoveryPointHold found = owned.hold();
+        TeamId filedUnder = owned.owner();
         var attempt = attempts.attempt(context(caller, filedUnder), Operation.RELEASE_RECOVERY_POINT_HOLD)
                 .about(found.point()).onServer(found.server())
                 .detail(AuditEvent.ACTOR, caller.actor().wireName())
@@ -220,10 +256,13 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
         return attempt;
     }
 
-    /** The stored hold's rule for {@code actor}; a caller that may never release it is refused 403 at once. */
-    private Decision releasable(HoldActor actor, RecoveryPointHold found) {
-        RecoveryPointHold current = holds.find(found.id()).orElseThrow(() -> holdNotFound(found.id()));
-        Decision decision = current.releasableBy(actor, ownerOfHold(current));
+    /**
+     * The stored hold's rule for {@code actor}, its server owned as read for the request; a caller that may never release
+     * it is refused 403 at once.
+     */
+    private Decision releasable(HoldActor actor, OwnedHold found) {
+        RecoveryPointHold current = holds.find(found.hold().id()).orElseThrow(() -> holdNotFound(found.hold().id()));
+        Decision decision = current.releasableBy(actor, found.owner());
         if (decision instanceof Decision.Denied denied && denied.reason() != ReasonCode.HOLD_ALREADY_RELEASED) {
             throw new AccessDenied(denied.reason(), denied.detail()); // 403: the caller may not, ever
         }
@@ -329,21 +368,8 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                 java.util.Comparator.comparing(TeamId::value)).findFirst();
     }
 
-    /**
-     * The team a hold is about now: its server's owner, which a teams-file move changes (the hold's own team is who it
-     * was placed for). The new owner sees, releases and is audited for it, as for the point itself; the former owner
-     * no longer sees it. A server no team owns any more is no team's: its holds are seen by auditors only, and filed
-     * under the hold's own team.
-     */
-    private TeamId ownerOfHold(RecoveryPointHold hold) {
-        return ownerOf(hold.server()).orElse(hold.team());
-    }
-
     private boolean holdVisibleTo(HoldActor actor, RecoveryPointHold hold) {
-        return switch (actor) {
-            case HoldActor.Team team -> ownerOf(hold.server()).filter(team.team()::equals).isPresent();
-            case HoldActor.Auditor auditor -> true;
-        };
+        return new OwnedHold(hold, ownerOf(hold.server())).visibleTo(actor);
     }
 
     private static boolean visibleTo(HoldActor actor, TeamId owner) {

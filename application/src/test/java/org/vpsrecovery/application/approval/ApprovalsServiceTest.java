@@ -1727,7 +1727,7 @@ class ApprovalsServiceTest {
                     failure -> {
                         assertThat(failure.reason()).isEqualTo(ReasonCode.OUTCOME_UNKNOWN);
                         assertThat(failure.operation()).contains(pending.id());
-                        assertThat(failure.platformFailed()).isTrue();
+                        assertThat(failure.noAnswer()).hasValue(ProviderFailure.NoAnswer.PLATFORM_FAILED_AFTER_THE_START);
                         assertThat(failure.getMessage()).contains("follow the operation");
                     });
 

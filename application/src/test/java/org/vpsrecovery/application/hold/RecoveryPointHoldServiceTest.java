@@ -365,7 +365,7 @@ class RecoveryPointHoldServiceTest {
             }
 
             @Override
-            public int activeCount(TeamId team, java.util.Set<ServerId> servers, HoldKind kind) {
+            public int activeCountOn(java.util.Set<ServerId> servers, HoldKind kind) {
                 return 0;
             }
         };
@@ -473,7 +473,85 @@ class RecoveryPointHoldServiceTest {
                 new PlaceHoldCommand(caller(BLUE_TEAM), BACKUP, new HoldReason("after the move")));
 
         assertThat(onSpare.isActive()).isTrue();
-        assertThat(platform.holds.activeCount(BLUE, java.util.Set.of(PlatformFixture.SPARE), HoldKind.TEAM)).isEqualTo(1);
+        assertThat(platform.holds.activeCountOn(java.util.Set.of(PlatformFixture.SPARE), HoldKind.TEAM)).isEqualTo(1);
+    }
+
+    /**
+     * What a team holds now counts toward its limit: the holds BLUE placed on the web server before a teams-file move
+     * gave it to GREEN are GREEN's to see and release, so they take GREEN's room, and moving servers in does not take a
+     * team past its limit. The refusal says so; releasing one of them makes room (ADR 0029, amended in session 49).
+     */
+    @Test
+    void theHoldsThatCameWithAMovedServerCountTowardItsNewOwnersLimit() {
+        platform.provider.addSnapshot(803, platform.greenServer, CreationStatus.COMPLETED);
+        ResourceRef greens = new ResourceRef(ResourceRef.Type.SNAPSHOT, 803);
+        RecoveryPointHold broughtIn = place(BLUE_TEAM, SNAPSHOT, "before the move");
+        place(BLUE_TEAM, SNAPSHOT, "before the move, too");
+        RecoveryPointHoldService moved = webMovedToGreen(new HoldLimits(2, 2));
+        HoldActor green = new HoldActor.Team(GREEN);
+
+        assertThatThrownBy(() -> moved.placeHold(new PlaceHoldCommand(caller(green), greens, new HoldReason("one too many"))))
+                .isInstanceOfSatisfying(RecoveryDenied.class, d -> {
+                    assertThat(d.reason()).isEqualTo(ReasonCode.HOLD_LIMIT_REACHED);
+                    assertThat(d.getMessage()).contains("team has at most 2")
+                            .contains("those placed before a server came to it included");
+                });
+        assertThat(platform.holds.on(greens)).isEmpty();
+
+        moved.releaseHold(new ReleaseHoldCommand(caller(green), SNAPSHOT, broughtIn.id()));
+        assertThat(moved.placeHold(new PlaceHoldCommand(caller(green), greens, new HoldReason("now"))).isActive()).isTrue();
+    }
+
+    /**
+     * The teams file, read anew at each look-up: the first finds the web server with BLUE, every later one with GREEN
+     * (a reload while a request runs).
+     */
+    private static final class TeamsFileReloadedAfterItsFirstRead
+            implements org.vpsrecovery.domain.port.ServerOwnership, org.vpsrecovery.domain.port.TeamDirectory {
+
+        private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile java.util.Map<TeamId, java.util.Set<ServerId>> current = java.util.Map.of(
+                BLUE, java.util.Set.of(PlatformFixture.WEB, PlatformFixture.SPARE), GREEN, java.util.Set.of(PlatformFixture.GREEN_SERVER));
+
+        @Override
+        public java.util.Set<TeamId> teams() {
+            if (reads.incrementAndGet() > 1) {
+                current = java.util.Map.of(BLUE, java.util.Set.of(PlatformFixture.SPARE),
+                        GREEN, java.util.Set.of(PlatformFixture.WEB, PlatformFixture.GREEN_SERVER));
+            }
+            return current.keySet();
+        }
+
+        @Override
+        public java.util.Set<ServerId> serversOf(TeamId team) {
+            return current.getOrDefault(team, java.util.Set.of());
+        }
+    }
+
+    /**
+     * A release reads its hold's server owner once: the teams file reloaded between its look-ups (the web server moved
+     * from BLUE to GREEN) does not check the release against one owner and file its events under the other. The
+     * release follows the owner its first look-up read: BLUE's, released and filed under BLUE. It read the owner four
+     * times: BLUE saw the hold, then its events were filed under GREEN and the check refused BLUE as not the owner (ADR
+     * 0029, amended in session 49).
+     */
+    @Test
+    void aReleaseReadsTheServersOwnerOnceThoughTheTeamsFileIsReloadedMeanwhile() {
+        RecoveryPointHold hold = place(BLUE_TEAM, SNAPSHOT, "before the reload");
+        TeamsFileReloadedAfterItsFirstRead teamsFile = new TeamsFileReloadedAfterItsFirstRead();
+        RecoveryPointHoldService reloading = new RecoveryPointHoldService(platform.provider, platform.provider, teamsFile,
+                teamsFile, platform.holds, platform.operations, platform.attempts(), platform.clock, HoldLimits.DEFAULTS);
+        HoldCaller releasing = caller(BLUE_TEAM);
+
+        RecoveryPointHold released = reloading.releaseHold(new ReleaseHoldCommand(releasing, SNAPSHOT, hold.id()));
+
+        assertThat(released.isActive()).isFalse();
+        assertThat(released.release()).map(RecoveryPointHold.Release::by).contains(BLUE_TEAM);
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().equals(releasing.requestId())))
+                .extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.COMPLETED);
+        assertThat(platform.history.all().stream().filter(e -> e.requestId().equals(releasing.requestId())))
+                .allSatisfy(e -> assertThat(e.team()).isEqualTo(BLUE));
+        assertThat(teamsFile.reads).hasValue(1);
     }
 
     /**

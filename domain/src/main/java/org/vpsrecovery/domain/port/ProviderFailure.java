@@ -57,7 +57,13 @@ public final class ProviderFailure extends RecoveryException {
         /** The connection was dropped (closed or reset by the other end, or a box between) before an answer came. */
         CONNECTION_DROPPED,
         /** The platform closed its own client while the answer was awaited (the instance was stopping). */
-        CLIENT_CLOSED
+        CLIENT_CLOSED,
+        /**
+         * The platform's own failure after a run had started (its intent on record, VPS.org possibly asked): no answer
+         * will be reported, and the failure's message, not VPS.org's silence, says what to do ({@link
+         * ProviderFailure#platformFailedAfterTheStart}).
+         */
+        PLATFORM_FAILED_AFTER_THE_START
     }
 
     private final Kind kind;
@@ -66,11 +72,10 @@ public final class ProviderFailure extends RecoveryException {
     private final boolean answered;
     private final OperationId operation;
     private final NoAnswer noAnswer;
-    private final boolean platformFailed;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
-        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null, false);
+        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null);
     }
 
     public ProviderFailure(Kind kind, String message) {
@@ -78,8 +83,7 @@ public final class ProviderFailure extends RecoveryException {
     }
 
     private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
-                            Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer,
-                            boolean platformFailed) {
+                            Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
         if (noAnswer != null && answered) {
             throw new IllegalArgumentException("a failure with an answer cannot say why none came");
@@ -90,24 +94,23 @@ public final class ProviderFailure extends RecoveryException {
         this.answered = answered;
         this.operation = operation;
         this.noAnswer = noAnswer;
-        this.platformFailed = platformFailed;
     }
 
     /** A failure of a request that got no answer, for the reason {@code why} (ADR 0010, amended in session 46). */
     public static ProviderFailure withoutAnswer(Kind kind, NoAnswer why, String message, Throwable cause) {
         return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), cause, false, null,
-                Objects.requireNonNull(why, "why no answer came"), false);
+                Objects.requireNonNull(why, "why no answer came"));
     }
 
     /**
      * An outcome unknown of the platform's own making: a run that had started (its intent on record, VPS.org possibly
      * asked) ended in a failure the platform did not expect, so VPS.org may have acted. {@code message} says so and
      * what to do, and is what the caller is told: not "no readable answer came from VPS.org", which would blame VPS.org
-     * and send the caller to list and ask again (ADR 0040, amended in session 48).
+     * and send the caller to list and ask again (ADR 0040, amended in session 48). Why no answer is reported:
+     * {@link NoAnswer#PLATFORM_FAILED_AFTER_THE_START}.
      */
     public static ProviderFailure platformFailedAfterTheStart(String message, Throwable cause) {
-        return new ProviderFailure(Kind.OUTCOME_UNKNOWN, message, OptionalInt.empty(), Optional.empty(), cause, false,
-                null, null, true);
+        return withoutAnswer(Kind.OUTCOME_UNKNOWN, NoAnswer.PLATFORM_FAILED_AFTER_THE_START, message, cause);
     }
 
     /**
@@ -116,7 +119,7 @@ public final class ProviderFailure extends RecoveryException {
      * in session 40).
      */
     public static ProviderFailure ofAnAnswer(Kind kind, String message) {
-        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null, false);
+        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null);
     }
 
     public Kind kind() {
@@ -147,11 +150,6 @@ public final class ProviderFailure extends RecoveryException {
         return Optional.ofNullable(noAnswer);
     }
 
-    /** Whether the platform's own failure, not VPS.org's answer or its absence, left the outcome unknown ({@link #platformFailedAfterTheStart}). */
-    public boolean platformFailed() {
-        return platformFailed;
-    }
-
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
@@ -163,7 +161,7 @@ public final class ProviderFailure extends RecoveryException {
      */
     public ProviderFailure ofOperation(OperationId operation) {
         ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(), answered,
-                Objects.requireNonNull(operation, "operation"), noAnswer, platformFailed);
+                Objects.requireNonNull(operation, "operation"), noAnswer);
         of.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             of.addSuppressed(suppressed);

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.ResourceRef;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
@@ -26,18 +25,19 @@ public interface RecoveryPointHolds {
 
     /**
      * Stores a new, active hold unless its point already has {@code limits.activePerPoint()} active holds of its kind,
-     * or its team {@code limits.activePerTeam()} on {@code teamsServers} (see {@link #activeCount}): then nothing is
-     * stored and the answer is false. The counts hold across threads and instances (placements on other servers of the
-     * team take other server locks).
+     * or its team's servers {@code teamsServers} have {@code limits.activePerTeam()} (see {@link #activeCountOn}): then
+     * nothing is stored and the answer is false. The counts hold across threads and instances of the hold's team
+     * (placements on other servers of the team take other server locks).
      */
     boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, Set<ServerId> teamsServers);
 
     /**
-     * How many active holds of {@code kind} are filed under {@code team} on {@code servers}: the servers it owns now, so
-     * a hold on a server a teams-file move gave another team, which {@code team} can no longer see or release, no longer
-     * counts for it (ADR 0029, amended in session 48).
+     * How many active holds of {@code kind} are on {@code servers}, whoever they were placed for. Given the servers a
+     * team owns now, it is what the team holds now: the holds that came with a server a teams-file move gave it count
+     * for it (it sees and releases them), those on a server it gave away no longer do (ADR 0029, amended in sessions
+     * 48 and 49).
      */
-    int activeCount(TeamId team, Set<ServerId> servers, HoldKind kind);
+    int activeCountOn(Set<ServerId> servers, HoldKind kind);
 
     /** Writes {@code released} over the stored hold only if that one is still active; false otherwise. */
     boolean release(RecoveryPointHold released);

@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.ResourceRef;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
@@ -34,8 +33,8 @@ public class ForwardingRecoveryPointHolds implements RecoveryPointHolds {
     }
 
     @Override
-    public int activeCount(TeamId team, Set<ServerId> servers, HoldKind kind) {
-        return holds.activeCount(team, servers, kind);
+    public int activeCountOn(Set<ServerId> servers, HoldKind kind) {
+        return holds.activeCountOn(servers, kind);
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.vpsrecovery.domain.audit.ResourceRef;
-import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
 import org.vpsrecovery.domain.hold.HoldKind;
 import org.vpsrecovery.domain.hold.HoldLimits;
@@ -60,7 +59,7 @@ public final class InMemoryRecoveryPointHolds implements RecoveryPointHolds {
     public synchronized boolean placeWithin(RecoveryPointHold hold, HoldLimits limits, Set<ServerId> teamsServers) {
         long onPoint = activeOn(hold.point()).stream().filter(h -> h.kind() == hold.kind()).count();
         if (onPoint >= limits.activePerPoint()
-                || activeCount(hold.team(), teamsServers, hold.kind()) >= limits.activePerTeam()) {
+                || activeCountOn(teamsServers, hold.kind()) >= limits.activePerTeam()) {
             return false;
         }
         place(hold);
@@ -68,9 +67,9 @@ public final class InMemoryRecoveryPointHolds implements RecoveryPointHolds {
     }
 
     @Override
-    public synchronized int activeCount(TeamId team, Set<ServerId> servers, HoldKind kind) {
+    public synchronized int activeCountOn(Set<ServerId> servers, HoldKind kind) {
         return (int) holds.values().stream().filter(RecoveryPointHold::isActive)
-                .filter(h -> h.team().equals(team) && h.kind() == kind && servers.contains(h.server())).count();
+                .filter(h -> h.kind() == kind && servers.contains(h.server())).count();
     }
 
     @Override

@@ -132,15 +132,12 @@ public final class FacadeProblems {
                 case UNAUTHORIZED -> "the platform could not authenticate to VPS.org; operators have been told";
                 // A 5xx VPS.org (or a gateway before it) may have sent after acting (ADR 0010). An answer read as
                 // none about what was asked (another server's) came without its code (ADR 0010). No answer: why none
-                // came, as the adapter told it by type, so that a dropped connection is not taken for a timeout
-                // (ADR 0010, amended in session 46). The platform's own failure after an approved run started says
-                // so in its own words: follow the operation, never decide again (ADR 0040, amended in session 48).
-                case OUTCOME_UNKNOWN -> provider.platformFailed() ? provider.getMessage()
-                        : (provider.providerStatus().isPresent()
-                        ? "VPS.org (or a gateway before it) answered HTTP " + provider.providerStatus().getAsInt()
-                        : provider.answered() ? "VPS.org answered, though not about what was asked"
-                        : provider.noAnswer().map(FacadeProblems::noAnswer).orElse("no readable answer came from VPS.org"))
-                        + "; the operation may or may not have happened. List the resources before trying again.";
+                // came, as the adapter or the application told it (ADR 0010, amended in session 46).
+                case OUTCOME_UNKNOWN -> provider.noAnswer().map(why -> noAnswer(why, provider))
+                        .orElseGet(() -> (provider.providerStatus().isPresent()
+                                ? "VPS.org (or a gateway before it) answered HTTP " + provider.providerStatus().getAsInt()
+                                : provider.answered() ? "VPS.org answered, though not about what was asked"
+                                : "no readable answer came from VPS.org") + MAY_HAVE_HAPPENED);
                 default -> provider.getMessage();
             };
         }
@@ -162,11 +159,21 @@ public final class FacadeProblems {
         return failure.getMessage();
     }
 
-    private static String noAnswer(ProviderFailure.NoAnswer why) {
+    private static final String MAY_HAVE_HAPPENED =
+            "; the operation may or may not have happened. List the resources before trying again.";
+
+    /**
+     * An outcome unknown for want of an answer, by why none came, so that a dropped connection is not taken for a
+     * timeout (ADR 0010, amended in session 46). The platform's own failure after an approved run started is told in
+     * its own words: follow the operation, never decide again (ADR 0040, amended in session 48).
+     */
+    private static String noAnswer(ProviderFailure.NoAnswer why, ProviderFailure failure) {
         return switch (why) {
-            case TIMED_OUT -> "VPS.org did not answer in time";
-            case CONNECTION_DROPPED -> "the connection to VPS.org was dropped before its answer came";
-            case CLIENT_CLOSED -> "this instance of the platform was stopping and stopped waiting for VPS.org's answer";
+            case TIMED_OUT -> "VPS.org did not answer in time" + MAY_HAVE_HAPPENED;
+            case CONNECTION_DROPPED -> "the connection to VPS.org was dropped before its answer came" + MAY_HAVE_HAPPENED;
+            case CLIENT_CLOSED -> "this instance of the platform was stopping and stopped waiting for VPS.org's answer"
+                    + MAY_HAVE_HAPPENED;
+            case PLATFORM_FAILED_AFTER_THE_START -> failure.getMessage();
         };
     }
 

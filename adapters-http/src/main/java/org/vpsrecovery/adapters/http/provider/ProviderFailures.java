@@ -173,6 +173,9 @@ final class ProviderFailures {
                     + shortReason(error) + ")";
             case CLIENT_CLOSED -> "the platform closed its VPS.org client (this instance is stopping) before the "
                     + "answer came";
+            // Only the application says so, of a run it started (ProviderFailure.platformFailedAfterTheStart).
+            case PLATFORM_FAILED_AFTER_THE_START -> throw new IllegalStateException("a transport failure is not "
+                    + "the platform's failure after a run started");
             case null -> "no answer came (" + shortReason(error) + ")";
         };
         if (call.changesState()) {

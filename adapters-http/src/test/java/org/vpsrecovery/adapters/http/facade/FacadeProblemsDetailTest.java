@@ -104,7 +104,7 @@ class FacadeProblemsDetailTest {
                 + "ended in a failure the platform did not expect, so VPS.org may have acted; follow the operation",
                 new IllegalStateException("a bug")).ofOperation(ID);
 
-        assertThat(failed.platformFailed()).isTrue();
+        assertThat(failed.noAnswer()).hasValue(ProviderFailure.NoAnswer.PLATFORM_FAILED_AFTER_THE_START);
         assertThat(failed.operation()).contains(ID);
         assertThat(FacadeProblems.detailOf(failed)).isEqualTo(failed.getMessage()).contains("follow the operation")
                 .doesNotContain("no readable answer came from VPS.org").doesNotContain("List the resources");

@@ -38,11 +38,11 @@ public interface HoldRowRepository extends GenericRepository<HoldRow, UUID> {
             ORDER BY placed_at DESC, id DESC""")
     List<HoldRow> activeOnPoint(String resourceType, long resourceId);
 
-    /** The team's index, then the servers it owns now (ADR 0029, amended in session 48). */
+    /** On the servers a team owns now, whoever the holds were placed for (ADR 0029, amended in sessions 48 and 49). */
     @Query("""
             SELECT count(*) FROM recovery_point_hold
-            WHERE released_at IS NULL AND team = :team AND kind = :kind AND server_id = ANY(:serverIds)""")
-    long countActive(String team, String kind, Long[] serverIds);
+            WHERE released_at IS NULL AND kind = :kind AND server_id = ANY(:serverIds)""")
+    long countActiveOn(String kind, Long[] serverIds);
 
     @Query("""
             SELECT * FROM recovery_point_hold

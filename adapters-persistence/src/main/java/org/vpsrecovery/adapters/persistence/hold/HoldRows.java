@@ -31,15 +31,17 @@ public final class HoldRows implements RecoveryPointHolds {
     static final int TEAM_HOLDS_NAMESPACE = 0x56505348;
 
     /**
-     * Counted in the insert's own statement, under the team's lock ({@link TeamLimitedInsert}): the team's active holds
-     * of the kind on the servers it owns now (ADR 0029, amended in session 48), and the point's. The point's server lock alone would not do: a team's points are on many servers.
+     * Counted in the insert's own statement, under the team's lock ({@link TeamLimitedInsert}): the active holds of the
+     * kind on the servers the team owns now, whoever they were placed for (ADR 0029, amended in sessions 48 and 49),
+     * and the point's. The point's server lock alone would not do: a team's points are on many servers. Every placement
+     * on those servers is the team's (a hold is filed under its server's owner), so the team's lock serializes them.
      */
     static final String INSERT_WITHIN_LIMITS = """
             INSERT INTO recovery_point_hold (id, team, server_id, resource_type, resource_id, kind, reason, placed_by,
                 placed_at)
             SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
             WHERE (SELECT count(*) FROM recovery_point_hold
-                   WHERE released_at IS NULL AND team = ? AND kind = ? AND server_id = ANY(?)) < ?
+                   WHERE released_at IS NULL AND kind = ? AND server_id = ANY(?)) < ?
               AND (SELECT count(*) FROM recovery_point_hold
                    WHERE released_at IS NULL AND resource_type = ? AND resource_id = ? AND kind = ?) < ?""";
 
@@ -62,16 +64,16 @@ public final class HoldRows implements RecoveryPointHolds {
         HoldRow r = toRow(hold);
         return withinLimits.insert(r.team(), List.of(r.id(), r.team(), r.serverId(), r.resourceType(), r.resourceId(),
                         r.kind(), r.reason(), r.placedBy(), OffsetDateTime.ofInstant(r.placedAt(), ZoneOffset.UTC),
-                        r.team(), r.kind(), serverIds(teamsServers), (long) limits.activePerTeam(),
+                        r.kind(), serverIds(teamsServers), (long) limits.activePerTeam(),
                         r.resourceType(), r.resourceId(), r.kind(), (long) limits.activePerPoint()),
                 "could not store the hold: the database did not answer", RETRY_AFTER);
     }
 
     @Override
-    public int activeCount(TeamId team, Set<ServerId> servers, HoldKind kind) {
+    public int activeCountOn(Set<ServerId> servers, HoldKind kind) {
         // Counted under a point's lock by a placement: an exhausted pool is a 503 and a REJECTED, not a 500.
         return Math.toIntExact(DatabaseOutOfReach.read("count the team's active holds",
-                () -> rows.countActive(team.value(), kind.wireName(), serverIds(servers))));
+                () -> rows.countActiveOn(kind.wireName(), serverIds(servers))));
     }
 
     static Long[] serverIds(Set<ServerId> servers) {

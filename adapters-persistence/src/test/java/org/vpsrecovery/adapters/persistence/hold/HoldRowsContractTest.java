@@ -69,7 +69,7 @@ class HoldRowsContractTest extends RecoveryPointHoldsContract {
                 withinLimits(onItsOwnServer(2), limits), () -> holds.placeWithin(late, limits, SERVERS));
 
         assertThat(placed).isFalse();
-        assertThat(holds.activeCount(TEAM, SERVERS, HoldKind.TEAM)).isEqualTo(2);
+        assertThat(holds.activeCountOn(SERVERS, HoldKind.TEAM)).isEqualTo(2);
         assertThat(holds.find(late.id())).isEmpty();
     }
 
@@ -80,7 +80,7 @@ class HoldRowsContractTest extends RecoveryPointHoldsContract {
         HoldLimits limits = new HoldLimits(1, 3);
 
         assertThat(TeamLimitRaces.passedAtOnce(8, point -> holds.placeWithin(onItsOwnServer(point), limits, SERVERS))).isEqualTo(3);
-        assertThat(holds.activeCount(TEAM, SERVERS, HoldKind.TEAM)).isEqualTo(3);
+        assertThat(holds.activeCountOn(SERVERS, HoldKind.TEAM)).isEqualTo(3);
     }
 
     /**
@@ -106,7 +106,7 @@ class HoldRowsContractTest extends RecoveryPointHoldsContract {
     private static List<Object> withinLimits(RecoveryPointHold hold, HoldLimits limits) {
         HoldRow r = HoldRows.toRow(hold);
         return Arrays.asList(r.id(), r.team(), r.serverId(), r.resourceType(), r.resourceId(), r.kind(), r.reason(),
-                r.placedBy(), r.placedAt().atOffset(ZoneOffset.UTC), r.team(), r.kind(), HoldRows.serverIds(SERVERS),
+                r.placedBy(), r.placedAt().atOffset(ZoneOffset.UTC), r.kind(), HoldRows.serverIds(SERVERS),
                 (long) limits.activePerTeam(),
                 r.resourceType(), r.resourceId(), r.kind(), (long) limits.activePerPoint());
     }

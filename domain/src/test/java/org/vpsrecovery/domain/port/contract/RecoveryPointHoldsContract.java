@@ -94,8 +94,8 @@ public abstract class RecoveryPointHoldsContract {
         assertThat(holds.placeWithin(hold(AUDITOR, SNAPSHOT, AT.plusSeconds(3)), limits, SERVERS)).isTrue();
         assertThat(holds.placeWithin(hold(TEAM, other, AT.plusSeconds(4)), limits, SERVERS)).isTrue();
         assertThat(holds.placeWithin(hold(TEAM, BACKUP, AT.plusSeconds(5)), limits, SERVERS)).isFalse();
-        assertThat(holds.activeCount(BLUE, SERVERS, HoldKind.TEAM)).isEqualTo(3);
-        assertThat(holds.activeCount(BLUE, SERVERS, HoldKind.LEGAL)).isEqualTo(1);
+        assertThat(holds.activeCountOn(SERVERS, HoldKind.TEAM)).isEqualTo(3);
+        assertThat(holds.activeCountOn(SERVERS, HoldKind.LEGAL)).isEqualTo(1);
 
         // A released hold no longer counts.
         assertThat(holds.release(second.releasedBy(TEAM, AT.plusSeconds(6)))).isTrue();
@@ -118,9 +118,37 @@ public abstract class RecoveryPointHoldsContract {
         assertThat(holds.placeWithin(onItsOtherServer, limits, SERVERS)).isFalse();
 
         java.util.Set<ServerId> afterTheMove = java.util.Set.of(new ServerId(12346));
-        assertThat(holds.activeCount(BLUE, afterTheMove, HoldKind.TEAM)).isZero();
+        assertThat(holds.activeCountOn(afterTheMove, HoldKind.TEAM)).isZero();
         assertThat(holds.placeWithin(onItsOtherServer, limits, afterTheMove)).isTrue();
-        assertThat(holds.activeCount(BLUE, SERVERS, HoldKind.TEAM)).isEqualTo(3);
+        assertThat(holds.activeCountOn(SERVERS, HoldKind.TEAM)).isEqualTo(3);
+    }
+
+    /**
+     * The holds on the servers a team owns now count for it whoever they were placed for: BLUE's two holds on 12345,
+     * placed before a teams-file move gave that server to GREEN, fill GREEN's room, so moving a server in does not take
+     * a team past its limit; a release of one makes room (ADR 0029, amended in session 49).
+     */
+    @Test
+    void theHoldsThatCameWithAMovedServerCountForItsNewOwner() {
+        RecoveryPointHolds holds = emptyHolds();
+        HoldLimits limits = new HoldLimits(2, 2);
+        RecoveryPointHold broughtIn = hold(TEAM, SNAPSHOT, AT);
+        assertThat(holds.placeWithin(broughtIn, limits, SERVERS)).isTrue();
+        assertThat(holds.placeWithin(hold(TEAM, new ResourceRef(ResourceRef.Type.SNAPSHOT, 802), AT.plusSeconds(1)),
+                limits, SERVERS)).isTrue();
+        TeamId green = new TeamId("green");
+        HoldActor greenTeam = new HoldActor.Team(green);
+        java.util.Set<ServerId> greensAfterTheMove = java.util.Set.of(new ServerId(12345), new ServerId(23456));
+        RecoveryPointHold greensOwn = RecoveryPointHold.place(new HoldId(UUID.randomUUID()), green, new ServerId(23456),
+                new ResourceRef(ResourceRef.Type.SNAPSHOT, 803), new HoldReason("its own"), greenTeam, AT.plusSeconds(2));
+
+        assertThat(holds.activeCountOn(greensAfterTheMove, HoldKind.TEAM)).isEqualTo(2);
+        assertThat(holds.placeWithin(greensOwn, limits, greensAfterTheMove)).isFalse();
+        assertThat(holds.find(greensOwn.id())).isEmpty();
+
+        assertThat(holds.release(broughtIn.releasedBy(greenTeam, green, AT.plusSeconds(3)))).isTrue();
+        assertThat(holds.placeWithin(greensOwn, limits, greensAfterTheMove)).isTrue();
+        assertThat(holds.activeCountOn(greensAfterTheMove, HoldKind.TEAM)).isEqualTo(2);
     }
 
     @Test
