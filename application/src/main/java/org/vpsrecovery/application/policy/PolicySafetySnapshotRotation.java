@@ -19,6 +19,7 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicyVersion;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionCandidate;
 import org.vpsrecovery.domain.policy.Rotation;
@@ -66,7 +67,7 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         this.deletes = Objects.requireNonNull(deletes, "deletes");
     }
 
-    private record Choice(PolicyId policy, RetentionCandidate point) {
+    private record Choice(PolicyVersion policy, RetentionCandidate point) {
     }
 
     @Override
@@ -75,8 +76,9 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
     }
 
     /**
-     * {@inheritDoc} The delete is its own attempt, with its own operation and record. When it does not end done (refused,
-     * failed, or its answer lost, which its record keeps UNRESOLVED for the tracker to settle), no room was made now and
+     * {@inheritDoc} The delete is its own attempt, with its own operation and record, naming the policy's version. When
+     * it does not end done (refused, failed, or its answer lost, which its record keeps UNRESOLVED for the tracker to
+     * settle), no room was made now and
      * the restore is neither stored nor sent: {@link PlatformUnavailable#attemptEndedBeforeTheProvider}, "not now", whose
      * retry reads the room again. Passed up as it was, the delete's failure read as the restore's own (a lost answer: a
      * 504 naming the delete, kept under the restore's Idempotency-Key for 24 h; ADR 0029, amended in session 48).
@@ -86,10 +88,10 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         Optional<Choice> choice = chosen(team, server, reading);
         choice.ifPresent(c -> {
             SnapshotId victim = new SnapshotId(c.point().point().id());
-            CallContext delete = new CallContext(team, new RequestId("policy-rotation:" + c.policy().value() + ":"
-                    + c.point().point().type().name().toLowerCase(Locale.ROOT) + ":" + c.point().point().id()));
+            CallContext delete = new CallContext(team, new RequestId("policy-rotation:" + c.policy().policy().value()
+                    + ":" + c.point().point().type().name().toLowerCase(Locale.ROOT) + ":" + c.point().point().id()));
             try {
-                deletes.deleteSnapshot(new DeleteSnapshotCommand(delete, victim));
+                deletes.deleteSnapshot(new DeleteSnapshotCommand(delete, victim, Optional.of(c.policy())));
             } catch (RecoveryException notDone) {
                 throw roomNotMade(victim, delete, notDone);
             }
@@ -124,7 +126,8 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         List<PolicyPoints.Point> listed = points.listed(PolicyKind.SNAPSHOT, server);
         return covering.stream()
                 .flatMap(policy -> Rotation.oldestDropped(policy.spec().retention(), policy.spec().schedule().zone(),
-                        readingHeld(points.candidates(policy, listed), reading), clock.instant()).map(point -> new Choice(policy.id(), point)).stream())
+                        readingHeld(points.candidates(policy, listed), reading), clock.instant())
+                        .map(point -> new Choice(policy.atVersion(), point)).stream())
                 .min(Comparator.comparing((Choice c) -> c.point().createdAt()).thenComparing(c -> c.point().point().id()));
     }
 

@@ -74,7 +74,7 @@ import org.vpsrecovery.domain.snapshot.SnapshotQuota;
  * retention lets go once the run's point is counted ({@link Rotation}) is deleted first through the
  * audited delete (holds respected), under the same lock; if none may go, or one would not make room (a server over
  * its limit), the run is refused {@code ROTATION_NOT_POSSIBLE} before anything is deleted, audited, and so sent as a
- * webhook. Each run reads its policy again under the lock: one deleted or changed since the tick read it does nothing. After a run made its point, retention's
+ * webhook. The deletes name the policy's version. Each run reads its policy again under the lock: one deleted or changed since the tick read it does nothing. After a run made its point, retention's
  * other drops are deleted the same way (ADR 0036). Who made a point is read from the platform's record of
  * its create ({@link PolicyPoints}).
  */
@@ -676,14 +676,19 @@ public final class RunPoliciesService {
         }
     }
 
-    /** The audited delete of a point, asked by the policy: its request id names the policy, the why and the point. */
+    /**
+     * The audited delete of a point, asked by the policy: its request id names the policy, the why and the point, its
+     * events the policy's version too.
+     */
     private void delete(RecoveryPolicy policy, ResourceRef point, String why) {
         CallContext context = new CallContext(policy.team(), new RequestId(why + policy.id().value() + ":"
                 + point.type().name().toLowerCase(Locale.ROOT) + ":" + point.id()));
         if (point.type() == ResourceRef.Type.SNAPSHOT) {
-            deletes.deleteSnapshot(new DeleteSnapshotCommand(context, new SnapshotId(point.id())));
+            deletes.deleteSnapshot(new DeleteSnapshotCommand(context, new SnapshotId(point.id()),
+                    Optional.of(policy.atVersion())));
         } else {
-            backupDeletes.deleteBackup(new DeleteBackupCommand(context, new BackupId(point.id())));
+            backupDeletes.deleteBackup(new DeleteBackupCommand(context, new BackupId(point.id()),
+                    Optional.of(policy.atVersion())));
         }
     }
 

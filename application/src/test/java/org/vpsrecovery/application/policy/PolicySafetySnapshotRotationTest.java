@@ -171,6 +171,22 @@ class PolicySafetySnapshotRotationTest {
         assertThat(platform.providerCallsStartingWith("create")).isOne();
     }
 
+    /** The rotation's delete names the policy and the version whose retention let the snapshot go (session 49). */
+    @Test
+    void theRotationsDeleteNamesThePolicysVersion() {
+        RecoveryPolicy first = nightly(3);
+        RecoveryPolicy second = policies.update(platform.as(BLUE), first.id(), OptionalLong.of(1), new PolicySpec(
+                first.spec().servers(), PolicyKind.SNAPSHOT, first.spec().schedule(), first.spec().nameTemplate(),
+                new RetentionRules(2, Duration.ZERO, 0, 0, 0, 0, false)));
+
+        restore(platform.as(BLUE), byHand.id());
+
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(deletes()).isNotEmpty().allSatisfy(e -> assertThat(e.detail())
+                .containsEntry(AuditEvent.POLICY_ID, first.id().toString())
+                .containsEntry(AuditEvent.POLICY_VERSION, "2"));
+    }
+
     /**
      * A server already over its team's limit (here 3, with 5 snapshots: the limit lowered, the server moved, snapshots
      * made at VPS.org): one rotation makes no room. Before (session 48's review), the rotation deleted snapshot 919 all
