@@ -13,12 +13,15 @@ import org.vpsrecovery.application.restore.SafetySnapshotRotation;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ReasonCode;
+import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicyVersion;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionCandidate;
 import org.vpsrecovery.domain.policy.Rotation;
@@ -66,7 +69,7 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         this.deletes = Objects.requireNonNull(deletes, "deletes");
     }
 
-    private record Choice(PolicyId policy, RetentionCandidate point) {
+    private record Choice(PolicyVersion policy, RetentionCandidate point) {
     }
 
     @Override
@@ -75,8 +78,10 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
     }
 
     /**
-     * {@inheritDoc} The delete is its own attempt, with its own operation and record. When it does not end done (refused,
-     * failed, or its answer lost, which its record keeps UNRESOLVED for the tracker to settle), no room was made now and
+     * {@inheritDoc} The delete is its own attempt, with its own operation and record, naming the policy's version. When
+     * VPS.org refuses it for good ({@link ProviderFailure#refusedForGood}), the restore is refused
+     * {@code ROTATION_NOT_POSSIBLE}. When it does not end done otherwise (refused by the platform, failed, or its answer
+     * lost, which its record keeps UNRESOLVED for the tracker to settle), no room was made now and
      * the restore is neither stored nor sent: {@link PlatformUnavailable#attemptEndedBeforeTheProvider}, "not now", whose
      * retry reads the room again. Passed up as it was, the delete's failure read as the restore's own (a lost answer: a
      * 504 naming the delete, kept under the restore's Idempotency-Key for 24 h; ADR 0029, amended in session 48).
@@ -86,15 +91,33 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         Optional<Choice> choice = chosen(team, server, reading);
         choice.ifPresent(c -> {
             SnapshotId victim = new SnapshotId(c.point().point().id());
-            CallContext delete = new CallContext(team, new RequestId("policy-rotation:" + c.policy().value() + ":"
-                    + c.point().point().type().name().toLowerCase(Locale.ROOT) + ":" + c.point().point().id()));
+            CallContext delete = new CallContext(team, new RequestId("policy-rotation:" + c.policy().policy().value()
+                    + ":" + c.point().point().type().name().toLowerCase(Locale.ROOT) + ":" + c.point().point().id()));
             try {
-                deletes.deleteSnapshot(new DeleteSnapshotCommand(delete, victim));
+                deletes.deleteSnapshot(new DeleteSnapshotCommand(delete, victim, Optional.of(c.policy())));
+            } catch (ProviderFailure refused) {
+                throw refused.refusedForGood() ? rotationRefused(victim, delete, refused) : roomNotMade(victim, delete, refused);
             } catch (RecoveryException notDone) {
                 throw roomNotMade(victim, delete, notDone);
             }
         });
         return choice.map(c -> new SnapshotId(c.point().point().id()));
+    }
+
+    /**
+     * VPS.org refused the rotation's delete in a way asking again will not change (the snapshot locked or in use at
+     * VPS.org): a final, typed refusal of the restore, {@code ROTATION_NOT_POSSIBLE}, saying which snapshot, VPS.org's
+     * words and what to do. Answered "not now" before, every retry chose the same snapshot and was refused the same
+     * way. The next snapshot is not rotated instead: VPS.org documents no refusal of a delete, so what it means is not
+     * known here, and a restore's room deletes one snapshot at most (ADR 0029, amended in session 49).
+     */
+    private static RecoveryDenied rotationRefused(SnapshotId victim, CallContext delete, ProviderFailure refused) {
+        OperationId operation = refused.operation().orElse(delete.operationId());
+        return new RecoveryDenied(ReasonCode.ROTATION_NOT_POSSIBLE, "no room was made for the restore's safety "
+                + "snapshot: VPS.org refused the rotation's delete of snapshot " + victim + " (" + refused.getMessage()
+                + "; operation " + operation + "), so the restore was not stored, no safety snapshot was asked for and "
+                + "VPS.org was not asked to restore; unlock or delete snapshot " + victim + " at VPS.org, delete "
+                + "another snapshot of the server, or restore with skip_safety_snapshot=true");
     }
 
     private static PlatformUnavailable roomNotMade(SnapshotId victim, CallContext delete, RecoveryException notDone) {
@@ -124,7 +147,8 @@ public final class PolicySafetySnapshotRotation implements SafetySnapshotRotatio
         List<PolicyPoints.Point> listed = points.listed(PolicyKind.SNAPSHOT, server);
         return covering.stream()
                 .flatMap(policy -> Rotation.oldestDropped(policy.spec().retention(), policy.spec().schedule().zone(),
-                        readingHeld(points.candidates(policy, listed), reading), clock.instant()).map(point -> new Choice(policy.id(), point)).stream())
+                        readingHeld(points.candidates(policy, listed), reading), clock.instant())
+                        .map(point -> new Choice(policy.atVersion(), point)).stream())
                 .min(Comparator.comparing((Choice c) -> c.point().createdAt()).thenComparing(c -> c.point().point().id()));
     }
 

@@ -74,7 +74,7 @@ import org.vpsrecovery.domain.snapshot.SnapshotQuota;
  * retention lets go once the run's point is counted ({@link Rotation}) is deleted first through the
  * audited delete (holds respected), under the same lock; if none may go, or one would not make room (a server over
  * its limit), the run is refused {@code ROTATION_NOT_POSSIBLE} before anything is deleted, audited, and so sent as a
- * webhook. Each run reads its policy again under the lock: one deleted or changed since the tick read it does nothing. After a run made its point, retention's
+ * webhook; so too when VPS.org refuses that delete for good (session 49). The deletes name the policy's version. Each run reads its policy again under the lock: one deleted or changed since the tick read it does nothing. After a run made its point, retention's
  * other drops are deleted the same way (ADR 0036). Who made a point is read from the platform's record of
  * its create ({@link PolicyPoints}).
  */
@@ -614,6 +614,15 @@ public final class RunPoliciesService {
         try {
             delete(policy, victim.get(), "policy-rotation:");
         } catch (RecoveryException refusedOrFailed) {
+            if (refusedOrFailed instanceof ProviderFailure answered && answered.refusedForGood()) {
+                // VPS.org answered this delete with a refusal asking again will not change (the snapshot locked, in
+                // use): a final, typed refusal of the run, not a FAILED retried into the same refusal. The next point
+                // is not rotated instead: VPS.org documents no refusal of a delete, so what it means is not known
+                // here, and a run deletes one point for its room at most (ADR 0028, amended in session 49).
+                return Decision.deny(ReasonCode.ROTATION_NOT_POSSIBLE, denied.detail() + "; VPS.org refused the "
+                        + "rotation's delete of " + label(victim.get()) + " (" + answered.getMessage() + "), so none "
+                        + "was rotated and nothing was created; unlock or delete it at VPS.org, or delete another");
+            }
             // Nothing rotated, nothing created: not a refusal of the run (a restore window, a lost answer pass), so
             // the create is FAILED and the run retried, and its events name no rotation that did not happen.
             // A delete whose answer was lost may have happened: its own record is UNRESOLVED, and the tracker
@@ -676,14 +685,19 @@ public final class RunPoliciesService {
         }
     }
 
-    /** The audited delete of a point, asked by the policy: its request id names the policy, the why and the point. */
+    /**
+     * The audited delete of a point, asked by the policy: its request id names the policy, the why and the point, its
+     * events the policy's version too.
+     */
     private void delete(RecoveryPolicy policy, ResourceRef point, String why) {
         CallContext context = new CallContext(policy.team(), new RequestId(why + policy.id().value() + ":"
                 + point.type().name().toLowerCase(Locale.ROOT) + ":" + point.id()));
         if (point.type() == ResourceRef.Type.SNAPSHOT) {
-            deletes.deleteSnapshot(new DeleteSnapshotCommand(context, new SnapshotId(point.id())));
+            deletes.deleteSnapshot(new DeleteSnapshotCommand(context, new SnapshotId(point.id()),
+                    Optional.of(policy.atVersion())));
         } else {
-            backupDeletes.deleteBackup(new DeleteBackupCommand(context, new BackupId(point.id())));
+            backupDeletes.deleteBackup(new DeleteBackupCommand(context, new BackupId(point.id()),
+                    Optional.of(policy.atVersion())));
         }
     }
 

@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.policy.PolicyVersion;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.RecoveryPointHolds;
@@ -72,32 +73,33 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
 
     @Override
     public void deleteSnapshot(DeleteSnapshotCommand command) {
-        delete(snapshots, command.context(), command.snapshot());
+        delete(snapshots, command.context(), command.snapshot(), command.byPolicy());
     }
 
     @Override
     public void deleteBackup(DeleteBackupCommand command) {
-        delete(backups, command.context(), command.backup());
+        delete(backups, command.context(), command.backup(), command.byPolicy());
     }
 
     @Override
     public Optional<RecoveryOperation> requestDeleteSnapshot(DeleteSnapshotCommand command) {
-        return request(snapshots, command.context(), command.snapshot());
+        return request(snapshots, command.context(), command.snapshot(), command.byPolicy());
     }
 
     @Override
     public Optional<RecoveryOperation> requestDeleteBackup(DeleteBackupCommand command) {
-        return request(backups, command.context(), command.backup());
+        return request(backups, command.context(), command.backup(), command.byPolicy());
     }
 
     /** As asked over the API: held for a second person's approval when the team's setting says so, else at once. */
-    private <I, P> Optional<RecoveryOperation> request(RecoveryPoints<I, P> points, CallContext context, I id) {
+    private <I, P> Optional<RecoveryOperation> request(RecoveryPoints<I, P> points, CallContext context, I id,
+                                                       Optional<PolicyVersion> byPolicy) {
         Optional<ApprovalGate> gate = approvals.filter(a -> a.applies(context, points.deleteOperation()));
         if (gate.isEmpty()) {
-            delete(points, context, id);
+            delete(points, context, id, byPolicy);
             return Optional.empty();
         }
-        var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
+        var attempt = attempted(points, context, id, byPolicy);
         gate.get().requirePersonAsking(attempt, context);
         // One bound for both look-ups: together within one list's time, as the key's lease counts (ADR 0010).
         ConsistentListBound lookUps = ConsistentListBound.oneDeadlineForARequest();
@@ -116,8 +118,20 @@ public final class DeleteRecoveryPointService implements DeleteSnapshotUseCase, 
         return PolicyCheck.firstRefusal(points.deletionChecks(current, points.serverOf(current), servers, holds, asker));
     }
 
-    private <I, P> void delete(RecoveryPoints<I, P> points, CallContext context, I id) {
+    /**
+     * The delete's attempt; a policy's names the policy and its version in every event, which its request id alone
+     * (the policy, not the version) cannot tell after an edit (ADR 0028, amended in session 49).
+     */
+    private <I, P> AuditedAttempts.Attempt attempted(RecoveryPoints<I, P> points, CallContext context, I id,
+                                                     Optional<PolicyVersion> byPolicy) {
         var attempt = attempts.attempt(context, points.deleteOperation()).about(points.ref(id));
+        byPolicy.ifPresent(policy -> attempt.detail(AuditEvent.POLICY_ID, policy.policy().value().toString())
+                .detail(AuditEvent.POLICY_VERSION, Long.toString(policy.version())));
+        return attempt;
+    }
+
+    private <I, P> void delete(RecoveryPoints<I, P> points, CallContext context, I id, Optional<PolicyVersion> byPolicy) {
+        var attempt = attempted(points, context, id, byPolicy);
         ResourceRef point = points.ref(id);
         // One bound for both look-ups: together within one list's time, as the key's lease counts (ADR 0010).
         ConsistentListBound lookUps = ConsistentListBound.oneDeadlineForARequest();

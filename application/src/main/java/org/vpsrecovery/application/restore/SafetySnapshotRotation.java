@@ -22,7 +22,9 @@ public interface SafetySnapshotRotation {
 
     /**
      * Deletes the one {@link #choose} names through the audited delete, under the server's lock, which
-     * the caller (the restore's attempt) holds; the snapshot deleted, or empty when none may go.
+     * the caller (the restore's attempt) holds; the snapshot deleted, or empty when none may go. A delete VPS.org
+     * refuses for good is a refusal of the restore, {@code ROTATION_NOT_POSSIBLE}; one that did not end done otherwise
+     * (refused by the platform, failed, its answer lost) is "not now" (ADR 0029, amended in sessions 48 and 49).
      */
     Optional<SnapshotId> makeRoom(TeamId team, ServerId server, ResourceRef reading);
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.PlatformFixture;
@@ -38,6 +39,7 @@ import org.vpsrecovery.domain.policy.PolicySpec;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 import org.vpsrecovery.domain.policy.RetentionRules;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.testing.DailyRunCalendar;
@@ -169,6 +171,61 @@ class PolicySafetySnapshotRotationTest {
         assertThat(retried).isInstanceOf(RestoreAnswer.AwaitingSafetySnapshot.class);
         assertThat(deletes()).hasSize(2);
         assertThat(platform.providerCallsStartingWith("create")).isOne();
+    }
+
+    /**
+     * VPS.org refuses the rotation's delete for good (HTTP 423, snapshot 919 locked there): the restore is refused
+     * ROTATION_NOT_POSSIBLE naming the snapshot and VPS.org's words, recorded REJECTED before its intent, and no other
+     * snapshot is deleted instead; asked again, the same (the delete is asked again, and refused again). Before
+     * (session 48), "not now" (PlatformUnavailable, a 503) at every retry, the rotation choosing 919 each time (ADR 0029,
+     * amended in session 49).
+     */
+    @Test
+    void aRotationDeleteVpsOrgRefusesForGoodRefusesTheRestoreRotationNotPossibleNamingItAndRotatesNoOther() {
+        nightly(2);
+        platform.provider.refuseDeletesOf(ResourceRef.of(new SnapshotId(919)), new ProviderFailure(
+                ProviderFailure.Kind.REJECTED, "VPS.org refused to delete snapshot 919 (unexpected HTTP 423): Snapshot is "
+                + "locked", OptionalInt.of(423), Optional.empty(), null));
+        CallContext context = platform.as(BLUE);
+
+        Throwable thrown = catchThrowable(() -> restore(context, byHand.id()));
+        Throwable again = catchThrowable(() -> restore(platform.as(BLUE), byHand.id()));
+
+        for (Throwable refused : List.of(thrown, again)) {
+            assertThat(refused).isInstanceOfSatisfying(RecoveryDenied.class, denied -> {
+                assertThat(denied.reason()).isEqualTo(ReasonCode.ROTATION_NOT_POSSIBLE);
+                assertThat(denied.getMessage()).contains("snapshot 919", "Snapshot is locked", "the restore was not stored",
+                        "skip_safety_snapshot=true");
+            });
+        }
+        assertThat(platform.eventsOf(context)).singleElement().satisfies(event -> {
+            assertThat(event.operation()).isEqualTo(Operation.RESTORE_SNAPSHOT);
+            assertThat(event.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.ROTATION_NOT_POSSIBLE));
+            assertThat(event.detail()).doesNotContainKeys(AuditEvent.SAFETY_SNAPSHOT, AuditEvent.SAFETY_SNAPSHOT_OPERATION_ID);
+        });
+        assertThat(platform.operations.find(context.operationId())).isEmpty();
+        assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
+        assertThat(deletes()).extracting(AuditEvent::outcome).hasExactlyElementsOfTypes(Outcome.Accepted.class,
+                Outcome.Failed.class, Outcome.Accepted.class, Outcome.Failed.class);
+        assertThat(deletes()).allSatisfy(e -> assertThat(e.resource()).contains(ResourceRef.of(new SnapshotId(919))));
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+    }
+
+    /** The rotation's delete names the policy and the version whose retention let the snapshot go (session 49). */
+    @Test
+    void theRotationsDeleteNamesThePolicysVersion() {
+        RecoveryPolicy first = nightly(3);
+        RecoveryPolicy second = policies.update(platform.as(BLUE), first.id(), OptionalLong.of(1), new PolicySpec(
+                first.spec().servers(), PolicyKind.SNAPSHOT, first.spec().schedule(), first.spec().nameTemplate(),
+                new RetentionRules(2, Duration.ZERO, 0, 0, 0, 0, false)));
+
+        restore(platform.as(BLUE), byHand.id());
+
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(deletes()).isNotEmpty().allSatisfy(e -> assertThat(e.detail())
+                .containsEntry(AuditEvent.POLICY_ID, first.id().toString())
+                .containsEntry(AuditEvent.POLICY_VERSION, "2"));
     }
 
     /**

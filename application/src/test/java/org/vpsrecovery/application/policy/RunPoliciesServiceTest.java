@@ -576,6 +576,69 @@ class RunPoliciesServiceTest {
         });
     }
 
+    /**
+     * At the limit, VPS.org refuses the rotation's delete for good (HTTP 423, the snapshot locked there): the run is
+     * refused ROTATION_NOT_POSSIBLE naming the point and VPS.org's words, not FAILED and retried into the same refusal,
+     * and no other point is deleted instead (ADR 0028, amended in session 49). Before: FAILED, retried.
+     */
+    @Test
+    void aRotationDeleteVpsOrgRefusesForGoodRefusesTheRunRotationNotPossibleAndRotatesNoOther() {
+        for (int day = 18; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        platform.provider.refuseDeletesOf(ResourceRef.of(new SnapshotId(918)), new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.REJECTED,
+                "VPS.org refused to delete snapshot 918 (unexpected HTTP 423): Snapshot is locked",
+                java.util.OptionalInt.of(423), Optional.empty(), null));
+        nightly(KEEP_TWO);
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.REFUSED);
+            assertThat(run.removed()).isEmpty();
+        });
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).extracting(s -> s.id().value())
+                .containsExactlyInAnyOrder(918L, 919L, 920L, 921L, 922L);
+        assertThat(events(Operation.DELETE_SNAPSHOT)).extracting(AuditEvent::outcome)
+                .hasExactlyElementsOfTypes(Outcome.Accepted.class, Outcome.Failed.class);
+        assertThat(events(Operation.DELETE_SNAPSHOT)).allSatisfy(e -> assertThat(e.resource())
+                .contains(ResourceRef.of(new SnapshotId(918))));
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.ROTATION_NOT_POSSIBLE));
+            assertThat(e.detail().get(AuditEvent.MESSAGE)).contains("snapshot 918", "Snapshot is locked");
+            assertThat(e.detail()).doesNotContainKey(AuditEvent.ROTATED);
+        });
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
+
+    /**
+     * The deletes of a policy's rotation and of its retention after the run name the policy and the version whose rules
+     * deleted the point in every event (ADR 0028, amended in session 49); before, only the request id named the policy,
+     * and after an edit nothing told which version's rules had deleted a point.
+     */
+    @Test
+    void rotationAndRetentionDeletesNameThePolicyAndTheVersionWhoseRulesDeletedThePoint() {
+        addNightly(801, 1, "by-hand");
+        for (int day = 18; day <= 21; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        RecoveryPolicy first = nightly(KEEP_THREE);
+        policies.update(platform.as(BLUE), first.id(), OptionalLong.of(1), new PolicySpec(PolicyServers.of(List.of(WEB)),
+                PolicyKind.SNAPSHOT, first.spec().schedule(), first.spec().nameTemplate(), KEEP_TWO));
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        // Keep two of version 2: 918 rotated for room; once the point is made, 919 dropped too.
+        assertThat(done).singleElement().satisfies(run -> assertThat(run.removed())
+                .containsExactly(ResourceRef.of(new SnapshotId(918)), ResourceRef.of(new SnapshotId(919))));
+        assertThat(events(Operation.DELETE_SNAPSHOT)).extracting(e -> e.requestId().value()).contains(
+                "policy-rotation:" + first.id() + ":snapshot:918", "policy-retention:" + first.id() + ":snapshot:919");
+        assertThat(events(Operation.DELETE_SNAPSHOT)).hasSizeGreaterThanOrEqualTo(4).allSatisfy(e -> assertThat(e.detail())
+                .containsEntry(AuditEvent.POLICY_ID, first.id().toString())
+                .containsEntry(AuditEvent.POLICY_VERSION, "2"));
+    }
+
     @Test
     void aHeldPointIsNeverRotatedTheNextOldestIs() {
         for (int day = 18; day <= 22; day++) {

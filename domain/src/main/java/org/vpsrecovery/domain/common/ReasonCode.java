@@ -109,7 +109,9 @@ public enum ReasonCode {
     POLICY_VERSION_REQUIRED,
     /**
      * A scheduled run at the server's limit found no policy-made point that retention lets go, or the server is over
-     * its limit so that one rotation would not make room (ADR 0028, amended in session 48).
+     * its limit so that one rotation would not make room (ADR 0028, amended in session 48); or VPS.org refused for good
+     * the delete a rotation asked for (a run's, or a restore's for its safety snapshot: ADR 0028, 0029, amended in
+     * session 49).
      */
     ROTATION_NOT_POSSIBLE,
     // two-person approval (ADR 0040)

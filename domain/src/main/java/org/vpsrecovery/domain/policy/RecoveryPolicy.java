@@ -52,6 +52,11 @@ public record RecoveryPolicy(PolicyId id, TeamId team, PolicySpec spec, long ver
         return new RequestId(RUN_REQUEST_PREFIX + id.value() + ":" + server.value() + ":" + scheduledFor.getEpochSecond());
     }
 
+    /** This policy at this version, as the points it deletes name it. */
+    public PolicyVersion atVersion() {
+        return new PolicyVersion(id, version);
+    }
+
     /** The next version, with {@code next} as its spec. */
     public RecoveryPolicy replacedBy(PolicySpec next, Instant at) {
         return new RecoveryPolicy(id, team, next, version + 1, createdAt, at);

@@ -59,6 +59,8 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
     private volatile Duration mutationDelay = Duration.ZERO;
     private boolean keepExpiredBackups;
     private final Set<ResourceRef> leftOutOfPagedLists = new HashSet<>();
+    /** Points whose every delete VPS.org refuses, and how (a snapshot locked or in use there). */
+    private final Map<ResourceRef, ProviderFailure> deletesRefused = new LinkedHashMap<>();
     private final List<ConsistentListBound> consistentListBounds = new ArrayList<>();
 
     /** How far VPS.org's clock reads from ours (negative: behind); the times it gives and its expiries follow it. */
@@ -140,6 +142,11 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
             throw new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "the answer to " + what + " was lost");
         }
         return result;
+    }
+
+    /** From now on every delete of {@code point} is answered {@code refusal}, the point staying (locked at VPS.org). */
+    public synchronized void refuseDeletesOf(ResourceRef point, ProviderFailure refusal) {
+        deletesRefused.put(point, refusal);
     }
 
     /**
@@ -245,6 +252,9 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         pause();
         synchronized (this) {
             enter("delete snapshot " + id);
+            if (deletesRefused.containsKey(ResourceRef.of(id))) {
+                throw deletesRefused.get(ResourceRef.of(id));
+            }
             if (snapshots.remove(id) == null) {
                 throw notFound("snapshot " + id);
             }
@@ -292,6 +302,9 @@ public final class InMemoryVpsOrg implements SnapshotProvider, BackupProvider {
         pause();
         synchronized (this) {
             enter("delete backup " + id);
+            if (deletesRefused.containsKey(ResourceRef.of(id))) {
+                throw deletesRefused.get(ResourceRef.of(id));
+            }
             if (backups.remove(id) == null) {
                 throw notFound("backup " + id);
             }

@@ -173,7 +173,9 @@ public final class ProblemResponses {
             + "snapshot or backup a restore reads, until its hold is over): Retry-After is the seconds until the "
             + "hold's window ends (it may end sooner, if its owner releases it). NO_RESTORE_HOLD (no hold to "
             + "release), RECOVERY_POINT_HELD (a delete of a held snapshot or backup), RECOVERY_POINT_BEING_DELETED (a "
-            + "hold on a point whose delete is under way) or HOLD_ALREADY_RELEASED: no Retry-After",
+            + "hold on a point whose delete is under way), HOLD_ALREADY_RELEASED or ROTATION_NOT_POSSIBLE (a restore "
+            + "whose safety snapshot needed room, and VPS.org refused for good the delete of the snapshot that would "
+            + "have made it; the detail names it): no Retry-After",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))

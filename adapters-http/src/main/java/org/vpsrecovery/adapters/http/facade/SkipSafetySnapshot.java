@@ -16,7 +16,8 @@ final class SkipSafetySnapshot {
             + "true), the restored server's current state is snapshotted first: the answer is 202 with the restore's "
             + "operation (X-Operation-Id), in the phase awaiting_safety_snapshot, and the restore runs once that snapshot "
             + "completes (if it does not, the restore ends failed, SAFETY_SNAPSHOT_FAILED). At the snapshot limit it is "
-            + "refused at once, SAFETY_SNAPSHOT_LIMIT_REACHED.";
+            + "refused at once, SAFETY_SNAPSHOT_LIMIT_REACHED; when VPS.org refuses the delete of the snapshot rotated "
+            + "away to make room, 409 ROTATION_NOT_POSSIBLE naming it.";
     /** Both restores' 202 answer. */
     static final String WAITING_ANSWER = "the team's restores take a safety snapshot first: the restore's operation, "
             + "awaiting_safety_snapshot; follow it at GET /api/v1/operations/{id}/ (its id is X-Operation-Id)";

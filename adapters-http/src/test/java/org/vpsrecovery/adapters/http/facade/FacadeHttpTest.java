@@ -1032,6 +1032,56 @@ class FacadeHttpTest {
     }
 
     /**
+     * A keyed restore that takes a safety snapshot at the server's limit, whose rotation delete VPS.org refuses for good
+     * (HTTP 423, the snapshot locked there): 409 ROTATION_NOT_POSSIBLE naming the snapshot and VPS.org's words, with no
+     * Retry-After, and no other snapshot deleted. It was a 503 "not now" at every retry (ADR 0029, amended in session 49).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRestoreWhoseRotationDeleteVpsOrgRefusesForGoodIsAConflictNamingTheSnapshotNeverNotNow() throws Exception {
+        safetySnapshots.on = true;
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        for (int day = 19; day <= 22; day++) { // with 801, the server's limit of five
+            platform.provider.addSnapshot(new org.vpsrecovery.domain.snapshot.Snapshot(
+                    new org.vpsrecovery.domain.snapshot.SnapshotId(900 + day), platform.web, "nightly-12345-202611" + day,
+                    CreationStatus.COMPLETED, java.util.OptionalLong.of(10),
+                    Instant.parse("2026-11-%02dT02:00:00Z".formatted(day)), ""));
+        }
+        Answer policy = send("POST", "/api/v1/policies/", BLUE_TOKEN, """
+                {"kind": "snapshot", "server_ids": [12345], "cron": "0 3 * * *", "time_zone": "UTC",
+                 "name_template": "nightly-{server_id}-{date}", "keep_last": 2}""");
+        assertThat(policy.status()).as(policy.raw().body()).isEqualTo(201);
+        platform.provider.refuseDeletesOf(org.vpsrecovery.domain.audit.ResourceRef.of(
+                new org.vpsrecovery.domain.snapshot.SnapshotId(919)), new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.REJECTED,
+                "VPS.org refused to delete snapshot 919 (unexpected HTTP 423): Snapshot is locked",
+                java.util.OptionalInt.of(423), Optional.empty(), null));
+
+        Answer refused = send("POST", "/api/v1/snapshots/801/restore/", BLUE_TOKEN, null,
+                Map.of("Idempotency-Key", "restore-locked-rotation"));
+
+        assertProblem(refused, 409, "ROTATION_NOT_POSSIBLE");
+        assertThat(refused.raw().headers().firstValue("Retry-After")).isEmpty();
+        assertThat((String) refused.get("detail")).contains("snapshot 919", "Snapshot is locked");
+        assertThat(platform.provider.snapshotCount(PlatformFixture.WEB)).isEqualTo(5);
+        assertThat(platform.providerCallsStartingWith("delete")).isOne();
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+
+        // The refused delete's events name the policy's version, on the team's audit page and in its CSV export.
+        Answer page = send("GET", "/api/v1/audit/events/?operation=DELETE_SNAPSHOT", BLUE_TOKEN, null);
+        List<Map<String, Object>> deletes = (List<Map<String, Object>>) page.get("results");
+        assertThat(deletes).as(page.raw().body()).hasSize(2).allSatisfy(e -> assertThat((Map<String, Object>) e.get("detail"))
+                .containsEntry("policy_id", policy.get("id")).containsEntry("policy_version", "1"));
+        HttpResponse<String> export = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort()
+                        + "/api/v1/audit/events/?operation=DELETE_SNAPSHOT")).header("Authorization", "Bearer " + BLUE_TOKEN)
+                .header("Accept", "text/csv").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.body().split("\r\n")).filteredOn(line -> line.contains("DELETE_SNAPSHOT")).hasSize(2)
+                .allSatisfy(line -> assertThat(line).contains("policy_version", "policy_id", (String) policy.get("id")));
+    }
+
+    /**
      * A replayed policy create or replace answers the ETag its first answer had, as the OpenAPI says ("ETag is its
      * version"): replays kept status, type, body and operation id, and dropped it (session 48's review; V67).
      */
