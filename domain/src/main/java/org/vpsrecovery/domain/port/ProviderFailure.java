@@ -142,7 +142,7 @@ public final class ProviderFailure extends RecoveryException {
 
     /**
      * Whether the provider answered with a refusal that asking again the same way will not change: a refusal of the
-     * request ({@link Kind#REJECTED}, {@link Kind#LIMIT_REACHED}: a 4xx other than 401/403/404/410/429) with no
+     * request ({@link Kind#REJECTED}, {@link Kind#LIMIT_REACHED}: a 4xx other than 401/403/404/408/410/425/429) with no
      * Retry-After. Not the "try later" failures (rate limited, unavailable, timed out), an unknown outcome, a point the
      * provider does not know (it is gone), nor the platform's own credentials refused (ADR 0029, amended in session 49).
      */

@@ -99,6 +99,14 @@ final class ProviderFailures {
                     + call.description() + wait.map(w -> "; retry after " + w.toSeconds() + " s").orElse(""),
                     code, wait, null);
         }
+        if (status == 408 || status == 425) {
+            // "Try later": the server says it did not process the request (408: it was not received whole in time;
+            // 425: too early to process). For a change, nothing was done, as UNAVAILABLE means; never a refusal for good.
+            Optional<Duration> wait = reply.retryAfter().flatMap(this::retryAfter);
+            return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org asked to try later (HTTP " + status + ") the call to "
+                    + call.description() + wait.map(w -> "; retry after " + w.toSeconds() + " s").orElse("") + said,
+                    code, wait, null);
+        }
         if (status >= 500 && status <= 599) {
             // Any 5xx may come after the provider acted (a 500, a gateway's 502/504, a router's 503 on an upstream
             // reset); VPS.org documents no 5xx, nor a Retry-After, that says it did not act (ADR 0010, session 37).

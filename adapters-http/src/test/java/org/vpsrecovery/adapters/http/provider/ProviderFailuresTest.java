@@ -75,6 +75,19 @@ class ProviderFailuresTest {
     }
 
     @Test
+    void aTryLaterAnswerToAChangeIsNothingDoneNotARefusalForGood() {
+        for (int status : new int[] {408, 425}) {
+            ProviderFailure failure = failures.fromStatus(create, new Reply(status, new byte[0], Optional.of("7")));
+
+            assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.refusedForGood()).isFalse();
+            assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(7));
+            assertThat(failures.fromStatus(create, reply(status, "")).refusedForGood()).isFalse();
+        }
+        assertThat(failures.fromStatus(create, reply(418, "")).refusedForGood()).isTrue();
+    }
+
+    @Test
     void serverErrorsOnReadsAreUnavailableButOnCreatesOutcomeUnknownEvery5xx() {
         assertThat(failures.fromStatus(read, reply(504, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
         assertThat(failures.fromStatus(read, reply(503, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
