@@ -81,8 +81,9 @@ final class ProviderFailures {
             // Only a general message can speak of a limit; a field error ("at most 100 characters") cannot.
             Kind kind = status == 400 && LIMIT_WORDS.matcher(generalDetail(reply.body())).find()
                     ? Kind.LIMIT_REACHED : Kind.REJECTED;
+            // A Retry-After on a refusal says "not now": kept, so the refusal is never taken for one for good.
             return new ProviderFailure(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said,
-                    code, Optional.empty(), null);
+                    code, reply.retryAfter().flatMap(this::retryAfter), null);
         }
         if (status == 401 || status == 403) {
             return new ProviderFailure(Kind.UNAUTHORIZED, "VPS.org did not accept the platform's API token (HTTP "
@@ -118,7 +119,7 @@ final class ProviderFailures {
         }
         if (status >= 400) {
             return new ProviderFailure(Kind.REJECTED, "VPS.org refused to " + call.description() + " (unexpected HTTP "
-                    + status + ")" + said, code, Optional.empty(), null);
+                    + status + ")" + said, code, reply.retryAfter().flatMap(this::retryAfter), null);
         }
         return new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org answered the call to " + call.description()
                 + " with unexpected HTTP " + status, code, Optional.empty(), null);

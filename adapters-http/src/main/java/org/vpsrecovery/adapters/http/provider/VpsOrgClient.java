@@ -662,8 +662,10 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         try {
             deleteRetried(call, uri, mayHaveHappened);
         } catch (ProviderFailure failure) {
-            // Retries ran out after a try that may have deleted it: that is not a failure we know of.
-            if (mayHaveHappened.get() && TRANSIENT.contains(failure.kind())) {
+            // Retries ran out after a try that may have deleted it: that is not a failure we know of. Nor is a refusal
+            // heard on a retry: it may refuse what is already done (a delete of a point no longer there as it was), and
+            // must never read as "refused for good" of a point the first try deleted (ADR 0028, session 49).
+            if (mayHaveHappened.get() && (TRANSIENT.contains(failure.kind()) || REFUSALS.contains(failure.kind()))) {
                 throw failures.deleteOutcomeUnknown(call, failure);
             }
             throw failure;
@@ -673,6 +675,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     private static final Set<ProviderFailure.Kind> TRANSIENT = EnumSet.of(
             ProviderFailure.Kind.UNAVAILABLE, ProviderFailure.Kind.TIMEOUT, ProviderFailure.Kind.RATE_LIMITED,
             ProviderFailure.Kind.MALFORMED_RESPONSE);
+
+    private static final Set<ProviderFailure.Kind> REFUSALS = EnumSet.of(
+            ProviderFailure.Kind.REJECTED, ProviderFailure.Kind.LIMIT_REACHED);
 
     private void deleteRetried(Call call, URI uri, AtomicBoolean mayHaveHappened) {
         resilience.safe(call.description(), () -> {

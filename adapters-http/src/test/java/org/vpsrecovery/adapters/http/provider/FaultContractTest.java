@@ -693,6 +693,22 @@ class FaultContractTest {
     }
 
     @Test
+    void aDeleteDoneThenRefusedOnItsRetryIsInDoubtNotARefusalForGood() {
+        start();
+        // VPS.org deletes 798, a gateway answers 502; the retry hears a refusal of what is no longer there as it was.
+        vpsOrg.simulator.faults().add(Fault.serverError(502).on("DELETE", "/api/v1/snapshots/798/").committingFirst().times(1));
+        vpsOrg.simulator.faults().add(Fault.serverError(409).on("DELETE", "/api/v1/snapshots/798/").times(1));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.deleteSnapshot(new SnapshotId(798)));
+
+        assertThat(failure.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.refusedForGood()).isFalse();
+        vpsOrg.simulator.faults().clear();
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).doesNotContain(798L);
+    }
+
+    @Test
     void aDeleteAnswered5xxIsRetried() {
         start();
         vpsOrg.simulator.faults().add(Fault.serverError(503).on("DELETE", "/api/v1/backups/499/").times(1));

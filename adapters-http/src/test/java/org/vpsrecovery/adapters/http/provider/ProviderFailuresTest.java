@@ -88,6 +88,17 @@ class ProviderFailuresTest {
     }
 
     @Test
+    void aRefusalThatSaysTryLaterIsNotOneForGood() {
+        for (int status : new int[] {400, 409, 422, 423}) {
+            ProviderFailure failure = failures.fromStatus(create, new Reply(status, new byte[0], Optional.of("30")));
+
+            assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(30));
+            assertThat(failure.refusedForGood()).isFalse();
+            assertThat(failures.fromStatus(create, reply(status, "")).refusedForGood()).isTrue();
+        }
+    }
+
+    @Test
     void serverErrorsOnReadsAreUnavailableButOnCreatesOutcomeUnknownEvery5xx() {
         assertThat(failures.fromStatus(read, reply(504, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
         assertThat(failures.fromStatus(read, reply(503, "")).kind()).isEqualTo(Kind.UNAVAILABLE);
