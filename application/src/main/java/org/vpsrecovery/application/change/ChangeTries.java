@@ -55,6 +55,14 @@ final class ChangeTries {
                 && change.kind() == recorded.event().operation()).toList());
     }
 
+    /**
+     * Whether the page read may have left out some of the change's tries: it is full and its first own-id intent is
+     * not in it. Then nothing on it proves no try is in force, nor which attempt is the latest (own-merge review, s49).
+     */
+    boolean mayMissTries() {
+        return cautious;
+    }
+
     /** Whether {@code intent} is one of the change's tries: an intent of its team, request and kind, and its own. */
     boolean isATry(RecordedAuditEvent intent) {
         AuditEvent event = intent.event();

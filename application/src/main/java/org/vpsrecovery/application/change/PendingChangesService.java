@@ -371,7 +371,7 @@ public final class PendingChangesService {
     private PendingChange stalled(PendingChange approved, RuntimeException untyped) {
         PendingChange stalled = approved.stalled(now(), STALLED_RECHECK, "approved; a try of it may have applied it, but "
                 + "its tries since " + applyBy(approved) + " meet a failure the platform did not expect ("
-                + untyped.getClass().getSimpleName() + "): what it did is not known, so it is tried again every "
+                + untyped.getClass().getName() + "): what it did is not known, so it is tried again every "
                 + STALLED_RECHECK.toMinutes() + " minutes; an operator should look (its audit events under request "
                 + approved.requestId() + ")");
         try {
@@ -407,7 +407,9 @@ public final class PendingChangesService {
      * </ul>
      */
     private boolean aTryMayBeInForce(PendingChange approved) {
-        return triesOf(approved).attempts().values().stream().anyMatch(PendingChangesService::mayBeInForce);
+        ChangeTries tries = triesOf(approved);
+        // A full page without the change's first try may hide a try in doubt: never given up on what was not read.
+        return tries.mayMissTries() || tries.attempts().values().stream().anyMatch(PendingChangesService::mayBeInForce);
     }
 
     /** The change's tries the history holds now (its team's events of its request and kind); throws when it cannot be read. */
@@ -450,9 +452,11 @@ public final class PendingChangesService {
      * change's or an earlier change's under the same request id is never gone on under (session 49).
      */
     private OperationId attemptOfAReapply(PendingChange approved) {
-        Optional<ChangeTries.Latest> latest = triesOf(approved).latest();
+        ChangeTries tries = triesOf(approved);
+        Optional<ChangeTries.Latest> latest = tries.latest();
         if (latest.isEmpty()) {
-            return approved.id(); // no try of its own on record
+            // No try of its own on record; or, the page full, none read: the change's id may be an ended attempt then.
+            return tries.mayMissTries() ? OperationId.random() : approved.id();
         }
         if (latest.get().ended()) {
             return OperationId.random();

@@ -1372,4 +1372,36 @@ class PendingChangesServiceTest {
         assertThat(completed.note()).hasValueSatisfying(note -> assertThat(note).contains("found applied already"));
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
     }
+
+    /**
+     * Own-merge review (session 49): the change's tries in doubt, then a full page of the team's other events under the
+     * same (client-chosen) request id. What was not read may be in force: the change is not given up.
+     */
+    @Test
+    void aFullPageThatHidesTheChangesTriesNeverGivesItUp() {
+        RecoveryPolicy policy = policies.create(as(Actor.SYSTEM), nightly(2));
+        boolean[] failing = {false};
+        PendingChangesService job = over(store, holds, readsOf(policy, failing, policyStore));
+        PendingChange approved = approvedByAStoppedInstance(policy, job);
+        Optional<String> alice = Optional.of("alice");
+        String own = approved.id().toString();
+        String jobs = OperationId.random().toString();
+        platform.history.append(updateEvent(approved, BLUE, own, new Outcome.Accepted(), alice));
+        platform.history.append(updateEvent(approved, BLUE, own,
+                new Outcome.Failed(ReasonCode.PLATFORM_UNAVAILABLE, "the store said nothing was done"), alice));
+        platform.history.append(updateEvent(approved, BLUE, jobs, new Outcome.Accepted(), alice));
+        platform.history.append(updateEvent(approved, BLUE, jobs,
+                new Outcome.Unresolved(ReasonCode.INTERNAL_ERROR, "the commit's answer was lost"), alice));
+        for (int i = 0; i < org.vpsrecovery.domain.audit.AuditQuery.MAX_LIMIT; i++) {
+            platform.history.append(updateEvent(approved, BLUE, OperationId.random().toString(),
+                    new Outcome.Completed(), Optional.empty()));
+        }
+        failing[0] = true;
+
+        int moved = theRoundPastItsApplyBy(job, approved);
+
+        assertThat(moved).isZero();
+        assertThat(store.find(approved.id()).orElseThrow().state()).isEqualTo(OperationState.APPROVED);
+        assertThat(platform.history.all()).noneMatch(e -> e.outcome().kind() == Outcome.Kind.REJECTED);
+    }
 }
