@@ -15,8 +15,8 @@ public record TrackingDeadlines(Duration create, Duration delete, Duration snaps
     /** VPS.org documents a snapshot restore as taking 5 to 15 minutes. */
     public static final Duration SNAPSHOT_RESTORE_WINDOW = Duration.ofMinutes(15);
     /**
-     * VPS.org documents a backup restore only as "slower, varies" than a snapshot's: four times the snapshot's upper
-     * bound. Too short lets the platform delete the backup being read or send a restore bound to fail; too long only
+     * VPS.org documents a backup restore only as slower than a snapshot's, and varying, with no bound: four times the
+     * snapshot's upper bound. Too short lets the platform delete the backup being read or send a restore bound to fail; too long only
      * holds the server, which its team may release (docs/deploy.md).
      */
     public static final Duration BACKUP_RESTORE_WINDOW = Duration.ofMinutes(60);
