@@ -83,8 +83,9 @@ public final class LifecycleSchedule {
         return new Creation(takes, takeForced(kind).orElse(drawn));
     }
 
-    synchronized Duration nextRestore() {
-        return lifecycle.restore().draw(random);
+    /** A restore from a {@code snapshot} or a {@code backup} asked for now. */
+    synchronized Duration nextRestore(String kind) {
+        return (ForcedOutcome.SNAPSHOT.equals(kind) ? lifecycle.restore() : lifecycle.backupRestore()).draw(random);
     }
 
     private Optional<CreationOutcome> takeForced(String kind) {

@@ -40,7 +40,9 @@ final class ProviderJson {
     static ObjectNode restoreStarted(RecoveryPoint point, Server target) {
         ObjectNode answer = Answer.JSON.createObjectNode();
         answer.put("status", "success");
-        answer.put("message", "Server is being restored from " + point.kind() + ". This may take 5-15 minutes.");
+        // VPS.org documents 5-15 minutes for a snapshot restore only; a backup's is "slower, varies".
+        answer.put("message", point instanceof Snapshot ? "Server is being restored from snapshot. This may take 5-15 minutes."
+                : "Server is being restored from backup. This takes longer than a restore from a snapshot, and varies.");
         ObjectNode summary = answer.putObject(point.kind()).put("id", point.id());
         switch (point) {
             case Snapshot s -> summary.put("name", s.name());

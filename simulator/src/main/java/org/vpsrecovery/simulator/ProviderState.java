@@ -200,7 +200,7 @@ final class ProviderState {
         if (target.isRestoringAt(now)) {
             return Answer.detail(400, "Server is not in a valid state for restoration.");
         }
-        target.beginRestore(now, lifecycle.nextRestore());
+        target.beginRestore(now, lifecycle.nextRestore(point.kind()));
         return Answer.json(200, ProviderJson.restoreStarted(point, target));
     }
 

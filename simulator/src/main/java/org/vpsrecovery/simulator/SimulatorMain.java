@@ -8,14 +8,14 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code java -jar simulator/target/simulator.jar [--port 8090] [--host 127.0.0.1] [--seed file.json]
  * [--profile fast|demo|realistic] [--completion-seconds 5] [--snapshot-seconds 180-600]
- * [--backup-seconds 180-480] [--restore-seconds 10] [--failure-rate 0.1] [--random-seed 42]
+ * [--backup-seconds 180-480] [--restore-seconds 10] [--backup-restore-seconds 960-3000] [--failure-rate 0.1] [--random-seed 42]
  * [--page-size 0] [--advertised-url URL] [--no-shift]}
  */
 public final class SimulatorMain {
 
     static final String USAGE = "usage: java -jar simulator.jar [--port 8090] [--host 127.0.0.1] [--seed seed.json]"
             + " [--profile fast|demo|realistic] [--completion-seconds 5] [--snapshot-seconds MIN[-MAX]]"
-            + " [--backup-seconds MIN[-MAX]] [--restore-seconds 10] [--failure-rate 0.0] [--random-seed 42]"
+            + " [--backup-seconds MIN[-MAX]] [--restore-seconds 10] [--backup-restore-seconds MIN[-MAX]] [--failure-rate 0.0] [--random-seed 42]"
             + " [--page-size 0] [--advertised-url URL] [--no-shift]";
 
     private SimulatorMain() {
@@ -46,6 +46,7 @@ public final class SimulatorMain {
         DurationRange snapshots = null;
         DurationRange backups = null;
         DurationRange restores = null;
+        DurationRange backupRestores = null;
         Double failureRate = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -69,6 +70,7 @@ public final class SimulatorMain {
                 case "--snapshot-seconds" -> snapshots = DurationRange.parseSeconds(value);
                 case "--backup-seconds" -> backups = DurationRange.parseSeconds(value);
                 case "--restore-seconds" -> restores = DurationRange.parseSeconds(value);
+                case "--backup-restore-seconds" -> backupRestores = DurationRange.parseSeconds(value);
                 case "--failure-rate" -> failureRate = Double.parseDouble(value);
                 case "--random-seed" -> options = options.withRandomSeed(Long.parseLong(value));
                 case "--page-size" -> options = options.withPageSize(Integer.parseInt(value));
@@ -85,6 +87,9 @@ public final class SimulatorMain {
         }
         if (restores != null) {
             lifecycle = lifecycle.withRestore(restores);
+        }
+        if (backupRestores != null) {
+            lifecycle = lifecycle.withBackupRestore(backupRestores);
         }
         if (failureRate != null) {
             lifecycle = lifecycle.withFailureRate(failureRate);

@@ -48,9 +48,9 @@ public record SimulatorOptions(String host, int port, Seed seed, boolean shiftSe
         return lifecycle.longestCreation();
     }
 
-    /** The longest a restore keeps its server {@code restoring}. */
+    /** The longest a restore, of either kind, keeps its server {@code restoring}. */
     public Duration restoreDelay() {
-        return lifecycle.restore().max();
+        return lifecycle.longestRestore();
     }
 
     public SimulatorOptions withPort(int newPort) {

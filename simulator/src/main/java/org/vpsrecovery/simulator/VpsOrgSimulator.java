@@ -491,12 +491,14 @@ public final class VpsOrgSimulator implements AutoCloseable {
     }
 
     private static final List<String> LIFECYCLE_FIELDS =
-            List.of("profile", "snapshot_seconds", "backup_seconds", "restore_seconds", "failure_rate");
+            List.of("profile", "snapshot_seconds", "backup_seconds", "restore_seconds", "backup_restore_seconds",
+                    "failure_rate");
 
     /**
      * {@code {"profile": "realistic", "snapshot_seconds": "180-600", "backup_seconds": 20,
-     * "restore_seconds": "300-900", "failure_rate": 0.1}}, every field optional: the profile first
-     * (keeping the failure rate), then the others over it.
+     * "restore_seconds": "300-900", "backup_restore_seconds": "960-3000", "failure_rate": 0.1}}, every field optional:
+     * the profile first (keeping the failure rate), then the others over it; {@code restore_seconds} sets both kinds of
+     * restore, {@code backup_restore_seconds} then the backup's.
      */
     static Lifecycle changedLifecycle(Lifecycle current, JsonNode json) {
         if (json == null || !json.isObject()) {
@@ -520,6 +522,9 @@ public final class VpsOrgSimulator implements AutoCloseable {
         if (json.hasNonNull("restore_seconds")) {
             changed = changed.withRestore(DurationRange.parseSeconds(json.get("restore_seconds").asText()));
         }
+        if (json.hasNonNull("backup_restore_seconds")) {
+            changed = changed.withBackupRestore(DurationRange.parseSeconds(json.get("backup_restore_seconds").asText()));
+        }
         if (json.has("failure_rate")) {
             if (!json.get("failure_rate").isNumber()) {
                 throw new IllegalArgumentException("failure_rate must be a number in [0, 1]");
@@ -538,6 +543,7 @@ public final class VpsOrgSimulator implements AutoCloseable {
         node.put("snapshot_seconds", current.snapshotCreation().toSecondsText());
         node.put("backup_seconds", current.backupCreation().toSecondsText());
         node.put("restore_seconds", current.restore().toSecondsText());
+        node.put("backup_restore_seconds", current.backupRestore().toSecondsText());
         node.put("failure_rate", current.failureRate());
         node.put("random_seed", lifecycle.randomSeed());
         ArrayNode forced = node.putArray("forced_outcomes");
@@ -575,7 +581,7 @@ public final class VpsOrgSimulator implements AutoCloseable {
         Lifecycle current = lifecycle.lifecycle();
         lines.add("Snapshots take " + current.snapshotCreation().toSecondsText() + " s, backups "
                 + current.backupCreation().toSecondsText() + " s, restores " + current.restore().toSecondsText()
-                + " s; failure rate " + current.failureRate() + " (see " + baseUri() + "/__admin/lifecycle)");
+                + " s (from a backup " + current.backupRestore().toSecondsText() + " s); failure rate " + current.failureRate() + " (see " + baseUri() + "/__admin/lifecycle)");
         lines.add("Try: curl -s -H 'Authorization: Bearer " + DEMO_TOKEN + "' -H 'Content-Type: application/json' "
                 + baseUri() + "/api/v1/snapshots/");
         return lines;

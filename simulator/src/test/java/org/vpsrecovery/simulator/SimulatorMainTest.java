@@ -35,6 +35,16 @@ class SimulatorMainTest {
         assertThat(lifecycle.snapshotCreation()).isEqualTo(DurationRange.exactly(Duration.ofSeconds(20)));
         assertThat(lifecycle.backupCreation()).isEqualTo(lifecycle.snapshotCreation());
         assertThat(lifecycle.restore()).isEqualTo(DurationRange.ofSeconds(40, 50));
+        assertThat(lifecycle.backupRestore()).as("restore seconds set both kinds").isEqualTo(lifecycle.restore());
+    }
+
+    @Test
+    void backupRestoreSecondsSetOnlyTheRestoresFromABackup() {
+        Lifecycle lifecycle = SimulatorMain.options("--backup-restore-seconds", "1200-2400", "--restore-seconds", "40-50")
+                .lifecycle();
+
+        assertThat(lifecycle.restore()).isEqualTo(DurationRange.ofSeconds(40, 50));
+        assertThat(lifecycle.backupRestore()).isEqualTo(DurationRange.ofSeconds(1200, 2400));
     }
 
     @Test

@@ -55,7 +55,8 @@ import org.vpsrecovery.domain.snapshot.Snapshot;
  *   RECOVERY_POINT_FAILED; missing from the list once the settle period since VPS.org took it has passed → FAILED
  *   RECOVERY_POINT_VANISHED (before that it is followed on: the list may lag behind VPS.org's answer);</li>
  *   <li>a delete in progress: gone from the list → COMPLETED;</li>
- *   <li>a restore in progress: its window ended → COMPLETED, saying VPS.org has no server status read;</li>
+ *   <li>a restore in progress: its window ended → UNVERIFIABLE OUTCOME_UNKNOWN, saying VPS.org has no server status
+ *   read (the window's end is no evidence that it finished: ADR 0024, amended in session 49);</li>
  *   <li>a lost answer (or an intent whose request died, still {@code accepted}): found at VPS.org →
  *   SUBMITTED with the id (then followed as above); not there → FAILED NOT_DONE_AT_PROVIDER; a restore
  *   cannot be found either way → UNVERIFIABLE at its deadline, nor can a backup create while unclaimed manual
@@ -643,10 +644,13 @@ public final class TrackOperationsService {
                 return dueOrLater(operation, now, attempt, describe(target) + " is still in VPS.org's list");
             }
             default -> {
+                // VPS.org took the restore, but shows nothing of a server (no status read; its lists carry none): the
+                // window's end ends the hold, not the restore. Never COMPLETED: unverifiable, as a hold released early.
                 if (operation.isDue(now)) {
-                    String window = "the restore window ended at " + operation.deadline()
-                            + "; VPS.org offers no server status read, so the window's end is what the platform knows";
-                    return end(operation, operation.completed(now, "restore window ended"), window, attempt);
+                    return end(operation, operation.timedOut(now, "restore window ended, its end not shown at VPS.org"),
+                            "the restore window ended at " + operation.deadline() + "; VPS.org offers no server status "
+                                    + "read, so whether this restore finished, or succeeded, cannot be established",
+                            attempt);
                 }
                 return later(operation, now);
             }

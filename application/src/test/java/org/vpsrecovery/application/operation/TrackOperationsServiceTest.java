@@ -649,7 +649,7 @@ class TrackOperationsServiceTest {
         }
 
         assertThat(alongsideRequests.tick()).isEqualTo(1);
-        assertThat(stateOf(restore)).isEqualTo(OperationState.COMPLETED);
+        assertThat(stateOf(restore)).isEqualTo(OperationState.TIMED_OUT); // its window ended: unverifiable (session 49)
         assertThat(outcomes(created)).filteredOn(Outcome.Kind::settlesAttempt).hasSize(1);
     }
 
@@ -725,7 +725,7 @@ class TrackOperationsServiceTest {
     }
 
     @Test
-    void aDeleteEndsWhenTheSnapshotIsGoneAndARestoreWhenItsWindowEnds() {
+    void aDeleteEndsWhenTheSnapshotIsGoneAndARestoreWhenItsWindowEndsUnverifiable() {
         Snapshot old = platform.provider.addSnapshot(798, platform.web, CreationStatus.COMPLETED);
         Snapshot base = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
         CallContext delete = platform.as(BLUE);
@@ -739,7 +739,10 @@ class TrackOperationsServiceTest {
 
         platform.clock.advance(Duration.ofMinutes(15));
         tracker.tick();
-        assertThat(stateOf(restore)).isEqualTo(OperationState.COMPLETED);
+        // The window's end is no evidence that the restore finished (ADR 0024, amended in session 49).
+        assertThat(stateOf(restore)).isEqualTo(OperationState.TIMED_OUT);
+        assertThat(platform.eventsOf(restore).getLast().outcome()).isInstanceOfSatisfying(Outcome.Unverifiable.class,
+                u -> assertThat(u.reason()).isEqualTo(org.vpsrecovery.domain.common.ReasonCode.OUTCOME_UNKNOWN));
         assertThat(platform.eventsOf(restore).getLast().detail().get("message")).contains("no server status read");
     }
 

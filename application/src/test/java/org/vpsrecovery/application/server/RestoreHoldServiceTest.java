@@ -92,7 +92,8 @@ class RestoreHoldServiceTest {
         assertThatThrownBy(() -> release(platform.as(BLUE), WEB))
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.NO_RESTORE_HOLD));
         platform.tracker().tick();
-        assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.COMPLETED);
+        // Ended as an early release is: unverifiable, VPS.org showing nothing of the server (ADR 0024, session 49).
+        assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.TIMED_OUT);
     }
 
     /** After the move GREEN sees its server held until the window's end, but not BLUE's operation or source. */

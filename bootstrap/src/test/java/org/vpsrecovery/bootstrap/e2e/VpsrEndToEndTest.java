@@ -337,7 +337,7 @@ class VpsrEndToEndTest {
     @Test
     @Order(10)
     void aWaitGivesUpAtItsTimeoutWithExitNineAndTheOperationGoesOn() throws Exception {
-        // Order 6's restore holds 12345 for the restore window (15 minutes): it is not final within seconds.
+        // Order 6's restore holds 12345 for the backup restore window (60 minutes): it is not final within seconds.
         Run open = vpsr.run(DEMO, "-o", "json", "operations", "list", "--server-id", "12345");
         String restoreId = null;
         for (JsonNode operation : JSON.readTree(open.out()).path("results")) {

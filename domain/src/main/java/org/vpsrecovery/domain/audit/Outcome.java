@@ -139,8 +139,9 @@ public sealed interface Outcome {
 
     /**
      * Established at VPS.org: the recovery point reached {@code completed}, the deleted one is gone
-     * from its list, the restore's window ended. (Events written before attempt ids existed used it
-     * for "VPS.org took it": ADR 0024.)
+     * from its list. Never a restore's: VPS.org shows nothing of a server, so its window's end is unverifiable (ADR 0024,
+     * amended in session 49; restores' events written before recorded that end so). (Events written before attempt ids
+     * existed used it for "VPS.org took it": ADR 0024.)
      */
     record Completed() implements Outcome {
         public Kind kind() {

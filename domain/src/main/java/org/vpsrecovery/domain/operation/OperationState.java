@@ -17,13 +17,16 @@ public enum OperationState {
     PENDING_APPROVAL,
     /** Approved: about to run (its policies again, then VPS.org); never for long. */
     APPROVED,
-    /** Established at VPS.org: the recovery point is completed, the deleted one is gone, the restore window ended. */
+    /**
+     * Established at VPS.org: the recovery point is completed, the deleted one is gone. A restore is never so (its window's
+     * end is {@link #TIMED_OUT}; rows written before session 49 ended it here).
+     */
     COMPLETED,
     /** It did not happen, or VPS.org reports it failed. */
     FAILED,
     /** The recovery point being made disappeared from VPS.org's list before completing. */
     VANISHED,
-    /** The tracking deadline passed before VPS.org showed an end. */
+    /** The tracking deadline passed before VPS.org showed an end: for a restore, its window ended (ADR 0024). */
     TIMED_OUT,
     /** A restore whose hold the owning team released before its window ended (ADR 0026). */
     RELEASED,

@@ -17,7 +17,7 @@ import org.vpsrecovery.domain.server.Server;
 import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 
-/** Domain objects to the facade's JSON, in one place. The messages are VPS.org's own wording. */
+/** Domain objects to the facade's JSON, in one place. The messages are VPS.org's own wording where it documents one. */
 final class FacadeJsonMapper {
 
     static final String SNAPSHOT_CREATED =
@@ -25,7 +25,12 @@ final class FacadeJsonMapper {
     static final String BACKUP_CREATED =
             "Backup is being created. This may take several minutes depending on server size.";
     static final String SNAPSHOT_RESTORE_STARTED = "Server is being restored from snapshot. This may take 5-15 minutes.";
-    static final String BACKUP_RESTORE_STARTED = "Server is being restored from backup. This may take 5-15 minutes.";
+    /**
+     * VPS.org documents 5-15 minutes for a snapshot restore only, a backup restore as slower and varying: never a bound
+     * it does not give.
+     */
+    static final String BACKUP_RESTORE_STARTED =
+            "Server is being restored from backup. This takes longer than a restore from a snapshot, and varies.";
 
     private FacadeJsonMapper() {
     }

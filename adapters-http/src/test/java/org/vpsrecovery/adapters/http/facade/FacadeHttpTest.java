@@ -303,6 +303,9 @@ class FacadeHttpTest {
         Answer fromBackup = send("POST", "/api/v1/servers/12346/restore/", BLUE_TOKEN, "{\"backup_id\": 501}");
         assertThat(fromBackup.status()).isEqualTo(200);
         assertThat((Map<String, Object>) fromBackup.get("server")).containsEntry("status", "restoring");
+        // VPS.org gives 5-15 minutes for a snapshot restore only: a backup restore is told no bound (session 49).
+        assertThat((String) fromBackup.get("message")).doesNotContain("5-15")
+                .isEqualTo("Server is being restored from backup. This takes longer than a restore from a snapshot, and varies.");
 
         platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED, Optional.empty());
         platform.clock.advance(Duration.ofMinutes(20));
