@@ -2,9 +2,13 @@ package org.vpsrecovery.adapters.http.facade;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -76,11 +80,17 @@ public final class JwtBearerTokens {
      * (another one failed moments before) says nothing of the token, only that the keys are not there yet.
      */
     private volatile boolean keysEverFetched;
+    /**
+     * Whether the last fetch of the JWKS failed, whichever thread made it (a request's, the refresh ahead): while it did,
+     * a fetch refused by the rate limit is the identity provider's outage going on (past the outage tolerance, the kept
+     * keys are gone), not an unknown key.
+     */
+    private volatile boolean lastFetchFailed;
 
     private JwtBearerTokens(JwtSettings settings, Set<TeamId> knownTeams) {
         this.settings = settings;
         this.knownTeams = Set.copyOf(knownTeams);
-        this.processor = settings == null ? null : processor(settings);
+        this.processor = settings == null ? null : processor(settings, failed -> lastFetchFailed = failed);
     }
 
     /** No identity provider: every JWT is refused (the default until one is configured). */
@@ -105,15 +115,17 @@ public final class JwtBearerTokens {
         return enabled() && knownTeams.contains(team);
     }
 
-    private static DefaultJWTProcessor<SecurityContext> processor(JwtSettings settings) {
+    private static DefaultJWTProcessor<SecurityContext> processor(JwtSettings settings,
+                                                                  java.util.function.Consumer<Boolean> fetchFailed) {
         JWKSource<SecurityContext> keys;
         long ttl = settings.jwksCacheTtl().toMillis();
         // nimbus requires refresh-ahead + refresh wait <= time to live, and the rate limit's interval below it.
         long refreshAhead = Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME, ttl / 4);
         long refreshWait = Math.min(2L * JWKS_TIMEOUT_MS + 1_000, ttl / 4);
         try {
-            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUrl().toURL(),
-                            new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT))
+            keys = JWKSourceBuilder.<SecurityContext>create(new NotedFetches(new URLBasedJWKSetSource<>(
+                            settings.jwksUrl().toURL(),
+                            new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT)), fetchFailed))
                     .retrying(false)
                     .cache(ttl, refreshWait)
                     .refreshAheadCache(refreshAhead, null, REFRESH_AHEAD, false, null, false)
@@ -134,6 +146,29 @@ public final class JwtBearerTokens {
         claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         return processor;
+    }
+
+    /** The JWKS fetched over HTTP, each fetch's outcome told (it sits below the rate limit and the outage tolerance). */
+    private record NotedFetches(JWKSetSource<SecurityContext> source, java.util.function.Consumer<Boolean> failed)
+            implements JWKSetSource<SecurityContext> {
+
+        @Override
+        public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refresh, long now, SecurityContext context)
+                throws KeySourceException {
+            try {
+                JWKSet keys = source.getJWKSet(refresh, now, context);
+                failed.accept(false);
+                return keys;
+            } catch (KeySourceException | RuntimeException e) {
+                failed.accept(true);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            source.close();
+        }
     }
 
     /** Whether a presented bearer token has a JWT's shape (three dot-separated parts). */
@@ -160,8 +195,9 @@ public final class JwtBearerTokens {
         } catch (BadJOSEException e) {
             return new Verdict.Refused(refusal(e));
         } catch (RateLimitReachedException e) {
-            if (!keysEverFetched) {
-                // No keys yet, the last fetch failed moments ago (an outage at the start): not the caller's fault.
+            if (!keysEverFetched || lastFetchFailed) {
+                // No keys yet, or the last fetch failed moments ago (an outage at the start, or one outlasting the
+                // outage tolerance, whose kept keys are gone): not the caller's fault.
                 return new Verdict.Unavailable("the identity provider's keys could not be fetched; try again later");
             }
             // An unknown key id asked the JWKS again too soon: no key of the identity provider signed it.
