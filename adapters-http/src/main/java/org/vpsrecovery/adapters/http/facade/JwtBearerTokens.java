@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
@@ -10,6 +11,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
@@ -49,6 +51,12 @@ public final class JwtBearerTokens {
             "the token is not signed by a current key of the identity provider with an accepted algorithm";
 
     public static final String TEAM_HEADER = "X-Vpsr-Team";
+    /** RFC 9068's type of a JWT access token. */
+    static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    static final String TYPE_NOT_ACCEPTED = "the token's type (typ) is not accepted; JWT, at+jwt or none";
+    static final String ISSUED_IN_THE_FUTURE = "the token's issue time (iat) is in the future";
+    static final String NO_ISSUE_TIME = "the token has no issue time (iat), which this service requires to cap a token's lifetime";
+    static final String LIFETIME_TOO_LONG = "the token's lifetime (exp - iat) is longer than this service accepts";
     private static final int JWKS_TIMEOUT_MS = 2_000;
     private static final int JWKS_SIZE_LIMIT = 256 * 1024;
     /** Refreshes the keys ahead of their expiry, off the request threads; daemon, so it never holds the JVM up. */
@@ -136,6 +144,8 @@ public final class JwtBearerTokens {
             throw new IllegalArgumentException("the JWKS URL is not a URL: " + settings.jwksUrl());
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        // An identity provider's access tokens are typed at+jwt (RFC 9068); nimbus's default takes JWT and none only.
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, AT_JWT, null));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(new java.util.HashSet<>(settings.algorithms()), keys));
         // Mutable sets: nimbus asks them contains(null), which Set.of answers with an exception.
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
@@ -209,6 +219,10 @@ public final class JwtBearerTokens {
         } catch (RuntimeException e) {
             return new Verdict.Refused("the token could not be checked");
         }
+        Optional<String> timeRefusal = issueTimeRefusal(claims);
+        if (timeRefusal.isPresent()) {
+            return new Verdict.Refused(timeRefusal.get());
+        }
         Actor actor;
         try {
             actor = Actor.of(claims.getSubject(), Actor.Authentication.JWT, keyId);
@@ -257,6 +271,26 @@ public final class JwtBearerTokens {
         return new Verdict.Accepted(new Caller.Team(teams.getFirst(), actor), expiresAt);
     }
 
+    /**
+     * nimbus checks exp and nbf, not iat: a token issued in the future (beyond the clock skew) is refused, and with
+     * {@code max-token-lifetime} set, one without iat or living longer than it (ADR 0034, amended in session 49).
+     */
+    private Optional<String> issueTimeRefusal(JWTClaimsSet claims) {
+        Optional<Instant> issuedAt = Optional.ofNullable(claims.getIssueTime()).map(java.util.Date::toInstant);
+        if (issuedAt.filter(iat -> iat.isAfter(Instant.now().plus(settings.clockSkew()))).isPresent()) {
+            return Optional.of(ISSUED_IN_THE_FUTURE);
+        }
+        if (settings.maxTokenLifetime().isEmpty()) {
+            return Optional.empty();
+        }
+        if (issuedAt.isEmpty()) {
+            return Optional.of(NO_ISSUE_TIME);
+        }
+        Instant expiresAt = claims.getExpirationTime().toInstant(); // required by the claims verifier
+        return java.time.Duration.between(issuedAt.get(), expiresAt).compareTo(settings.maxTokenLifetime().get()) > 0
+                ? Optional.of(LIFETIME_TOO_LONG) : Optional.empty();
+    }
+
     private List<TeamId> teams(JWTClaimsSet claims) {
         Object value = claims.getClaim(settings.teamsClaim());
         List<Object> names = new ArrayList<>();
@@ -298,6 +332,9 @@ public final class JwtBearerTokens {
         }
         if (message.contains("no matching key") || message.contains("Another algorithm expected")) {
             return NOT_SIGNED_BY_A_CURRENT_KEY;
+        }
+        if (message.startsWith("JOSE header typ")) {
+            return TYPE_NOT_ACCEPTED;
         }
         if (message.contains("Invalid signature")) {
             return "the token's signature is not valid";

@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,9 +80,14 @@ final class LoopbackIdentityProvider implements BeforeAllCallback, AfterAllCallb
 
     /** The same, with the keys kept {@code cache} and the last good ones serving {@code outageTolerance} in an outage. */
     JwtBearerTokens people(Set<TeamId> teams, Duration cache, Duration outageTolerance) {
+        return people(teams, cache, outageTolerance, Optional.empty());
+    }
+
+    /** The same, with tokens living longer than {@code maxLifetime} (exp - iat) refused. */
+    JwtBearerTokens people(Set<TeamId> teams, Duration cache, Duration outageTolerance, Optional<Duration> maxLifetime) {
         return JwtBearerTokens.of(new JwtSettings(ISSUER, AUDIENCE,
                 URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks"), Set.of(JWSAlgorithm.RS256),
-                Duration.ofSeconds(30), "teams", "role", "member", "auditor", cache, outageTolerance), teams);
+                Duration.ofSeconds(30), "teams", "role", "member", "auditor", cache, outageTolerance, maxLifetime), teams);
     }
 
     /** Whether the JWKS is served (true) or answers 503 (false). */
@@ -95,7 +102,12 @@ final class LoopbackIdentityProvider implements BeforeAllCallback, AfterAllCallb
 
     /** {@code claims}, issued by this provider for {@link #AUDIENCE}, signed with its key. */
     String signed(JWTClaimsSet.Builder claims) throws JOSEException {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+        return signed(null, claims);
+    }
+
+    /** The same, the header's {@code typ} {@code type} (null: none). */
+    String signed(JOSEObjectType type, JWTClaimsSet.Builder claims) throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type).build(),
                 claims.issuer(ISSUER).audience(AUDIENCE).build());
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
