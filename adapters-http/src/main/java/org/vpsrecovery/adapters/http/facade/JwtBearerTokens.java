@@ -75,6 +75,13 @@ public final class JwtBearerTokens {
         record Refused(String why) implements Verdict {
         }
 
+        /**
+         * A token that holds up, whose claims give no caller of this service: no role of it, both, no configured team,
+         * not the team chosen (403: who the person is is known, what they may do here is nothing).
+         */
+        record NotEntitled(String why) implements Verdict {
+        }
+
         /** The identity provider's keys could not be fetched and none are kept: not the caller's fault (503). */
         record Unavailable(String why) implements Verdict {
         }
@@ -245,7 +252,7 @@ public final class JwtBearerTokens {
             // Neither role is the lesser (a member changes its team's servers, an auditor reads every team
             // and places legal holds), so none is picked for the person: refused, as the auditor's
             // separation from the teams it audits asks (ADR 0034, amended in session 36).
-            return new Verdict.Refused("the claim " + settings.roleClaim() + " names both the member and the auditor role;"
+            return new Verdict.NotEntitled("the claim " + settings.roleClaim() + " names both the member and the auditor role;"
                     + " a token may hold one of them");
         }
         Optional<Instant> expiresAt = Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant);
@@ -254,16 +261,16 @@ public final class JwtBearerTokens {
                     expiresAt);
         }
         if (!member) {
-            return new Verdict.Refused("the claim " + settings.roleClaim() + " names no role of this service");
+            return new Verdict.NotEntitled("the claim " + settings.roleClaim() + " names no role of this service");
         }
         List<TeamId> teams = teams(claims);
         if (teams.isEmpty()) {
-            return new Verdict.Refused("the claim " + settings.teamsClaim() + " names no team of this service");
+            return new Verdict.NotEntitled("the claim " + settings.teamsClaim() + " names no team of this service");
         }
         if (chosenTeam.isPresent()) {
             return teams.stream().filter(t -> t.value().equals(chosenTeam.get())).findFirst()
                     .<Verdict>map(team -> new Verdict.Accepted(new Caller.Team(team, actor), expiresAt))
-                    .orElseGet(() -> new Verdict.Refused("the token does not name the team " + TEAM_HEADER + " chose"));
+                    .orElseGet(() -> new Verdict.NotEntitled("the token does not name the team " + TEAM_HEADER + " chose"));
         }
         if (teams.size() > 1) {
             return new Verdict.Refused("the token names several teams; choose one with " + TEAM_HEADER);
