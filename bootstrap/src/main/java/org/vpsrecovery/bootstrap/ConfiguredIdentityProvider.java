@@ -32,13 +32,16 @@ import org.vpsrecovery.adapters.http.facade.JwtSettings;
  * vpsr.identity.jwt.jwks-cache=5m               (optional; keys used this long, refreshed ahead; 0.1s-1h)
  * vpsr.identity.jwt.jwks-outage-tolerance=4h    (optional; the last good keys serve this long while the JWKS
  *                                                cannot be fetched; then, or with none, JWTs answer 503)
+ * vpsr.identity.jwt.max-token-lifetime=1h       (optional, off by default; 1m-720h: a token whose exp - iat is longer,
+ *                                                or without iat, is refused)
  * </pre>
  */
 public final class ConfiguredIdentityProvider {
 
     static final String PREFIX = "vpsr.identity.jwt";
     static final List<String> SETTINGS = List.of("issuer", "audience", "jwks-url", "algorithms", "clock-skew",
-            "teams-claim", "role-claim", "member-role", "auditor-role", "jwks-cache", "jwks-outage-tolerance");
+            "teams-claim", "role-claim", "member-role", "auditor-role", "jwks-cache", "jwks-outage-tolerance",
+            "max-token-lifetime");
 
     private ConfiguredIdentityProvider() {
     }
@@ -90,11 +93,18 @@ public final class ConfiguredIdentityProvider {
             throw new IllegalArgumentException(PREFIX + ".jwks-cache and " + PREFIX
                     + ".jwks-outage-tolerance must be durations such as 5m, 4h or PT0.5S");
         }
+        Optional<Duration> maxLifetime;
+        try {
+            maxLifetime = Optional.ofNullable(settings.get("max-token-lifetime")).filter(text -> !text.isEmpty())
+                    .map(ConfiguredIdentityProvider::parseDuration);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException(PREFIX + ".max-token-lifetime must be a duration such as 1h or 30m");
+        }
         try {
             return Optional.of(new JwtSettings(issuer, audience, jwks, algorithms, skew,
                     settings.getOrDefault("teams-claim", "vpsr_teams"), settings.getOrDefault("role-claim", "vpsr_role"),
                     settings.getOrDefault("member-role", "member"), settings.getOrDefault("auditor-role", "auditor"),
-                    cache, tolerance));
+                    cache, tolerance, maxLifetime));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(PREFIX + ": " + e.getMessage());
         }

@@ -13,6 +13,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.http.facade.ServiceToken;
 import org.vpsrecovery.application.audit.RecordAuditReadService;
 import org.vpsrecovery.application.restore.SafetySnapshotSettings;
@@ -139,9 +140,34 @@ public final class ConfiguredTeams implements ServerOwnership, TeamLimits, TeamD
 
     /** Teams' and auditors' tokens, all different from each other. */
     static void refuseSharedDigests(ConfiguredTeams teams, ConfiguredAuditors auditors) {
+        refuseSharedDigests(tokenDigestsByKey(teams, auditors));
+    }
+
+    /**
+     * Tokens anyone can read: the embedded demo's (printed at its start, in the README) and those the README's examples
+     * once gave the digests of. A teams file is never the demo (which runs without one), so none may stand in it.
+     */
+    static final List<String> PUBLISHED_TOKENS = List.of(EmbeddedDefaults.DEMO_TEAM_TOKEN,
+            EmbeddedDefaults.OTHER_TEAM_TOKEN, EmbeddedDefaults.DEMO_AUDITOR_TOKEN, "test", "test2", "test3",
+            "compliance-token");
+
+    /** A digest of a {@link #PUBLISHED_TOKENS published token} is refused, naming its key and never the token. */
+    static void refusePublishedDigests(ConfiguredTeams teams, ConfiguredAuditors auditors) {
+        Set<String> published = new java.util.HashSet<>();
+        PUBLISHED_TOKENS.forEach(token -> published.add(
+                HashedTeamTokens.sha256Hex(token)));
+        tokenDigestsByKey(teams, auditors).forEach((key, digest) -> {
+            if (published.contains(digest.toLowerCase(java.util.Locale.ROOT))) {
+                throw new IllegalArgumentException(key + " is the digest of a published token (the embedded demo's or "
+                        + "an example's), which anyone can send; give it the digest of a token of your own");
+            }
+        });
+    }
+
+    private static Map<String, String> tokenDigestsByKey(ConfiguredTeams teams, ConfiguredAuditors auditors) {
         Map<String, String> all = new LinkedHashMap<>(teams.tokenKeys());
         auditors.tokenDigests().forEach((name, digest) -> all.put(ConfiguredAuditors.PREFIX + "." + name + ".token-sha256", digest));
-        refuseSharedDigests(all);
+        return all;
     }
 
     /** The teams from settings named relative to {@code vpsr.teams.}, e.g. {@code payments.servers} (a teams file). */

@@ -66,7 +66,9 @@ public record TeamsFile(Path path, Map<String, String> settings) {
         try {
             ConfiguredTeams configured = ConfiguredTeams.from(file);
             ConfiguredFairShare.from(file, configured.teams());
-            ConfiguredTeams.refuseSharedDigests(configured, ConfiguredAuditors.from(file));
+            ConfiguredAuditors auditors = ConfiguredAuditors.from(file);
+            ConfiguredTeams.refuseSharedDigests(configured, auditors);
+            ConfiguredTeams.refusePublishedDigests(configured, auditors);
             ConfiguredIdentityProvider.from(file);
         } catch (IllegalArgumentException e) {
             throw refused(e.getMessage());

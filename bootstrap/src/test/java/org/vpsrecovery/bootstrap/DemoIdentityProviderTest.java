@@ -23,7 +23,7 @@ class DemoIdentityProviderTest {
                         .as(person).isInstanceOf(JwtBearerTokens.Verdict.Accepted.class);
             }
             assertThat(tokens.authenticate(idp.tokenFor("alice", "demo"), Optional.of("other-team")))
-                    .isInstanceOf(JwtBearerTokens.Verdict.Refused.class);
+                    .isInstanceOf(JwtBearerTokens.Verdict.NotEntitled.class);
             assertThat(settings.jwksUrl().getHost()).isEqualTo("127.0.0.1");
         }
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.simulator.LifecycleProfile;
 
 class DeploymentTest {
@@ -350,6 +351,30 @@ class DeploymentTest {
         assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.auditors.compliance.token=x\n",
                 "vpsr.auditors.compliance.token-sha256 is required");
         assertTeamsFileRefused("# auditors only\nvpsr.auditors.compliance.token-sha256=" + digest + "\n", "no team is configured");
+    }
+
+    /**
+     * A digest of a token anyone can read (the demo's, printed at its start; the README's examples once gave those of
+     * test, test2, test3 and compliance-token) stops the start, naming the key and never the token (ADR 0034).
+     */
+    @Test
+    void aTeamsFileHoldingTheDigestOfAPublishedTokenIsRefusedByKey() throws Exception {
+        String own = "b".repeat(64);
+        for (String published : ConfiguredTeams.PUBLISHED_TOKENS) {
+            String digest = HashedTeamTokens.sha256Hex(published).toUpperCase(java.util.Locale.ROOT);
+            assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.servers=12345\n",
+                    "vpsr.teams.payments.token-sha256 is the digest of a published token");
+            assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + own + "\nvpsr.teams.payments.servers=12345\n"
+                    + "vpsr.teams.payments.tokens.ci.sha256=" + digest + "\n",
+                    "vpsr.teams.payments.tokens.ci.sha256 is the digest of a published token");
+            assertTeamsFileRefused("vpsr.teams.payments.token-sha256=" + own + "\nvpsr.teams.payments.servers=12345\n"
+                    + "vpsr.auditors.compliance.token-sha256=" + digest + "\n",
+                    "vpsr.auditors.compliance.token-sha256 is the digest of a published token");
+            Path teams = Files.writeString(dir.resolve("published-teams.properties"),
+                    "vpsr.teams.payments.token-sha256=" + digest + "\nvpsr.teams.payments.servers=12345\n");
+            assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_TEAMS_FILE", teams.toString())))
+                    .message().doesNotContain(digest, digest.toLowerCase(java.util.Locale.ROOT), "-token");
+        }
     }
 
     @Test

@@ -223,7 +223,7 @@ final class FacadeClient {
 
     /** A refusal about the team header names a header the user never typed: say which setting of vpsr sends it. */
     private Optional<String> teamHint(int status, String detail) {
-        if (status != 401 || !detail.contains(Connection.TEAM_HEADER)) {
+        if ((status != 400 && status != 401 && status != 403) || !detail.contains(Connection.TEAM_HEADER)) {
             return Optional.empty();
         }
         return Optional.of(connection.team()

@@ -164,14 +164,16 @@ class TeamChoiceTest {
         assertThat(seen).isEmpty();
     }
 
-    /** The facade's refusal names the header; vpsr says which of its settings sends it. Exit 4, as any 401. */
+    /** The facade's refusal names the header; vpsr says which of its settings sends it. Exit 4, as any 401 or 403. */
     @Test
     void aRefusalAboutTheTeamSaysHowToChooseOne() {
         status = 401;
         body = "{\"status\": 401, \"reason_code\": \"UNAUTHORIZED\", "
                 + "\"detail\": \"the token names several teams; choose one with X-Vpsr-Team\"}";
         VpsrRun none = run(environment(), "snapshots", "list");
-        body = "{\"status\": 401, \"reason_code\": \"UNAUTHORIZED\", "
+        // A valid token that does not name the team chosen is the facade's 403 NOT_ENTITLED (ADR 0034, session 49).
+        status = 403;
+        body = "{\"status\": 403, \"reason_code\": \"NOT_ENTITLED\", "
                 + "\"detail\": \"the token does not name the team X-Vpsr-Team chose\"}";
         VpsrRun wrongOne = run(environment("VPSR_TEAM", "billing"), "snapshots", "list");
 

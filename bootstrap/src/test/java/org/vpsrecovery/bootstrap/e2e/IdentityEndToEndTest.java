@@ -132,17 +132,18 @@ class IdentityEndToEndTest {
             assertThat(Actor.of(e.event())).contains(Actor.of("hugo", Actor.Authentication.JWT, "rsa-current"));
         });
 
+        // A token that holds up and gives no role here: who the person is is known, what they may do is nothing (403).
         for (List<String> roles : List.of(List.of("unknown"), List.<String>of(), List.of("member", "auditor"))) {
             String requestId = "jwt-roles-list-refused-" + roles.size();
             Answer refused = SETUP.platform().send("POST", "/api/v1/snapshots/", withRoles.apply(roles).apply("ivan"),
                     "{\"server_id\": 12345, \"name\": \"by-ivan\"}", Map.of("X-Request-Id", requestId));
-            assertThat(refused.status()).as(roles.toString()).isEqualTo(401);
-            assertThat(refused.get("reason_code")).isEqualTo("UNAUTHORIZED");
+            assertThat(refused.status()).as(roles.toString()).isEqualTo(403);
+            assertThat(refused.get("reason_code")).isEqualTo("NOT_ENTITLED");
             assertThat(SETUP.platform().auditOf(requestId)).isEmpty();
         }
         Answer both = SETUP.platform().send("GET", "/api/v1/audit/events/", withRoles.apply(List.of("auditor", "member"))
                 .apply("ivan"), null);
-        assertThat(both.status()).isEqualTo(401);
+        assertThat(both.status()).isEqualTo(403);
         assertThat((String) both.get("detail")).contains("both the member and the auditor role");
     }
 
@@ -181,10 +182,6 @@ class IdentityEndToEndTest {
                         TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.expirationTime(null)))),
                 Arguments.of("no role", (Function<TestIdentityProvider, String>) p ->
                         TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.claim("vpsr_role", null)))),
-                Arguments.of("no team", (Function<TestIdentityProvider, String>) p ->
-                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "demo", c -> c.claim("vpsr_teams", null)))),
-                Arguments.of("a team not configured", (Function<TestIdentityProvider, String>) p ->
-                        TestIdentityProvider.rs256(p.rsa, p.claims("mallory", "payments", c -> { }))),
                 Arguments.of("a key rotated out of the JWKS", (Function<TestIdentityProvider, String>) p ->
                         TestIdentityProvider.rs256(p.rotatedOut, p.claims("mallory", "demo", c -> { }))));
     }
@@ -209,7 +206,8 @@ class IdentityEndToEndTest {
         assertThat(refused.status()).as(why).isEqualTo(401);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.get("reason_code")).isEqualTo("UNAUTHORIZED");
-        assertThat(refused.header("WWW-Authenticate")).startsWith("Bearer");
+        // RFC 6750: a token was given and does not hold up.
+        assertThat(refused.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"vps-recovery\", error=\"invalid_token\"");
         // Our own short words, never the token's claims echoed back (nimbus's messages quote them).
         assertThat((String) refused.get("detail")).as(why).doesNotContain("evil.example", "another-service", "mallory",
                 "vps-recovery-e2e", "rejected", "claim has value");
@@ -218,6 +216,57 @@ class IdentityEndToEndTest {
         }
         assertThat(SETUP.platform().auditOf(requestId)).as(why).isEmpty();
         assertThat(createsAsked()).hasSize((int) createsBefore);
+    }
+
+    /**
+     * A token that holds up but gives no caller of this service (no team of it, not the team chosen) is 403 NOT_ENTITLED,
+     * not 401 (ADR 0034, amended in session 49); a request with no token is 401 without an error code (RFC 6750).
+     */
+    @Test
+    void aValidTokenGivingNoCallerHereIs403AndNoTokenIs401WithoutAnErrorCode() {
+        Map<String, String> tokens = Map.of(
+                "no team", TestIdentityProvider.rs256(SETUP.idp().rsa, SETUP.idp().claims("mallory", "demo",
+                        c -> c.claim("vpsr_teams", null))),
+                "a team not configured", TestIdentityProvider.rs256(SETUP.idp().rsa, SETUP.idp().claims("mallory",
+                        "payments", c -> { })),
+                "not the team chosen", SETUP.idp().member("mallory", "demo"));
+        tokens.forEach((why, token) -> {
+            String requestId = "jwt-not-entitled-" + why.replace(' ', '-');
+            Answer refused = SETUP.platform().send("POST", "/api/v1/snapshots/", token,
+                    "{\"server_id\": 12345, \"name\": \"refused\"}", why.equals("not the team chosen")
+                            ? Map.of("X-Request-Id", requestId, "X-Vpsr-Team", "other-team") : Map.of("X-Request-Id", requestId));
+            assertThat(refused.status()).as(why).isEqualTo(403);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.get("reason_code")).as(why).isEqualTo("NOT_ENTITLED");
+            assertThat(SETUP.platform().auditOf(requestId)).as(why).isEmpty();
+        });
+
+        Answer none = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", null, null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"vps-recovery\"");
+    }
+
+    /**
+     * A service token acts for its own team only: X-Vpsr-Team naming another is 400, never served as the token's own
+     * team; its own team's name is accepted, and an auditor's setting is ignored (ADR 0034, amended in session 49).
+     */
+    @Test
+    void aServiceTokenNamingAnotherTeamIs400ItsOwnIsAccepted() {
+        Answer other = SETUP.platform().send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
+                "{\"server_id\": 12345, \"name\": \"named-another\"}",
+                Map.of("X-Request-Id", "service-token-another-team", "X-Vpsr-Team", "other-team"));
+        Answer own = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", DEMO_TOKEN, null,
+                Map.of("X-Vpsr-Team", "demo"));
+        Answer auditor = SETUP.platform().send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, null,
+                Map.of("X-Vpsr-Team", "demo"));
+
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.contentType()).startsWith("application/problem+json");
+        assertThat(other.get("reason_code")).isEqualTo("TEAM_NOT_THE_TOKENS");
+        assertThat((String) other.get("detail")).contains("X-Vpsr-Team", "demo");
+        assertThat(SETUP.platform().auditOf("service-token-another-team")).isEmpty();
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(auditor.status()).isEqualTo(200);
     }
 
     @Test

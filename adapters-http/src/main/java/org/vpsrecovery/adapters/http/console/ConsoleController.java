@@ -177,8 +177,12 @@ public class ConsoleController {
                     .header(HttpHeaders.RETRY_AFTER, FacadeProblems.retryAfterSeconds(FacadeProblems.UNAVAILABLE_RETRY_AFTER));
         }
         if (identified.caller().isEmpty()) {
-            return signInPage(request, HttpStatus.UNAUTHORIZED,
-                    "This token was not accepted: " + identified.refusal(), team);
+            HttpStatus status = switch (identified.refusedAs()) {
+                case ANOTHER_TEAM -> HttpStatus.BAD_REQUEST;
+                case NOT_ENTITLED -> HttpStatus.FORBIDDEN;
+                case NONE, NO_VALID_TOKEN -> HttpStatus.UNAUTHORIZED;
+            };
+            return signInPage(request, status, "This token was not accepted: " + identified.refusal(), team);
         }
         if (identified.validUntil().filter(until -> !until.isAfter(clock.instant())).isPresent()) {
             // A JWT within the clock skew past its exp: accepted by the API this instant, but no session to open.

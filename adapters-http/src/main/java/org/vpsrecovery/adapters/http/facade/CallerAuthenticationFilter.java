@@ -55,7 +55,15 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
      * {@code credential}: for a static token, the fingerprint of its configured digest ({@link #stillHonours}).
      */
     public record Identified(Optional<Caller> caller, String refusal, Optional<String> keysUnavailable,
-                             Optional<Instant> validUntil, Optional<String> credential) {
+                             Optional<Instant> validUntil, Optional<String> credential, Refusal refusedAs) {
+    }
+
+    /**
+     * How a token without a caller was refused: none given or one that does not hold up (401), one that holds up and
+     * gives no caller of this service (403), or a team chosen that a static token does not act for (400).
+     */
+    public enum Refusal {
+        NONE, NO_VALID_TOKEN, NOT_ENTITLED, ANOTHER_TEAM
     }
 
     private record Found(Caller caller, Optional<Instant> validUntil, Optional<String> credential) {
@@ -74,19 +82,33 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
     public Identified identify(String token, Optional<String> team) {
         Optional<Found> found = token == null ? Optional.empty() : identify(token);
         String refusal = "a valid team or auditor token is required: Authorization: Bearer <token>";
+        Refusal refusedAs = Refusal.NO_VALID_TOKEN;
         if (found.isEmpty() && token != null && people.enabled() && JwtBearerTokens.looksLikeJwt(token)) {
             switch (people.authenticate(token, team)) {
                 case JwtBearerTokens.Verdict.Accepted accepted ->
                         found = Optional.of(new Found(accepted.caller(), accepted.expiresAt(), Optional.empty()));
                 case JwtBearerTokens.Verdict.Refused refused -> refusal = refused.why();
+                case JwtBearerTokens.Verdict.NotEntitled notEntitled -> {
+                    refusal = notEntitled.why();
+                    refusedAs = Refusal.NOT_ENTITLED;
+                }
                 case JwtBearerTokens.Verdict.Unavailable unavailable -> {
                     return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()), Optional.empty(),
-                            Optional.empty());
+                            Optional.empty(), Refusal.NO_VALID_TOKEN);
                 }
             }
         }
+        // A service token acts for its own team only: another team named is refused, not silently served as its own.
+        // An auditor's is ignored (vpsr sends the user's team setting; an auditor reads every team).
+        if (found.isPresent() && found.get().caller() instanceof Caller.Team own
+                && own.actor().authentication() == Actor.Authentication.SERVICE_TOKEN
+                && team.filter(chosen -> !chosen.equals(own.team().value())).isPresent()) {
+            return new Identified(Optional.empty(), JwtBearerTokens.TEAM_HEADER + " names another team than "
+                    + own.team().value() + ", the only one this service token acts for; send that team or none",
+                    Optional.empty(), Optional.empty(), Optional.empty(), Refusal.ANOTHER_TEAM);
+        }
         return new Identified(found.map(Found::caller), refusal, Optional.empty(), found.flatMap(Found::validUntil),
-                found.flatMap(Found::credential));
+                found.flatMap(Found::credential), found.isPresent() ? Refusal.NONE : refusedAs);
     }
 
     /**
@@ -180,9 +202,17 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
         Optional<Caller> caller = identified.caller();
         String refusal = identified.refusal();
         if (caller.isEmpty()) {
-            return FacadeProblems.respond(HttpStatus.UNAUTHORIZED, refusal,
-                    RequestReason.UNAUTHORIZED.name(), RequestAttributes.requestId(request), null)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"vps-recovery\"");
+            return switch (identified.refusedAs()) {
+                case ANOTHER_TEAM -> FacadeProblems.respond(HttpStatus.BAD_REQUEST, refusal,
+                        RequestReason.TEAM_NOT_THE_TOKENS.name(), RequestAttributes.requestId(request), null);
+                case NOT_ENTITLED -> FacadeProblems.respond(HttpStatus.FORBIDDEN, refusal,
+                        RequestReason.NOT_ENTITLED.name(), RequestAttributes.requestId(request), null);
+                // RFC 6750: a token given and refused is invalid_token; none given, no error code.
+                case NONE, NO_VALID_TOKEN -> FacadeProblems.respond(HttpStatus.UNAUTHORIZED, refusal,
+                                RequestReason.UNAUTHORIZED.name(), RequestAttributes.requestId(request), null)
+                        .header(HttpHeaders.WWW_AUTHENTICATE, bearerToken(request) == null ? "Bearer realm=\"vps-recovery\""
+                                : "Bearer realm=\"vps-recovery\", error=\"invalid_token\"");
+            };
         }
         if (caller.get() instanceof Caller.Auditor && !isAuditReport(request.getPath())
                 && !isOperationRead(request) && !isHoldsPath(request.getPath())) {

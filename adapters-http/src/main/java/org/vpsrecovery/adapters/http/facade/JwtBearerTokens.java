@@ -1,11 +1,17 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
@@ -45,6 +51,12 @@ public final class JwtBearerTokens {
             "the token is not signed by a current key of the identity provider with an accepted algorithm";
 
     public static final String TEAM_HEADER = "X-Vpsr-Team";
+    /** RFC 9068's type of a JWT access token. */
+    static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    static final String TYPE_NOT_ACCEPTED = "the token's type (typ) is not accepted; JWT, at+jwt or none";
+    static final String ISSUED_IN_THE_FUTURE = "the token's issue time (iat) is in the future";
+    static final String NO_ISSUE_TIME = "the token has no issue time (iat), which this service requires to cap a token's lifetime";
+    static final String LIFETIME_TOO_LONG = "the token's lifetime (exp - iat) is longer than this service accepts";
     private static final int JWKS_TIMEOUT_MS = 2_000;
     private static final int JWKS_SIZE_LIMIT = 256 * 1024;
     /** Refreshes the keys ahead of their expiry, off the request threads; daemon, so it never holds the JVM up. */
@@ -63,6 +75,13 @@ public final class JwtBearerTokens {
         record Refused(String why) implements Verdict {
         }
 
+        /**
+         * A token that holds up, whose claims give no caller of this service: no role of it, both, no configured team,
+         * not the team chosen (403: who the person is is known, what they may do here is nothing).
+         */
+        record NotEntitled(String why) implements Verdict {
+        }
+
         /** The identity provider's keys could not be fetched and none are kept: not the caller's fault (503). */
         record Unavailable(String why) implements Verdict {
         }
@@ -76,11 +95,17 @@ public final class JwtBearerTokens {
      * (another one failed moments before) says nothing of the token, only that the keys are not there yet.
      */
     private volatile boolean keysEverFetched;
+    /**
+     * Whether the last fetch of the JWKS failed, whichever thread made it (a request's, the refresh ahead): while it did,
+     * a fetch refused by the rate limit is the identity provider's outage going on (past the outage tolerance, the kept
+     * keys are gone), not an unknown key.
+     */
+    private volatile boolean lastFetchFailed;
 
     private JwtBearerTokens(JwtSettings settings, Set<TeamId> knownTeams) {
         this.settings = settings;
         this.knownTeams = Set.copyOf(knownTeams);
-        this.processor = settings == null ? null : processor(settings);
+        this.processor = settings == null ? null : processor(settings, failed -> lastFetchFailed = failed);
     }
 
     /** No identity provider: every JWT is refused (the default until one is configured). */
@@ -105,15 +130,17 @@ public final class JwtBearerTokens {
         return enabled() && knownTeams.contains(team);
     }
 
-    private static DefaultJWTProcessor<SecurityContext> processor(JwtSettings settings) {
+    private static DefaultJWTProcessor<SecurityContext> processor(JwtSettings settings,
+                                                                  java.util.function.Consumer<Boolean> fetchFailed) {
         JWKSource<SecurityContext> keys;
         long ttl = settings.jwksCacheTtl().toMillis();
         // nimbus requires refresh-ahead + refresh wait <= time to live, and the rate limit's interval below it.
         long refreshAhead = Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME, ttl / 4);
         long refreshWait = Math.min(2L * JWKS_TIMEOUT_MS + 1_000, ttl / 4);
         try {
-            keys = JWKSourceBuilder.<SecurityContext>create(settings.jwksUrl().toURL(),
-                            new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT))
+            keys = JWKSourceBuilder.<SecurityContext>create(new NotedFetches(new URLBasedJWKSetSource<>(
+                            settings.jwksUrl().toURL(),
+                            new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT)), fetchFailed))
                     .retrying(false)
                     .cache(ttl, refreshWait)
                     .refreshAheadCache(refreshAhead, null, REFRESH_AHEAD, false, null, false)
@@ -124,6 +151,8 @@ public final class JwtBearerTokens {
             throw new IllegalArgumentException("the JWKS URL is not a URL: " + settings.jwksUrl());
         }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        // An identity provider's access tokens are typed at+jwt (RFC 9068); nimbus's default takes JWT and none only.
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, AT_JWT, null));
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(new java.util.HashSet<>(settings.algorithms()), keys));
         // Mutable sets: nimbus asks them contains(null), which Set.of answers with an exception.
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
@@ -134,6 +163,29 @@ public final class JwtBearerTokens {
         claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
         return processor;
+    }
+
+    /** The JWKS fetched over HTTP, each fetch's outcome told (it sits below the rate limit and the outage tolerance). */
+    private record NotedFetches(JWKSetSource<SecurityContext> source, java.util.function.Consumer<Boolean> failed)
+            implements JWKSetSource<SecurityContext> {
+
+        @Override
+        public JWKSet getJWKSet(JWKSetCacheRefreshEvaluator refresh, long now, SecurityContext context)
+                throws KeySourceException {
+            try {
+                JWKSet keys = source.getJWKSet(refresh, now, context);
+                failed.accept(false);
+                return keys;
+            } catch (KeySourceException | RuntimeException e) {
+                failed.accept(true);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            source.close();
+        }
     }
 
     /** Whether a presented bearer token has a JWT's shape (three dot-separated parts). */
@@ -160,8 +212,9 @@ public final class JwtBearerTokens {
         } catch (BadJOSEException e) {
             return new Verdict.Refused(refusal(e));
         } catch (RateLimitReachedException e) {
-            if (!keysEverFetched) {
-                // No keys yet, the last fetch failed moments ago (an outage at the start): not the caller's fault.
+            if (!keysEverFetched || lastFetchFailed) {
+                // No keys yet, or the last fetch failed moments ago (an outage at the start, or one outlasting the
+                // outage tolerance, whose kept keys are gone): not the caller's fault.
                 return new Verdict.Unavailable("the identity provider's keys could not be fetched; try again later");
             }
             // An unknown key id asked the JWKS again too soon: no key of the identity provider signed it.
@@ -172,6 +225,10 @@ public final class JwtBearerTokens {
             return new Verdict.Refused("the token's signature could not be checked");
         } catch (RuntimeException e) {
             return new Verdict.Refused("the token could not be checked");
+        }
+        Optional<String> timeRefusal = issueTimeRefusal(claims);
+        if (timeRefusal.isPresent()) {
+            return new Verdict.Refused(timeRefusal.get());
         }
         Actor actor;
         try {
@@ -195,7 +252,7 @@ public final class JwtBearerTokens {
             // Neither role is the lesser (a member changes its team's servers, an auditor reads every team
             // and places legal holds), so none is picked for the person: refused, as the auditor's
             // separation from the teams it audits asks (ADR 0034, amended in session 36).
-            return new Verdict.Refused("the claim " + settings.roleClaim() + " names both the member and the auditor role;"
+            return new Verdict.NotEntitled("the claim " + settings.roleClaim() + " names both the member and the auditor role;"
                     + " a token may hold one of them");
         }
         Optional<Instant> expiresAt = Optional.ofNullable(claims.getExpirationTime()).map(java.util.Date::toInstant);
@@ -204,21 +261,41 @@ public final class JwtBearerTokens {
                     expiresAt);
         }
         if (!member) {
-            return new Verdict.Refused("the claim " + settings.roleClaim() + " names no role of this service");
+            return new Verdict.NotEntitled("the claim " + settings.roleClaim() + " names no role of this service");
         }
         List<TeamId> teams = teams(claims);
         if (teams.isEmpty()) {
-            return new Verdict.Refused("the claim " + settings.teamsClaim() + " names no team of this service");
+            return new Verdict.NotEntitled("the claim " + settings.teamsClaim() + " names no team of this service");
         }
         if (chosenTeam.isPresent()) {
             return teams.stream().filter(t -> t.value().equals(chosenTeam.get())).findFirst()
                     .<Verdict>map(team -> new Verdict.Accepted(new Caller.Team(team, actor), expiresAt))
-                    .orElseGet(() -> new Verdict.Refused("the token does not name the team " + TEAM_HEADER + " chose"));
+                    .orElseGet(() -> new Verdict.NotEntitled("the token does not name the team " + TEAM_HEADER + " chose"));
         }
         if (teams.size() > 1) {
             return new Verdict.Refused("the token names several teams; choose one with " + TEAM_HEADER);
         }
         return new Verdict.Accepted(new Caller.Team(teams.getFirst(), actor), expiresAt);
+    }
+
+    /**
+     * nimbus checks exp and nbf, not iat: a token issued in the future (beyond the clock skew) is refused, and with
+     * {@code max-token-lifetime} set, one without iat or living longer than it (ADR 0034, amended in session 49).
+     */
+    private Optional<String> issueTimeRefusal(JWTClaimsSet claims) {
+        Optional<Instant> issuedAt = Optional.ofNullable(claims.getIssueTime()).map(java.util.Date::toInstant);
+        if (issuedAt.filter(iat -> iat.isAfter(Instant.now().plus(settings.clockSkew()))).isPresent()) {
+            return Optional.of(ISSUED_IN_THE_FUTURE);
+        }
+        if (settings.maxTokenLifetime().isEmpty()) {
+            return Optional.empty();
+        }
+        if (issuedAt.isEmpty()) {
+            return Optional.of(NO_ISSUE_TIME);
+        }
+        Instant expiresAt = claims.getExpirationTime().toInstant(); // required by the claims verifier
+        return java.time.Duration.between(issuedAt.get(), expiresAt).compareTo(settings.maxTokenLifetime().get()) > 0
+                ? Optional.of(LIFETIME_TOO_LONG) : Optional.empty();
     }
 
     private List<TeamId> teams(JWTClaimsSet claims) {
@@ -262,6 +339,9 @@ public final class JwtBearerTokens {
         }
         if (message.contains("no matching key") || message.contains("Another algorithm expected")) {
             return NOT_SIGNED_BY_A_CURRENT_KEY;
+        }
+        if (message.startsWith("JOSE header typ")) {
+            return TYPE_NOT_ACCEPTED;
         }
         if (message.contains("Invalid signature")) {
             return "the token's signature is not valid";

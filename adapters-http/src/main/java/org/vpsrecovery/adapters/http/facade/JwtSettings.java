@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Set;
  */
 public record JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAlgorithm> algorithms,
                           Duration clockSkew, String teamsClaim, String roleClaim, String memberRole,
-                          String auditorRole, Duration jwksCacheTtl, Duration jwksOutageTolerance) {
+                          String auditorRole, Duration jwksCacheTtl, Duration jwksOutageTolerance,
+                          Optional<Duration> maxTokenLifetime) {
 
     /** Asymmetric only: an HS* token "signed" with the public key, or {@code none}, is never accepted. */
     public static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
@@ -23,12 +25,23 @@ public record JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAl
     /** How long the last good keys still check tokens while the identity provider cannot be reached. */
     public static final Duration DEFAULT_JWKS_OUTAGE_TOLERANCE = Duration.ofHours(4);
     public static final Duration MAX_JWKS_OUTAGE_TOLERANCE = Duration.ofHours(24);
+    /** The bounds of the optional cap on a token's lifetime ({@code exp - iat}). */
+    public static final Duration MIN_TOKEN_LIFETIME_CAP = Duration.ofMinutes(1);
+    public static final Duration MAX_TOKEN_LIFETIME_CAP = Duration.ofDays(30);
 
     /** The JWKS cache's defaults: 5 minutes, and 4 hours of an identity provider's outage tolerated. */
     public JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAlgorithm> algorithms, Duration clockSkew,
                        String teamsClaim, String roleClaim, String memberRole, String auditorRole) {
         this(issuer, audience, jwksUrl, algorithms, clockSkew, teamsClaim, roleClaim, memberRole, auditorRole,
                 DEFAULT_JWKS_CACHE_TTL, DEFAULT_JWKS_OUTAGE_TOLERANCE);
+    }
+
+    /** No cap on a token's lifetime. */
+    public JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAlgorithm> algorithms, Duration clockSkew,
+                       String teamsClaim, String roleClaim, String memberRole, String auditorRole, Duration jwksCacheTtl,
+                       Duration jwksOutageTolerance) {
+        this(issuer, audience, jwksUrl, algorithms, clockSkew, teamsClaim, roleClaim, memberRole, auditorRole,
+                jwksCacheTtl, jwksOutageTolerance, Optional.empty());
     }
 
     public JwtSettings {
@@ -65,6 +78,11 @@ public record JwtSettings(String issuer, String audience, URI jwksUrl, Set<JWSAl
         if (jwksOutageTolerance.compareTo(jwksCacheTtl) < 0 || jwksOutageTolerance.compareTo(MAX_JWKS_OUTAGE_TOLERANCE) > 0) {
             throw new IllegalArgumentException("the JWKS outage tolerance must be from the cache time to "
                     + MAX_JWKS_OUTAGE_TOLERANCE.toHours() + "h");
+        }
+        Objects.requireNonNull(maxTokenLifetime, "max token lifetime");
+        if (maxTokenLifetime.filter(cap -> cap.compareTo(MIN_TOKEN_LIFETIME_CAP) < 0
+                || cap.compareTo(MAX_TOKEN_LIFETIME_CAP) > 0).isPresent()) {
+            throw new IllegalArgumentException("the max token lifetime must be from 1m to " + MAX_TOKEN_LIFETIME_CAP.toHours() + "h");
         }
     }
 }

@@ -51,12 +51,14 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "400", description = "Invalid input, refused before anything changed: e.g. INVALID_ID, "
             + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, PAGE_SIZE_OUT_OF_RANGE "
             + "(a list's limit), INVALID_CURSOR (a list's cursor or after), INVALID_REQUEST_ID, "
-            + "MALFORMED_REQUEST, INVALID_URI; a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
+            + "MALFORMED_REQUEST, INVALID_URI, TEAM_NOT_THE_TOKENS (X-Vpsr-Team naming another team than a service "
+            + "token's); a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
             + "(PROVIDER_REJECTED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "401", description = "No valid team or auditor token (UNAUTHORIZED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
-    @ApiResponse(responseCode = "403", description = "FORBIDDEN_FOR_ROLE (an auditor token outside the audit "
+    @ApiResponse(responseCode = "403", description = "NOT_ENTITLED (a valid person's token naming no role of this "
+            + "service, both roles, no configured team or not the team chosen), FORBIDDEN_FOR_ROLE (an auditor token outside the audit "
             + "reports and holds, or a team token naming another team), LEGAL_HOLD_NOT_RELEASABLE (a team releasing an "
             + "auditor's legal hold), APPROVAL_NEEDS_A_PERSON (a service token asking for a change that needs a second "
             + "person's approval) or CROSS_ORIGIN_REFUSED",

@@ -26,6 +26,10 @@ public enum RequestReason {
     ROUTE_NOT_FOUND,
     METHOD_NOT_ALLOWED,
     UNAUTHORIZED,
+    /** A valid person's token that gives no caller here: no role of this service, both roles, no configured team (403). */
+    NOT_ENTITLED,
+    /** {@code X-Vpsr-Team} names another team than the one a service token acts for (400). */
+    TEAM_NOT_THE_TOKENS,
     /** A JWT could not be checked: the identity provider's keys are unreachable and none are kept (503). */
     IDENTITY_PROVIDER_UNAVAILABLE,
     CROSS_ORIGIN_REFUSED,
