@@ -53,7 +53,7 @@ public final class SignInSessionsService implements SignInSessionsUseCase {
             throw new IllegalArgumentException("the token is no longer valid");
         }
         SignInSession session = new SignInSession(digest(id), holder, actor, randomToken(), now, now, end, credential);
-        sessions.open(session, now.minus(idle), now);
+        sessions.open(session, now.minus(idle), now, now.minus(absolute));
         return new Opened(id, session);
     }
 
@@ -63,7 +63,8 @@ public final class SignInSessionsService implements SignInSessionsUseCase {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        return sessions.touch(digest(id), now, now.minus(idle));
+        // The absolute expiry as configured now: a shortened one ends sessions opened under the longer one (session 49).
+        return sessions.touch(digest(id), now, now.minus(idle), now.minus(absolute));
     }
 
     @Override

@@ -47,17 +47,31 @@ final class ConsoleClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
+    /** A GET with these headers too (a browser's fetch metadata). */
+    HttpResponse<String> get(String path, Map<String, String> extra) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+        extra.forEach(request::header);
+        return send(request);
+    }
+
     HttpResponse<String> head(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).HEAD());
     }
 
     HttpResponse<String> post(String path, Map<String, String> form) {
+        return post(path, form, Map.of());
+    }
+
+    /** A form post with these headers too (a browser's fetch metadata). */
+    HttpResponse<String> post(String path, Map<String, String> form, Map<String, String> extra) {
         String body = form.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return send(HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        extra.forEach(request::header);
+        return send(request);
     }
 
     /** A request as a browser, a script or a probe might send it: any method, any body as given. */

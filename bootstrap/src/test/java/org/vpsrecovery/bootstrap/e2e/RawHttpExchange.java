@@ -41,9 +41,15 @@ final class RawHttpExchange {
      * header cannot keep the connection open), then {@code headers} and the body with its length.
      */
     static Answer send(int port, String method, String target, List<Map.Entry<String, String>> headers, byte[] body) {
+        return send(port, "127.0.0.1:" + port, method, target, headers, body);
+    }
+
+    /** The same, naming {@code host} in the Host header (as a browser does a balancer's public name). */
+    static Answer send(int port, String host, String method, String target, List<Map.Entry<String, String>> headers,
+                       byte[] body) {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         writeLine(request, method + " " + target + " HTTP/1.1");
-        writeLine(request, "Host: 127.0.0.1:" + port);
+        writeLine(request, "Host: " + host);
         writeLine(request, "Connection: close");
         if (body != null) {
             writeLine(request, "Content-Length: " + body.length);

@@ -35,12 +35,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,7 +98,6 @@ public class ConsoleController {
             "reason_code", "from", "to", "request_id", "actor", "limit", "cursor");
     private static final Set<String> SUMMARY_PARAMETERS = Set.of("team", "from", "to", "bucket", "top");
     private static final int MAX_TOKEN_LENGTH = 8192;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CallerAuthenticationFilter authentication;
     private final SignInSessionsUseCase sessions;
@@ -112,13 +109,15 @@ public class ConsoleController {
     private final RecordAuditReadUseCase reads;
     private final ConsoleSettings settings;
     private final AdmitTeamRequestUseCase admissions;
+    private final SignInFormTokens signInForms;
     private final Clock clock;
 
     public ConsoleController(CallerAuthenticationFilter authentication, SignInSessionsUseCase sessions,
                              ReportRecoverabilityUseCase recoverability, ListAuditEventsUseCase events,
                              VerifyAuditChainUseCase verify, SummarizeAuditUseCase summarize,
                              ListOperationsUseCase operations, RecordAuditReadUseCase reads,
-                             ConsoleSettings settings, AdmitTeamRequestUseCase admissions, Clock clock) {
+                             ConsoleSettings settings, AdmitTeamRequestUseCase admissions,
+                             SignInFormTokens signInForms, Clock clock) {
         this.authentication = authentication;
         this.sessions = sessions;
         this.recoverability = recoverability;
@@ -129,6 +128,7 @@ public class ConsoleController {
         this.reads = reads;
         this.settings = settings;
         this.admissions = admissions;
+        this.signInForms = signInForms;
         this.clock = clock;
     }
 
@@ -144,10 +144,10 @@ public class ConsoleController {
     }
 
     private MutableHttpResponse<?> signInPage(HttpRequest<?> request, HttpStatus status, String error, String team) {
-        String csrf = randomToken();
+        String csrf = signInForms.mint();
         return HttpResponse.status(status)
                 .body(new ModelAndView<>("console/signin", Map.of("page", new ConsoleViews.SignIn(csrf, error, team))))
-                .cookie(cookie(request, SIGN_IN_COOKIE, csrf).maxAge(Duration.ofMinutes(30)));
+                .cookie(cookie(request, SIGN_IN_COOKIE, csrf).maxAge(SignInFormTokens.LIFETIME));
     }
 
     /** The token is checked exactly as a bearer token on the API; a session is opened for who it names. */
@@ -158,7 +158,8 @@ public class ConsoleController {
         // A form posted empty is bound as none: read as a form without fields (refused by its CSRF check).
         Map<String, String> form = posted == null ? Map.of() : posted;
         String expected = request.getCookies().findCookie(SIGN_IN_COOKIE).map(Cookie::getValue).orElse(null);
-        if (!sameSecret(expected, form.get("csrf"))) {
+        // The cookie alone was the check: any equal pair passed, one an attacker planted included (session 49).
+        if (!signInForms.accepts(expected, form.get("csrf"))) {
             return problem(HttpStatus.FORBIDDEN, "The form has expired",
                     "This sign-in form was not the one this browser was given (or it is older than 30 minutes). "
                             + "Open the sign-in page again.", false);
@@ -193,6 +194,8 @@ public class ConsoleController {
             case Caller.Team t -> new SessionHolder.Team(t.team());
             case Caller.Auditor a -> new SessionHolder.Auditor(a.auditor().name().value());
         };
+        // The session this browser held until now ends: signing in again left it open, usable by whoever kept its cookie.
+        sessionId(request).ifPresent(sessions::close);
         SignInSessionsUseCase.Opened opened = sessions.open(holder, caller.actor(), identified.validUntil(),
                 identified.credential());
         LOG.info("console session opened for {}", caller.actor().subject());
@@ -406,6 +409,9 @@ public class ConsoleController {
                     "This page cannot show that", "The request was not a form this page reads.", signedIn);
             case ContentLengthExceededException tooLarge -> tooLarge(signedIn);
             case BufferLengthExceededException tooLarge -> tooLarge(signedIn);
+            // The console's own refusals before a page (ConsoleSecurityHeaders): their words are ours.
+            case ConsoleRequestRefused refused -> problem(refused.getStatus(), refused.title(), refused.getMessage(),
+                    signedIn);
             // Any other refusal of Micronaut's by its status; its message is not shown (it may quote the request).
             case HttpStatusException refused -> problem(refused.getStatus(), title(refused.getStatus()),
                     refused.getStatus().getReason() + ".", signedIn);
@@ -567,7 +573,7 @@ public class ConsoleController {
 
     private Cookie cookie(HttpRequest<?> request, String name, String value) {
         return Cookie.of(name, value).httpOnly(true).sameSite(SameSite.Strict).path(PATH)
-                .secure(settings.secureCookie(request.isSecure()));
+                .secure(settings.secureCookie(ConsoleTransport.overHttps(request), ConsoleTransport.addressedToLoopback(request)));
     }
 
     private static MutableHttpResponse<?> seeOther(String path) {
@@ -590,11 +596,5 @@ public class ConsoleController {
             return false;
         }
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String randomToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

@@ -17,7 +17,7 @@ import org.vpsrecovery.domain.port.TeamDirectory;
  * <pre>
  * vpsr.console.recovery-point-objective=24h          (the age past which a server's newest recovery point is stale)
  * vpsr.console.recovery-point-objectives.payments=6h (optional, per team: a configured team, a positive duration)
- * vpsr.console.secure-cookie=auto                    (auto: Secure when the request came over https; always; never)
+ * vpsr.console.secure-cookie=auto                    (auto: Secure unless plain http to loopback; always; never)
  * </pre>
  * Each team's objective is read once, here: one that is no positive duration, or names no configured team, refuses
  * the start naming its key (an {@code IllegalArgumentException}: one line and exit code 2, as the other settings). It
@@ -85,11 +85,16 @@ public class ConsoleSettings {
         return objectives.getOrDefault(team, objective);
     }
 
-    boolean secureCookie(boolean overHttps) {
+    /**
+     * {@code auto}: Secure unless the request came over plain http to this machine's loopback (the embedded service in
+     * a browser beside it). It was Secure only over TLS here, so behind a TLS-terminating balancer the cookie went out
+     * without it and a browser sent it on the first plain-http request to the host (session 49).
+     */
+    boolean secureCookie(boolean overHttps, boolean addressedToLoopback) {
         return switch (secureCookie) {
             case "always" -> true;
             case "never" -> false;
-            default -> overHttps;
+            default -> overHttps || !addressedToLoopback;
         };
     }
 }

@@ -32,7 +32,7 @@ class ConsoleRefusalPageTest {
                     + "vpsorg.api-token", OptionalInt.of(401), Optional.empty(), null);
 
     /** Only the clock is read by the error route. */
-    private final ConsoleController console = new ConsoleController(null, null, null, null, null, null, null, null,
+    private final ConsoleController console = new ConsoleController(null, null, null, null, null, null, null, null, null,
             null, null, Clock.systemUTC());
 
     @Test

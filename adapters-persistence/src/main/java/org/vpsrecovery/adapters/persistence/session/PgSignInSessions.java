@@ -25,7 +25,8 @@ import org.vpsrecovery.domain.session.SignInSession;
 public final class PgSignInSessions implements SignInSessions {
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-    private static final String PURGE = "DELETE FROM console_session WHERE last_seen_at < ? OR expires_at <= ?";
+    private static final String PURGE =
+            "DELETE FROM console_session WHERE last_seen_at < ? OR expires_at <= ? OR created_at <= ?";
     private static final String INSERT = """
             INSERT INTO console_session (id_digest, holder_kind, holder, actor_subject, actor_authentication,
                                          actor_key_id, csrf_token, created_at, last_seen_at, expires_at,
@@ -33,7 +34,7 @@ public final class PgSignInSessions implements SignInSessions {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String TOUCH = """
             UPDATE console_session SET last_seen_at = greatest(last_seen_at, ?)
-            WHERE id_digest = ? AND last_seen_at >= ? AND expires_at > ?
+            WHERE id_digest = ? AND last_seen_at >= ? AND expires_at > ? AND created_at > ?
             RETURNING id_digest, holder_kind, holder, actor_subject, actor_authentication, actor_key_id,
                       csrf_token, created_at, last_seen_at, expires_at, credential_fingerprint""";
     private static final String DELETE = "DELETE FROM console_session WHERE id_digest = ?";
@@ -45,12 +46,13 @@ public final class PgSignInSessions implements SignInSessions {
     }
 
     @Override
-    public void open(SignInSession session, Instant idleSince, Instant now) {
+    public void open(SignInSession session, Instant idleSince, Instant now, Instant createdAfter) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             try (PreparedStatement purge = connection.prepareStatement(PURGE)) {
                 purge.setObject(1, at(idleSince));
                 purge.setObject(2, at(now));
+                purge.setObject(3, at(createdAfter));
                 purge.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -81,7 +83,7 @@ public final class PgSignInSessions implements SignInSessions {
     }
 
     @Override
-    public Optional<SignInSession> touch(String idDigest, Instant now, Instant idleSince) {
+    public Optional<SignInSession> touch(String idDigest, Instant now, Instant idleSince, Instant createdAfter) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             try (PreparedStatement touch = connection.prepareStatement(TOUCH)) {
@@ -89,6 +91,7 @@ public final class PgSignInSessions implements SignInSessions {
                 touch.setString(2, idDigest);
                 touch.setObject(3, at(idleSince));
                 touch.setObject(4, at(now));
+                touch.setObject(5, at(createdAfter));
                 try (ResultSet row = touch.executeQuery()) {
                     return row.next() ? Optional.of(session(row)) : Optional.empty();
                 }

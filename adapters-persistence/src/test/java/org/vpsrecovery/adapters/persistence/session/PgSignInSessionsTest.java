@@ -35,11 +35,11 @@ class PgSignInSessionsTest {
     }
 
     private void open(String digest, SessionHolder holder, Actor actor, Instant at, Instant expiresAt) {
-        one.open(new SignInSession(digest, holder, actor, CSRF, at, at, expiresAt, java.util.Optional.empty()), at.minus(IDLE), at);
+        one.open(new SignInSession(digest, holder, actor, CSRF, at, at, expiresAt, java.util.Optional.empty()), at.minus(IDLE), at, at.minus(ABSOLUTE));
     }
 
     private java.util.Optional<SignInSession> touch(PgSignInSessions through, String digest, Instant now) {
-        return through.touch(digest, now, now.minus(IDLE));
+        return through.touch(digest, now, now.minus(IDLE), now.minus(ABSOLUTE));
     }
 
     @Test
@@ -63,7 +63,7 @@ class PgSignInSessionsTest {
         Actor service = Actor.of("demo/default", Actor.Authentication.SERVICE_TOKEN, "default");
         String fingerprint = "0123456789abcdef".repeat(4);
         one.open(new SignInSession(digest('8'), new SessionHolder.Team(new TeamId("demo")), service, CSRF, T0, T0,
-                T0.plus(ABSOLUTE), java.util.Optional.of(fingerprint)), T0.minus(IDLE), T0);
+                T0.plus(ABSOLUTE), java.util.Optional.of(fingerprint)), T0.minus(IDLE), T0, T0.minus(ABSOLUTE));
 
         SignInSession found = touch(other, digest('8'), T0.plusSeconds(1)).orElseThrow();
 
@@ -108,5 +108,27 @@ class PgSignInSessionsTest {
         assertThat(touch(one, digest('d'), T0.plusSeconds(1))).isEmpty();
         assertThat(touch(one, digest('e'), T0.plusSeconds(1))).as("purged as expired when 'f' signed in").isEmpty();
         assertThat(touch(one, digest('f'), T0.plus(Duration.ofHours(9)))).isPresent();
+    }
+
+    /**
+     * An absolute expiry shortened by the operator ends the sessions opened under the longer one: each stores the end
+     * it was given, and only that was checked, so an 8 h session outlived a restart with 1 h (session 49).
+     */
+    @Test
+    void aShortenedAbsoluteExpiryEndsSessionsOpenedUnderTheLongerOne() {
+        Actor carol = Actor.of("carol", Actor.Authentication.JWT, "key-1");
+        open(digest('1'), new SessionHolder.Team(new TeamId("demo")), carol, T0);
+        // Used every 25 minutes: never idle past 30.
+        for (int minutes = 25; minutes <= 75; minutes += 25) {
+            assertThat(touch(one, digest('1'), T0.plus(Duration.ofMinutes(minutes)))).isPresent();
+        }
+        open(digest('2'), new SessionHolder.Team(new TeamId("demo")), carol, T0.plus(Duration.ofMinutes(90)));
+        Duration shortened = Duration.ofHours(1);
+        Instant now = T0.plus(Duration.ofMinutes(100));
+
+        assertThat(other.touch(digest('1'), now, now.minus(IDLE), now.minus(shortened)))
+                .as("opened 100 minutes ago, stored end 8 h, the expiry now 1 h").isEmpty();
+        assertThat(other.touch(digest('2'), now, now.minus(IDLE), now.minus(shortened)))
+                .as("opened 10 minutes ago").isPresent();
     }
 }
