@@ -142,6 +142,12 @@ public class WebhooksFactory {
         FunctionCounter.builder("vpsr.webhooks.dead_after_put_offs", service, DeliverWebhooksService::deadAfterPutOffs)
                 .description("Webhook deliveries this instance ended dead for being put off with no attempt for longer "
                         + "than their retries may take").register(registry);
+        for (DeliverWebhooksService.DeadCause cause : DeliverWebhooksService.DeadCause.values()) {
+            FunctionCounter.builder("vpsr.webhooks.dead", service, s -> s.deadFor(cause))
+                    .description("Webhook deliveries this instance ended dead, by why: the receiver failed every attempt, "
+                            + "the platform's own errors, put off too long, or found dropped by the scheduler (the sweep)")
+                    .tag("cause", cause.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+        }
         return service;
     }
 }

@@ -228,7 +228,10 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
                 .filter(d -> d.state() == DeliveryState.PENDING && dispatched.contains(d.id()) && !scheduled.contains(d.id())
                         && !removed.containsKey(d.subscription()))
                 .map(WebhookDelivery::id).limit(limit).toList();
-        dropped.forEach(this::markDead);
+        dropped.forEach(id -> {
+            String reason = DROPPED_BY_THE_SCHEDULER + log.get(id).lastError().map(e -> "; the last attempt: " + e).orElse("");
+            markDead(id, reason);
+        });
         return dropped.size();
     }
 

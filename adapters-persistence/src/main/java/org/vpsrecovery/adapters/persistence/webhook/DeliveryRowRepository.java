@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
 
 @JdbcRepository(dialect = Dialect.POSTGRES)
 public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UUID> {
@@ -45,10 +46,14 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
     /**
      * A pending, dispatched delivery with no row in db-scheduler's table (V6) was dropped by it. Dispatching schedules
      * before it marks dispatched, so a dispatched one's task, if it still exists, is seen; the outer state check
-     * leaves one that was delivered or died meanwhile as it is. A removed subscription's are left to the purge. The
+     * leaves one that was delivered or died meanwhile as it is. Its last error says the platform ended it, then the
+     * last attempt's (ADR 0025, session 49). A removed subscription's are left to the purge. The
      * candidates come from V57's partial index, not from the whole log.
      */
-    @Query("UPDATE webhook_delivery SET state = 'dead' WHERE state = 'pending' AND id IN ("
+    @Query("UPDATE webhook_delivery SET state = 'dead', last_error = left('"
+            + WebhookDeliveries.DROPPED_BY_THE_SCHEDULER
+            + "' || coalesce('; the last attempt: ' || last_error, ''), " + WebhookDeliveries.MAX_ERROR + ")"
+            + " WHERE state = 'pending' AND id IN ("
             + "SELECT d.id FROM webhook_delivery d WHERE d.state = 'pending' AND d.dispatched AND NOT EXISTS ("
             + "SELECT 1 FROM scheduled_tasks t WHERE t.task_name = '" + DELIVERY_TASK + "'"
             + " AND t.task_instance = CAST(d.id AS text)) AND EXISTS (SELECT 1 FROM webhook_subscription s"

@@ -355,7 +355,8 @@ public abstract class WebhooksContract {
         WebhookDelivery dead = delivery(subscription, dropped);
         assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
         assertThat(dead.attempts()).isEqualTo(1);
-        assertThat(dead.lastError()).contains("the receiver answered 500");
+        assertThat(dead.lastError()).as("the platform's loss, then the receiver's last answer")
+                .contains(WebhookDeliveries.DROPPED_BY_THE_SCHEDULER + "; the last attempt: the receiver answered 500");
         assertThat(delivery(subscription, held).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(delivery(subscription, delivered).state()).isEqualTo(DeliveryState.DELIVERED);
         assertThat(delivery(subscription, notHandedOver).state()).isEqualTo(DeliveryState.PENDING);
