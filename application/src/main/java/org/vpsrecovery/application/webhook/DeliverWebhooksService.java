@@ -186,6 +186,11 @@ public final class DeliverWebhooksService {
         return duration.compareTo(Duration.ofMinutes(2)) < 0 ? duration.toSeconds() + " s" : duration.toMinutes() + " min";
     }
 
+    /** The deliveries waiting to be handed to the scheduler, every team's, and the oldest one's wait. */
+    public WebhookDeliveries.Backlog dispatchBacklog() {
+        return deliveries.undispatchedBacklog();
+    }
+
     /** The attempts the log holds for the delivery; 0 when it is gone. */
     public int attemptsMade(WebhookDeliveryId id) {
         return deliveries.message(id).map(OutgoingMessage::attempts).orElse(0);

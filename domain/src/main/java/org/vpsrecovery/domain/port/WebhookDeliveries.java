@@ -30,10 +30,24 @@ public interface WebhookDeliveries {
             + " and its end was never recorded; the platform sweep ended it"; // no quote: a store may write it as a literal
 
     /**
-     * Deliveries not yet handed to the scheduler, oldest first, at most {@code limit} (1-{@value #MAX_PAGE}); none of
-     * a removed subscription.
+     * Deliveries not yet handed to the scheduler, at most {@code limit} (1-{@value #MAX_PAGE}); none of a removed
+     * subscription. Fair between teams: each team's oldest first, then each team's second oldest, and so on, oldest
+     * first within a round, so that one team's flood never keeps another team's deliveries out of a batch (ADR 0025,
+     * session 49).
      */
     List<WebhookDeliveryId> undispatched(int limit);
+
+    /** How many deliveries wait to be handed to the scheduler, and for how long the oldest has, on the store's clock. */
+    record Backlog(long count, Duration oldestAge) {
+        public Backlog {
+            if (count < 0 || oldestAge.isNegative()) {
+                throw new IllegalArgumentException("a backlog is no negative count or age");
+            }
+        }
+    }
+
+    /** The deliveries not yet handed over (none of a removed subscription); zero and zero when none waits. */
+    Backlog undispatchedBacklog();
 
     /** They are in the scheduler's hands now. */
     void markDispatched(List<WebhookDeliveryId> ids);

@@ -19,9 +19,15 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
 
     Optional<DeliveryRow> findById(UUID id);
 
-    /** A removed subscription's deliveries are not handed over: they wait for the purge. */
-    @Query("SELECT d.* FROM webhook_delivery d JOIN webhook_subscription s ON s.id = d.subscription_id"
-            + " AND s.deleted_at IS NULL WHERE NOT d.dispatched ORDER BY d.created_at, d.audit_sequence LIMIT :limit")
+    /**
+     * A removed subscription's deliveries are not handed over: they wait for the purge. Round-robin between teams: each
+     * team's oldest, then each team's second, so a team's flood takes one place per round (ADR 0025, session 49). The
+     * window ranks every undispatched row (V7's partial index holds only those), which is the backlog, not the log.
+     */
+    @Query("SELECT d.* FROM webhook_delivery d JOIN (SELECT u.id, row_number() OVER (PARTITION BY s.team"
+            + " ORDER BY u.created_at, u.audit_sequence) AS team_round FROM webhook_delivery u JOIN webhook_subscription s"
+            + " ON s.id = u.subscription_id AND s.deleted_at IS NULL WHERE NOT u.dispatched) r ON r.id = d.id"
+            + " ORDER BY r.team_round, d.created_at, d.audit_sequence LIMIT :limit")
     List<DeliveryRow> undispatched(int limit);
 
     @Query("UPDATE webhook_delivery SET dispatched = true WHERE id IN (:ids)")
