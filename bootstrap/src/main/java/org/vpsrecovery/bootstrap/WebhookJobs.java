@@ -220,7 +220,8 @@ public class WebhookJobs {
             if (cause instanceof AttemptFailed) {
                 int attempts = service.attemptsMade(WebhookDeliveryId.parse(id));
                 if (attempts >= maxAttempts) {
-                    giveUp(id, operations, attempts + " attempt(s)", null);
+                    service.giveUpAfterAttempts(WebhookDeliveryId.parse(id));
+                    gaveUp(id, operations, attempts + " attempt(s)", null);
                     return;
                 }
                 operations.reschedule(complete, now.plus(backoff(attempts)), errorsSoFar);
@@ -228,14 +229,14 @@ public class WebhookJobs {
             }
             int errors = (errorsSoFar == null ? 0 : errorsSoFar) + 1;
             if (errors >= maxAttempts) {
-                giveUp(id, operations, errors + " error(s) of the platform's own", cause);
+                service.giveUpAfterPlatformErrors(WebhookDeliveryId.parse(id), errors);
+                gaveUp(id, operations, errors + " error(s) of the platform's own", cause);
                 return;
             }
             operations.reschedule(complete, now.plus(backoff(errors)), errors);
         }
 
-        private void giveUp(String id, ExecutionOperations<Integer> operations, String after, Throwable cause) {
-            service.giveUp(WebhookDeliveryId.parse(id));
+        private static void gaveUp(String id, ExecutionOperations<Integer> operations, String after, Throwable cause) {
             operations.remove();
             LOG.warn("webhook delivery {} is dead after {}", id, after, cause);
         }

@@ -33,6 +33,8 @@ public class WebhooksFactory {
     static final String MAX_CONCURRENT_PER_HOST = "vpsr.webhooks.max-concurrent-per-host";
     static final String MAX_CONCURRENT_PER_TEAM = "vpsr.webhooks.max-concurrent-per-team";
     static final String NO_SLOT_RETRY = "vpsr.webhooks.no-slot-retry";
+    /** A scrape reads the dispatch backlog from the database at most this often, on every instance. */
+    static final Duration BACKLOG_READ_EVERY = Duration.ofSeconds(10);
 
     /**
      * Attempts at once on this instance, in all, to one host and for one team: they run on the cluster jobs' threads,
@@ -142,6 +144,20 @@ public class WebhooksFactory {
         FunctionCounter.builder("vpsr.webhooks.dead_after_put_offs", service, DeliverWebhooksService::deadAfterPutOffs)
                 .description("Webhook deliveries this instance ended dead for being put off with no attempt for longer "
                         + "than their retries may take").register(registry);
+        DispatchBacklogReading backlog = new DispatchBacklogReading(service, BACKLOG_READ_EVERY, System::nanoTime);
+        Gauge.builder("vpsr.webhooks.undispatched", backlog, b -> b.latest().count())
+                .description("Webhook deliveries waiting for the dispatcher, all teams', read from the database at most "
+                        + "every " + BACKLOG_READ_EVERY.toSeconds() + " s").register(registry);
+        Gauge.builder("vpsr.webhooks.undispatched_oldest_age_seconds", backlog,
+                        b -> b.latest().oldestAge().toMillis() / 1000.0)
+                .description("How long the oldest webhook delivery waiting for the dispatcher has waited, on the "
+                        + "database's clock; 0 when none waits").register(registry);
+        for (DeliverWebhooksService.DeadCause cause : DeliverWebhooksService.DeadCause.values()) {
+            FunctionCounter.builder("vpsr.webhooks.dead", service, s -> s.deadFor(cause))
+                    .description("Webhook deliveries this instance ended dead, by why: the receiver failed every attempt, "
+                            + "the platform's own errors, put off too long, or found dropped by the scheduler (the sweep)")
+                    .tag("cause", cause.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+        }
         return service;
     }
 }

@@ -278,6 +278,9 @@ class WebhookJobsTest {
         assertThat(removed).isTrue();
         assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
         assertThat(store.delivery(id).attempts()).isZero();
+        assertThat(store.deathReasons.get(id)).as("the platform's fault, not shown as the receiver's")
+                .contains("the platform failed to make or record its attempt 3 time(s)").contains("not the receiver's");
+        assertThat(service.deadFor(DeliverWebhooksService.DeadCause.PLATFORM_ERRORS)).isEqualTo(1);
     }
 
     @Test
@@ -308,6 +311,8 @@ class WebhookJobsTest {
         assertThat(removed).isTrue();
         assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
         assertThat(store.delivery(id).attempts()).isEqualTo(3);
+        assertThat(store.deathReasons).as("the receiver's last answer stays its last error").doesNotContainKey(id);
+        assertThat(failingService.deadFor(DeliverWebhooksService.DeadCause.RECEIVER_FAILED)).isEqualTo(1);
     }
 
     /**

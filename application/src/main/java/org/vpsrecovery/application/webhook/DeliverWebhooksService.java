@@ -3,6 +3,7 @@ package org.vpsrecovery.application.webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,13 @@ public final class DeliverWebhooksService {
     public enum Attempt { DELIVERED, FAILED, NOTHING_TO_DO, NO_SLOT, PUT_OFF_TOO_LONG }
 
     /**
+     * Why a delivery ended dead: its receiver failed every attempt; the platform's own errors used its retries up; it was
+     * put off too long; or the sweep found it dropped by the scheduler. Only the first is the receiver's doing, and only
+     * its log keeps the last attempt's error alone (ADR 0025, session 49).
+     */
+    public enum DeadCause { RECEIVER_FAILED, PLATFORM_ERRORS, PUT_OFF_TOO_LONG, DROPPED_BY_THE_SCHEDULER }
+
+    /**
      * How long a removed subscription's rows stay before the purge takes them: far longer than an audit append that
      * read the subscriptions before the removal can take, so the purge's delete of the row never makes one wait.
      */
@@ -60,7 +68,7 @@ public final class DeliverWebhooksService {
     private final Clock clock;
     private final DeliverySlots slots;
     private final Duration putOffLimit;
-    private final AtomicLong deadAfterPutOffs = new AtomicLong();
+    private final Map<DeadCause, AtomicLong> dead = new EnumMap<>(DeadCause.class);
 
     /**
      * {@code putOffLimit}: how long a delivery may be put off with no attempt between before it ends dead. Put-offs are
@@ -78,6 +86,9 @@ public final class DeliverWebhooksService {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.guard = Objects.requireNonNull(guard, "guard");
         this.clock = Objects.requireNonNull(clock, "clock");
+        for (DeadCause cause : DeadCause.values()) {
+            dead.put(cause, new AtomicLong());
+        }
     }
 
     /**
@@ -109,7 +120,12 @@ public final class DeliverWebhooksService {
 
     /** How many deliveries this service ended dead for being put off too long, since it started. */
     public long deadAfterPutOffs() {
-        return deadAfterPutOffs.get();
+        return deadFor(DeadCause.PUT_OFF_TOO_LONG);
+    }
+
+    /** How many deliveries this service ended dead for {@code cause}, since it started. */
+    public long deadFor(DeadCause cause) {
+        return dead.get(cause).get();
     }
 
     public Attempt attempt(WebhookDeliveryId id) {
@@ -161,13 +177,18 @@ public final class DeliverWebhooksService {
                 + "delivery slots or name lookups stayed taken (those of the host, of the team's subscriptions or of all "
                 + "teams); a delivery is put off for at most " + minutes(putOffLimit) + ", as long as its retries may "
                 + "take; " + message.attempts() + " attempt(s) made");
-        deadAfterPutOffs.incrementAndGet();
+        dead.get(DeadCause.PUT_OFF_TOO_LONG).incrementAndGet();
         return Outcome.of(Attempt.PUT_OFF_TOO_LONG);
     }
 
     /** Whole minutes, rounded down; under two minutes in seconds. */
     private static String minutes(Duration duration) {
         return duration.compareTo(Duration.ofMinutes(2)) < 0 ? duration.toSeconds() + " s" : duration.toMinutes() + " min";
+    }
+
+    /** The deliveries waiting to be handed to the scheduler, every team's, and the oldest one's wait. */
+    public WebhookDeliveries.Backlog dispatchBacklog() {
+        return deliveries.undispatchedBacklog();
     }
 
     /** The attempts the log holds for the delivery; 0 when it is gone. */
@@ -214,7 +235,9 @@ public final class DeliverWebhooksService {
      * task first; a database error or a dying instance then loses the give-up) are dead now. Answers how many.
      */
     public int markDroppedDeliveriesDead(int limit) {
-        return deliveries.markDeadWhenUnscheduled(limit);
+        int swept = deliveries.markDeadWhenUnscheduled(limit);
+        dead.get(DeadCause.DROPPED_BY_THE_SCHEDULER).addAndGet(swept);
+        return swept;
     }
 
     /**
@@ -225,8 +248,24 @@ public final class DeliverWebhooksService {
         return deliveries.purgeRemoved(REMOVED_KEPT_FOR, limit);
     }
 
-    /** The scheduler gave up: the dead letter, kept in the log. */
-    public void giveUp(WebhookDeliveryId id) {
+    /**
+     * The scheduler gave up after the receiver failed its attempts: the dead letter, kept in the log, whose
+     * last error is the receiver's own last one.
+     */
+    public void giveUpAfterAttempts(WebhookDeliveryId id) {
         deliveries.markDead(id);
+        dead.get(DeadCause.RECEIVER_FAILED).incrementAndGet();
+    }
+
+    /**
+     * The scheduler gave up after {@code errors} errors of the platform's own (its database, a stored row that no longer
+     * reads): the log says so, not the last attempt's error, which was no cause of it; its attempts stay counted. The
+     * error itself goes to the instance's log only: its text may hold what no delivery log should. Nothing is read
+     * first: reading is what may be failing.
+     */
+    public void giveUpAfterPlatformErrors(WebhookDeliveryId id, int errors) {
+        deliveries.markDead(id, "dead: the platform failed to make or record its attempt " + errors + " time(s) in a "
+                + "row, its own error (see the instance's log), not the receiver's");
+        dead.get(DeadCause.PLATFORM_ERRORS).incrementAndGet();
     }
 }

@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.testing.AdjustableClock;
@@ -314,9 +315,11 @@ class WebhooksServiceTest {
         assertThat(deliver.attempt(id)).isEqualTo(Attempt.FAILED);
         assertThat(store.delivery(id).lastError()).contains("timeout");
         assertThat(store.delivery(id).lastStatusCode()).isEmpty();
-        deliver.giveUp(id);
+        deliver.giveUpAfterAttempts(id);
 
         assertThat(deliver.attempt(id)).isEqualTo(Attempt.NOTHING_TO_DO);
+        assertThat(store.delivery(id).lastError()).as("the receiver's own last failure").contains("timeout");
+        assertThat(deliver.deadFor(DeliverWebhooksService.DeadCause.RECEIVER_FAILED)).isEqualTo(1);
         assertThat(manage.deliveries(BLUE, created.subscription().id(), 10)).singleElement()
                 .satisfies(d -> {
                     assertThat(d.state()).isEqualTo(DeliveryState.DEAD);
@@ -367,6 +370,9 @@ class WebhooksServiceTest {
 
         assertThat(store.delivery(dropped).state()).isEqualTo(DeliveryState.DEAD);
         assertThat(store.delivery(dropped).lastStatusCode()).hasValue(503);
+        assertThat(store.delivery(dropped).lastError()).as("the platform's loss first, then the receiver's answer")
+                .hasValue(WebhookDeliveries.DROPPED_BY_THE_SCHEDULER + "; the last attempt: the receiver answered 503");
+        assertThat(deliver.deadFor(DeliverWebhooksService.DeadCause.DROPPED_BY_THE_SCHEDULER)).isEqualTo(1);
         assertThat(store.delivery(held).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(deliver.attempt(dropped)).isEqualTo(Attempt.NOTHING_TO_DO);
     }

@@ -23,10 +23,31 @@ public interface WebhookDeliveries {
     int MAX_ERROR = 500;
 
     /**
-     * Deliveries not yet handed to the scheduler, oldest first, at most {@code limit} (1-{@value #MAX_PAGE}); none of
-     * a removed subscription.
+     * The last error of a delivery {@link #markDeadWhenUnscheduled} ended, before the last attempt's own, which follows
+     * after {@code "; the last attempt: "}: the platform lost it, and no receiver's answer says so (ADR 0025, session 49).
+     */
+    String DROPPED_BY_THE_SCHEDULER = "dead: the platform scheduler no longer held it (its retries ended, or it was lost)"
+            + " and its end was never recorded; the platform sweep ended it"; // no quote: a store may write it as a literal
+
+    /**
+     * Deliveries not yet handed to the scheduler, at most {@code limit} (1-{@value #MAX_PAGE}); none of a removed
+     * subscription. Fair between teams: each team's oldest first, then each team's second oldest, and so on, oldest
+     * first within a round, so that one team's flood never keeps another team's deliveries out of a batch (ADR 0025,
+     * session 49).
      */
     List<WebhookDeliveryId> undispatched(int limit);
+
+    /** How many deliveries wait to be handed to the scheduler, and for how long the oldest has, on the store's clock. */
+    record Backlog(long count, Duration oldestAge) {
+        public Backlog {
+            if (count < 0 || oldestAge.isNegative()) {
+                throw new IllegalArgumentException("a backlog is no negative count or age");
+            }
+        }
+    }
+
+    /** The deliveries not yet handed over (none of a removed subscription); zero and zero when none waits. */
+    Backlog undispatchedBacklog();
 
     /** They are in the scheduler's hands now. */
     void markDispatched(List<WebhookDeliveryId> ids);
@@ -64,7 +85,8 @@ public interface WebhookDeliveries {
     /**
      * Pending deliveries handed to the scheduler that it no longer holds: it drops a delivery's task when its retries
      * are used up and only then asks for {@link #markDead}, which a database error or a dying instance can lose. Those
-     * are dead now, at most {@code limit} (1-{@value #MAX_PAGE}) at a time; answers how many. A delivery still held,
+     * are dead now, their last error {@link #DROPPED_BY_THE_SCHEDULER} and then the last attempt's, if any (its first
+     * {@value #MAX_ERROR} characters in all), at most {@code limit} (1-{@value #MAX_PAGE}) at a time; answers how many. A delivery still held,
      * not yet handed over, delivered, gone or of a removed subscription is left as it is.
      */
     int markDeadWhenUnscheduled(int limit);

@@ -110,6 +110,19 @@ public record TargetAddressRules(boolean allowLoopback, boolean allowPrivate) {
         if (b0 == 0x01 && b1 == 0x00 && Arrays.equals(Arrays.copyOfRange(a, 2, 8), new byte[6])) {
             return Optional.of("a discard-only address");
         }
+        int b2 = a[2] & 0xff;
+        int b3 = a[3] & 0xff;
+        if (b0 == 0x20 && b1 == 0x01 && b2 == 0 && b3 == 0) {
+            // Teredo tunnels to whatever IPv4 its relay reaches (the client's address is obscured): not judgeable.
+            return Optional.of("a Teredo tunnel address");
+        }
+        if (b0 == 0x20 && b1 == 0x01 && b2 == 0 && b3 == 0x02 && a[4] == 0 && a[5] == 0) {
+            return Optional.of("a benchmarking address");
+        }
+        if (b0 == 0x20 && b1 == 0x02) {
+            // 6to4 reaches the IPv4 inside it (2002:AABB:CCDD::/48): that address is the one judged.
+            return refusal4(Arrays.copyOfRange(a, 2, 6)).map(why -> "a 6to4 address of " + why);
+        }
         // Global unicast is 2000::/3; anything else is not meant to be reached.
         if ((b0 & 0xe0) != 0x20) {
             return Optional.of("not a global unicast address");

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -146,7 +147,27 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     @Override
     public synchronized List<WebhookDeliveryId> undispatched(int limit) {
         WebhookDeliveries.requirePage(limit);
-        return log.keySet().stream().filter(id -> !dispatched.contains(id) && !ofRemoved(id)).limit(limit).toList();
+        Map<TeamId, Integer> rounds = new HashMap<>();
+        record Ranked(WebhookDeliveryId id, int round, int order) { }
+        List<Ranked> ranked = new ArrayList<>();
+        for (WebhookDeliveryId id : log.keySet()) {
+            if (!dispatched.contains(id) && !ofRemoved(id)) {
+                TeamId team = subscriptions.get(log.get(id).subscription()).team();
+                ranked.add(new Ranked(id, rounds.merge(team, 1, Integer::sum), ranked.size()));
+            }
+        }
+        return ranked.stream().sorted(Comparator.comparingInt(Ranked::round).thenComparingInt(Ranked::order))
+                .limit(limit).map(Ranked::id).toList();
+    }
+
+    @Override
+    public synchronized Backlog undispatchedBacklog() {
+        List<WebhookDelivery> waiting = log.values().stream()
+                .filter(d -> !dispatched.contains(d.id()) && !ofRemoved(d.id())).toList();
+        Instant now = clock.instant();
+        Duration oldest = waiting.stream().map(d -> Duration.between(d.createdAt(), now)).filter(age -> !age.isNegative())
+                .max(Duration::compareTo).orElse(Duration.ZERO);
+        return new Backlog(waiting.size(), oldest);
     }
 
     @Override
@@ -228,7 +249,10 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
                 .filter(d -> d.state() == DeliveryState.PENDING && dispatched.contains(d.id()) && !scheduled.contains(d.id())
                         && !removed.containsKey(d.subscription()))
                 .map(WebhookDelivery::id).limit(limit).toList();
-        dropped.forEach(this::markDead);
+        dropped.forEach(id -> {
+            String reason = DROPPED_BY_THE_SCHEDULER + log.get(id).lastError().map(e -> "; the last attempt: " + e).orElse("");
+            markDead(id, reason);
+        });
         return dropped.size();
     }
 

@@ -37,6 +37,22 @@ class TargetAddressRulesTest {
         }
     }
 
+    /** Inside 2000::/3 yet not plainly global: 6to4 is its IPv4's, Teredo and benchmarking are never reached. */
+    @Test
+    void sixToFourIsJudgedByItsIpv4AndTeredoAndBenchmarkingAreRefused() {
+        assertThat(TargetAddressRules.PUBLIC_ONLY.refusal(ip("2002:a9fe:a9fe::1"))).contains("a 6to4 address of link-local");
+        assertThat(TargetAddressRules.PUBLIC_ONLY.refusal(ip("2002:7f00:1::"))).contains("a 6to4 address of loopback");
+        assertThat(TargetAddressRules.PUBLIC_ONLY.refusal(ip("2002:0a00:0001::5"))).hasValueSatisfying(
+                why -> assertThat(why).contains("private"));
+        assertThat(TargetAddressRules.PUBLIC_ONLY.refusal(ip("2002:0808:0808::1"))).as("8.8.8.8 inside").isEmpty();
+        assertThat(new TargetAddressRules(false, true).refusal(ip("2002:0a00:0001::5"))).isEmpty();
+        assertThat(TargetAddressRules.PUBLIC_ONLY.refusal(ip("2001:0:4136:e378:8000:63bf:3fff:fdd2")))
+                .contains("a Teredo tunnel address");
+        assertThat(TargetAddressRules.PUBLIC_ONLY.refusal(ip("2001:2::1"))).contains("a benchmarking address");
+        assertThat(TargetAddressRules.PUBLIC_ONLY.refusal(ip("2001:2:1::1"))).as("outside 2001:2::/48").isEmpty();
+        assertThat(TargetAddressRules.PUBLIC_ONLY.refusal(ip("2001:4860:4860::8888"))).isEmpty();
+    }
+
     @Test
     void loopbackAndPrivateNetworksOnlyWhenAllowedAndLinkLocalNever() {
         TargetAddressRules loopback = new TargetAddressRules(true, false);

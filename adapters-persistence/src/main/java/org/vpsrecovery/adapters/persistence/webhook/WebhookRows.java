@@ -86,6 +86,12 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                 WHEN put_off_since IS NULL OR put_off_since <= last_attempt_at THEN now() ELSE put_off_since END
             WHERE id = ? AND state = 'pending' RETURNING put_off_since, now()""";
 
+    /** The dispatcher's backlog, aged on the database's clock. */
+    static final String BACKLOG = """
+            SELECT count(*), coalesce(floor(extract(epoch FROM now() - min(d.created_at)) * 1000), 0)
+            FROM webhook_delivery d JOIN webhook_subscription s ON s.id = d.subscription_id AND s.deleted_at IS NULL
+            WHERE NOT d.dispatched""";
+
     /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
     private static final String PURGE_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
 
@@ -194,6 +200,20 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
         WebhookDeliveries.requirePage(limit);
         return DatabaseOutOfReach.read("read the undispatched webhook deliveries", () -> deliveries.undispatched(limit))
                 .stream().map(r -> new WebhookDeliveryId(r.id())).toList();
+    }
+
+    @Override
+    public Backlog undispatchedBacklog() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement backlog = connection.prepareStatement(BACKLOG);
+             ResultSet row = backlog.executeQuery()) {
+            row.next();
+            // A created_at ahead of the database's clock (an instance's own) is no negative age.
+            return new Backlog(row.getLong(1), Duration.ofMillis(Math.max(0, row.getLong(2))));
+        } catch (SQLException e) {
+            throw new PlatformUnavailable("could not read the webhook dispatch backlog: the database did not answer",
+                    RETRY_AFTER, e);
+        }
     }
 
     @Override

@@ -213,6 +213,29 @@ public abstract class WebhooksContract {
         assertThat(deliveries.message(new WebhookDeliveryId(UUID.randomUUID()))).isEmpty();
     }
 
+    /** One team's flood takes one place per round: another team's delivery is in the first batch (session 49). */
+    @Test
+    void aSecondTeamsDeliveryIsDispatchedInTheFirstBatchDespiteAFloodFromTheFirst() {
+        WebhookSubscription blue = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription red = subscribed(RED, WebhookEventType.OPERATION_SUBMITTED);
+        List<WebhookDeliveryId> flood = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            flood.add(delivery(blue, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id());
+        }
+        WebhookDeliveryId reds = delivery(red, eventAppended(RED, WebhookEventType.OPERATION_SUBMITTED)).id();
+
+        assertThat(deliveries.undispatched(2)).containsExactly(flood.get(0), reds);
+        assertThat(deliveries.undispatched(10)).containsExactly(flood.get(0), reds, flood.get(1), flood.get(2),
+                flood.get(3), flood.get(4));
+        WebhookDeliveries.Backlog backlog = deliveries.undispatchedBacklog();
+        assertThat(backlog.count()).isEqualTo(6);
+        deliveries.markDispatched(List.of(flood.get(0), reds));
+        assertThat(deliveries.undispatched(1)).containsExactly(flood.get(1));
+        assertThat(deliveries.undispatchedBacklog().count()).isEqualTo(4);
+        deliveries.markDispatched(flood);
+        assertThat(deliveries.undispatchedBacklog()).isEqualTo(new WebhookDeliveries.Backlog(0, java.time.Duration.ZERO));
+    }
+
     @Test
     void undispatchedDeliveriesAreOldestFirstUntilMarkedDispatched() {
         WebhookSubscription blue = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
@@ -355,7 +378,8 @@ public abstract class WebhooksContract {
         WebhookDelivery dead = delivery(subscription, dropped);
         assertThat(dead.state()).isEqualTo(DeliveryState.DEAD);
         assertThat(dead.attempts()).isEqualTo(1);
-        assertThat(dead.lastError()).contains("the receiver answered 500");
+        assertThat(dead.lastError()).as("the platform's loss, then the receiver's last answer")
+                .contains(WebhookDeliveries.DROPPED_BY_THE_SCHEDULER + "; the last attempt: the receiver answered 500");
         assertThat(delivery(subscription, held).state()).isEqualTo(DeliveryState.PENDING);
         assertThat(delivery(subscription, delivered).state()).isEqualTo(DeliveryState.DELIVERED);
         assertThat(delivery(subscription, notHandedOver).state()).isEqualTo(DeliveryState.PENDING);
