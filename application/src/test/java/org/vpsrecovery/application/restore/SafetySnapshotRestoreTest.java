@@ -340,6 +340,34 @@ class SafetySnapshotRestoreTest {
         assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.SAFETY_SNAPSHOT_FAILED);
     }
 
+    /**
+     * An automatic backup close to its expiry, restored with a safety snapshot: VPS.org removes the backup while the restore
+     * waits. The snapshot completed and is listed, so the restore ends FAILED with the re-check's own reason, {@code
+     * BACKUP_NOT_FOUND}, its safety snapshot recorded completed. It ended {@code SAFETY_SNAPSHOT_FAILED} with {@code
+     * safety_snapshot: failed}, which the listed snapshot contradicted (ADR 0029, amended in session 49).
+     */
+    @Test
+    void aBackupGoneWhileTheRestoreWaitedEndsItNotFoundWithItsSafetySnapshotCompleted() {
+        Backup daily = platform.provider.addBackup(495, platform.web, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
+                Optional.of(platform.clock.instant().plus(Duration.ofMinutes(2))));
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waiting(platform.restoreServerFromBackup(safety)
+                .requestRestore(new RestoreServerFromBackupCommand(context, WEB, daily.id(), false)));
+        platform.clock.advance(Duration.ofMinutes(4));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        AuditEvent last = platform.eventsOf(context).getLast();
+        assertThat(last.outcome().kind()).isEqualTo(Outcome.Kind.FAILED);
+        assertThat(last.outcome().reasonCode()).contains(ReasonCode.BACKUP_NOT_FOUND);
+        assertThat(last.detail()).containsEntry(AuditEvent.SAFETY_SNAPSHOT, SafetySnapshots.COMPLETED);
+        assertThat(safetySnapshotOf(restore).isCompleted()).isTrue();
+    }
+
     /** Released while waiting for its safety snapshot, the restore is recorded not done: VPS.org was never asked. */
     @Test
     void aWaitingRestoreReleasedIsRecordedNotDoneNeverUnverifiable() {
