@@ -178,7 +178,7 @@ public final class SafetySnapshots {
     private RecoveryOperation taken(RecoveryOperation waiting, CallContext context, ServerId server) {
         try {
             taker.take(new CallContext(context.team(), context.requestId(), operationOf(context.operationId()),
-                    context.actor()), server, nameFor(context.operationId()),
+                    context.actor()), waiting.id(), server, nameFor(context.operationId()),
                     new Description("safety snapshot before restore " + context.operationId()));
         } catch (RecoveryException refused) {
             if (refused instanceof ProviderFailure lost && lost.outcomeUnknown()) {

@@ -179,6 +179,26 @@ class BackupServicesTest {
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
     }
 
+    /**
+     * A manual backup of a server a restore holds is refused {@code SERVER_RESTORING}, VPS.org not asked: the restore
+     * overwrites the data it would copy (ADR 0003, amended in session 49). Before, the backup was made.
+     */
+    @Test
+    void noManualBackupIsMadeOfAServerARestoreHolds() {
+        Backup daily = automatic(501, now.plus(Duration.ofDays(30)));
+        restore(platform.as(BLUE), WEB, daily.id());
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> create(context, WEB))
+                .isInstanceOfSatisfying(RecoveryDenied.class, denied -> {
+                    assertThat(denied.reason()).isEqualTo(ReasonCode.SERVER_RESTORING);
+                    assertThat(denied.retryAt()).isPresent();
+                });
+        assertThat(platform.providerCallsStartingWith("create backup")).isZero();
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.REJECTED);
+        assertThat(create(platform.as(BLUE), SPARE).server().id()).as("another server is not held").isEqualTo(SPARE);
+    }
+
     @Test
     void anUnfinishedBackupIsNotRestored() {
         Backup running = manual(610, CreationStatus.IN_PROGRESS);

@@ -368,6 +368,28 @@ class SafetySnapshotRestoreTest {
         assertThat(safetySnapshotOf(restore).isCompleted()).isTrue();
     }
 
+    /**
+     * While a restore holds the server, only its own safety snapshot is made of it (taken before VPS.org is asked to
+     * restore): a person's create, or one naming another restore, is refused {@code SERVER_RESTORING} (ADR 0003, amended
+     * in session 49).
+     */
+    @Test
+    void whileARestoreWaitsForItsSafetySnapshotOnlyThatSnapshotIsMadeOfTheServer() {
+        RecoveryOperation restore = waiting(restore(platform.as(BLUE), false));
+        assertThat(safetySnapshotOf(restore).isInProgress()).isTrue();
+        var name = new org.vpsrecovery.domain.snapshot.SnapshotName("mine");
+
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(platform.as(BLUE), WEB, name, Optional.empty())))
+                .isInstanceOfSatisfying(RecoveryDenied.class,
+                        denied -> assertThat(denied.reason()).isEqualTo(ReasonCode.SERVER_RESTORING));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), WEB,
+                name, Optional.empty(), Optional.of(new OperationId(java.util.UUID.randomUUID())))))
+                .isInstanceOfSatisfying(RecoveryDenied.class,
+                        denied -> assertThat(denied.reason()).isEqualTo(ReasonCode.SERVER_RESTORING));
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isOne();
+    }
+
     /** Released while waiting for its safety snapshot, the restore is recorded not done: VPS.org was never asked. */
     @Test
     void aWaitingRestoreReleasedIsRecordedNotDoneNeverUnverifiable() {
@@ -527,11 +549,11 @@ class SafetySnapshotRestoreTest {
     void aRestoreFromAnotherServersBackupHoldsBothServersAsOneChange() {
         OneLockConnection oneConnection = new OneLockConnection();
         AuditedAttempts attempts = platform.attempts(oneConnection);
-        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 attempts);
         SafetySnapshots lockedSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
-                (ctx, server, name, description) -> create.createSnapshot(
-                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                (ctx, restore, server, name, description) -> create.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description), Optional.of(restore))),
                 platform.provider, platform.limits, platform.operations, platform.auditWriter,
                 TrackingDeadlines.DEFAULTS, platform.clock);
         ContinueRestoresService rounds = new ContinueRestoresService(platform.operations, lockedSafety,
@@ -668,10 +690,10 @@ class SafetySnapshotRestoreTest {
                             }
                         });
         AuditedAttempts attempts = platform.attempts(shared);
-        CreateSnapshotService slowCreate = new CreateSnapshotService(slowList, platform.ownership, platform.limits, attempts);
+        CreateSnapshotService slowCreate = new CreateSnapshotService(slowList, platform.ownership, platform.limits, platform.serverStates(), attempts);
         SafetySnapshots slowSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
-                (ctx, server, name, description) -> slowCreate.createSnapshot(
-                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                (ctx, restore, server, name, description) -> slowCreate.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description), Optional.of(restore))),
                 platform.provider, platform.limits, platform.operations, platform.auditWriter,
                 TrackingDeadlines.DEFAULTS, platform.clock);
         ContinueRestoresService sharingTheLock = new ContinueRestoresService(platform.operations, slowSafety,
@@ -777,11 +799,11 @@ class SafetySnapshotRestoreTest {
             }
         };
         AuditedAttempts attempts = platform.attempts(counted);
-        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 attempts);
         SafetySnapshots lockedSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
-                (ctx, server, name, description) -> create.createSnapshot(
-                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                (ctx, restore, server, name, description) -> create.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description), Optional.of(restore))),
                 platform.provider, platform.limits, platform.operations, platform.auditWriter,
                 TrackingDeadlines.DEFAULTS, platform.clock);
         CallContext context = platform.as(BLUE);
@@ -801,12 +823,12 @@ class SafetySnapshotRestoreTest {
                 new org.vpsrecovery.domain.testing.LosableServerLock(Duration.ofSeconds(5));
         java.util.concurrent.atomic.AtomicBoolean lost = losable.lost;
         AuditedAttempts attempts = platform.attempts(losable);
-        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 attempts);
         SafetySnapshots losingSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
-                (ctx, server, name, description) -> {
+                (ctx, restore, server, name, description) -> {
                     lost.set(true); // the lock's session ends as the create begins
-                    create.createSnapshot(new CreateSnapshotCommand(ctx, server, name, Optional.of(description)));
+                    create.createSnapshot(new CreateSnapshotCommand(ctx, server, name, Optional.of(description), Optional.of(restore)));
                 },
                 platform.provider, platform.limits, platform.operations, platform.auditWriter,
                 TrackingDeadlines.DEFAULTS, platform.clock);
