@@ -142,11 +142,11 @@ public final class PlatformFixture {
     }
 
     public CreateSnapshotService createSnapshot(ServerLock lock) {
-        return new CreateSnapshotService(provider, ownership, limits, attempts(lock));
+        return new CreateSnapshotService(provider, ownership, limits, serverStates(), attempts(lock));
     }
 
     public CreateSnapshotService createSnapshot() {
-        return new CreateSnapshotService(provider, ownership, limits, attempts());
+        return new CreateSnapshotService(provider, ownership, limits, serverStates(), attempts());
     }
 
     public RestoreRecoveryPointService restoreSnapshot() {
@@ -165,8 +165,8 @@ public final class PlatformFixture {
     /** As above, with {@code rotation} making room at the snapshot limit. */
     public SafetySnapshots safetySnapshots(SafetySnapshotSettings settings, SafetySnapshotRotation rotation) {
         return new SafetySnapshots(settings, rotation,
-                (context, server, name, description) -> createSnapshot().createSnapshot(
-                        new CreateSnapshotCommand(context, server, name, Optional.of(description))),
+                (context, restore, server, name, description) -> createSnapshot().createSnapshot(
+                        new CreateSnapshotCommand(context, server, name, Optional.of(description), Optional.of(restore))),
                 provider, limits, operations, auditWriter, TrackingDeadlines.DEFAULTS, clock);
     }
 
@@ -194,7 +194,7 @@ public final class PlatformFixture {
     }
 
     public CreateManualBackupService createManualBackup() {
-        return new CreateManualBackupService(provider, ownership, limits, attempts());
+        return new CreateManualBackupService(provider, ownership, limits, serverStates(), attempts());
     }
 
     public DeleteRecoveryPointService deleteBackup() {

@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
 import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.ServerStates;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.vpsrecovery.application.policy.RunPoliciesService;
@@ -59,11 +60,11 @@ public class PoliciesFactory {
     /** Runs through the same audited create and delete paths as a person's calls, on the metered provider. */
     @Singleton
     RunPoliciesService runPolicies(ConfiguredTeams teams, RecoveryPolicies policies, SharedListReads provider,
-                                   RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
-                                   AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
+                                   RecoveryOperations operations, RecoveryPointHolds holds, ServerStates servers,
+                                   RunCalendar calendar, AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
                                    DeleteBackupUseCase backupDeletes, Clock clock, MeterRegistry registry) {
         RunPoliciesService runs = new RunPoliciesService(teams, policies, teams, provider, provider, teams, operations, holds,
-                calendar, attempts, deletes, backupDeletes, clock);
+                servers, calendar, attempts, deletes, backupDeletes, clock);
         // Cron times a window merged into a later one of the same pair: each also a WARN line (ADR 0028, session 45).
         FunctionCounter.builder("vpsr.policies.merged_cron_times", runs, RunPoliciesService::mergedCronTimes)
                 .description("cron times not run because a later one of the same policy and server was in the same tick's window")

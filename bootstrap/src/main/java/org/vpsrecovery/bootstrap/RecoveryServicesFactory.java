@@ -300,9 +300,9 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    CreateSnapshotUseCase createSnapshot(SharedListReads provider, ConfiguredTeams teams, AuditedAttempts attempts,
-                                         RecoveryPointServers made) {
-        return new CreateSnapshotService(provider, teams, teams, attempts, made);
+    CreateSnapshotUseCase createSnapshot(SharedListReads provider, ConfiguredTeams teams, ServerStates servers,
+                                         AuditedAttempts attempts, RecoveryPointServers made) {
+        return new CreateSnapshotService(provider, teams, teams, servers, attempts, made);
     }
 
     @Singleton
@@ -313,8 +313,8 @@ public class RecoveryServicesFactory {
         // At the limit, the team's snapshot policies' retention makes room (ADR 0036).
         return new SafetySnapshots(teams, new PolicySafetySnapshotRotation(policies, teams, provider, provider,
                         operations, holds, delete, clock),
-                (context, server, name, description) -> create.createSnapshot(
-                        new CreateSnapshotCommand(context, server, name, Optional.of(description))),
+                (context, restore, server, name, description) -> create.createSnapshot(
+                        new CreateSnapshotCommand(context, server, name, Optional.of(description), Optional.of(restore))),
                 provider, teams, operations, writer, deadlines, clock);
     }
 
@@ -401,9 +401,9 @@ public class RecoveryServicesFactory {
     }
 
     @Singleton
-    CreateManualBackupUseCase createManualBackup(SharedListReads provider, ConfiguredTeams teams,
+    CreateManualBackupUseCase createManualBackup(SharedListReads provider, ConfiguredTeams teams, ServerStates servers,
                                                  AuditedAttempts attempts) {
-        return new CreateManualBackupService(provider, teams, teams, attempts);
+        return new CreateManualBackupService(provider, teams, teams, servers, attempts);
     }
 
     @Singleton

@@ -1,7 +1,9 @@
 package org.vpsrecovery.application.backup;
 
+import java.util.Objects;
 import java.util.Optional;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
+import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -14,19 +16,22 @@ import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.ServerOwnership;
 import org.vpsrecovery.domain.port.TeamLimits;
+import org.vpsrecovery.domain.server.ServerRef;
 
 public final class CreateManualBackupService implements CreateManualBackupUseCase {
 
     private final BackupProvider backups;
     private final ServerOwnership ownership;
     private final TeamLimits limits;
+    private final ServerStates servers;
     private final AuditedAttempts attempts;
 
     public CreateManualBackupService(BackupProvider backups, ServerOwnership ownership, TeamLimits limits,
-                                     AuditedAttempts attempts) {
+                                     ServerStates servers, AuditedAttempts attempts) {
         this.backups = backups;
         this.ownership = ownership;
         this.limits = limits;
+        this.servers = Objects.requireNonNull(servers, "servers");
         this.attempts = attempts;
     }
 
@@ -44,10 +49,13 @@ public final class CreateManualBackupService implements CreateManualBackupUseCas
         // place, keeps the list's length but would count one manual backup short (ADR 0010, amended in session 38).
         // One bound for the reads before and under the lock: together within one list's time, as the key's lease counts.
         ConsistentListBound bound = ConsistentListBound.oneDeadlineForARequest();
+        // Not while a restore overwrites the server: the backup would be of neither its old data nor the restored (ADR
+        // 0003, amended in session 49).
         return attempt.run(
-                () -> ManualBackupQuota.evaluate(server,
-                        backups.listBackupsConsistently(Optional.of(server), Optional.empty(), bound),
-                        limits.limitsFor(team)),
+                () -> servers.current(new ServerRef(server, "")).takesNewPoint(Optional.empty())
+                        .and(() -> ManualBackupQuota.evaluate(server,
+                                backups.listBackupsConsistently(Optional.of(server), Optional.empty(), bound),
+                                limits.limitsFor(team))),
                 () -> backups.createManualBackup(new BackupDraft(server, command.description())),
                 created -> Optional.of(ResourceRef.of(created.id())));
     }

@@ -148,7 +148,7 @@ public final class TeamBackups implements ListBackupsUseCase, RecoveryPoints<Bac
 
     @Override
     public Decision restorable(Backup point, Server target, Instant now, TeamId asker) {
-        return BackupRestorePolicy.evaluate(point, target, now, asker);
+        return BackupRestorePolicy.evaluate(point, target, asker);
     }
 
     @Override

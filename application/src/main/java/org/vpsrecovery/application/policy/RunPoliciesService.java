@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.CallContext;
+import org.vpsrecovery.application.attempt.ServerStates;
 import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.backup.DeleteBackupCommand;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
@@ -54,6 +55,7 @@ import org.vpsrecovery.domain.port.SnapshotProvider;
 import org.vpsrecovery.domain.port.TeamDirectory;
 import org.vpsrecovery.domain.port.TeamLimits;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.server.ServerRef;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotDraft;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
@@ -94,6 +96,7 @@ public final class RunPoliciesService {
     private final DeleteSnapshotUseCase deletes;
     private final DeleteBackupUseCase backupDeletes;
     private final RecoveryOperations operations;
+    private final ServerStates servers;
     private final Clock clock;
 
     private static final System.Logger LOG = System.getLogger(RunPoliciesService.class.getName());
@@ -105,8 +108,8 @@ public final class RunPoliciesService {
 
     public RunPoliciesService(TeamDirectory teams, RecoveryPolicies policies, ServerOwnership ownership,
                               SnapshotProvider snapshots, BackupProvider backups, TeamLimits limits,
-                              RecoveryOperations operations, RecoveryPointHolds holds, RunCalendar calendar,
-                              AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
+                              RecoveryOperations operations, RecoveryPointHolds holds, ServerStates servers,
+                              RunCalendar calendar, AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
                               DeleteBackupUseCase backupDeletes, Clock clock) {
         this.teams = Objects.requireNonNull(teams, "teams");
         this.policies = Objects.requireNonNull(policies, "policies");
@@ -119,6 +122,7 @@ public final class RunPoliciesService {
         this.deletes = Objects.requireNonNull(deletes, "deletes");
         this.backupDeletes = Objects.requireNonNull(backupDeletes, "backup deletes");
         this.operations = Objects.requireNonNull(operations, "operations");
+        this.servers = Objects.requireNonNull(servers, "servers");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.points = new PolicyPoints(snapshots, backups, operations, holds, clock);
     }
@@ -595,6 +599,7 @@ public final class RunPoliciesService {
         // both read "not yet" before either stored its create, so the one that waited for the lock must look again.
         requireNotTriedMeanwhile(policy, server, scheduledFor);
         requireStillAsRead(policy);
+        requireNotRestoring(server);
         Room first = quota.get();
         if (!(first.decision() instanceof Decision.Denied denied) || denied.reason() != limit) {
             return first.decision();
@@ -637,6 +642,21 @@ public final class RunPoliciesService {
         attempt.detail(AuditEvent.ROTATED, label(victim.get()));
         removed.add(victim.get());
         return quota.get().decision();
+    }
+
+    /**
+     * A server a restore holds is put off: VPS.org overwrites its data, so a point made meanwhile would be of neither the
+     * old data nor the restored, yet kept by retention as the newest (ADR 0003, amended in session 49). Thrown as a
+     * {@code CheckFailed}, as a rotation's delete refused in a restore window is: the create is audited FAILED {@code
+     * SERVER_RESTORING}, VPS.org not asked, and the run retried by {@code policy-run-retry} (ADR 0028, session 37).
+     */
+    private void requireNotRestoring(ServerId server) {
+        try {
+            servers.current(new ServerRef(server, "")).takesNewPoint(Optional.empty()).orThrow();
+        } catch (org.vpsrecovery.domain.common.RecoveryDenied restoring) {
+            throw new AuditedAttempts.CheckFailed("the run is put off: " + restoring.getMessage()
+                    + "; nothing was created, and the run is tried again", restoring);
+        }
     }
 
     /** The point a run at the limit rotates away (domain {@link Rotation}); empty when none may go. */

@@ -39,7 +39,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  * which the tracker follows to its end:
  *
  * <ul>
- *   <li>completed: under the restore's lock(s), its policies are checked again, then VPS.org's
+ *   <li>completed: under the restore's lock(s), its policies are checked again (a refusal ends the restore FAILED with
+ *   its own reason, the snapshot recorded completed), then VPS.org's
  *   restore is called, and the operation moves on as any restore's; a call VPS.org did nothing with (rate
  *   limited, not reached, credentials refused) leaves it waiting for a later round, up to its deadline, and after a
  *   rate limit the rest of the round asks VPS.org nothing;</li>
@@ -238,8 +239,10 @@ public final class ContinueRestoresService {
             again = Decision.deny(gone.reason(), gone.getMessage());
         }
         if (again instanceof Decision.Denied denied) {
-            return safety.fail(waiting, "the safety snapshot completed, but the restore is refused now: "
-                    + denied.reason() + ": " + denied.detail()).isPresent();
+            // The snapshot completed and is listed: the restore ends with the refusal's own reason (the point gone, the
+            // server no longer restorable), not as the snapshot's failure (ADR 0029, amended in session 49).
+            return safety.refuse(waiting, denied.reason(), SafetySnapshots.COMPLETED, "the safety snapshot completed, "
+                    + "but the restore is refused now: " + denied.detail() + "; the restore was not run").isPresent();
         }
         if (!locksHeld.getAsBoolean()) {
             // A lock lost since the check (its session ended; ADR 0023, amended in session 40) may be another

@@ -2,6 +2,7 @@ package org.vpsrecovery.application.restore;
 
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.domain.common.Description;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 
@@ -12,5 +13,6 @@ import org.vpsrecovery.domain.snapshot.SnapshotName;
 @FunctionalInterface
 public interface SafetySnapshotTaker {
 
-    void take(CallContext context, ServerId server, SnapshotName name, Description description);
+    /** {@code restore}: the restore it is the safety snapshot of, whose hold on {@code server} lets it be made. */
+    void take(CallContext context, OperationId restore, ServerId server, SnapshotName name, Description description);
 }

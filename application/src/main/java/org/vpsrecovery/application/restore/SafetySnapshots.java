@@ -178,7 +178,7 @@ public final class SafetySnapshots {
     private RecoveryOperation taken(RecoveryOperation waiting, CallContext context, ServerId server) {
         try {
             taker.take(new CallContext(context.team(), context.requestId(), operationOf(context.operationId()),
-                    context.actor()), server, nameFor(context.operationId()),
+                    context.actor()), waiting.id(), server, nameFor(context.operationId()),
                     new Description("safety snapshot before restore " + context.operationId()));
         } catch (RecoveryException refused) {
             if (refused instanceof ProviderFailure lost && lost.outcomeUnknown()) {
@@ -228,7 +228,8 @@ public final class SafetySnapshots {
 
     /**
      * Ends a waiting restore FAILED with {@code reason}, its safety snapshot recorded as {@code safetyState}: a
-     * refusal that is not the snapshot's fault (the server is no longer the team's). Empty when someone else moved it first.
+     * refusal that is not the snapshot's fault (the server is no longer the team's, the restore's re-check refused it).
+     * Empty when someone else moved it first.
      */
     Optional<RecoveryOperation> refuse(RecoveryOperation waiting, ReasonCode reason, String safetyState, String why) {
         return refuse(waiting, reason, safetyState, why, Actor.SYSTEM);

@@ -87,7 +87,7 @@ class AuditedAttemptsTest {
     private final FlakyHistory history = new FlakyHistory();
     private final AuditWriter writer = new AuditWriter(history);
     private final CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership,
-            platform.limits, new AuditedAttempts(writer, platform.operations, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+            platform.limits, platform.serverStates(), new AuditedAttempts(writer, platform.operations, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
                     TrackingDeadlines.DEFAULTS));
 
     private CreateSnapshotCommand createCommand(CallContext context, String name) {
@@ -169,7 +169,7 @@ class AuditedAttemptsTest {
     @Test
     void theOperationIsStoredUnflushedBeforeItsIntentAndBothBeforeTheCall() {
         List<String> log = new ArrayList<>();
-        CreateSnapshotService logged = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService logged = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 new AuditedAttempts(writer, loggingAdds(log), new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
                         TrackingDeadlines.DEFAULTS));
         CallContext context = platform.as(BLUE);
@@ -204,7 +204,7 @@ class AuditedAttemptsTest {
     @Test
     void anOperationTheStoreCannotTakeIsRefusedWithNoIntentAndNothingCalled() {
         RecoveryOperations failingAdds = failingAdds();
-        CreateSnapshotService failing = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService failing = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 new AuditedAttempts(writer, failingAdds, new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
                         TrackingDeadlines.DEFAULTS));
         CallContext context = platform.as(BLUE);
@@ -439,7 +439,7 @@ class AuditedAttemptsTest {
                         throw e.getCause();
                     }
                 });
-        CreateSnapshotService creates = new CreateSnapshotService(listsLosingTheLock, platform.ownership, platform.limits,
+        CreateSnapshotService creates = new CreateSnapshotService(listsLosingTheLock, platform.ownership, platform.limits, platform.serverStates(),
                 new AuditedAttempts(writer, platform.operations, lock, platform.clock, TrackingDeadlines.DEFAULTS));
         CallContext context = platform.as(BLUE);
 
@@ -461,7 +461,7 @@ class AuditedAttemptsTest {
     @Test
     void aLockLostAfterTheIntentEndsTheCreateFailedServerLockLostAndVpsOrgIsNeverCalled() {
         LosableServerLock lock = new LosableServerLock(Duration.ofSeconds(5));
-        CreateSnapshotService creates = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService creates = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 new AuditedAttempts(writer, losingTheLockOnStore(lock), lock, platform.clock, TrackingDeadlines.DEFAULTS));
         CallContext context = platform.as(BLUE);
 

@@ -22,7 +22,6 @@ import org.vpsrecovery.domain.backup.BackupId;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.Description;
-import org.vpsrecovery.domain.common.ProviderClock;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
@@ -119,17 +118,50 @@ class BackupServicesTest {
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
     }
 
+    /**
+     * An automatic backup VPS.org still lists past its {@code expires_at} (removed by a purge later than that) is
+     * restored: the check reads it fresh from VPS.org's list, so VPS.org still holds it. It was refused {@code
+     * BACKUP_EXPIRED}, which in a disaster blocked a restore from the last backup (ADR 0003, amended in session 49). An
+     * old manual backup restores as before.
+     */
     @Test
-    void anExpiredAutomaticBackupIsNotRestoredButAnOldManualOneIs() {
+    void anAutomaticBackupVpsOrgStillListsPastItsExpiryIsRestoredAsAnOldManualOneIs() {
         platform.provider.keepListingExpiredBackups(); // the provider has not removed it yet
-        Backup expired = automatic(495, now.minus(ProviderClock.TOLERANCE)); // by VPS.org's clock too (ADR 0003)
+        Backup listed = automatic(495, now.minus(Duration.ofHours(1)));
         Backup old = platform.provider.addBackup(499, platform.web, BackupType.MANUAL, CreationStatus.COMPLETED,
                 Optional.of(now.minus(Duration.ofDays(400))));
+        CallContext context = platform.as(BLUE);
 
-        assertThatThrownBy(() -> restore(platform.as(BLUE), WEB, expired.id()))
-                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_EXPIRED));
+        assertThat(restore(context, WEB, listed.id()).server().status()).isEqualTo(ServerStatus.RESTORING);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+        assertThat(platform.providerCallsStartingWith("restore")).isOne();
+        assertThat(restore(platform.as(BLUE), SPARE, old.id()).server().status()).isEqualTo(ServerStatus.RESTORING);
+    }
+
+    /**
+     * VPS.org's clock 10 minutes behind ours: 6 minutes past {@code expires_at} on ours it still lists and holds the
+     * backup, and restores from it (it was refused {@code BACKUP_EXPIRED} from 5 minutes past; ADR 0003, amended in
+     * session 49).
+     */
+    @Test
+    void anAutomaticBackupVpsOrgsClockFarBehindStillHoldsIsRestored() {
+        platform.provider.clockOffFromOursBy(Duration.ofMinutes(-10));
+        Backup daily = automatic(502, now.minus(Duration.ofMinutes(6)));
+        CallContext context = platform.as(BLUE);
+
+        assertThat(restore(context, WEB, daily.id()).server().status()).isEqualTo(ServerStatus.RESTORING);
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+    }
+
+    /** One VPS.org removed at its {@code expires_at} is not in its list: refused as not found, VPS.org not asked. */
+    @Test
+    void anAutomaticBackupVpsOrgRemovedIsNotFound() {
+        Backup gone = automatic(496, now.minus(Duration.ofMinutes(1)));
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> restore(context, WEB, gone.id()))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.BACKUP_NOT_FOUND));
         assertThat(platform.providerCallsStartingWith("restore")).isZero();
-        assertThat(restore(platform.as(BLUE), WEB, old.id()).server().status()).isEqualTo(ServerStatus.RESTORING);
     }
 
     /**
@@ -145,6 +177,26 @@ class BackupServicesTest {
 
         assertThat(restore(context, WEB, daily.id()).server().status()).isEqualTo(ServerStatus.RESTORING);
         assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED);
+    }
+
+    /**
+     * A manual backup of a server a restore holds is refused {@code SERVER_RESTORING}, VPS.org not asked: the restore
+     * overwrites the data it would copy (ADR 0003, amended in session 49). Before, the backup was made.
+     */
+    @Test
+    void noManualBackupIsMadeOfAServerARestoreHolds() {
+        Backup daily = automatic(501, now.plus(Duration.ofDays(30)));
+        restore(platform.as(BLUE), WEB, daily.id());
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> create(context, WEB))
+                .isInstanceOfSatisfying(RecoveryDenied.class, denied -> {
+                    assertThat(denied.reason()).isEqualTo(ReasonCode.SERVER_RESTORING);
+                    assertThat(denied.retryAt()).isPresent();
+                });
+        assertThat(platform.providerCallsStartingWith("create backup")).isZero();
+        assertThat(platform.outcomesOf(context)).containsExactly(Outcome.Kind.REJECTED);
+        assertThat(create(platform.as(BLUE), SPARE).server().id()).as("another server is not held").isEqualTo(SPARE);
     }
 
     @Test

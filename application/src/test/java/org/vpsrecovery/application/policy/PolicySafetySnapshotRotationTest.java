@@ -241,10 +241,10 @@ class PolicySafetySnapshotRotationTest {
         SafetySnapshots overLimit = new SafetySnapshots(SafetySnapshotSettings.always(true),
                 new PolicySafetySnapshotRotation(store, platform.ownership, platform.provider, platform.provider,
                         platform.operations, platform.holds, platform.deleteSnapshot(), platform.clock),
-                (context, server, name, description) -> new org.vpsrecovery.application.snapshot.CreateSnapshotService(
-                        platform.provider, platform.ownership, three, platform.attempts()).createSnapshot(
+                (context, restore, server, name, description) -> new org.vpsrecovery.application.snapshot.CreateSnapshotService(
+                        platform.provider, platform.ownership, three, platform.serverStates(), platform.attempts()).createSnapshot(
                         new org.vpsrecovery.application.snapshot.CreateSnapshotCommand(context, server, name,
-                                Optional.of(description))),
+                                Optional.of(description), Optional.of(restore))),
                 platform.provider, three, platform.operations, platform.auditWriter,
                 org.vpsrecovery.application.attempt.TrackingDeadlines.DEFAULTS, platform.clock);
 

@@ -56,7 +56,7 @@ class RunPoliciesServiceTest {
     private final ManagePoliciesService policies = new ManagePoliciesService(store, platform.ownership,
             new DailyRunCalendar(), platform.auditWriter, platform.clock);
     private final RunPoliciesService runs = new RunPoliciesService(() -> Set.of(BLUE, PlatformFixture.GREEN), store,
-            platform.ownership, platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+            platform.ownership, platform.provider, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
             new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
 
     /** 03:00 Berlin every day = 02:00 UTC in November; now is 2026-11-23T09:00Z. */
@@ -211,7 +211,7 @@ class RunPoliciesServiceTest {
             }
         };
         RunPoliciesService overSlowVpsOrg = new RunPoliciesService(() -> Set.of(BLUE, PlatformFixture.GREEN), store,
-                platform.ownership, slow, platform.provider, platform.limits, platform.operations, platform.holds,
+                platform.ownership, slow, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
                 new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
         RecoveryPolicy blue = policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(WEB,
                 PlatformFixture.SPARE)), PolicyKind.SNAPSHOT, new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")),
@@ -391,7 +391,7 @@ class RunPoliciesServiceTest {
             }
         };
         RunPoliciesService overlapping = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership, slowList,
-                platform.provider, platform.limits, platform.operations, platform.holds, new DailyRunCalendar(),
+                platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(), new DailyRunCalendar(),
                 platform.attempts(seen), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
         Instant from = platform.clock.instant();
         java.util.concurrent.ExecutorService ticks = java.util.concurrent.Executors.newFixedThreadPool(2);
@@ -498,7 +498,7 @@ class RunPoliciesServiceTest {
             }
         };
         RunPoliciesService stopped = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
-                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
                 new DailyRunCalendar(), platform.attempts(seen), platform.deleteSnapshot(), platform.deleteBackup(),
                 platform.clock);
         Thread holder = Thread.ofPlatform().start(() -> shared.callExclusively(WEB, () -> {
@@ -530,16 +530,17 @@ class RunPoliciesServiceTest {
     }
 
     /**
-     * At the limit during a restore window: the rotation's delete is refused ({@code SERVER_RESTORING}). Nothing was
-     * rotated and the create was never sent: a failed run (retried), not a refused one, and no {@code rotated} detail.
+     * At the limit, the rotation's delete is refused by VPS.org. Nothing was rotated and the create was never sent: a
+     * failed run (retried), not a refused one, and no {@code rotated} detail. (A restore window refused the delete here
+     * before session 49; a run now puts a restoring server off before any rotation, below.)
      */
     @Test
     void aRotationWhoseDeleteIsRefusedFailsTheRunForARetryAndNamesNothingRotated() {
         for (int day = 18; day <= 22; day++) {
             addNightly(900 + day, day, "nightly-12345-202611" + day);
         }
-        platform.restoreSnapshot().restoreSnapshot(new org.vpsrecovery.application.snapshot.RestoreSnapshotCommand(
-                platform.as(BLUE), new SnapshotId(922)));
+        platform.provider.breakNextCall("delete snapshot", new org.vpsrecovery.domain.port.ProviderFailure(
+                org.vpsrecovery.domain.port.ProviderFailure.Kind.REJECTED, "refused"));
         nightly(KEEP_TWO);
 
         List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
@@ -549,12 +550,51 @@ class RunPoliciesServiceTest {
             assertThat(run.removed()).isEmpty();
         });
         assertThat(platform.provider.snapshotCount(WEB)).isEqualTo(5);
-        assertThat(events(Operation.DELETE_SNAPSHOT)).singleElement().satisfies(e ->
-                assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.SERVER_RESTORING)));
+        assertThat(events(Operation.DELETE_SNAPSHOT)).last().satisfies(e ->
+                assertThat(e.outcome()).isEqualTo(new Outcome.Failed(ReasonCode.PROVIDER_REJECTED, "refused")));
         assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
             assertThat(e.outcome()).isInstanceOf(Outcome.Failed.class);
             assertThat(e.detail()).doesNotContainKey(AuditEvent.ROTATED);
         });
+    }
+
+    /**
+     * A run on a server a restore holds is put off: VPS.org overwrites the server's data, so a point made then would be of
+     * neither the old data nor the restored, yet tracked completed and kept as the newest while older good points rotate
+     * away. The create is audited FAILED {@code SERVER_RESTORING}, VPS.org not asked (nothing listed, created nor
+     * rotated), and the run FAILED, so retried; once the restore's hold is over the retry makes it (ADR 0003, amended in
+     * session 49). Before, the run made its point during the restore.
+     */
+    @Test
+    void aRunOnAServerARestoreHoldsIsPutOffAndMadeByItsRetryOnceTheHoldIsOver() {
+        addNightly(918, 18, "nightly-12345-20261118");
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        platform.restoreSnapshot().restoreSnapshot(new org.vpsrecovery.application.snapshot.RestoreSnapshotCommand(
+                platform.as(BLUE), new SnapshotId(918)));
+        long callsBefore = platform.provider.calls().size();
+
+        List<Run> done = runs.tick(FIRE.minus(Duration.ofHours(1)), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.FAILED);
+            assertThat(run.removed()).isEmpty();
+        });
+        assertThat(platform.provider.calls().subList((int) callsBefore, platform.provider.calls().size()))
+                .as("VPS.org not asked").isEmpty();
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+                assertThat(failed.reasonCode()).contains(ReasonCode.SERVER_RESTORING);
+                assertThat(failed.cause()).contains("put off");
+            });
+            assertThat(e.detail()).containsEntry(AuditEvent.POLICY_ID, policy.id().toString());
+        });
+
+        platform.clock.advance(org.vpsrecovery.application.attempt.ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run ->
+                assertThat(run.result()).isEqualTo(RunResult.MADE));
+        assertThat(platform.provider.listSnapshots(java.util.Optional.of(WEB))).extracting(Snapshot::name)
+                .contains("nightly-12345-20261124");
     }
 
     /** A rotation delete whose answer was lost may have happened: the create's failure does not say it did not. */
@@ -771,7 +811,7 @@ class RunPoliciesServiceTest {
         org.vpsrecovery.domain.port.ServerLock losing = new org.vpsrecovery.domain.testing.LosableServerLock(
                 Duration.ofSeconds(30), () -> platform.providerCallsStartingWith("create snapshot") > 0);
         RunPoliciesService losingTheLock = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
-                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
                 new DailyRunCalendar(), platform.attempts(losing), platform.deleteSnapshot(), platform.deleteBackup(),
                 platform.clock);
 
@@ -1008,7 +1048,7 @@ class RunPoliciesServiceTest {
                             }
                         });
         RunPoliciesService killedDuringTheCreate = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
-                dying, platform.provider, platform.limits, platform.operations, platform.holds, new DailyRunCalendar(),
+                dying, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(), new DailyRunCalendar(),
                 platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
         platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
         Instant from = Instant.parse("2026-11-23T09:00:00Z");
@@ -1035,7 +1075,7 @@ class RunPoliciesServiceTest {
 
     private RunPoliciesService withLimits(org.vpsrecovery.domain.port.TeamLimits teamLimits) {
         return new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership, platform.provider, platform.provider,
-                teamLimits, platform.operations, platform.holds, new DailyRunCalendar(), platform.attempts(),
+                teamLimits, platform.operations, platform.holds, platform.serverStates(), new DailyRunCalendar(), platform.attempts(),
                 platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
     }
 
@@ -1129,7 +1169,7 @@ class RunPoliciesServiceTest {
             }
         };
         RunPoliciesService flaky = new RunPoliciesService(() -> Set.of(BLUE), failingOnce, platform.ownership,
-                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
                 new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(),
                 platform.clock);
 

@@ -340,6 +340,56 @@ class SafetySnapshotRestoreTest {
         assertThat(platform.eventsOf(context).getLast().outcome().reasonCode()).contains(ReasonCode.SAFETY_SNAPSHOT_FAILED);
     }
 
+    /**
+     * An automatic backup close to its expiry, restored with a safety snapshot: VPS.org removes the backup while the restore
+     * waits. The snapshot completed and is listed, so the restore ends FAILED with the re-check's own reason, {@code
+     * BACKUP_NOT_FOUND}, its safety snapshot recorded completed. It ended {@code SAFETY_SNAPSHOT_FAILED} with {@code
+     * safety_snapshot: failed}, which the listed snapshot contradicted (ADR 0029, amended in session 49).
+     */
+    @Test
+    void aBackupGoneWhileTheRestoreWaitedEndsItNotFoundWithItsSafetySnapshotCompleted() {
+        Backup daily = platform.provider.addBackup(495, platform.web, BackupType.AUTOMATIC, CreationStatus.COMPLETED,
+                Optional.of(platform.clock.instant().plus(Duration.ofMinutes(2))));
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waiting(platform.restoreServerFromBackup(safety)
+                .requestRestore(new RestoreServerFromBackupCommand(context, WEB, daily.id(), false)));
+        platform.clock.advance(Duration.ofMinutes(4));
+        platform.provider.finishCreations();
+        platform.tracker().tick();
+
+        assertThat(continuation.tick()).isOne();
+
+        assertThat(platform.providerCallsStartingWith("restore")).isZero();
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        AuditEvent last = platform.eventsOf(context).getLast();
+        assertThat(last.outcome().kind()).isEqualTo(Outcome.Kind.FAILED);
+        assertThat(last.outcome().reasonCode()).contains(ReasonCode.BACKUP_NOT_FOUND);
+        assertThat(last.detail()).containsEntry(AuditEvent.SAFETY_SNAPSHOT, SafetySnapshots.COMPLETED);
+        assertThat(safetySnapshotOf(restore).isCompleted()).isTrue();
+    }
+
+    /**
+     * While a restore holds the server, only its own safety snapshot is made of it (taken before VPS.org is asked to
+     * restore): a person's create, or one naming another restore, is refused {@code SERVER_RESTORING} (ADR 0003, amended
+     * in session 49).
+     */
+    @Test
+    void whileARestoreWaitsForItsSafetySnapshotOnlyThatSnapshotIsMadeOfTheServer() {
+        RecoveryOperation restore = waiting(restore(platform.as(BLUE), false));
+        assertThat(safetySnapshotOf(restore).isInProgress()).isTrue();
+        var name = new org.vpsrecovery.domain.snapshot.SnapshotName("mine");
+
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(
+                new CreateSnapshotCommand(platform.as(BLUE), WEB, name, Optional.empty())))
+                .isInstanceOfSatisfying(RecoveryDenied.class,
+                        denied -> assertThat(denied.reason()).isEqualTo(ReasonCode.SERVER_RESTORING));
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(new CreateSnapshotCommand(platform.as(BLUE), WEB,
+                name, Optional.empty(), Optional.of(new OperationId(java.util.UUID.randomUUID())))))
+                .isInstanceOfSatisfying(RecoveryDenied.class,
+                        denied -> assertThat(denied.reason()).isEqualTo(ReasonCode.SERVER_RESTORING));
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isOne();
+    }
+
     /** Released while waiting for its safety snapshot, the restore is recorded not done: VPS.org was never asked. */
     @Test
     void aWaitingRestoreReleasedIsRecordedNotDoneNeverUnverifiable() {
@@ -499,11 +549,11 @@ class SafetySnapshotRestoreTest {
     void aRestoreFromAnotherServersBackupHoldsBothServersAsOneChange() {
         OneLockConnection oneConnection = new OneLockConnection();
         AuditedAttempts attempts = platform.attempts(oneConnection);
-        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 attempts);
         SafetySnapshots lockedSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
-                (ctx, server, name, description) -> create.createSnapshot(
-                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                (ctx, restore, server, name, description) -> create.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description), Optional.of(restore))),
                 platform.provider, platform.limits, platform.operations, platform.auditWriter,
                 TrackingDeadlines.DEFAULTS, platform.clock);
         ContinueRestoresService rounds = new ContinueRestoresService(platform.operations, lockedSafety,
@@ -640,10 +690,10 @@ class SafetySnapshotRestoreTest {
                             }
                         });
         AuditedAttempts attempts = platform.attempts(shared);
-        CreateSnapshotService slowCreate = new CreateSnapshotService(slowList, platform.ownership, platform.limits, attempts);
+        CreateSnapshotService slowCreate = new CreateSnapshotService(slowList, platform.ownership, platform.limits, platform.serverStates(), attempts);
         SafetySnapshots slowSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
-                (ctx, server, name, description) -> slowCreate.createSnapshot(
-                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                (ctx, restore, server, name, description) -> slowCreate.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description), Optional.of(restore))),
                 platform.provider, platform.limits, platform.operations, platform.auditWriter,
                 TrackingDeadlines.DEFAULTS, platform.clock);
         ContinueRestoresService sharingTheLock = new ContinueRestoresService(platform.operations, slowSafety,
@@ -749,11 +799,11 @@ class SafetySnapshotRestoreTest {
             }
         };
         AuditedAttempts attempts = platform.attempts(counted);
-        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 attempts);
         SafetySnapshots lockedSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
-                (ctx, server, name, description) -> create.createSnapshot(
-                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description))),
+                (ctx, restore, server, name, description) -> create.createSnapshot(
+                        new CreateSnapshotCommand(ctx, server, name, Optional.of(description), Optional.of(restore))),
                 platform.provider, platform.limits, platform.operations, platform.auditWriter,
                 TrackingDeadlines.DEFAULTS, platform.clock);
         CallContext context = platform.as(BLUE);
@@ -773,12 +823,12 @@ class SafetySnapshotRestoreTest {
                 new org.vpsrecovery.domain.testing.LosableServerLock(Duration.ofSeconds(5));
         java.util.concurrent.atomic.AtomicBoolean lost = losable.lost;
         AuditedAttempts attempts = platform.attempts(losable);
-        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits,
+        CreateSnapshotService create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(),
                 attempts);
         SafetySnapshots losingSafety = new SafetySnapshots(SafetySnapshotSettings.always(true), SafetySnapshotRotation.NONE,
-                (ctx, server, name, description) -> {
+                (ctx, restore, server, name, description) -> {
                     lost.set(true); // the lock's session ends as the create begins
-                    create.createSnapshot(new CreateSnapshotCommand(ctx, server, name, Optional.of(description)));
+                    create.createSnapshot(new CreateSnapshotCommand(ctx, server, name, Optional.of(description), Optional.of(restore)));
                 },
                 platform.provider, platform.limits, platform.operations, platform.auditWriter,
                 TrackingDeadlines.DEFAULTS, platform.clock);

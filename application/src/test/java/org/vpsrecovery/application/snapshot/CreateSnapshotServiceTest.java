@@ -87,6 +87,34 @@ class CreateSnapshotServiceTest {
                 .extracting(AuditEvent::outcome).isEqualTo(new Outcome.Rejected(ReasonCode.SNAPSHOT_LIMIT_REACHED));
     }
 
+    /**
+     * VPS.org stops a server it restores and overwrites its data: a snapshot made meanwhile would be tracked completed and
+     * shown as the newest point though it holds neither the old data nor the restored. A person's create on a server a
+     * restore holds is refused {@code SERVER_RESTORING}, saying when the hold ends (the web adapter's Retry-After), and
+     * VPS.org is not asked; the server takes creates again once the hold is over (ADR 0003, amended in session 49).
+     * Before, the snapshot was made.
+     */
+    @Test
+    void aCreateOnAServerARestoreHoldsIsRefusedUntilTheHoldEnds() {
+        Snapshot restored = platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(platform.as(BLUE), restored.id()));
+        java.time.Instant holdEnds = platform.serverStates().current(platform.web).hold().orElseThrow().until();
+        CallContext context = platform.as(BLUE);
+
+        assertThatThrownBy(() -> platform.createSnapshot().createSnapshot(command(context, WEB, "during-restore")))
+                .isInstanceOfSatisfying(RecoveryDenied.class, denied -> {
+                    assertThat(denied.reason()).isEqualTo(ReasonCode.SERVER_RESTORING);
+                    assertThat(denied.retryAt()).contains(holdEnds);
+                });
+        assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
+        assertThat(platform.eventsOf(context)).singleElement()
+                .extracting(AuditEvent::outcome).isEqualTo(new Outcome.Rejected(ReasonCode.SERVER_RESTORING));
+
+        platform.clock.advance(java.time.Duration.between(platform.clock.instant(), holdEnds));
+        assertThat(platform.createSnapshot().createSnapshot(command(platform.as(BLUE), WEB, "after-restore")).name())
+                .isEqualTo("after-restore");
+    }
+
     @Test
     void failedAndUnknownSnapshotsStillCountTowardTheQuota() {
         platform.provider.addSnapshot(901, platform.web, CreationStatus.FAILED);
@@ -111,7 +139,7 @@ class CreateSnapshotServiceTest {
     void aTeamHeldLowerIsRefusedAtItsOwnLimit() {
         TeamId small = new TeamId("small");
         var ownership = new FixedServerOwnership(java.util.Map.of(small, java.util.Set.of(WEB)));
-        var service = new CreateSnapshotService(platform.provider, ownership, platform.limits, platform.attempts());
+        var service = new CreateSnapshotService(platform.provider, ownership, platform.limits, platform.serverStates(), platform.attempts());
         service.createSnapshot(command(platform.as(small), WEB, "one"));
         service.createSnapshot(command(platform.as(small), WEB, "two"));
 
@@ -153,7 +181,7 @@ class CreateSnapshotServiceTest {
         CallContext context = platform.as(BLUE);
         var failure = new ProviderFailure(ProviderFailure.Kind.OUTCOME_UNKNOWN, "no answer within 10s");
         var service = new CreateSnapshotService(new FailingCreates(platform, failure), platform.ownership,
-                platform.limits, platform.attempts());
+                platform.limits, platform.serverStates(), platform.attempts());
 
         assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "s")))
                 .isInstanceOfSatisfying(ProviderFailure.class, thrown -> {
@@ -193,7 +221,7 @@ class CreateSnapshotServiceTest {
         // As the composition root builds it: the shared reads over what holds the answers to the asked server.
         var asked = new org.vpsrecovery.application.provider.ProviderAnswersOnTheAskedServer(elsewhere, platform.provider);
         var service = new CreateSnapshotService(new org.vpsrecovery.application.provider.SharedListReads(asked, asked),
-                platform.ownership, platform.limits, platform.attempts());
+                platform.ownership, platform.limits, platform.serverStates(), platform.attempts());
 
         ProviderFailure failure = org.assertj.core.api.Assertions.catchThrowableOfType(ProviderFailure.class,
                 () -> service.createSnapshot(command(context, WEB, "pre-deploy")));

@@ -50,7 +50,7 @@ class RestoreAndDeleteSnapshotServiceTest {
     @Test
     void aSnapshotThePlatformMadeIsDeletedWithoutListingTheTeamsSnapshotsFirst() {
         var made = new org.vpsrecovery.application.recoverypoint.kind.RecoveryPointServers();
-        var create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.attempts(),
+        var create = new CreateSnapshotService(platform.provider, platform.ownership, platform.limits, platform.serverStates(), platform.attempts(),
                 made);
         var deletes = new org.vpsrecovery.application.recoverypoint.DeleteRecoveryPointService(platform.provider,
                 platform.provider, platform.ownership, platform.serverStates(), platform.attempts(), platform.holds,

@@ -48,9 +48,9 @@ public record Backup(BackupId id, ServerRef server, BackupType type, CreationSta
 
     /**
      * Manual backups never expire, whatever {@code expiresAt} says; automatic ones do at {@code expiresAt}, on VPS.org's
-     * clock: expired once that clock has certainly reached it, {@link ProviderClock#TOLERANCE} after it on ours. Before,
-     * VPS.org may still hold it and restore from it, and a restore it refuses is its refusal, recorded as such (ADR 0003,
-     * amended in session 48).
+     * clock: expired once that clock has certainly reached it, {@link ProviderClock#TOLERANCE} after it on ours (ADR 0003,
+     * amended in session 48). For reports (what is still usable) only: a restore is not refused by it, since a backup
+     * VPS.org still lists is one it still holds (ADR 0003, amended in session 49).
      */
     public boolean isExpiredAt(Instant now) {
         return !isManual() && expiresAt.map(expiry -> ProviderClock.hasCertainlyReached(expiry, now)).orElse(false);
@@ -68,8 +68,8 @@ public record Backup(BackupId id, ServerRef server, BackupType type, CreationSta
     }
 
     /** Restores this backup onto {@code target} (any server of the same team); returns it restoring. */
-    public Server restoreOnto(Server target, Instant now) {
-        BackupRestorePolicy.evaluate(this, target, now).orThrow();
+    public Server restoreOnto(Server target) {
+        BackupRestorePolicy.evaluate(this, target).orThrow();
         return target.beginRestore();
     }
 

@@ -3,6 +3,7 @@ package org.vpsrecovery.domain.server;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import org.vpsrecovery.domain.common.Decision;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
@@ -85,6 +86,22 @@ public record Server(ServerRef ref, ServerStatus status, Optional<RestoreHold> h
      */
     public Decision refusedWhileRestoring(ReasonCode reason, String detail) {
         return hold.map(h -> Decision.denyUntil(reason, detail, h.until())).orElseGet(() -> Decision.deny(reason, detail));
+    }
+
+    /**
+     * Whether a new snapshot or backup of this server may be made now: not while a restore holds it, since VPS.org stops
+     * the server and overwrites its data, so a point made then is of neither the old data nor the restored (ADR 0003,
+     * amended in session 49). Allowed: the safety snapshot of the restore holding it ({@code safetySnapshotOf}, that
+     * restore's operation), taken before VPS.org is asked to restore.
+     */
+    public Decision takesNewPoint(Optional<UUID> safetySnapshotOf) {
+        Objects.requireNonNull(safetySnapshotOf, "restore whose safety snapshot it is (may be empty, not null)");
+        if (!isRestoring() || (safetySnapshotOf.isPresent() && hold.map(RestoreHold::operation).equals(safetySnapshotOf))) {
+            return Decision.allow();
+        }
+        return refusedWhileRestoring(ReasonCode.SERVER_RESTORING, "server " + ref.id() + " is being restored"
+                + hold.map(h -> " until " + h.until()).orElse("") + ": VPS.org overwrites its data, so no snapshot or "
+                + "backup is made of it until the restore is done");
     }
 
     /** Starts a restore: the provider stops the server and puts it in {@code restoring}. */

@@ -108,8 +108,9 @@ public class BackupsController {
     @Post(value = "/", consumes = MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a manual backup of a server",
             description = "Refused before VPS.org is asked when the server already has 10 manual backups "
-                    + "(MANUAL_BACKUP_LIMIT_REACHED). Manual backups never expire. Audited. With an Idempotency-Key a "
-                    + "repeated request gets the first answer.",
+                    + "(MANUAL_BACKUP_LIMIT_REACHED) or is being restored (400 SERVER_RESTORING, with Retry-After when a "
+                    + "restore of the platform holds it: VPS.org overwrites the server's data). Manual backups never expire. "
+                    + "Audited. With an Idempotency-Key a repeated request gets the first answer.",
             parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))

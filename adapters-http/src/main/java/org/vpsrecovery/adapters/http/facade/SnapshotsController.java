@@ -116,7 +116,9 @@ public class SnapshotsController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Create a snapshot of a server",
             description = "Refused before VPS.org is asked when the server already has 5 (SNAPSHOT_LIMIT_REACHED) or is "
-                    + "being restored. Audited. With an Idempotency-Key a repeated request gets the first answer.",
+                    + "being restored (400 SERVER_RESTORING, with Retry-After when a restore of the platform holds it: "
+                    + "VPS.org overwrites the server's data). Audited. With an Idempotency-Key a repeated request gets the "
+                    + "first answer.",
             parameters = @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
