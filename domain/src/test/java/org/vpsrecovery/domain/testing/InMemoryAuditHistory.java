@@ -257,6 +257,11 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
         laterReleasesNames.put(sequence, name);
     }
 
+    /** The name of a later release's the event at {@code sequence} is read as holding ({@link #tamperLaterRelease}). */
+    public synchronized Optional<String> laterReleasesName(long sequence) {
+        return Optional.ofNullable(laterReleasesNames.get(sequence));
+    }
+
     /** For tests of tamper evidence: removes one event without a trace other than the chain. */
     public synchronized void tamperRemove(long sequence) {
         if (!events.removeIf(e -> e.recorded().sequence() == sequence)) {
