@@ -113,11 +113,13 @@ public final class AuditEventRows {
 
     /**
      * AuditHistory.attemptEvents by attempt id alone, in one statement (V47, V48); a row no longer an event is refused
-     * naming it ({@link #readable}), not an untyped failure a takeover would take for the database being away.
+     * naming it ({@link #readable}), not an untyped failure a takeover would take for the database being away. A row a
+     * later release wrote is handed out as such, not skipped: it may be the only trace that the attempt acted (ADR 0027,
+     * amended in session 49).
      */
-    List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+    List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         try {
-            return known(rows.eventsOfAttempt(attemptId, limit), "an attempt's events");
+            return rows.eventsOfAttempt(attemptId, limit).stream().map(AuditEventRows::entry).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read an attempt's events", e);
         }

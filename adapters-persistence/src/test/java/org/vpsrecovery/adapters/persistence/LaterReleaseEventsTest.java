@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.application.attempt.AttemptsOnRecord;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
@@ -34,6 +35,7 @@ import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -95,10 +97,32 @@ class LaterReleaseEventsTest {
 
         assertThat(history.attemptEvents(new ServerId(7), new RequestId("r-6"), Operation.CREATE_SNAPSHOT, ATTEMPT,
                 T0, 10)).extracting(RecordedAuditEvent::sequence).containsExactly(5L);
-        assertThat(history.attemptEvents(ATTEMPT, 10)).extracting(RecordedAuditEvent::sequence).containsExactly(5L);
+        // Read by the attempt's id alone (a takeover's), the row is handed out as such: it may be the attempt's only
+        // trace (ADR 0027, amended in session 49).
+        assertThat(history.attemptEvents(ATTEMPT, 10)).extracting(AuditHistoryEntry::sequence).containsExactly(6L, 5L);
+        assertThat(history.attemptEvents(ATTEMPT, 10).getFirst()).isInstanceOf(LaterReleaseEvent.class);
         // A query still fills its limit past the skipped row, so a caller stopping at a short page reads on.
         assertThat(history.query(AuditQuery.latest(3))).extracting(RecordedAuditEvent::sequence)
                 .containsExactly(5L, 4L, 3L);
+    }
+
+    /**
+     * A takeover of an {@code Idempotency-Key} asks whether the interrupted holder may have acted: its attempt's only
+     * trace is its intent, written by a later release under a name this release does not know. It may have acted, and
+     * is never sent again (ADR 0027, amended in session 49). Before, the row was skipped and the attempt read as one
+     * that never got to a change: the request would have been sent to VPS.org a second time.
+     */
+    @Test
+    void anAttemptWhoseOnlyTraceIsARowOfALaterReleaseMayHaveActed() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ApplicationContext context = contexts.on(database);
+        AuditHistory history = context.getBean(AuditHistory.class);
+        for (int i = 1; i <= 5; i++) {
+            history.append(event(i));
+        }
+        asALaterReleaseWrites(database, 5, "operation", "A_LATER_OPERATION");
+
+        assertThat(new AttemptsOnRecord(history).changeThatMayHaveTakenEffect(OperationId.parse(ATTEMPT))).isPresent();
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.vpsrecovery.domain.audit.ChainPosition;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.ChainWalk;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
@@ -70,7 +71,7 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     }
 
     @Override
-    public synchronized List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+    public synchronized List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         if (failNextAttemptRead.isPresent()) {
             RuntimeException failure = failNextAttemptRead.get();
             failNextAttemptRead = Optional.empty();
