@@ -10,6 +10,7 @@ import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
@@ -117,7 +118,7 @@ public final class MeteredAuditHistory implements AuditHistory {
     }
 
     @Override
-    public List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+    public List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         return history.attemptEvents(attemptId, limit);
     }
 

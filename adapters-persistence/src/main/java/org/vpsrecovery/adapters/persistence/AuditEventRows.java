@@ -23,11 +23,15 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.AuditEventRowRepository.IntentWalkMark;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -47,6 +51,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * equality the planner matches to its V4 index ending in {@code sequence} (ADR 0020, 0030).
  */
 public final class AuditEventRows {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditEventRows.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The outcomes V45's partial indexes hold ({@code WHERE outcome_kind IN (...)}): a page of one names it literally. */
@@ -88,7 +94,7 @@ public final class AuditEventRows {
     /** AuditHistory.restoreEvents in one statement: no sequence bounds needed, V37's index finds the few rows. */
     List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
         try {
-            return rows.restoreEvents(server.value(), since, limit).stream().map(AuditEventRows::readable).toList();
+            return known(rows.restoreEvents(server.value(), since, limit), "restore events");
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read restore events", e);
         }
@@ -98,8 +104,8 @@ public final class AuditEventRows {
     List<RecordedAuditEvent> attemptEvents(ServerId server, RequestId request, Operation operation, String attemptId,
                                            Instant since, int limit) {
         try {
-            return rows.attemptEvents(attemptId, server.value(), request.value(), operation.name(), since, limit).stream()
-                    .map(AuditEventRows::readable).toList();
+            return known(rows.attemptEvents(attemptId, server.value(), request.value(), operation.name(), since, limit),
+                    "an attempt's events");
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read an attempt's events", e);
         }
@@ -107,11 +113,13 @@ public final class AuditEventRows {
 
     /**
      * AuditHistory.attemptEvents by attempt id alone, in one statement (V47, V48); a row no longer an event is refused
-     * naming it ({@link #readable}), not an untyped failure a takeover would take for the database being away.
+     * naming it ({@link #readable}), not an untyped failure a takeover would take for the database being away. A row a
+     * later release wrote is handed out as such, not skipped: it may be the only trace that the attempt acted (ADR 0027,
+     * amended in session 49).
      */
-    List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+    List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         try {
-            return rows.eventsOfAttempt(attemptId, limit).stream().map(AuditEventRows::readable).toList();
+            return rows.eventsOfAttempt(attemptId, limit).stream().map(AuditEventRows::entry).toList();
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("read an attempt's events", e);
         }
@@ -137,14 +145,48 @@ public final class AuditEventRows {
      */
     AuditEventPage reportPage(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
         List<AuditEventRow> readOneMore = readRows(filter, beforeSequence, limit + 1, false);
-        List<RecordedAuditEvent> events = readOneMore.stream().limit(limit).map(AuditEventRows::readable).toList();
-        return readOneMore.size() > limit ? new AuditEventPage(events, OptionalLong.of(events.getLast().sequence()))
-                : new AuditEventPage(events, OptionalLong.empty());
+        List<AuditHistoryEntry> entries = readOneMore.stream().limit(limit).map(AuditEventRows::entry).toList();
+        return readOneMore.size() > limit ? new AuditEventPage(entries, OptionalLong.of(entries.getLast().sequence()))
+                : new AuditEventPage(entries, OptionalLong.empty());
     }
 
+    /**
+     * The known events of the filter, at most {@code limit}: a row a later release wrote is left out and the read goes
+     * on past it, so a page is short only at the history's end, as callers that stop at a short page expect (ADR 0005,
+     * amended in session 49).
+     */
     private List<RecordedAuditEvent> read(AuditEventFilter filter, OptionalLong beforeSequence, int limit,
                                           boolean teamOrdered) {
-        return readRows(filter, beforeSequence, limit, teamOrdered).stream().map(AuditEventRows::readable).toList();
+        List<RecordedAuditEvent> found = new ArrayList<>();
+        OptionalLong before = beforeSequence;
+        while (true) {
+            int wanted = limit - found.size();
+            List<AuditEventRow> read = readRows(filter, before, wanted, teamOrdered);
+            found.addAll(known(read, "audit events"));
+            if (read.size() < wanted || found.size() >= limit) {
+                return found;
+            }
+            before = OptionalLong.of(read.getLast().sequence());
+        }
+    }
+
+    /**
+     * The rows as the events this release knows, for the history's reads that decide (the tracker, replays, the
+     * reconciliation): a row a later release wrote under a name this release does not know, whose hash holds, is
+     * skipped and logged, never read as a known kind and never failing the read; it decides nothing here, so an
+     * operation whose end only such a row holds stays not ended. A row whose hash does not hold is refused as altered.
+     */
+    private static List<RecordedAuditEvent> known(List<AuditEventRow> read, String what) {
+        List<RecordedAuditEvent> known = new ArrayList<>(read.size());
+        for (AuditEventRow row : read) {
+            switch (entry(row)) {
+                case RecordedAuditEvent recorded -> known.add(recorded);
+                case LaterReleaseEvent later -> LOG.warn("Skipped audit event {} while reading {}: it holds {}, which "
+                        + "this release does not know (a later release wrote it; its hash holds)", later.sequence(), what,
+                        later.unknownName());
+            }
+        }
+        return known;
     }
 
     private List<AuditEventRow> readRows(AuditEventFilter filter, OptionalLong beforeSequence, int limit,
@@ -267,8 +309,8 @@ public final class AuditEventRows {
             if (firstUnsettled.isEmpty()) {
                 return List.of(); // every intent walked so far is settled; the next read walks on
             }
-            return rows.pendingIntents(Math.max(firstUnsettled.getAsLong(), afterSequence + 1), acceptedBefore, limit)
-                    .stream().map(AuditEventRows::readable).toList();
+            return known(rows.pendingIntents(Math.max(firstUnsettled.getAsLong(), afterSequence + 1), acceptedBefore,
+                    limit), "pending intents");
         } catch (RuntimeException e) {
             throw DatabaseFailure.of("list pending intents", e);
         }
@@ -403,13 +445,46 @@ public final class AuditEventRows {
      * untyped failure answered 500 (ADR 0005, amended in session 40).
      */
     static RecordedAuditEvent readable(AuditEventRow r) {
+        if (entry(r) instanceof RecordedAuditEvent recorded) {
+            return recorded;
+        }
+        throw new AuditEventAltered(r.sequence(), "it holds a name this release does not know");
+    }
+
+    /**
+     * The row as this release reads it: an event it knows; or, when it holds a name a later release added and its hash
+     * holds over its stored parts, a {@link LaterReleaseEvent} keeping its names as stored (ADR 0005, amended in session
+     * 49); otherwise {@link AuditEventAltered} at its sequence, as {@link #readable}.
+     */
+    static AuditHistoryEntry entry(AuditEventRow r) {
         try {
             RecordedAuditEvent recorded = toRecorded(r);
             AuditChain.epochMicros(recorded.event().occurredAt());
             return recorded;
         } catch (RuntimeException e) {
             // The row is in memory: whatever it throws is the row's, not the database's.
+            Optional<LaterReleaseEvent> later = laterReleaseEvent(r);
+            if (later.isPresent()) {
+                return later.get();
+            }
             throw new AuditEventAltered(r.sequence(), ChainVerifier.notAnEvent(e));
+        }
+    }
+
+    /** The row as a {@link LaterReleaseEvent} when it holds a later release's name and its hash holds. */
+    private static Optional<LaterReleaseEvent> laterReleaseEvent(AuditEventRow r) {
+        Optional<String> name = laterReleasesName(r);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            AuditChain.epochMicros(r.occurredAt());
+            return Optional.of(new LaterReleaseEvent(r.sequence(), r.occurredAt(), new TeamId(r.team()),
+                    new RequestId(r.requestId()), Optional.ofNullable(r.serverId()).map(ServerId::new), r.operation(),
+                    r.outcomeKind(), Optional.ofNullable(r.outcomeReason()), name.get()));
+        } catch (RuntimeException notEvenThat) {
+            // Its common parts are no event's (a team no append writes): altered whatever its names.
+            return Optional.empty();
         }
     }
 
@@ -440,6 +515,11 @@ public final class AuditEventRows {
 
     /** How a stored name is written; compiled once, as a rolled-back release meets it on every such row it walks. */
     private static final java.util.regex.Pattern STORED_NAME = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,99}");
+
+    /** Whether {@code name} is written as a stored name is (capitals, digits, '_'). */
+    static boolean isStoredName(String name) {
+        return STORED_NAME.matcher(name).matches();
+    }
 
     /** {@code what} and its name when it is written as a name is (capitals, digits, '_') and is none of {@code known}. */
     private static <E extends Enum<E>> Optional<String> unknown(String what, @Nullable String name, Class<E> known) {

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -118,7 +119,11 @@ final class AuditSummaryCounts {
                         // Grouped from the rows themselves, unlike the counts the appends wrote: a row changed outside
                         // the platform shows here, and is named as the pages name it (ADR 0005, amended in session 41).
                         Optional<String> notAnEvent = notAnEventsGroup(team, operation, outcome, reason);
-                        if (notAnEvent.isPresent()) {
+                        if (notAnEvent.isPresent() && laterReleasesGroup(team, operation, outcome, reason)) {
+                            // Counted apart if every row of it is a later release's whose hash holds; the first that
+                            // is not is refused as altered, as the pages refuse it (ADR 0005, amended in session 49).
+                            requireLaterReleasesRows(from, to, team, operation, outcome, reason);
+                        } else if (notAnEvent.isPresent()) {
                             throw altered(from, to, team, operation, outcome, reason, notAnEvent.get());
                         }
                         fold.add(rs.getInt(1), team, operation, outcome, reason, rs.getLong(6));
@@ -144,6 +149,60 @@ final class AuditSummaryCounts {
                 return Optional.empty();
             } catch (RuntimeException notAnEvent) {
                 return Optional.of(ChainVerifier.notAnEvent(notAnEvent));
+            }
+        }
+
+        /**
+         * Whether the group holds a name of a later release's: a valid team, every name written as a stored name is, one
+         * of them one this release does not know.
+         */
+        private boolean laterReleasesGroup(String team, String operation, String outcome, String reason) {
+            try {
+                if (!query.overTeams()) {
+                    new TeamId(Objects.requireNonNull(team, "team id"));
+                }
+            } catch (RuntimeException notAnEvent) {
+                return false;
+            }
+            return operation != null && outcome != null && AuditEventRows.isStoredName(operation)
+                    && AuditEventRows.isStoredName(outcome) && (reason == null || AuditEventRows.isStoredName(reason));
+        }
+
+        /** Reads the group's rows in {@code [from, to)}, in this snapshot: each a later release's, else altered. */
+        private void requireLaterReleasesRows(Instant from, Instant to, String team, String operation, String outcome,
+                                              String reason) throws SQLException {
+            String sql = "SELECT * FROM audit_event WHERE occurred_at >= ? AND occurred_at < ?" + teamClause()
+                    + (query.overTeams() ? "" : " AND team IS NOT DISTINCT FROM ?")
+                    + " AND operation IS NOT DISTINCT FROM ? AND outcome_kind IS NOT DISTINCT FROM ?"
+                    + " AND outcome_reason IS NOT DISTINCT FROM ? ORDER BY sequence";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                int position = 1;
+                select.setObject(position++, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+                select.setObject(position++, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+                if (query.team().isPresent()) {
+                    bindTeam(select, position++);
+                }
+                if (!query.overTeams()) {
+                    select.setString(position++, team);
+                }
+                select.setString(position++, operation);
+                select.setString(position++, outcome);
+                select.setString(position, reason);
+                select.setFetchSize(FETCH_SIZE);
+                try (ResultSet rs = select.executeQuery()) {
+                    ChainVerifier.Columns columns = new ChainVerifier.Columns(rs);
+                    while (rs.next()) {
+                        AuditEventRow row;
+                        try {
+                            row = columns.read(rs);
+                        } catch (RuntimeException notAnEvent) {
+                            throw new AuditEventAltered(rs.getLong(columns.sequence), ChainVerifier.notAnEvent(notAnEvent));
+                        }
+                        if (!(AuditEventRows.entry(row) instanceof LaterReleaseEvent)) {
+                            throw new AuditEventAltered(row.sequence(), "its group holds a name this release does not know");
+                        }
+                    }
+                }
             }
         }
 

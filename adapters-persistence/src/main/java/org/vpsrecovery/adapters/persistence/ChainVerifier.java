@@ -283,7 +283,7 @@ final class ChainVerifier {
      * every row of the table, so it reads them itself. A value that does not fit the row's type
      * throws, and the walk reports the row as no longer an event, as before.
      */
-    private static final class Columns {
+    static final class Columns {
         final int sequence;
         private final int occurredAt;
         private final int team;

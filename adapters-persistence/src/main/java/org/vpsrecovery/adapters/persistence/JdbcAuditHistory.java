@@ -12,6 +12,7 @@ import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -93,7 +94,7 @@ public final class JdbcAuditHistory implements AuditHistory {
     }
 
     @Override
-    public List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+    public List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         Objects.requireNonNull(attemptId, "attempt id");
         AuditHistory.requireAttemptLimit(limit);
         return reader.attemptEvents(attemptId, limit);

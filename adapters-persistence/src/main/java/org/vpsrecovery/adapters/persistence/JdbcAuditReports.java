@@ -20,7 +20,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEventFilter;
-import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.common.TeamId;
@@ -77,7 +77,7 @@ public final class JdbcAuditReports implements AuditReports {
 
     private final class KeysetStream implements AuditEventStream {
         private final AuditEventFilter filter;
-        private final Deque<RecordedAuditEvent> batch = new ArrayDeque<>();
+        private final Deque<AuditHistoryEntry> batch = new ArrayDeque<>();
         private OptionalLong before = OptionalLong.empty();
         private boolean exhausted;
         /** The row a batch stopped at: thrown once every event before it is taken, and from then on. */
@@ -99,10 +99,11 @@ public final class JdbcAuditReports implements AuditReports {
                     before = OptionalLong.of(next.getLast().sequence());
                 }
                 // Each row read as it comes: the genuine events before an altered row are the export's, the row
-                // itself is where it stops (ADR 0005, amended in session 41).
+                // itself is where it stops (ADR 0005, amended in session 41); a row a later release wrote, whose hash
+                // holds, goes out as such (amended in session 49).
                 for (AuditEventRow row : next) {
                     try {
-                        batch.addLast(AuditEventRows.readable(row));
+                        batch.addLast(AuditEventRows.entry(row));
                     } catch (AuditEventAltered stop) {
                         altered = stop;
                         exhausted = true;
@@ -117,7 +118,7 @@ public final class JdbcAuditReports implements AuditReports {
         }
 
         @Override
-        public RecordedAuditEvent next() {
+        public AuditHistoryEntry next() {
             if (!hasNext()) {
                 throw new NoSuchElementException("no more audit events");
             }

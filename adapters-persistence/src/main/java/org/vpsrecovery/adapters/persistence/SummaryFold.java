@@ -43,6 +43,14 @@ final class SummaryFold {
     /** By {@link #spread} key: the group's key and its events. */
     private final Map<Long, long[]> counts = new HashMap<>();
     private final Map<Outcome.Kind, Map<String, long[]>> byReason = new EnumMap<>(Outcome.Kind.class);
+    /**
+     * Groups holding an operation or outcome this release does not know (a later release wrote them), by (epoch day,
+     * team, operation, outcome) as stored: counted apart, never as a known kind (ADR 0005, amended in session 49).
+     */
+    private final Map<LaterGroup, long[]> laterRelease = new HashMap<>();
+
+    private record LaterGroup(int epochDay, String team, String operation, String outcome) {
+    }
 
     SummaryFold(SummaryQuery query) {
         this.query = query;
@@ -72,12 +80,28 @@ final class SummaryFold {
             teams.add(team == null ? name : new TeamId(team).value());
             teamIndex.put(name, index);
         }
+        Optional<Operation> known = known(Operation.class, operation);
+        Optional<Outcome.Kind> knownOutcome = known(Outcome.Kind.class, outcome);
+        if (known.isEmpty() || knownOutcome.isEmpty()) {
+            laterRelease.computeIfAbsent(new LaterGroup(epochDay, team, laterReleasesName(operation),
+                    laterReleasesName(outcome)), k -> new long[1])[0] += events;
+            return;
+        }
         long key = key(epochDay, index, Operation.valueOf(operation), Outcome.Kind.valueOf(outcome));
         counts.computeIfAbsent(spread(key), k -> new long[] {key, 0})[1] += events;
     }
 
     /** Events of one outcome and reason ({@code reason} may be null), whatever their bucket, team and operation. */
     void addReason(String outcome, String reason, long events) {
+        if (known(Outcome.Kind.class, outcome).isEmpty() || reason != null && known(ReasonCode.class, reason).isEmpty()) {
+            // A later release's outcome or reason: its events are in their group's count; what they mean for the
+            // rejections and the provider's answers this release cannot tell, so they are not ranked or rated.
+            laterReleasesName(outcome);
+            if (reason != null) {
+                laterReleasesName(reason);
+            }
+            return;
+        }
         byReason.computeIfAbsent(Outcome.Kind.valueOf(outcome), k -> new HashMap<>())
                 .computeIfAbsent(reason == null ? "" : reason, r -> new long[1])[0] += events;
     }
@@ -132,9 +156,36 @@ final class SummaryFold {
                 failures += AuditSummary.isProviderFailure(kind.getKey(), reason) ? events : 0;
             }
         }
+        List<AuditSummary.LaterReleaseCount> later = laterRelease.entrySet().stream()
+                .map(group -> new AuditSummary.LaterReleaseCount(
+                        Instant.ofEpochSecond(group.getKey().epochDay() * 86_400L),
+                        query.overTeams() ? Optional.empty() : Optional.of(new TeamId(group.getKey().team())),
+                        group.getKey().operation(), group.getKey().outcome(), group.getValue()[0]))
+                .toList();
         return new AuditSummary(query, sorted,
                 rejections.entrySet().stream().map(r -> new AuditSummary.ReasonCount(r.getKey(), r.getValue())).toList(),
-                calls, failures);
+                calls, failures, later);
+    }
+
+    /** The constant named {@code name}, empty when this release has none of that name. */
+    private static <E extends Enum<E>> Optional<E> known(Class<E> type, String name) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(name)) {
+                return Optional.of(constant);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code name} when it is written as a stored name is; anything else no release writes, and the summary fails as
+     * before (the events' groups are checked row by row before they come here: AuditSummaryCounts).
+     */
+    private static String laterReleasesName(String name) {
+        if (name == null || !AuditEventRows.isStoredName(name)) {
+            throw new IllegalArgumentException("no release writes " + (name == null ? "a missing name" : "this name"));
+        }
+        return name;
     }
 
     private static int team(long key) {

@@ -283,7 +283,7 @@ class JdbcAuditHistoryContractTest extends AuditHistoryContract {
         for (int read = 0; read < 12; read++) {
             assertThat(history.attemptEvents("never-reached-" + read, 10)).as("read %d", read).isEmpty();
         }
-        assertThat(history.attemptEvents("attempt-7", 10)).extracting(e -> e.event().outcome().kind())
+        assertThat(history.attemptEvents("attempt-7", 10)).extracting(e -> ((RecordedAuditEvent) e).event().outcome().kind())
                 .containsExactly(Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED);
         String probe = preparedOnItsGenericPlan(fresh.context(), "(outcome_kind = 'ACCEPTED'");
         assertThat(probe).as("the attempt's read, on its generic plan").isNotNull();

@@ -3,7 +3,8 @@ package org.vpsrecovery.application.attempt;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -30,14 +31,20 @@ public final class AttemptsOnRecord {
     /**
      * The intent of {@code attempt}'s change if that change may have taken effect: its intent is on record and the
      * attempt did not end {@code FAILED} (a platform change that failed after its intent did not happen, and says why;
-     * an operation's own failure is the operations' to tell). Empty: the attempt never got to a change. A store that
+     * an operation's own failure is the operations' to tell). Or a row of the attempt a later release wrote under a
+     * name this release does not know: what it says cannot be read here, so the change may have taken effect, whatever
+     * else is on record (ADR 0027, amended in session 49). Empty: the attempt never got to a change. A store that
      * cannot be read throws.
      */
-    public Optional<AuditEvent> changeThatMayHaveTakenEffect(OperationId attempt) {
-        List<RecordedAuditEvent> events = history.attemptEvents(attempt.toString(), EVENTS_READ);
+    public Optional<AuditHistoryEntry> changeThatMayHaveTakenEffect(OperationId attempt) {
+        List<AuditHistoryEntry> entries = history.attemptEvents(attempt.toString(), EVENTS_READ);
+        Optional<AuditHistoryEntry> unreadable = entries.stream().filter(LaterReleaseEvent.class::isInstance).findFirst();
+        if (unreadable.isPresent()) {
+            return unreadable;
+        }
+        List<RecordedAuditEvent> events = entries.stream().map(RecordedAuditEvent.class::cast).toList();
         boolean failed = events.stream().anyMatch(e -> e.event().outcome().kind() == Outcome.Kind.FAILED);
-        return events.stream().map(RecordedAuditEvent::event)
-                .filter(e -> e.outcome().kind() == Outcome.Kind.ACCEPTED && !failed)
-                .reduce((newer, older) -> older);
+        return events.stream().filter(e -> e.event().outcome().kind() == Outcome.Kind.ACCEPTED && !failed)
+                .reduce((newer, older) -> older).map(AuditHistoryEntry.class::cast);
     }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.port.AuditEventStream;
 import org.vpsrecovery.domain.report.AuditReadsBusy;
 
@@ -184,7 +184,7 @@ public final class AuditReadSlots {
         }
 
         @Override
-        public RecordedAuditEvent next() {
+        public AuditHistoryEntry next() {
             return stream.next();
         }
 

@@ -55,7 +55,7 @@ class AuditReportServicesTest {
                 .extracting(e -> ((AccessDenied) e).reason()).isEqualTo(ReasonCode.FORBIDDEN_FOR_ROLE);
         try (AuditEventStream stream = events.exportAuditEvents(blue, AuditEventFilter.everything())) {
             List<RecordedAuditEvent> all = new java.util.ArrayList<>();
-            stream.forEachRemaining(all::add);
+            stream.forEachRemaining(entry -> all.add((RecordedAuditEvent) entry));
             assertThat(all).hasSize(2).allMatch(e -> e.event().team().equals(PlatformFixture.BLUE));
         }
         assertThat(platform.auditReports.openStreams()).isZero();

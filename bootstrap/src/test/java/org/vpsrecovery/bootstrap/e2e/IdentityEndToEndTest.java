@@ -335,7 +335,7 @@ class IdentityEndToEndTest {
         Answer csv = SETUP.platform().send("GET", "/api/v1/audit/events/?operation=create_snapshot", SETUP.idp().member("dave", "demo"),
                 null, Map.of("Accept", "text/csv", "X-Request-Id", "dave-exports"));
         assertThat(csv.status()).isEqualTo(200);
-        assertThat(csv.raw().body().lines().findFirst().orElseThrow()).endsWith("actor_subject,actor_authentication,actor_key_id");
+        assertThat(csv.raw().body().lines().findFirst().orElseThrow()).endsWith("actor_subject,actor_authentication,actor_key_id,written_by_a_later_release");
         assertThat(csv.raw().body()).contains("carol,jwt,rsa-current");
         assertThat(SETUP.platform().auditOf("dave-exports")).singleElement().satisfies(read -> {
             assertThat(read.event().team().value()).isEqualTo("demo");

@@ -3,7 +3,7 @@ package org.vpsrecovery.domain.audit;
 import java.util.Objects;
 
 /** An event as the history holds it: its position in the append order (1, 2, 3, ...). */
-public record RecordedAuditEvent(long sequence, AuditEvent event) {
+public record RecordedAuditEvent(long sequence, AuditEvent event) implements AuditHistoryEntry {
 
     public RecordedAuditEvent {
         Objects.requireNonNull(event, "event");

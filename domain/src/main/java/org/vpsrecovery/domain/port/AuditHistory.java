@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
@@ -95,12 +97,15 @@ public interface AuditHistory {
      * One attempt's intents ({@code ACCEPTED}) and final outcomes ({@link Outcome.Kind#settlesAttempt}) wherever they are
      * filed (any team, server, operation or request id), newest first, at most {@code limit}: whether a request that left
      * no answer got as far as a change (its attempt id is the request's operation id, drawn for it alone; ADR 0027,
-     * amended in session 40). A store finds them by the attempt id alone; this default reads the whole history.
+     * amended in session 40). A store finds them by the attempt id alone; this default reads the whole history. Rows of
+     * the attempt a later release wrote under a name this release does not know, whose hashes hold, are among them as
+     * {@link LaterReleaseEvent}s, never skipped: such a row may be the only trace that the request acted, and a caller
+     * must not take the attempt for one that never got to a change (ADR 0027, amended in session 49).
      */
-    default List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+    default List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         requireAttemptLimit(limit);
         AuditQuery all = AuditQuery.latest(AuditQuery.MAX_LIMIT);
-        List<RecordedAuditEvent> found = new ArrayList<>();
+        List<AuditHistoryEntry> found = new ArrayList<>();
         OptionalLong before = OptionalLong.empty();
         while (found.size() < limit) {
             List<RecordedAuditEvent> page = query(before.isEmpty() ? all : all.before(before.getAsLong()));

@@ -19,7 +19,38 @@ import org.vpsrecovery.domain.common.TeamId;
  * failed. A provider call is an event written after the call, {@code COMPLETED} or {@code FAILED}.
  */
 public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCount> topRejections,
-                           long providerCalls, long providerFailures) {
+                           long providerCalls, long providerFailures, List<LaterReleaseCount> laterReleaseCounts) {
+
+    /** A summary without events a later release wrote. */
+    public AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCount> topRejections, long providerCalls,
+                        long providerFailures) {
+        this(query, counts, topRejections, providerCalls, providerFailures, List.of());
+    }
+
+    /**
+     * Events of a group holding a name this release does not know (a later release wrote them: ADR 0005, amended in
+     * session 49), counted apart under their names as stored, never dropped and never counted as a known kind. Reasons
+     * are summed apart from the operation (the day counts by reason hold none): a known outcome and reason counts among
+     * the rejections and the provider's answers as any; an outcome or reason this release does not know does not.
+     * {@code team} is empty in a summary summed over every team.
+     */
+    public record LaterReleaseCount(Instant bucketStart, Optional<TeamId> team, String operation, String outcome,
+                                    long events) {
+        public LaterReleaseCount {
+            Objects.requireNonNull(bucketStart, "bucket start");
+            Objects.requireNonNull(team, "team");
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(outcome, "outcome");
+            if (events <= 0) {
+                throw new IllegalArgumentException("a count is positive");
+            }
+        }
+    }
+
+    /** The canonical order of the later release's counts. */
+    public static final Comparator<LaterReleaseCount> LATER_RELEASE_ORDER = Comparator
+            .comparing(LaterReleaseCount::bucketStart).thenComparing(c -> c.team().map(TeamId::value).orElse(""))
+            .thenComparing(LaterReleaseCount::operation).thenComparing(LaterReleaseCount::outcome);
 
     /** {@code team} is empty in a summary summed over every team. */
     public record Count(Instant bucketStart, Optional<TeamId> team, Operation operation, Outcome.Kind outcome,
@@ -59,6 +90,10 @@ public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCo
         Objects.requireNonNull(query, "query");
         counts = counts.stream().sorted(COUNT_ORDER).toList();
         if (counts.stream().anyMatch(c -> c.team().isEmpty() != query.overTeams())) {
+            throw new IllegalArgumentException("counts name their team unless summed over every team");
+        }
+        laterReleaseCounts = laterReleaseCounts.stream().sorted(LATER_RELEASE_ORDER).toList();
+        if (laterReleaseCounts.stream().anyMatch(c -> c.team().isEmpty() != query.overTeams())) {
             throw new IllegalArgumentException("counts name their team unless summed over every team");
         }
         topRejections = topRejections.stream().sorted(REASON_ORDER).limit(query.topReasons()).toList();

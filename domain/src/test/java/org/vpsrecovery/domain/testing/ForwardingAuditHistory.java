@@ -7,6 +7,7 @@ import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.port.AuditHistory;
 
@@ -30,7 +31,7 @@ public class ForwardingAuditHistory implements AuditHistory {
     }
 
     @Override
-    public List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+    public List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         return history.attemptEvents(attemptId, limit);
     }
 

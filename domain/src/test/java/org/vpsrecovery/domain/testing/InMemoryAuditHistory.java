@@ -18,6 +18,7 @@ import org.vpsrecovery.domain.audit.ChainPosition;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.ChainWalk;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
@@ -70,7 +71,7 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
     }
 
     @Override
-    public synchronized List<RecordedAuditEvent> attemptEvents(String attemptId, int limit) {
+    public synchronized List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         if (failNextAttemptRead.isPresent()) {
             RuntimeException failure = failNextAttemptRead.get();
             failNextAttemptRead = Optional.empty();
@@ -255,6 +256,11 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
             throw new IllegalArgumentException("no event " + sequence);
         }
         laterReleasesNames.put(sequence, name);
+    }
+
+    /** The name of a later release's the event at {@code sequence} is read as holding ({@link #tamperLaterRelease}). */
+    public synchronized Optional<String> laterReleasesName(long sequence) {
+        return Optional.ofNullable(laterReleasesNames.get(sequence));
     }
 
     /** For tests of tamper evidence: removes one event without a trace other than the chain. */

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditEventStream;
@@ -50,7 +52,25 @@ public final class InMemoryAuditReports implements AuditReports {
         AuditReports.requirePageLimit(limit);
         return AuditEventPage.of(newestFirst(filter).stream()
                 .filter(e -> beforeSequence.isEmpty() || e.sequence() < beforeSequence.getAsLong())
-                .limit(limit + 1L).toList(), limit);
+                .limit(limit + 1L).map(this::entry).toList(), limit);
+    }
+
+    /**
+     * The event as the database's reports read it: one the history reads as holding a later release's name ("the
+     * operation X", {@link InMemoryAuditHistory#tamperLaterRelease}) is a {@link LaterReleaseEvent} with that name.
+     */
+    private AuditHistoryEntry entry(RecordedAuditEvent recorded) {
+        Optional<String> name = history.laterReleasesName(recorded.sequence());
+        if (name.isEmpty()) {
+            return recorded;
+        }
+        String stored = name.get().substring(name.get().lastIndexOf(' ') + 1);
+        AuditEvent e = recorded.event();
+        return new LaterReleaseEvent(recorded.sequence(), e.occurredAt(), e.team(), e.requestId(), e.server(),
+                name.get().startsWith("the operation ") ? stored : e.operation().name(),
+                name.get().startsWith("the outcome ") ? stored : e.outcome().kind().name(),
+                name.get().startsWith("the reason ") ? Optional.of(stored) : e.outcome().reasonCode().map(Enum::name),
+                name.get());
     }
 
     @Override
@@ -66,8 +86,8 @@ public final class InMemoryAuditReports implements AuditReports {
             }
 
             @Override
-            public RecordedAuditEvent next() {
-                return events.next();
+            public AuditHistoryEntry next() {
+                return entry(events.next());
             }
 
             @Override

@@ -122,13 +122,18 @@ final class ConsolePages {
             Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty()).map(v -> v.get(0))
                     .filter(v -> !v.isBlank()).ifPresent(v -> given.put(name, v));
         }
-        List<EventRow> rows = page.events().stream().map(recorded -> {
-            EventJson e = AuditJsonMapper.event(recorded);
+        List<EventRow> rows = page.entries().stream().map(entry -> {
+            EventJson e = AuditJsonMapper.entry(entry);
+            // A row a later release wrote is shown with its names as stored and says so (ADR 0005, session 49).
+            String reason = e.reasonCode() == null ? "" : e.reasonCode();
+            if (e.writtenByALaterRelease() != null) {
+                reason = (reason.isEmpty() ? "" : reason + " ") + "(written by a later release: "
+                        + e.writtenByALaterRelease() + " is not known to this release)";
+            }
             // Lower case, as the filters name them (and as the outcome's colour class is spelled).
-            return new EventRow(e.sequence(), time(recorded.event().occurredAt()), e.team(),
+            return new EventRow(e.sequence(), time(Instant.parse(e.occurredAt())), e.team(),
                     e.operation().toLowerCase(Locale.ROOT), e.serverId() == null ? "" : e.serverId().toString(),
-                    e.outcome().toLowerCase(Locale.ROOT),
-                    e.reasonCode() == null ? "" : e.reasonCode(), e.actor() == null ? "" : e.actor().subject(),
+                    e.outcome().toLowerCase(Locale.ROOT), reason, e.actor() == null ? "" : e.actor().subject(),
                     e.requestId());
         }).toList();
         String next = page.nextBefore().isPresent()

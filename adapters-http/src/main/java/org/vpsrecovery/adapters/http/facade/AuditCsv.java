@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.port.AuditEventAltered;
 import org.vpsrecovery.domain.port.AuditEventStream;
 
@@ -31,7 +31,8 @@ public final class AuditCsv extends ChunkedBody {
     public static final String MEDIA_TYPE = "text/csv";
     static final List<String> HEADER = List.of("sequence", "occurred_at", "team", "request_id", "operation",
             "server_id", "resource_type", "resource_id", "outcome", "reason_code", "cause", "provider_status",
-            "name", "description", "detail", "actor_subject", "actor_authentication", "actor_key_id");
+            "name", "description", "detail", "actor_subject", "actor_authentication", "actor_key_id",
+            "written_by_a_later_release");
     private static final CSVFormat FORMAT = CSVFormat.RFC4180;
     private static final JsonFactory JSON = new JsonFactory();
     private static final int ROWS_PER_CHUNK = 200;
@@ -63,7 +64,7 @@ public final class AuditCsv extends ChunkedBody {
      * throws, the returned stream otherwise.
      */
     public static AuditEventStream readAhead(AuditEventStream events) {
-        Deque<RecordedAuditEvent> ahead = new ArrayDeque<>();
+        Deque<AuditHistoryEntry> ahead = new ArrayDeque<>();
         // The count checked first: reading one more would read the store's next batch before the status line too.
         while (ahead.size() < READ_AHEAD && events.hasNext()) {
             ahead.addLast(events.next());
@@ -75,7 +76,7 @@ public final class AuditCsv extends ChunkedBody {
             }
 
             @Override
-            public RecordedAuditEvent next() {
+            public AuditHistoryEntry next() {
                 return ahead.isEmpty() ? events.next() : ahead.removeFirst();
             }
 

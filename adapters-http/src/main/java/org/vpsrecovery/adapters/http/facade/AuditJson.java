@@ -37,7 +37,17 @@ public final class AuditJson {
             String cause,
             @JsonProperty("provider_status") Integer providerStatus,
             Map<String, String> detail,
-            ActorJson actor) {
+            ActorJson actor,
+            @JsonProperty("written_by_a_later_release") @JsonInclude(JsonInclude.Include.NON_NULL)
+            String writtenByALaterRelease) {
+
+        /** An event this release knows. */
+        public EventJson(long sequence, String occurredAt, String team, String requestId, String operation,
+                         Long serverId, ResourceJson resource, String outcome, String reasonCode, String cause,
+                         Integer providerStatus, Map<String, String> detail, ActorJson actor) {
+            this(sequence, occurredAt, team, requestId, operation, serverId, resource, outcome, reasonCode, cause,
+                    providerStatus, detail, actor, null);
+        }
     }
 
     /** Who acted (ADR 0034): null on events written before actors were recorded. */
@@ -116,7 +126,11 @@ public final class AuditJson {
                     + "every team, one count per bucket, operation and outcome (false)") boolean perTeam,
             List<SummaryCountJson> counts,
             @JsonProperty("top_rejection_reasons") List<ReasonCountJson> topRejectionReasons,
-            @JsonProperty("provider_calls") ProviderCallsJson providerCalls) {
+            @JsonProperty("provider_calls") ProviderCallsJson providerCalls,
+            @JsonProperty("written_by_a_later_release") @Schema(description = "events of an operation or outcome this "
+                    + "release does not know (a later release wrote them, their hashes holding), counted apart under "
+                    + "their names as stored; not among counts (ADR 0005, amended in session 49)")
+            List<SummaryCountJson> writtenByALaterRelease) {
     }
 
     @Serdeable

@@ -17,6 +17,8 @@ import org.vpsrecovery.adapters.http.facade.AuditJson.ResourceJson;
 import org.vpsrecovery.adapters.http.facade.AuditJson.ServerRecoverabilityJson;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
@@ -49,10 +51,28 @@ public final class AuditJsonMapper {
                         a.keyId().orElse(null))).orElse(null));
     }
 
+    /**
+     * A row a later release wrote under a name this release does not know (ADR 0005, amended in session 49): what every
+     * event has, its names as stored, and {@code written_by_a_later_release} saying which name; its other parts are
+     * left to a release that knows the names, never guessed.
+     */
+    public static EventJson event(LaterReleaseEvent later) {
+        return new EventJson(later.sequence(), later.occurredAt().toString(), later.team().value(),
+                later.requestId().value(), later.operation(), later.server().map(s -> s.value()).orElse(null), null,
+                later.outcome(), later.reason().orElse(null), null, null, new TreeMap<>(), null, later.unknownName());
+    }
+
+    public static EventJson entry(AuditHistoryEntry entry) {
+        return switch (entry) {
+            case RecordedAuditEvent recorded -> event(recorded);
+            case LaterReleaseEvent later -> event(later);
+        };
+    }
+
     static EventPageJson page(AuditEventPage page) {
-        return new EventPageJson(page.events().size(),
+        return new EventPageJson(page.entries().size(),
                 page.nextBefore().isPresent() ? AuditReportParameters.cursorOf(page.nextBefore().getAsLong()) : null,
-                page.events().stream().map(AuditJsonMapper::event).toList());
+                page.entries().stream().map(AuditJsonMapper::entry).toList());
     }
 
     static ChainVerificationJson verification(ChainVerification verification) {
@@ -103,8 +123,8 @@ public final class AuditJsonMapper {
     }
 
     /** One CSV row's cells, in {@link AuditCsv#HEADER}'s order. */
-    static List<String> csvRow(RecordedAuditEvent recorded) {
-        EventJson e = event(recorded);
+    static List<String> csvRow(AuditHistoryEntry entry) {
+        EventJson e = entry(entry);
         return Arrays.asList(Long.toString(e.sequence()), e.occurredAt(), e.team(), e.requestId(),
                 e.operation(), e.serverId() == null ? null : e.serverId().toString(),
                 e.resource() == null ? null : e.resource().type(),
@@ -113,6 +133,6 @@ public final class AuditJsonMapper {
                 e.providerStatus() == null ? null : e.providerStatus().toString(),
                 e.detail().get(AuditEvent.NAME), e.detail().get(AuditEvent.DESCRIPTION), AuditCsv.detailText(e.detail()),
                 e.actor() == null ? null : e.actor().subject(), e.actor() == null ? null : e.actor().authentication(),
-                e.actor() == null ? null : e.actor().keyId());
+                e.actor() == null ? null : e.actor().keyId(), e.writtenByALaterRelease());
     }
 }

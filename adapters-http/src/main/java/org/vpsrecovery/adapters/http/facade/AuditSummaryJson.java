@@ -157,6 +157,19 @@ public final class AuditSummaryJson extends ChunkedBody {
         out.writeNumberField("failed", summary.providerFailures());
         out.writeNumberField("failure_rate", Math.round(summary.providerFailureRate() * 10_000) / 10_000.0);
         out.writeEndObject();
+        // Events of names this release does not know, a later release's (ADR 0005, amended in session 49): counted
+        // apart under their names as stored, not among the counts above.
+        out.writeArrayFieldStart("written_by_a_later_release");
+        for (AuditSummary.LaterReleaseCount later : summary.laterReleaseCounts()) {
+            out.writeStartObject();
+            out.writeStringField("bucket_start", later.bucketStart().toString());
+            out.writeStringField("team", later.team().map(t -> t.value()).orElse(null));
+            out.writeStringField("operation", later.operation());
+            out.writeStringField("outcome", later.outcome());
+            out.writeNumberField("events", later.events());
+            out.writeEndObject();
+        }
+        out.writeEndArray();
         out.writeEndObject();
     }
 

@@ -28,6 +28,9 @@ import org.vpsrecovery.application.hold.RecoveryPointHoldsUseCase;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
 import org.vpsrecovery.application.policy.ManagePoliciesUseCase;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.hold.HoldId;
@@ -294,7 +297,7 @@ public class IdempotentRequests {
 
     /** What a change whose first answer was lost did, named from its intent: its answer cannot be rebuilt from it. */
     private String madeChange(OperationId attempt) {
-        Optional<AuditEvent> intent;
+        Optional<AuditHistoryEntry> intent;
         try {
             intent = attempts.changeThatMayHaveTakenEffect(attempt);
         } catch (RuntimeException unreadable) {
@@ -305,7 +308,15 @@ public class IdempotentRequests {
                 + "interrupted after its change was recorded, so it may have taken effect; it is not made again");
     }
 
-    private static String describedChange(AuditEvent intent) {
+    private static String describedChange(AuditHistoryEntry trace) {
+        if (trace instanceof LaterReleaseEvent later) {
+            // Written by a later release (ADR 0027, amended in session 49): this release cannot tell what it did.
+            return "the first request with this Idempotency-Key was interrupted after a later release recorded it (its "
+                    + "event " + later.sequence() + " holds " + later.unknownName() + ", which this release does not "
+                    + "know), so it may have taken effect; it is not made again: its events are in the audit history "
+                    + "(GET /api/v1/audit/events/?request_id=" + later.requestId().value() + ")";
+        }
+        AuditEvent intent = ((RecordedAuditEvent) trace).event();
         StringBuilder what = new StringBuilder(intent.operation().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
         Optional.ofNullable(intent.detail().get(AuditEvent.POLICY_ID)).ifPresent(policy -> what.append(" of policy ").append(policy));
         Optional.ofNullable(intent.detail().get(AuditEvent.HOLD_ID)).ifPresent(hold -> what.append(" of hold ").append(hold));

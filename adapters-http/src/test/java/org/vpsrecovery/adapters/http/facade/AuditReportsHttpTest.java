@@ -321,6 +321,40 @@ class AuditReportsHttpTest {
         assertThat(sequences).containsExactly(5, 4, 3, 2, 1);
     }
 
+    /**
+     * A row a later release wrote under a name this release does not know, its hash holding (after a rollback): the page
+     * and the CSV export show it among the others, its stored name as text, marked as written by a later release;
+     * before session 49 both answered 409 AUDIT_EVENT_ALTERED (ADR 0005).
+     */
+    @Test
+    void aRowOfALaterReleaseIsShownAsSuchByThePageAndTheExport() throws Exception {
+        seed();
+        platform.history.tamperLaterRelease(2, "the operation A_LATER_OPERATION");
+
+        Answer page = get("/api/v1/audit/events/", AUDITOR_TOKEN);
+        assertThat(page.status()).as(page.raw().body()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) page.get("results");
+        assertThat(results).extracting(r -> r.get("sequence")).containsExactly(3, 2, 1);
+        Map<String, Object> later = results.get(1);
+        assertThat(later).containsEntry("operation", "A_LATER_OPERATION").containsEntry("team", "blue")
+                .containsEntry("request_id", "blue-2").containsEntry("outcome", "REJECTED")
+                .containsEntry("written_by_a_later_release", "the operation A_LATER_OPERATION");
+        assertThat(later.get("occurred_at")).isNotNull();
+        assertThat(later.get("server_id")).isNotNull();
+        assertThat(results.get(0)).doesNotContainKey("written_by_a_later_release");
+
+        Answer csv = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+        assertThat(csv.status()).as(csv.raw().body()).isEqualTo(200);
+        List<String> lines = csv.raw().body().lines().toList();
+        // The header, the page's read (4), then 3, 2, 1.
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(3)).startsWith("2,").contains(",blue,blue-2,A_LATER_OPERATION,")
+                .endsWith(",the operation A_LATER_OPERATION");
+        assertThat(lines.get(2)).startsWith("3,").endsWith(",");
+        assertThat(platform.auditReports.openStreams()).isZero();
+    }
+
     @Test
     void csvIsServedWhenAskedForWithHostileTextDefused() throws Exception {
         platform.history.append(event(PlatformFixture.BLUE, "csv-1", new Outcome.Completed(),
@@ -650,7 +684,9 @@ class AuditReportsHttpTest {
                 summary.topRejections().stream().map(r -> new AuditJson.ReasonCountJson(r.reason().name(), r.events()))
                         .toList(),
                 new AuditJson.ProviderCallsJson(summary.providerCalls(), summary.providerFailures(),
-                        Math.round(summary.providerFailureRate() * 10_000) / 10_000.0));
+                        Math.round(summary.providerFailureRate() * 10_000) / 10_000.0),
+                summary.laterReleaseCounts().stream().map(c -> new AuditJson.SummaryCountJson(c.bucketStart().toString(),
+                        c.team().map(TeamId::value).orElse(null), c.operation(), c.outcome(), c.events())).toList());
     }
 
     @Test

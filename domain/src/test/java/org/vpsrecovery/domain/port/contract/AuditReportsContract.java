@@ -165,7 +165,7 @@ public abstract class AuditReportsContract {
         List<RecordedAuditEvent> all = seed();
         List<RecordedAuditEvent> read = new ArrayList<>();
         try (AuditEventStream stream = reports.stream(AuditEventFilter.everything().forTeam(BLUE))) {
-            stream.forEachRemaining(read::add);
+            stream.forEachRemaining(entry -> read.add((RecordedAuditEvent) entry));
         }
         assertThat(sequences(read)).containsExactly(10L, 9L, 8L, 4L, 3L, 2L, 1L);
         assertThat(read.getLast()).isEqualTo(all.getFirst());
