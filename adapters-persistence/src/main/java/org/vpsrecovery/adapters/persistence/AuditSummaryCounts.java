@@ -168,26 +168,36 @@ final class AuditSummaryCounts {
                     && AuditEventRows.isStoredName(outcome) && (reason == null || AuditEventRows.isStoredName(reason));
         }
 
+        /** One summary group's rows in {@code [from, to)}: bound by {@link #bindGroup}. */
+        private String groupWhere() {
+            return "occurred_at >= ? AND occurred_at < ?" + teamClause()
+                    + (query.overTeams() ? "" : " AND team IS NOT DISTINCT FROM ?")
+                    + " AND operation IS NOT DISTINCT FROM ? AND outcome_kind IS NOT DISTINCT FROM ?"
+                    + " AND outcome_reason IS NOT DISTINCT FROM ?";
+        }
+
+        private void bindGroup(PreparedStatement select, Instant from, Instant to, String team, String operation,
+                               String outcome, String reason) throws SQLException {
+            int position = 1;
+            select.setObject(position++, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            select.setObject(position++, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            if (query.team().isPresent()) {
+                bindTeam(select, position++);
+            }
+            if (!query.overTeams()) {
+                select.setString(position++, team);
+            }
+            select.setString(position++, operation);
+            select.setString(position++, outcome);
+            select.setString(position, reason);
+        }
+
         /** Reads the group's rows in {@code [from, to)}, in this snapshot: each a later release's, else altered. */
         private void requireLaterReleasesRows(Instant from, Instant to, String team, String operation, String outcome,
                                               String reason) throws SQLException {
-            String sql = "SELECT * FROM audit_event WHERE occurred_at >= ? AND occurred_at < ?" + teamClause()
-                    + (query.overTeams() ? "" : " AND team IS NOT DISTINCT FROM ?")
-                    + " AND operation IS NOT DISTINCT FROM ? AND outcome_kind IS NOT DISTINCT FROM ?"
-                    + " AND outcome_reason IS NOT DISTINCT FROM ? ORDER BY sequence";
+            String sql = "SELECT * FROM audit_event WHERE " + groupWhere() + " ORDER BY sequence";
             try (PreparedStatement select = connection.prepareStatement(sql)) {
-                int position = 1;
-                select.setObject(position++, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-                select.setObject(position++, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-                if (query.team().isPresent()) {
-                    bindTeam(select, position++);
-                }
-                if (!query.overTeams()) {
-                    select.setString(position++, team);
-                }
-                select.setString(position++, operation);
-                select.setString(position++, outcome);
-                select.setString(position, reason);
+                bindGroup(select, from, to, team, operation, outcome, reason);
                 select.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = select.executeQuery()) {
                     ChainVerifier.Columns columns = new ChainVerifier.Columns(rs);
@@ -209,23 +219,9 @@ final class AuditSummaryCounts {
         /** The first row of the group in {@code [from, to)}, in this snapshot, as {@code AuditEventAltered}. */
         private AuditEventAltered altered(Instant from, Instant to, String team, String operation, String outcome,
                                           String reason, String why) throws SQLException {
-            String sql = "SELECT min(sequence) FROM audit_event WHERE occurred_at >= ? AND occurred_at < ?" + teamClause()
-                    + (query.overTeams() ? "" : " AND team IS NOT DISTINCT FROM ?")
-                    + " AND operation IS NOT DISTINCT FROM ? AND outcome_kind IS NOT DISTINCT FROM ?"
-                    + " AND outcome_reason IS NOT DISTINCT FROM ?";
+            String sql = "SELECT min(sequence) FROM audit_event WHERE " + groupWhere();
             try (PreparedStatement select = connection.prepareStatement(sql)) {
-                int position = 1;
-                select.setObject(position++, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-                select.setObject(position++, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-                if (query.team().isPresent()) {
-                    bindTeam(select, position++);
-                }
-                if (!query.overTeams()) {
-                    select.setString(position++, team);
-                }
-                select.setString(position++, operation);
-                select.setString(position++, outcome);
-                select.setString(position, reason);
+                bindGroup(select, from, to, team, operation, outcome, reason);
                 try (ResultSet rs = select.executeQuery()) {
                     rs.next();
                     long sequence = rs.getLong(1);

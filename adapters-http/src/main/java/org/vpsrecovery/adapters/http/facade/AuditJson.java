@@ -39,7 +39,7 @@ public final class AuditJson {
             Map<String, String> detail,
             ActorJson actor,
             @JsonProperty("written_by_a_later_release") @JsonInclude(JsonInclude.Include.NON_NULL)
-            String writtenByALaterRelease) {
+            @Nullable String writtenByALaterRelease) {
 
         /** An event this release knows. */
         public EventJson(long sequence, String occurredAt, String team, String requestId, String operation,
