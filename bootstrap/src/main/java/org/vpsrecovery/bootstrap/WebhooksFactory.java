@@ -144,14 +144,6 @@ public class WebhooksFactory {
         FunctionCounter.builder("vpsr.webhooks.dead_after_put_offs", service, DeliverWebhooksService::deadAfterPutOffs)
                 .description("Webhook deliveries this instance ended dead for being put off with no attempt for longer "
                         + "than their retries may take").register(registry);
-        DispatchBacklogReading backlog = new DispatchBacklogReading(service, BACKLOG_READ_EVERY, System::nanoTime);
-        Gauge.builder("vpsr.webhooks.undispatched", backlog, b -> b.latest().count())
-                .description("Webhook deliveries waiting for the dispatcher, all teams', read from the database at most "
-                        + "every " + BACKLOG_READ_EVERY.toSeconds() + " s").register(registry);
-        Gauge.builder("vpsr.webhooks.undispatched_oldest_age_seconds", backlog,
-                        b -> b.latest().oldestAge().toMillis() / 1000.0)
-                .description("How long the oldest webhook delivery waiting for the dispatcher has waited, on the "
-                        + "database's clock; 0 when none waits").register(registry);
         for (DeliverWebhooksService.DeadCause cause : DeliverWebhooksService.DeadCause.values()) {
             FunctionCounter.builder("vpsr.webhooks.dead", service, s -> s.deadFor(cause))
                     .description("Webhook deliveries this instance ended dead, by why: the receiver failed every attempt, "
@@ -159,5 +151,20 @@ public class WebhooksFactory {
                     .tag("cause", cause.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
         }
         return service;
+    }
+
+    /** The dispatch backlog's gauges, read on a thread of their own: a scrape never waits on the database. */
+    @Bean(preDestroy = "close")
+    @io.micronaut.context.annotation.Context
+    DispatchBacklogReading dispatchBacklogReading(DeliverWebhooksService service, MeterRegistry registry) {
+        DispatchBacklogReading backlog = new DispatchBacklogReading(service, BACKLOG_READ_EVERY);
+        Gauge.builder("vpsr.webhooks.undispatched", backlog, b -> b.latest().count())
+                .description("Webhook deliveries waiting for the dispatcher, all teams', read from the database every "
+                        + BACKLOG_READ_EVERY.toSeconds() + " s").register(registry);
+        Gauge.builder("vpsr.webhooks.undispatched_oldest_age_seconds", backlog,
+                        b -> b.latest().oldestAge().toMillis() / 1000.0)
+                .description("How long the oldest webhook delivery waiting for the dispatcher has waited, on the "
+                        + "database's clock; 0 when none waits").register(registry);
+        return backlog;
     }
 }

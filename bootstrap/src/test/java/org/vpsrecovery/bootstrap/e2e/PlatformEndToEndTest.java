@@ -344,6 +344,8 @@ class PlatformEndToEndTest {
                 .contains("vpsr_audit_append_seconds_count")
                 .contains("vpsr_provider_lists_shared_total")
                 .contains("http_server_requests_seconds_count")
+                .contains("vpsr_webhooks_undispatched ")
+                .contains("vpsr_webhooks_undispatched_oldest_age_seconds ")
                 .doesNotContain(VpsOrgSimulator.DEMO_TOKEN, DEMO_TOKEN);
 
         var openApi = SETUP.platform().send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
