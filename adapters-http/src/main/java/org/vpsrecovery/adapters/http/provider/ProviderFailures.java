@@ -77,13 +77,15 @@ final class ProviderFailures {
         OptionalInt code = OptionalInt.of(status);
         String detail = detail(reply.body());
         String said = detail.isEmpty() ? "" : ": " + detail;
+        // Read once: the branches that keep no wait (401/403, 404/410, 5xx, below 400) leave it out.
+        Optional<Duration> wait = reply.retryAfter().flatMap(this::retryAfter);
         if (status == 400 || status == 409 || status == 422) {
             // Only a general message can speak of a limit; a field error ("at most 100 characters") cannot.
             Kind kind = status == 400 && LIMIT_WORDS.matcher(generalDetail(reply.body())).find()
                     ? Kind.LIMIT_REACHED : Kind.REJECTED;
             // A Retry-After on a refusal says "not now": kept, so the refusal is never taken for one for good.
             return new ProviderFailure(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said,
-                    code, reply.retryAfter().flatMap(this::retryAfter), null);
+                    code, wait, null);
         }
         if (status == 401 || status == 403) {
             return new ProviderFailure(Kind.UNAUTHORIZED, "VPS.org did not accept the platform's API token (HTTP "
@@ -95,7 +97,6 @@ final class ProviderFailures {
                     + " (HTTP " + status + ")" + said, code, Optional.empty(), null);
         }
         if (status == 429) {
-            Optional<Duration> wait = reply.retryAfter().flatMap(this::retryAfter);
             return new ProviderFailure(Kind.RATE_LIMITED, "VPS.org is rate limiting (HTTP 429) the call to "
                     + call.description() + wait.map(w -> "; retry after " + w.toSeconds() + " s").orElse(""),
                     code, wait, null);
@@ -103,7 +104,6 @@ final class ProviderFailures {
         if (status == 408 || status == 425) {
             // "Try later": the server says it did not process the request (408: it was not received whole in time;
             // 425: too early to process). For a change, nothing was done, as UNAVAILABLE means; never a refusal for good.
-            Optional<Duration> wait = reply.retryAfter().flatMap(this::retryAfter);
             return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org asked to try later (HTTP " + status + ") the call to "
                     + call.description() + wait.map(w -> "; retry after " + w.toSeconds() + " s").orElse("") + said,
                     code, wait, null);
@@ -119,7 +119,7 @@ final class ProviderFailures {
         }
         if (status >= 400) {
             return new ProviderFailure(Kind.REJECTED, "VPS.org refused to " + call.description() + " (unexpected HTTP "
-                    + status + ")" + said, code, reply.retryAfter().flatMap(this::retryAfter), null);
+                    + status + ")" + said, code, wait, null);
         }
         return new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org answered the call to " + call.description()
                 + " with unexpected HTTP " + status, code, Optional.empty(), null);
