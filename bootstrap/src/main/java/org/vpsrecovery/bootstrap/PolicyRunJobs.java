@@ -108,7 +108,7 @@ public class PolicyRunJobs {
         this.every = StartupRefused.unlessPositive("vpsr.policies.tick-every", every);
         this.runBudget = StartupRefused.unlessPositive(ClusterJobs.RUN_BUDGET, runBudget);
         this.retryFirst = retryFirst;
-        this.settleAfter = settleAfter;
+        this.settleAfter = RecoveryServicesFactory.settleAfter(settleAfter);
         this.retry = new OneTimeTask<>(POLICY_RUN_RETRY, Void.class,
                 new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, retryAttempts - 1),
                         new FailureHandler.ExponentialBackoffFailureHandler<>(retryFirst, 2.0),

@@ -268,12 +268,25 @@ public class RecoveryServicesFactory {
 
     static TrackOperationsService.Settings trackingSettings(Duration firstLook, Duration longestLook, int batch,
                                                            Duration settleAfter, int perLockHold) {
+        settleAfter(settleAfter);
         try {
             return new TrackOperationsService.Settings(firstLook, longestLook, batch, settleAfter, perLockHold);
         } catch (IllegalArgumentException invalid) {
             throw new StartupRefused("vpsr.tracking.first-look / longest-look / batch / per-lock-hold, "
                     + "vpsr.reconcile.settle-after: " + invalid.getMessage());
         }
+    }
+
+    /**
+     * Zero settles at once: the tests' switch, documented as such (ADR 0021); negative is refused with its key alone, not
+     * among the tracking settings' (ADR 0021, amended in session 50).
+     */
+    static Duration settleAfter(Duration settleAfter) {
+        if (settleAfter.isNegative()) {
+            throw new StartupRefused("vpsr.reconcile.settle-after must not be negative (0 settles at once, for tests "
+                    + "only), was " + settleAfter);
+        }
+        return settleAfter;
     }
 
     @Singleton
@@ -415,8 +428,9 @@ public class RecoveryServicesFactory {
                                                            RecoveryPolicies policies, PendingChanges changes) {
         // Policy changes name no server: their intents are settled from the policy's row (ADR 0036). An approved
         // change's tries are left to the settle job that applies it while it is approved (ADR 0043, session 46).
-        return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter, restoreWindow,
-                operations, holds, new PolicyIntents(policies, history), new PendingChangeIntents(changes, history));
+        return new ReconcilePendingIntentsService(history, provider, provider, lock, clock, settleAfter(settleAfter),
+                restoreWindow(restoreWindow), operations, holds, new PolicyIntents(policies, history),
+                new PendingChangeIntents(changes, history));
     }
 
     @Singleton

@@ -38,6 +38,7 @@ class SettingsRefusedAtStartEndToEndTest {
             vpsr.audit.checkpoint-every       | 0s   | vpsr.audit.checkpoint-every must be positive
             vpsr.restore-window               | -1m  | vpsr.restore-window must not be negative
             vpsr.restore-window-backup        | 0s   | vpsr.restore-window-backup must be positive
+            vpsr.reconcile.settle-after       | -1s  | vpsr.reconcile.settle-after must not be negative
             vpsr.server-lock.max-wait         | 0s   | vpsr.server-lock.max-wait must be
             vpsr.server-lock.max-connections  | 16   | vpsr.server-lock.max-connections must be 1 to datasources.default.maximum-pool-size
             vpsorg.read-timeout               | 80s  | VPS.org client configuration: vpsorg.read-timeout (80000 ms) + vpsorg.connect-timeout
