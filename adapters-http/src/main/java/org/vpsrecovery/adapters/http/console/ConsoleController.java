@@ -179,10 +179,14 @@ public class ConsoleController {
         }
         if (identified.caller().isEmpty()) {
             HttpStatus status = switch (identified.refusedAs()) {
-                case ANOTHER_TEAM -> HttpStatus.BAD_REQUEST;
+                case ANOTHER_TEAM, TEAM_NOT_CHOSEN -> HttpStatus.BAD_REQUEST;
                 case NOT_ENTITLED -> HttpStatus.FORBIDDEN;
                 case NONE, NO_VALID_TOKEN -> HttpStatus.UNAUTHORIZED;
             };
+            if (identified.refusedAs() == CallerAuthenticationFilter.Refusal.TEAM_NOT_CHOSEN) {
+                return signInPage(request, status, "This token names several teams: enter the one to act for in Team.",
+                        team);
+            }
             return signInPage(request, status, "This token was not accepted: " + identified.refusal(), team);
         }
         if (identified.validUntil().filter(until -> !until.isAfter(clock.instant())).isPresent()) {
