@@ -61,7 +61,8 @@ class ConsoleSignInThrottleEndToEndTest {
         assertThat(throttled.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("vpsr_console="));
         assertThat(logged).singleElement().satisfies(line -> {
             assertThat(line.getLevel()).isEqualTo(Level.WARN);
-            assertThat(line.getFormattedMessage()).contains("console sign-in from 198.51.100.21 refused")
+            assertThat(line.getFormattedMessage()).contains("console sign-in from 198.51.100.21 refused",
+                            "at most one line per address per 1h")
                     .doesNotContain("10.9.8.7");
         });
         assertThat(logged.getFirst().getFormattedMessage()).doesNotContain(WRONG, "7f3a9c", DEMO_TOKEN);

@@ -179,7 +179,7 @@ public class FailedSignIns {
         }
         int since = state.unlogged().getAndSet(0);
         LOG.warn("console sign-in from {} refused: {}; {} more refused from it since its last line (at most one line per "
-                + "address per {})", address, why, since, interval);
+                + "address per {})", address, why, since, interval.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
