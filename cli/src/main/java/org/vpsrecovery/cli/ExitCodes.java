@@ -47,9 +47,12 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
-    /** The reason codes of a 400 that say the request's form was wrong, not that it was refused. */
+    /**
+     * The reason codes of a 400 that say the request's form was wrong, not that it was refused. TEAM_NOT_CHOSEN: a
+     * person of several teams gave no --team, VPSR_TEAM or team= (the command line lacks it).
+     */
     private static final Set<String> FORM_REASONS = Set.of("UNKNOWN_QUERY_PARAMETER", "PAGE_SIZE_OUT_OF_RANGE",
-            "MALFORMED_REQUEST", "BAD_REQUEST", "BODY_TOO_LARGE", "HEADERS_TOO_LARGE", "URI_TOO_LONG");
+            "MALFORMED_REQUEST", "BAD_REQUEST", "BODY_TOO_LARGE", "HEADERS_TOO_LARGE", "URI_TOO_LONG", "TEAM_NOT_CHOSEN");
 
     /**
      * The 409s that say "not now" and come with Retry-After: another change holds the server, or the first request with

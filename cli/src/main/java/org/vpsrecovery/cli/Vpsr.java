@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (with --wait: the operation completed)",
                 "1:usage error, or a request refused for its form (400 INVALID_..., 413, 415, 431)",
-                "2:refused by a policy, a limit or the resource's state (409, 412, 422, 428, other 400s)",
+                "2:refused by a policy, a limit or the resource's state (409, 412, 422, 428, other 400s); "
+                        + "plain http:// to a host other than loopback without --allow-plain-http",
                 "3:not found (404)",
                 "4:unauthorized or forbidden (401, 403)",
                 "5:rate-limited, busy or unavailable (429, 503, 409 SERVER_BUSY or IDEMPOTENT_REQUEST_IN_PROGRESS); "
@@ -98,6 +99,11 @@ public final class Vpsr {
                     + "one (overrides VPSR_TEAM and the config file); on audit events, export and summary it also "
                     + "filters by that team")
     String team;
+
+    @Option(names = PlainHttp.FLAG, scope = ScopeType.INHERIT,
+            description = "send the token over plain http:// to a host other than this machine's loopback (refused "
+                    + "otherwise, exit 2; also VPSR_ALLOW_PLAIN_HTTP=1): only on a network you trust")
+    boolean allowPlainHttp;
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "the config file (properties: url, token, team)")
@@ -194,6 +200,10 @@ public final class Vpsr {
                     err.println("vpsr: " + cutShort.getMessage());
                     yield ExitCodes.OUTPUT_FAILED;
                 }
+                case PlainHttp.Refused refused -> {
+                    err.println("vpsr: " + refused.getMessage());
+                    yield ExitCodes.REFUSED;
+                }
                 case IllegalArgumentException wrong -> {
                     err.println("vpsr: " + wrong.getMessage());
                     yield ExitCodes.USAGE;
@@ -231,8 +241,11 @@ public final class Vpsr {
         return connection.team().filter(chosen -> connection.teamSource().equals("--team"));
     }
 
+    /** The facade's client; plain http to another machine is refused first, unless allowed ({@link PlainHttp}). */
     FacadeClient facade() {
-        return new FacadeClient(connection(), json);
+        Connection connection = connection();
+        PlainHttp.check(connection, allowPlainHttp, environment.variables());
+        return new FacadeClient(connection, json);
     }
 
     Output output() {

@@ -104,6 +104,43 @@ class CommandLineTest {
         assertThat(refused.err()).contains("cannot reach http://127.0.0.1:" + closedPort);
     }
 
+    /**
+     * Plain http to a host other than loopback would carry the token readable across the network: refused, exit 2, before
+     * anything is sent (it was sent: here, a lookup of the name and exit 7), unless --allow-plain-http or
+     * VPSR_ALLOW_PLAIN_HTTP=1 says it is meant; https and loopback are as before (ADR 0039, amended in session 50).
+     */
+    @Test
+    void plainHttpToAnotherHostIsRefusedUnlessAllowed() {
+        Map<String, String> remote = Map.of("VPSR_URL", "http://recovery.vpsr-test.invalid:8080", "VPSR_TOKEN", "s3cret-token");
+
+        VpsrRun refused = run(remote, "snapshots", "list");
+        VpsrRun byFlag = run(remote, "--allow-plain-http", "snapshots", "list");
+        VpsrRun byVariable = run(Map.of("VPSR_URL", "http://other.vpsr-test.invalid:8080", "VPSR_TOKEN", "s3cret-token",
+                "VPSR_ALLOW_PLAIN_HTTP", "1"), "snapshots", "list");
+        VpsrRun overTls = run(Map.of("VPSR_URL", "https://recovery.vpsr-test.invalid", "VPSR_TOKEN", "s3cret-token"),
+                "snapshots", "list");
+        VpsrRun fromFlag = run(Map.of("VPSR_TOKEN", "s3cret-token"), "--url", "http://10.0.0.7:8080", "backups", "list");
+
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.err()).contains("vpsr: refusing plain http to recovery.vpsr-test.invalid (the URL from VPSR_URL)")
+                .contains("Use https://").contains("--allow-plain-http").contains("VPSR_ALLOW_PLAIN_HTTP=1");
+        assertThat(fromFlag.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(fromFlag.err()).contains("refusing plain http to 10.0.0.7 (the URL from --url)");
+        assertThat(refused.out() + refused.err() + fromFlag.err()).doesNotContain("s3cret");
+        // Let through, each is then sent and meets a host that is not there.
+        assertThat(byFlag.exitCode()).as(byFlag.err()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(byVariable.exitCode()).as(byVariable.err()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(overTls.exitCode()).as(overTls.err()).isEqualTo(ExitCodes.UNREACHABLE);
+    }
+
+    @Test
+    void loopbackHostsAreTheOnlyOnesPlainHttpGoesToUnasked() {
+        assertThat(java.util.List.of("localhost", "LOCALHOST", "app.localhost", "127.0.0.1", "127.1.2.3", "[::1]"))
+                .allMatch(PlainHttp::loopback);
+        assertThat(java.util.List.of("localhost.example.org", "127.0.0.1.nip.io", "10.0.0.1", "[::2]", "128.0.0.1",
+                "127.0.0.256", "recovery.example.org")).noneMatch(PlainHttp::loopback);
+    }
+
     /** A token is never shown: one a header cannot carry is refused by its source, one ending in a CR is trimmed. */
     @Test
     void aTokenAHeaderCannotCarryIsRefusedUnshownAndALineEndIsTrimmed() throws IOException {

@@ -164,11 +164,14 @@ class TeamChoiceTest {
         assertThat(seen).isEmpty();
     }
 
-    /** The facade's refusal names the header; vpsr says which of its settings sends it. Exit 4, as any 401 or 403. */
+    /**
+     * The facade's refusal names the header; vpsr says which of its settings sends it. No team chosen is the facade's
+     * 400 TEAM_NOT_CHOSEN (ADR 0034, amended in session 50): a usage error, exit 1; a team the token does not name exit 4.
+     */
     @Test
     void aRefusalAboutTheTeamSaysHowToChooseOne() {
-        status = 401;
-        body = "{\"status\": 401, \"reason_code\": \"UNAUTHORIZED\", "
+        status = 400;
+        body = "{\"status\": 400, \"reason_code\": \"TEAM_NOT_CHOSEN\", "
                 + "\"detail\": \"the token names several teams; choose one with X-Vpsr-Team\"}";
         VpsrRun none = run(environment(), "snapshots", "list");
         // A valid token that does not name the team chosen is the facade's 403 NOT_ENTITLED (ADR 0034, session 49).
@@ -177,8 +180,8 @@ class TeamChoiceTest {
                 + "\"detail\": \"the token does not name the team X-Vpsr-Team chose\"}";
         VpsrRun wrongOne = run(environment("VPSR_TEAM", "billing"), "snapshots", "list");
 
-        assertThat(none.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
-        assertThat(none.err()).contains("UNAUTHORIZED (401): the token names several teams")
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err()).contains("TEAM_NOT_CHOSEN (400): the token names several teams")
                 .contains("vpsr: choose the team with --team, VPSR_TEAM or team= in the config file");
         assertThat(wrongOne.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
         assertThat(wrongOne.err()).contains("vpsr: team billing was sent (from VPSR_TEAM)");

@@ -78,8 +78,33 @@ class IdentityEndToEndTest {
     }
 
     /**
-     * A person of two teams uses vpsr: without a team chosen every command is refused (exit 4, the facade's 401 and how
-     * to choose one); with VPSR_TEAM (or --team) the commands act for that team and see its servers only.
+     * A person of two teams who chose none: the token holds up, the caller's choice is missing, so the answer is 400
+     * problem+json TEAM_NOT_CHOSEN naming the header, not a 401 as for a bad token (ADR 0034, amended in session 50).
+     */
+    @Test
+    void aPersonOfTwoTeamsChoosingNoneIs400TeamNotChosen() {
+        String grace = TestIdentityProvider.rs256(SETUP.idp().rsa, SETUP.idp().claims("grace", "demo",
+                c -> c.claim("vpsr_teams", List.of("demo", "other-team"))));
+
+        Answer unchosen = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", grace, null,
+                Map.of("X-Request-Id", "jwt-two-teams-none-chosen"));
+        Answer chosen = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", grace, null,
+                Map.of("X-Vpsr-Team", "demo"));
+
+        assertThat(unchosen.status()).as(unchosen.raw().body()).isEqualTo(400);
+        assertThat(unchosen.contentType()).startsWith("application/problem+json");
+        assertThat(unchosen.get("reason_code")).isEqualTo("TEAM_NOT_CHOSEN");
+        assertThat((String) unchosen.get("detail")).contains("X-Vpsr-Team");
+        assertThat(unchosen.raw().headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(unchosen.raw().body()).doesNotContain(grace);
+        assertThat(SETUP.platform().auditOf("jwt-two-teams-none-chosen")).isEmpty();
+        assertThat(chosen.status()).isEqualTo(200);
+    }
+
+    /**
+     * A person of two teams uses vpsr: without a team chosen every command is refused (exit 1, the facade's 400
+     * TEAM_NOT_CHOSEN and how to choose one); with VPSR_TEAM (or --team) the commands act for that team and see its
+     * servers only.
      */
     @Test
     void aPersonOfTwoTeamsChoosesOneForVpsrWithVpsrTeam() throws Exception {
@@ -94,8 +119,8 @@ class IdentityEndToEndTest {
         Run demo = vpsr.run(grace, Map.of("VPSR_TEAM", "demo"), "-o", "json", "snapshots", "list");
         Run other = vpsr.run(grace, Map.of("VPSR_TEAM", "demo"), "-o", "json", "snapshots", "list", "--team", "other-team");
 
-        assertThat(unchosen.exitCode()).isEqualTo(ExitCodes.UNAUTHORIZED);
-        assertThat(unchosen.err()).contains("UNAUTHORIZED (401)").contains("X-Vpsr-Team")
+        assertThat(unchosen.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unchosen.err()).contains("TEAM_NOT_CHOSEN (400)").contains("X-Vpsr-Team")
                 .contains("choose the team with --team, VPSR_TEAM or team= in the config file");
         assertThat(unchosen.out()).isEmpty();
         assertThat(demo.exitCode()).as(demo.err()).isZero();

@@ -110,6 +110,7 @@ public class ConsoleController {
     private final ConsoleSettings settings;
     private final AdmitTeamRequestUseCase admissions;
     private final SignInFormTokens signInForms;
+    private final FailedSignIns failedSignIns;
     private final Clock clock;
 
     public ConsoleController(CallerAuthenticationFilter authentication, SignInSessionsUseCase sessions,
@@ -117,7 +118,7 @@ public class ConsoleController {
                              VerifyAuditChainUseCase verify, SummarizeAuditUseCase summarize,
                              ListOperationsUseCase operations, RecordAuditReadUseCase reads,
                              ConsoleSettings settings, AdmitTeamRequestUseCase admissions,
-                             SignInFormTokens signInForms, Clock clock) {
+                             SignInFormTokens signInForms, FailedSignIns failedSignIns, Clock clock) {
         this.authentication = authentication;
         this.sessions = sessions;
         this.recoverability = recoverability;
@@ -129,6 +130,7 @@ public class ConsoleController {
         this.settings = settings;
         this.admissions = admissions;
         this.signInForms = signInForms;
+        this.failedSignIns = failedSignIns;
         this.clock = clock;
     }
 
@@ -169,8 +171,26 @@ public class ConsoleController {
         if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return signInPage(request, HttpStatus.BAD_REQUEST, "Enter a token.", team);
         }
+        // Failed sign-ins are throttled per client address and overall, before the token is checked (ADR 0041,
+        // amended in session 50): they were neither limited nor logged.
+        FailedSignIns.Admission admission = failedSignIns.admit(request);
+        if (admission.attempt().isEmpty()) {
+            String seconds = FacadeProblems.retryAfterSeconds(admission.retryAfter());
+            return signInPage(request, HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins from this address "
+                    + "(or from everywhere at once). Wait " + seconds + " seconds, then try again.", team)
+                    .header(HttpHeaders.RETRY_AFTER, seconds);
+        }
+        FailedSignIns.Attempt attempt = admission.attempt().get();
         CallerAuthenticationFilter.Identified identified = authentication.identify(token,
                 team.isEmpty() ? Optional.empty() : Optional.of(team));
+        if (identified.caller().isEmpty() && identified.keysUnavailable().isEmpty()
+                && identified.refusedAs() != CallerAuthenticationFilter.Refusal.TEAM_NOT_CHOSEN) {
+            failedSignIns.failed(attempt, identified.refusal());
+        } else {
+            // Signed in, a valid token with its team still to choose, or not checked at all (the identity provider out
+            // of reach): no failure of the sender's.
+            failedSignIns.notFailed(attempt);
+        }
         if (identified.keysUnavailable().isPresent()) {
             // As the API's 503 for the same outage: when to try again.
             return signInPage(request, HttpStatus.SERVICE_UNAVAILABLE,
@@ -179,10 +199,14 @@ public class ConsoleController {
         }
         if (identified.caller().isEmpty()) {
             HttpStatus status = switch (identified.refusedAs()) {
-                case ANOTHER_TEAM -> HttpStatus.BAD_REQUEST;
+                case ANOTHER_TEAM, TEAM_NOT_CHOSEN -> HttpStatus.BAD_REQUEST;
                 case NOT_ENTITLED -> HttpStatus.FORBIDDEN;
                 case NONE, NO_VALID_TOKEN -> HttpStatus.UNAUTHORIZED;
             };
+            if (identified.refusedAs() == CallerAuthenticationFilter.Refusal.TEAM_NOT_CHOSEN) {
+                return signInPage(request, status, "This token names several teams: enter the one to act for in Team.",
+                        team);
+            }
             return signInPage(request, status, "This token was not accepted: " + identified.refusal(), team);
         }
         if (identified.validUntil().filter(until -> !until.isAfter(clock.instant())).isPresent()) {

@@ -60,10 +60,11 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
 
     /**
      * How a token without a caller was refused: none given or one that does not hold up (401), one that holds up and
-     * gives no caller of this service (403), or a team chosen that a static token does not act for (400).
+     * gives no caller of this service (403), a team chosen that a static token does not act for (400), or a person's
+     * valid token naming several teams with none chosen (400).
      */
     public enum Refusal {
-        NONE, NO_VALID_TOKEN, NOT_ENTITLED, ANOTHER_TEAM
+        NONE, NO_VALID_TOKEN, NOT_ENTITLED, ANOTHER_TEAM, TEAM_NOT_CHOSEN
     }
 
     private record Found(Caller caller, Optional<Instant> validUntil, Optional<String> credential) {
@@ -91,6 +92,10 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
                 case JwtBearerTokens.Verdict.NotEntitled notEntitled -> {
                     refusal = notEntitled.why();
                     refusedAs = Refusal.NOT_ENTITLED;
+                }
+                case JwtBearerTokens.Verdict.TeamNotChosen notChosen -> {
+                    refusal = notChosen.why();
+                    refusedAs = Refusal.TEAM_NOT_CHOSEN;
                 }
                 case JwtBearerTokens.Verdict.Unavailable unavailable -> {
                     return new Identified(Optional.empty(), refusal, Optional.of(unavailable.why()), Optional.empty(),
@@ -205,6 +210,9 @@ public class CallerAuthenticationFilter implements Ordered, ConditionalFilter {
             return switch (identified.refusedAs()) {
                 case ANOTHER_TEAM -> FacadeProblems.respond(HttpStatus.BAD_REQUEST, refusal,
                         RequestReason.TEAM_NOT_THE_TOKENS.name(), RequestAttributes.requestId(request), null);
+                // The token holds up; the caller's choice of team is missing (ADR 0034, amended in session 50).
+                case TEAM_NOT_CHOSEN -> FacadeProblems.respond(HttpStatus.BAD_REQUEST, refusal,
+                        RequestReason.TEAM_NOT_CHOSEN.name(), RequestAttributes.requestId(request), null);
                 case NOT_ENTITLED -> FacadeProblems.respond(HttpStatus.FORBIDDEN, refusal,
                         RequestReason.NOT_ENTITLED.name(), RequestAttributes.requestId(request), null);
                 // RFC 6750: a token given and refused is invalid_token; none given, no error code.

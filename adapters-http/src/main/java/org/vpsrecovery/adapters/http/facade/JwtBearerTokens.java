@@ -82,6 +82,13 @@ public final class JwtBearerTokens {
         record NotEntitled(String why) implements Verdict {
         }
 
+        /**
+         * A valid token of a person of several teams, none chosen with {@value #TEAM_HEADER}: the caller's choice is
+         * missing, the token is fine (400 {@code TEAM_NOT_CHOSEN}; it was a 401, as if the token were bad).
+         */
+        record TeamNotChosen(String why) implements Verdict {
+        }
+
         /** The identity provider's keys could not be fetched and none are kept: not the caller's fault (503). */
         record Unavailable(String why) implements Verdict {
         }
@@ -273,7 +280,7 @@ public final class JwtBearerTokens {
                     .orElseGet(() -> new Verdict.NotEntitled("the token does not name the team " + TEAM_HEADER + " chose"));
         }
         if (teams.size() > 1) {
-            return new Verdict.Refused("the token names several teams; choose one with " + TEAM_HEADER);
+            return new Verdict.TeamNotChosen("the token names several teams; choose one with " + TEAM_HEADER);
         }
         return new Verdict.Accepted(new Caller.Team(teams.getFirst(), actor), expiresAt);
     }

@@ -52,7 +52,7 @@ public final class ProblemResponses {
             + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, PAGE_SIZE_OUT_OF_RANGE "
             + "(a list's limit), INVALID_CURSOR (a list's cursor or after), INVALID_REQUEST_ID, "
             + "MALFORMED_REQUEST, INVALID_URI, TEAM_NOT_THE_TOKENS (X-Vpsr-Team naming another team than a service "
-            + "token's); a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
+            + "token's), TEAM_NOT_CHOSEN (a person's JWT naming several teams, none chosen with X-Vpsr-Team); a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
             + "(PROVIDER_REJECTED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "401", description = "No valid team or auditor token (UNAUTHORIZED)",

@@ -30,6 +30,8 @@ public enum RequestReason {
     NOT_ENTITLED,
     /** {@code X-Vpsr-Team} names another team than the one a service token acts for (400). */
     TEAM_NOT_THE_TOKENS,
+    /** A person's valid JWT names several teams and {@code X-Vpsr-Team} chose none (400; it was a 401). */
+    TEAM_NOT_CHOSEN,
     /** A JWT could not be checked: the identity provider's keys are unreachable and none are kept (503). */
     IDENTITY_PROVIDER_UNAVAILABLE,
     CROSS_ORIGIN_REFUSED,

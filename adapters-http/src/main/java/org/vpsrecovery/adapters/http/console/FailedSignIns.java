@@ -1,0 +1,230 @@
+package org.vpsrecovery.adapters.http.console;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.core.util.clhm.ConcurrentLinkedHashMap;
+import io.micronaut.http.HttpRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vpsrecovery.application.session.SignInSessionsUseCase;
+
+/**
+ * The console's failed sign-ins, throttled and logged (ADR 0041, amended in session 50). Each attempt takes one token
+ * from its client address's Bucket4j bucket and one from the bucket of every address together; a sign-in that succeeds
+ * (or that the identity provider's outage kept from being checked) gives them back, so only failures count. With
+ * either bucket empty the attempt is answered 429 with Retry-After before its token is checked, whatever the token:
+ * answering a right one would let guessing go on at full speed. Each address's failures are logged at WARN at most
+ * once per interval, with how many went unlogged, never the token nor any part of it.
+ *
+ * <pre>
+ * vpsr.console.sign-in.failures-per-address=10   (failed sign-ins an address may make per interval)
+ * vpsr.console.sign-in.failures-overall=100      (failed sign-ins of every address together per interval)
+ * vpsr.console.sign-in.failure-interval=1m       (over which both refill, evenly; and the log's interval per address)
+ * vpsr.console.sign-in.tracked-addresses=10000   (addresses remembered; the least recently seen is forgotten first)
+ * vpsr.console.sign-in.client-address=peer       (peer: the connection's; x-forwarded-for: its last value)
+ * </pre>
+ * Addresses are kept in a map bounded by {@code tracked-addresses} (Micronaut core's ConcurrentLinkedHashMap, a
+ * least-recently-used bound): addresses made up by the thousand evict each other, and the overall bucket still holds.
+ * An IPv6 address counts by its /64, which one client commonly holds whole.
+ */
+@Context
+@Requires(beans = SignInSessionsUseCase.class)
+public class FailedSignIns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailedSignIns.class);
+    static final String PREFIX = "vpsr.console.sign-in.";
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    /** An address's failures: its bucket, when it was last logged and how many failures since went unlogged. */
+    private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged) {
+    }
+
+    /** One attempt's reservation: given back when the attempt did not fail. */
+    public static final class Attempt {
+        private final String address;
+        private final Address state;
+        private boolean settled;
+
+        private Attempt(String address, Address state) {
+            this.address = address;
+            this.state = state;
+        }
+
+        /** The client address the attempt counts against (an IP, or an IPv6 /64), for the log. */
+        String address() {
+            return address;
+        }
+    }
+
+    /** Either the attempt, admitted, or how long until its address (or every address) may try again. */
+    public record Admission(Optional<Attempt> attempt, Duration retryAfter) {
+    }
+
+    private final long perAddress;
+    private final Duration interval;
+    private final boolean forwardedFor;
+    private final Bucket overall;
+    private final ConcurrentLinkedHashMap<String, Address> addresses;
+    private final Clock clock;
+
+    public FailedSignIns(@Value("${" + PREFIX + "failures-per-address:10}") long perAddress,
+                         @Value("${" + PREFIX + "failures-overall:100}") long overall,
+                         @Value("${" + PREFIX + "failure-interval:1m}") Duration interval,
+                         @Value("${" + PREFIX + "tracked-addresses:10000}") int trackedAddresses,
+                         @Value("${" + PREFIX + "client-address:peer}") String clientAddress,
+                         Clock clock) {
+        if (perAddress < 1 || perAddress > 1_000_000) {
+            throw new IllegalArgumentException(PREFIX + "failures-per-address must be 1-1000000, was " + perAddress);
+        }
+        if (overall < perAddress || overall > 100_000_000) {
+            throw new IllegalArgumentException(PREFIX + "failures-overall must be at least failures-per-address ("
+                    + perAddress + ") and at most 100000000, was " + overall);
+        }
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException(PREFIX + "failure-interval must be 1s-24h, was " + interval);
+        }
+        if (trackedAddresses < 1 || trackedAddresses > 1_000_000) {
+            throw new IllegalArgumentException(PREFIX + "tracked-addresses must be 1-1000000, was " + trackedAddresses);
+        }
+        if (!clientAddress.equals("peer") && !clientAddress.equals("x-forwarded-for")) {
+            throw new IllegalArgumentException(PREFIX + "client-address must be peer or x-forwarded-for, was "
+                    + clientAddress);
+        }
+        this.perAddress = perAddress;
+        this.interval = interval;
+        this.forwardedFor = clientAddress.equals("x-forwarded-for");
+        this.overall = bucket(overall, interval);
+        this.addresses = new ConcurrentLinkedHashMap.Builder<String, Address>()
+                .maximumWeightedCapacity(trackedAddresses).build();
+        this.clock = clock;
+    }
+
+    private static Bucket bucket(long capacity, Duration interval) {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, interval).build())
+                .build();
+    }
+
+    /** Takes this attempt out of its address's and the overall allowance, or says how long until there is one. */
+    public Admission admit(HttpRequest<?> request) {
+        String address = clientAddress(request);
+        Address state = addresses.get(address);
+        if (state == null) {
+            Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger());
+            state = Optional.ofNullable(addresses.putIfAbsent(address, fresh)).orElse(fresh);
+        }
+        ConsumptionProbe own = state.failures().tryConsumeAndReturnRemaining(1);
+        if (!own.isConsumed()) {
+            logged(address, state, "throttled");
+            return new Admission(Optional.empty(), Duration.ofNanos(own.getNanosToWaitForRefill()));
+        }
+        ConsumptionProbe everyone = overall.tryConsumeAndReturnRemaining(1);
+        if (!everyone.isConsumed()) {
+            state.failures().addTokens(1);
+            logged(address, state, "throttled: every address's failed sign-ins reached "
+                    + PREFIX + "failures-overall");
+            return new Admission(Optional.empty(), Duration.ofNanos(everyone.getNanosToWaitForRefill()));
+        }
+        return new Admission(Optional.of(new Attempt(address, state)), Duration.ZERO);
+    }
+
+    /** The attempt signed in, or could not be checked (the identity provider out of reach): it takes nothing. */
+    public void notFailed(Attempt attempt) {
+        if (settle(attempt)) {
+            attempt.state.failures().addTokens(1);
+            overall.addTokens(1);
+        }
+    }
+
+    /** The attempt's token was refused; {@code why} is the refusal's own words, which never quote the token. */
+    public void failed(Attempt attempt, String why) {
+        if (settle(attempt)) {
+            logged(attempt.address, attempt.state, why);
+        }
+    }
+
+    private static boolean settle(Attempt attempt) {
+        synchronized (attempt) {
+            boolean first = !attempt.settled;
+            attempt.settled = true;
+            return first;
+        }
+    }
+
+    /** At most one line per address per interval, saying how many were left out since the last. */
+    private void logged(String address, Address state, String why) {
+        Instant now = clock.instant();
+        Instant last = state.lastLogged().get();
+        if (last != null && now.isBefore(last.plus(interval))) {
+            state.unlogged().incrementAndGet();
+            return;
+        }
+        if (!state.lastLogged().compareAndSet(last, now)) {
+            state.unlogged().incrementAndGet();
+            return;
+        }
+        int since = state.unlogged().getAndSet(0);
+        LOG.warn("console sign-in from {} refused: {}; {} more refused from it since its last line (at most one line per "
+                + "address per {})", address, why, since, interval.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * The connection's peer, or with {@code client-address=x-forwarded-for} the last value of X-Forwarded-For: the one
+     * the balancer in front appended ({@code $proxy_add_x_forwarded_for}), which a client cannot choose. Not an IP
+     * literal there: the peer's. An IPv6 address is cut to its /64.
+     */
+    String clientAddress(HttpRequest<?> request) {
+        if (forwardedFor) {
+            String header = request.getHeaders().get("X-Forwarded-For");
+            if (header != null) {
+                String last = header.substring(header.lastIndexOf(',') + 1).strip();
+                Optional<InetAddress> forwarded = literal(last);
+                if (forwarded.isPresent()) {
+                    return key(forwarded.get());
+                }
+            }
+        }
+        InetSocketAddress peer = request.getRemoteAddress();
+        return peer == null || peer.getAddress() == null ? "unknown" : key(peer.getAddress());
+    }
+
+    /** An IP literal read without a lookup (getByName looks up only names, and these are never names). */
+    private static Optional<InetAddress> literal(String text) {
+        if (!IP_LITERAL.matcher(text).matches() || (text.indexOf(':') < 0 && text.chars().anyMatch(Character::isLetter))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(text));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String key(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length == 16) {
+            byte[] prefix = Arrays.copyOf(bytes, 16);
+            Arrays.fill(prefix, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("16 bytes are an IPv6 address", e);
+            }
+        }
+        return address.getHostAddress();
+    }
+}

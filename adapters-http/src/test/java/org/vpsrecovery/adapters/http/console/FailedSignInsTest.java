@@ -1,0 +1,68 @@
+package org.vpsrecovery.adapters.http.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micronaut.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ceiling over every address together, and what counts against which address (ADR 0041, amended in session 50);
+ * the per-address throttle, its page and its log are ConsoleSignInThrottleEndToEndTest's, over HTTP.
+ */
+class FailedSignInsTest {
+
+    private static FailedSignIns throttle(long perAddress, long overall) {
+        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, "x-forwarded-for", Clock.systemUTC());
+    }
+
+    private static HttpRequest<?> from(String forwardedFor) {
+        return HttpRequest.POST("/console/sign-in", "").header("X-Forwarded-For", forwardedFor);
+    }
+
+    @Test
+    void failuresFromManyAddressesMeetTheOverallCeiling() {
+        FailedSignIns throttle = throttle(2, 4);
+        for (String address : new String[] {"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"}) {
+            throttle.failed(throttle.admit(from(address)).attempt().orElseThrow(), "the token was refused");
+        }
+
+        FailedSignIns.Admission fifth = throttle.admit(from("192.0.2.5"));
+
+        assertThat(fifth.attempt()).isEmpty();
+        assertThat(fifth.retryAfter()).isPositive();
+    }
+
+    @Test
+    void anAttemptThatDidNotFailGivesItsShareBack() {
+        FailedSignIns throttle = throttle(1, 1);
+        for (int i = 0; i < 3; i++) {
+            throttle.notFailed(throttle.admit(from("192.0.2.9")).attempt().orElseThrow());
+        }
+        throttle.failed(throttle.admit(from("192.0.2.9")).attempt().orElseThrow(), "the token was refused");
+
+        assertThat(throttle.admit(from("192.0.2.9")).attempt()).isEmpty();
+    }
+
+    @Test
+    void theBalancersAppendedValueCountsAndAnIpv6ClientByItsSlash64() {
+        FailedSignIns throttle = throttle(1, 10);
+
+        assertThat(throttle.clientAddress(from("203.0.113.5, 192.0.2.7"))).isEqualTo("192.0.2.7");
+        assertThat(throttle.clientAddress(from("2001:db8:1:2:aaaa::1"))).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+        assertThat(throttle.clientAddress(from("2001:db8:1:2:bbbb::9")))
+                .isEqualTo(throttle.clientAddress(from("2001:db8:1:2:aaaa::1")));
+        // Not an IP literal: never looked up, the connection's peer instead.
+        assertThat(throttle.clientAddress(from("evil.example"))).doesNotContain("evil");
+    }
+
+    @Test
+    void settingsOutOfRangeRefuseTheStartNamingTheirKey() {
+        assertThatThrownBy(() -> throttle(0, 10)).hasMessageContaining("vpsr.console.sign-in.failures-per-address");
+        assertThatThrownBy(() -> throttle(10, 5)).hasMessageContaining("vpsr.console.sign-in.failures-overall");
+        assertThatThrownBy(() -> new FailedSignIns(1, 1, Duration.ofHours(1), 1, "forwarded", Clock.systemUTC()))
+                .hasMessageContaining("vpsr.console.sign-in.client-address");
+    }
+}

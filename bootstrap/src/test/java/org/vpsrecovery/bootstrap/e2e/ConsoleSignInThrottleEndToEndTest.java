@@ -1,0 +1,87 @@
+package org.vpsrecovery.bootstrap.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.simulator.SimulatorOptions;
+
+/**
+ * Failed console sign-ins are throttled per client address and logged once per address and interval, never with the
+ * token (ADR 0041, amended in session 50); they were neither. Over real HTTP on loopback, each test its own client
+ * address as the balancer in front appends it to X-Forwarded-For ({@code client-address=x-forwarded-for}).
+ */
+class ConsoleSignInThrottleEndToEndTest {
+
+    @RegisterExtension
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of(
+            "vpsr.console.sign-in.failures-per-address", "3",
+            "vpsr.console.sign-in.failures-overall", "1000",
+            "vpsr.console.sign-in.failure-interval", "1h",
+            "vpsr.console.sign-in.client-address", "x-forwarded-for"));
+
+    private static final String WRONG = "not-a-token-of-this-service-7f3a9c";
+
+    /** A browser behind the balancer: a spoofed first value, then the address the balancer appended. */
+    private static ConsoleClient from(String address) {
+        return new ConsoleClient(URI.create(SETUP.platform().server.getURL().toString()),
+                Map.of("X-Forwarded-For", "10.9.8.7, " + address));
+    }
+
+    private static List<ILoggingEvent> signInLines(List<ILoggingEvent> events) {
+        return events.stream().filter(e -> e.getLoggerName().endsWith(".FailedSignIns")).toList();
+    }
+
+    @Test
+    void anAddressPastItsFailuresIs429WithRetryAfterAndOneWarningNamingNoToken() {
+        ConsoleClient client = from("198.51.100.21");
+        List<HttpResponse<String>> failures;
+        HttpResponse<String> throttled;
+        List<ILoggingEvent> logged;
+        try (RootLogLines lines = RootLogLines.capture()) {
+            failures = List.of(client.signIn(WRONG, ""), client.signIn(WRONG + "-2", ""), client.signIn(WRONG + "-3", ""));
+            throttled = client.signIn(DEMO_TOKEN, "");
+            logged = signInLines(lines.events());
+        }
+
+        assertThat(failures).allSatisfy(failed -> assertThat(failed.statusCode()).isEqualTo(401));
+        assertThat(throttled.statusCode()).as(throttled.body()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
+                assertThat(Long.parseLong(seconds)).isPositive());
+        assertThat(throttled.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(throttled.body()).contains("id=\"sign-in-error\"", "Too many failed sign-ins from this address",
+                "name=\"csrf\"");
+        assertThat(throttled.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("vpsr_console="));
+        assertThat(logged).singleElement().satisfies(line -> {
+            assertThat(line.getLevel()).isEqualTo(Level.WARN);
+            assertThat(line.getFormattedMessage()).contains("console sign-in from 198.51.100.21 refused",
+                            "at most one line per address per 1h")
+                    .doesNotContain("10.9.8.7");
+        });
+        assertThat(logged.getFirst().getFormattedMessage()).doesNotContain(WRONG, "7f3a9c", DEMO_TOKEN);
+        // Another address is not held back by this one's failures.
+        assertThat(from("198.51.100.22").signIn(DEMO_TOKEN, "").statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void successfulSignInsTakeNothingFromTheAddressesFailures() {
+        // A fresh browser each time: one signed in is sent from the sign-in form to its dashboard.
+        String address = "198.51.100.31";
+        for (int i = 0; i < 5; i++) {
+            assertThat(from(address).signIn(DEMO_TOKEN, "").statusCode()).as("sign-in " + i).isEqualTo(303);
+        }
+
+        List<Integer> failures = List.of(from(address).signIn(WRONG, "").statusCode(),
+                from(address).signIn(WRONG, "").statusCode(), from(address).signIn(WRONG, "").statusCode());
+
+        assertThat(failures).containsOnly(401);
+        assertThat(from(address).signIn(WRONG, "").statusCode()).isEqualTo(429);
+    }
+}
