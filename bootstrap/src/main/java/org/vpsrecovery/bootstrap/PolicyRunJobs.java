@@ -50,7 +50,9 @@ import org.vpsrecovery.domain.server.ServerId;
  * run once across instances. A retry that finds the run's earlier create still open (not settled: the tracker has not
  * ended it yet) is not a failure and not the end: its row is moved {@code retry-first} later, until the create ends
  * (then run only if not made) or the pair's next cron time comes; one whose create got no answer again is moved past
- * the settle period, as the tick's is (ADR 0036, amended in session 38).
+ * the settle period, as the tick's is (ADR 0036, amended in session 38). A run a restore's hold put off is not a failure
+ * either: its row is due when the hold ends, spending no attempt, as long as that is before the pair's next cron time;
+ * one held past it is missed, said at WARN and in its audited failure, and not retried (ADR 0028, amended in session 50).
  */
 @Singleton
 public class PolicyRunJobs {
@@ -191,12 +193,15 @@ public class PolicyRunJobs {
                 + "policy {} on server {}; the rest of the window runs next", from, to, reached.policy().value(),
                 reached.server().value()));
         for (RunPoliciesService.Run run : done) {
-            // retry-attempts 0: no retry at all (the task scheduled here is the first of them).
-            if (retryAttempts == 0) {
+            reportMissed(run);
+            // retry-attempts 0: no retry of a failure at all (the task scheduled here is the first of them). A run put
+            // off by a restore's hold did not fail: it is owed when the hold ends, whatever the attempts.
+            if (retryAttempts == 0 && run.result() != RunPoliciesService.RunResult.PUT_OFF) {
                 continue;
             }
             RetryOf of = new RetryOf(run.team(), run.policy(), run.server(), run.scheduledFor());
-            lookAgain(run.result()).ifPresent(at -> client.scheduleIfNotExists(retry.instance(of.id()), at));
+            // If not exists: one row per run across instances, so two never both retry it.
+            lookAgain(run).ifPresent(at -> client.scheduleIfNotExists(retry.instance(of.id()), at));
         }
         return ticked;
     }
@@ -235,14 +240,26 @@ public class PolicyRunJobs {
      * whether it made the point; the retry comes after that, and runs only if the create ended not made. Not settled
      * (an earlier try's create still open: the tracker had not ended it, or this window was ticked again after a process
      * died during the create): after {@code retry-first}, and again until it ends; bounded by the pair's next cron time,
-     * after which {@link RunPoliciesService#retry} owes nothing.
+     * after which {@link RunPoliciesService#retry} owes nothing. Put off by a restore's hold: when the hold ends (a
+     * hold released earlier finds the server free then too), which the service judged before the next cron time; not
+     * a failure, so no attempt is spent on it (ADR 0028, amended in session 50). Missed: never.
      */
-    private Optional<Instant> lookAgain(RunPoliciesService.RunResult result) {
-        return switch (result) {
+    private Optional<Instant> lookAgain(RunPoliciesService.Run run) {
+        return switch (run.result()) {
             case FAILED, NOT_SETTLED -> Optional.of(clock.instant().plus(retryFirst));
             case UNRESOLVED -> Optional.of(clock.instant().plus(settleAfter).plus(retryFirst));
-            case MADE, REFUSED -> Optional.empty();
+            case PUT_OFF -> run.putOffUntil();
+            case MADE, REFUSED, MISSED -> Optional.empty();
         };
+    }
+
+    /** A run a restore's hold put off past its next cron time is said, with why: no retry follows it. */
+    private static void reportMissed(RunPoliciesService.Run run) {
+        if (run.result() == RunPoliciesService.RunResult.MISSED) {
+            LOG.warn("policy {} on server {}: the run of {} is missed: a restore holds the server until its next cron "
+                    + "time or later, which runs as usual (its audited SERVER_RESTORING failure says until when)",
+                    run.policy().value(), run.server().value(), run.scheduledFor());
+        }
     }
 
     /**
@@ -254,7 +271,10 @@ public class PolicyRunJobs {
         if (again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED).isPresent()) {
             throw new RunFailed(retryId);
         }
-        return again.flatMap(run -> lookAgain(run.result()));
+        // A success rescheduled: a put-off (or not settled) look spends no failed attempt, and db-scheduler counts the
+        // failures again from none after it.
+        again.ifPresent(PolicyRunJobs::reportMissed);
+        return again.flatMap(this::lookAgain);
     }
 
     /** One retry; package-private for the tests, which drive it as db-scheduler would. */

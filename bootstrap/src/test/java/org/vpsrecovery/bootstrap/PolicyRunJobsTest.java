@@ -123,6 +123,77 @@ class PolicyRunJobsTest {
         assertThat(retriesDue()).containsExactly(NOW.plus(Duration.ofMinutes(6)));
     }
 
+    /**
+     * A run a restore's hold put off is looked at again when the hold ends, not after {@code retry-first}: before, its
+     * retries at 1, 2 and 4 minutes all fell inside a 15- or 60-minute hold, and the cron time had no point. Not a
+     * failure, so scheduled even with no failure retries; a missed run (held past its next cron time) gets none (ADR
+     * 0028, amended in session 50).
+     */
+    @Test
+    void aRunPutOffByARestoresHoldIsLookedAtAgainWhenTheHoldEndsAndAMissedOneNever() throws SQLException {
+        Instant holdEnds = NOW.plus(Duration.ofMinutes(14));
+        for (int attempts : new int[] {3, 0}) {
+            noTaskScheduledYet();
+            new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                    new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
+                            Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.PUT_OFF, List.of(),
+                            Optional.of(holdEnds))), Optional.empty()),
+                    of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1),
+                    attempts, Duration.ofMinutes(5), Duration.ofMinutes(1)).tick(NOW.minusSeconds(30), NOW);
+
+            assertThat(retriesDue()).as("retry-attempts %d", attempts).containsExactly(holdEnds);
+        }
+
+        noTaskScheduledYet();
+        jobs(3, RunPoliciesService.RunResult.MISSED).tick(NOW.minusSeconds(30), NOW);
+        assertThat(retriesScheduled()).isZero();
+    }
+
+    /**
+     * A failure retry that finds the run put off by a restore's hold moves its row to the hold's end, spending no
+     * attempt: the one failure retry left after it still runs once the hold has ended. Run by db-scheduler itself.
+     */
+    @Test
+    void aRetryThatFindsTheRunPutOffWaitsForTheHoldsEndWithoutSpendingAnAttempt() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        Instant holdEnds = NOW.plus(Duration.ofMinutes(30));
+        java.util.Deque<RunPoliciesService.RunResult> answers = new java.util.ArrayDeque<>(List.of(
+                RunPoliciesService.RunResult.PUT_OFF, RunPoliciesService.RunResult.FAILED,
+                RunPoliciesService.RunResult.MADE));
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
+                        Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.FAILED, List.of())),
+                Optional.empty()),
+                of -> {
+                    RunPoliciesService.RunResult next = answers.removeFirst();
+                    return Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
+                            next, List.of(), next == RunPoliciesService.RunResult.PUT_OFF ? Optional.of(holdEnds)
+                            : Optional.empty()));
+                },
+                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 2,
+                Duration.ofMinutes(5), Duration.ofMinutes(1));
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
+        try {
+            jobs.tick(NOW.minusSeconds(30), NOW);
+            scheduler.setTime(NOW.plus(Duration.ofMinutes(1)));
+            scheduler.runAnyDueExecutions();
+            assertThat(retriesDue()).as("put off: at the hold's end").containsExactly(holdEnds);
+
+            scheduler.setTime(holdEnds);
+            scheduler.runAnyDueExecutions();
+            assertThat(retriesDue()).as("failed after the hold: its one failure retry still to come").hasSize(1);
+
+            scheduler.setTime(holdEnds.plus(Duration.ofMinutes(10)));
+            scheduler.runAnyDueExecutions();
+            assertThat(answers).isEmpty();
+            assertThat(retriesDue()).as("made: done").isEmpty();
+        } finally {
+            scheduler.stop();
+        }
+    }
+
     @Test
     void retryAttemptsZeroSchedulesNoRetryOfAFailedRunAndOneSchedulesIt() throws SQLException {
         jobs(0).tick(NOW.minusSeconds(30), NOW);

@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
  * One injected misbehaviour: what happens ({@link Effect}), to which requests (method and a path
  * regex, both optional), how often ({@code times}: -1 for ever; {@code share}: the probability a
  * matching request is hit), and whether the provider commits the request first ({@code afterCommit}:
- * a create that happened but whose answer goes wrong).
+ * a create that happened but whose answer goes wrong); {@code detail}: the words of a {@link Effect#REFUSED} answer.
  *
  * <pre>{@code
  * simulator.faults().add(Fault.dropConnection().on("POST", "/api/v1/snapshots/").committingFirst().times(1));
  * }</pre>
  */
 public record Fault(Effect effect, String method, String pathPattern, boolean afterCommit, int times,
-                    double share, Duration delay, int status, Duration retryAfter) {
+                    double share, Duration delay, int status, Duration retryAfter, String detail) {
 
     public enum Effect {
         /** Waits {@code delay}, then answers normally (other faults may still apply). */
@@ -27,6 +27,8 @@ public record Fault(Effect effect, String method, String pathPattern, boolean af
         HTML_ERROR,
         /** Answers 429 with {@code Retry-After: <retryAfter seconds>}. */
         RATE_LIMITED,
+        /** Answers {@code status} (4xx) with a JSON {@code detail} of the given words: VPS.org refusing the request. */
+        REFUSED,
         /** Answers the real status with a truncated JSON body. The request is always processed. */
         MALFORMED_JSON,
         /** Sends nothing until {@code delay} (or the simulator's stop), then closes the connection. */
@@ -68,6 +70,20 @@ public record Fault(Effect effect, String method, String pathPattern, boolean af
         if ((effect == Effect.SERVER_ERROR || effect == Effect.HTML_ERROR) && (status < 400 || status > 599)) {
             throw new IllegalArgumentException("an error fault needs a 4xx or 5xx status");
         }
+        if (effect == Effect.REFUSED && (status < 400 || status > 499 || detail == null || detail.isBlank())) {
+            throw new IllegalArgumentException("a refusal needs a 4xx status and its words");
+        }
+    }
+
+    /** A fault of no words of its own. */
+    public Fault(Effect effect, String method, String pathPattern, boolean afterCommit, int times, double share,
+                 Duration delay, int status, Duration retryAfter) {
+        this(effect, method, pathPattern, afterCommit, times, share, delay, status, retryAfter, null);
+    }
+
+    /** VPS.org refuses with {@code status} (4xx) and {@code {"detail": words}}, no Retry-After. */
+    public static Fault refused(int status, String words) {
+        return new Fault(Effect.REFUSED, null, null, false, -1, 1.0, Duration.ZERO, status, Duration.ZERO, words);
     }
 
     public static Fault latency(Duration delay) {
@@ -101,25 +117,25 @@ public record Fault(Effect effect, String method, String pathPattern, boolean af
 
     /** Only requests with this method whose path matches this regex (either may be null: any). */
     public Fault on(String onlyMethod, String onlyPathPattern) {
-        return new Fault(effect, onlyMethod, onlyPathPattern, afterCommit, times, share, delay, status, retryAfter);
+        return new Fault(effect, onlyMethod, onlyPathPattern, afterCommit, times, share, delay, status, retryAfter, detail);
     }
 
     /** The provider processes the request (a create happens) before the fault spoils the answer. */
     public Fault committingFirst() {
-        return new Fault(effect, method, pathPattern, true, times, share, delay, status, retryAfter);
+        return new Fault(effect, method, pathPattern, true, times, share, delay, status, retryAfter, detail);
     }
 
     public Fault times(int count) {
-        return new Fault(effect, method, pathPattern, afterCommit, count, share, delay, status, retryAfter);
+        return new Fault(effect, method, pathPattern, afterCommit, count, share, delay, status, retryAfter, detail);
     }
 
     public Fault share(double probability) {
-        return new Fault(effect, method, pathPattern, afterCommit, times, probability, delay, status, retryAfter);
+        return new Fault(effect, method, pathPattern, afterCommit, times, probability, delay, status, retryAfter, detail);
     }
 
     /** How long a hang lasts before the connection is closed. */
     public Fault lasting(Duration hangFor) {
-        return new Fault(effect, method, pathPattern, afterCommit, times, share, hangFor, status, retryAfter);
+        return new Fault(effect, method, pathPattern, afterCommit, times, share, hangFor, status, retryAfter, detail);
     }
 
     boolean matches(String requestMethod, String path) {

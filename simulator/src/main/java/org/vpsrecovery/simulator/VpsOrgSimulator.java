@@ -205,6 +205,7 @@ public final class VpsOrgSimulator implements AutoCloseable {
         switch (replacing.effect()) {
             case SERVER_ERROR -> send(exchange, Answer.detail(replacing.status(),
                     "A server error occurred. Please try again later."));
+            case REFUSED -> send(exchange, Answer.detail(replacing.status(), replacing.detail()));
             case HTML_ERROR -> send(exchange, Answer.html(replacing.status(),
                     "<html><head><title>" + replacing.status() + "</title></head><body><h1>"
                             + replacing.status() + " Bad Gateway</h1><hr>nginx</body></html>"));
@@ -473,7 +474,8 @@ public final class VpsOrgSimulator implements AutoCloseable {
                 json.path("share").asDouble(1.0),
                 Duration.ofMillis(json.path("delay_ms").asLong(0)),
                 json.path("status").asInt(json.get("effect").asText().equalsIgnoreCase("rate_limited") ? 429 : 0),
-                Duration.ofSeconds(json.path("retry_after_seconds").asLong(0)));
+                Duration.ofSeconds(json.path("retry_after_seconds").asLong(0)),
+                json.hasNonNull("detail") ? json.get("detail").asText() : null);
     }
 
     private static ObjectNode faultJson(Fault fault) {
@@ -487,6 +489,7 @@ public final class VpsOrgSimulator implements AutoCloseable {
         node.put("delay_ms", fault.delay().toMillis());
         node.put("status", fault.status());
         node.put("retry_after_seconds", fault.retryAfter().toSeconds());
+        node.put("detail", fault.detail());
         return node;
     }
 

@@ -150,6 +150,22 @@ class VpsOrgSimulatorTest {
         assertThat(send("GET", "/api/v1/backups/", null, "demo-token").statusCode()).isEqualTo(200);
     }
 
+    /** A refusal in VPS.org's own words (session 50): its 4xx, its detail, no Retry-After; one without words is refused. */
+    @Test
+    void aRefusedFaultAnswersItsStatusWithItsWords() throws Exception {
+        HttpResponse<String> added = send("POST", "/__admin/faults", "{\"effect\": \"refused\", \"status\": 409, "
+                + "\"method\": \"DELETE\", \"times\": 1, \"detail\": \"Server is being restored\"}", null);
+        assertThat(added.statusCode()).isEqualTo(201);
+
+        HttpResponse<String> refused = send("DELETE", "/api/v1/snapshots/798/", null, "demo-token");
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(json.readTree(refused.body()).path("detail").asText()).isEqualTo("Server is being restored");
+        assertThat(refused.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(send("POST", "/__admin/faults", "{\"effect\": \"refused\", \"status\": 409}", null).statusCode())
+                .isEqualTo(400);
+    }
+
     @Test
     void aBadFaultIsRefusedWithAReason() throws Exception {
         HttpResponse<String> refused = send("POST", "/__admin/faults", "{\"effect\": \"server_error\", \"status\": 200}", null);

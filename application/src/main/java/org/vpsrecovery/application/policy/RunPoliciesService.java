@@ -134,19 +134,34 @@ public final class RunPoliciesService {
      * settles it, and a retry could make a second point, so none is made); not settled when it was not run now because
      * an earlier try's create is still open ({@code accepted} or {@code unresolved}: a lost answer, or a process that died
      * during the create), so whether that try made the point is not known yet: looked at again later, and run only once
-     * the tracker ended that create not made.
+     * the tracker ended that create not made. Put off when a restore holds the server until a known time (its window's
+     * end) before the run's next cron time: nothing was asked of VPS.org (audited FAILED {@code SERVER_RESTORING}), and
+     * the run is owed when the hold ends, not a failure to back off from ({@link Run#putOffUntil}). Missed when that hold
+     * lasts until the run's next cron time or later: that time's run makes the next point, so this one is owed by no one
+     * and not tried again; its audited failure says so (ADR 0028, amended in session 50).
      */
-    public enum RunResult { MADE, REFUSED, FAILED, UNRESOLVED, NOT_SETTLED }
+    public enum RunResult { MADE, REFUSED, FAILED, UNRESOLVED, NOT_SETTLED, PUT_OFF, MISSED }
 
     /**
      * One due (policy, server) pair and what its run came to; {@code removed}: the points its policy
-     * deleted, the one rotated for room first, then what retention dropped after the point was made.
+     * deleted, the one rotated for room first, then what retention dropped after the point was made; {@code putOffUntil}:
+     * for a run {@link RunResult#PUT_OFF}, when the hold that put it off ends, and only for it.
      */
     public record Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result,
-                      List<ResourceRef> removed) {
+                      List<ResourceRef> removed, Optional<Instant> putOffUntil) {
 
         public Run {
             removed = List.copyOf(removed);
+            Objects.requireNonNull(putOffUntil, "put off until (may be empty, not null)");
+            if (putOffUntil.isPresent() != (result == RunResult.PUT_OFF)) {
+                throw new IllegalArgumentException("a run put off, and only it, says until when: " + result);
+            }
+        }
+
+        /** A run not put off. */
+        public Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result,
+                   List<ResourceRef> removed) {
+            this(team, policy, server, scheduledFor, result, removed, Optional.empty());
         }
     }
 
@@ -303,8 +318,7 @@ public final class RunPoliciesService {
         if (policy.updatedAt().isAfter(moment(policy, server, scheduledFor))) {
             return Optional.empty();
         }
-        List<Instant> next = calendar.nextRuns(policy.spec().schedule(), scheduledFor, 1);
-        if (!next.isEmpty() && !moment(policy, server, next.get(0)).isAfter(clock.instant())) {
+        if (!owedAt(policy, server, scheduledFor, clock.instant())) {
             return Optional.empty();
         }
         // A retry task runs at least once, not exactly once: one that made the point and died before its row was
@@ -524,6 +538,13 @@ public final class RunPoliciesService {
         } catch (ProviderFailure failure) {
             result = failure.outcomeUnknown() ? RunResult.UNRESOLVED : RunResult.FAILED;
         } catch (RecoveryException | IllegalArgumentException failed) {
+            Optional<Instant> holdEnds = restoreHoldEnd(failed);
+            if (holdEnds.isPresent()) {
+                // Put off by a restore's hold (audited): owed when it ends, or missed if that is not before the next run.
+                return Optional.of(owedAt(policy, server, scheduledFor, holdEnds.get())
+                        ? new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.PUT_OFF, List.of(), holdEnds)
+                        : new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.MISSED, List.of()));
+            }
             // Audited by the attempt (or a name the template cannot render now); retried with a backoff (PolicyRunJobs).
             result = RunResult.FAILED;
         } catch (RuntimeException unexpected) {
@@ -599,7 +620,7 @@ public final class RunPoliciesService {
         // both read "not yet" before either stored its create, so the one that waited for the lock must look again.
         requireNotTriedMeanwhile(policy, server, scheduledFor);
         requireStillAsRead(policy);
-        requireNotRestoring(server);
+        requireNotRestoring(policy, server, scheduledFor);
         Room first = quota.get();
         if (!(first.decision() instanceof Decision.Denied denied) || denied.reason() != limit) {
             return first.decision();
@@ -648,15 +669,38 @@ public final class RunPoliciesService {
      * A server a restore holds is put off: VPS.org overwrites its data, so a point made meanwhile would be of neither the
      * old data nor the restored, yet kept by retention as the newest (ADR 0003, amended in session 49). Thrown as a
      * {@code CheckFailed}, as a rotation's delete refused in a restore window is: the create is audited FAILED {@code
-     * SERVER_RESTORING}, VPS.org not asked, and the run retried by {@code policy-run-retry} (ADR 0028, session 37).
+     * SERVER_RESTORING}, VPS.org not asked. Held by a restore of ours, the run is owed again when the hold's window ends
+     * ({@link RunResult#PUT_OFF}), or, when that is not before its next cron time's run, missed, as its event says
+     * (ADR 0028, amended in session 50); restoring with no end known (a restore intent from before operations), it is
+     * retried as a failure by {@code policy-run-retry} (ADR 0028, session 37).
      */
-    private void requireNotRestoring(ServerId server) {
+    private void requireNotRestoring(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
         try {
             servers.current(new ServerRef(server, "")).takesNewPoint(Optional.empty()).orThrow();
         } catch (org.vpsrecovery.domain.common.RecoveryDenied restoring) {
-            throw new AuditedAttempts.CheckFailed("the run is put off: " + restoring.getMessage()
-                    + "; nothing was created, and the run is tried again", restoring);
+            String then = restoring.retryAt().map(end -> owedAt(policy, server, scheduledFor, end)
+                    ? "; nothing was created, and the run is tried again when the hold ends (" + end + ")"
+                    : "; nothing was created, and this cron time's run is missed: the hold ends (" + end + ") no sooner "
+                            + "than the next cron time's run, which makes the next point")
+                    .orElse("; nothing was created, and the run is tried again");
+            throw new AuditedAttempts.CheckFailed("the run is put off: " + restoring.getMessage() + then, restoring);
         }
+    }
+
+    /** When the restore hold that put a run off ends ({@link #requireNotRestoring}); empty for any other failure. */
+    private static Optional<Instant> restoreHoldEnd(Exception failed) {
+        return failed instanceof AuditedAttempts.CheckFailed check
+                && check.getCause() instanceof org.vpsrecovery.domain.common.RecoveryDenied held
+                && held.reason() == ReasonCode.SERVER_RESTORING ? held.retryAt() : Optional.empty();
+    }
+
+    /**
+     * Whether the run of cron time {@code scheduledFor} is still owed at {@code at}: before its next cron time's moment
+     * (jittered), from which that run is the tick's ({@link #retry} owes nothing then).
+     */
+    private boolean owedAt(RecoveryPolicy policy, ServerId server, Instant scheduledFor, Instant at) {
+        List<Instant> next = calendar.nextRuns(policy.spec().schedule(), scheduledFor, 1);
+        return next.isEmpty() || moment(policy, server, next.get(0)).isAfter(at);
     }
 
     /** The point a run at the limit rotates away (domain {@link Rotation}); empty when none may go. */

@@ -562,14 +562,17 @@ class RunPoliciesServiceTest {
      * A run on a server a restore holds is put off: VPS.org overwrites the server's data, so a point made then would be of
      * neither the old data nor the restored, yet tracked completed and kept as the newest while older good points rotate
      * away. The create is audited FAILED {@code SERVER_RESTORING}, VPS.org not asked (nothing listed, created nor
-     * rotated), and the run FAILED, so retried; once the restore's hold is over the retry makes it (ADR 0003, amended in
-     * session 49). Before, the run made its point during the restore.
+     * rotated), and the run PUT_OFF until the hold's end, when it is owed again (ADR 0028, amended in session 50: it was
+     * FAILED, retried at 1, 2 and 4 minutes, all inside a 15-minute hold); once the restore's hold is over the retry
+     * makes it (ADR 0003, amended in session 49). Before session 49, the run made its point during the restore.
      */
     @Test
-    void aRunOnAServerARestoreHoldsIsPutOffAndMadeByItsRetryOnceTheHoldIsOver() {
+    void aRunOnAServerARestoreHoldsIsPutOffUntilTheHoldsEndAndMadeByItsRetryThen() {
         addNightly(918, 18, "nightly-12345-20261118");
         RecoveryPolicy policy = nightly(KEEP_TWO);
         platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        Instant holdEnds = platform.clock.instant().plus(org.vpsrecovery.application.attempt.ServerStates
+                .DOCUMENTED_RESTORE_WINDOW);
         platform.restoreSnapshot().restoreSnapshot(new org.vpsrecovery.application.snapshot.RestoreSnapshotCommand(
                 platform.as(BLUE), new SnapshotId(918)));
         long callsBefore = platform.provider.calls().size();
@@ -577,7 +580,8 @@ class RunPoliciesServiceTest {
         List<Run> done = runs.tick(FIRE.minus(Duration.ofHours(1)), FIRE.plus(RunJitter.CAP));
 
         assertThat(done).singleElement().satisfies(run -> {
-            assertThat(run.result()).isEqualTo(RunResult.FAILED);
+            assertThat(run.result()).isEqualTo(RunResult.PUT_OFF);
+            assertThat(run.putOffUntil()).contains(holdEnds);
             assertThat(run.removed()).isEmpty();
         });
         assertThat(platform.provider.calls().subList((int) callsBefore, platform.provider.calls().size()))
@@ -585,16 +589,48 @@ class RunPoliciesServiceTest {
         assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
             assertThat(e.outcome()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
                 assertThat(failed.reasonCode()).contains(ReasonCode.SERVER_RESTORING);
-                assertThat(failed.cause()).contains("put off");
+                assertThat(failed.cause()).contains("put off", "tried again when the hold ends (" + holdEnds + ")");
             });
             assertThat(e.detail()).containsEntry(AuditEvent.POLICY_ID, policy.id().toString());
         });
 
-        platform.clock.advance(org.vpsrecovery.application.attempt.ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        platform.clock.advance(Duration.between(platform.clock.instant(), holdEnds));
         assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run ->
                 assertThat(run.result()).isEqualTo(RunResult.MADE));
         assertThat(platform.provider.listSnapshots(java.util.Optional.of(WEB))).extracting(Snapshot::name)
                 .contains("nightly-12345-20261124");
+    }
+
+    /**
+     * A restore's hold that lasts until the run's next cron time or later: the run is missed, not put off to a time it is
+     * no longer owed at, and its audited failure says why (ADR 0028, amended in session 50). A policy at 02:00 and 02:10,
+     * a snapshot restore's 15-minute window.
+     */
+    @Test
+    void aRunARestoreHoldsPastItsNextCronTimeIsMissedAndItsEventSaysWhy() {
+        addNightly(918, 18, "nightly-12345-20261118");
+        RecoveryPolicy policy = policies.create(platform.as(BLUE), new PolicySpec(PolicyServers.of(List.of(WEB)),
+                PolicyKind.SNAPSHOT, new PolicySchedule("0,10 2 * * *", ZoneId.of("UTC")),
+                new NameTemplate("often-{server_id}-{date}-{time}"), KEEP_TWO));
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        platform.restoreSnapshot().restoreSnapshot(new org.vpsrecovery.application.snapshot.RestoreSnapshotCommand(
+                platform.as(BLUE), new SnapshotId(918)));
+
+        List<Run> done = runs.tick(FIRE.minus(Duration.ofMinutes(5)), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.scheduledFor()).isEqualTo(FIRE);
+            assertThat(run.result()).isEqualTo(RunResult.MISSED);
+            assertThat(run.putOffUntil()).isEmpty();
+        });
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+                assertThat(failed.reasonCode()).contains(ReasonCode.SERVER_RESTORING);
+                assertThat(failed.cause()).contains("run is missed");
+            });
+            assertThat(e.detail()).containsEntry(AuditEvent.POLICY_ID, policy.id().toString());
+        });
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
     }
 
     /** A rotation delete whose answer was lost may have happened: the create's failure does not say it did not. */
@@ -617,7 +653,7 @@ class RunPoliciesServiceTest {
     }
 
     /**
-     * At the limit, VPS.org refuses the rotation's delete for good (HTTP 423, the snapshot locked there): the run is
+     * At the limit, VPS.org refuses the rotation's delete for good (HTTP 423, the snapshot protected there): the run is
      * refused ROTATION_NOT_POSSIBLE naming the point and VPS.org's words, not FAILED and retried into the same refusal,
      * and no other point is deleted instead (ADR 0028, amended in session 49). Before: FAILED, retried.
      */
@@ -628,7 +664,7 @@ class RunPoliciesServiceTest {
         }
         platform.provider.refuseDeletesOf(ResourceRef.of(new SnapshotId(918)), new org.vpsrecovery.domain.port.ProviderFailure(
                 org.vpsrecovery.domain.port.ProviderFailure.Kind.REJECTED,
-                "VPS.org refused to delete snapshot 918 (unexpected HTTP 423): Snapshot is locked",
+                "VPS.org refused to delete snapshot 918 (unexpected HTTP 423): Snapshot is protected",
                 java.util.OptionalInt.of(423), Optional.empty(), null));
         nightly(KEEP_TWO);
 
@@ -646,9 +682,34 @@ class RunPoliciesServiceTest {
                 .contains(ResourceRef.of(new SnapshotId(918))));
         assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e -> {
             assertThat(e.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.ROTATION_NOT_POSSIBLE));
-            assertThat(e.detail().get(AuditEvent.MESSAGE)).contains("snapshot 918", "Snapshot is locked");
+            assertThat(e.detail().get(AuditEvent.MESSAGE)).contains("snapshot 918", "Snapshot is protected");
             assertThat(e.detail()).doesNotContainKey(AuditEvent.ROTATED);
         });
+        assertThat(platform.providerCallsStartingWith("create")).isZero();
+    }
+
+    /**
+     * At the limit, VPS.org refuses the rotation's delete with words of a passing state (the server being restored
+     * there), and no Retry-After: "not now", so the run FAILED and retried, never REFUSED until its next cron time
+     * (ADR 0010 and 0028, amended in session 50).
+     */
+    @Test
+    void aRotationDeleteVpsOrgRefusesForAPassingStateFailsTheRunForARetry() {
+        for (int day = 18; day <= 22; day++) {
+            addNightly(900 + day, day, "nightly-12345-202611" + day);
+        }
+        platform.provider.refuseDeletesOf(ResourceRef.of(new SnapshotId(918)),
+                org.vpsrecovery.domain.port.ProviderFailure.refusedInAPassingState(
+                        org.vpsrecovery.domain.port.ProviderFailure.Kind.REJECTED,
+                        "VPS.org refused to delete snapshot 918 (HTTP 409): Server is being restored",
+                        java.util.OptionalInt.of(409)));
+        nightly(KEEP_TWO);
+
+        List<Run> done = runs.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> assertThat(run.result()).isEqualTo(RunResult.FAILED));
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(e ->
+                assertThat(e.outcome()).isInstanceOf(Outcome.Failed.class));
         assertThat(platform.providerCallsStartingWith("create")).isZero();
     }
 

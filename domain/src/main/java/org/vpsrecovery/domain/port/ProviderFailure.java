@@ -72,10 +72,11 @@ public final class ProviderFailure extends RecoveryException {
     private final boolean answered;
     private final OperationId operation;
     private final NoAnswer noAnswer;
+    private final boolean passingState;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
-        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null);
+        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null, false);
     }
 
     public ProviderFailure(Kind kind, String message) {
@@ -83,10 +84,14 @@ public final class ProviderFailure extends RecoveryException {
     }
 
     private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
-                            Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer) {
+                            Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer,
+                            boolean passingState) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
         if (noAnswer != null && answered) {
             throw new IllegalArgumentException("a failure with an answer cannot say why none came");
+        }
+        if (passingState && (!answered || (kind != Kind.REJECTED && kind != Kind.LIMIT_REACHED))) {
+            throw new IllegalArgumentException("only a refusal the provider answered speaks of a passing state");
         }
         this.kind = kind;
         this.providerStatus = providerStatus.isPresent() ? providerStatus.getAsInt() : null;
@@ -94,12 +99,24 @@ public final class ProviderFailure extends RecoveryException {
         this.answered = answered;
         this.operation = operation;
         this.noAnswer = noAnswer;
+        this.passingState = passingState;
+    }
+
+    /**
+     * A refusal ({@link Kind#REJECTED}, {@link Kind#LIMIT_REACHED}) whose words speak of a state that passes by itself
+     * (the server restoring or busy, a point being made, an operation in progress): "not now", though it came with no
+     * Retry-After, so never {@link #refusedForGood}. Which words say so is the adapter's to know (ADR 0010, amended in
+     * session 50).
+     */
+    public static ProviderFailure refusedInAPassingState(Kind kind, String message, OptionalInt providerStatus) {
+        return new ProviderFailure(kind, message, providerStatus, Optional.empty(), null, providerStatus.isPresent(),
+                null, null, true);
     }
 
     /** A failure of a request that got no answer, for the reason {@code why} (ADR 0010, amended in session 46). */
     public static ProviderFailure withoutAnswer(Kind kind, NoAnswer why, String message, Throwable cause) {
         return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), cause, false, null,
-                Objects.requireNonNull(why, "why no answer came"));
+                Objects.requireNonNull(why, "why no answer came"), false);
     }
 
     /**
@@ -119,7 +136,7 @@ public final class ProviderFailure extends RecoveryException {
      * in session 40).
      */
     public static ProviderFailure ofAnAnswer(Kind kind, String message) {
-        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null);
+        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null, false);
     }
 
     public Kind kind() {
@@ -143,11 +160,17 @@ public final class ProviderFailure extends RecoveryException {
     /**
      * Whether the provider answered with a refusal that asking again the same way will not change: a refusal of the
      * request ({@link Kind#REJECTED}, {@link Kind#LIMIT_REACHED}: a 4xx other than 401/403/404/408/410/425/429) with no
-     * Retry-After. Not the "try later" failures (rate limited, unavailable, timed out), an unknown outcome, a point the
-     * provider does not know (it is gone), nor the platform's own credentials refused (ADR 0029, amended in session 49).
+     * Retry-After, whose words speak of no passing state ({@link #inAPassingState}, session 50). Not the "try later"
+     * failures (rate limited, unavailable, timed out), an unknown outcome, a point the provider does not know (it is
+     * gone), nor the platform's own credentials refused (ADR 0029, amended in session 49).
      */
     public boolean refusedForGood() {
-        return (kind == Kind.REJECTED || kind == Kind.LIMIT_REACHED) && answered && retryAfter == null;
+        return (kind == Kind.REJECTED || kind == Kind.LIMIT_REACHED) && answered && retryAfter == null && !passingState;
+    }
+
+    /** Whether the provider's refusal spoke of a state that passes by itself ({@link #refusedInAPassingState}). */
+    public boolean inAPassingState() {
+        return passingState;
     }
 
     /** Whether the provider answered (its code known or not); false when no answer came. */
@@ -171,7 +194,7 @@ public final class ProviderFailure extends RecoveryException {
      */
     public ProviderFailure ofOperation(OperationId operation) {
         ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(), answered,
-                Objects.requireNonNull(operation, "operation"), noAnswer);
+                Objects.requireNonNull(operation, "operation"), noAnswer, passingState);
         of.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             of.addSuppressed(suppressed);

@@ -38,6 +38,15 @@ final class ProviderFailures {
     /** How the provider says a 400 is about a limit; it documents no code for it. */
     private static final Pattern LIMIT_WORDS =
             Pattern.compile("\\blimit\\b|\\bmaximum\\b|\\bat most\\b|\\bquota\\b|\\btoo many\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * How a refusal says it is about a state that passes by itself: VPS.org documents a server "restoring" ("being
+     * restored"), a point "in_progress" ("being created"), a restore refused "in its present state"; a busy, locked or
+     * "try again later" refusal says the same. Such a refusal is "not now", never one for good (ADR 0010, amended in
+     * session 50); words that say nothing of it (a name refused, a point protected) keep it for good.
+     */
+    private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
+            + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|\\blocked\\b|"
+            + "\\btry again\\b|\\btemporarily\\b|\\bnot ready\\b|\\bpending\\b", Pattern.CASE_INSENSITIVE);
     private static final int MAX_DETAIL = 300;
 
     /** What the adapter was doing; {@code changesState} for creates and restores (deletes: see VpsOrgClient#delete). */
@@ -84,8 +93,7 @@ final class ProviderFailures {
             Kind kind = status == 400 && LIMIT_WORDS.matcher(generalDetail(reply.body())).find()
                     ? Kind.LIMIT_REACHED : Kind.REJECTED;
             // A Retry-After on a refusal says "not now": kept, so the refusal is never taken for one for good.
-            return new ProviderFailure(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said,
-                    code, wait, null);
+            return refusal(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said, code, wait, reply);
         }
         if (status == 401 || status == 403) {
             return new ProviderFailure(Kind.UNAUTHORIZED, "VPS.org did not accept the platform's API token (HTTP "
@@ -118,11 +126,22 @@ final class ProviderFailures {
                     + status + ")" + said, code, Optional.empty(), null);
         }
         if (status >= 400) {
-            return new ProviderFailure(Kind.REJECTED, "VPS.org refused to " + call.description() + " (unexpected HTTP "
-                    + status + ")" + said, code, wait, null);
+            return refusal(Kind.REJECTED, "VPS.org refused to " + call.description() + " (unexpected HTTP " + status + ")"
+                    + said, code, wait, reply);
         }
         return new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org answered the call to " + call.description()
                 + " with unexpected HTTP " + status, code, Optional.empty(), null);
+    }
+
+    /**
+     * A refusal: "not now" when it carries a Retry-After (kept) or its general words speak of a passing state, whatever
+     * its code (a 423 as a 409); otherwise one for good (ADR 0010, amended in session 50).
+     */
+    private ProviderFailure refusal(Kind kind, String message, OptionalInt code, Optional<Duration> wait, Reply reply) {
+        if (wait.isEmpty() && PASSING_STATE_WORDS.matcher(generalDetail(reply.body())).find()) {
+            return ProviderFailure.refusedInAPassingState(kind, message, code);
+        }
+        return new ProviderFailure(kind, message, code, wait, null);
     }
 
     /** A 2xx answer whose body could not be read. For a create or restore it did happen: reconcile. */

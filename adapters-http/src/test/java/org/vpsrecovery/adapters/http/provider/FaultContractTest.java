@@ -692,6 +692,34 @@ class FaultContractTest {
         assertThat(vpsOrg.received("DELETE", "/api/v1/backups/499/")).hasSize(1);
     }
 
+    /**
+     * VPS.org refuses a delete, no Retry-After, in words of a passing state (its server being restored): "not now",
+     * never a refusal for good, and not retried inside the call (a refusal is not a 5xx); a refusal in words of no such
+     * state stays for good (ADR 0010, amended in session 50).
+     */
+    @Test
+    void aDeleteRefusedWhileAPassingStateLastsIsNotARefusalForGood() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.refused(409, "Server is being restored from snapshot. This may take 5-15 "
+                + "minutes.").on("DELETE", "/api/v1/snapshots/798/").times(1));
+        vpsOrg.simulator.faults().add(Fault.refused(400, "Snapshot is protected and cannot be deleted.")
+                .on("DELETE", "/api/v1/snapshots/801/").times(1));
+
+        ProviderFailure notNow = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.deleteSnapshot(new SnapshotId(798)));
+        ProviderFailure forGood = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.deleteSnapshot(new SnapshotId(801)));
+
+        assertThat(notNow.kind()).isEqualTo(Kind.REJECTED);
+        assertThat(notNow.providerStatus()).hasValue(409);
+        assertThat(notNow.refusedForGood()).isFalse();
+        assertThat(notNow.getMessage()).contains("being restored");
+        assertThat(forGood.kind()).isEqualTo(Kind.REJECTED);
+        assertThat(forGood.refusedForGood()).isTrue();
+        assertThat(vpsOrg.received("DELETE", "/api/v1/snapshots/798/")).hasSize(1);
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).extracting(s -> s.id().value()).contains(798L, 801L);
+    }
+
     @Test
     void aDeleteDoneThenRefusedOnItsRetryIsInDoubtNotARefusalForGood() {
         start();

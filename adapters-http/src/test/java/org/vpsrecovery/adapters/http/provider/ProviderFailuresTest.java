@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,39 @@ class ProviderFailuresTest {
             assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(30));
             assertThat(failure.refusedForGood()).isFalse();
             assertThat(failures.fromStatus(create, reply(status, "")).refusedForGood()).isTrue();
+        }
+    }
+
+    /**
+     * A refusal whose words speak of a state that passes by itself (VPS.org's own: a server restoring, a point in
+     * progress, a state not present; a busy or locked one, "try again later"), whatever its code and with no
+     * Retry-After, is "not now", never one for good; one whose words speak of none stays for good (ADR 0010, amended in
+     * session 50). Before, every 400/409/422 without Retry-After was for good.
+     */
+    @Test
+    void aRefusalSpeakingOfAPassingStateIsNotOneForGood() {
+        Call delete = new Call("delete snapshot 798", false);
+        for (int status : new int[] {400, 409, 422, 423, 418}) {
+            for (String words : List.of("{\"detail\": \"Server is being restored from snapshot.\"}",
+                    "{\"detail\": \"Server 12345 is restoring\"}",
+                    "{\"detail\": \"Snapshot is in_progress\"}",
+                    "{\"non_field_errors\": [\"Another operation is in progress on this server.\"]}",
+                    "{\"detail\": \"The server cannot be restored in its present state\"}",
+                    "{\"detail\": \"Server is busy, please try again later.\"}",
+                    "{\"detail\": \"Snapshot is locked\"}")) {
+                ProviderFailure failure = failures.fromStatus(delete, reply(status, words));
+
+                assertThat(failure.refusedForGood()).as("HTTP %d %s", status, words).isFalse();
+                assertThat(failure.inAPassingState()).isTrue();
+                assertThat(failure.kind()).isIn(Kind.REJECTED, Kind.LIMIT_REACHED);
+                assertThat(failure.providerStatus()).hasValue(status);
+            }
+            for (String words : List.of("{\"detail\": \"Snapshot is protected and cannot be deleted.\"}",
+                    "{\"detail\": \"Invalid request\"}", "", "<html>busy</html>",
+                    "{\"name\": [\"This name is in progress\"]}")) {
+                assertThat(failures.fromStatus(delete, reply(status, words)).refusedForGood())
+                        .as("HTTP %d %s", status, words).isTrue();
+            }
         }
     }
 
