@@ -275,6 +275,37 @@ public abstract class WebhooksContract {
         assertThat(deliveries.log(WebhookSubscriptionId.random(), 10)).isEmpty();
     }
 
+    /**
+     * A team's flood over several subscriptions is still one team: one place a round, whichever subscription it came to;
+     * a removed subscription's are not handed over (session 50: the batch is now read through each subscription).
+     */
+    @Test
+    void aTeamsFloodOverSeveralSubscriptionsTakesOnePlaceARound() {
+        WebhookSubscription blueOne = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription blueTwo = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription blueRemoved = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription red = subscribed(RED, WebhookEventType.OPERATION_SUBMITTED);
+        List<Appended> flood = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            flood.add(eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED));
+        }
+        assertThat(subscriptions.remove(BLUE, blueRemoved.id())).isTrue();
+        Appended reds = eventAppended(RED, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId redsDelivery = delivery(red, reds).id();
+
+        List<WebhookDeliveryId> batch = deliveries.undispatched(2);
+        assertThat(batch).hasSize(2).contains(redsDelivery);
+        assertThat(batch).filteredOn(id -> !id.equals(redsDelivery)).singleElement()
+                .isIn(delivery(blueOne, flood.get(0)).id(), delivery(blueTwo, flood.get(0)).id());
+        List<WebhookDeliveryId> all = deliveries.undispatched(WebhookDeliveries.MAX_PAGE);
+        assertThat(all).hasSize(7).doesNotHaveDuplicates().startsWith(batch.toArray(WebhookDeliveryId[]::new));
+        assertThat(all.subList(2, 7)).as("the flood in its order, after the first round")
+                .extracting(id -> deliveries.log(blueOne.id(), 10).stream().anyMatch(d -> d.id().equals(id))
+                        ? delivery(blueOne, id).auditSequence() : delivery(blueTwo, id).auditSequence())
+                .containsExactly(flood.get(0).sequence(), flood.get(1).sequence(), flood.get(1).sequence(),
+                        flood.get(2).sequence(), flood.get(2).sequence());
+    }
+
     @Test
     void aPageIsOneToFiveHundred() {
         WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
