@@ -74,8 +74,15 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
             + " WHERE s.id = d.subscription_id AND s.deleted_at IS NULL) LIMIT :limit)")
     long markDeadWhenUnscheduled(int limit);
 
-    @Query("SELECT d.* FROM webhook_delivery d WHERE d.subscription_id = :subscriptionId AND EXISTS (SELECT 1 FROM"
-            + " webhook_subscription s WHERE s.id = d.subscription_id AND s.deleted_at IS NULL)"
-            + " ORDER BY d.audit_sequence DESC, d.id LIMIT :limit")
-    List<DeliveryRow> log(UUID subscriptionId, int limit);
+    /** A page of the log, newest first, before a sequence: V7's {@code webhook_delivery_log} index, read in its order. */
+    @Query("SELECT d.* FROM webhook_delivery d WHERE d.subscription_id = :subscriptionId AND d.audit_sequence < :before"
+            + " AND EXISTS (SELECT 1 FROM webhook_subscription s WHERE s.id = d.subscription_id AND s.deleted_at IS NULL)"
+            + " ORDER BY d.audit_sequence DESC LIMIT :limit")
+    List<DeliveryRow> log(UUID subscriptionId, long before, int limit);
+
+    /** The same, of one state: the index is read in its order and the other states passed over. */
+    @Query("SELECT d.* FROM webhook_delivery d WHERE d.subscription_id = :subscriptionId AND d.audit_sequence < :before"
+            + " AND d.state = :state AND EXISTS (SELECT 1 FROM webhook_subscription s WHERE s.id = d.subscription_id"
+            + " AND s.deleted_at IS NULL) ORDER BY d.audit_sequence DESC LIMIT :limit")
+    List<DeliveryRow> logInState(UUID subscriptionId, String state, long before, int limit);
 }
