@@ -204,6 +204,29 @@ class WebhookRowsContractTest extends WebhooksContract {
     }
 
     /**
+     * A webhook's backlog is read from V69's index and counts at most {@link WebhookDeliveries#MAX_BACKLOG_COUNTED}, so
+     * that a flood does not make every GET of the webhook count it all; the oldest one's age, on the database's clock,
+     * is still the oldest's (ADR 0025, session 50).
+     */
+    @Test
+    void aWebhooksBacklogCountsAtMostItsBoundAndAgesTheOldest() {
+        WebhookSubscription flooded = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
+        int waiting = WebhookDeliveries.MAX_BACKLOG_COUNTED + 5;
+        sql("INSERT INTO webhook_delivery (id, subscription_id, event_type, audit_sequence, body, state, dispatched,"
+                + " attempts, created_at) SELECT gen_random_uuid(), '" + flooded.id().value() + "', 'operation.completed',"
+                + " g, 'waits', 'pending', false, 0, now() - interval '1 hour' + g * interval '1 ms'"
+                + " FROM generate_series(1, " + waiting + ") g");
+        sql("INSERT INTO webhook_delivery (id, subscription_id, event_type, audit_sequence, body, state, dispatched,"
+                + " attempts, created_at) SELECT gen_random_uuid(), '" + flooded.id().value() + "', 'operation.completed',"
+                + " -g, 'old', 'delivered', true, 1, now() - interval '2 hours' FROM generate_series(1, 50) g");
+
+        WebhookDeliveries.Backlog backlog = deliveries.undispatchedBacklog(flooded.id());
+        assertThat(backlog.count()).isEqualTo(WebhookDeliveries.MAX_BACKLOG_COUNTED);
+        assertThat(backlog.oldestAge()).as("the oldest undispatched, not a dispatched one")
+                .isGreaterThanOrEqualTo(Duration.ofHours(1)).isLessThan(Duration.ofHours(2));
+    }
+
+    /**
      * The review's stall (ADR 0025, session 37): a subscription with a long log is removed as the service removes it,
      * not yet committed, while appends of its team (one queues a delivery for it) and of another team come in. A
      * DELETE cascading over the log held the row's FOR UPDATE lock; the append's foreign-key check waited on it while

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.vpsrecovery.application.attempt.OwnStoreWrites;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.ResourceNotFound;
@@ -15,6 +17,7 @@ import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
 import org.vpsrecovery.domain.port.WebhookTransport;
+import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSecret;
@@ -93,6 +96,12 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
     }
 
     @Override
+    public WebhookWithBacklog getWithBacklog(TeamId team, WebhookSubscriptionId id) {
+        WebhookSubscription subscription = get(team, id);
+        return new WebhookWithBacklog(subscription, deliveries.undispatchedBacklog(subscription.id()));
+    }
+
+    @Override
     public void delete(TeamId team, WebhookSubscriptionId id) {
         // The store failed at its commit: the subscription may be removed (ADR 0023, amended in session 44 after review).
         boolean removed = OwnStoreWrites.committedOrInDoubt(() -> subscriptions.remove(team, id),
@@ -104,9 +113,11 @@ public final class ManageWebhooksService implements ManageWebhooksUseCase {
     }
 
     @Override
-    public List<WebhookDelivery> deliveries(TeamId team, WebhookSubscriptionId id, int limit) {
+    public KeysetPage<WebhookDelivery, Long> deliveries(TeamId team, WebhookSubscriptionId id,
+                                                        Optional<DeliveryState> state, OptionalLong beforeSequence,
+                                                        int limit) {
         WebhookDeliveries.requirePage(limit);
-        return deliveries.log(get(team, id).id(), limit);
+        return deliveries.logPage(get(team, id).id(), state, beforeSequence, limit);
     }
 
     private static RecoveryDenied limitReached() {

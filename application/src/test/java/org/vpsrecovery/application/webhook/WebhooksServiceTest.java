@@ -130,7 +130,8 @@ class WebhooksServiceTest {
         assertThatThrownBy(() -> manage.get(RED, created.subscription().id())).isInstanceOf(ResourceNotFound.class)
                 .extracting(e -> ((ResourceNotFound) e).reason()).isEqualTo(ReasonCode.WEBHOOK_NOT_FOUND);
         assertThatThrownBy(() -> manage.delete(RED, created.subscription().id())).isInstanceOf(ResourceNotFound.class);
-        assertThatThrownBy(() -> manage.deliveries(RED, created.subscription().id(), 10))
+        assertThatThrownBy(() -> manage.deliveries(RED, created.subscription().id(), java.util.Optional.empty(),
+                java.util.OptionalLong.empty(), 10))
                 .isInstanceOf(ResourceNotFound.class);
 
         manage.delete(BLUE, created.subscription().id());
@@ -320,7 +321,8 @@ class WebhooksServiceTest {
         assertThat(deliver.attempt(id)).isEqualTo(Attempt.NOTHING_TO_DO);
         assertThat(store.delivery(id).lastError()).as("the receiver's own last failure").contains("timeout");
         assertThat(deliver.deadFor(DeliverWebhooksService.DeadCause.RECEIVER_FAILED)).isEqualTo(1);
-        assertThat(manage.deliveries(BLUE, created.subscription().id(), 10)).singleElement()
+        assertThat(manage.deliveries(BLUE, created.subscription().id(), java.util.Optional.empty(),
+                java.util.OptionalLong.empty(), 10).items()).singleElement()
                 .satisfies(d -> {
                     assertThat(d.state()).isEqualTo(DeliveryState.DEAD);
                     assertThat(d.attempts()).isEqualTo(2);

@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.vpsrecovery.domain.common.KeysetPage;
+import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
@@ -49,6 +52,16 @@ public interface WebhookDeliveries {
     /** The deliveries not yet handed over (none of a removed subscription); zero and zero when none waits. */
     Backlog undispatchedBacklog();
 
+    /** The most {@link #undispatchedBacklog(WebhookSubscriptionId)} counts, so that its read stays bounded. */
+    int MAX_BACKLOG_COUNTED = 10_000;
+
+    /**
+     * One subscription's deliveries not yet handed over: how many, at most {@value #MAX_BACKLOG_COUNTED} (that many means
+     * at least that many), and the oldest one's age on the store's clock; zero and zero when none waits or the
+     * subscription is removed (ADR 0025, session 50).
+     */
+    Backlog undispatchedBacklog(WebhookSubscriptionId subscription);
+
     /** They are in the scheduler's hands now. */
     void markDispatched(List<WebhookDeliveryId> ids);
 
@@ -92,7 +105,18 @@ public interface WebhookDeliveries {
     int markDeadWhenUnscheduled(int limit);
 
     /** One subscription's log, newest first, at most {@code limit} (1-{@value #MAX_PAGE}); empty once it is removed. */
-    List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit);
+    default List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit) {
+        return logPage(subscription, Optional.empty(), OptionalLong.empty(), limit).items();
+    }
+
+    /**
+     * A page of one subscription's log, newest event first (by {@code audit_sequence}, which is one delivery's per
+     * subscription): at most {@code limit} (1-{@value #MAX_PAGE}), only those in {@code state} if given, only those
+     * before {@code beforeSequence} if given. Its {@code next} is the last one's sequence when more follow, to be passed
+     * back as {@code beforeSequence}; empty once the subscription is removed (ADR 0025, session 50).
+     */
+    KeysetPage<WebhookDelivery, Long> logPage(WebhookSubscriptionId subscription, Optional<DeliveryState> state,
+                                              OptionalLong beforeSequence, int limit);
 
     /**
      * The rows of subscriptions removed at least {@code removedAtLeast} ago: at most {@code limit}

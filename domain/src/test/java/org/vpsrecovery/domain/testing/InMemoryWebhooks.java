@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookSubscriptions;
@@ -171,6 +173,19 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     }
 
     @Override
+    public synchronized Backlog undispatchedBacklog(WebhookSubscriptionId subscription) {
+        if (removed.containsKey(subscription)) {
+            return new Backlog(0, Duration.ZERO);
+        }
+        List<WebhookDelivery> waiting = log.values().stream()
+                .filter(d -> d.subscription().equals(subscription) && !dispatched.contains(d.id())).toList();
+        Instant now = clock.instant();
+        Duration oldest = waiting.stream().map(d -> Duration.between(d.createdAt(), now)).filter(age -> !age.isNegative())
+                .max(Duration::compareTo).orElse(Duration.ZERO);
+        return new Backlog(Math.min(waiting.size(), MAX_BACKLOG_COUNTED), oldest);
+    }
+
+    @Override
     public synchronized void markDispatched(List<WebhookDeliveryId> ids) {
         dispatched.addAll(ids);
     }
@@ -257,12 +272,16 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
     }
 
     @Override
-    public synchronized List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit) {
+    public synchronized KeysetPage<WebhookDelivery, Long> logPage(WebhookSubscriptionId subscription,
+            Optional<DeliveryState> state, OptionalLong beforeSequence, int limit) {
         WebhookDeliveries.requirePage(limit);
         if (removed.containsKey(subscription)) {
-            return List.of();
+            return new KeysetPage<>(List.of(), Optional.empty());
         }
-        return log.values().stream().filter(d -> d.subscription().equals(subscription))
-                .sorted(Comparator.comparing(WebhookDelivery::auditSequence).reversed()).limit(limit).toList();
+        List<WebhookDelivery> readOneMore = log.values().stream().filter(d -> d.subscription().equals(subscription))
+                .filter(d -> state.isEmpty() || d.state() == state.get())
+                .filter(d -> beforeSequence.isEmpty() || d.auditSequence() < beforeSequence.getAsLong())
+                .sorted(Comparator.comparing(WebhookDelivery::auditSequence).reversed()).limit(limit + 1L).toList();
+        return KeysetPage.of(readOneMore, limit, WebhookDelivery::auditSequence);
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import java.util.List;
+import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.webhook.WebhookDelivery;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSecret;
@@ -19,6 +21,19 @@ public record WebhookJson(String id, String url, @JsonProperty("event_types") Li
     @Serdeable
     public record CreatedWebhookJson(String id, String url, @JsonProperty("event_types") List<String> eventTypes,
                                      @JsonProperty("created_at") String createdAt, String secret) {
+    }
+
+    /**
+     * One webhook with its deliveries not yet handed to the scheduler (ADR 0025, session 50): how many, counted up to
+     * 10,000 (that many means at least that many), and the oldest one's age in whole seconds, null when none waits.
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record WebhookWithBacklogJson(String id, String url, @JsonProperty("event_types") List<String> eventTypes,
+                                         @JsonProperty("created_at") String createdAt,
+                                         @JsonProperty("undispatched_deliveries") long undispatchedDeliveries,
+                                         @Nullable @JsonProperty("oldest_undispatched_age_seconds")
+                                         Long oldestUndispatchedAgeSeconds) {
     }
 
     @Serdeable
@@ -37,9 +52,10 @@ public record WebhookJson(String id, String url, @JsonProperty("event_types") Li
                                @Nullable @JsonProperty("delivered_at") String deliveredAt) {
     }
 
+    /** {@code next}: pass it back as {@code cursor} for the following page; null on the last page. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record DeliveryPageJson(int count, List<DeliveryJson> results) {
+    public record DeliveryPageJson(int count, @Nullable String next, List<DeliveryJson> results) {
     }
 
     static WebhookJson of(WebhookSubscription s) {
@@ -51,12 +67,21 @@ public record WebhookJson(String id, String url, @JsonProperty("event_types") Li
                 secret.reveal());
     }
 
+    static WebhookWithBacklogJson withBacklog(ManageWebhooksUseCase.WebhookWithBacklog w) {
+        WebhookSubscription s = w.subscription();
+        long waiting = w.undispatched().count();
+        return new WebhookWithBacklogJson(s.id().toString(), s.target().toString(), eventTypes(s), s.createdAt().toString(),
+                waiting, waiting == 0 ? null : w.undispatched().oldestAge().toSeconds());
+    }
+
     static WebhookPageJson page(List<WebhookSubscription> subscriptions) {
         return new WebhookPageJson(subscriptions.size(), subscriptions.stream().map(WebhookJson::of).toList());
     }
 
-    static DeliveryPageJson deliveries(List<WebhookDelivery> deliveries) {
-        return new DeliveryPageJson(deliveries.size(), deliveries.stream().map(d -> new DeliveryJson(d.id().toString(),
+    static DeliveryPageJson deliveries(KeysetPage<WebhookDelivery, Long> page) {
+        List<WebhookDelivery> deliveries = page.items();
+        return new DeliveryPageJson(deliveries.size(), page.next().map(AuditReportParameters::cursorOf).orElse(null),
+                deliveries.stream().map(d -> new DeliveryJson(d.id().toString(),
                 d.subscription().toString(), d.eventType().wireName(), d.auditSequence(), d.state().wireName(),
                 d.attempts(), d.lastAttemptAt().map(Object::toString).orElse(null),
                 d.lastStatusCode().isPresent() ? d.lastStatusCode().getAsInt() : null, d.lastError().orElse(null),

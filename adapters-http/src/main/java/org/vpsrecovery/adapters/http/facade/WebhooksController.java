@@ -1,6 +1,5 @@
 package org.vpsrecovery.adapters.http.facade;
 
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -10,11 +9,11 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -23,14 +22,18 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.WebhookIdParameter;
 import org.vpsrecovery.adapters.http.facade.WebhookJson.CreatedWebhookJson;
 import org.vpsrecovery.adapters.http.facade.WebhookJson.DeliveryPageJson;
 import org.vpsrecovery.adapters.http.facade.WebhookJson.WebhookPageJson;
+import org.vpsrecovery.adapters.http.facade.WebhookJson.WebhookWithBacklogJson;
 import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
+import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.WebhookEventType;
 import org.vpsrecovery.domain.webhook.WebhookSubscriptionId;
 import org.vpsrecovery.domain.webhook.WebhookTarget;
@@ -47,6 +50,7 @@ import org.vpsrecovery.domain.webhook.WebhookTarget;
 public class WebhooksController {
 
     private static final String NOT_FOUND = "No such webhook for this team (WEBHOOK_NOT_FOUND)";
+    private static final Set<String> DELIVERY_PARAMETERS = Set.of("state", "limit", "cursor");
 
     private final ManageWebhooksUseCase webhooks;
     public WebhooksController(ManageWebhooksUseCase webhooks) {
@@ -92,13 +96,18 @@ public class WebhooksController {
     }
 
     @Get("/{webhook_id}/")
-    @Operation(summary = "One webhook", description = "Without its secret.")
-    @ApiResponse(responseCode = "200", description = "the subscription",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookJson.class)))
+    @Operation(summary = "One webhook",
+            description = "Without its secret; with its deliveries not yet handed to the platform's scheduler: how many "
+                    + "(counted up to " + WebhookDeliveries.MAX_BACKLOG_COUNTED + ", which then means at least that many) "
+                    + "and the oldest one's age in seconds (null when none waits).")
+    @ApiResponse(responseCode = "200", description = "the subscription and its undispatched backlog",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = WebhookWithBacklogJson.class)))
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
-    public WebhookJson getWebhook(HttpRequest<?> request, @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
-        return WebhookJson.of(webhooks.get(team(request), id(webhookId)));
+    public WebhookWithBacklogJson getWebhook(HttpRequest<?> request,
+                                             @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
+        return WebhookJson.withBacklog(webhooks.getWithBacklog(team(request), id(webhookId)));
     }
 
     @Delete("/{webhook_id}/")
@@ -116,17 +125,39 @@ public class WebhooksController {
     @Get("/{webhook_id}/deliveries/")
     @Operation(summary = "A webhook's delivery log",
             description = "Newest event first: each delivery's state (pending, delivered, dead), attempts, the last "
-                    + "attempt's time and the receiver's status code or the error.")
-    @ApiResponse(responseCode = "200", description = "the deliveries",
+                    + "attempt's time and the receiver's status code or the error. Pages of `limit`; pass `next` back as "
+                    + "`cursor` for the following page (null on the last). `state` keeps one state's deliveries. An "
+                    + "unknown or repeated parameter, an unknown state (INVALID_QUERY_PARAMETER) or a cursor that is no "
+                    + "page's `next` (INVALID_CURSOR) is a 400.",
+            parameters = {
+                    @Parameter(name = "state", in = ParameterIn.QUERY, description = "only deliveries in this state",
+                            schema = @Schema(type = "string", allowableValues = {"pending", "delivered", "dead"})),
+                    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "page size, 1-500 (100)",
+                            schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$", maxLength = 3)),
+                    @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`",
+                            schema = @Schema(type = "string", pattern = OpenApiPatterns.CURSOR, maxLength = 64))})
+    @ApiResponse(responseCode = "200", description = "a page of deliveries",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryPageJson.class)))
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public DeliveryPageJson listDeliveries(HttpRequest<?> request,
-            @WebhookIdParameter @PathVariable("webhook_id") String webhookId,
-            @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
-                    maxLength = 3)) @Nullable @QueryValue("limit") String limit) {
-        int size = PageParameters.size(limit, WebhookDeliveries.MAX_PAGE, 100);
-        return WebhookJson.deliveries(webhooks.deliveries(team(request), id(webhookId), size));
+            @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
+        // Checked strictly, as the audit events' and drift's pages are: a typo in a filter must not widen the list.
+        AuditReportParameters parameters = AuditReportParameters.of(request, DELIVERY_PARAMETERS);
+        int size = PageParameters.size(parameters.text("limit").orElse(null), WebhookDeliveries.MAX_PAGE, 100);
+        Optional<DeliveryState> state = parameters.text("state").map(WebhooksController::deliveryState);
+        OptionalLong before = parameters.cursor();
+        return WebhookJson.deliveries(webhooks.deliveries(team(request), id(webhookId), state, before, size));
+    }
+
+    private static DeliveryState deliveryState(String wire) {
+        for (DeliveryState state : DeliveryState.values()) {
+            if (state.wireName().equals(wire)) {
+                return state;
+            }
+        }
+        throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "state",
+                "state must be one of pending, delivered, dead");
     }
 
     private static TeamId team(HttpRequest<?> request) {

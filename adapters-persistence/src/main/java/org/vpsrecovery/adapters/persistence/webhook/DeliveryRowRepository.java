@@ -21,13 +21,21 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
 
     /**
      * A removed subscription's deliveries are not handed over: they wait for the purge. Round-robin between teams: each
-     * team's oldest, then each team's second, so a team's flood takes one place per round (ADR 0025, session 49). The
-     * window ranks every undispatched row (V7's partial index holds only those), which is the backlog, not the log.
+     * team's oldest, then each team's second, so a team's flood takes one place per round (ADR 0025, session 49). No
+     * team has more than {@code limit} places, so each team's oldest {@code limit} are ranked, taken through V69's
+     * index as each of its subscriptions' oldest {@code limit}: at most subscriptions × limit index entries a run, never
+     * the whole backlog; the rows themselves are read for the batch only (session 50, docs/benchmarks.md).
      */
-    @Query("SELECT d.* FROM webhook_delivery d JOIN (SELECT u.id, row_number() OVER (PARTITION BY s.team"
-            + " ORDER BY u.created_at, u.audit_sequence) AS team_round FROM webhook_delivery u JOIN webhook_subscription s"
-            + " ON s.id = u.subscription_id AND s.deleted_at IS NULL WHERE NOT u.dispatched) r ON r.id = d.id"
-            + " ORDER BY r.team_round, d.created_at, d.audit_sequence LIMIT :limit")
+    @Query("SELECT d.* FROM (SELECT r.id, r.team_round, r.created_at, r.audit_sequence"
+            + " FROM (SELECT DISTINCT team FROM webhook_subscription WHERE deleted_at IS NULL) t"
+            + " CROSS JOIN LATERAL (SELECT o.id, o.created_at, o.audit_sequence,"
+            + " row_number() OVER (ORDER BY o.created_at, o.audit_sequence, o.id) AS team_round"
+            + " FROM (SELECT u.id, u.created_at, u.audit_sequence FROM webhook_subscription s CROSS JOIN LATERAL ("
+            + "SELECT w.id, w.created_at, w.audit_sequence FROM webhook_delivery w"
+            + " WHERE w.subscription_id = s.id AND NOT w.dispatched ORDER BY w.created_at, w.audit_sequence LIMIT :limit) u"
+            + " WHERE s.team = t.team AND s.deleted_at IS NULL ORDER BY u.created_at, u.audit_sequence, u.id LIMIT :limit) o) r"
+            + " ORDER BY r.team_round, r.created_at, r.audit_sequence, r.id LIMIT :limit) p"
+            + " JOIN webhook_delivery d ON d.id = p.id ORDER BY p.team_round, p.created_at, p.audit_sequence, p.id")
     List<DeliveryRow> undispatched(int limit);
 
     @Query("UPDATE webhook_delivery SET dispatched = true WHERE id IN (:ids)")
@@ -66,8 +74,15 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
             + " WHERE s.id = d.subscription_id AND s.deleted_at IS NULL) LIMIT :limit)")
     long markDeadWhenUnscheduled(int limit);
 
-    @Query("SELECT d.* FROM webhook_delivery d WHERE d.subscription_id = :subscriptionId AND EXISTS (SELECT 1 FROM"
-            + " webhook_subscription s WHERE s.id = d.subscription_id AND s.deleted_at IS NULL)"
-            + " ORDER BY d.audit_sequence DESC, d.id LIMIT :limit")
-    List<DeliveryRow> log(UUID subscriptionId, int limit);
+    /** A page of the log, newest first, before a sequence: V7's {@code webhook_delivery_log} index, read in its order. */
+    @Query("SELECT d.* FROM webhook_delivery d WHERE d.subscription_id = :subscriptionId AND d.audit_sequence < :before"
+            + " AND EXISTS (SELECT 1 FROM webhook_subscription s WHERE s.id = d.subscription_id AND s.deleted_at IS NULL)"
+            + " ORDER BY d.audit_sequence DESC LIMIT :limit")
+    List<DeliveryRow> log(UUID subscriptionId, long before, int limit);
+
+    /** The same, of one state: the index is read in its order and the other states passed over. */
+    @Query("SELECT d.* FROM webhook_delivery d WHERE d.subscription_id = :subscriptionId AND d.audit_sequence < :before"
+            + " AND d.state = :state AND EXISTS (SELECT 1 FROM webhook_subscription s WHERE s.id = d.subscription_id"
+            + " AND s.deleted_at IS NULL) ORDER BY d.audit_sequence DESC LIMIT :limit")
+    List<DeliveryRow> logInState(UUID subscriptionId, String state, long before, int limit);
 }

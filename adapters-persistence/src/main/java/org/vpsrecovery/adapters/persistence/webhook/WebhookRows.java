@@ -14,12 +14,14 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.adapters.persistence.teamlimit.TeamLimitedInsert;
 import org.vpsrecovery.adapters.persistence.transaction.StoreOutcomeUnknown;
 import org.vpsrecovery.adapters.persistence.transaction.WriteTransaction;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
@@ -91,6 +93,18 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
             SELECT count(*), coalesce(floor(extract(epoch FROM now() - min(d.created_at)) * 1000), 0)
             FROM webhook_delivery d JOIN webhook_subscription s ON s.id = d.subscription_id AND s.deleted_at IS NULL
             WHERE NOT d.dispatched""";
+
+    /**
+     * One subscription's backlog, bounded: at most {@link WebhookDeliveries#MAX_BACKLOG_COUNTED} of its undispatched rows,
+     * oldest first, from V69's partial index, so the oldest is the first read (ADR 0025, session 50). Parameters:
+     * subscription id, the most counted.
+     */
+    static final String SUBSCRIPTION_BACKLOG = """
+            SELECT count(*), coalesce(floor(extract(epoch FROM now() - min(b.created_at)) * 1000), 0)
+            FROM (SELECT d.created_at FROM webhook_delivery d
+                  WHERE d.subscription_id = ? AND NOT d.dispatched
+                      AND EXISTS (SELECT FROM webhook_subscription s WHERE s.id = d.subscription_id AND s.deleted_at IS NULL)
+                  ORDER BY d.created_at, d.audit_sequence LIMIT ?) b""";
 
     /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
     private static final String PURGE_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
@@ -217,6 +231,23 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     }
 
     @Override
+    public Backlog undispatchedBacklog(WebhookSubscriptionId subscription) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement backlog = connection.prepareStatement(SUBSCRIPTION_BACKLOG)) {
+            backlog.setObject(1, subscription.value());
+            backlog.setInt(2, MAX_BACKLOG_COUNTED);
+            try (ResultSet row = backlog.executeQuery()) {
+                row.next();
+                // A created_at ahead of the database's clock (an instance's own) is no negative age.
+                return new Backlog(row.getLong(1), Duration.ofMillis(Math.max(0, row.getLong(2))));
+            }
+        } catch (SQLException e) {
+            throw new PlatformUnavailable("could not read the webhook's dispatch backlog: the database did not answer",
+                    RETRY_AFTER, e);
+        }
+    }
+
+    @Override
     public void markDispatched(List<WebhookDeliveryId> ids) {
         if (!ids.isEmpty()) {
             List<java.util.UUID> dispatched = ids.stream().map(WebhookDeliveryId::value).toList();
@@ -281,11 +312,16 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                 () -> deliveries.markDeadWhenUnscheduled(limit));
     }
 
+    /** Keyset on V7's {@code webhook_delivery_log} index: one read of {@code limit + 1}, the extra one saying "more". */
     @Override
-    public List<WebhookDelivery> log(WebhookSubscriptionId subscription, int limit) {
+    public KeysetPage<WebhookDelivery, Long> logPage(WebhookSubscriptionId subscription, Optional<DeliveryState> state,
+                                                     OptionalLong beforeSequence, int limit) {
         WebhookDeliveries.requirePage(limit);
-        return DatabaseOutOfReach.read("read the webhook's deliveries", () -> deliveries.log(subscription.value(), limit))
-                .stream().map(WebhookRows::toDomain).toList();
+        long before = beforeSequence.orElse(Long.MAX_VALUE);
+        List<DeliveryRow> rows = DatabaseOutOfReach.read("read the webhook's deliveries", () -> state.isPresent()
+                ? deliveries.logInState(subscription.value(), state.get().wireName(), before, limit + 1)
+                : deliveries.log(subscription.value(), before, limit + 1));
+        return KeysetPage.of(rows.stream().map(WebhookRows::toDomain).toList(), limit, WebhookDelivery::auditSequence);
     }
 
     private static WebhookSubscription toDomain(SubscriptionRow r) {

@@ -275,6 +275,104 @@ public abstract class WebhooksContract {
         assertThat(deliveries.log(WebhookSubscriptionId.random(), 10)).isEmpty();
     }
 
+    /**
+     * A page of the log is keyset-paged on the event's sequence, newest first, and may keep one state's deliveries: an
+     * operator finds a dead delivery older than the newest page (ADR 0025, session 50).
+     */
+    @Test
+    void theLogIsPagedNewestFirstFromTheLastPagesSequenceAndKeepsOneStateIfAsked() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription other = subscribed(BLUE, WebhookEventType.OPERATION_COMPLETED);
+        List<Long> sequences = new ArrayList<>();
+        List<WebhookDeliveryId> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Appended event = eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+            sequences.add(event.sequence());
+            ids.add(delivery(subscription, event).id());
+            eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED);
+        }
+        deliveries.recordAttempt(ids.get(0), T0, OptionalInt.of(500), Optional.of("no"), false);
+        deliveries.markDead(ids.get(0));
+        deliveries.recordAttempt(ids.get(1), T0, OptionalInt.of(204), Optional.empty(), true);
+        deliveries.markDead(ids.get(3), "dead: the platform's own");
+
+        var first = deliveries.logPage(subscription.id(), Optional.empty(), java.util.OptionalLong.empty(), 2);
+        assertThat(first.items()).extracting(WebhookDelivery::auditSequence).containsExactly(sequences.get(4), sequences.get(3));
+        assertThat(first.next()).contains(sequences.get(3));
+        var second = deliveries.logPage(subscription.id(), Optional.empty(), java.util.OptionalLong.of(first.next().get()), 2);
+        assertThat(second.items()).extracting(WebhookDelivery::auditSequence).containsExactly(sequences.get(2), sequences.get(1));
+        var last = deliveries.logPage(subscription.id(), Optional.empty(), java.util.OptionalLong.of(second.next().get()), 2);
+        assertThat(last.items()).extracting(WebhookDelivery::auditSequence).containsExactly(sequences.get(0));
+        assertThat(last.next()).as("the last page points nowhere").isEmpty();
+        assertThat(deliveries.logPage(subscription.id(), Optional.empty(), java.util.OptionalLong.empty(), 5).next())
+                .as("exactly full and the last").isEmpty();
+
+        var dead = deliveries.logPage(subscription.id(), Optional.of(DeliveryState.DEAD), java.util.OptionalLong.empty(), 1);
+        assertThat(dead.items()).extracting(WebhookDelivery::id).containsExactly(ids.get(3));
+        assertThat(deliveries.logPage(subscription.id(), Optional.of(DeliveryState.DEAD),
+                java.util.OptionalLong.of(dead.next().orElseThrow()), 1).items()).extracting(WebhookDelivery::id)
+                .containsExactly(ids.get(0));
+        assertThat(deliveries.logPage(subscription.id(), Optional.of(DeliveryState.PENDING), java.util.OptionalLong.empty(), 10)
+                .items()).extracting(WebhookDelivery::id).containsExactly(ids.get(4), ids.get(2));
+        assertThat(deliveries.logPage(subscription.id(), Optional.of(DeliveryState.DELIVERED),
+                java.util.OptionalLong.of(sequences.get(1)), 10).items()).as("before the cursor only").isEmpty();
+        assertThat(deliveries.logPage(other.id(), Optional.of(DeliveryState.DEAD), java.util.OptionalLong.empty(), 10)
+                .items()).as("another subscription's log").isEmpty();
+    }
+
+    /** A subscription's own deliveries not yet handed over: counted, aged, none of another's (ADR 0025, session 50). */
+    @Test
+    void aSubscriptionsUndispatchedBacklogIsItsOwnAndEmptyWhenAllAreHandedOver() {
+        WebhookSubscription blue = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription red = subscribed(RED, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId first = delivery(blue, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        WebhookDeliveryId second = delivery(blue, eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED)).id();
+        eventAppended(RED, WebhookEventType.OPERATION_SUBMITTED);
+
+        WebhookDeliveries.Backlog backlog = deliveries.undispatchedBacklog(blue.id());
+        assertThat(backlog.count()).isEqualTo(2);
+        assertThat(deliveries.undispatchedBacklog(red.id()).count()).isEqualTo(1);
+        deliveries.markDispatched(List.of(first));
+        assertThat(deliveries.undispatchedBacklog(blue.id()).count()).isEqualTo(1);
+        deliveries.markDispatched(List.of(second));
+        assertThat(deliveries.undispatchedBacklog(blue.id())).isEqualTo(new WebhookDeliveries.Backlog(0, Duration.ZERO));
+        assertThat(subscriptions.remove(RED, red.id())).isTrue();
+        assertThat(deliveries.undispatchedBacklog(red.id())).as("a removed subscription's wait for the purge")
+                .isEqualTo(new WebhookDeliveries.Backlog(0, Duration.ZERO));
+        assertThat(deliveries.undispatchedBacklog(WebhookSubscriptionId.random()).count()).isZero();
+    }
+
+    /**
+     * A team's flood over several subscriptions is still one team: one place a round, whichever subscription it came to;
+     * a removed subscription's are not handed over (session 50: the batch is now read through each subscription).
+     */
+    @Test
+    void aTeamsFloodOverSeveralSubscriptionsTakesOnePlaceARound() {
+        WebhookSubscription blueOne = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription blueTwo = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription blueRemoved = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookSubscription red = subscribed(RED, WebhookEventType.OPERATION_SUBMITTED);
+        List<Appended> flood = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            flood.add(eventAppended(BLUE, WebhookEventType.OPERATION_SUBMITTED));
+        }
+        assertThat(subscriptions.remove(BLUE, blueRemoved.id())).isTrue();
+        Appended reds = eventAppended(RED, WebhookEventType.OPERATION_SUBMITTED);
+        WebhookDeliveryId redsDelivery = delivery(red, reds).id();
+
+        List<WebhookDeliveryId> batch = deliveries.undispatched(2);
+        assertThat(batch).hasSize(2).contains(redsDelivery);
+        assertThat(batch).filteredOn(id -> !id.equals(redsDelivery)).singleElement()
+                .isIn(delivery(blueOne, flood.get(0)).id(), delivery(blueTwo, flood.get(0)).id());
+        List<WebhookDeliveryId> all = deliveries.undispatched(WebhookDeliveries.MAX_PAGE);
+        assertThat(all).hasSize(7).doesNotHaveDuplicates().startsWith(batch.toArray(WebhookDeliveryId[]::new));
+        assertThat(all.subList(2, 7)).as("the flood in its order, after the first round")
+                .extracting(id -> deliveries.log(blueOne.id(), 10).stream().anyMatch(d -> d.id().equals(id))
+                        ? delivery(blueOne, id).auditSequence() : delivery(blueTwo, id).auditSequence())
+                .containsExactly(flood.get(0).sequence(), flood.get(1).sequence(), flood.get(1).sequence(),
+                        flood.get(2).sequence(), flood.get(2).sequence());
+    }
+
     @Test
     void aPageIsOneToFiveHundred() {
         WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_SUBMITTED);
