@@ -18,7 +18,9 @@ import org.vpsrecovery.adapters.persistence.change.PendingChangeRowRepository;
 import org.vpsrecovery.adapters.persistence.change.PendingChangeRows;
 import org.vpsrecovery.adapters.persistence.fairshare.PgFairShare;
 import org.vpsrecovery.domain.port.FairShare;
+import org.vpsrecovery.adapters.persistence.session.PgSignInFormKey;
 import org.vpsrecovery.adapters.persistence.session.PgSignInSessions;
+import org.vpsrecovery.domain.port.SignInFormKey;
 import org.vpsrecovery.domain.port.SignInSessions;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
 import org.vpsrecovery.adapters.persistence.webhook.SubscriptionRowRepository;
@@ -203,5 +205,11 @@ public class PostgresAdapterFactory {
     @Singleton
     SignInSessions signInSessions(DataSource dataSource) {
         return new PgSignInSessions(pooled(dataSource));
+    }
+
+    /** The key of the console's sign-in form tokens, shared by every instance (ADR 0041, amended in session 50). */
+    @Singleton
+    SignInFormKey signInFormKey(DataSource dataSource) {
+        return new PgSignInFormKey(pooled(dataSource));
     }
 }

@@ -24,11 +24,11 @@ class FlywayMigrationTest {
         MigrateResult second = flyway.migrate();
 
         assertThat(first.success).isTrue();
-        assertThat(first.migrationsExecuted).isEqualTo(60); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50-V69 (V11, V19 kept free; V42, V44, V49 unused)
+        assertThat(first.migrationsExecuted).isEqualTo(61); // V1-V10, V12-V18, V20-V25, V28-V30, V33-V41, V43, V45-V48, V50-V70 (V11, V19 kept free; V42, V44, V49 unused)
         assertThat(second.migrationsExecuted).isZero();
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
                 + "AND table_name <> 'flyway_schema_history' ORDER BY table_name"))
-                .containsExactly("audit_chain_head", "audit_count_delta", "audit_daily_group_count", "audit_daily_platform_count", "audit_daily_reason_count", "audit_event", "audit_event_day_sequence", "audit_monthly_count", "audit_monthly_group_count", "automatic_backup_sighting", "console_session", "idempotency_record",
+                .containsExactly("audit_chain_head", "audit_count_delta", "audit_daily_group_count", "audit_daily_platform_count", "audit_daily_reason_count", "audit_event", "audit_event_day_sequence", "audit_monthly_count", "audit_monthly_group_count", "automatic_backup_sighting", "console_session", "console_sign_in_form_key", "idempotency_record",
                         "intent_walk_mark",
                         "pending_change", "recovery_operation", "recovery_point_drift", "recovery_point_hold", "recovery_policy",
                         "scheduled_tasks", "team_call_slot", "team_rate_bucket", "webhook_delivery",
@@ -88,6 +88,8 @@ class FlywayMigrationTest {
                         "automatic_backup_sighting DELETE,INSERT,SELECT,UPDATE",
                         // console sessions are opened, seen (idle expiry), signed out or purged (ADR 0041)
                         "console_session DELETE,INSERT,SELECT,UPDATE",
+                        // the sign-in form's key is stored once and read, never replaced (V70, ADR 0041)
+                        "console_sign_in_form_key INSERT,SELECT",
                         "idempotency_record DELETE,INSERT,SELECT,UPDATE",
                         // reconciliation's mark is read and moved, never added or removed (V66, ADR 0076)
                         "intent_walk_mark SELECT,UPDATE",

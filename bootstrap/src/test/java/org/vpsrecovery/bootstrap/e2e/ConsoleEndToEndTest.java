@@ -216,6 +216,35 @@ class ConsoleEndToEndTest {
     }
 
     /**
+     * During a rolling restart that adds a token, a session opened with it on a restarted instance is refused by an
+     * instance not yet restarted (its configuration, loaded before the session was opened, lacks the token) with "try
+     * again", and kept: the instances that honour it still serve it. It was deleted, signing its user out of every
+     * instance at each roll (ADR 0041, amended in session 50).
+     */
+    @Test
+    void aSessionOpenedAfterAnInstanceLoadedItsConfigurationIsRefusedThereButNotEnded() throws Exception {
+        Map<String, Object> withoutTheNewToken = new LinkedHashMap<>(SETUP.properties());
+        withoutTheNewToken.remove(ROTATING_KEY);
+        try (RunningPlatform notYetRestarted = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(),
+                withoutTheNewToken)) {
+            ConsoleClient browser = client();
+            assertThat(browser.signIn(ROTATING_TOKEN, "").statusCode()).isEqualTo(303);
+            java.net.HttpCookie session = browser.cookie("vpsr_console").orElseThrow();
+            URI base = URI.create(notYetRestarted.server.getURL().toString());
+            ConsoleClient sameBrowser = new ConsoleClient(base);
+            sameBrowser.cookies.getCookieStore().add(base, session);
+
+            HttpResponse<String> page = sameBrowser.get("/console/operations");
+
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(503);
+            assertThat(page.headers().firstValue("Retry-After")).isPresent();
+            assertThat(page.body()).contains("Try again in a moment");
+            assertThat(rows("SELECT id_digest FROM console_session")).contains(sha256(session.getValue()));
+            assertThat(browser.get("/console/operations").statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
      * A person's session ends once people no longer sign in (ADR 0041, amended in session 39): an instance whose
      * configuration has no {@code vpsr.identity.jwt.*} refuses the JWT on the API, and its console ends the session
      * opened with it, for every instance, rather than serving pages until the session's idle or absolute end.

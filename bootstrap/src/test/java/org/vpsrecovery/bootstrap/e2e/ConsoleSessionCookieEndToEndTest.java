@@ -116,6 +116,55 @@ class ConsoleSessionCookieEndToEndTest {
         assertThat(victim.cookie("vpsr_console")).isEmpty();
     }
 
+    /**
+     * The form's key was derived from the VPS.org API token, here the simulator's published demo token: anyone could
+     * mint a form token the service accepted. It is random, stored in the database (ADR 0041, amended in session 50).
+     */
+    @Test
+    void aSignInFormTokenSignedWithAKeyDerivedFromTheProvidersTokenIsRefused() throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(org.vpsrecovery.simulator.VpsOrgSimulator.DEMO_TOKEN
+                .getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        byte[] derived = mac.doFinal("vpsr console sign-in form".getBytes(StandardCharsets.US_ASCII));
+        mac.init(new javax.crypto.spec.SecretKeySpec(derived, "HmacSHA256"));
+        java.util.Base64.Encoder base64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String signed = base64.encodeToString(new byte[32]) + "." + (System.currentTimeMillis() / 1000 + 600);
+        String minted = signed + "." + base64.encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
+        ConsoleClient victim = client();
+        HttpCookie cookie = new HttpCookie("vpsr_console_sign_in", minted);
+        cookie.setPath("/console");
+        cookie.setVersion(0);
+        victim.cookies.getCookieStore().add(base(), cookie);
+
+        HttpResponse<String> forged = victim.post("/console/sign-in", Map.of("csrf", minted, "token", DEMO_TOKEN));
+
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+        assertThat(victim.cookie("vpsr_console")).isEmpty();
+    }
+
+    /**
+     * While a rotation of the VPS.org API token rolls out, a form opened on an instance with the old token and posted to
+     * one with the new is accepted: every instance reads the one key in the database (it was refused 403, the key
+     * derived from each instance's token; ADR 0041, amended in session 50).
+     */
+    @Test
+    void aSignInFormOpenedOnOneInstanceIsAcceptedByAnInstanceWithAnotherProviderToken() {
+        Map<String, Object> rotated = new java.util.LinkedHashMap<>(SETUP.properties());
+        rotated.put("vpsorg.api-token", "the-rotated-vpsorg-token");
+        try (RunningPlatform restarted = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), rotated)) {
+            ConsoleClient browser = client();
+            String csrf = ConsoleClient.csrfOf(browser.get("/console/sign-in").body());
+            URI other = URI.create(restarted.server.getURL().toString());
+            ConsoleClient sameBrowser = new ConsoleClient(other);
+            sameBrowser.cookies.getCookieStore().add(other, browser.cookie("vpsr_console_sign_in").orElseThrow());
+
+            HttpResponse<String> posted = sameBrowser.post("/console/sign-in", Map.of("csrf", csrf, "token", DEMO_TOKEN));
+
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(303);
+            assertThat(sameBrowser.cookie("vpsr_console")).isPresent();
+        }
+    }
+
     /** Another site's form posting a sign-in (with a pair the service did mint, fetched by the attacker) is refused. */
     @Test
     void aSignInPostedFromAnotherSiteIsRefused() {

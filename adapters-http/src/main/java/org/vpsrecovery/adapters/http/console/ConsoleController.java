@@ -93,6 +93,8 @@ public class ConsoleController {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleController.class);
     static final String SESSION_COOKIE = "vpsr_console";
     static final String SIGN_IN_COOKIE = "vpsr_console_sign_in";
+    /** Set on a request whose session this instance does not honour yet: opened after this instance loaded its configuration. */
+    private static final String NOT_HONOURED_YET = "vpsr.console.session-not-honoured-yet";
     private static final String PATH = "/console";
     private static final Set<String> EVENT_PARAMETERS = Set.of("team", "server_id", "operation", "outcome",
             "reason_code", "from", "to", "request_id", "actor", "limit", "cursor");
@@ -112,13 +114,15 @@ public class ConsoleController {
     private final SignInFormTokens signInForms;
     private final FailedSignIns failedSignIns;
     private final Clock clock;
+    private final ConfigurationLoaded configurationLoaded;
 
     public ConsoleController(CallerAuthenticationFilter authentication, SignInSessionsUseCase sessions,
                              ReportRecoverabilityUseCase recoverability, ListAuditEventsUseCase events,
                              VerifyAuditChainUseCase verify, SummarizeAuditUseCase summarize,
                              ListOperationsUseCase operations, RecordAuditReadUseCase reads,
                              ConsoleSettings settings, AdmitTeamRequestUseCase admissions,
-                             SignInFormTokens signInForms, FailedSignIns failedSignIns, Clock clock) {
+                             SignInFormTokens signInForms, FailedSignIns failedSignIns, Clock clock,
+                             ConfigurationLoaded configurationLoaded) {
         this.authentication = authentication;
         this.sessions = sessions;
         this.recoverability = recoverability;
@@ -132,6 +136,7 @@ public class ConsoleController {
         this.signInForms = signInForms;
         this.failedSignIns = failedSignIns;
         this.clock = clock;
+        this.configurationLoaded = configurationLoaded;
     }
 
     // ---- signing in and out ----
@@ -283,7 +288,7 @@ public class ConsoleController {
     public HttpResponse<?> export(HttpRequest<?> request) {
         Optional<SignInSession> session = session(request);
         if (session.isEmpty()) {
-            return seeOther("/sign-in");
+            return notSignedIn(request);
         }
         authenticate(request, session.get());
         if (session.get().holder() instanceof SessionHolder.Team team) {
@@ -533,7 +538,7 @@ public class ConsoleController {
                                      PageMaker maker) {
         Optional<SignInSession> session = session(request);
         if (session.isEmpty()) {
-            return seeOther("/sign-in");
+            return notSignedIn(request);
         }
         authenticate(request, session.get());
         Page page;
@@ -582,17 +587,40 @@ public class ConsoleController {
 
     /**
      * The live session, if its sign-in is still honoured; one whose token was removed or replaced, or a person's once
-     * people's JWTs or their team are no longer configured, is ended.
+     * people's JWTs or their team are no longer configured, is ended. Ended only if it was opened before this instance
+     * loaded its configuration (ADR 0041, amended in session 50): one opened later was opened by an instance restarted
+     * with a token, team or JWT setting this one lacks until its own restart (a rolling restart under way), and ending
+     * it would sign its user out of every instance; it is refused for this page and kept.
      */
     private Optional<SignInSession> session(HttpRequest<?> request) {
         Optional<String> id = sessionId(request);
         Optional<SignInSession> session = id.flatMap(sessions::find);
         if (session.isPresent() && !authentication.stillHonours(session.get())) {
+            if (!configurationLoaded.before(session.get().createdAt())) {
+                request.setAttribute(NOT_HONOURED_YET, Boolean.TRUE);
+                LOG.info("console session of {} not honoured by this instance's configuration, loaded before the session "
+                        + "was opened: refused here, kept", session.get().actor().subject());
+                return Optional.empty();
+            }
             sessions.close(id.get());
             LOG.info("console session of {} ended: its token, or its team, is no longer configured", session.get().actor().subject());
             return Optional.empty();
         }
         return session;
+    }
+
+    /**
+     * A page without a session the instance honours: the sign-in page, or, for a session opened after this instance
+     * loaded its configuration, "try again" (another instance, or this one once restarted, honours it).
+     */
+    private MutableHttpResponse<?> notSignedIn(HttpRequest<?> request) {
+        if (request.getAttribute(NOT_HONOURED_YET).isPresent()) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Try again in a moment",
+                    "This session was opened on an instance restarted with a newer configuration, which this one has not "
+                            + "loaded yet: the service is being restarted. Reload the page in a moment, or sign in again.",
+                    false).header(HttpHeaders.RETRY_AFTER, "5");
+        }
+        return seeOther("/sign-in");
     }
 
     private Cookie cookie(HttpRequest<?> request, String name, String value) {

@@ -2,7 +2,6 @@ package org.vpsrecovery.adapters.http.console;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -14,6 +13,7 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.vpsrecovery.application.session.SignInSessionsUseCase;
+import org.vpsrecovery.domain.port.SignInFormKey;
 
 /**
  * The sign-in form's CSRF token, minted by the service: a random nonce and an end, signed with HMAC-SHA256 (ADR 0041,
@@ -22,9 +22,11 @@ import org.vpsrecovery.application.session.SignInSessionsUseCase;
  * equal pair passed before.
  *
  * <p>Every instance must verify what another minted (a balancer sends the form's GET and its POST to any), so the key
- * is derived from a secret all instances already share and never send anywhere but VPS.org: the platform's VPS.org
- * API token ({@code HMAC-SHA256(token, "vpsr console sign-in form")}). Replacing that token only voids sign-in
- * forms open at that moment. Without one (a context that calls no VPS.org) the key is random, this instance's own.
+ * is one for all: 32 random bytes the first instance to start stored in PostgreSQL, read by every instance at its
+ * start ({@link SignInFormKey}; ADR 0041, amended in session 50). It was derived from the platform's VPS.org API
+ * token: while a rotation of that token rolled out, a form opened on an instance with one token and posted to an
+ * instance with the other was refused; and with the embedded simulator the token is the published demo one, so
+ * anyone could mint form tokens. The key is never logged nor sent anywhere.
  */
 @Context
 @Requires(beans = SignInSessionsUseCase.class)
@@ -32,22 +34,16 @@ public class SignInFormTokens {
 
     static final Duration LIFETIME = Duration.ofMinutes(30);
     private static final String ALGORITHM = "HmacSHA256";
-    private static final byte[] LABEL = "vpsr console sign-in form".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
     private final SecretKeySpec key;
     private final Clock clock;
 
-    public SignInFormTokens(@Value("${vpsorg.api-token:}") String sharedSecret, Clock clock) {
-        byte[] derived;
-        if (sharedSecret.isBlank()) {
-            derived = new byte[32];
-            RANDOM.nextBytes(derived);
-        } else {
-            derived = mac(new SecretKeySpec(sharedSecret.getBytes(StandardCharsets.UTF_8), ALGORITHM), LABEL);
-        }
-        this.key = new SecretKeySpec(derived, ALGORITHM);
+    public SignInFormTokens(SignInFormKey sharedKey, Clock clock) {
+        byte[] candidate = new byte[32];
+        RANDOM.nextBytes(candidate);
+        this.key = new SecretKeySpec(sharedKey.shared(candidate), ALGORITHM);
         this.clock = clock;
     }
 

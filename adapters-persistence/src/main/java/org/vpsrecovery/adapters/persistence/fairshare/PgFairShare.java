@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
@@ -142,8 +143,13 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     private final ConcurrentHashMap<TeamId, Block> blocks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("vpsr-call-slots").factory());
-    // Teams and rates are the configured ones only, so this stays small.
-    private final ConcurrentHashMap<String, Rate> rates = new ConcurrentHashMap<>();
+    // The configured teams only, so this stays small.
+    private final ConcurrentHashMap<TeamId, Rate> rates = new ConcurrentHashMap<>();
+    /**
+     * The version of this instance's rates in the shared buckets: when it was built, at start, where its teams and
+     * {@code vpsr.fair-share.*} are read (a change is made by a rolling restart).
+     */
+    private final long configurationVersion;
 
     public PgFairShare(DataSource dataSource, Clock clock, Duration lease) {
         this(dataSource, clock, lease, IDLE);
@@ -166,6 +172,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
             throw new IllegalArgumentException("the call slots' lease (vpsr.fair-share.call-lease) must be at least "
                     + SHORTEST_LEASE.toSeconds() + " s, was " + lease);
         }
+        this.configurationVersion = clock.millis();
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(UnflushedCommits.of(dataSource))
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("team_rate_bucket").idColumn("id").stateColumn("state")
@@ -213,7 +220,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
      */
     @Override
     public Optional<CallSlot> admitAtOnce(TeamId team, FairShareLimits limits, boolean call) {
-        Rate rate = rates.get(rateKey(team, limits));
+        Rate rate = rates.get(team);
         if (rate == null || !rate.lock.tryLock()) {
             return Optional.empty();
         }
@@ -259,17 +266,20 @@ public final class PgFairShare implements FairShare, AutoCloseable {
     }
 
     /**
-     * One proxy per team and rate, kept. The rate is in the key: a changed rate starts a full bucket
-     * of its own on every instance alike. The plain proxy creates a missing bucket (a team's first
-     * requests at several instances at once).
+     * One proxy per team, kept: one bucket per team, shared by every instance whatever rate each was started with
+     * (ADR 0037, amended in session 50). The rate was in the key: during a rolling change of a team's rate the
+     * instances on the old and the new rate drew from two buckets, the team got both rates' worth, and every change
+     * started a full bucket. Now an instance whose configuration is newer (started later) replaces the bucket's
+     * configuration in place, its tokens kept as they are (never more than the new capacity); an instance started
+     * earlier draws from the bucket under the newer configuration it finds there. So a team gets at most the higher of
+     * the two rates while a change rolls out, and a lowered rate holds once the first instance with it serves the team.
+     * (The rate itself as the version would let the higher rate win for good: a lowered rate would never apply.) The
+     * plain proxy creates a missing bucket (a team's first requests at several instances at once).
      */
     private Rate rateOf(TeamId team, FairShareLimits limits) {
-        return rates.computeIfAbsent(rateKey(team, limits),
-                key -> new Rate(buckets.builder().build(key, () -> rate(limits))));
-    }
-
-    private static String rateKey(TeamId team, FairShareLimits limits) {
-        return team.value() + "/" + limits.requestsPerMinute() + "-per-minute";
+        return rates.computeIfAbsent(team, key -> new Rate(buckets.builder()
+                .withImplicitConfigurationReplacement(configurationVersion, TokensInheritanceStrategy.AS_IS)
+                .build(key.value(), () -> rate(limits))));
     }
 
     /**

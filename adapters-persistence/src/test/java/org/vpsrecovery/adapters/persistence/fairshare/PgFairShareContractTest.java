@@ -109,21 +109,83 @@ class PgFairShareContractTest extends FairShareContract {
         }
     }
 
-    /** The rate lives in the database, one row per team and rate, not in either instance. */
+    /**
+     * The rate lives in the database, one row per team whatever rate each instance was started with (ADR 0037,
+     * amended in session 50), not in either instance.
+     */
     @Test
-    void theRateIsOneRowPerTeamAndRate() throws SQLException {
-        FairShare[] instances = twoInstances(new AdjustableClock(T0), LEASE);
+    void theRateIsOneRowPerTeam() throws SQLException {
+        AdjustableClock clock = new AdjustableClock(T0);
+        PgFairShare before = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
+        clock.advance(Duration.ofSeconds(1));
+        PgFairShare restarted = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
         TeamId team = freshTeam();
-        instances[0].takeRequest(team, new FairShareLimits(5, 1));
-        instances[1].takeRequest(team, new FairShareLimits(5, 1));
+        before.takeRequest(team, new FairShareLimits(5, 1));
+        restarted.takeRequest(team, new FairShareLimits(10, 1));
 
         try (Connection connection = DATABASE.dataSource().getConnection();
              Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT id FROM team_rate_bucket WHERE id LIKE '" + team.value() + "/%'")) {
+             ResultSet rows = statement.executeQuery("SELECT id FROM team_rate_bucket WHERE id LIKE '" + team.value() + "%'")) {
             assertThat(rows.next()).isTrue();
-            assertThat(rows.getString(1)).isEqualTo(team.value() + "/5-per-minute");
+            assertThat(rows.getString(1)).isEqualTo(team.value());
             assertThat(rows.next()).isFalse();
         }
+    }
+
+    /**
+     * A rolling change of a team's rate from 60 to 120 a minute: an instance not yet restarted (on 60) and one
+     * restarted (on 120) serve the team in one instant, either first. Together they admit at most the higher rate, and
+     * what was spent before the change stays spent: two buckets, one per rate, admitted 180 (ADR 0037, session 50).
+     */
+    @Test
+    void aRateRaisedByARollingRestartAdmitsAtMostTheHigherRateAcrossOldAndNewInstances() {
+        for (boolean oldFirst : new boolean[] {true, false}) {
+            AdjustableClock clock = new AdjustableClock(T0);
+            PgFairShare notYetRestarted = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
+            clock.advance(Duration.ofSeconds(1));
+            PgFairShare restarted = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
+            TeamId team = freshTeam();
+            FairShareLimits old = new FairShareLimits(60, 1);
+            FairShareLimits raised = new FairShareLimits(120, 1);
+
+            int admitted = oldFirst
+                    ? admittedUntilRefused(notYetRestarted, team, old) + admittedUntilRefused(restarted, team, raised)
+                    : admittedUntilRefused(restarted, team, raised) + admittedUntilRefused(notYetRestarted, team, old);
+
+            assertThat(admitted).as("old instance first: %s", oldFirst).isLessThanOrEqualTo(120);
+        }
+    }
+
+    /**
+     * A rate lowered from 120 to 60 a minute holds from the first request the restarted instance serves: the bucket
+     * refilled to 120 under the old rate is cut to the new capacity, and the instance not yet restarted draws from it too.
+     */
+    @Test
+    void aRateLoweredByARollingRestartHoldsForOldAndNewInstancesAlike() {
+        AdjustableClock clock = new AdjustableClock(T0);
+        PgFairShare notYetRestarted = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
+        TeamId team = freshTeam();
+        FairShareLimits old = new FairShareLimits(120, 1);
+        FairShareLimits lowered = new FairShareLimits(60, 1);
+        notYetRestarted.takeRequest(team, old);
+        clock.advance(Duration.ofMinutes(1));
+        PgFairShare restarted = new PgFairShare(DATABASE.dataSource(), clock, LEASE);
+
+        int admitted = admittedUntilRefused(restarted, team, lowered) + admittedUntilRefused(notYetRestarted, team, old);
+
+        assertThat(admitted).isEqualTo(60);
+    }
+
+    /** How many requests of the team {@code instance} admits, at the clock's instant, before it refuses one. */
+    private static int admittedUntilRefused(FairShare instance, TeamId team, FairShareLimits limits) {
+        for (int admitted = 0; admitted < 1000; admitted++) {
+            try {
+                instance.takeRequest(team, limits);
+            } catch (org.vpsrecovery.domain.port.FairShareExceeded refused) {
+                return admitted;
+            }
+        }
+        throw new AssertionError("1000 requests admitted in one instant");
     }
 
     /**
