@@ -38,6 +38,13 @@ final class ProviderFailures {
     /** How the provider says a 400 is about a limit; it documents no code for it. */
     private static final Pattern LIMIT_WORDS =
             Pattern.compile("\\blimit\\b|\\bmaximum\\b|\\bat most\\b|\\bquota\\b|\\btoo many\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * Django's and DRF's words for a value's own bounds ("Ensure this field has no more than 100 characters.", "at most
+     * 5 digits"): a refusal of the value, not a limit reached.
+     */
+    private static final Pattern VALUE_CHECK =
+            Pattern.compile("^\\s*ensure\\b|\\bcharacters?\\b|\\bdigits?\\b|\\bdecimal places\\b|\\belements?\\b",
+                    Pattern.CASE_INSENSITIVE);
     private static final int MAX_DETAIL = 300;
 
     /** What the adapter was doing; {@code changesState} for creates and restores (deletes: see VpsOrgClient#delete). */
@@ -78,8 +85,8 @@ final class ProviderFailures {
         String detail = detail(reply.body());
         String said = detail.isEmpty() ? "" : ": " + detail;
         if (status == 400 || status == 409 || status == 422) {
-            // Only a general message can speak of a limit; a field error ("at most 100 characters") cannot.
-            Kind kind = status == 400 && LIMIT_WORDS.matcher(generalDetail(reply.body())).find()
+            // A field's value check ("no more than 100 characters") is no limit; any other message may speak of one.
+            Kind kind = status == 400 && LIMIT_WORDS.matcher(limitWording(reply.body())).find()
                     ? Kind.LIMIT_REACHED : Kind.REJECTED;
             // A Retry-After on a refusal says "not now": kept, so the refusal is never taken for one for good.
             return new ProviderFailure(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said,
@@ -314,20 +321,25 @@ final class ProviderFailures {
         return clean(String.join("; ", parts));
     }
 
-    /** {@code detail} or {@code non_field_errors} only: what the provider says about the request as a whole. */
-    private String generalDetail(byte[] body) {
+    /**
+     * The messages that may speak of a limit: {@code detail}, and every field's ({@code non_field_errors} or a DRF field
+     * error such as {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's (ADR 0010, session 50).
+     */
+    private String limitWording(byte[] body) {
         JsonNode node = jsonObject(body);
         if (node == null) {
             return "";
         }
         List<String> parts = new ArrayList<>();
-        JsonNode detail = node.get("detail");
-        if (detail != null && detail.isString()) {
-            parts.add(detail.getStringValue());
-        }
-        JsonNode general = node.get("non_field_errors");
-        if (general != null && general.isArray()) {
-            general.values().forEach(v -> parts.add(v.isString() ? v.getStringValue() : ""));
+        for (Map.Entry<String, JsonNode> field : node.entries()) {
+            JsonNode value = field.getValue();
+            List<JsonNode> messages = value.isArray() ? new ArrayList<>() : List.of(value);
+            if (value.isArray()) {
+                value.values().forEach(messages::add);
+            }
+            messages.stream().filter(JsonNode::isString).map(JsonNode::getStringValue)
+                    .filter(message -> field.getKey().equals("detail") || !VALUE_CHECK.matcher(message).find())
+                    .forEach(parts::add);
         }
         return String.join(" ", parts);
     }
