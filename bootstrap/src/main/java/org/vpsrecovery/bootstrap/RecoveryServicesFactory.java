@@ -224,7 +224,7 @@ public class RecoveryServicesFactory {
     @Singleton
     TrackingDeadlines trackingDeadlines(@Value("${vpsr.tracking.create-deadline:30m}") Duration create,
                                         @Value("${vpsr.tracking.delete-deadline:10m}") Duration delete,
-                                        @Value("${vpsr.restore-window:15m}") Duration restoreWindow,
+                                        @Value("${vpsr.restore-window:20m}") Duration restoreWindow,
                                         @Value("${vpsr.restore-window-backup:60m}") Duration backupRestoreWindow) {
         // A backup restore has its own window: VPS.org documents 5-15 minutes for snapshot restores only (ADR 0024,
         // amended in session 49). A zero restore window (tests) turns every hold off, and still needs a positive
@@ -291,7 +291,7 @@ public class RecoveryServicesFactory {
 
     @Singleton
     ServerStates serverStates(RecoveryOperations operations, MeteredAuditHistory history, Clock clock,
-                              @Value("${vpsr.restore-window:15m}") Duration restoreWindow) {
+                              @Value("${vpsr.restore-window:20m}") Duration restoreWindow) {
         return new ServerStates(operations, history, clock, restoreWindow(restoreWindow));
     }
 
@@ -423,7 +423,7 @@ public class RecoveryServicesFactory {
     ReconcilePendingIntentsService reconcilePendingIntents(MeteredAuditHistory history, SharedListReads provider,
                                                            ServerLock lock, Clock clock,
                                                            @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
-                                                           @Value("${vpsr.restore-window:15m}") Duration restoreWindow,
+                                                           @Value("${vpsr.restore-window:20m}") Duration restoreWindow,
                                                            RecoveryOperations operations, RecoveryPointHolds holds,
                                                            RecoveryPolicies policies, PendingChanges changes) {
         // Policy changes name no server: their intents are settled from the policy's row (ADR 0036). An approved

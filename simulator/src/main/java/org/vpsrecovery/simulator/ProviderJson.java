@@ -53,6 +53,11 @@ final class ProviderJson {
         return answer;
     }
 
+    /** A restore's answer as a queued job's: {@code {"status": "accepted"}} and nothing else (UndocumentedAnswers). */
+    static ObjectNode restoreAccepted() {
+        return Answer.JSON.createObjectNode().put("status", "accepted");
+    }
+
     private static ObjectNode server(Server server) {
         return Answer.JSON.createObjectNode().put("id", server.id()).put("name", server.name());
     }

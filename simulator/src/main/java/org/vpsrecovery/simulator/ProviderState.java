@@ -28,11 +28,13 @@ final class ProviderState {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     static final String SNAPSHOT_CREATED = "Snapshot is being created. This may take 3-10 minutes depending on server size.";
+    static final String SERVER_RESTORING = "Server is being restored and cannot take this request now.";
     static final String BACKUP_CREATED = "Backup is being created. This may take several minutes depending on server size.";
 
     private final Clock clock;
     private final LifecycleSchedule lifecycle;
     private final ListPage pages;
+    private final UndocumentedAnswers undocumented;
     private final Map<String, Account> accountsByToken = new HashMap<>();
     private long nextSnapshotId;
     private long nextBackupId;
@@ -40,10 +42,11 @@ final class ProviderState {
     private final Map<Long, Long> mostSnapshots = new HashMap<>();
     private long refusedAtSnapshotLimit;
 
-    ProviderState(Clock clock, LifecycleSchedule lifecycle, int pageSize, Seed seed) {
+    ProviderState(Clock clock, LifecycleSchedule lifecycle, int pageSize, UndocumentedAnswers undocumented, Seed seed) {
         this.clock = clock;
         this.lifecycle = lifecycle;
         this.pages = new ListPage(pageSize);
+        this.undocumented = undocumented;
         load(seed);
     }
 
@@ -105,6 +108,9 @@ final class ProviderState {
         });
         Optional<String> description = input.optionalText(body, "description");
         return onServer(input, account, serverId, server -> {
+            if (refusedWhileRestoring(server)) {
+                return Answer.detail(400, SERVER_RESTORING);
+            }
             if (account.snapshotsOf(server) >= SNAPSHOTS_PER_SERVER) {
                 refusedAtSnapshotLimit++;
                 return Answer.detail(400, "Snapshot limit reached: a server can have at most " + SNAPSHOTS_PER_SERVER
@@ -125,7 +131,16 @@ final class ProviderState {
     }
 
     synchronized Answer deleteSnapshot(String token, long snapshotId) {
-        return account(token).snapshots.remove(snapshotId) == null ? Answer.detail(404, "Snapshot not found.") : Answer.noContent();
+        Account account = account(token);
+        Snapshot snapshot = account.snapshots.get(snapshotId);
+        if (snapshot == null) {
+            return Answer.detail(404, "Snapshot not found.");
+        }
+        if (refusedWhileRestoring(snapshot.server())) {
+            return Answer.detail(400, SERVER_RESTORING);
+        }
+        account.snapshots.remove(snapshotId);
+        return Answer.noContent();
     }
 
     // ---- backups ----
@@ -151,6 +166,9 @@ final class ProviderState {
         Optional<Long> serverId = input.requiredInteger(body, "server_id");
         Optional<String> description = input.optionalText(body, "description");
         return onServer(input, account, serverId, server -> {
+            if (refusedWhileRestoring(server)) {
+                return Answer.detail(400, SERVER_RESTORING);
+            }
             if (account.manualBackupsOf(server) >= MANUAL_BACKUPS_PER_SERVER) {
                 return Answer.detail(400, "Manual backup limit reached: a server can have at most "
                         + MANUAL_BACKUPS_PER_SERVER + " manual backups. Delete an old backup first.");
@@ -164,7 +182,16 @@ final class ProviderState {
     }
 
     synchronized Answer deleteBackup(String token, long backupId) {
-        return account(token).backups.remove(backupId) == null ? Answer.detail(404, "Backup not found.") : Answer.noContent();
+        Account account = account(token);
+        Backup backup = account.backups.get(backupId);
+        if (backup == null) {
+            return Answer.detail(404, "Backup not found.");
+        }
+        if (refusedWhileRestoring(backup.server())) {
+            return Answer.detail(400, SERVER_RESTORING);
+        }
+        account.backups.remove(backupId);
+        return Answer.noContent();
     }
 
     /** The Servers API's restore: onto any server of the account (ADR 0003). */
@@ -201,7 +228,15 @@ final class ProviderState {
             return Answer.detail(400, "Server is not in a valid state for restoration.");
         }
         target.beginRestore(now, lifecycle.nextRestore(point.kind()));
-        return Answer.json(200, ProviderJson.restoreStarted(point, target));
+        return switch (undocumented.restoreAnswer()) {
+            case DOCUMENTED -> Answer.json(200, ProviderJson.restoreStarted(point, target));
+            case ACCEPTED -> Answer.json(202, ProviderJson.restoreAccepted());
+        };
+    }
+
+    /** Work on a server being restored, refused only when {@link UndocumentedAnswers#refuseWhileRestoring} says so. */
+    private boolean refusedWhileRestoring(Server server) {
+        return undocumented.refuseWhileRestoring() && server.isRestoringAt(now());
     }
 
     /** The token's account, with what time has done since the last call. */

@@ -9,14 +9,15 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar simulator/target/simulator.jar [--port 8090] [--host 127.0.0.1] [--seed file.json]
  * [--profile fast|demo|realistic] [--completion-seconds 5] [--snapshot-seconds 180-600]
  * [--backup-seconds 180-480] [--restore-seconds 10] [--backup-restore-seconds 960-3000] [--failure-rate 0.1] [--random-seed 42]
- * [--page-size 0] [--advertised-url URL] [--no-shift]}
+ * [--page-size 0] [--advertised-url URL] [--restore-answer documented|accepted] [--refuse-while-restoring] [--no-shift]}
  */
 public final class SimulatorMain {
 
     static final String USAGE = "usage: java -jar simulator.jar [--port 8090] [--host 127.0.0.1] [--seed seed.json]"
             + " [--profile fast|demo|realistic] [--completion-seconds 5] [--snapshot-seconds MIN[-MAX]]"
             + " [--backup-seconds MIN[-MAX]] [--restore-seconds 10] [--backup-restore-seconds MIN[-MAX]] [--failure-rate 0.0] [--random-seed 42]"
-            + " [--page-size 0] [--advertised-url URL] [--no-shift]";
+            + " [--page-size 0] [--advertised-url URL] [--restore-answer documented|accepted] [--refuse-while-restoring]"
+            + " [--no-shift]";
 
     private SimulatorMain() {
     }
@@ -54,6 +55,10 @@ public final class SimulatorMain {
                 options = options.withSeed(options.seed(), false);
                 continue;
             }
+            if (flag.equals("--refuse-while-restoring")) {
+                options = options.withUndocumentedAnswers(options.undocumented().withRefuseWhileRestoring(true));
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(flag + " needs a value");
             }
@@ -75,6 +80,8 @@ public final class SimulatorMain {
                 case "--random-seed" -> options = options.withRandomSeed(Long.parseLong(value));
                 case "--page-size" -> options = options.withPageSize(Integer.parseInt(value));
                 case "--advertised-url" -> options = options.withAdvertisedUrl(URI.create(value));
+                case "--restore-answer" -> options = options.withUndocumentedAnswers(
+                        options.undocumented().withRestoreAnswer(UndocumentedAnswers.RestoreAnswer.fromWire(value)));
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (try --help)");
             }
         }

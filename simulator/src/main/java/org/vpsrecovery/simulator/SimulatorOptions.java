@@ -11,11 +11,12 @@ import java.util.Objects;
  * 0 answers every list in one page without {@code next}/{@code previous}, exactly like the spec's
  * examples; a positive page size adds {@code next} links so that clients' pagination can be tested.
  * Those links start with {@code advertisedUrl} if set (a provider behind a proxy names its public
- * address), else with the address the request was sent to.
+ * address), else with the address the request was sent to. {@code undocumented}: answers VPS.org may give that
+ * its documentation does not show, off by default.
  */
 public record SimulatorOptions(String host, int port, Seed seed, boolean shiftSeedToNow, SimulatorClock clock,
                                Lifecycle lifecycle, int pageSize, Duration longestHang, long randomSeed,
-                               URI advertisedUrl) {
+                               URI advertisedUrl, UndocumentedAnswers undocumented) {
 
     public SimulatorOptions {
         Objects.requireNonNull(host, "host");
@@ -23,6 +24,7 @@ public record SimulatorOptions(String host, int port, Seed seed, boolean shiftSe
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(lifecycle, "lifecycle");
         Objects.requireNonNull(longestHang, "longest hang");
+        Objects.requireNonNull(undocumented, "undocumented answers");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535");
         }
@@ -40,7 +42,7 @@ public record SimulatorOptions(String host, int port, Seed seed, boolean shiftSe
      */
     public static SimulatorOptions defaults() {
         return new SimulatorOptions("127.0.0.1", 0, Seed.specExamples(), true, SimulatorClock.system(),
-                LifecycleProfile.FAST.lifecycle(), 0, Duration.ofMinutes(5), 42L, null);
+                LifecycleProfile.FAST.lifecycle(), 0, Duration.ofMinutes(5), 42L, null, UndocumentedAnswers.none());
     }
 
     /** Long enough for every creation started now to have ended: what a test advances the clock by. */
@@ -55,27 +57,27 @@ public record SimulatorOptions(String host, int port, Seed seed, boolean shiftSe
 
     public SimulatorOptions withPort(int newPort) {
         return new SimulatorOptions(host, newPort, seed, shiftSeedToNow, clock, lifecycle, pageSize, longestHang,
-                randomSeed, advertisedUrl);
+                randomSeed, advertisedUrl, undocumented);
     }
 
     public SimulatorOptions withHost(String newHost) {
         return new SimulatorOptions(newHost, port, seed, shiftSeedToNow, clock, lifecycle, pageSize, longestHang,
-                randomSeed, advertisedUrl);
+                randomSeed, advertisedUrl, undocumented);
     }
 
     public SimulatorOptions withSeed(Seed newSeed, boolean shiftToNow) {
         return new SimulatorOptions(host, port, newSeed, shiftToNow, clock, lifecycle, pageSize, longestHang,
-                randomSeed, advertisedUrl);
+                randomSeed, advertisedUrl, undocumented);
     }
 
     public SimulatorOptions withClock(SimulatorClock newClock) {
         return new SimulatorOptions(host, port, seed, shiftSeedToNow, newClock, lifecycle, pageSize, longestHang,
-                randomSeed, advertisedUrl);
+                randomSeed, advertisedUrl, undocumented);
     }
 
     public SimulatorOptions withLifecycle(Lifecycle newLifecycle) {
         return new SimulatorOptions(host, port, seed, shiftSeedToNow, clock, newLifecycle, pageSize, longestHang,
-                randomSeed, advertisedUrl);
+                randomSeed, advertisedUrl, undocumented);
     }
 
     /** The profile's durations, keeping the failure rate set so far. */
@@ -96,21 +98,27 @@ public record SimulatorOptions(String host, int port, Seed seed, boolean shiftSe
 
     public SimulatorOptions withRandomSeed(long newRandomSeed) {
         return new SimulatorOptions(host, port, seed, shiftSeedToNow, clock, lifecycle, pageSize, longestHang,
-                newRandomSeed, advertisedUrl);
+                newRandomSeed, advertisedUrl, undocumented);
     }
 
     public SimulatorOptions withPageSize(int newPageSize) {
         return new SimulatorOptions(host, port, seed, shiftSeedToNow, clock, lifecycle, newPageSize, longestHang,
-                randomSeed, advertisedUrl);
+                randomSeed, advertisedUrl, undocumented);
     }
 
     public SimulatorOptions withAdvertisedUrl(URI url) {
         return new SimulatorOptions(host, port, seed, shiftSeedToNow, clock, lifecycle, pageSize, longestHang,
-                randomSeed, url);
+                randomSeed, url, undocumented);
     }
 
     public SimulatorOptions withLongestHang(Duration hang) {
         return new SimulatorOptions(host, port, seed, shiftSeedToNow, clock, lifecycle, pageSize, hang,
-                randomSeed, advertisedUrl);
+                randomSeed, advertisedUrl, undocumented);
+    }
+
+    /** Answers VPS.org may give that its documentation does not show ({@link UndocumentedAnswers}). */
+    public SimulatorOptions withUndocumentedAnswers(UndocumentedAnswers answers) {
+        return new SimulatorOptions(host, port, seed, shiftSeedToNow, clock, lifecycle, pageSize, longestHang,
+                randomSeed, advertisedUrl, answers);
     }
 }

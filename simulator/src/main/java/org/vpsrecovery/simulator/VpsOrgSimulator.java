@@ -71,7 +71,8 @@ public final class VpsOrgSimulator implements AutoCloseable {
     private VpsOrgSimulator(SimulatorOptions options) throws IOException {
         this.options = options;
         this.lifecycle = new LifecycleSchedule(options.lifecycle(), options.randomSeed());
-        this.state = new ProviderState(options.clock(), lifecycle, options.pageSize(), initialSeed(options));
+        this.state = new ProviderState(options.clock(), lifecycle, options.pageSize(), options.undocumented(),
+                initialSeed(options));
         this.faults = new FaultSchedule(options.randomSeed());
         this.handlers = Executors.newVirtualThreadPerTaskExecutor();
         this.server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
@@ -585,6 +586,11 @@ public final class VpsOrgSimulator implements AutoCloseable {
         lines.add("Snapshots take " + current.snapshotCreation().toSecondsText() + " s, backups "
                 + current.backupCreation().toSecondsText() + " s, restores " + current.restore().toSecondsText()
                 + " s (from a backup " + current.backupRestore().toSecondsText() + " s); failure rate " + current.failureRate() + " (see " + baseUri() + "/__admin/lifecycle)");
+        UndocumentedAnswers undocumented = options.undocumented();
+        if (!undocumented.equals(UndocumentedAnswers.none())) {
+            lines.add("Undocumented answers: restores answered " + undocumented.restoreAnswer().wire()
+                    + (undocumented.refuseWhileRestoring() ? "; creates and deletes on a restoring server refused 400" : ""));
+        }
         lines.add("Try: curl -s -H 'Authorization: Bearer " + DEMO_TOKEN + "' -H 'Content-Type: application/json' "
                 + baseUri() + "/api/v1/snapshots/");
         return lines;

@@ -136,6 +136,49 @@ class SimulatorLifecycleTest {
         }
     }
 
+    /** The Servers API's restore answers are not documented for us: switched on, a restore is answered as a queued job. */
+    @Test
+    void aRestoreCanBeAnsweredAcceptedWithNothingElse() throws Exception {
+        VpsOrgSimulator simulator = start(options -> options.withUndocumentedAnswers(
+                UndocumentedAnswers.none().withRestoreAnswer(UndocumentedAnswers.RestoreAnswer.ACCEPTED)));
+
+        HttpResponse<String> restore = restoreFromBackup(simulator);
+
+        assertThat(restore.statusCode()).isEqualTo(202);
+        assertThat(json.readTree(restore.body())).isEqualTo(json.readTree("{\"status\": \"accepted\"}"));
+        assertThat(restoreFromBackup(simulator).statusCode()).as("the restore did start").isEqualTo(400);
+    }
+
+    /** Switched on, creates and deletes on a server being restored are refused 400; after the restore they are taken. */
+    @Test
+    void createsAndDeletesOnARestoringServerCanBeRefused() throws Exception {
+        VpsOrgSimulator simulator = start(options -> options.withUndocumentedAnswers(
+                UndocumentedAnswers.none().withRefuseWhileRestoring(true)));
+        assertThat(restoreFromBackup(simulator).statusCode()).isEqualTo(200);
+
+        for (HttpResponse<String> refused : List.of(
+                send(simulator, "POST", "/api/v1/snapshots/", "{\"server_id\": 12345, \"name\": \"during\"}", VpsOrgSimulator.DEMO_TOKEN),
+                send(simulator, "POST", "/api/v1/backups/", "{\"server_id\": 12345}", VpsOrgSimulator.DEMO_TOKEN),
+                send(simulator, "DELETE", "/api/v1/snapshots/801/", null, VpsOrgSimulator.DEMO_TOKEN),
+                send(simulator, "DELETE", "/api/v1/backups/499/", null, VpsOrgSimulator.DEMO_TOKEN))) {
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(json.readTree(refused.body()).path("detail").asText()).isEqualTo(ProviderState.SERVER_RESTORING);
+        }
+        advance(simulator, SimulatorOptions.defaults().restoreDelay().toSeconds());
+        assertThat(send(simulator, "DELETE", "/api/v1/snapshots/801/", null, VpsOrgSimulator.DEMO_TOKEN).statusCode())
+                .isEqualTo(204);
+    }
+
+    /** Off by default: the documented answers only. */
+    @Test
+    void byDefaultWorkOnARestoringServerIsTaken() throws Exception {
+        VpsOrgSimulator simulator = start(UnaryOperator.identity());
+        assertThat(restoreFromBackup(simulator).statusCode()).isEqualTo(200);
+
+        assertThat(send(simulator, "DELETE", "/api/v1/snapshots/801/", null, VpsOrgSimulator.DEMO_TOKEN).statusCode())
+                .isEqualTo(204);
+    }
+
     @Test
     void theDemoProfileCompletesANewSnapshotInAboutTwentySeconds() {
         // The profiles' numbers as README-simulator.md documents them, restated on purpose: a change must change both.

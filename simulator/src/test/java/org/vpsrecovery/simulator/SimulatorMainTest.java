@@ -28,6 +28,16 @@ class SimulatorMainTest {
         assertThat(options.randomSeed()).isEqualTo(7L);
     }
 
+    /** Session 50: the undocumented answers are off unless asked for, and an unknown restore answer is refused. */
+    @Test
+    void undocumentedAnswersAreSwitchedOnByTheirOptions() {
+        assertThat(SimulatorMain.options().undocumented()).isEqualTo(UndocumentedAnswers.none());
+        assertThat(SimulatorMain.options("--restore-answer", "Accepted", "--refuse-while-restoring").undocumented())
+                .isEqualTo(new UndocumentedAnswers(UndocumentedAnswers.RestoreAnswer.ACCEPTED, true));
+        assertThatThrownBy(() -> SimulatorMain.options("--restore-answer", "maybe"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("documented or accepted");
+    }
+
     @Test
     void completionSecondsSetSnapshotsAndBackupsAlike() {
         Lifecycle lifecycle = SimulatorMain.options("--completion-seconds", "20", "--restore-seconds", "40-50").lifecycle();

@@ -22,7 +22,7 @@ import org.vpsrecovery.domain.server.ServerStatus;
 /**
  * A server's status as far as the platform learns it. The provider offers no status read in our
  * sources, but restores go through us: each is an operation, and a restore operation not final
- * whose window (its deadline: {@link TrackingDeadlines}, 15 minutes from a snapshot and 60 from a backup by default) has
+ * whose window (its deadline: {@link TrackingDeadlines}, 20 minutes from a snapshot and 60 from a backup by default, from VPS.org's answer) has
  * not ended holds its server (ADR 0026). That includes one whose answer was lost: it may be running. The operations in
  * PostgreSQL are the one record of the hold, so every instance sees the same one, across restarts.
  * Otherwise the status is unknown and the provider judges.
@@ -34,8 +34,9 @@ import org.vpsrecovery.domain.server.ServerStatus;
 public final class ServerStates {
 
     /**
-     * The provider documents snapshot restores as taking 5 to 15 minutes: the switch of the holds (zero: off) and the
-     * window of restore intents written before operations existed.
+     * The provider documents snapshot restores as taking 5 to 15 minutes; the default window is that and a margin
+     * ({@link TrackingDeadlines#SNAPSHOT_RESTORE_WINDOW}): the switch of the holds (zero: off) and the window of restore
+     * intents written before operations existed.
      */
     public static final Duration DOCUMENTED_RESTORE_WINDOW = TrackingDeadlines.SNAPSHOT_RESTORE_WINDOW;
 

@@ -1143,7 +1143,7 @@ public final class TrackOperationsService {
     /**
      * Backups carry no name, so the intent's description stands in for it (ADR 0027, amended in session 37): the oldest
      * unclaimed manual backup dated since {@link ProviderClock#TOLERANCE} before the acceptance whose description is the
-     * one this attempt sent ({@code ""} when it sent none), as snapshots are matched by name. Two lost creates alike each
+     * one this attempt sent ({@code ""} when it sent none), both stripped, as snapshots are matched by name. Two lost creates alike each
      * take one, oldest first; a backup made directly at VPS.org with other words is never taken. None when the intent is
      * out of reach.
      */
@@ -1152,13 +1152,15 @@ public final class TrackOperationsService {
         if (intent.isEmpty()) {
             return Match.NONE;
         }
-        String description = intent.get().detail().getOrDefault(AuditEvent.DESCRIPTION, "");
+        // Compared stripped on both sides: VPS.org (DRF) trims a text field, so a description sent with edge spaces is
+        // listed without them (ADR 0027, amended in session 50). What is sent is not changed.
+        String description = intent.get().detail().getOrDefault(AuditEvent.DESCRIPTION, "").strip();
         List<ResourceRef> candidates = unclaimedBackups(operation, view, claimed).stream()
-                .filter(b -> b.description().equals(description))
+                .filter(b -> b.description().strip().equals(description))
                 .map(b -> ResourceRef.of(b.id()))
                 .toList();
         return oneOf(candidates, "manual backups described \"" + description + "\"", operation, others, view,
-                e -> e.detail().getOrDefault(AuditEvent.DESCRIPTION, "").equals(description));
+                e -> e.detail().getOrDefault(AuditEvent.DESCRIPTION, "").strip().equals(description));
     }
 
     /**

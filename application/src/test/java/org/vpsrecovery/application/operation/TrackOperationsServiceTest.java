@@ -622,7 +622,7 @@ class TrackOperationsServiceTest {
         platform.restoreSnapshot().restoreSnapshot(new RestoreSnapshotCommand(restore, base.id()));
         assertThat(stateOf(created)).isEqualTo(OperationState.IN_PROGRESS);
         assertThat(stateOf(restore)).isEqualTo(OperationState.IN_PROGRESS);
-        platform.clock.advance(Duration.ofMinutes(16));
+        platform.clock.advance(org.vpsrecovery.application.attempt.TrackingDeadlines.SNAPSHOT_RESTORE_WINDOW.plusMinutes(1));
 
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
@@ -737,7 +737,7 @@ class TrackOperationsServiceTest {
         assertThat(stateOf(delete)).isEqualTo(OperationState.COMPLETED);
         assertThat(stateOf(restore)).isEqualTo(OperationState.IN_PROGRESS);
 
-        platform.clock.advance(Duration.ofMinutes(15));
+        platform.clock.advance(org.vpsrecovery.application.attempt.TrackingDeadlines.SNAPSHOT_RESTORE_WINDOW);
         tracker.tick();
         // The window's end is no evidence that the restore finished (ADR 0024, amended in session 49).
         assertThat(stateOf(restore)).isEqualTo(OperationState.TIMED_OUT);
@@ -1251,6 +1251,23 @@ class TrackOperationsServiceTest {
         assertThat(stateOf(neverMade)).isEqualTo(OperationState.TIMED_OUT);
         assertThat(eventsOfAttempt(neverMade).getLast().outcome().kind()).isEqualTo(Outcome.Kind.UNVERIFIABLE);
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().reasonCode().equals(Optional.of(ReasonCode.NOT_DONE_AT_PROVIDER)));
+    }
+
+    /**
+     * Session 50: VPS.org (DRF) trims text fields. A lost backup create whose description had edge spaces finds its
+     * backup listed with them trimmed, and takes it, instead of staying open until it ends UNVERIFIABLE.
+     */
+    @Test
+    void aLostBackupCreateTakesItsBackupListedWithTheDescriptionTrimmed() {
+        CallContext lost = lostBackupCreate(Optional.of("  before upgrade "));
+        listedManualBackup(906, "made by hand at VPS.org");
+        listedManualBackup(907, "before upgrade");
+
+        platform.clock.advance(Duration.ofMinutes(6));
+        settlingTracker().tick();
+
+        assertThat(claimOf(lost)).contains(ResourceRef.of(new BackupId(907)));
+        assertThat(stateOf(lost)).isEqualTo(OperationState.IN_PROGRESS);
     }
 
     /** A create VPS.org makes whose answer is lost, by VPS.org's clock 2 min behind ours. */

@@ -115,7 +115,7 @@ class RestoreAndDeleteSnapshotServiceTest {
         assertThatThrownBy(() -> restore(platform.as(BLUE), other))
                 .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.SERVER_NOT_RESTORABLE));
 
-        platform.clock.advance(Duration.ofMinutes(15).plusSeconds(1));
+        platform.clock.advance(org.vpsrecovery.application.attempt.TrackingDeadlines.SNAPSHOT_RESTORE_WINDOW.plusSeconds(1));
         assertThat(restore(platform.as(BLUE), other).snapshot().id()).isEqualTo(other.id());
     }
 

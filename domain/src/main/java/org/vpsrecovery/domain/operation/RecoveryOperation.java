@@ -305,10 +305,23 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         return next(OperationState.FAILED, resource, at, note);
     }
 
-    /** VPS.org took it; {@code made} names what a create made. */
+    /**
+     * VPS.org took it; {@code made} names what a create made. A restore's window (its deadline, the hold on its server)
+     * is moved to start at {@code at}, when VPS.org's answer came, not when the platform began to ask: a slow answer
+     * must not shorten the hold on a server VPS.org is restoring (ADR 0024, amended in session 50).
+     */
     public RecoveryOperation taken(Optional<ResourceRef> made, Instant at, String note) {
         require(OperationState.ACCEPTED, "taken");
-        return next(OperationState.IN_PROGRESS, made.or(() -> resource), at, note);
+        RecoveryOperation moved = next(OperationState.IN_PROGRESS, made.or(() -> resource), at, note);
+        if (!kind.isRestore()) {
+            return moved;
+        }
+        // Accepted at updatedAt with its window to the deadline (accepted, safetySnapshotTaken, run): the same window
+        // from the answer on.
+        Instant windowEnd = deadline.plus(Duration.between(updatedAt, moved.updatedAt()));
+        return new RecoveryOperation(id, team, requestId, kind, server, moved.resource(), resourceServer, moved.state(),
+                acceptedAt, moved.updatedAt(), windowEnd, moved.note(), moved.nextCheckAt(), 0, moved.version(), approval,
+                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt);
     }
 
     /** VPS.org refused or failed it for certain. */

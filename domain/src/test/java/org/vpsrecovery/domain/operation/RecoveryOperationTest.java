@@ -40,6 +40,25 @@ class RecoveryOperationTest {
         assertThat(done.note()).contains("completed at VPS.org");
     }
 
+    /**
+     * Session 50: a restore's window started when the platform began to ask; an answer that took minutes shortened the
+     * hold on a server VPS.org was restoring. It starts when the answer came; a create's deadline stays where it was.
+     */
+    @Test
+    void aRestoresWindowStartsWhenVpsOrgsAnswerCame() {
+        Duration window = Duration.ofMinutes(20);
+        RecoveryOperation restore = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"), new RequestId("r3"),
+                Operation.RESTORE_SNAPSHOT, new ServerId(12345), Optional.of(MADE), T0, window);
+        Instant answered = T0.plus(Duration.ofMinutes(3));
+
+        RecoveryOperation taken = restore.taken(Optional.empty(), answered, "VPS.org took it");
+
+        assertThat(taken.deadline()).isEqualTo(answered.plus(window));
+        assertThat(taken.state()).isEqualTo(OperationState.IN_PROGRESS);
+        assertThat(taken.acceptedAt()).isEqualTo(T0);
+        assertThat(accepted.taken(Optional.of(MADE), answered, "in_progress").deadline()).isEqualTo(accepted.deadline());
+    }
+
     /** One mapping of an end to its audit outcome, for the tracker and the reconciler alike. */
     @Test
     void eachEndStandsForOneAuditOutcomeAndReason() {

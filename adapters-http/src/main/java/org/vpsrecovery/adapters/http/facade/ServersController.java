@@ -105,7 +105,7 @@ public class ServersController {
 
     @Post(value = "/{server_id}/restore/", consumes = MediaType.APPLICATION_JSON)
     @Operation(summary = "Restore a server from one of its backups",
-            description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
+            description = "The server is then held restoring for the backup restore window (60 minutes by default, from VPS.org's answer): meanwhile the platform refuses another "
                     + "restore, any deletion on it, and the deletion of the backup it reads (also another server's); "
                     + "GET /api/v1/servers/{id}/ shows the hold, DELETE .../restore-hold/ ends it early. Audited. With an Idempotency-Key a repeated request gets the "
                     + "first answer. With dry_run=true: the plan instead (200, PlanJson), even when a policy refuses the "

@@ -143,7 +143,7 @@ public class SnapshotsController {
     @Post("/{snapshot_id}/restore/")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "Restore a server from one of its snapshots",
-            description = "The server is then restoring for up to 15 minutes: meanwhile the platform refuses another "
+            description = "The server is then held restoring for the restore window (20 minutes by default, from VPS.org's answer): meanwhile the platform refuses another "
                     + "restore and any deletion on it. Audited. No body. With dry_run=true: the plan instead (200, PlanJson), "
                     + "even when a policy refuses the restore; VPS.org is not asked to change anything. "
                     + SkipSafetySnapshot.RESTORE_NOTE,

@@ -47,6 +47,13 @@ final class ProviderFailures {
     private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
             + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|\\blocked\\b|"
             + "\\btry again\\b|\\btemporarily\\b|\\bnot ready\\b|\\bpending\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * Django's and DRF's words for a value's own bounds ("Ensure this field has no more than 100 characters.", "at most
+     * 5 digits"): a refusal of the value, not a limit reached.
+     */
+    private static final Pattern VALUE_CHECK =
+            Pattern.compile("^\\s*ensure\\b|\\bcharacters?\\b|\\bdigits?\\b|\\bdecimal places\\b|\\belements?\\b",
+                    Pattern.CASE_INSENSITIVE);
     private static final int MAX_DETAIL = 300;
 
     /** What the adapter was doing; {@code changesState} for creates and restores (deletes: see VpsOrgClient#delete). */
@@ -89,8 +96,8 @@ final class ProviderFailures {
         // Read once: the branches that keep no wait (401/403, 404/410, 5xx, below 400) leave it out.
         Optional<Duration> wait = reply.retryAfter().flatMap(this::retryAfter);
         if (status == 400 || status == 409 || status == 422) {
-            // Only a general message can speak of a limit; a field error ("at most 100 characters") cannot.
-            Kind kind = status == 400 && LIMIT_WORDS.matcher(generalDetail(reply.body())).find()
+            // A field's value check ("no more than 100 characters") is no limit; any other message may speak of one.
+            Kind kind = status == 400 && LIMIT_WORDS.matcher(limitWording(reply.body())).find()
                     ? Kind.LIMIT_REACHED : Kind.REJECTED;
             // A Retry-After on a refusal says "not now": kept, so the refusal is never taken for one for good.
             return refusal(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said, code, wait, reply);
@@ -333,7 +340,30 @@ final class ProviderFailures {
         return clean(String.join("; ", parts));
     }
 
-    /** {@code detail} or {@code non_field_errors} only: what the provider says about the request as a whole. */
+    /**
+     * The messages that may speak of a limit: {@code detail}, and every field's ({@code non_field_errors} or a DRF field
+     * error such as {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's (ADR 0010, session 50).
+     */
+    private String limitWording(byte[] body) {
+        JsonNode node = jsonObject(body);
+        if (node == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : node.entries()) {
+            JsonNode value = field.getValue();
+            List<JsonNode> messages = value.isArray() ? new ArrayList<>() : List.of(value);
+            if (value.isArray()) {
+                value.values().forEach(messages::add);
+            }
+            messages.stream().filter(JsonNode::isString).map(JsonNode::getStringValue)
+                    .filter(message -> field.getKey().equals("detail") || !VALUE_CHECK.matcher(message).find())
+                    .forEach(parts::add);
+        }
+        return String.join(" ", parts);
+    }
+
+    /** The general words of a refusal: {@code detail} and {@code non_field_errors}, never a field's own error. */
     private String generalDetail(byte[] body) {
         JsonNode node = jsonObject(body);
         if (node == null) {

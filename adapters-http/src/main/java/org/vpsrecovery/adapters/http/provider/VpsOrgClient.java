@@ -631,12 +631,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /**
      * A {@code next} link of the page at {@code page}, resolved against that page's URL (RFC 3986). The token goes
-     * only where the base URL points: a link elsewhere is refused.
+     * only where the base URL points: a link elsewhere is refused. One exception, never the reverse: behind a TLS
+     * terminator DRF writes {@code http://} links of the base's own host; such a link is followed over the base's https
+     * (ADR 0010, session 50).
      */
     private URI sameOrigin(Call call, URI page, String link) {
         URI uri;
         try {
-            uri = page.resolve(new URI(link));
+            uri = httpsOnTheBasesHost(page.resolve(new URI(link)));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw failures.unreadable(call, 200, "the next link is not a URL", e);
         }
@@ -647,6 +649,24 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             throw failures.unreadable(call, 200, "the next link leaves the provider's origin", null);
         }
         return uri;
+    }
+
+    /**
+     * {@code link} over https if the base is https and the link is http on the base's host (the proxy's public port:
+     * the base's if the link names none, 443 for http's 80, any other kept, then checked as any link); else unchanged.
+     */
+    private URI httpsOnTheBasesHost(URI link) throws URISyntaxException {
+        URI base = settings.baseUrl();
+        if (!"https".equalsIgnoreCase(base.getScheme()) || !"http".equalsIgnoreCase(link.getScheme())
+                || link.getHost() == null || !base.getHost().equalsIgnoreCase(link.getHost())) {
+            return link;
+        }
+        int port = link.getPort() == -1 ? port(base) : link.getPort() == 80 ? 443 : link.getPort();
+        // The raw parts as they came: URI's many-part constructors would quote an already quoted path or query again.
+        return new URI("https://" + (link.getRawUserInfo() == null ? "" : link.getRawUserInfo() + "@") + link.getHost()
+                + (port == 443 ? "" : ":" + port) + link.getRawPath()
+                + (link.getRawQuery() == null ? "" : "?" + link.getRawQuery())
+                + (link.getRawFragment() == null ? "" : "#" + link.getRawFragment()));
     }
 
     private static int port(URI uri) {

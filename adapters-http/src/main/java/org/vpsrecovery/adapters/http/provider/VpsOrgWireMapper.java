@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.vpsrecovery.adapters.http.provider.wire.BackupWire;
 import org.vpsrecovery.adapters.http.provider.wire.CreateBackupWire;
@@ -45,6 +46,8 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
 public final class VpsOrgWireMapper {
 
     static final int PARSED_TIMES_KEPT = 4096;
+    /** A restore answer's {@code status} words that say VPS.org did not take it. */
+    private static final Set<String> RESTORE_FAILURE_WORDS = java.util.Set.of("error", "failed", "failure");
     private final Map<String, Instant> parsedTimes = new ConcurrentHashMap<>();
 
     /** The provider's answer has the right status but not the data the platform needs. */
@@ -97,9 +100,10 @@ public final class VpsOrgWireMapper {
      */
     public RestoreStarted restoreStarted(RestoreAnswerWire wire, Optional<ServerId> requestedServer) {
         try {
-            // A 200 saying "error" or "failed" is no yes: only "success" (documented) or no status at all is one.
-            if (wire != null && wire.status() != null && !"success".equalsIgnoreCase(wire.status().strip())) {
-                throw new UnreadableAnswer("the restore answer's status is not success");
+            // A 2xx saying "error", "failed" or "failure" is no yes. Any other word (the backup restore's answers are
+            // not documented for us: "accepted", "queued", ...) or none is: VPS.org took the restore (ADR 0010, session 50).
+            if (wire != null && wire.status() != null && RESTORE_FAILURE_WORDS.contains(wire.status().strip().toLowerCase(Locale.ROOT))) {
+                throw new UnreadableAnswer("the restore answer's status is " + storable(wire.status().strip()));
             }
             ServerWire server = wire == null ? null : wire.server();
             if (server == null || server.id() == null) {

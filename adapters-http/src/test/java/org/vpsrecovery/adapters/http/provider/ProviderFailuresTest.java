@@ -48,6 +48,27 @@ class ProviderFailuresTest {
                 .isEqualTo(Kind.REJECTED);
     }
 
+    /**
+     * Session 50: DRF may put the limit under the field it is about. A refusal at the limit is LIMIT_REACHED in any
+     * field's messages; a field's own value check (length, digits) stays a refusal of the value.
+     */
+    @Test
+    void aLimitIsRecognisedInAFieldsMessagesButNotAValueCheck() {
+        assertThat(failures.fromStatus(create, reply(400,
+                "{\"server_id\": [\"This server already has the maximum of 5 snapshots.\"]}")).kind())
+                .isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(failures.fromStatus(create, reply(400, "{\"server_id\": \"Snapshot limit reached.\"}")).kind())
+                .isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(failures.fromStatus(create, reply(400,
+                "{\"name\": [\"Ensure this field has no more than 100 characters.\"], \"server_id\": [\"Too many manual backups.\"]}"))
+                .kind()).isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(failures.fromStatus(create, reply(400,
+                "{\"description\": [\"Ensure this value has at most 255 characters (it has 300).\"]}")).kind())
+                .isEqualTo(Kind.REJECTED);
+        assertThat(failures.fromStatus(create, reply(400, "{\"server_id\": [\"A valid integer is required.\"]}")).kind())
+                .isEqualTo(Kind.REJECTED);
+    }
+
     @Test
     void theTokenAndControlCharactersNeverReachAMessage() {
         ProviderFailure failure = failures.fromStatus(read, reply(400,

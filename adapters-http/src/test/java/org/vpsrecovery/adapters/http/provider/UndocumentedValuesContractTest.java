@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.backup.BackupType;
 import org.vpsrecovery.domain.backup.Backup;
+import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.port.RestoreStarted;
 import org.vpsrecovery.domain.common.CreationStatus;
 import org.vpsrecovery.domain.common.CreationStatus.Phase;
 import org.vpsrecovery.domain.server.ServerId;
@@ -15,6 +18,8 @@ import org.vpsrecovery.domain.server.ServerStatus;
 import org.vpsrecovery.domain.snapshot.Snapshot;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.simulator.Seed;
+import org.vpsrecovery.simulator.SimulatorOptions;
+import org.vpsrecovery.simulator.UndocumentedAnswers;
 
 /** Values the documentation does not promise, served over HTTP by a simulator seeded with them. */
 class UndocumentedValuesContractTest {
@@ -72,6 +77,30 @@ class UndocumentedValuesContractTest {
             ServerStatus status = vpsOrg.client.restoreSnapshot(new SnapshotId(3), new ServerId(700)).server().status();
 
             assertThat(status).isEqualTo(ServerStatus.RESTORING);
+        }
+    }
+
+    /**
+     * Session 50: the backup restore's answers are not documented for us. A {@code 202 {"status": "accepted"}} is a
+     * yes: the restore started on the asked server (its status unknown), not an unknown outcome (504 to the team, the
+     * restore UNRESOLVED then UNVERIFIABLE though VPS.org was restoring).
+     */
+    @Test
+    void aRestoreAnsweredAcceptedWithNothingElseStartedOnTheAskedServer() {
+        UnaryOperator<SimulatorOptions> accepted = options -> options.withUndocumentedAnswers(
+                UndocumentedAnswers.none().withRestoreAnswer(UndocumentedAnswers.RestoreAnswer.ACCEPTED));
+        try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(accepted, s -> s)) {
+            RestoreStarted fromBackup = vpsOrg.client.restoreServerFromBackup(new ServerId(12345), new BackupId(499));
+
+            assertThat(fromBackup.server().ref().id()).isEqualTo(new ServerId(12345));
+            assertThat(fromBackup.server().status()).isEqualTo(ServerStatus.UNKNOWN);
+            vpsOrg.receivedOnce("POST", "/api/v1/servers/12345/restore/");
+        }
+        try (SimulatedVpsOrg vpsOrg = SimulatedVpsOrg.start(accepted, s -> s)) {
+            RestoreStarted fromSnapshot = vpsOrg.client.restoreSnapshot(new SnapshotId(801), new ServerId(12345));
+
+            assertThat(fromSnapshot.server().ref().id()).isEqualTo(new ServerId(12345));
+            assertThat(fromSnapshot.server().status()).isEqualTo(ServerStatus.UNKNOWN);
         }
     }
 }
