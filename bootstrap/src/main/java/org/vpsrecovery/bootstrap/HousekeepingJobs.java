@@ -3,10 +3,15 @@ package org.vpsrecovery.bootstrap;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 
 /**
  * The one job every instance runs for itself: writing the audit events it kept because the history
@@ -20,12 +25,23 @@ public class HousekeepingJobs {
 
     private static final Logger LOG = LoggerFactory.getLogger(HousekeepingJobs.class);
 
-    private final AuditWriter auditWriter;
+    /** How often the WARN about events waiting is repeated while its cause stays the same (a flush runs every 2 s). */
+    static final Duration WARN_AGAIN_AFTER = Duration.ofMinutes(1);
+    /** A cause's text in a log line is cut here: a driver's message may run on (a whole statement, a row). */
+    private static final int CAUSE_LENGTH = 500;
 
-    public HousekeepingJobs(AuditWriter auditWriter, @Value("${vpsr.audit.backlog-flush-every:2s}") Duration flushEvery) {
+    private final AuditWriter auditWriter;
+    private final Clock clock;
+    /** What the last WARN said of the cause, and when: the same cause is said again once a minute, not every flush. */
+    private String warnedCause;
+    private Instant warnedAt = Instant.MIN;
+
+    public HousekeepingJobs(AuditWriter auditWriter, @Value("${vpsr.audit.backlog-flush-every:2s}") Duration flushEvery,
+                            Clock clock) {
         // Micronaut's scheduler refuses a period that is not positive with no key named.
         StartupRefused.unlessPositive("vpsr.audit.backlog-flush-every", flushEvery);
         this.auditWriter = auditWriter;
+        this.clock = clock;
     }
 
     @Scheduled(fixedDelay = "${vpsr.audit.backlog-flush-every:2s}", initialDelay = "2s")
@@ -36,9 +52,51 @@ public class HousekeepingJobs {
             return;
         }
         if (auditWriter.waiting() > 0) {
-            LOG.warn("the audit history is still unavailable; {} event(s) wait to be written", auditWriter.waiting());
+            warnWaiting(auditWriter.waiting(), auditWriter.lastFailure());
         } else {
+            warnedCause = null;
             LOG.info("wrote {} audit event(s) that had waited for the history", written);
         }
+    }
+
+    /**
+     * Says why the events wait, with the cause the writer noted, at most once a {@link #WARN_AGAIN_AFTER} while the cause
+     * is the same (ADR 0141, amended in session 50): a history refusing appends (a constraint, a trigger) and one out of
+     * reach call for different hands, and a flush every 2 s said neither, every 2 s.
+     */
+    void warnWaiting(int waiting, Optional<RuntimeException> failure) {
+        String cause = failure.map(HousekeepingJobs::described)
+                .orElse("the audit history has not taken them yet (no failure noted since this instance started)");
+        Instant now = clock.instant();
+        if (cause.equals(warnedCause) && now.isBefore(warnedAt.plus(WARN_AGAIN_AFTER))) {
+            return;
+        }
+        warnedCause = cause;
+        warnedAt = now;
+        LOG.warn("{}; {} event(s) wait to be written (said again in {} while this lasts)", cause, waiting,
+                WARN_AGAIN_AFTER);
+    }
+
+    /**
+     * Whether the history is out of reach or refuses, and the failure's class and message (the driver's, which names the
+     * constraint or the trigger's words, never a credential), on one line.
+     */
+    static String described(RuntimeException failure) {
+        boolean unavailable = failure instanceof PlatformUnavailable || DatabaseOutOfReach.outOfReach(failure);
+        StringBuilder text = new StringBuilder(unavailable
+                ? "the audit history is unavailable (the database busy or out of reach): "
+                : "the audit history refuses appends: ");
+        text.append(failure.getClass().getSimpleName()).append(": ").append(failure.getMessage());
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != failure && (failure.getMessage() == null || root.getMessage() == null
+                || !failure.getMessage().contains(root.getMessage()))) {
+            text.append(" (caused by ").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage())
+                    .append(')');
+        }
+        String line = text.toString().replaceAll("\\s+", " ");
+        return line.length() <= CAUSE_LENGTH ? line : line.substring(0, CAUSE_LENGTH) + "...";
     }
 }

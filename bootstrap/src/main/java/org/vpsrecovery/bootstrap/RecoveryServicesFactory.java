@@ -22,6 +22,7 @@ import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.AuditorAuthenticator;
 import org.vpsrecovery.adapters.http.facade.HashedAuditorTokens;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
+import org.vpsrecovery.adapters.http.facade.JwksFetches;
 import org.vpsrecovery.adapters.http.facade.JwtBearerTokens;
 import org.vpsrecovery.application.provider.ProviderAnswersOnTheAskedServer;
 import org.vpsrecovery.application.provider.SharedListReads;
@@ -102,12 +103,25 @@ public class RecoveryServicesFactory {
         return new HashedTeamTokens(teams.serviceTokens(), clock);
     }
 
-    /** People's JWTs: refused unless vpsr.identity.jwt.* configures the identity provider (ADR 0034). */
+    /**
+     * People's JWTs: refused unless vpsr.identity.jwt.* configures the identity provider (ADR 0034). Its key fetches are
+     * counted by outcome, each series there from the start at 0 (amended in session 50): the kept keys hide an outage
+     * of the identity provider until every JWT is answered 503.
+     */
     @Context
-    JwtBearerTokens jwtBearerTokens(PropertyResolver properties, ConfiguredTeams teams) {
-        return ConfiguredIdentityProvider.from(properties).map(settings -> JwtBearerTokens.of(settings, teams.teams()))
+    JwtBearerTokens jwtBearerTokens(PropertyResolver properties, ConfiguredTeams teams, MeterRegistry registry) {
+        JwtBearerTokens people = ConfiguredIdentityProvider.from(properties)
+                .map(settings -> JwtBearerTokens.of(settings, teams.teams()))
                 .orElseGet(JwtBearerTokens::disabled);
+        JwksFetches fetches = people.jwksFetches();
+        FunctionCounter.builder(JWKS_FETCHES, fetches, JwksFetches::fetched).tag("outcome", "ok")
+                .description("Fetches of the identity provider's keys (JWKS), by outcome").register(registry);
+        FunctionCounter.builder(JWKS_FETCHES, fetches, JwksFetches::failed).tag("outcome", "failed")
+                .description("Fetches of the identity provider's keys (JWKS), by outcome").register(registry);
+        return people;
     }
+
+    static final String JWKS_FETCHES = "vpsr.identity.jwks.fetches";
 
     @Singleton
     RecordAuditReadUseCase recordAuditReads(MeteredAuditHistory history, Clock clock) {

@@ -114,6 +114,28 @@ public final class BuildMigrations {
         }
     }
 
+    /**
+     * How many of this build's migrations {@code connection}'s schema history does not hold as applied (all, with no
+     * history): what Flyway is about to apply, for the start's line (ADR 0086, amended in session 50).
+     */
+    public int pendingIn(Connection connection) throws SQLException {
+        try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass('flyway_schema_history') IS NOT NULL");
+             ResultSet found = exists.executeQuery()) {
+            if (!found.next() || !found.getBoolean(1)) {
+                return migrations.size();
+            }
+        }
+        java.util.Set<String> applied = new java.util.HashSet<>();
+        try (PreparedStatement history = connection.prepareStatement(
+                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL");
+             ResultSet rows = history.executeQuery()) {
+            while (rows.next()) {
+                applied.add(rows.getString(1));
+            }
+        }
+        return (int) migrations.stream().filter(migration -> !applied.contains(migration.version())).count();
+    }
+
     /** Flyway's order of versions: part by part as numbers, so that 2 comes before 10 and 1.1 after 1. */
     static int compareVersions(String left, String right) {
         String[] leftParts = left.split("\\.");

@@ -42,13 +42,21 @@ final class MigrateOnlyWhenBehind {
                 .filter(flyway -> flyway.isEnabled() && !flyway.hasAlternativeDatabaseConfiguration());
     }
 
-    /** Switches {@code flyway} off for this start when {@code connection}'s schema history is this build's. */
-    static void skipIfCurrent(FlywayConfigurationProperties flyway, Connection connection, BeanContext context) {
+    /**
+     * Switches {@code flyway} off for this start when {@code connection}'s schema history is this build's; otherwise says
+     * how many migrations Flyway is about to apply, and to which version (Flyway's own lines are left out at WARN,
+     * {@code ServiceLogging}), and returns true: Flyway migrates (ADR 0086, amended in session 50).
+     */
+    static boolean skipIfCurrent(FlywayConfigurationProperties flyway, Connection connection, BeanContext context) {
         Optional<BuildMigrations> current = Optional.empty();
         try {
             BuildMigrations build = BuildMigrations.read(MigrateOnlyWhenBehind.class.getClassLoader());
             if (build.appliedExactlyIn(connection)) {
                 current = Optional.of(build);
+            } else {
+                LOG.info("Migrating the schema: {} of this build's {} migrations pending, target V{}; Flyway migrates "
+                        + "before the first request is served", build.pendingIn(connection), build.count(),
+                        build.newestVersion());
             }
         } catch (IOException | SQLException | RuntimeException e) {
             notCompared(e);
@@ -59,6 +67,12 @@ final class MigrateOnlyWhenBehind {
                     build.count(), build.newestVersion());
             context.publishEvent(new MigrationFinishedEvent(flyway));
         });
+        return current.isEmpty();
+    }
+
+    /** The line after Flyway's migrate (ADR 0086, amended in session 50). */
+    static void migrated(java.time.Duration took) {
+        LOG.info("Migrated the schema in {} ms", took.toMillis());
     }
 
     /** The history could not be read: Flyway then runs as before and says what is wrong, if anything is. */

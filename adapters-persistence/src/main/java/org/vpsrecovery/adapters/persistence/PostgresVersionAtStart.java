@@ -1,7 +1,9 @@
 package org.vpsrecovery.adapters.persistence;
 
 import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.flyway.event.MigrationFinishedEvent;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.order.Ordered;
 import io.micronaut.jdbc.DataSourceResolver;
@@ -27,12 +29,15 @@ import org.slf4j.LoggerFactory;
  * {@link PostgresVersionBeforeOwnerMigration}.
  */
 @Singleton
-public final class PostgresVersionAtStart implements BeanCreatedEventListener<DataSource>, Ordered {
+public final class PostgresVersionAtStart implements BeanCreatedEventListener<DataSource>, Ordered,
+        ApplicationEventListener<MigrationFinishedEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresVersionAtStart.class);
 
     private final DataSourceResolver resolver;
     private final int oldestSupported;
+    /** When the start handed the schema to Flyway's migrate ({@link System#nanoTime()}); 0: it did not (session 50). */
+    private volatile long migratingSince;
 
     @Inject
     public PostgresVersionAtStart(@Nullable DataSourceResolver resolver) {
@@ -64,13 +69,26 @@ public final class PostgresVersionAtStart implements BeanCreatedEventListener<Da
         try (connection) {
             requireSupported(connection);
             // Looked up after the check: a Flyway configuration with a database of its own migrates as it is made.
-            MigrateOnlyWhenBehind.migratingThroughThePool(event)
-                    .ifPresent(flyway -> MigrateOnlyWhenBehind.skipIfCurrent(flyway, connection, event.getSource()));
+            MigrateOnlyWhenBehind.migratingThroughThePool(event).ifPresent(flyway -> {
+                if (MigrateOnlyWhenBehind.skipIfCurrent(flyway, connection, event.getSource())) {
+                    migratingSince = System.nanoTime();
+                }
+            });
         } catch (SQLException e) {
             // Only the connection's return to the pool failed; what was checked stands.
             LOG.info("Could not return the start's connection to the pool ({})", e.toString());
         }
         return event.getBean();
+    }
+
+    /** Flyway's migrate ended (or the skip above said it was not needed): how long it took, if it ran. */
+    @Override
+    public void onApplicationEvent(MigrationFinishedEvent event) {
+        long since = migratingSince;
+        if (since != 0) {
+            migratingSince = 0;
+            MigrateOnlyWhenBehind.migrated(java.time.Duration.ofNanos(System.nanoTime() - since));
+        }
     }
 
     private void requireSupported(Connection connection) {

@@ -61,6 +61,12 @@ public final class AuditWriter {
     /** Set by {@link #close()}: the flush under way, at its end, lets go of the store; no flush reads it after. */
     private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean storeClosed;
+    /**
+     * Why the history last failed an append of this writer, until it takes one again: the flush's WARN names it, since
+     * the failure itself is swallowed where events are kept to be written later (ADR 0141, amended in session 50).
+     */
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> lastFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     /** Keeps what the history cannot take in this instance's memory only: for tests and tools, not the service. */
     public AuditWriter(AuditHistory history) {
@@ -76,7 +82,14 @@ public final class AuditWriter {
 
     /** Appends now, or throws: for intents, which must be on record before the provider is called. */
     public RecordedAuditEvent appendNow(AuditEvent event) {
-        return history.append(event);
+        try {
+            RecordedAuditEvent recorded = history.append(event);
+            tookOne();
+            return recorded;
+        } catch (RuntimeException failure) {
+            noteFailure(failure);
+            throw failure;
+        }
     }
 
     /**
@@ -84,7 +97,36 @@ public final class AuditWriter {
      * record before their operations are closed. After a failure some may be written: look before writing one again.
      */
     public List<RecordedAuditEvent> appendAllNow(List<AuditEvent> events) {
-        return history.appendAll(events);
+        try {
+            List<RecordedAuditEvent> recorded = history.appendAll(events);
+            tookOne();
+            return recorded;
+        } catch (RuntimeException failure) {
+            noteFailure(failure);
+            throw failure;
+        }
+    }
+
+    /**
+     * Why the history last failed an append of this writer (a request's, a flush's, or the flush's look-up before it),
+     * empty once it took one since: what a WARN about the events waiting names. Never an expected refusal (a second
+     * end of an attempt) nor a failure typed for the caller ({@link RecoveryException}).
+     */
+    public Optional<RuntimeException> lastFailure() {
+        return Optional.ofNullable(lastFailure.get());
+    }
+
+    private void noteFailure(RuntimeException failure) {
+        if (!(failure instanceof RecoveryException) && !(failure instanceof AttemptAlreadyEnded)) {
+            lastFailure.set(failure);
+        }
+    }
+
+    private void tookOne() {
+        // Read before written: every append passes here, and a write each time would contend for nothing.
+        if (lastFailure.get() != null) {
+            lastFailure.set(null);
+        }
     }
 
     /**
@@ -96,6 +138,7 @@ public final class AuditWriter {
         if (waiting() == 0) {
             try {
                 history.append(event);
+                tookOne();
                 return;
             } catch (RecoveryException expected) {
                 throw expected;
@@ -103,7 +146,9 @@ public final class AuditWriter {
                 secondEndNotWritten(event);
                 return;
             } catch (RuntimeException unavailable) {
-                // Kept below; the scheduled flush reports what waits. The caller's answer does not depend on it.
+                // Kept below; the scheduled flush reports what waits, and why (noted). The caller's answer does not
+                // depend on it.
+                noteFailure(unavailable);
             }
         }
         keep(event);
@@ -311,8 +356,11 @@ public final class AuditWriter {
                     }
                 }
             } catch (RuntimeException stillUnavailable) {
+                // The look-up before the append, or the append: either says why nothing moves (ADR 0141, session 50).
+                noteFailure(stillUnavailable);
                 return written.get();
             }
+            tookOne();
             if (fromStore) {
                 kept.orElseThrow().written(batch.size());
                 keptCount.addAndGet(-batch.size());

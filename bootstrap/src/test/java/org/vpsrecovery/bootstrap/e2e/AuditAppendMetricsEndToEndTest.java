@@ -9,9 +9,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
@@ -41,7 +44,8 @@ class AuditAppendMetricsEndToEndTest {
         assertThat(value("vpsr_audit_kept_events", "store=\"file\"")).isZero();
         assertThat(value(OLDEST_AGE, "store=\"file\"")).isZero();
 
-        try (Connection owner = SETUP.database().dataSource().getConnection(); Statement sql = owner.createStatement()) {
+        try (Connection owner = SETUP.database().dataSource().getConnection(); Statement sql = owner.createStatement();
+             RootLogLines captured = RootLogLines.capture()) {
             sql.execute("CREATE FUNCTION refuse_audit_appends() RETURNS trigger LANGUAGE plpgsql AS "
                     + "$$ BEGIN RAISE EXCEPTION 'the audit history takes no appends now (test)'; END $$");
             sql.execute("CREATE TRIGGER refuse_audit_appends BEFORE INSERT ON audit_event FOR EACH STATEMENT "
@@ -58,7 +62,19 @@ class AuditAppendMetricsEndToEndTest {
                 // How long it has waited, on the platform's clock (ADR 0038, amended in session 44): a count that does
                 // not move looks the same fresh or stuck, its age does not.
                 assertThat(value(OLDEST_AGE, "store=\"file\"")).as("the clock has not moved").isZero();
+
+                // Why they wait, in the flush's WARN (ADR 0141, amended in session 50): the history refuses, with the
+                // database's words; said once a minute on the platform's clock, not at every flush (200 ms here).
+                double failedSoFar = value("vpsr_audit_append_seconds_count", "outcome=\"failed\"");
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> value("vpsr_audit_append_seconds_count", "outcome=\"failed\"") >= failedSoFar + 5);
+                List<String> said = waitingWarnings(captured);
+                assertThat(said).as("five flushes failed on the same cause; the clock has not moved").hasSizeBetween(1, 2);
+                assertThat(said.getLast()).contains("the audit history refuses appends", "DatabaseFailure",
+                        "the audit history takes no appends now (test)", "event(s) wait to be written");
                 CLOCK.advance(Duration.ofSeconds(90));
+                await().atMost(Duration.ofSeconds(30)).until(() -> waitingWarnings(captured).size() > said.size());
+                assertThat(waitingWarnings(captured).getLast()).contains("the audit history takes no appends now (test)");
                 assertThat(value(OLDEST_AGE, "store=\"file\"")).isEqualTo(90.0);
                 assertThat(value(OLDEST_AGE, "store=\"memory\"")).as("nothing waits in memory").isZero();
                 assertThat(SETUP.platform().send("GET", "/health/readiness", null, null).status()).isEqualTo(200);
@@ -74,6 +90,15 @@ class AuditAppendMetricsEndToEndTest {
         assertThat(value(OLDEST_AGE, "store=\"file\"")).as("nothing waits").isZero();
         assertThat(SETUP.platform().auditOf("plan-while-the-history-is-gone")).singleElement()
                 .satisfies(e -> assertThat(e.event().outcome()).isEqualTo(new Outcome.Planned()));
+    }
+
+    /** The housekeeping flush's WARN lines about events waiting, as formatted. */
+    private static List<String> waitingWarnings(RootLogLines captured) {
+        return captured.events().stream()
+                .filter(e -> e.getLevel() == Level.WARN && e.getLoggerName().endsWith("HousekeepingJobs"))
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(line -> line.contains("event(s) wait to be written"))
+                .toList();
     }
 
     /** The sample of {@code name} whose labels hold {@code label} on /prometheus, 0 when there is none yet. */

@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
@@ -36,9 +40,22 @@ class IdentityProviderOutageEndToEndTest {
 
     @Test
     void noKeysEverFetchedAndTheJwksDownIs503WithRetryAfterThenTheLastGoodKeysOutliveTheirCache() throws InterruptedException {
+        // Both outcomes' series from the start, at 0, so that increase() counts the first failure (session 50).
+        assertThat(fetches("ok")).isZero();
+        assertThat(fetches("failed")).isZero();
+        RootLogLines captured = RootLogLines.capture();
+        // The tests' logging takes WARN and above; the service's INFO too (ServiceLogging), the recovery's line among them.
+        ch.qos.logback.classic.Logger fetchLines = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("org.vpsrecovery.adapters.http.facade.JwksFetches");
+        fetchLines.setLevel(Level.INFO);
         SETUP.idp().serving(false);
 
         Answer down = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345", SETUP.idp().member("alice", "demo"), null);
+        // The failed fetch is counted and said, with its cause (ADR 0034, amended in session 50).
+        assertThat(fetches("failed")).isPositive();
+        assertThat(logged(captured, Level.WARN)).as("the failed fetch's WARN").isNotEmpty()
+                .allSatisfy(line -> assertThat(line).contains("the identity provider's keys (JWKS) could not be fetched (",
+                        "failed fetch(es) in a row"));
 
         assertThat(down.status()).isEqualTo(503);
         assertThat(down.contentType()).startsWith("application/problem+json");
@@ -64,6 +81,10 @@ class IdentityProviderOutageEndToEndTest {
         assertThat(answered).as("no keys yet is the provider's outage, not the caller's fault").allMatch(s -> s == 200 || s == 503);
         int fetched = SETUP.idp().fetches();
         assertThat(fetched).isPositive();
+        assertThat(fetches("ok")).isPositive();
+        assertThat(logged(captured, Level.INFO)).as("the recovery's INFO").singleElement().asString()
+                .startsWith("the identity provider's keys (JWKS) were fetched again, after ");
+        double failedBefore = fetches("failed");
 
         SETUP.idp().serving(false);
         int refusedBefore = SETUP.idp().refusals();
@@ -76,9 +97,29 @@ class IdentityProviderOutageEndToEndTest {
                     assertThat(SETUP.idp().refusals()).as("asked again once the cache expired").isGreaterThan(refusedBefore);
                 });
         assertThat(SETUP.idp().fetches()).isEqualTo(fetched);
+        // The kept keys hide this outage from callers; the counter shows it.
+        assertThat(fetches("failed")).isGreaterThan(failedBefore);
+        captured.close();
+        fetchLines.setLevel(null);
         // A token no kept key signed is still the caller's 401, not an outage.
         assertThat(SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345",
                 TestIdentityProvider.rs256(SETUP.idp().rotatedOut, SETUP.idp().claims("mallory", "demo", c -> { })), null).status())
                 .isEqualTo(401);
+    }
+
+    /** {@code vpsr_identity_jwks_fetches_total} of {@code outcome} on /prometheus; fails when the series is not there. */
+    private static double fetches(String outcome) {
+        String body = SETUP.platform().send("GET", "/prometheus", null, null, Map.of("Accept", "text/plain")).raw().body();
+        Matcher sample = Pattern.compile("(?m)^vpsr_identity_jwks_fetches_total\\{[^}]*outcome=\"" + outcome
+                + "\"[^}]*\\} (\\S+)$").matcher(body);
+        assertThat(sample.find()).as("the series of outcome " + outcome + " on /prometheus").isTrue();
+        return Double.parseDouble(sample.group(1));
+    }
+
+    /** What the JWKS fetches logged at {@code level}, as formatted. */
+    private static List<String> logged(RootLogLines captured, Level level) {
+        return captured.events().stream()
+                .filter(e -> e.getLevel() == level && e.getLoggerName().endsWith(".JwksFetches"))
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 }

@@ -63,8 +63,22 @@ class MigrationsAtStartEndToEndTest {
     void aDatabaseOneMigrationBehindIsMigratedBeforeTheFirstRequest() throws Exception {
         TestDatabase database = migrated("41");
         assertThat(history(database)).doesNotContain("43 true");
+        // The start says it migrates, how far, and how long it took (ADR 0086, amended in session 50): Flyway's own lines
+        // are left out at WARN. The tests' logging takes WARN and above; the service's, INFO.
+        ch.qos.logback.classic.Logger startLines = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("org.vpsrecovery.adapters.persistence.MigrateOnlyWhenBehind");
+        startLines.setLevel(ch.qos.logback.classic.Level.INFO);
+        String newest = org.vpsrecovery.adapters.persistence.BuildMigrations
+                .read(getClass().getClassLoader()).newestVersion();
 
-        try (RunningPlatform platform = RunningPlatform.start(database, simulator, Map.of())) {
+        try (RootLogLines captured = RootLogLines.capture();
+             RunningPlatform platform = RunningPlatform.start(database, simulator, Map.of())) {
+            startLines.setLevel(null);
+            assertThat(captured.events().stream().filter(e -> e.getLoggerName().endsWith(".MigrateOnlyWhenBehind"))
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList())
+                    .anySatisfy(line -> assertThat(line).matches("Migrating the schema: [1-9][0-9]* of this build's "
+                            + "[0-9]+ migrations pending, target V" + java.util.regex.Pattern.quote(newest) + ";.*"))
+                    .anySatisfy(line -> assertThat(line).matches("Migrated the schema in [0-9]+ ms"));
             // Applied while the context started, before the server took a request.
             assertThat(history(database)).contains("43 true");
             assertThat(platform.context.findBean(Flyway.class, Qualifiers.byName("default"))).isPresent();

@@ -81,6 +81,14 @@ class GracefulStopBehindNginxIT {
                 // The metrics name the teams: the public listener refuses them; each instance serves its own.
                 assertThat(team.send(nginx.baseUrl(), "GET", "/prometheus", null, "graceful-metrics").status()).isEqualTo(403);
                 assertThat(team.send(a.baseUrl(), "GET", "/prometheus", null, "graceful-metrics-a").status()).isEqualTo(200);
+                // The service answers /prometheus/ with the metrics too: nginx refuses every spelling of it by one rule
+                // (session 50: an exact match let /prometheus/ and /prometheus/?x=1 through to anyone).
+                assertThat(team.send(a.baseUrl(), "GET", "/prometheus/", null, "graceful-metrics-a-slash").status())
+                        .as("the service itself answers /prometheus/").isEqualTo(200);
+                for (String spelling : List.of("/prometheus/", "/prometheus/?x=1", "/prometheus?x=1", "/%70rometheus/")) {
+                    Answer refused = team.send(nginx.baseUrl(), "GET", spelling, null, "graceful-metrics-spelling");
+                    assertThat(refused.status()).as("GET " + spelling + " through nginx: " + refused).isEqualTo(403);
+                }
 
                 Answer opened = team.send(nginx.baseUrl(), "POST", "/api/v1/snapshots/",
                         "{\"server_id\": " + SERVERS.getFirst() + ", \"name\": \"open-at-stop\"}", "graceful-open");

@@ -108,11 +108,13 @@ public final class JwtBearerTokens {
      * keys are gone), not an unknown key.
      */
     private volatile boolean lastFetchFailed;
+    /** Each fetch of the JWKS counted and, when it failed, said (ADR 0034, amended in session 50). */
+    private final JwksFetches fetches = new JwksFetches(System::nanoTime);
 
     private JwtBearerTokens(JwtSettings settings, Set<TeamId> knownTeams) {
         this.settings = settings;
         this.knownTeams = Set.copyOf(knownTeams);
-        this.processor = settings == null ? null : processor(settings, failed -> lastFetchFailed = failed);
+        this.processor = settings == null ? null : processor(settings, failed -> lastFetchFailed = failed, fetches);
     }
 
     /** No identity provider: every JWT is refused (the default until one is configured). */
@@ -128,6 +130,11 @@ public final class JwtBearerTokens {
         return settings != null;
     }
 
+    /** The fetches of the identity provider's keys so far, by outcome: none when no identity provider is configured. */
+    public JwksFetches jwksFetches() {
+        return fetches;
+    }
+
     /**
      * Whether a person signed in as a member of {@code team} would be let in as that team now: people sign in
      * here and the team is still configured. What the identity provider would say of the person today is not
@@ -138,7 +145,8 @@ public final class JwtBearerTokens {
     }
 
     private static DefaultJWTProcessor<SecurityContext> processor(JwtSettings settings,
-                                                                  java.util.function.Consumer<Boolean> fetchFailed) {
+                                                                  java.util.function.Consumer<Boolean> fetchFailed,
+                                                                  JwksFetches fetches) {
         JWKSource<SecurityContext> keys;
         long ttl = settings.jwksCacheTtl().toMillis();
         // nimbus requires refresh-ahead + refresh wait <= time to live, and the rate limit's interval below it.
@@ -147,7 +155,7 @@ public final class JwtBearerTokens {
         try {
             keys = JWKSourceBuilder.<SecurityContext>create(new NotedFetches(new URLBasedJWKSetSource<>(
                             settings.jwksUrl().toURL(),
-                            new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT)), fetchFailed))
+                            new DefaultResourceRetriever(JWKS_TIMEOUT_MS, JWKS_TIMEOUT_MS, JWKS_SIZE_LIMIT)), fetchFailed, fetches))
                     .retrying(false)
                     .cache(ttl, refreshWait)
                     .refreshAheadCache(refreshAhead, null, REFRESH_AHEAD, false, null, false)
@@ -172,8 +180,12 @@ public final class JwtBearerTokens {
         return processor;
     }
 
-    /** The JWKS fetched over HTTP, each fetch's outcome told (it sits below the rate limit and the outage tolerance). */
-    private record NotedFetches(JWKSetSource<SecurityContext> source, java.util.function.Consumer<Boolean> failed)
+    /**
+     * The JWKS fetched over HTTP, each fetch's outcome told (it sits below the rate limit and the outage tolerance), and
+     * counted and logged ({@link JwksFetches}).
+     */
+    private record NotedFetches(JWKSetSource<SecurityContext> source, java.util.function.Consumer<Boolean> failed,
+                                JwksFetches fetches)
             implements JWKSetSource<SecurityContext> {
 
         @Override
@@ -182,9 +194,11 @@ public final class JwtBearerTokens {
             try {
                 JWKSet keys = source.getJWKSet(refresh, now, context);
                 failed.accept(false);
+                fetches.succeeded();
                 return keys;
             } catch (KeySourceException | RuntimeException e) {
                 failed.accept(true);
+                fetches.failed(e);
                 throw e;
             }
         }
