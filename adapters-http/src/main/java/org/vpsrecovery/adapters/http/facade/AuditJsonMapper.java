@@ -100,7 +100,9 @@ public final class AuditJsonMapper {
                 s.newestBackup().map(backup -> backup(backup, now)).orElse(null),
                 s.expiringSoon().stream().map(b -> new ExpiringBackupJson(b.id().value(), b.createdAt().toString(),
                         b.expiresAt().orElseThrow().toString(), seconds(now, b.expiresAt().orElseThrow()))).toList(),
-                s.hasRecoveryPoint(), text(s.activity().lastCompletedCreate()), text(s.activity().lastCompletedRestore()));
+                s.hasRecoveryPoint(), text(s.activity().lastCompletedCreate()), text(s.activity().lastCompletedRestore()),
+                s.activity().lastRestoreRequested().map(r -> new AuditJson.LastRestoreRequestedJson(
+                        r.requestedAt().toString(), r.ending().name().toLowerCase(java.util.Locale.ROOT))).orElse(null));
     }
 
     private static RecoveryPointJson snapshot(Snapshot snapshot, Instant now) {

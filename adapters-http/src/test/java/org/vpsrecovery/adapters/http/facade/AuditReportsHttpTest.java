@@ -702,6 +702,40 @@ class AuditReportsHttpTest {
         assertThat(web).containsEntry("newest_backup", null).containsEntry("has_recovery_point", true);
     }
 
+    /**
+     * The review's case (session 50): a restore recorded COMPLETED, then 30 days later three whose windows ended
+     * UNVERIFIABLE. last_completed_restore names the old one; last_restore_requested the newest, and how it ended.
+     */
+    @Test
+    void recoverabilityNamesTheNewestRestoreRequestedBesideTheLastCompletedOne() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        Instant old = platform.clock.instant();
+        restore("a-1", old, new Outcome.Accepted());
+        restore("a-1", old.plusSeconds(900), new Outcome.Completed());
+        Instant newest = old;
+        for (int i = 2; i <= 4; i++) {
+            newest = old.plus(Duration.ofDays(30)).plusSeconds(3600L * i);
+            restore("a-" + i, newest, new Outcome.Accepted());
+            restore("a-" + i, newest.plusSeconds(1), new Outcome.Submitted());
+            restore("a-" + i, newest.plusSeconds(900),
+                    new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "the restore window ended"));
+        }
+        platform.clock.advance(Duration.ofDays(31));
+
+        Map<String, Object> web = ((List<Map<String, Object>>) get("/api/v1/audit/recoverability/", AUDITOR_TOKEN)
+                .get("servers")).getFirst();
+
+        assertThat(web).containsEntry("last_completed_restore", old.plusSeconds(900).toString())
+                .containsEntry("last_restore_requested",
+                        Map.of("requested_at", newest.toString(), "ending", "unverifiable"));
+    }
+
+    private void restore(String attempt, Instant at, Outcome outcome) {
+        platform.history.append(new AuditEvent(at, PlatformFixture.BLUE, new RequestId("r-" + attempt),
+                Operation.RESTORE_SNAPSHOT, Optional.of(PlatformFixture.WEB), Optional.empty(), outcome,
+                OptionalInt.empty(), Map.of("attempt_id", attempt)));
+    }
+
     /** ADR 0062: past this instance's slots for long reads, 503 AUDIT_READS_BUSY with Retry-After; nothing read or audited. */
     @Test
     void longReadsPastTheSlotsAnswer503WithRetryAfterAndPagesStillAnswer() throws Exception {
