@@ -56,22 +56,9 @@ public final class InMemoryAuditReports implements AuditReports {
                 .limit(limit + 1L).map(this::entry).toList(), limit);
     }
 
-    /**
-     * The event as the database's reports read it: one the history reads as holding a later release's name ("the
-     * operation X", {@link InMemoryAuditHistory#tamperLaterRelease}) is a {@link LaterReleaseEvent} with that name.
-     */
+    /** The event as the database's reports read it ({@link InMemoryAuditHistory#entry}). */
     private AuditHistoryEntry entry(RecordedAuditEvent recorded) {
-        Optional<String> name = history.laterReleasesName(recorded.sequence());
-        if (name.isEmpty()) {
-            return recorded;
-        }
-        String stored = name.get().substring(name.get().lastIndexOf(' ') + 1);
-        AuditEvent e = recorded.event();
-        return new LaterReleaseEvent(recorded.sequence(), e.occurredAt(), e.team(), e.requestId(), e.server(),
-                name.get().startsWith("the operation ") ? stored : e.operation().name(),
-                name.get().startsWith("the outcome ") ? stored : e.outcome().kind().name(),
-                name.get().startsWith("the reason ") ? Optional.of(stored) : e.outcome().reasonCode().map(Enum::name),
-                name.get());
+        return history.entry(recorded);
     }
 
     @Override

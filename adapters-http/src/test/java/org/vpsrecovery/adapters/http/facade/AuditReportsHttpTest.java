@@ -355,6 +355,40 @@ class AuditReportsHttpTest {
         assertThat(platform.auditReports.openStreams()).isZero();
     }
 
+    /**
+     * A later release's row shows every part stored, as stored: its resource, cause, provider status, detail and actor
+     * (review of session 50: they came out empty, though stored and hash-verified), still marked as such (ADR 0005).
+     */
+    @Test
+    void aRowOfALaterReleaseShowsEveryPartAsStored() throws Exception {
+        Map<String, String> detail = new java.util.HashMap<>(Map.of("name", "nightly", "attempt_id", "a-9"));
+        new org.vpsrecovery.domain.audit.Actor("alice@example.com",
+                org.vpsrecovery.domain.audit.Actor.Authentication.SERVICE_TOKEN, Optional.of("key-7")).into(detail);
+        platform.history.append(new AuditEvent(platform.clock.instant(), PlatformFixture.BLUE, new RequestId("later-1"),
+                Operation.CREATE_SNAPSHOT, Optional.of(PlatformFixture.WEB),
+                Optional.of(new org.vpsrecovery.domain.audit.ResourceRef(
+                        org.vpsrecovery.domain.audit.ResourceRef.Type.SNAPSHOT, 801)),
+                new Outcome.Failed(ReasonCode.PROVIDER_REJECTED, "VPS.org answered 400"), OptionalInt.of(400), detail));
+        platform.history.tamperLaterRelease(1, "the reason A_LATER_REASON");
+
+        Map<String, Object> later = ((List<Map<String, Object>>) get("/api/v1/audit/events/", AUDITOR_TOKEN)
+                .get("results")).stream().filter(r -> r.get("sequence").equals(1)).findFirst().orElseThrow();
+        assertThat(later).containsEntry("reason_code", "A_LATER_REASON").containsEntry("outcome", "FAILED")
+                .containsEntry("resource", Map.of("type", "SNAPSHOT", "id", 801))
+                .containsEntry("cause", "VPS.org answered 400").containsEntry("provider_status", 400)
+                .containsEntry("actor", Map.of("subject", "alice@example.com", "authentication", "service-token",
+                        "key_id", "key-7"))
+                .containsEntry("written_by_a_later_release", "the reason A_LATER_REASON");
+        assertThat((Map<String, Object>) later.get("detail")).containsEntry("name", "nightly")
+                .containsEntry("attempt_id", "a-9");
+
+        Answer csv = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+        String row = csv.raw().body().lines().filter(line -> line.startsWith("1,")).findFirst().orElseThrow();
+        assertThat(row).contains(",CREATE_SNAPSHOT,12345,SNAPSHOT,801,FAILED,A_LATER_REASON,VPS.org answered 400,400,"
+                        + "nightly,,")
+                .contains("alice@example.com,service-token,key-7,the reason A_LATER_REASON");
+    }
+
     @Test
     void csvIsServedWhenAskedForWithHostileTextDefused() throws Exception {
         platform.history.append(event(PlatformFixture.BLUE, "csv-1", new Outcome.Completed(),
