@@ -107,6 +107,11 @@ public final class MeteredAuditHistory implements AuditHistory {
     }
 
     @Override
+    public List<AuditHistoryEntry> entries(AuditQuery query) {
+        return history.entries(query);
+    }
+
+    @Override
     public List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
         return history.restoreEvents(server, since, limit);
     }

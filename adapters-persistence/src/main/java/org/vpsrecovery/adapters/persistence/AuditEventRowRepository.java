@@ -81,7 +81,37 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
     long moveIntentWalkMark(long settledBelow, long headSequence, byte[] headHash, long knownSettledBelow,
                             long knownHeadSequence);
 
-    /** Each max() is one backward probe of audit_event_server_completed. */
+    /** The newest restore intent's time and its first final outcome's kind and reason (ADR 0024, session 50). */
+    String LAST_RESTORE_REQUESTED_COLUMNS = """
+            intent.occurred_at AS restore_requested_at, ending.outcome_kind AS restore_outcome_kind,
+                ending.outcome_reason AS restore_outcome_reason
+            """;
+
+    /**
+     * The first final outcome of the restore {@code intent} (after a lateral read of it): by attempt id through V47's
+     * index, or, for an intent written before there was one, by request id and operation through V1's, as
+     * {@link #FINAL_OUTCOME_OF_INTENT} matches them; each arm is skipped when it is not the intent's.
+     */
+    String FIRST_FINAL_OUTCOME_OF_RESTORE_INTENT = """
+            LEFT JOIN LATERAL (
+                (SELECT o.sequence, o.outcome_kind, o.outcome_reason FROM audit_event o
+                 WHERE (intent.detail->>'attempt_id') IS NOT NULL
+                   AND (o.detail->>'attempt_id') = (intent.detail->>'attempt_id') AND (o.detail->>'attempt_id') IS NOT NULL
+                   AND o.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE') AND o.sequence > intent.sequence
+                 ORDER BY o.sequence LIMIT 1)
+                UNION ALL
+                (SELECT o.sequence, o.outcome_kind, o.outcome_reason FROM audit_event o
+                 WHERE (intent.detail->>'attempt_id') IS NULL
+                   AND o.request_id = intent.request_id AND o.operation = intent.operation
+                   AND o.sequence > intent.sequence AND o.detail->>'attempt_id' IS NULL
+                   AND o.outcome_kind IN ('COMPLETED', 'FAILED', 'UNVERIFIABLE')
+                 ORDER BY o.sequence LIMIT 1)
+                ORDER BY sequence LIMIT 1) ending ON true""";
+
+    /**
+     * Each max() is one backward probe of audit_event_server_completed; the newest restore intent one backward probe of
+     * V37's audit_event_server_restores, its outcome one of V47's index (ADR 0024, amended in session 50).
+     */
     @Query("""
             SELECT s.id AS server_id,
                 greatest((SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id
@@ -91,8 +121,13 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
                 greatest((SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id
                               AND e.outcome_kind = 'COMPLETED' AND e.operation = 'RESTORE_SNAPSHOT'),
                          (SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id
-                              AND e.outcome_kind = 'COMPLETED' AND e.operation = 'RESTORE_SERVER_FROM_BACKUP')) AS last_restore
-            FROM unnest(CAST(ARRAY[:servers] AS bigint[])) AS s(id)""")
+                              AND e.outcome_kind = 'COMPLETED' AND e.operation = 'RESTORE_SERVER_FROM_BACKUP')) AS last_restore,
+            """ + LAST_RESTORE_REQUESTED_COLUMNS + """
+            FROM unnest(CAST(ARRAY[:servers] AS bigint[])) AS s(id)
+            LEFT JOIN LATERAL (SELECT * FROM audit_event r WHERE r.server_id = s.id
+                  AND r.operation IN ('RESTORE_SNAPSHOT', 'RESTORE_SERVER_FROM_BACKUP') AND r.outcome_kind = 'ACCEPTED'
+                ORDER BY r.occurred_at DESC, r.sequence DESC LIMIT 1) intent ON true
+            """ + FIRST_FINAL_OUTCOME_OF_RESTORE_INTENT)
     List<ActivityRow> recoveryActivity(List<Long> servers);
 
     /**
@@ -109,8 +144,13 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
                 greatest((SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id AND e.team = :team
                               AND e.outcome_kind = 'COMPLETED' AND e.operation = 'RESTORE_SNAPSHOT'),
                          (SELECT max(occurred_at) FROM audit_event e WHERE e.server_id = s.id AND e.team = :team
-                              AND e.outcome_kind = 'COMPLETED' AND e.operation = 'RESTORE_SERVER_FROM_BACKUP')) AS last_restore
-            FROM unnest(CAST(ARRAY[:servers] AS bigint[])) AS s(id)""")
+                              AND e.outcome_kind = 'COMPLETED' AND e.operation = 'RESTORE_SERVER_FROM_BACKUP')) AS last_restore,
+            """ + LAST_RESTORE_REQUESTED_COLUMNS + """
+            FROM unnest(CAST(ARRAY[:servers] AS bigint[])) AS s(id)
+            LEFT JOIN LATERAL (SELECT * FROM audit_event r WHERE r.server_id = s.id AND r.team = :team
+                  AND r.operation IN ('RESTORE_SNAPSHOT', 'RESTORE_SERVER_FROM_BACKUP') AND r.outcome_kind = 'ACCEPTED'
+                ORDER BY r.occurred_at DESC, r.sequence DESC LIMIT 1) intent ON true
+            """ + FIRST_FINAL_OUTCOME_OF_RESTORE_INTENT)
     List<ActivityRow> recoveryActivityOfTeam(List<Long> servers, String team);
 
     /**
@@ -202,6 +242,8 @@ public interface AuditEventRowRepository extends GenericRepository<AuditEventRow
 
     /** One server's last completed create and restore. */
     @Introspected
-    record ActivityRow(long serverId, @Nullable Instant lastCreate, @Nullable Instant lastRestore) {
+    record ActivityRow(long serverId, @Nullable Instant lastCreate, @Nullable Instant lastRestore,
+                       @Nullable Instant restoreRequestedAt, @Nullable String restoreOutcomeKind,
+                       @Nullable String restoreOutcomeReason) {
     }
 }

@@ -151,6 +151,14 @@ public final class AuditEventRows {
     }
 
     /**
+     * The rows of the filter, at most {@code limit}, newest first, each as this release reads it: a row a later release
+     * wrote is a {@link LaterReleaseEvent}, never left out (AuditHistory.entries; ADR 0005, amended in session 50).
+     */
+    List<AuditHistoryEntry> entries(AuditEventFilter filter, OptionalLong beforeSequence, int limit) {
+        return readRows(filter, beforeSequence, limit, false).stream().map(AuditEventRows::entry).toList();
+    }
+
+    /**
      * The known events of the filter, at most {@code limit}: a row a later release wrote is left out and the read goes
      * on past it, so a page is short only at the history's end, as callers that stop at a short page expect (ADR 0005,
      * amended in session 49).
@@ -479,9 +487,14 @@ public final class AuditEventRows {
         }
         try {
             AuditChain.epochMicros(r.occurredAt());
+            // Its other stored parts as stored (its hash holds over them): shown whole, never guessed (session 50).
             return Optional.of(new LaterReleaseEvent(r.sequence(), r.occurredAt(), new TeamId(r.team()),
                     new RequestId(r.requestId()), Optional.ofNullable(r.serverId()).map(ServerId::new), r.operation(),
-                    r.outcomeKind(), Optional.ofNullable(r.outcomeReason()), name.get()));
+                    r.outcomeKind(), Optional.ofNullable(r.outcomeReason()), name.get(),
+                    Optional.ofNullable(r.resourceType()), Optional.ofNullable(r.resourceId()),
+                    Optional.ofNullable(r.outcomeCause()),
+                    r.providerStatus() == null ? OptionalInt.empty() : OptionalInt.of(r.providerStatus()),
+                    detail(r.detail())));
         } catch (RuntimeException notEvenThat) {
             // Its common parts are no event's (a team no append writes): altered whatever its names.
             return Optional.empty();

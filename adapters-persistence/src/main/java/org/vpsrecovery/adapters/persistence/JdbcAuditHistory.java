@@ -75,6 +75,12 @@ public final class JdbcAuditHistory implements AuditHistory {
     }
 
     @Override
+    public List<AuditHistoryEntry> entries(AuditQuery query) {
+        Objects.requireNonNull(query, "query");
+        return reader.entries(query.filter(), query.beforeSequence(), query.limit());
+    }
+
+    @Override
     public List<RecordedAuditEvent> restoreEvents(ServerId server, Instant since, int limit) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(since, "since");

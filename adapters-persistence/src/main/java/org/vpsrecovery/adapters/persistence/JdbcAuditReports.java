@@ -27,7 +27,9 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.AuditReports;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
+import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.RestoreRequested;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
@@ -254,7 +256,7 @@ public final class JdbcAuditReports implements AuditReports {
             // A time no event can have (PostgreSQL's 'infinity', read as a year ±292 million) was served as the last
             // create or restore: it is a row changed outside the platform, named as the pages name it (ADR 0005,
             // amended in session 41).
-            for (Instant last : new Instant[] {row.lastCreate(), row.lastRestore()}) {
+            for (Instant last : new Instant[] {row.lastCreate(), row.lastRestore(), row.restoreRequestedAt()}) {
                 try {
                     if (last != null) {
                         AuditChain.epochMicros(last);
@@ -264,7 +266,10 @@ public final class JdbcAuditReports implements AuditReports {
                 }
             }
             activity.put(server, new RecoveryActivity(server, Optional.ofNullable(row.lastCreate()),
-                    Optional.ofNullable(row.lastRestore())));
+                    Optional.ofNullable(row.lastRestore()), Optional.ofNullable(row.restoreRequestedAt())
+                    .map(at -> new RestoreRequested(at, RestoreRequested.Ending.of(
+                            Optional.ofNullable(row.restoreOutcomeKind()).map(Outcome.Kind::valueOf),
+                            Optional.ofNullable(row.restoreOutcomeReason()))))));
         }
         return activity;
     }

@@ -26,6 +26,7 @@ import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.snapshot.CreateSnapshotCommand;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotCommand;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.audit.AuditQuery;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
@@ -179,6 +180,34 @@ class ScanDriftServiceTest {
         assertThat(resolution.event().operation()).isEqualTo(Operation.DRIFT_RESOLVED);
         assertThat(resolution.event().team()).isEqualTo(GREEN);
         assertThat(driftEvents().stream().filter(e -> e.event().team().equals(BLUE)).count()).isEqualTo(blueEventsAtTheMove);
+    }
+
+    /**
+     * A snapshot made through the platform and deleted by a later release, whose delete's events hold a name this release
+     * does not know (a rolling roll-out): read without them, the snapshot's absence was a drift, deleted outside, with its
+     * DRIFT_DETECTED COMPLETED event and webhook, a false fact. The server is passed over this round instead: no finding,
+     * no tally; the other servers are scanned (ADR 0005, amended in session 50).
+     */
+    @Test
+    void aServerWhoseCreateAndDeleteEventsHoldALaterReleasesRowIsPassedOverNotJudged() {
+        Snapshot made = createThroughThePlatform("deleted-by-a-later-release");
+        long before = platform.history.head().sequence();
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
+        platform.tracker().tick();
+        List<Long> laterReleases = platform.history.recorded().stream()
+                .filter(r -> r.sequence() > before && r.event().operation() == Operation.DELETE_SNAPSHOT)
+                .map(RecordedAuditEvent::sequence).toList();
+        assertThat(laterReleases).isNotEmpty();
+        laterReleases.forEach(sequence -> platform.history.tamperLaterRelease(sequence, "the outcome A_LATER_OUTCOME"));
+        assertThat(platform.provider.listSnapshots(Optional.of(WEB))).noneMatch(s -> s.id().equals(made.id()));
+
+        ScanDriftService.Round round = scanner().scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(all()).isEmpty();
+        assertThat(driftEvents()).isEmpty();
+        assertThat(round.detected()).isZero();
+        assertThat(round.passedOver()).isOne();
+        assertThat(round.scanned()).isEqualTo(2);
     }
 
     @Test
@@ -403,8 +432,8 @@ class ScanDriftServiceTest {
         AtomicInteger ends = new AtomicInteger();
         AuditHistory endingMeanwhile = new ForwardingAuditHistory(platform.history) {
             @Override
-            public List<RecordedAuditEvent> query(AuditQuery query) {
-                List<RecordedAuditEvent> page = super.query(query);
+            public List<AuditHistoryEntry> entries(AuditQuery query) { // the scan's read of the server's events
+                List<AuditHistoryEntry> page = super.entries(query);
                 if (lock.held && ends.getAndIncrement() == 0) {
                     platform.tracker().tick(); // the tracker's end lands between the scan's reads under the lock
                 }
@@ -559,8 +588,8 @@ class ScanDriftServiceTest {
         }
 
         @Override
-        public List<RecordedAuditEvent> query(AuditQuery query) {
-            List<RecordedAuditEvent> page = super.query(query);
+        public List<AuditHistoryEntry> entries(AuditQuery query) {
+            List<AuditHistoryEntry> page = super.entries(query);
             if (query.filter().server().equals(Optional.of(WEB)) && query.filter().operations().equals(AuditedPoints.READ_FROM)) {
                 webRows.add(page.size());
             }
@@ -669,10 +698,17 @@ class ScanDriftServiceTest {
                 return !own.isEmpty() && own.getFirst().sequence() == query.beforeSequence().getAsLong() - 1
                         ? own : List.of(eventAt(newest));
             }
+            return super.query(query);
+        }
+
+        /** WEB's create and delete events (the scan's read of them) made on the fly; any other read the platform's. */
+        @Override
+        public List<AuditHistoryEntry> entries(AuditQuery query) {
+            long newest = Math.min(2L * snapshots, query.beforeSequence().orElse(Long.MAX_VALUE) - 1);
             if (!query.filter().server().equals(Optional.of(WEB)) || !query.filter().operations().equals(AuditedPoints.READ_FROM)) {
-                return super.query(query);
+                return super.entries(query);
             }
-            List<RecordedAuditEvent> page = new ArrayList<>();
+            List<AuditHistoryEntry> page = new ArrayList<>();
             for (long sequence = newest; sequence >= 1 && page.size() < query.limit(); sequence--) {
                 page.add(eventAt(sequence));
             }

@@ -93,13 +93,18 @@ public record Actor(String subject, Authentication authentication, Optional<Stri
 
     /** The actor an event records, if it records one (events before ADR 0034 do not). */
     public static Optional<Actor> of(AuditEvent event) {
-        String subject = event.detail().get(SUBJECT);
-        Optional<Authentication> how = Optional.ofNullable(event.detail().get(AUTHENTICATION)).flatMap(Authentication::fromWireName);
+        return of(event.detail());
+    }
+
+    /** The actor an event's {@code detail} names (a later release's row's too, whose detail is read as stored). */
+    public static Optional<Actor> of(Map<String, String> detail) {
+        String subject = detail.get(SUBJECT);
+        Optional<Authentication> how = Optional.ofNullable(detail.get(AUTHENTICATION)).flatMap(Authentication::fromWireName);
         if (subject == null || how.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Actor(subject, how.get(), Optional.ofNullable(event.detail().get(KEY_ID))));
+            return Optional.of(new Actor(subject, how.get(), Optional.ofNullable(detail.get(KEY_ID))));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

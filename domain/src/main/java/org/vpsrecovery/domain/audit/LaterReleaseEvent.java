@@ -1,8 +1,12 @@
 package org.vpsrecovery.domain.audit;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
@@ -12,14 +16,20 @@ import org.vpsrecovery.domain.server.ServerId;
  * A stored event holding a name this release does not know (an operation, outcome, reason or resource type a later
  * release added: deploy.md's two-release rule), whose hash holds over its stored parts: what was written is genuine,
  * this release just cannot interpret it. Its names are kept as the text stored, never turned into a known kind; what
- * every event has (time, team, request id, server) is read as usual. A row whose hash does not hold is no such event
- * but an altered one ({@link org.vpsrecovery.domain.port.AuditEventAltered}). ADR 0005, amended in session 49.
+ * every event has (time, team, request id, server) is read as usual, and its other stored parts (resource, cause,
+ * provider status, detail) are carried as stored, so that pages and exports show the row whole (ADR 0005, amended in
+ * sessions 49 and 50). Its detail is a map of text: the hash that holds is computed over it so (a detail of other
+ * values is no event's, and the row then reads as altered). A row whose hash does not hold is no such event but an
+ * altered one ({@link org.vpsrecovery.domain.port.AuditEventAltered}).
  *
  * @param unknownName which part holds the name this release does not know, and the name: "the operation X"
+ * @param resourceType the resource's type as stored (a name), with {@code resourceId}: both or neither
  */
 public record LaterReleaseEvent(long sequence, Instant occurredAt, TeamId team, RequestId requestId,
                                 Optional<ServerId> server, String operation, String outcome, Optional<String> reason,
-                                String unknownName) implements AuditHistoryEntry {
+                                String unknownName, Optional<String> resourceType, Optional<Long> resourceId,
+                                Optional<String> cause, OptionalInt providerStatus, Map<String, String> detail)
+        implements AuditHistoryEntry {
 
     /** How a stored name is written (capitals, digits, '_'), as every name this release knows is. */
     private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,99}");
@@ -34,12 +44,29 @@ public record LaterReleaseEvent(long sequence, Instant occurredAt, TeamId team, 
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(unknownName, "unknown name");
+        Objects.requireNonNull(resourceType, "resource type");
+        Objects.requireNonNull(resourceId, "resource id");
+        Objects.requireNonNull(cause, "cause");
+        Objects.requireNonNull(providerStatus, "provider status");
         requireName("operation", operation);
         requireName("outcome", outcome);
         reason.ifPresent(r -> requireName("reason", r));
+        resourceType.ifPresent(t -> requireName("resource type", t));
+        if (resourceType.isPresent() != resourceId.isPresent()) {
+            throw new IllegalArgumentException("a resource is a type and an id, both or neither");
+        }
         if (unknownName.isBlank()) {
             throw new IllegalArgumentException("the unknown name is said");
         }
+        detail = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(detail, "detail")));
+    }
+
+    /** The row with none of the stored parts beyond what every event has and its names (a test's shorthand). */
+    public LaterReleaseEvent(long sequence, Instant occurredAt, TeamId team, RequestId requestId,
+                             Optional<ServerId> server, String operation, String outcome, Optional<String> reason,
+                             String unknownName) {
+        this(sequence, occurredAt, team, requestId, server, operation, outcome, reason, unknownName, Optional.empty(),
+                Optional.empty(), Optional.empty(), OptionalInt.empty(), Map.of());
     }
 
     private static void requireName(String what, String name) {

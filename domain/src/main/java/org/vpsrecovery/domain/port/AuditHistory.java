@@ -51,8 +51,24 @@ public interface AuditHistory {
         return List.copyOf(written);
     }
 
-    /** Events matching the query, newest (highest sequence) first, at most {@code query.limit()}. */
+    /**
+     * Events matching the query, newest (highest sequence) first, at most {@code query.limit()}. A row a later release
+     * wrote under a name this release does not know, whose hash holds, is skipped (the read goes on past it): a read
+     * that must not judge a history it cannot read whole reads {@link #entries} (ADR 0005, amended in session 49).
+     */
     List<RecordedAuditEvent> query(AuditQuery query);
+
+    /**
+     * The rows {@link #query} reads, newest first, at most {@code query.limit()}, with those a later release wrote
+     * under a name this release does not know (their hashes holding) handed out as {@link LaterReleaseEvent}s where
+     * {@link #query} skips them: for a read that judges what the history holds of something, which a skipped row would
+     * make it judge wrongly (the drift scan; ADR 0005, amended in session 50). A row's own names decide whether it
+     * matches the query's operations, outcome and reason, so one whose operation a later release named matches none.
+     * This default serves a store that holds no such rows.
+     */
+    default List<AuditHistoryEntry> entries(AuditQuery query) {
+        return List.copyOf(query(query));
+    }
 
     /** The operations {@link #restoreEvents} reads. */
     Set<Operation> RESTORES = Set.of(Operation.RESTORE_SNAPSHOT, Operation.RESTORE_SERVER_FROM_BACKUP);

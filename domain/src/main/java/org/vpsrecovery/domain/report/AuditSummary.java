@@ -16,7 +16,9 @@ import org.vpsrecovery.domain.common.TeamId;
 /**
  * Counts of audit events over a period: per bucket (start of the UTC day or month) x team x
  * operation x outcome, or, summed over every team, per bucket x operation x outcome (no team, ADR 0078); the most frequent rejection reasons; and how often calls to the provider
- * failed. A provider call is an event written after the call, {@code COMPLETED} or {@code FAILED}.
+ * failed. A provider call is the immediate answer to one call to VPS.org ({@link #isProviderAnswer}): {@code SUBMITTED},
+ * {@code UNRESOLVED}, or {@code FAILED} with a provider reason; a failure is one of the last two. Outcomes tracking
+ * establishes later ({@code COMPLETED}, {@code UNVERIFIABLE}) are no call (ADR 0024).
  */
 public record AuditSummary(SummaryQuery query, List<Count> counts, List<ReasonCount> topRejections,
                            long providerCalls, long providerFailures, List<LaterReleaseCount> laterReleaseCounts) {

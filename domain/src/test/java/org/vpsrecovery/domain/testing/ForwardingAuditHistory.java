@@ -31,6 +31,11 @@ public class ForwardingAuditHistory implements AuditHistory {
     }
 
     @Override
+    public List<AuditHistoryEntry> entries(AuditQuery query) {
+        return history.entries(query);
+    }
+
+    @Override
     public List<AuditHistoryEntry> attemptEvents(String attemptId, int limit) {
         return history.attemptEvents(attemptId, limit);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.vpsrecovery.domain.audit.AuditChain;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -19,7 +20,9 @@ import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.ChainWalk;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.AuditHistoryEntry;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.port.AttemptAlreadyEnded;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -77,7 +80,14 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
             failNextAttemptRead = Optional.empty();
             throw failure;
         }
-        return AuditHistory.super.attemptEvents(attemptId, limit);
+        AuditHistory.requireAttemptLimit(limit);
+        // As the database's probe: the attempt's intents and final outcomes, a later release's row among them as such
+        // (one whose outcome a later release named is of no kind the probe reads).
+        return events.stream().map(StoredEvent::recorded)
+                .filter(r -> AuditHistory.isAttemptEvent(r.event(), attemptId)
+                        && laterReleasesName(r.sequence()).filter(name -> name.startsWith("the outcome ")).isEmpty())
+                .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed())
+                .limit(limit).map(this::entry).toList();
     }
 
     private void refuseIfAsked(List<AuditEvent> batch) {
@@ -131,14 +141,50 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
         return recorded;
     }
 
+    /** As the database's reader: a row read as holding a later release's name is skipped ({@link #tamperLaterRelease}). */
     @Override
     public synchronized List<RecordedAuditEvent> query(AuditQuery query) {
+        return entries(query).stream()
+                .flatMap(entry -> entry instanceof RecordedAuditEvent recorded ? Stream.of(recorded) : Stream.empty())
+                .toList();
+    }
+
+    /**
+     * As the database's reader: a row read as holding a later release's name is a {@link LaterReleaseEvent}, matched by
+     * its names as stored (one whose operation a later release named matches no operations filter).
+     */
+    @Override
+    public synchronized List<AuditHistoryEntry> entries(AuditQuery query) {
         return events.stream()
                 .map(StoredEvent::recorded)
                 .filter(query::matches)
+                .filter(recorded -> laterReleasesName(recorded.sequence()).filter(name ->
+                        (name.startsWith("the operation ") && !query.filter().operations().isEmpty())
+                                || (name.startsWith("the outcome ") && query.filter().outcome().isPresent())
+                                || (name.startsWith("the reason ") && query.filter().reason().isPresent())).isEmpty())
                 .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed())
+                .map(this::entry)
                 .limit(query.limit())
                 .toList();
+    }
+
+    /**
+     * The event as the database reads it: one read as holding a later release's name ("the operation X", {@link
+     * #tamperLaterRelease}) is a {@link LaterReleaseEvent} with that name.
+     */
+    public synchronized AuditHistoryEntry entry(RecordedAuditEvent recorded) {
+        Optional<String> name = laterReleasesName(recorded.sequence());
+        if (name.isEmpty()) {
+            return recorded;
+        }
+        String stored = name.get().substring(name.get().lastIndexOf(' ') + 1);
+        AuditEvent e = recorded.event();
+        return new LaterReleaseEvent(recorded.sequence(), e.occurredAt(), e.team(), e.requestId(), e.server(),
+                name.get().startsWith("the operation ") ? stored : e.operation().name(),
+                name.get().startsWith("the outcome ") ? stored : e.outcome().kind().name(),
+                name.get().startsWith("the reason ") ? Optional.of(stored) : e.outcome().reasonCode().map(Enum::name),
+                name.get(), e.resource().map(r -> name.get().startsWith("the resource type ") ? stored : r.type().name()),
+                e.resource().map(ResourceRef::id), e.outcome().explanation(), e.providerStatus(), e.detail());
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.RestoreRequested;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
@@ -55,22 +56,9 @@ public final class InMemoryAuditReports implements AuditReports {
                 .limit(limit + 1L).map(this::entry).toList(), limit);
     }
 
-    /**
-     * The event as the database's reports read it: one the history reads as holding a later release's name ("the
-     * operation X", {@link InMemoryAuditHistory#tamperLaterRelease}) is a {@link LaterReleaseEvent} with that name.
-     */
+    /** The event as the database's reports read it ({@link InMemoryAuditHistory#entry}). */
     private AuditHistoryEntry entry(RecordedAuditEvent recorded) {
-        Optional<String> name = history.laterReleasesName(recorded.sequence());
-        if (name.isEmpty()) {
-            return recorded;
-        }
-        String stored = name.get().substring(name.get().lastIndexOf(' ') + 1);
-        AuditEvent e = recorded.event();
-        return new LaterReleaseEvent(recorded.sequence(), e.occurredAt(), e.team(), e.requestId(), e.server(),
-                name.get().startsWith("the operation ") ? stored : e.operation().name(),
-                name.get().startsWith("the outcome ") ? stored : e.outcome().kind().name(),
-                name.get().startsWith("the reason ") ? Optional.of(stored) : e.outcome().reasonCode().map(Enum::name),
-                name.get());
+        return history.entry(recorded);
     }
 
     @Override
@@ -144,7 +132,27 @@ public final class InMemoryAuditReports implements AuditReports {
                 .filter(e -> e.outcome().kind() == Outcome.Kind.COMPLETED && e.server().isPresent())
                 .filter(e -> byTeam.isEmpty() || byTeam.get().equals(e.team())).toList();
         return servers.stream().collect(Collectors.toMap(Function.identity(), server -> new RecoveryActivity(server,
-                latest(completed, server, false), latest(completed, server, true))));
+                latest(completed, server, false), latest(completed, server, true), lastRestoreRequested(server, byTeam))));
+    }
+
+    /** The newest restore intent on the server (by time, then sequence) and its attempt's first final outcome. */
+    private Optional<RestoreRequested> lastRestoreRequested(ServerId server, Optional<TeamId> byTeam) {
+        List<RecordedAuditEvent> recorded = history.recorded();
+        return recorded.stream()
+                .filter(r -> r.event().outcome().kind() == Outcome.Kind.ACCEPTED && r.event().operation().isRestore()
+                        && r.event().server().equals(Optional.of(server))
+                        && (byTeam.isEmpty() || byTeam.get().equals(r.event().team())))
+                .max(Comparator.comparing((RecordedAuditEvent r) -> r.event().occurredAt())
+                        .thenComparingLong(RecordedAuditEvent::sequence))
+                .map(intent -> {
+                    Optional<Outcome> end = recorded.stream()
+                            .filter(r -> r.sequence() > intent.sequence() && r.event().sameAttemptAs(intent.event())
+                                    && r.event().outcome().kind().settlesAttempt())
+                            .min(Comparator.comparingLong(RecordedAuditEvent::sequence))
+                            .map(r -> r.event().outcome());
+                    return new RestoreRequested(intent.event().occurredAt(), RestoreRequested.Ending.of(
+                            end.map(Outcome::kind), end.flatMap(Outcome::reasonCode).map(Enum::name)));
+                });
     }
 
     private static Optional<Instant> latest(List<AuditEvent> completed, ServerId server, boolean restore) {

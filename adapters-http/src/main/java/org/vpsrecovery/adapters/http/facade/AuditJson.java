@@ -162,8 +162,27 @@ public final class AuditJson {
             @JsonProperty("newest_backup") RecoveryPointJson newestBackup,
             @JsonProperty("expiring_backups") List<ExpiringBackupJson> expiringBackups,
             @JsonProperty("has_recovery_point") boolean hasRecoveryPoint,
-            @JsonProperty("last_completed_create") String lastCompletedCreate,
-            @JsonProperty("last_completed_restore") String lastCompletedRestore) {
+            @JsonProperty("last_completed_create") @Nullable String lastCompletedCreate,
+            @JsonProperty("last_completed_restore") @Nullable @Schema(nullable = true, description = "when the last "
+                    + "restore recorded COMPLETED ended: only releases before session 49 recorded one (the restore "
+                    + "window's end; before V6, VPS.org taking it). No restore is recorded COMPLETED now, neither at its "
+                    + "window's end nor at an early release (both UNVERIFIABLE), so this may be far older than the last "
+                    + "restore run: see last_restore_requested") String lastCompletedRestore,
+            @JsonProperty("last_restore_requested") @Nullable @Schema(nullable = true, description = "the newest restore "
+                    + "asked of VPS.org on the server (by the team asked, when one is), and how the audit history says it "
+                    + "ended; null when none was") LastRestoreRequestedJson lastRestoreRequested) {
+    }
+
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record LastRestoreRequestedJson(
+            @JsonProperty("requested_at") @Schema(description = "when the platform asked VPS.org (its intent, ACCEPTED)")
+            String requestedAt,
+            @Schema(allowableValues = {"open", "unverifiable", "released", "failed", "completed"}, description = "its "
+                    + "attempt's first final outcome: open (none yet), unverifiable (UNVERIFIABLE: its window ended, "
+                    + "VPS.org shows no restore's end), released (UNVERIFIABLE RESTORE_HOLD_RELEASED: the team released "
+                    + "its hold early), failed (FAILED: refused or failed), completed (COMPLETED, written by releases "
+                    + "before session 49)") String ending) {
     }
 
     @Serdeable

@@ -46,20 +46,26 @@ public final class AuditJsonMapper {
                 e.outcome().kind().name(), e.outcome().reasonCode().map(Enum::name).orElse(null),
                 e.outcome().explanation().orElse(null),
                 e.providerStatus().isPresent() ? e.providerStatus().getAsInt() : null,
-                new TreeMap<>(e.detail()),
-                Actor.of(e).map(a -> new AuditJson.ActorJson(a.subject(), a.authentication().wireName(),
-                        a.keyId().orElse(null))).orElse(null));
+                new TreeMap<>(e.detail()), actor(Actor.of(e)));
     }
 
     /**
-     * A row a later release wrote under a name this release does not know (ADR 0005, amended in session 49): what every
-     * event has, its names as stored, and {@code written_by_a_later_release} saying which name; its other parts are
-     * left to a release that knows the names, never guessed.
+     * A row a later release wrote under a name this release does not know (ADR 0005, amended in sessions 49 and 50): every
+     * part as stored, its names as the text stored, and {@code written_by_a_later_release} saying which name this release
+     * does not know. Its actor is read from its detail as any event's is.
      */
     public static EventJson event(LaterReleaseEvent later) {
         return new EventJson(later.sequence(), later.occurredAt().toString(), later.team().value(),
-                later.requestId().value(), later.operation(), later.server().map(s -> s.value()).orElse(null), null,
-                later.outcome(), later.reason().orElse(null), null, null, new TreeMap<>(), null, later.unknownName());
+                later.requestId().value(), later.operation(), later.server().map(s -> s.value()).orElse(null),
+                later.resourceType().map(type -> new ResourceJson(type, later.resourceId().orElseThrow())).orElse(null),
+                later.outcome(), later.reason().orElse(null), later.cause().orElse(null),
+                later.providerStatus().isPresent() ? later.providerStatus().getAsInt() : null,
+                new TreeMap<>(later.detail()), actor(Actor.of(later.detail())), later.unknownName());
+    }
+
+    private static AuditJson.ActorJson actor(Optional<Actor> actor) {
+        return actor.map(a -> new AuditJson.ActorJson(a.subject(), a.authentication().wireName(), a.keyId().orElse(null)))
+                .orElse(null);
     }
 
     public static EventJson entry(AuditHistoryEntry entry) {
@@ -100,7 +106,9 @@ public final class AuditJsonMapper {
                 s.newestBackup().map(backup -> backup(backup, now)).orElse(null),
                 s.expiringSoon().stream().map(b -> new ExpiringBackupJson(b.id().value(), b.createdAt().toString(),
                         b.expiresAt().orElseThrow().toString(), seconds(now, b.expiresAt().orElseThrow()))).toList(),
-                s.hasRecoveryPoint(), text(s.activity().lastCompletedCreate()), text(s.activity().lastCompletedRestore()));
+                s.hasRecoveryPoint(), text(s.activity().lastCompletedCreate()), text(s.activity().lastCompletedRestore()),
+                s.activity().lastRestoreRequested().map(r -> new AuditJson.LastRestoreRequestedJson(
+                        r.requestedAt().toString(), r.ending().name().toLowerCase(java.util.Locale.ROOT))).orElse(null));
     }
 
     private static RecoveryPointJson snapshot(Snapshot snapshot, Instant now) {

@@ -355,6 +355,40 @@ class AuditReportsHttpTest {
         assertThat(platform.auditReports.openStreams()).isZero();
     }
 
+    /**
+     * A later release's row shows every part stored, as stored: its resource, cause, provider status, detail and actor
+     * (review of session 50: they came out empty, though stored and hash-verified), still marked as such (ADR 0005).
+     */
+    @Test
+    void aRowOfALaterReleaseShowsEveryPartAsStored() throws Exception {
+        Map<String, String> detail = new java.util.HashMap<>(Map.of("name", "nightly", "attempt_id", "a-9"));
+        new org.vpsrecovery.domain.audit.Actor("alice@example.com",
+                org.vpsrecovery.domain.audit.Actor.Authentication.SERVICE_TOKEN, Optional.of("key-7")).into(detail);
+        platform.history.append(new AuditEvent(platform.clock.instant(), PlatformFixture.BLUE, new RequestId("later-1"),
+                Operation.CREATE_SNAPSHOT, Optional.of(PlatformFixture.WEB),
+                Optional.of(new org.vpsrecovery.domain.audit.ResourceRef(
+                        org.vpsrecovery.domain.audit.ResourceRef.Type.SNAPSHOT, 801)),
+                new Outcome.Failed(ReasonCode.PROVIDER_REJECTED, "VPS.org answered 400"), OptionalInt.of(400), detail));
+        platform.history.tamperLaterRelease(1, "the reason A_LATER_REASON");
+
+        Map<String, Object> later = ((List<Map<String, Object>>) get("/api/v1/audit/events/", AUDITOR_TOKEN)
+                .get("results")).stream().filter(r -> r.get("sequence").equals(1)).findFirst().orElseThrow();
+        assertThat(later).containsEntry("reason_code", "A_LATER_REASON").containsEntry("outcome", "FAILED")
+                .containsEntry("resource", Map.of("type", "SNAPSHOT", "id", 801))
+                .containsEntry("cause", "VPS.org answered 400").containsEntry("provider_status", 400)
+                .containsEntry("actor", Map.of("subject", "alice@example.com", "authentication", "service-token",
+                        "key_id", "key-7"))
+                .containsEntry("written_by_a_later_release", "the reason A_LATER_REASON");
+        assertThat((Map<String, Object>) later.get("detail")).containsEntry("name", "nightly")
+                .containsEntry("attempt_id", "a-9");
+
+        Answer csv = send("GET", "/api/v1/audit/events/", AUDITOR_TOKEN, Map.of("Accept", "text/csv"));
+        String row = csv.raw().body().lines().filter(line -> line.startsWith("1,")).findFirst().orElseThrow();
+        assertThat(row).contains(",CREATE_SNAPSHOT,12345,SNAPSHOT,801,FAILED,A_LATER_REASON,VPS.org answered 400,400,"
+                        + "nightly,,")
+                .contains("alice@example.com,service-token,key-7,the reason A_LATER_REASON");
+    }
+
     @Test
     void csvIsServedWhenAskedForWithHostileTextDefused() throws Exception {
         platform.history.append(event(PlatformFixture.BLUE, "csv-1", new Outcome.Completed(),
@@ -700,6 +734,40 @@ class AuditReportsHttpTest {
         assertThat((Map<String, Object>) web.get("newest_snapshot")).containsEntry("id", 801)
                 .containsEntry("age_seconds", 7200);
         assertThat(web).containsEntry("newest_backup", null).containsEntry("has_recovery_point", true);
+    }
+
+    /**
+     * The review's case (session 50): a restore recorded COMPLETED, then 30 days later three whose windows ended
+     * UNVERIFIABLE. last_completed_restore names the old one; last_restore_requested the newest, and how it ended.
+     */
+    @Test
+    void recoverabilityNamesTheNewestRestoreRequestedBesideTheLastCompletedOne() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        Instant old = platform.clock.instant();
+        restore("a-1", old, new Outcome.Accepted());
+        restore("a-1", old.plusSeconds(900), new Outcome.Completed());
+        Instant newest = old;
+        for (int i = 2; i <= 4; i++) {
+            newest = old.plus(Duration.ofDays(30)).plusSeconds(3600L * i);
+            restore("a-" + i, newest, new Outcome.Accepted());
+            restore("a-" + i, newest.plusSeconds(1), new Outcome.Submitted());
+            restore("a-" + i, newest.plusSeconds(900),
+                    new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "the restore window ended"));
+        }
+        platform.clock.advance(Duration.ofDays(31));
+
+        Map<String, Object> web = ((List<Map<String, Object>>) get("/api/v1/audit/recoverability/", AUDITOR_TOKEN)
+                .get("servers")).getFirst();
+
+        assertThat(web).containsEntry("last_completed_restore", old.plusSeconds(900).toString())
+                .containsEntry("last_restore_requested",
+                        Map.of("requested_at", newest.toString(), "ending", "unverifiable"));
+    }
+
+    private void restore(String attempt, Instant at, Outcome outcome) {
+        platform.history.append(new AuditEvent(at, PlatformFixture.BLUE, new RequestId("r-" + attempt),
+                Operation.RESTORE_SNAPSHOT, Optional.of(PlatformFixture.WEB), Optional.empty(), outcome,
+                OptionalInt.empty(), Map.of("attempt_id", attempt)));
     }
 
     /** ADR 0062: past this instance's slots for long reads, 503 AUDIT_READS_BUSY with Retry-After; nothing read or audited. */

@@ -129,6 +129,12 @@ class OpenApiDocumentTest {
         JsonNode backup = DOCUMENT.schemas().get("FacadeJson.BackupJson").path("properties");
         assertThat(backup.path("size_mb").path("nullable").asBoolean()).as("BackupJson.size_mb").isTrue();
         assertThat(backup.path("expires_at").path("nullable").asBoolean()).as("BackupJson.expires_at").isTrue();
+        JsonNode server = DOCUMENT.schemas().get("AuditJson.ServerRecoverabilityJson").path("properties");
+        for (String member : List.of("last_completed_create", "last_completed_restore", "last_restore_requested")) {
+            assertThat(server.path(member).path("nullable").asBoolean()).as("ServerRecoverabilityJson." + member).isTrue();
+        }
+        assertThat(server.path("last_completed_restore").path("description").asText())
+                .as("last_completed_restore says it may be older than the last restore").contains("last_restore_requested");
     }
 
     /** VPS.org's own 404, passed on as PROVIDER_NOT_FOUND (FacadeProblems.statusOf), is named where not-found is. */

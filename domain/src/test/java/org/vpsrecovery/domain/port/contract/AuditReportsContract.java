@@ -27,6 +27,7 @@ import org.vpsrecovery.domain.audit.AuditEventFilter;
 import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoveryActivity;
+import org.vpsrecovery.domain.report.RestoreRequested;
 import org.vpsrecovery.domain.report.SummaryBucket;
 import org.vpsrecovery.domain.report.SummaryQuery;
 import org.vpsrecovery.domain.server.ServerId;
@@ -64,6 +65,11 @@ public abstract class AuditReportsContract {
                                       Outcome outcome) {
         return history.append(new AuditEvent(at, team, new RequestId(request), operation, Optional.of(server),
                 Optional.empty(), outcome, OptionalInt.empty(), Map.of("description", "a, \"quoted\"\nline")));
+    }
+
+    private void restoreEvent(TeamId team, String attempt, Instant at, Outcome outcome) {
+        history.append(new AuditEvent(at, team, new RequestId("r-" + attempt), Operation.RESTORE_SNAPSHOT,
+                Optional.of(WEB), Optional.empty(), outcome, OptionalInt.empty(), Map.of("attempt_id", attempt)));
     }
 
     /** Ten events over two teams, three servers, two days and two months. */
@@ -262,7 +268,9 @@ public abstract class AuditReportsContract {
         seed();
         ServerId untouched = new ServerId(99999);
         // Taken (SUBMITTED) is not recovery; completed, as the tracker establishes it, is.
-        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.empty()).get(WEB)).isEqualTo(RecoveryActivity.none(WEB));
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.empty()).get(WEB)).isEqualTo(new RecoveryActivity(WEB,
+                Optional.empty(), Optional.empty(),
+                Optional.of(new RestoreRequested(T0.plusSeconds(5 * 3600), RestoreRequested.Ending.OPEN))));
         append(BLUE, "r-1", T0.plusSeconds(300), Operation.CREATE_SNAPSHOT, WEB, new Outcome.Completed());
         append(BLUE, "r-6", T0.plusSeconds(5 * 3600 + 900), Operation.RESTORE_SERVER_FROM_BACKUP, WEB,
                 new Outcome.Completed());
@@ -271,10 +279,13 @@ public abstract class AuditReportsContract {
                 Optional.empty());
 
         assertThat(activity).containsOnlyKeys(WEB, GREEN_SERVER, untouched);
+        // r-6's intent, written before attempt ids, is matched to its outcome by request id and operation
         assertThat(activity.get(WEB)).isEqualTo(new RecoveryActivity(WEB, Optional.of(T0.plusSeconds(300)),
-                Optional.of(T0.plusSeconds(5 * 3600 + 900))));
-        // a failed restore is no recovery
-        assertThat(activity.get(GREEN_SERVER)).isEqualTo(RecoveryActivity.none(GREEN_SERVER));
+                Optional.of(T0.plusSeconds(5 * 3600 + 900)),
+                Optional.of(new RestoreRequested(T0.plusSeconds(5 * 3600), RestoreRequested.Ending.COMPLETED))));
+        // a failed restore is no recovery, but it was asked for
+        assertThat(activity.get(GREEN_SERVER)).isEqualTo(new RecoveryActivity(GREEN_SERVER, Optional.empty(),
+                Optional.empty(), Optional.of(new RestoreRequested(T0.plusSeconds(3 * 3600), RestoreRequested.Ending.FAILED))));
         assertThat(activity.get(untouched)).isEqualTo(RecoveryActivity.none(untouched));
         assertThat(reports.recoveryActivity(Set.of(), Optional.empty())).isEmpty();
     }
@@ -297,5 +308,55 @@ public abstract class AuditReportsContract {
                 .isEqualTo(new RecoveryActivity(WEB, Optional.of(T0), Optional.of(T0.plusSeconds(3600))));
         assertThat(reports.recoveryActivity(Set.of(WEB), Optional.empty()).get(WEB))
                 .isEqualTo(new RecoveryActivity(WEB, Optional.of(T0.plusSeconds(60)), Optional.of(T0.plusSeconds(3600))));
+    }
+
+    /**
+     * The review's case (session 50): a restore recorded COMPLETED (a release before session 49), then 30 days later
+     * three restores whose windows ended UNVERIFIABLE. The last completed restore is the old one; the newest restore
+     * asked for is the third, ended unverifiable (ADR 0024, amended in session 50).
+     */
+    @Test
+    void theNewestRestoreRequestedIsShownBesideAnOlderLastCompletedOne() {
+        restoreEvent(BLUE, "a-1", T0, new Outcome.Accepted());
+        restoreEvent(BLUE, "a-1", T0.plusSeconds(1), new Outcome.Submitted());
+        restoreEvent(BLUE, "a-1", T0.plusSeconds(900), new Outcome.Completed());
+        Instant later = T0.plus(java.time.Duration.ofDays(30));
+        for (int i = 2; i <= 4; i++) {
+            Instant at = later.plusSeconds(3600L * i);
+            restoreEvent(BLUE, "a-" + i, at, new Outcome.Accepted());
+            restoreEvent(BLUE, "a-" + i, at.plusSeconds(1), new Outcome.Submitted());
+            restoreEvent(BLUE, "a-" + i, at.plusSeconds(900),
+                    new Outcome.Unverifiable(ReasonCode.OUTCOME_UNKNOWN, "the restore window ended"));
+        }
+
+        RecoveryActivity activity = reports.recoveryActivity(Set.of(WEB), Optional.empty()).get(WEB);
+
+        assertThat(activity.lastCompletedRestore()).contains(T0.plusSeconds(900));
+        assertThat(activity.lastRestoreRequested()).contains(new RestoreRequested(later.plusSeconds(3600L * 4),
+                RestoreRequested.Ending.UNVERIFIABLE));
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.of(BLUE)).get(WEB)).isEqualTo(activity);
+    }
+
+    /** Each ending is read from the attempt's final outcome; none yet is open; a team sees its own only. */
+    @Test
+    void theNewestRestoreRequestedEndsAsItsAttemptsFirstFinalOutcomeSays() {
+        restoreEvent(BLUE, "a-1", T0, new Outcome.Accepted());
+        restoreEvent(BLUE, "a-1", T0.plusSeconds(60),
+                new Outcome.Unverifiable(ReasonCode.RESTORE_HOLD_RELEASED, "released early"));
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.empty()).get(WEB).lastRestoreRequested())
+                .contains(new RestoreRequested(T0, RestoreRequested.Ending.RELEASED));
+
+        restoreEvent(GREEN, "a-2", T0.plusSeconds(1000), new Outcome.Accepted());
+        restoreEvent(GREEN, "a-2", T0.plusSeconds(1001), new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE, "refused"));
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.empty()).get(WEB).lastRestoreRequested())
+                .contains(new RestoreRequested(T0.plusSeconds(1000), RestoreRequested.Ending.FAILED));
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.of(BLUE)).get(WEB).lastRestoreRequested())
+                .contains(new RestoreRequested(T0, RestoreRequested.Ending.RELEASED));
+
+        restoreEvent(GREEN, "a-3", T0.plusSeconds(2000), new Outcome.Accepted());
+        restoreEvent(GREEN, "a-3", T0.plusSeconds(2001), new Outcome.Submitted());
+        assertThat(reports.recoveryActivity(Set.of(WEB), Optional.of(GREEN)).get(WEB).lastRestoreRequested())
+                .contains(new RestoreRequested(T0.plusSeconds(2000), RestoreRequested.Ending.OPEN));
+        assertThat(reports.recoveryActivity(Set.of(DB), Optional.empty()).get(DB).lastRestoreRequested()).isEmpty();
     }
 }
