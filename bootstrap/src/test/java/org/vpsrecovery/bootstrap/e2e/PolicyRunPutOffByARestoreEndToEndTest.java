@@ -29,7 +29,7 @@ import org.vpsrecovery.simulator.SimulatorOptions;
 /**
  * A policy's nightly run on a server a restore holds, over the whole platform (the REST facade for the policy and the
  * restore, the policy-runs tick, PostgreSQL, the simulator), its {@code policy-run-retry} rows run by db-scheduler by
- * hand on the platform's clock, moved minute by minute. The restore's hold (a snapshot restore's 15 minutes) outlasts
+ * hand on the platform's clock, moved minute by minute. The restore's hold (a snapshot restore's window, set to 15 minutes) outlasts
  * the failure retries (1, 2 and 4 minutes): the run is put off until the hold ends and makes its point then, within the
  * night's run (ADR 0028, amended in session 50). Before, its three retries all met the hold, and the night had no
  * point. One clock, days ahead of the real one, is the platform's and the simulator's, so the platform's own
@@ -44,7 +44,9 @@ class PolicyRunPutOffByARestoreEndToEndTest {
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults().withClock(CLOCK).withDelays(Duration.ZERO, Duration.ofSeconds(10)),
             Map.of("vpsr.policies.tick-every", "1h", "vpsr.tracking.every", "1h", "vpsr.reconcile.every", "1h",
-                    "vpsr.policies.retry-first", "1m", "vpsr.policies.retry-attempts", "3"))
+                    "vpsr.policies.retry-first", "1m", "vpsr.policies.retry-attempts", "3",
+                    // Set, not the default (20 min since session 50): the hold's end below counts 15 minutes.
+                    "vpsr.restore-window", "15m"))
             .withPlatformClock(CLOCK);
 
     private static final String NAME = "putoff-12345-" + NIGHT.toString().substring(0, 10).replace("-", "") + "-0300";
@@ -80,7 +82,7 @@ class PolicyRunPutOffByARestoreEndToEndTest {
         PolicyRunJobs jobs = SETUP.platform().context.getBean(PolicyRunJobs.class);
         DataSource dataSource = SETUP.platform().context.getBean(DataSource.class);
 
-        // 03:06, past the run's moment (03:00 plus its jitter, at most 5 minutes): a restore holds the server until 03:21.
+        // 03:06, past the run's moment (03:00 plus its jitter, at most 5 minutes): a restore holds the server until 03:21 (its window set to 15 minutes).
         CLOCK.advance(Duration.between(CLOCK.instant(), NIGHT.plus(Duration.ofMinutes(6))));
         Answer restore = SETUP.platform().send("POST", "/api/v1/snapshots/801/restore/?skip_safety_snapshot=true",
                 RunningPlatform.DEMO_TOKEN, null);
