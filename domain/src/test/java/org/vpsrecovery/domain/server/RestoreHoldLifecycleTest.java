@@ -129,7 +129,9 @@ class RestoreHoldLifecycleTest {
         assertThat(released.hold(T0.plusSeconds(61))).isEmpty();
         assertThatThrownBy(() -> released.releasedEarly(T0.plusSeconds(61), null)).isInstanceOf(IllegalOperationTransition.class);
         assertThatThrownBy(() -> released.completed(T0.plusSeconds(61), null)).isInstanceOf(IllegalOperationTransition.class);
-        assertThatThrownBy(() -> taken.releasedEarly(T0.plus(WINDOW), null)).isInstanceOf(IllegalOperationTransition.class);
+        // The window counts from VPS.org's answer (T0 + 1 s, session 50): at its end there is nothing left to release.
+        assertThatThrownBy(() -> taken.releasedEarly(T0.plusSeconds(1).plus(WINDOW), null))
+                .isInstanceOf(IllegalOperationTransition.class);
         RecoveryOperation create = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"), new RequestId("r3"),
                 Operation.CREATE_SNAPSHOT, WEB.id(), Optional.empty(), T0, Duration.ofMinutes(30));
         assertThatThrownBy(() -> create.releasedEarly(T0.plusSeconds(1), null)).isInstanceOf(IllegalOperationTransition.class);
