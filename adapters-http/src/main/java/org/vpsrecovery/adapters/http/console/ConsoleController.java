@@ -176,13 +176,13 @@ public class ConsoleController {
         if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return signInPage(request, HttpStatus.BAD_REQUEST, "Enter a token.", team);
         }
-        // Failed sign-ins are throttled per client address and overall, before the token is checked (ADR 0041,
-        // amended in session 50): they were neither limited nor logged.
+        // Failed sign-ins are throttled per client address before the token is checked, and counted overall after it
+        // (ADR 0041, amended in session 50): they were neither limited nor logged.
         FailedSignIns.Admission admission = failedSignIns.admit(request);
         if (admission.attempt().isEmpty()) {
             String seconds = FacadeProblems.retryAfterSeconds(admission.retryAfter());
-            return signInPage(request, HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins from this address "
-                    + "(or from everywhere at once). Wait " + seconds + " seconds, then try again.", team)
+            return signInPage(request, HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins from this address. "
+                    + "Wait " + seconds + " seconds, then try again.", team)
                     .header(HttpHeaders.RETRY_AFTER, seconds);
         }
         FailedSignIns.Attempt attempt = admission.attempt().get();
@@ -190,7 +190,13 @@ public class ConsoleController {
                 team.isEmpty() ? Optional.empty() : Optional.of(team));
         if (identified.caller().isEmpty() && identified.keysUnavailable().isEmpty()
                 && identified.refusedAs() != CallerAuthenticationFilter.Refusal.TEAM_NOT_CHOSEN) {
-            failedSignIns.failed(attempt, identified.refusal());
+            Optional<Duration> everyone = failedSignIns.failed(attempt, identified.refusal());
+            if (everyone.isPresent()) {
+                String seconds = FacadeProblems.retryAfterSeconds(everyone.get());
+                return signInPage(request, HttpStatus.TOO_MANY_REQUESTS, "This token was not accepted, and too many "
+                        + "sign-ins are failing from everywhere at once. Wait " + seconds + " seconds, then try again.", team)
+                        .header(HttpHeaders.RETRY_AFTER, seconds);
+            }
         } else {
             // Signed in, a valid token with its team still to choose, or not checked at all (the identity provider out
             // of reach): no failure of the sender's.
@@ -238,7 +244,9 @@ public class ConsoleController {
     public HttpResponse<?> signOut(HttpRequest<?> request, @Nullable @Body Map<String, String> posted) {
         // A form posted empty is bound as none: read as a form without fields (refused by its CSRF check).
         Map<String, String> form = posted == null ? Map.of() : posted;
-        Optional<SignInSession> session = session(request);
+        // Found, not checked against this instance's configuration: closing one's own session is right whoever
+        // honours it, and a session this instance does not honour yet (a rolling restart) must end too (session 50).
+        Optional<SignInSession> session = sessionId(request).flatMap(sessions::find);
         if (session.isEmpty()) {
             // No cookie is touched: a cross-site post (which SameSite=Strict sends without the cookie) changes nothing.
             return seeOther("/sign-in");

@@ -25,11 +25,14 @@ import org.vpsrecovery.application.session.SignInSessionsUseCase;
 
 /**
  * The console's failed sign-ins, throttled and logged (ADR 0041, amended in session 50). Each attempt takes one token
- * from its client address's Bucket4j bucket and one from the bucket of every address together; a sign-in that succeeds
- * (or that the identity provider's outage kept from being checked) gives them back, so only failures count. With
- * either bucket empty the attempt is answered 429 with Retry-After before its token is checked, whatever the token:
- * answering a right one would let guessing go on at full speed. Each address's failures are logged at WARN at most
- * once per interval, with how many went unlogged, never the token nor any part of it.
+ * from its client address's Bucket4j bucket; a sign-in that succeeds (or that the identity provider's outage kept from
+ * being checked) gives it back, so only failures count. With the address's bucket empty the attempt is answered 429
+ * with Retry-After before its token is checked, whatever the token: answering a right one would let guessing go on at
+ * full speed from that address. The allowance of every address together is spent by failures only, after the check:
+ * past it a failure is answered 429 rather than 401, but a right token still signs in, so a flood from many addresses
+ * cannot keep every person out (the own-merge review's finding). Each address's failures are logged at WARN at most once
+ * per interval, with how many went unlogged, never the token nor any part of it; and at most {@link #LINES_PER_INTERVAL}
+ * such lines per interval in all, however many addresses a flood comes from, the lines left out counted in the next.
  *
  * <pre>
  * vpsr.console.sign-in.failures-per-address=10   (failed sign-ins an address may make per interval)
@@ -49,6 +52,8 @@ public class FailedSignIns {
     private static final Logger LOG = LoggerFactory.getLogger(FailedSignIns.class);
     static final String PREFIX = "vpsr.console.sign-in.";
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    /** WARN lines of every address together per interval: a flood from many addresses must not fill the log. */
+    static final long LINES_PER_INTERVAL = 100;
 
     /** An address's failures: its bucket, when it was last logged and how many failures since went unlogged. */
     private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged) {
@@ -79,6 +84,8 @@ public class FailedSignIns {
     private final Duration interval;
     private final boolean forwardedFor;
     private final Bucket overall;
+    private final Bucket lines;
+    private final AtomicInteger linesLeftOut = new AtomicInteger();
     private final ConcurrentLinkedHashMap<String, Address> addresses;
     private final Clock clock;
 
@@ -109,6 +116,7 @@ public class FailedSignIns {
         this.interval = interval;
         this.forwardedFor = clientAddress.equals("x-forwarded-for");
         this.overall = bucket(overall, interval);
+        this.lines = bucket(LINES_PER_INTERVAL, interval);
         this.addresses = new ConcurrentLinkedHashMap.Builder<String, Address>()
                 .maximumWeightedCapacity(trackedAddresses).build();
         this.clock = clock;
@@ -119,7 +127,7 @@ public class FailedSignIns {
                 .build();
     }
 
-    /** Takes this attempt out of its address's and the overall allowance, or says how long until there is one. */
+    /** Takes this attempt out of its address's allowance, or says how long until there is one. */
     public Admission admit(HttpRequest<?> request) {
         String address = clientAddress(request);
         Address state = addresses.get(address);
@@ -132,13 +140,6 @@ public class FailedSignIns {
             logged(address, state, "throttled");
             return new Admission(Optional.empty(), Duration.ofNanos(own.getNanosToWaitForRefill()));
         }
-        ConsumptionProbe everyone = overall.tryConsumeAndReturnRemaining(1);
-        if (!everyone.isConsumed()) {
-            state.failures().addTokens(1);
-            logged(address, state, "throttled: every address's failed sign-ins reached "
-                    + PREFIX + "failures-overall");
-            return new Admission(Optional.empty(), Duration.ofNanos(everyone.getNanosToWaitForRefill()));
-        }
         return new Admission(Optional.of(new Attempt(address, state)), Duration.ZERO);
     }
 
@@ -146,15 +147,25 @@ public class FailedSignIns {
     public void notFailed(Attempt attempt) {
         if (settle(attempt)) {
             attempt.state.failures().addTokens(1);
-            overall.addTokens(1);
         }
     }
 
-    /** The attempt's token was refused; {@code why} is the refusal's own words, which never quote the token. */
-    public void failed(Attempt attempt, String why) {
-        if (settle(attempt)) {
-            logged(attempt.address, attempt.state, why);
+    /**
+     * The attempt's token was refused; {@code why} is the refusal's own words, which never quote the token. Counted in
+     * the allowance of every address together: past it, how long until it refills (answered 429, not 401).
+     */
+    public Optional<Duration> failed(Attempt attempt, String why) {
+        if (!settle(attempt)) {
+            return Optional.empty();
         }
+        ConsumptionProbe everyone = overall.tryConsumeAndReturnRemaining(1);
+        if (everyone.isConsumed()) {
+            logged(attempt.address, attempt.state, why);
+            return Optional.empty();
+        }
+        logged(attempt.address, attempt.state, why + "; every address's failed sign-ins reached " + PREFIX
+                + "failures-overall");
+        return Optional.of(Duration.ofNanos(everyone.getNanosToWaitForRefill()));
     }
 
     private static boolean settle(Attempt attempt) {
@@ -178,8 +189,15 @@ public class FailedSignIns {
             return;
         }
         int since = state.unlogged().getAndSet(0);
+        if (!lines.tryConsume(1)) {
+            linesLeftOut.incrementAndGet();
+            return;
+        }
+        int leftOut = linesLeftOut.getAndSet(0);
         LOG.warn("console sign-in from {} refused: {}; {} more refused from it since its last line (at most one line per "
-                + "address per {})", address, why, since, interval.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+                + "address per {}){}", address, why, since, interval.toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+                leftOut == 0 ? "" : "; " + leftOut + " other addresses' lines left out before this one (at most "
+                        + LINES_PER_INTERVAL + " lines in all per interval)");
     }
 
     /**
