@@ -61,7 +61,7 @@ final class BackupsCommand {
                 vpsr.json().createObjectNode().put("backup_id", id).put("status", "deleted"), wait);
     }
 
-    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a backup onto its server, or --server-id (overwrites it; 5 to 15 minutes).")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a backup onto its server, or --server-id (overwrites it; slower than a snapshot restore, VPS.org gives no bound).")
     int restore(@Parameters(paramLabel = "BACKUP_ID") long id,
                 @Option(names = "--server-id", paramLabel = "ID", description = "the server to restore (default: the backup's own)")
                 Long serverId,

@@ -19,7 +19,7 @@ final class ServersCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a server from one of its backups (overwrites it; 5 to 15 minutes).")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a server from one of its backups (overwrites it; slower than a snapshot restore, VPS.org gives no bound).")
     int restore(@Parameters(paramLabel = "SERVER_ID") long id,
                 @Option(names = "--backup-id", required = true, paramLabel = "ID") long backupId,
                 @Option(names = "--skip-safety-snapshot", description = "restore at once, without snapshotting the server first")

@@ -40,13 +40,14 @@ final class ProviderFailures {
             Pattern.compile("\\blimit\\b|\\bmaximum\\b|\\bat most\\b|\\bquota\\b|\\btoo many\\b", Pattern.CASE_INSENSITIVE);
     /**
      * How a refusal says it is about a state that passes by itself: VPS.org documents a server "restoring" ("being
-     * restored"), a point "in_progress" ("being created"), a restore refused "in its present state"; a busy, locked or
-     * "try again later" refusal says the same. Such a refusal is "not now", never one for good (ADR 0010, amended in
+     * restored"), a point "in_progress" ("being created"), a restore refused "in its present state"; a busy or "try again
+     * later" refusal says the same. Not "locked": a point locked at VPS.org stays so for as long as it likes, and a
+     * restore's rotation must end 409 ROTATION_NOT_POSSIBLE then, not be retried for ever (ADR 0029, session 49). Such a refusal is "not now", never one for good (ADR 0010, amended in
      * session 50); words that say nothing of it (a name refused, a point protected) keep it for good.
      */
     private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
-            + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|\\blocked\\b|"
-            + "\\btry again\\b|\\btemporarily\\b|\\bnot ready\\b|\\bpending\\b", Pattern.CASE_INSENSITIVE);
+            + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|"
+            + "\\btry again later\\b|\\btemporarily\\b|\\bnot ready\\b|\\bpending\\b", Pattern.CASE_INSENSITIVE);
     /**
      * Django's and DRF's words for a value's own bounds ("Ensure this field has no more than 100 characters.", "at most
      * 5 digits"): a refusal of the value, not a limit reached.
