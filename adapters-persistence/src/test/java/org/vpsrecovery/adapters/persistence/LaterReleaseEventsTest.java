@@ -129,6 +129,26 @@ class LaterReleaseEventsTest {
     }
 
     /**
+     * A later release's new kind of operation on the server passes an operations filter of entries (never of query): a
+     * reader that must not judge a history it cannot read whole (the drift scan) sees it (own-merge review, session 50).
+     */
+    @Test
+    void anUnknownOperationPassesTheEntriesOperationsFilter() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        ApplicationContext context = historyWithEvents(database);
+        asALaterReleaseWrites(database, 6, "operation", "A_LATER_OPERATION");
+        AuditHistory history = context.getBean(AuditHistory.class);
+        AuditQuery createsOnServer = new AuditQuery(AuditEventFilter.everything().forServer(new ServerId(7))
+                .withOperations(java.util.Set.of(Operation.CREATE_SNAPSHOT)), OptionalLong.empty(), 3);
+
+        assertThat(history.query(createsOnServer)).extracting(RecordedAuditEvent::sequence).containsExactly(5L, 4L, 3L);
+        List<AuditHistoryEntry> entries = history.entries(createsOnServer);
+        assertThat(entries).extracting(AuditHistoryEntry::sequence).containsExactly(6L, 5L, 4L);
+        assertThat(entries.getFirst()).isInstanceOfSatisfying(LaterReleaseEvent.class,
+                later -> assertThat(later.unknownName()).isEqualTo("the operation A_LATER_OPERATION"));
+    }
+
+    /**
      * A takeover of an {@code Idempotency-Key} asks whether the interrupted holder may have acted: its attempt's only
      * trace is its intent, written by a later release under a name this release does not know. It may have acted, and
      * is never sent again (ADR 0027, amended in session 49). Before, the row was skipped and the attempt read as one

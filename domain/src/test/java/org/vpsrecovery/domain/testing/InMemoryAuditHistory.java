@@ -151,16 +151,19 @@ public final class InMemoryAuditHistory implements AuditHistory, ChainPositions 
 
     /**
      * As the database's reader: a row read as holding a later release's name is a {@link LaterReleaseEvent}, matched by
-     * its names as stored (one whose operation a later release named matches no operations filter).
+     * its names as stored: one whose operation a later release named passes any operations filter, as every name this
+     * release does not know could be one of the filter's kind (own-merge review, session 50).
      */
     @Override
     public synchronized List<AuditHistoryEntry> entries(AuditQuery query) {
+        AuditQuery anyOperation = new AuditQuery(query.filter().withOperations(java.util.Set.of()), query.beforeSequence(),
+                query.limit());
         return events.stream()
                 .map(StoredEvent::recorded)
-                .filter(query::matches)
+                .filter(recorded -> query.matches(recorded) || (laterReleasesName(recorded.sequence())
+                        .filter(name -> name.startsWith("the operation ")).isPresent() && anyOperation.matches(recorded)))
                 .filter(recorded -> laterReleasesName(recorded.sequence()).filter(name ->
-                        (name.startsWith("the operation ") && !query.filter().operations().isEmpty())
-                                || (name.startsWith("the outcome ") && query.filter().outcome().isPresent())
+                        (name.startsWith("the outcome ") && query.filter().outcome().isPresent())
                                 || (name.startsWith("the reason ") && query.filter().reason().isPresent())).isEmpty())
                 .sorted(Comparator.comparingLong(RecordedAuditEvent::sequence).reversed())
                 .map(this::entry)

@@ -179,8 +179,8 @@ public final class AuditJson {
             @JsonProperty("requested_at") @Schema(description = "when the platform asked VPS.org (its intent, ACCEPTED)")
             String requestedAt,
             @Schema(allowableValues = {"open", "unverifiable", "released", "failed", "completed"}, description = "its "
-                    + "attempt's first final outcome: open (none yet), unverifiable (UNVERIFIABLE: its window ended, "
-                    + "VPS.org shows no restore's end), released (UNVERIFIABLE RESTORE_HOLD_RELEASED: the team released "
+                    + "attempt's first final outcome: open (none yet), unverifiable (UNVERIFIABLE: not known how, or "
+                    + "whether, it ended: its window ended, VPS.org showing no restore's end, or its answer was lost), released (UNVERIFIABLE RESTORE_HOLD_RELEASED: the team released "
                     + "its hold early), failed (FAILED: refused or failed), completed (COMPLETED, written by releases "
                     + "before session 49)") String ending) {
     }

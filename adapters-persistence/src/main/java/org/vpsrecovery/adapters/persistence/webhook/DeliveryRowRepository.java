@@ -80,7 +80,7 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
             + " ORDER BY d.audit_sequence DESC LIMIT :limit")
     List<DeliveryRow> log(UUID subscriptionId, long before, int limit);
 
-    /** The same, of one state: the index is read in its order and the other states passed over. */
+    /** The same, of one state: V69's {@code webhook_delivery_log_by_state} index, read in its order. */
     @Query("SELECT d.* FROM webhook_delivery d WHERE d.subscription_id = :subscriptionId AND d.audit_sequence < :before"
             + " AND d.state = :state AND EXISTS (SELECT 1 FROM webhook_subscription s WHERE s.id = d.subscription_id"
             + " AND s.deleted_at IS NULL) ORDER BY d.audit_sequence DESC LIMIT :limit")
