@@ -96,7 +96,13 @@ public class HousekeepingJobs {
             text.append(" (caused by ").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage())
                     .append(')');
         }
-        String line = text.toString().replaceAll("\\s+", " ");
+        // PostgreSQL's "Detail: Failing row contains (...)" quotes the refused row: an audit event, its actor's subject
+        // (a person's email) among its parts. The constraint's or trigger's name is on the first line (own-merge review).
+        String line = FAILING_ROW.matcher(text).replaceAll("").replaceAll("\\s+", " ");
         return line.length() <= CAUSE_LENGTH ? line : line.substring(0, CAUSE_LENGTH) + "...";
     }
+
+    private static final java.util.regex.Pattern FAILING_ROW =
+            java.util.regex.Pattern.compile("\\s*Detail: Failing row contains \\(.*?\\)\\.?(?=\\s*(\\n|\\)|$))",
+                    java.util.regex.Pattern.DOTALL);
 }

@@ -31,4 +31,13 @@ class HousekeepingJobsTest {
                 .contains("DatabaseFailure: could not append the audit event",
                         "caused by SQLException: An I/O error occurred while sending to the backend.");
     }
+
+    @Test
+    void aRefusedRowIsNotQuotedItsConstraintIs() {
+        String said = HousekeepingJobs.described(new DatabaseFailure("could not append the audit event",
+                new SQLException("ERROR: new row for relation \"audit_event\" violates check constraint \"x\"\n"
+                        + "  Detail: Failing row contains (42, blue, alice@example.com, {}).", "23514")));
+
+        assertThat(said).contains("violates check constraint \"x\"").doesNotContain("alice@example.com", "Failing row");
+    }
 }
