@@ -59,8 +59,9 @@ class RestoreHoldEndToEndTest {
         Map<String, Object> hold = holdOf(server);
         assertThat(hold).containsEntry("state", "restoring").containsEntry("operation_id", operation)
                 .containsEntry("source", Map.of("type", "snapshot", "id", 801, "server_id", 12345));
+        // The window counts from VPS.org's answer, which came after the hold's start (ADR 0024, amended in session 50).
         assertThat(Duration.between(Instant.parse((String) hold.get("since")), Instant.parse((String) hold.get("until"))))
-                .isEqualTo(Duration.ofMinutes(10));
+                .isBetween(Duration.ofMinutes(10), Duration.ofMinutes(11));
         assertProblem(SETUP.platform().send("GET", "/api/v1/servers/12345/", RunningPlatform.OTHER_TOKEN, null), 404, "SERVER_NOT_FOUND");
 
         // The hold lives in PostgreSQL: a second instance on the same database shows it and keeps the source.

@@ -22,8 +22,8 @@ import org.vpsrecovery.domain.port.SignInFormKey;
  * equal pair passed before.
  *
  * <p>Every instance must verify what another minted (a balancer sends the form's GET and its POST to any), so the key
- * is one for all: 32 random bytes the first instance to start stored in PostgreSQL, read by every instance at its
- * start ({@link SignInFormKey}; ADR 0041, amended in session 50). It was derived from the platform's VPS.org API
+ * is one for all: 32 random bytes the first instance stored in PostgreSQL, read by every instance at its first
+ * sign-in form ({@link SignInFormKey}; ADR 0041, amended in session 50). It was derived from the platform's VPS.org API
  * token: while a rotation of that token rolled out, a form opened on an instance with one token and posted to an
  * instance with the other was refused; and with the embedded simulator the token is the published demo one, so
  * anyone could mint form tokens. The key is never logged nor sent anywhere.
@@ -37,14 +37,35 @@ public class SignInFormTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
-    private final SecretKeySpec key;
+    private final SignInFormKey sharedKey;
+    private volatile SecretKeySpec key;
     private final Clock clock;
 
     public SignInFormTokens(SignInFormKey sharedKey, Clock clock) {
-        byte[] candidate = new byte[32];
-        RANDOM.nextBytes(candidate);
-        this.key = new SecretKeySpec(sharedKey.shared(candidate), ALGORITHM);
+        this.sharedKey = sharedKey;
         this.clock = clock;
+    }
+
+    /**
+     * The shared key, read once, at the first form: not in the constructor, as with the schema owner's login
+     * ({@code VPSR_MIGRATION_USER}) Flyway migrates after the context's eager beans are made, so V70's table may not be
+     * there yet at start (CI, LeastPrivilegeDeploymentTest). A database out of reach then is the page's 503, read again
+     * at the next form.
+     */
+    private SecretKeySpec key() {
+        SecretKeySpec read = key;
+        if (read == null) {
+            synchronized (this) {
+                read = key;
+                if (read == null) {
+                    byte[] candidate = new byte[32];
+                    RANDOM.nextBytes(candidate);
+                    read = new SecretKeySpec(sharedKey.shared(candidate), ALGORITHM);
+                    key = read;
+                }
+            }
+        }
+        return read;
     }
 
     /** A new token: {@code nonce.end.signature}, URL-safe, no secret in it. */
@@ -81,7 +102,7 @@ public class SignInFormTokens {
     }
 
     private String signature(String signed) {
-        return BASE64.encodeToString(mac(key, signed.getBytes(StandardCharsets.US_ASCII)));
+        return BASE64.encodeToString(mac(key(), signed.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static byte[] mac(SecretKeySpec key, byte[] message) {
