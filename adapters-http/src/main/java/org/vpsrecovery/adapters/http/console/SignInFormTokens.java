@@ -2,6 +2,7 @@ package org.vpsrecovery.adapters.http.console;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.util.SupplierUtil;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.vpsrecovery.application.session.SignInSessionsUseCase;
@@ -37,35 +39,22 @@ public class SignInFormTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
 
-    private final SignInFormKey sharedKey;
-    private volatile SecretKeySpec key;
-    private final Clock clock;
-
-    public SignInFormTokens(SignInFormKey sharedKey, Clock clock) {
-        this.sharedKey = sharedKey;
-        this.clock = clock;
-    }
-
     /**
      * The shared key, read once, at the first form: not in the constructor, as with the schema owner's login
      * ({@code VPSR_MIGRATION_USER}) Flyway migrates after the context's eager beans are made, so V70's table may not be
      * there yet at start (CI, LeastPrivilegeDeploymentTest). A database out of reach then is the page's 503, read again
-     * at the next form.
+     * at the next form (Micronaut's memoized supplier keeps no failure).
      */
-    private SecretKeySpec key() {
-        SecretKeySpec read = key;
-        if (read == null) {
-            synchronized (this) {
-                read = key;
-                if (read == null) {
-                    byte[] candidate = new byte[32];
-                    RANDOM.nextBytes(candidate);
-                    read = new SecretKeySpec(sharedKey.shared(candidate), ALGORITHM);
-                    key = read;
-                }
-            }
-        }
-        return read;
+    private final Supplier<SecretKeySpec> key;
+    private final Clock clock;
+
+    public SignInFormTokens(SignInFormKey sharedKey, Clock clock) {
+        this.key = SupplierUtil.memoized(() -> {
+            byte[] candidate = new byte[32];
+            RANDOM.nextBytes(candidate);
+            return new SecretKeySpec(sharedKey.shared(candidate), ALGORITHM);
+        });
+        this.clock = clock;
     }
 
     /** A new token: {@code nonce.end.signature}, URL-safe, no secret in it. */
@@ -102,7 +91,7 @@ public class SignInFormTokens {
     }
 
     private String signature(String signed) {
-        return BASE64.encodeToString(mac(key(), signed.getBytes(StandardCharsets.US_ASCII)));
+        return BASE64.encodeToString(mac(key.get(), signed.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static byte[] mac(SecretKeySpec key, byte[] message) {
