@@ -10,7 +10,10 @@ public final class ExitCodes {
 
     /** Done; with --wait, the operation completed. */
     public static final int OK = 0;
-    /** The command line was wrong, or the service refused the request's form (400 INVALID_..., 413, 415, 431). */
+    /**
+     * The command line was wrong, or the service refused the request's form (400 INVALID_..., 406, 413, 415, 431): 406
+     * NOT_ACCEPTABLE refuses the Accept sent as 415 the Content-Type, before anything was done; not a failure.
+     */
     public static final int USAGE = 1;
     /**
      * Refused by a policy, a limit or the resource's state (409, but not its "not now" codes, which are {@link #BUSY};
@@ -79,7 +82,7 @@ public final class ExitCodes {
                     .isPresent() ? REFUSED : USAGE;
         }
         return switch (status) {
-            case 405, 413, 414, 415, 431 -> USAGE;
+            case 405, 406, 413, 414, 415, 431 -> USAGE;
             case 409, 412, 422, 428 -> REFUSED;
             case 404 -> NOT_FOUND;
             case 401, 403 -> UNAUTHORIZED;

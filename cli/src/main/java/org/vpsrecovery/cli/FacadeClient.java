@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -98,7 +99,13 @@ final class FacadeClient {
             throw new Unreachable(connection.url(), e);
         }
         if (response.statusCode() / 100 != 2) {
-            throw refusal(response.statusCode(), headers(response), readQuietly(response.body()));
+            throw refusal(response.statusCode(), headers(response), readQuietly(response.body()), Optional.empty());
+        }
+        // A 2xx of another type (a proxy's 200 sign-in page) is no export, however it ends: nothing of it is written.
+        Optional<String> contentType = response.headers().firstValue("Content-Type");
+        if (!contentType.map(FacadeClient::mediaType).filter(accept::equalsIgnoreCase).isPresent()) {
+            readQuietly(response.body());
+            throw NotTheServicesAnswer.notOfType(response.statusCode(), contentType, mediaName(accept));
         }
         LastLine lastLine = new LastLine();
         try (var body = new InputStreamReader(response.body(), StandardCharsets.UTF_8)) {
@@ -122,6 +129,17 @@ final class FacadeClient {
             }
             throw new AnswerCutShort(e);
         }
+    }
+
+    /** A Content-Type's media type, without its parameters (charset): {@code text/csv;charset=utf-8} is text/csv. */
+    private static String mediaType(String contentType) {
+        int parameters = contentType.indexOf(';');
+        return (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip();
+    }
+
+    /** What a media type is called in a message: text/csv is CSV. */
+    private static String mediaName(String mediaType) {
+        return mediaType.equalsIgnoreCase("text/csv") ? "CSV" : mediaType;
     }
 
     /** How the service's export begins its last line when it stopped at an altered audit event. */
@@ -175,15 +193,31 @@ final class FacadeClient {
 
     private Answer send(HttpRequest.Builder request) {
         HttpRequest built = request.build();
+        boolean change = !built.method().equals("GET");
+        boolean sentWithKey = built.headers().firstValue("Idempotency-Key").isPresent();
+        // The answer's status line and headers, once they came: a failure after them is the body's, not the request's.
+        AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
         HttpResponse<byte[]> response;
         try {
-            response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(built, info -> {
+                head.set(info);
+                return HttpResponse.BodySubscribers.ofByteArray();
+            });
         } catch (IOException | IllegalArgumentException e) {
+            HttpResponse.ResponseInfo answered = head.get();
+            if (answered != null && e instanceof IOException brokenOff) {
+                Map<String, String> headers = headers(answered.headers());
+                if (answered.statusCode() / 100 != 2) {
+                    // A refusal whose body was lost is still the refusal its status says.
+                    throw refusal(answered.statusCode(), headers, new byte[0], lookAdvice(change, sentWithKey));
+                }
+                throw new AnswerCutShort(answered.statusCode(), change,
+                        Optional.ofNullable(headers.get("x-operation-id")), brokenOff);
+            }
             Unreachable unreachable = new Unreachable(connection.url(), e);
             // A change whose request went out may have been made, though no answer came: not "could not be reached".
-            if (!built.method().equals("GET") && unreachable.afterConnecting()) {
-                throw new ChangeInDoubt(built.method(), connection.url(), (IOException) e,
-                        built.headers().firstValue("Idempotency-Key").isPresent());
+            if (change && unreachable.afterConnecting()) {
+                throw new ChangeInDoubt(built.method(), connection.url(), (IOException) e, sentWithKey);
             }
             throw unreachable;
         } catch (InterruptedException e) {
@@ -192,7 +226,7 @@ final class FacadeClient {
         }
         Map<String, String> headers = headers(response);
         if (response.statusCode() / 100 != 2) {
-            throw refusal(response.statusCode(), headers, response.body());
+            throw refusal(response.statusCode(), headers, response.body(), lookAdvice(change, sentWithKey));
         }
         return new Answer(response.statusCode(), headers, successBody(response.statusCode(), headers, response.body()));
     }
@@ -208,17 +242,39 @@ final class FacadeClient {
         try {
             return json.readTree(body);
         } catch (IOException e) {
-            throw new NotTheServicesAnswer(status, Optional.ofNullable(headers.get("content-type")));
+            throw NotTheServicesAnswer.notOfType(status, Optional.ofNullable(headers.get("content-type")), "JSON");
         }
     }
 
-    private FacadeProblem refusal(int status, Map<String, String> headers, byte[] body) {
+    /**
+     * A refusal. {@code lookAdvice}, for a change, is what to do when a proxy before the service answered for it: a 502,
+     * 503 or 504 without a problem+json reason code is not the service's, and the proxy may have forwarded the change
+     * before it gave up (nginx's 502/504 after sending it upstream, Envoy's 503 for an upstream reset): it may have
+     * taken effect, as when no answer came. The service's own 502/503/504 always carry a reason code.
+     */
+    private FacadeProblem refusal(int status, Map<String, String> headers, byte[] body, Optional<String> lookAdvice) {
         JsonNode problem = parse(body);
         String detail = text(problem, "detail").or(() -> text(problem, "title")).orElse("HTTP " + status);
-        return new FacadeProblem(status, text(problem, "reason_code"), detail,
+        Optional<String> reasonCode = text(problem, "reason_code");
+        boolean aProxysGatewayFailure = (status == 502 || status == 503 || status == 504) && reasonCode.isEmpty();
+        Optional<String> proxyHint = lookAdvice.filter(advice -> aProxysGatewayFailure)
+                .map(advice -> "HTTP " + status + " without a reason code is a proxy's answer, not the service's, and "
+                        + "the proxy may have passed the change on: " + advice);
+        return new FacadeProblem(status, reasonCode, detail,
                 text(problem, "request_id").or(() -> Optional.ofNullable(headers.get("x-request-id"))),
-                Optional.ofNullable(headers.get("retry-after")), teamHint(status, detail),
+                Optional.ofNullable(headers.get("retry-after")), teamHint(status, detail).or(() -> proxyHint),
                 Optional.ofNullable(headers.get("x-operation-id")));
+    }
+
+    /** For a change, what to do when its outcome is not known; nothing for a read. */
+    private static Optional<String> lookAdvice(boolean change, boolean sentWithKey) {
+        return change ? Optional.of(lookBeforeRunningAgain(sentWithKey)) : Optional.empty();
+    }
+
+    /** What a change whose outcome is unknown calls for: look first, or repeat it with its key. */
+    static String lookBeforeRunningAgain(boolean sentWithKey) {
+        return "the change may have taken effect; look (vpsr operations list) before running it again"
+                + (sentWithKey ? ", or run it again with the same --idempotency-key" : "");
     }
 
     /** A refusal about the team header names a header the user never typed: say which setting of vpsr sends it. */
@@ -257,8 +313,12 @@ final class FacadeClient {
     }
 
     private static Map<String, String> headers(HttpResponse<?> response) {
+        return headers(response.headers());
+    }
+
+    private static Map<String, String> headers(java.net.http.HttpHeaders received) {
         Map<String, String> headers = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
+        received.map().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
                 values.isEmpty() ? "" : values.getFirst()));
         return headers;
     }
@@ -297,12 +357,28 @@ final class FacadeClient {
         }
     }
 
-    /** A 2xx whose body is not JSON: something between vpsr and the service answered (a proxy, a sign-in page). */
+    /**
+     * A 2xx that is not what the service answers: not JSON (not CSV for the export), or a list command's JSON that is no
+     * list. Something between vpsr and the service answered (a proxy, a sign-in page).
+     */
     static final class NotTheServicesAnswer extends RuntimeException {
-        NotTheServicesAnswer(int status, Optional<String> contentType) {
-            super("the answer (HTTP " + status + ", " + contentType.orElse("no Content-Type") + ") is not JSON, so not "
-                    + "the service's: a proxy or a sign-in page in the way? Check the url (vpsr config); a change may "
-                    + "or may not have reached the service: look before running it again");
+        private static final String WHAT_TO_DO = ", so not the service's: a proxy or a sign-in page in the way? Check "
+                + "the url (vpsr config); a change may or may not have reached the service: look before running it again";
+
+        private NotTheServicesAnswer(String message) {
+            super(message);
+        }
+
+        /** A 2xx whose Content-Type is not the one the service sends ({@code expected}: JSON, CSV). */
+        static NotTheServicesAnswer notOfType(int status, Optional<String> contentType, String expected) {
+            return new NotTheServicesAnswer("the answer (HTTP " + status + ", " + contentType.orElse("no Content-Type")
+                    + ") is not " + expected + WHAT_TO_DO);
+        }
+
+        /** A list command's answer that is neither an array nor an object with a {@code results} array. */
+        static NotTheServicesAnswer notAList() {
+            return new NotTheServicesAnswer("the answer is not a list (neither an array nor an object with a results "
+                    + "array)" + WHAT_TO_DO);
         }
     }
 
@@ -315,10 +391,25 @@ final class FacadeClient {
 
     /** The service began a successful answer and broke it off: the part already written is incomplete. */
     static final class AnswerCutShort extends RuntimeException {
+        /** The X-Operation-Id the answer's headers carried, when they did: the change accepted has it. */
+        final Optional<String> operationId;
+
         AnswerCutShort(IOException cause) {
-            super("the service broke off its answer before the end (" + (cause.getMessage() == null
-                    ? cause.getClass().getSimpleName() : cause.getMessage())
+            super("the service broke off its answer before the end (" + said(cause)
                     + "): the output written is incomplete; run the command again", cause);
+            this.operationId = Optional.empty();
+        }
+
+        /** A whole answer read before printing it: its 2xx came, its body did not. A change's was accepted. */
+        AnswerCutShort(int status, boolean change, Optional<String> operationId, IOException cause) {
+            super("the service answered HTTP " + status + ", then broke off its answer before the end (" + said(cause)
+                    + ")" + (change ? ": the change was accepted; look (vpsr operations list) before running it again"
+                    : ": run the command again"), cause);
+            this.operationId = operationId;
+        }
+
+        private static String said(IOException cause) {
+            return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         }
     }
 
@@ -342,9 +433,8 @@ final class FacadeClient {
     static final class ChangeInDoubt extends RuntimeException {
         ChangeInDoubt(String method, URI url, IOException cause, boolean sentWithKey) {
             super("the " + method + " was sent to " + url + ", then no answer came (" + (cause.getMessage() == null
-                    ? cause.getClass().getSimpleName() : cause.getMessage()) + "): the change may have taken effect; "
-                    + "look (vpsr operations list) before running it again"
-                    + (sentWithKey ? ", or run it again with the same --idempotency-key" : ""), cause);
+                    ? cause.getClass().getSimpleName() : cause.getMessage()) + "): " + lookBeforeRunningAgain(sentWithKey),
+                    cause);
         }
     }
 

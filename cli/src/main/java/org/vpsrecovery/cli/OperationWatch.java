@@ -21,6 +21,12 @@ final class OperationWatch {
 
     /** How long one read waits at most for the end: the line's clock moves on at least this often. */
     private static final int WAIT_SECONDS = 2;
+    /**
+     * The bounds of a pause before a failed read is tried again, whatever its Retry-After: 0 would read in a loop, and a
+     * day (or 86400 s of a misconfigured proxy) would leave the wait silent that long.
+     */
+    static final Duration SHORTEST_PAUSE = Duration.ofSeconds(1);
+    static final Duration LONGEST_PAUSE = Duration.ofSeconds(60);
     /** How much longer than the time left one read may take: its answer is not cut off before the limit. */
     private static final Duration REQUEST_MARGIN = Duration.ofSeconds(1);
     private static final Set<String> FAILED = Set.of("failed", "vanished", "timed_out", "denied", "expired", "rejected");
@@ -130,16 +136,19 @@ final class OperationWatch {
     /**
      * How long to pause before reading again after a read that {@code failed}: its Retry-After when rate-limited or
      * unavailable (429, 503: the team's rate spent, the instance draining, the platform's store away), else
-     * {@link #WAIT_SECONDS}; as long when the service was out of reach, or when a proxy before it answered 502 or 504
+     * {@link #WAIT_SECONDS}, kept within {@link #SHORTEST_PAUSE} and {@link #LONGEST_PAUSE} (and, by follow, within the
+     * time --timeout leaves); as long when the service was out of reach, or when a proxy before it answered 502 or 504
      * without a problem+json reason (the service restarting behind nginx: a read failed, not the change). Empty for
      * any other refusal (404, 401, the service's own 502 or 504, ...): reading again would not change it, the wait
      * ends.
      */
-    private static Optional<Duration> readAgainAfter(RuntimeException failed) {
+    static Optional<Duration> readAgainAfter(RuntimeException failed) {
         Duration fallback = Duration.ofSeconds(WAIT_SECONDS);
         if (failed instanceof FacadeClient.FacadeProblem problem) {
             if (problem.status == 429 || problem.status == 503) {
-                return Optional.of(problem.retryAfter.flatMap(OperationWatch::seconds).orElse(fallback));
+                Duration retryAfter = problem.retryAfter.flatMap(OperationWatch::seconds).orElse(fallback);
+                return Optional.of(retryAfter.compareTo(SHORTEST_PAUSE) < 0 ? SHORTEST_PAUSE
+                        : retryAfter.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : retryAfter);
             }
             boolean proxyGaveUp = (problem.status == 502 || problem.status == 504) && problem.reasonCode.isEmpty();
             return proxyGaveUp ? Optional.of(fallback) : Optional.empty();

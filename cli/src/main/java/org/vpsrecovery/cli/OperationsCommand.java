@@ -27,7 +27,11 @@ final class OperationsCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first.")
+    /** The facade's page size when no limit is given. */
+    private static final int DEFAULT_LIMIT = 100;
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first, up to --limit "
+            + "(the page has no next: when it is full, stderr says there may be more).")
     int list(@Option(names = "--server-id", paramLabel = "ID") Long serverId,
              @Option(names = "--state", description = "accepted, in_progress, unresolved, awaiting_safety_snapshot, "
                      + "pending_approval, approved, completed, failed, vanished, timed_out, released, denied, expired "
@@ -37,7 +41,16 @@ final class OperationsCommand {
         query.put("server_id", serverId == null ? null : serverId.toString());
         query.put("state", state);
         query.put("limit", limit == null ? null : limit.toString());
-        vpsr.output().rows(vpsr.facade().get("/api/v1/operations/", query).body(), COLUMNS);
+        var answer = vpsr.facade().get("/api/v1/operations/", query).body();
+        vpsr.output().rows(answer, COLUMNS);
+        // The facade's list of operations has no cursor: a full page may not be all of them. On stderr, as CSV's cursor.
+        int shown = answer.isArray() ? answer.size() : answer.path("results").size();
+        int asked = limit == null ? DEFAULT_LIMIT : limit;
+        if (shown >= asked) {
+            var err = vpsr.spec.commandLine().getErr();
+            err.println("(the newest " + shown + "; there may be more)");
+            err.flush();
+        }
         return ExitCodes.OK;
     }
 

@@ -42,6 +42,10 @@ final class Output {
 
     /** A list answer ({@code {"count", "results"}} or an array): one row per item, these columns first. */
     void rows(JsonNode answer, List<String> columns) {
+        // Anything else (an empty body, a proxy's {"status": "ok"}) is not the service's list, not an empty one.
+        if (!answer.isArray() && !answer.path("results").isArray()) {
+            throw FacadeClient.NotTheServicesAnswer.notAList();
+        }
         JsonNode items = answer.isArray() ? answer : answer.path("results");
         switch (format) {
             case json -> json(answer);

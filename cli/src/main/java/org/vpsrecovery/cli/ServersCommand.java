@@ -19,6 +19,15 @@ final class ServersCommand {
         return ExitCodes.OK;
     }
 
+    @Command(name = "release-hold", mixinStandardHelpOptions = true, description = "End a restore's hold on the server "
+            + "early, once its team knows the restore is over: the restore's operation ends released (printed). No hold: "
+            + "409 NO_RESTORE_HOLD, exit 2.")
+    int releaseHold(@Parameters(paramLabel = "SERVER_ID") long id) {
+        // No --idempotency-key: the facade ignores it on this route (README); a second release is NO_RESTORE_HOLD.
+        vpsr.output().object(vpsr.facade().delete("/api/v1/servers/" + id + "/restore-hold/", Map.of()).body());
+        return ExitCodes.OK;
+    }
+
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a server from one of its backups (overwrites it; slower than a snapshot restore, VPS.org gives no bound).")
     int restore(@Parameters(paramLabel = "SERVER_ID") long id,
                 @Option(names = "--backup-id", required = true, paramLabel = "ID") long backupId,

@@ -42,8 +42,10 @@ import picocli.CommandLine.Spec;
                 "         (~/.config/vpsr/config.properties)"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (with --wait: the operation completed)",
-                "1:usage error, or a request refused for its form (400 INVALID_..., 413, 415, 431)",
-                "2:refused by a policy, a limit or the resource's state (409, 412, 422, 428, other 400s); "
+                "1:usage error, or a request refused for its form (400 INVALID_..., TEAM_NOT_CHOSEN, 406, 413, "
+                        + "415, 431)",
+                "2:refused by a policy, a limit or the resource's state (409, 412, 422, 428, other 400s such as "
+                        + "TEAM_NOT_THE_TOKENS); "
                         + "plain http:// to a host other than loopback without --allow-plain-http",
                 "3:not found (404)",
                 "4:unauthorized or forbidden (401, 403)",
@@ -53,7 +55,8 @@ import picocli.CommandLine.Spec;
                         + "rejected; or the audit chain is broken (audit verify, or a read met AUDIT_EVENT_ALTERED)",
                 "7:the service could not be reached",
                 "8:the service or VPS.org failed (500, 502, 504, other), or a change was sent and no answer came; "
-                        + "a 2xx that is not JSON; --wait with no operation named; an operation ended in a state "
+                        + "a 2xx that is not JSON (an export not CSV, a list no list) or broken off; --wait with no "
+                        + "operation named; an operation ended in a state "
                         + "unknown to vpsr",
                 "9:--timeout passed before the operation waited on ended (it goes on)",
                 "10:the output could not be written whole (a full disk, a closed pipe)"})
@@ -194,6 +197,7 @@ public final class Vpsr {
                 }
                 case FacadeClient.AnswerCutShort brokenOff -> {
                     err.println("vpsr: " + brokenOff.getMessage());
+                    brokenOff.operationId.ifPresent(id -> printOperation(id, err));
                     yield ExitCodes.SERVICE_ERROR;
                 }
                 case FacadeClient.OutputFailed cutShort -> {
@@ -219,13 +223,17 @@ public final class Vpsr {
         return commandLine;
     }
 
-    /** A refusal on stderr: its reason code, status and detail, then what the user can do and quote. */
+    /**
+     * A refusal on stderr: its reason code, status and detail, then what the user can do and quote; and the operation it
+     * names (X-Operation-Id), whichever command was refused: a decision or a hold's, as a create's.
+     */
     private static void report(FacadeProblem problem, PrintWriter err) {
         err.println("vpsr: " + problem.reasonCode.orElse("HTTP_" + problem.status) + " (" + problem.status
                 + "): " + problem.getMessage());
         problem.hint.ifPresent(hint -> err.println("vpsr: " + hint));
         problem.requestId.ifPresent(id -> err.println("request id: " + id));
         problem.retryAfter.ifPresent(seconds -> err.println("retry after: " + seconds + " s"));
+        problem.operationId.ifPresent(id -> printOperation(id, err));
     }
 
     Connection connection() {
@@ -287,9 +295,7 @@ public final class Vpsr {
                 throw refused;
             }
             if (refused.reasonCode.filter(OUTCOME_IN_DOUBT::contains).isEmpty()) {
-                PrintWriter err = spec.commandLine().getErr();
-                report(refused, err);
-                printOperation(refused.operationId.get(), err);
+                report(refused, spec.commandLine().getErr());
                 return refused.exitCode();
             }
             return inDoubt(facade, refused, refused.operationId.get(), wait);
@@ -331,7 +337,6 @@ public final class Vpsr {
     private int inDoubt(FacadeClient facade, FacadeProblem refused, String operationId, WaitOptions wait) {
         PrintWriter err = spec.commandLine().getErr();
         report(refused, err);
-        printOperation(operationId, err);
         if (!wait.wait) {
             return refused.exitCode();
         }

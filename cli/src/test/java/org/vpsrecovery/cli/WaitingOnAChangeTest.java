@@ -347,6 +347,23 @@ class WaitingOnAChangeTest {
     }
 
     /**
+     * A Retry-After of 0 on a read is a pause of a second, not a loop of reads as fast as the service answers them
+     * (ADR 0039, amended in session 51). Before, "reading again in 0 s", the reads back to back.
+     */
+    @Test
+    void aRetryAfterOfZeroOnAReadIsAPauseOfASecond() {
+        change = created();
+        reads.add(problem(429, "TEAM_RATE_LIMITED", Map.of("Retry-After", "0")));
+        reads.add(operationIn("completed", true));
+
+        VpsrRun created = run("snapshots", "create", "--server-id", "12345", "--name", "pre-deploy", "--wait");
+
+        assertThat(created.exitCode()).as(created.err()).isEqualTo(ExitCodes.OK);
+        assertThat(created.err()).contains("vpsr: reading " + OPERATION + ": TEAM_RATE_LIMITED (429); reading again in 1 s")
+                .doesNotContain("reading again in 0 s");
+    }
+
+    /**
      * An https:// URL at a plain HTTP port fails in the TLS handshake, before any request byte went out: exit 7
      * (cannot reach), never 8 "may have taken effect". Before, the JDK's SSLException "Unrecognized SSL message" was
      * taken for a change sent.

@@ -51,6 +51,11 @@ class WhatACommandEndsWithTest {
     private final Map<String, Queue<Canned>> firstAnswers = new ConcurrentHashMap<>();
     /** "METHOD path" of every request seen, in order. */
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    /**
+     * "METHOD path" whose answer is broken off after this many bytes of its body: its headers promise the whole body
+     * (Content-Length), then the connection closes.
+     */
+    private final Map<String, Integer> brokenOffAfter = new ConcurrentHashMap<>();
     private HttpServer server;
     private String url;
 
@@ -68,6 +73,13 @@ class WhatACommandEndsWithTest {
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
             if (answer.operationId() != null) {
                 exchange.getResponseHeaders().set("X-Operation-Id", answer.operationId());
+            }
+            Integer cut = brokenOffAfter.get(key);
+            if (cut != null) {
+                exchange.sendResponseHeaders(answer.status(), body.length);
+                exchange.getResponseBody().write(body, 0, cut);
+                exchange.getResponseBody().flush();
+                throw new IllegalStateException("the answer is broken off");
             }
             exchange.sendResponseHeaders(answer.status(), body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -217,5 +229,190 @@ class WhatACommandEndsWithTest {
 
         assertThat(wait.exitCode()).isEqualTo(ExitCodes.SERVICE_ERROR);
         assertThat(wait.err()).contains("cancelled").contains("unknown state");
+    }
+
+    // Session 51: what the review of the CLI found (ADR 0039, amended in session 51).
+
+    private static final String OPERATION_RELEASED = "{\"id\": \"" + OPERATION + "\", \"operation\": \"restore_backup\", "
+            + "\"server_id\": 12345, \"state\": \"released\", \"final\": true}";
+
+    /**
+     * A proxy's 200 page in place of the export (a sign-in page) is no export: exit 8 "not CSV", nothing on stdout.
+     * The service's own CSV, with its charset parameter, is. Before, the page was saved as the export, exit 0.
+     */
+    @Test
+    void anExportThatIsNotCsvIsNoExport() {
+        answers.put("GET /api/v1/audit/events/",
+                new Canned(200, "text/html", "<html><body>Sign in to continue</body></html>", null));
+
+        VpsrRun page = run("audit", "export");
+
+        assertThat(page.exitCode()).as(page.err()).isEqualTo(ExitCodes.SERVICE_ERROR);
+        assertThat(page.err()).contains("not CSV").contains("text/html");
+        assertThat(page.out()).isEmpty();
+
+        answers.put("GET /api/v1/audit/events/", new Canned(200, "text/csv;charset=utf-8", "sequence,team\r\n1,demo\r\n", null));
+        VpsrRun csv = run("audit", "export");
+
+        assertThat(csv.exitCode()).as(csv.err()).isZero();
+        assertThat(csv.out()).isEqualTo("sequence,team\r\n1,demo\r\n");
+    }
+
+    /**
+     * A list command answered with JSON that is no list (an empty body, a proxy's {"status": "ok"}) is not the
+     * service's answer: exit 8, in every format. Before, "(none)" and exit 0, as if there were nothing.
+     */
+    @Test
+    void aListAnsweredWithNoListIsNotTheServicesAnswer() {
+        for (String body : List.of("", "{\"status\": \"ok\"}", "{\"count\": 0, \"results\": null}")) {
+            answers.put("GET /api/v1/snapshots/", Canned.json(body));
+            for (String format : List.of("table", "json", "csv")) {
+                VpsrRun list = run("-o", format, "snapshots", "list");
+
+                assertThat(list.exitCode()).as(body + " " + format + ": " + list.err()).isEqualTo(ExitCodes.SERVICE_ERROR);
+                assertThat(list.err()).contains("not a list");
+                assertThat(list.out()).doesNotContain("(none)");
+            }
+        }
+        answers.put("GET /api/v1/snapshots/", Canned.json("{\"count\": 0, \"results\": []}"));
+        VpsrRun empty = run("snapshots", "list");
+        assertThat(empty.exitCode()).as(empty.err()).isZero();
+        assertThat(empty.out()).contains("(none)");
+    }
+
+    /**
+     * A 2xx whose body the service broke off after its headers: the service was reached, its answer is incomplete, exit
+     * 8 (docs/cli.md: "a 2xx body ended without its end"); a change's names the operation its headers carried. Before,
+     * exit 7 "cannot reach" (or, for a change, "no answer came", though the 201 had).
+     */
+    @Test
+    void aSuccessBrokenOffAfterItsHeadersIsNotUnreachable() {
+        answers.put("GET /api/v1/snapshots/", Canned.json("{\"count\": 1, \"results\": [{\"id\": 801}]}"));
+        brokenOffAfter.put("GET /api/v1/snapshots/", 10);
+        answers.put("POST /api/v1/snapshots/", new Canned(201, "application/json",
+                "{\"id\": 803, \"server_id\": 12345, \"name\": \"pre-deploy\"}", OPERATION));
+        brokenOffAfter.put("POST /api/v1/snapshots/", 10);
+
+        VpsrRun list = run("snapshots", "list");
+        VpsrRun create = run("snapshots", "create", "--server-id", "12345", "--name", "pre-deploy");
+
+        for (VpsrRun run : List.of(list, create)) {
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.SERVICE_ERROR);
+            assertThat(run.err()).contains("broke off its answer").doesNotContain("cannot reach");
+        }
+        assertThat(create.err()).contains("HTTP 201").contains("operation " + OPERATION + " (vpsr operations wait "
+                + OPERATION + ")").doesNotContain("no answer came");
+        assertThat(seen.stream().filter("POST /api/v1/snapshots/"::equals).count()).isEqualTo(1);
+    }
+
+    /**
+     * A proxy's bare 502, 503 or 504 (no problem+json reason code) to a change: the change may have reached the service
+     * (nginx's 502/504 after forwarding it, Envoy's 503 for an upstream reset), so the advice of a lost answer is
+     * printed; the exit code stays the status's. A read, or the service's own failure with its reason code, is not
+     * told so. Before, no advice: a rerun without a key could make a second snapshot.
+     */
+    @Test
+    void aProxysBareGatewayFailureToAChangeSaysItMayHaveTakenEffect() {
+        for (int status : List.of(502, 503, 504)) {
+            answers.put("POST /api/v1/snapshots/", new Canned(status, "text/html",
+                    "<html><body>" + status + " Bad Gateway</body></html>", null));
+            answers.put("GET /api/v1/snapshots/", new Canned(status, "text/html", "<html></html>", null));
+
+            VpsrRun keyed = run("snapshots", "create", "--server-id", "12345", "--name", "pre-deploy",
+                    "--idempotency-key", "deploy-42");
+            VpsrRun unkeyed = run("snapshots", "create", "--server-id", "12345", "--name", "pre-deploy");
+            VpsrRun read = run("snapshots", "list");
+
+            int expected = status == 503 ? ExitCodes.BUSY : ExitCodes.SERVICE_ERROR;
+            for (VpsrRun change : List.of(keyed, unkeyed)) {
+                assertThat(change.exitCode()).as(status + ": " + change.err()).isEqualTo(expected);
+                assertThat(change.err()).as(String.valueOf(status)).contains("HTTP_" + status)
+                        .contains("the change may have taken effect; look (vpsr operations list) before running it again");
+            }
+            assertThat(keyed.err()).contains("or run it again with the same --idempotency-key");
+            assertThat(unkeyed.err()).doesNotContain("--idempotency-key");
+            assertThat(read.err()).as(String.valueOf(status)).doesNotContain("may have taken effect");
+        }
+        answers.put("POST /api/v1/snapshots/", new Canned(502, "application/problem+json",
+                "{\"status\": 502, \"reason_code\": \"PROVIDER_ERROR\", \"detail\": \"VPS.org failed\"}", null));
+        VpsrRun servicesOwn = run("snapshots", "create", "--server-id", "12345", "--name", "pre-deploy");
+        assertThat(servicesOwn.exitCode()).isEqualTo(ExitCodes.SERVICE_ERROR);
+        assertThat(servicesOwn.err()).contains("PROVIDER_ERROR").doesNotContain("may have taken effect");
+    }
+
+    /**
+     * operations list has no next page to ask for: a page as long as its limit says there may be more, on stderr
+     * (stdout stays the list). Before, the list stopped at the limit without a word.
+     */
+    @Test
+    void anOperationsListAsLongAsItsLimitSaysThereMayBeMore() {
+        answers.put("GET /api/v1/operations/", Canned.json("{\"count\": 2, \"results\": [" + OPERATION_RELEASED + ", "
+                + OPERATION_RELEASED + "]}"));
+
+        VpsrRun full = run("-o", "csv", "operations", "list", "--limit", "2");
+        VpsrRun shorter = run("operations", "list", "--limit", "3");
+
+        assertThat(full.exitCode()).as(full.err()).isZero();
+        assertThat(full.err()).contains("(the newest 2; there may be more)");
+        assertThat(full.out()).doesNotContain("there may be more");
+        assertThat(shorter.exitCode()).as(shorter.err()).isZero();
+        assertThat(shorter.err()).doesNotContain("there may be more");
+    }
+
+    /**
+     * servers release-hold ends a restore's hold early (DELETE .../restore-hold/): the answer printed, exit 0; no hold
+     * is a refusal by the server's state, exit 2. Before, no such command.
+     */
+    @Test
+    void serversReleaseHoldEndsTheRestoresHold() {
+        answers.put("DELETE /api/v1/servers/12345/restore-hold/", Canned.json(OPERATION_RELEASED));
+
+        VpsrRun released = run("servers", "release-hold", "12345");
+
+        assertThat(released.exitCode()).as(released.err()).isZero();
+        assertThat(released.out()).contains("released").contains(OPERATION);
+        assertThat(seen).contains("DELETE /api/v1/servers/12345/restore-hold/");
+
+        answers.put("DELETE /api/v1/servers/12345/restore-hold/", new Canned(409, "application/problem+json",
+                "{\"status\": 409, \"reason_code\": \"NO_RESTORE_HOLD\", \"detail\": \"no restore holds server 12345\"}",
+                null));
+        VpsrRun none = run("servers", "release-hold", "12345");
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(none.err()).contains("NO_RESTORE_HOLD");
+    }
+
+    /**
+     * A refusal that names an operation (X-Operation-Id) prints its operation line for every command, as a create's
+     * does: an approval, a hold placed. Before, only the commands that start an operation printed it.
+     */
+    @Test
+    void aRefusalNamingAnOperationPrintsItsLineForEveryCommand() {
+        String interrupted = "{\"status\": 409, \"reason_code\": \"IDEMPOTENT_REQUEST_INTERRUPTED\", \"detail\": \"x\"}";
+        answers.put("POST /api/v1/operations/" + OPERATION + "/approval/",
+                new Canned(409, "application/problem+json", interrupted, OPERATION));
+        answers.put("POST /api/v1/snapshots/801/holds/", new Canned(409, "application/problem+json", interrupted, OPERATION));
+
+        VpsrRun approve = run("operations", "approve", OPERATION);
+        VpsrRun place = run("holds", "place", "--snapshot", "801", "--reason", "audit", "--idempotency-key", "k-1");
+
+        for (VpsrRun refused : List.of(approve, place)) {
+            assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCodes.REFUSED);
+            assertThat(refused.err()).contains("operation " + OPERATION + " (vpsr operations wait " + OPERATION + ")");
+        }
+    }
+
+    /**
+     * 406 NOT_ACCEPTABLE refuses the request's form (the Accept vpsr sent, as 415 its Content-Type): exit 1, nothing
+     * was done. Before, exit 8 "the service failed".
+     */
+    @Test
+    void notAcceptableIsARefusalOfTheRequestsForm() {
+        answers.put("GET /api/v1/snapshots/", new Canned(406, "application/problem+json",
+                "{\"status\": 406, \"reason_code\": \"NOT_ACCEPTABLE\", \"detail\": \"no acceptable type\"}", null));
+
+        VpsrRun list = run("snapshots", "list");
+
+        assertThat(list.exitCode()).as(list.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(list.err()).contains("NOT_ACCEPTABLE (406)");
     }
 }

@@ -354,4 +354,23 @@ class VpsrEndToEndTest {
         assertThat(vpsr.run(DEMO, "servers", "restore", "12345", "--backup-id", "499", "--wait", "--timeout", "0").exitCode())
                 .isEqualTo(ExitCodes.USAGE);
     }
+
+    /**
+     * Order 6's restore still holds 12345 (its window is an hour): {@code servers release-hold} ends it early, the
+     * restore's operation printed {@code released}; a second release finds no hold, exit 2 (ADR 0039, session 51).
+     */
+    @Test
+    @Order(11)
+    void releaseHoldEndsTheRestoresHoldEarly() throws Exception {
+        Run released = vpsr.run(DEMO, "-o", "json", "servers", "release-hold", "12345");
+        assertThat(released.exitCode()).as(released.err()).isZero();
+        JsonNode operation = JSON.readTree(released.out());
+        assertThat(operation.path("state").asText()).isEqualTo("released");
+        assertThat(operation.path("operation").asText()).startsWith("restore");
+
+        assertThat(vpsr.run(DEMO, "servers", "show", "12345").out()).doesNotContain("restoring");
+        Run again = vpsr.run(DEMO, "servers", "release-hold", "12345");
+        assertThat(again.exitCode()).as(again.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(again.err()).contains("NO_RESTORE_HOLD");
+    }
 }
