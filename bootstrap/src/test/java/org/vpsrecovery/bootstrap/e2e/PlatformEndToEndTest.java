@@ -346,6 +346,9 @@ class PlatformEndToEndTest {
                 .contains("http_server_requests_seconds_count")
                 .contains("vpsr_webhooks_undispatched ")
                 .contains("vpsr_webhooks_undispatched_oldest_age_seconds ")
+                .contains("vpsr_operations_open ")
+                .contains("vpsr_operations_open_oldest_age_seconds ")
+                .contains("vpsr_tracking_servers_passed_over_total ")
                 .doesNotContain(VpsOrgSimulator.DEMO_TOKEN, DEMO_TOKEN);
 
         var openApi = SETUP.platform().send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
