@@ -117,6 +117,18 @@ public final class ScanDriftService {
         }
     }
 
+    /**
+     * Why a round passed a server over: its create and delete events hold a row a later release wrote under a name that
+     * changes what they say of its points ({@link #LATER_RELEASE}), or its scan failed ({@link #FAILED}: its lock busy,
+     * VPS.org or the database failing, a record refused).
+     */
+    public enum PassedOver { LATER_RELEASE, FAILED }
+
+    /** How many times a round passed a server over for {@code why}, since start. */
+    public long serversPassedOver(PassedOver why) {
+        return passedOverFor.get(why).sum();
+    }
+
     /** A former owner's open drift's resolution: the server is no longer its team's, so no scan follows it for them. */
     static final String NO_LONGER_FOLLOWED = "no longer followed: the server is no longer the team's";
 
@@ -136,6 +148,10 @@ public final class ScanDriftService {
     private final Clock clock;
     private final Duration stuckAfter;
     private final int maxKeptAttempts;
+    /** Servers passed over since start, by why (ADR 0035, amended in session 51). */
+    private final Map<PassedOver, java.util.concurrent.atomic.LongAdder> passedOverFor = Map.of(
+            PassedOver.LATER_RELEASE, new java.util.concurrent.atomic.LongAdder(),
+            PassedOver.FAILED, new java.util.concurrent.atomic.LongAdder());
     /** Each server's tally as of its last scan; only the scanning job's thread writes it. */
     private final Map<ServerId, Kept> kept = new ConcurrentHashMap<>();
     /** The newest event the kept tallies counted, as it was read: at or after every event they hold. */
@@ -240,6 +256,7 @@ public final class ScanDriftService {
                 // Judged without that row, the server could be found to hold a point deleted outside the platform
                 // that a later release's event explains, or miss one: no finding, no tally, until that release runs.
                 passedOver++;
+                passedOverFor.get(PassedOver.LATER_RELEASE).increment();
                 LOG.log(System.Logger.Level.WARNING, "drift scan passed over server {0} of team {1} this round: its "
                         + "create and delete events hold event {2}, which holds {3}, a name this release does not know "
                         + "(a later release wrote it; its hash holds)", String.valueOf(next.server()), next.team().value(),
@@ -249,6 +266,7 @@ public final class ScanDriftService {
                     break; // the lock's wait was cut short by the stop: this server was not scanned, the next round starts at it
                 }
                 passedOver++; // the lock was busy, VPS.org did not answer, or the history could not take an event
+                passedOverFor.get(PassedOver.FAILED).increment();
             } catch (RuntimeException failed) {
                 if (stopping()) {
                     break;
@@ -256,6 +274,7 @@ public final class ScanDriftService {
                 // Any other failure of one server (the database, a record refused) passes it over too: thrown, it would
                 // end the round unsaved, and one that repeats would keep every later server from ever being scanned.
                 passedOver++;
+                passedOverFor.get(PassedOver.FAILED).increment();
                 LOG.log(System.Logger.Level.WARNING, "drift scan passed over server {0} of team {1} until its next turn: {2}: {3}",
                         String.valueOf(next.server()), next.team().value(), failed.getClass().getSimpleName(), failed.getMessage());
             }

@@ -204,13 +204,17 @@ class ScanDriftServiceTest {
         laterReleases.forEach(sequence -> platform.history.tamperLaterRelease(sequence, laterName));
         assertThat(platform.provider.listSnapshots(Optional.of(WEB))).noneMatch(s -> s.id().equals(made.id()));
 
-        ScanDriftService.Round round = scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        ScanDriftService scanner = scanner();
+        ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
 
         assertThat(all()).isEmpty();
         assertThat(driftEvents()).isEmpty();
         assertThat(round.detected()).isZero();
         assertThat(round.passedOver()).isOne();
         assertThat(round.scanned()).isEqualTo(2);
+        // Counted by why for vpsr.drift.servers.passed_over (ADR 0035, amended in session 51).
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.LATER_RELEASE)).isOne();
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.FAILED)).isZero();
     }
 
     @Test
@@ -485,9 +489,12 @@ class ScanDriftServiceTest {
             }
         };
 
-        ScanDriftService.Round round = scanner(busy).scan(Optional.empty(), 10, NO_PAUSE);
+        ScanDriftService scanner = scanner(busy);
+        ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
 
         assertThat(round.passedOver()).isEqualTo(3);
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.FAILED)).isEqualTo(3);
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.LATER_RELEASE)).isZero();
         assertThat(round.scanned()).isZero();
         assertThat(all()).isEmpty();
         assertThat(driftEvents()).isEmpty();
@@ -518,6 +525,7 @@ class ScanDriftServiceTest {
         ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
 
         assertThat(round.passedOver()).isEqualTo(1);
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.FAILED)).isOne();
         assertThat(round.scanned()).isEqualTo(2); // SPARE (nothing to find) and GREEN_SERVER
         assertThat(round.lastServer()).contains(GREEN_SERVER.value());
         assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().server()).isEqualTo(GREEN_SERVER));

@@ -349,6 +349,8 @@ class PlatformEndToEndTest {
                 .contains("vpsr_operations_open ")
                 .contains("vpsr_operations_open_oldest_age_seconds ")
                 .contains("vpsr_tracking_servers_passed_over_total ")
+                .contains("vpsr_drift_servers_passed_over_total{why=\"later_release\"} ")
+                .contains("vpsr_drift_servers_passed_over_total{why=\"failed\"} ")
                 .doesNotContain(VpsOrgSimulator.DEMO_TOKEN, DEMO_TOKEN);
 
         var openApi = SETUP.platform().send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
