@@ -155,7 +155,7 @@ public final class ScanDriftService {
     /** Each server's tally as of its last scan; only the scanning job's thread writes it. */
     private final Map<ServerId, Kept> kept = new ConcurrentHashMap<>();
     /** The newest event the kept tallies counted, as it was read: at or after every event they hold. */
-    private volatile Optional<RecordedAuditEvent> witness = Optional.empty();
+    private volatile Optional<AuditHistoryEntry> witness = Optional.empty();
 
     /** A server's tally and the newest sequence it counted. */
     private record Kept(AuditedPointsTally tally, long highWater) {
@@ -296,7 +296,7 @@ public final class ScanDriftService {
      * events up to a high-water mark (the newest sequence read), and the points its open operations follow.
      */
     private record Reading(List<ListedPoint> listed, Instant listedAt, AuditedPointsTally audited, OptionalLong highWater,
-                           Optional<RecordedAuditEvent> newest, Set<ResourceRef> tracked) {
+                           Optional<AuditHistoryEntry> newest, Set<ResourceRef> tracked) {
     }
 
     /**
@@ -336,11 +336,11 @@ public final class ScanDriftService {
         // A copy: the scan may still fail, and what is kept must be what a finished scan counted.
         AuditedPointsTally audited = known == null ? new AuditedPointsTally() : known.tally().copy();
         OptionalLong mark = known == null ? OptionalLong.empty() : OptionalLong.of(known.highWater());
-        Optional<RecordedAuditEvent> newest = readHistory(server, mark, mark.isEmpty() ? HISTORY_PAGE : SINCE_PAGE, audited);
+        Optional<AuditHistoryEntry> newest = readHistory(server, mark, mark.isEmpty() ? HISTORY_PAGE : SINCE_PAGE, audited);
         return new Reading(listed, listedAt, audited, highWater(newest, mark), newest, tracked);
     }
 
-    private static OptionalLong highWater(Optional<RecordedAuditEvent> newest, OptionalLong mark) {
+    private static OptionalLong highWater(Optional<AuditHistoryEntry> newest, OptionalLong mark) {
         return newest.map(e -> OptionalLong.of(e.sequence())).orElse(mark);
     }
 
@@ -349,13 +349,14 @@ public final class ScanDriftService {
      * counted is still there as counted. An event that no longer reads as one is not the witness either.
      */
     private boolean witnessStands() {
-        Optional<RecordedAuditEvent> seen = witness;
+        Optional<AuditHistoryEntry> seen = witness;
         if (seen.isEmpty()) {
             return true;
         }
-        List<RecordedAuditEvent> now;
+        List<AuditHistoryEntry> now;
         try {
-            now = history.query(AuditQuery.latest(1).before(seen.get().sequence() + 1));
+            // As entries, not query: a later release's row counted (its reason alone unknown) may be the witness.
+            now = history.entries(AuditQuery.latest(1).before(seen.get().sequence() + 1));
         } catch (AuditEventAltered altered) {
             return false;
         }
@@ -366,13 +367,13 @@ public final class ScanDriftService {
     private void forgetKept() {
         LOG.log(System.Logger.Level.WARNING, "drift scan: the audit history no longer holds event {0} as this instance "
                 + "read it (the database went back: a failover or a restore?); every server''s create and delete events "
-                + "are read whole again", String.valueOf(witness.map(RecordedAuditEvent::sequence).orElse(0L)));
+                + "are read whole again", String.valueOf(witness.map(AuditHistoryEntry::sequence).orElse(0L)));
         kept.clear();
         witness = Optional.empty();
     }
 
     /** The witness moves to {@code newest} if newer: checked first, so that it never stands for a tally it does not. */
-    private void witnessed(Optional<RecordedAuditEvent> newest) {
+    private void witnessed(Optional<AuditHistoryEntry> newest) {
         newest.filter(e -> witness.isEmpty() || e.sequence() > witness.get().sequence()).ifPresent(e -> witness = Optional.of(e));
     }
 
@@ -381,9 +382,9 @@ public final class ScanDriftService {
         // writing the end's event before the operation's move, so an end is then still tracked or already read.
         Set<ResourceRef> tracked = tracked(server);
         AuditedPointsTally audited = before.audited();
-        Optional<RecordedAuditEvent> newer = readHistory(server, before.highWater(), SINCE_PAGE, audited);
+        Optional<AuditHistoryEntry> newer = readHistory(server, before.highWater(), SINCE_PAGE, audited);
         OptionalLong highWater = highWater(newer, before.highWater());
-        Optional<RecordedAuditEvent> newest = newer.or(before::newest);
+        Optional<AuditHistoryEntry> newest = newer.or(before::newest);
         boolean touched = !highWater.equals(before.highWater()) || !tracked.equals(before.tracked());
         // After this server's events were read, so that none of them is from before a going back the witness missed.
         if (!witnessStands()) {
@@ -494,11 +495,11 @@ public final class ScanDriftService {
      * double, so that a few new events cost one short page.
      *
      * @throws LaterReleaseRowInHistory at a row among them a later release wrote under a name this release does not know
-     *     (ADR 0005, amended in session 50)
+     *     (ADR 0005, amended in session 50), unless that name is its reason alone: such a row is counted (session 51)
      */
-    private Optional<RecordedAuditEvent> readHistory(ServerId server, OptionalLong after, int firstPage, AuditedPointsTally events) {
+    private Optional<AuditHistoryEntry> readHistory(ServerId server, OptionalLong after, int firstPage, AuditedPointsTally events) {
         AuditEventFilter filter = AuditEventFilter.everything().forServer(server).withOperations(AuditedPoints.READ_FROM);
-        Optional<RecordedAuditEvent> newest = Optional.empty();
+        Optional<AuditHistoryEntry> newest = Optional.empty();
         OptionalLong before = OptionalLong.empty();
         int size = firstPage;
         boolean more;
@@ -510,13 +511,16 @@ public final class ScanDriftService {
                     reachedMark = true;
                     break;
                 }
-                if (!(entry instanceof RecordedAuditEvent recorded)) {
-                    // A later release's row: what it says of a point is unknown, so no verdict on this server holds.
+                if (entry instanceof RecordedAuditEvent recorded) {
+                    events.add(recorded.event());
+                } else if (!events.addIfOnlyItsReasonUnknown((LaterReleaseEvent) entry)) {
+                    // A later release's row under an operation or outcome this release does not know: what it says of a
+                    // point is unknown, so no verdict on this server holds. One whose reason alone is unknown is counted
+                    // (ADR 0005, amended in session 51): a reason does not change which points exist.
                     throw new LaterReleaseRowInHistory((LaterReleaseEvent) entry);
                 }
-                events.add(recorded.event());
-                if (newest.isEmpty() || recorded.sequence() > newest.get().sequence()) {
-                    newest = Optional.of(recorded);
+                if (newest.isEmpty() || entry.sequence() > newest.get().sequence()) {
+                    newest = Optional.of(entry);
                 }
             }
             more = !reachedMark && page.size() == size;
