@@ -1,5 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -23,13 +25,22 @@ public class DriftFactory {
     ScanDriftService scanDrift(ConfiguredTeams teams, SharedListReads provider, MeteredAuditHistory history, AuditWriter writer,
                                RecoveryOperations operations, DriftRecords drifts, ServerLock lock, Clock clock,
                                @Value("${vpsr.drift.stuck-after:2h}") Duration stuckAfter,
-                               @Value("${vpsr.drift.kept-attempts:100000}") int keptAttempts) {
+                               @Value("${vpsr.drift.kept-attempts:100000}") int keptAttempts, MeterRegistry registry) {
         if (keptAttempts < 0) {
             throw new StartupRefused("vpsr.drift.kept-attempts must not be negative, was " + keptAttempts);
         }
         // Every scan compares against it: a wrong one would fail each scan, not the start.
-        return new ScanDriftService(teams, teams, provider, provider, history, writer, operations, drifts, lock, clock,
-                StartupRefused.unlessPositive("vpsr.drift.stuck-after", stuckAfter), keptAttempts);
+        ScanDriftService scan = new ScanDriftService(teams, teams, provider, provider, history, writer, operations,
+                drifts, lock, clock, StartupRefused.unlessPositive("vpsr.drift.stuck-after", stuckAfter), keptAttempts);
+        // Built at start (the cluster jobs' drift scan): each series is there at 0 (ADR 0035, amended in session 51).
+        for (ScanDriftService.PassedOver why : ScanDriftService.PassedOver.values()) {
+            FunctionCounter.builder("vpsr.drift.servers.passed_over", scan, s -> s.serversPassedOver(why))
+                    .description("Servers the drift scan passed over in a round on this instance, by why: a later "
+                            + "release's row among their create and delete events, or their scan failed (the lock busy, "
+                            + "VPS.org or the database failing)")
+                    .tag("why", why.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+        }
+        return scan;
     }
 
     @Singleton

@@ -280,6 +280,35 @@ public class RecoveryServicesFactory {
                 trackingSettings(firstLook, longestLook, batch, settleAfter, perLockHold));
     }
 
+    /** How often the open operations' gauges are read from the database. */
+    static final Duration OPEN_OPERATIONS_READ_EVERY = Duration.ofSeconds(10);
+
+    /**
+     * What an alert on a stuck tracker reads (ADR 0024, amended in session 51): the open operations' count and the
+     * oldest's age, read on a thread of their own every {@link #OPEN_OPERATIONS_READ_EVERY} as the webhook backlog is
+     * (a scrape never waits on the database; nothing is read at start, when the schema may still be migrating); the age
+     * counts on to each scrape from the oldest's acceptance. And the servers the tracker passed over, counted from 0.
+     */
+    @Bean(preDestroy = "close")
+    @Context
+    GaugeReading<RecoveryOperations.Open> openOperationsReading(TrackOperationsService tracker, MeterRegistry registry,
+                                                                Clock clock) {
+        GaugeReading<RecoveryOperations.Open> open = new GaugeReading<>("open-operations", tracker::open,
+                RecoveryOperations.Open.NONE, OPEN_OPERATIONS_READ_EVERY);
+        Gauge.builder("vpsr.operations.open", open, o -> o.latest().count())
+                .description("Operations the tracker has yet to follow to an end (accepted, in progress, unresolved), "
+                        + "all instances', read from the database every " + OPEN_OPERATIONS_READ_EVERY.toSeconds() + " s")
+                .register(registry);
+        Gauge.builder("vpsr.operations.open_oldest_age_seconds", open,
+                        o -> secondsSince(o.latest().oldestAcceptedAt(), clock))
+                .description("How long ago the oldest open operation was accepted; 0 when none is open")
+                .register(registry);
+        FunctionCounter.builder("vpsr.tracking.servers.passed_over", tracker, TrackOperationsService::serversPassedOver)
+                .description("Servers this instance's tracker passed over in a round (the server's lock busy, VPS.org "
+                        + "or the database failing): their operations stay due for the next round").register(registry);
+        return open;
+    }
+
     static TrackOperationsService.Settings trackingSettings(Duration firstLook, Duration longestLook, int batch,
                                                            Duration settleAfter, int perLockHold) {
         settleAfter(settleAfter);

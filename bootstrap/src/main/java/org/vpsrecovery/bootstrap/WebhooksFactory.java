@@ -156,8 +156,10 @@ public class WebhooksFactory {
     /** The dispatch backlog's gauges, read on a thread of their own: a scrape never waits on the database. */
     @Bean(preDestroy = "close")
     @io.micronaut.context.annotation.Context
-    DispatchBacklogReading dispatchBacklogReading(DeliverWebhooksService service, MeterRegistry registry) {
-        DispatchBacklogReading backlog = new DispatchBacklogReading(service, BACKLOG_READ_EVERY);
+    GaugeReading<WebhookDeliveries.Backlog> dispatchBacklogReading(DeliverWebhooksService service,
+                                                                  MeterRegistry registry) {
+        GaugeReading<WebhookDeliveries.Backlog> backlog = new GaugeReading<>("webhook-backlog", service::dispatchBacklog,
+                new WebhookDeliveries.Backlog(0, Duration.ZERO), BACKLOG_READ_EVERY);
         Gauge.builder("vpsr.webhooks.undispatched", backlog, b -> b.latest().count())
                 .description("Webhook deliveries waiting for the dispatcher, all teams', read from the database every "
                         + BACKLOG_READ_EVERY.toSeconds() + " s").register(registry);

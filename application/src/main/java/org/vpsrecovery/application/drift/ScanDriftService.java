@@ -117,6 +117,18 @@ public final class ScanDriftService {
         }
     }
 
+    /**
+     * Why a round passed a server over: its create and delete events hold a row a later release wrote under a name that
+     * changes what they say of its points ({@link #LATER_RELEASE}), or its scan failed ({@link #FAILED}: its lock busy,
+     * VPS.org or the database failing, a record refused).
+     */
+    public enum PassedOver { LATER_RELEASE, FAILED }
+
+    /** How many times a round passed a server over for {@code why}, since start. */
+    public long serversPassedOver(PassedOver why) {
+        return passedOverFor.get(why).sum();
+    }
+
     /** A former owner's open drift's resolution: the server is no longer its team's, so no scan follows it for them. */
     static final String NO_LONGER_FOLLOWED = "no longer followed: the server is no longer the team's";
 
@@ -136,10 +148,14 @@ public final class ScanDriftService {
     private final Clock clock;
     private final Duration stuckAfter;
     private final int maxKeptAttempts;
+    /** Servers passed over since start, by why (ADR 0035, amended in session 51). */
+    private final Map<PassedOver, java.util.concurrent.atomic.LongAdder> passedOverFor = Map.of(
+            PassedOver.LATER_RELEASE, new java.util.concurrent.atomic.LongAdder(),
+            PassedOver.FAILED, new java.util.concurrent.atomic.LongAdder());
     /** Each server's tally as of its last scan; only the scanning job's thread writes it. */
     private final Map<ServerId, Kept> kept = new ConcurrentHashMap<>();
     /** The newest event the kept tallies counted, as it was read: at or after every event they hold. */
-    private volatile Optional<RecordedAuditEvent> witness = Optional.empty();
+    private volatile Optional<AuditHistoryEntry> witness = Optional.empty();
 
     /** A server's tally and the newest sequence it counted. */
     private record Kept(AuditedPointsTally tally, long highWater) {
@@ -240,6 +256,7 @@ public final class ScanDriftService {
                 // Judged without that row, the server could be found to hold a point deleted outside the platform
                 // that a later release's event explains, or miss one: no finding, no tally, until that release runs.
                 passedOver++;
+                passedOverFor.get(PassedOver.LATER_RELEASE).increment();
                 LOG.log(System.Logger.Level.WARNING, "drift scan passed over server {0} of team {1} this round: its "
                         + "create and delete events hold event {2}, which holds {3}, a name this release does not know "
                         + "(a later release wrote it; its hash holds)", String.valueOf(next.server()), next.team().value(),
@@ -249,6 +266,7 @@ public final class ScanDriftService {
                     break; // the lock's wait was cut short by the stop: this server was not scanned, the next round starts at it
                 }
                 passedOver++; // the lock was busy, VPS.org did not answer, or the history could not take an event
+                passedOverFor.get(PassedOver.FAILED).increment();
             } catch (RuntimeException failed) {
                 if (stopping()) {
                     break;
@@ -256,6 +274,7 @@ public final class ScanDriftService {
                 // Any other failure of one server (the database, a record refused) passes it over too: thrown, it would
                 // end the round unsaved, and one that repeats would keep every later server from ever being scanned.
                 passedOver++;
+                passedOverFor.get(PassedOver.FAILED).increment();
                 LOG.log(System.Logger.Level.WARNING, "drift scan passed over server {0} of team {1} until its next turn: {2}: {3}",
                         String.valueOf(next.server()), next.team().value(), failed.getClass().getSimpleName(), failed.getMessage());
             }
@@ -277,7 +296,7 @@ public final class ScanDriftService {
      * events up to a high-water mark (the newest sequence read), and the points its open operations follow.
      */
     private record Reading(List<ListedPoint> listed, Instant listedAt, AuditedPointsTally audited, OptionalLong highWater,
-                           Optional<RecordedAuditEvent> newest, Set<ResourceRef> tracked) {
+                           Optional<AuditHistoryEntry> newest, Set<ResourceRef> tracked) {
     }
 
     /**
@@ -317,11 +336,11 @@ public final class ScanDriftService {
         // A copy: the scan may still fail, and what is kept must be what a finished scan counted.
         AuditedPointsTally audited = known == null ? new AuditedPointsTally() : known.tally().copy();
         OptionalLong mark = known == null ? OptionalLong.empty() : OptionalLong.of(known.highWater());
-        Optional<RecordedAuditEvent> newest = readHistory(server, mark, mark.isEmpty() ? HISTORY_PAGE : SINCE_PAGE, audited);
+        Optional<AuditHistoryEntry> newest = readHistory(server, mark, mark.isEmpty() ? HISTORY_PAGE : SINCE_PAGE, audited);
         return new Reading(listed, listedAt, audited, highWater(newest, mark), newest, tracked);
     }
 
-    private static OptionalLong highWater(Optional<RecordedAuditEvent> newest, OptionalLong mark) {
+    private static OptionalLong highWater(Optional<AuditHistoryEntry> newest, OptionalLong mark) {
         return newest.map(e -> OptionalLong.of(e.sequence())).orElse(mark);
     }
 
@@ -330,13 +349,14 @@ public final class ScanDriftService {
      * counted is still there as counted. An event that no longer reads as one is not the witness either.
      */
     private boolean witnessStands() {
-        Optional<RecordedAuditEvent> seen = witness;
+        Optional<AuditHistoryEntry> seen = witness;
         if (seen.isEmpty()) {
             return true;
         }
-        List<RecordedAuditEvent> now;
+        List<AuditHistoryEntry> now;
         try {
-            now = history.query(AuditQuery.latest(1).before(seen.get().sequence() + 1));
+            // As entries, not query: a later release's row counted (its reason alone unknown) may be the witness.
+            now = history.entries(AuditQuery.latest(1).before(seen.get().sequence() + 1));
         } catch (AuditEventAltered altered) {
             return false;
         }
@@ -347,13 +367,13 @@ public final class ScanDriftService {
     private void forgetKept() {
         LOG.log(System.Logger.Level.WARNING, "drift scan: the audit history no longer holds event {0} as this instance "
                 + "read it (the database went back: a failover or a restore?); every server''s create and delete events "
-                + "are read whole again", String.valueOf(witness.map(RecordedAuditEvent::sequence).orElse(0L)));
+                + "are read whole again", String.valueOf(witness.map(AuditHistoryEntry::sequence).orElse(0L)));
         kept.clear();
         witness = Optional.empty();
     }
 
     /** The witness moves to {@code newest} if newer: checked first, so that it never stands for a tally it does not. */
-    private void witnessed(Optional<RecordedAuditEvent> newest) {
+    private void witnessed(Optional<AuditHistoryEntry> newest) {
         newest.filter(e -> witness.isEmpty() || e.sequence() > witness.get().sequence()).ifPresent(e -> witness = Optional.of(e));
     }
 
@@ -362,9 +382,9 @@ public final class ScanDriftService {
         // writing the end's event before the operation's move, so an end is then still tracked or already read.
         Set<ResourceRef> tracked = tracked(server);
         AuditedPointsTally audited = before.audited();
-        Optional<RecordedAuditEvent> newer = readHistory(server, before.highWater(), SINCE_PAGE, audited);
+        Optional<AuditHistoryEntry> newer = readHistory(server, before.highWater(), SINCE_PAGE, audited);
         OptionalLong highWater = highWater(newer, before.highWater());
-        Optional<RecordedAuditEvent> newest = newer.or(before::newest);
+        Optional<AuditHistoryEntry> newest = newer.or(before::newest);
         boolean touched = !highWater.equals(before.highWater()) || !tracked.equals(before.tracked());
         // After this server's events were read, so that none of them is from before a going back the witness missed.
         if (!witnessStands()) {
@@ -475,11 +495,11 @@ public final class ScanDriftService {
      * double, so that a few new events cost one short page.
      *
      * @throws LaterReleaseRowInHistory at a row among them a later release wrote under a name this release does not know
-     *     (ADR 0005, amended in session 50)
+     *     (ADR 0005, amended in session 50), unless that name is its reason alone: such a row is counted (session 51)
      */
-    private Optional<RecordedAuditEvent> readHistory(ServerId server, OptionalLong after, int firstPage, AuditedPointsTally events) {
+    private Optional<AuditHistoryEntry> readHistory(ServerId server, OptionalLong after, int firstPage, AuditedPointsTally events) {
         AuditEventFilter filter = AuditEventFilter.everything().forServer(server).withOperations(AuditedPoints.READ_FROM);
-        Optional<RecordedAuditEvent> newest = Optional.empty();
+        Optional<AuditHistoryEntry> newest = Optional.empty();
         OptionalLong before = OptionalLong.empty();
         int size = firstPage;
         boolean more;
@@ -491,13 +511,16 @@ public final class ScanDriftService {
                     reachedMark = true;
                     break;
                 }
-                if (!(entry instanceof RecordedAuditEvent recorded)) {
-                    // A later release's row: what it says of a point is unknown, so no verdict on this server holds.
+                if (entry instanceof RecordedAuditEvent recorded) {
+                    events.add(recorded.event());
+                } else if (!events.addIfOnlyItsReasonUnknown((LaterReleaseEvent) entry)) {
+                    // A later release's row under an operation or outcome this release does not know: what it says of a
+                    // point is unknown, so no verdict on this server holds. One whose reason alone is unknown is counted
+                    // (ADR 0005, amended in session 51): a reason does not change which points exist.
                     throw new LaterReleaseRowInHistory((LaterReleaseEvent) entry);
                 }
-                events.add(recorded.event());
-                if (newest.isEmpty() || recorded.sequence() > newest.get().sequence()) {
-                    newest = Optional.of(recorded);
+                if (newest.isEmpty() || entry.sequence() > newest.get().sequence()) {
+                    newest = Optional.of(entry);
                 }
             }
             more = !reachedMark && page.size() == size;

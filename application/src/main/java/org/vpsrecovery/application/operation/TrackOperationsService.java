@@ -82,6 +82,11 @@ public final class TrackOperationsService {
     /** Audit events written here say so. */
     public static final String TRACKED = "tracked";
 
+    private static final System.Logger LOG = System.getLogger(TrackOperationsService.class.getName());
+
+    /** How often the WARN about a server passed over is said again while it lasts. */
+    public static final Duration WARN_AGAIN_AFTER = Duration.ofMinutes(10);
+
     /** At most this many of an attempt's events are read: an attempt has one intent and an end or two. */
     private static final int ATTEMPT_EVENTS_READ = AuditQuery.MAX_LIMIT;
 
@@ -140,6 +145,9 @@ public final class TrackOperationsService {
     private final ServerLock followingLock;
     private final Clock clock;
     private final Settings settings;
+    private final java.util.concurrent.atomic.LongAdder serversPassedOver = new java.util.concurrent.atomic.LongAdder();
+    /** When the WARN about each server passed over last said so; kept no longer than {@link #WARN_AGAIN_AFTER}. */
+    private final Map<ServerId, Instant> warnedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TrackOperationsService(RecoveryOperations operations, SnapshotProvider snapshots, BackupProvider backups,
                                   AuditHistory history, AuditWriter writer, ServerLock lock, Clock clock,
@@ -266,9 +274,38 @@ public final class TrackOperationsService {
                 // The server is busy, VPS.org or the database failed: its later slices under this lock stay due for the
                 // next round.
                 notNow.add(slice.key());
+                if (!stopping()) { // a stop cuts the lock's wait short: no server was passed over
+                    passedOver(slice.key().server(), busyOrFailed);
+                }
             }
         }
         return new Round(moved, List.of());
+    }
+
+    /**
+     * Counts a server a round passed over, and says why at WARN at most once a {@link #WARN_AGAIN_AFTER} per server: a
+     * round runs every few seconds, and a server failing for an hour would otherwise fill the log (ADR 0024, amended in
+     * session 51). Before, the tracker passed a server over silently, and nothing could tell a stuck tracker.
+     */
+    private void passedOver(ServerId server, RecoveryException cause) {
+        serversPassedOver.increment();
+        Instant now = clock.instant();
+        warnedAt.values().removeIf(at -> !now.isBefore(at.plus(WARN_AGAIN_AFTER)));
+        if (warnedAt.putIfAbsent(server, now) == null) {
+            LOG.log(System.Logger.Level.WARNING, "the tracker passed over server {0} this round, its operations stay due "
+                    + "for the next one: {1}: {2} (said again in {3} if it lasts)", String.valueOf(server.value()),
+                    cause.getClass().getSimpleName(), cause.getMessage(), WARN_AGAIN_AFTER);
+        }
+    }
+
+    /** How many times a round passed a server over (its lock busy, VPS.org or the database failing), since start. */
+    public long serversPassedOver() {
+        return serversPassedOver.sum();
+    }
+
+    /** The operations open now, for the gauges of a stuck tracker (ADR 0024, amended in session 51). */
+    public RecoveryOperations.Open open() {
+        return operations.open();
     }
 
     /** Whether the thread was interrupted: a graceful stop interrupts the scheduler's jobs, and every lock wait fails. */

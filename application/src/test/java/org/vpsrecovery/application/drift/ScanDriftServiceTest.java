@@ -204,13 +204,55 @@ class ScanDriftServiceTest {
         laterReleases.forEach(sequence -> platform.history.tamperLaterRelease(sequence, laterName));
         assertThat(platform.provider.listSnapshots(Optional.of(WEB))).noneMatch(s -> s.id().equals(made.id()));
 
-        ScanDriftService.Round round = scanner().scan(Optional.empty(), 10, NO_PAUSE);
+        ScanDriftService scanner = scanner();
+        ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
 
         assertThat(all()).isEmpty();
         assertThat(driftEvents()).isEmpty();
         assertThat(round.detected()).isZero();
         assertThat(round.passedOver()).isOne();
         assertThat(round.scanned()).isEqualTo(2);
+        // Counted by why for vpsr.drift.servers.passed_over (ADR 0035, amended in session 51).
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.LATER_RELEASE)).isOne();
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.FAILED)).isZero();
+    }
+
+    /**
+     * A later release's rows whose only unknown name is their reason (operation and outcome known here) say what any
+     * event of theirs says of a point: the snapshot deleted through the platform is judged so, no drift and not passed
+     * over (ADR 0005, amended in session 51). Before, the server was passed over until every instance ran that release.
+     */
+    @Test
+    void aServerWhoseEventsHoldALaterReleasesRowWithOnlyItsReasonUnknownIsJudged() {
+        Snapshot made = createThroughThePlatform("deleted-with-a-later-reason");
+        long before = platform.history.head().sequence();
+        platform.deleteSnapshot().deleteSnapshot(new DeleteSnapshotCommand(platform.as(BLUE), made.id()));
+        platform.tracker().tick();
+        List<Long> laterReleases = platform.history.recorded().stream()
+                .filter(r -> r.sequence() > before && r.event().operation() == Operation.DELETE_SNAPSHOT)
+                .map(RecordedAuditEvent::sequence).toList();
+        assertThat(laterReleases).isNotEmpty();
+        laterReleases.forEach(sequence -> platform.history.tamperLaterRelease(sequence, "the reason A_LATER_REASON"));
+        ScanDriftService scanner = scanner();
+
+        ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
+
+        assertThat(round.passedOver()).isZero();
+        assertThat(round.scanned()).isEqualTo(3);
+        assertThat(all()).isEmpty();
+        assertThat(driftEvents()).isEmpty();
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.LATER_RELEASE)).isZero();
+
+        // Kept between rounds with the row counted, which is then the witness, read again as it was: the next round
+        // does not take the history for gone back (no WARN, no whole read) and finds nothing either.
+        platform.clock.advance(Duration.ofMinutes(10));
+        try (org.vpsrecovery.application.CapturedLogRecords log =
+                     org.vpsrecovery.application.CapturedLogRecords.of(ScanDriftService.class)) {
+            ScanDriftService.Round again = scanner.scan(Optional.empty(), 10, NO_PAUSE);
+            assertThat(again.passedOver()).isZero();
+            assertThat(again.detected()).isZero();
+            assertThat(log.at(java.util.logging.Level.WARNING)).isEmpty();
+        }
     }
 
     @Test
@@ -485,9 +527,12 @@ class ScanDriftServiceTest {
             }
         };
 
-        ScanDriftService.Round round = scanner(busy).scan(Optional.empty(), 10, NO_PAUSE);
+        ScanDriftService scanner = scanner(busy);
+        ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
 
         assertThat(round.passedOver()).isEqualTo(3);
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.FAILED)).isEqualTo(3);
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.LATER_RELEASE)).isZero();
         assertThat(round.scanned()).isZero();
         assertThat(all()).isEmpty();
         assertThat(driftEvents()).isEmpty();
@@ -518,6 +563,7 @@ class ScanDriftServiceTest {
         ScanDriftService.Round round = scanner.scan(Optional.empty(), 10, NO_PAUSE);
 
         assertThat(round.passedOver()).isEqualTo(1);
+        assertThat(scanner.serversPassedOver(ScanDriftService.PassedOver.FAILED)).isOne();
         assertThat(round.scanned()).isEqualTo(2); // SPARE (nothing to find) and GREEN_SERVER
         assertThat(round.lastServer()).contains(GREEN_SERVER.value());
         assertThat(all()).singleElement().satisfies(r -> assertThat(r.drift().server()).isEqualTo(GREEN_SERVER));
@@ -708,6 +754,13 @@ class ScanDriftServiceTest {
         @Override
         public List<AuditHistoryEntry> entries(AuditQuery query) {
             long newest = Math.min(2L * snapshots, query.beforeSequence().orElse(Long.MAX_VALUE) - 1);
+            if (query.filter().equals(org.vpsrecovery.domain.audit.AuditEventFilter.everything()) && query.limit() == 1
+                    && query.beforeSequence().isPresent() && newest >= 1) {
+                // The scan's witness read again (since session 51 by entries): as query reads it above.
+                List<AuditHistoryEntry> own = super.entries(query);
+                return !own.isEmpty() && own.getFirst().sequence() == query.beforeSequence().getAsLong() - 1
+                        ? own : List.of(eventAt(newest));
+            }
             if (!query.filter().server().equals(Optional.of(WEB)) || !query.filter().operations().equals(AuditedPoints.READ_FROM)) {
                 return super.entries(query);
             }

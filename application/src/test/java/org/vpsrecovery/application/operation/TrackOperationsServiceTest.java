@@ -593,6 +593,53 @@ class TrackOperationsServiceTest {
                 .containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.SUBMITTED, Outcome.Kind.COMPLETED));
     }
 
+    /**
+     * A server the tracker passes over (VPS.org's list fails) is counted each round, and said at WARN with the cause at
+     * most once a {@link TrackOperationsService#WARN_AGAIN_AFTER} per server; before, it was passed over silently and
+     * nothing could tell a stuck tracker (ADR 0024, amended in session 51). The open operations are what the gauges read.
+     */
+    @Test
+    void aServerPassedOverIsCountedEachRoundAndSaidAtWarnOnceAnIntervalWithItsCause() {
+        TrackOperationsService failingSpare = new TrackOperationsService(platform.operations,
+                new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                        if (server.equals(Optional.of(SPARE))) {
+                            throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503");
+                        }
+                        return super.listSnapshots(server);
+                    }
+                }, platform.provider, platform.history, platform.auditWriter,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 200, Duration.ZERO));
+        CallContext web = createOn(BLUE, WEB, "web");
+        CallContext spare = createOn(BLUE, SPARE, "spare");
+        Instant spareAccepted = platform.operations.find(spare.operationId()).orElseThrow().acceptedAt();
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+        assertThat(failingSpare.serversPassedOver()).isZero();
+
+        try (org.vpsrecovery.application.CapturedLogRecords log =
+                     org.vpsrecovery.application.CapturedLogRecords.of(TrackOperationsService.class)) {
+            assertThat(failingSpare.tick()).isEqualTo(1);
+            platform.clock.advance(Duration.ofMinutes(2));
+            assertThat(failingSpare.tick()).isZero();
+
+            assertThat(failingSpare.serversPassedOver()).isEqualTo(2);
+            assertThat(log.at(java.util.logging.Level.WARNING)).singleElement().satisfies(record -> {
+                String said = java.text.MessageFormat.format(record.getMessage(), record.getParameters());
+                assertThat(said).contains("server " + SPARE.value(), "ProviderFailure", "VPS.org answered 503");
+            });
+
+            platform.clock.advance(TrackOperationsService.WARN_AGAIN_AFTER);
+            failingSpare.tick();
+            assertThat(failingSpare.serversPassedOver()).isEqualTo(3);
+            assertThat(log.at(java.util.logging.Level.WARNING)).hasSize(2);
+        }
+        assertThat(stateOf(web)).isEqualTo(OperationState.COMPLETED);
+        assertThat(failingSpare.open()).isEqualTo(new RecoveryOperations.Open(1, Optional.of(spareAccepted)));
+    }
+
     /** A snapshot create of {@code team} on {@code server}, then the clock a second on: each is due after the last. */
     private CallContext createOn(org.vpsrecovery.domain.common.TeamId team, ServerId server, String name) {
         CallContext context = platform.as(team);

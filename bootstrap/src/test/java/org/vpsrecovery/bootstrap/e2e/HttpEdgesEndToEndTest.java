@@ -401,7 +401,7 @@ class HttpEdgesEndToEndTest {
      * The service's own periodic threads, about no request: another test's context may still read its dropped database
      * on one while this test's request runs (CI: the webhook backlog reading, session 50).
      */
-    private static final java.util.Set<String> BACKGROUND_THREADS = java.util.Set.of("webhook-backlog-reading",
+    private static final java.util.Set<String> BACKGROUND_THREADS = java.util.Set.of("webhook-backlog-reading", "open-operations-reading",
             "jwks-refresh", "kept-audit-events", "vpsr-call-slots", "approved-run-claim-renewal", "webhook-deadlines");
 
     /** Hikari names its own threads after the pool: "HikariPool-7:housekeeper", "HikariPool-7:connection-adder". */

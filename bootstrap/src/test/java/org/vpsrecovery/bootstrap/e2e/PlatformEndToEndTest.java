@@ -346,6 +346,11 @@ class PlatformEndToEndTest {
                 .contains("http_server_requests_seconds_count")
                 .contains("vpsr_webhooks_undispatched ")
                 .contains("vpsr_webhooks_undispatched_oldest_age_seconds ")
+                .contains("vpsr_operations_open ")
+                .contains("vpsr_operations_open_oldest_age_seconds ")
+                .contains("vpsr_tracking_servers_passed_over_total ")
+                .contains("vpsr_drift_servers_passed_over_total{why=\"later_release\"} ")
+                .contains("vpsr_drift_servers_passed_over_total{why=\"failed\"} ")
                 .doesNotContain(VpsOrgSimulator.DEMO_TOKEN, DEMO_TOKEN);
 
         var openApi = SETUP.platform().send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();

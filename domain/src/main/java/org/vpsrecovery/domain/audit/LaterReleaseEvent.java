@@ -69,6 +69,21 @@ public record LaterReleaseEvent(long sequence, Instant occurredAt, TeamId team, 
                 Optional.empty(), Optional.empty(), OptionalInt.empty(), Map.of());
     }
 
+    /**
+     * Whether the only name in it this release does not know is its reason: its operation, its outcome and its resource's
+     * type (when it has one) are names this release knows, so what it says of a point is read as any event's; a reason
+     * only says why (ADR 0005, amended in session 51).
+     */
+    public boolean onlyItsReasonUnknown() {
+        return known(Operation.class, operation) && known(Outcome.Kind.class, outcome)
+                && resourceType.map(type -> known(ResourceRef.Type.class, type)).orElse(true)
+                && reason.filter(r -> !known(org.vpsrecovery.domain.common.ReasonCode.class, r)).isPresent();
+    }
+
+    private static <E extends Enum<E>> boolean known(Class<E> names, String name) {
+        return java.util.Arrays.stream(names.getEnumConstants()).anyMatch(known -> known.name().equals(name));
+    }
+
     private static void requireName(String what, String name) {
         Objects.requireNonNull(name, what);
         if (!NAME.matcher(name).matches()) {

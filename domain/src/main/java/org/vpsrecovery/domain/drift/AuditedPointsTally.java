@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.LaterReleaseEvent;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.ResourceRef;
@@ -107,25 +108,50 @@ public final class AuditedPointsTally {
     /** Counts one server's events in; events of other operations, plans and dry runs are passed over. */
     public AuditedPointsTally add(AuditEvent event) {
         Objects.requireNonNull(event, "event");
-        if (!AuditedPoints.READ_FROM.contains(event.operation()) || event.outcome().kind() == Outcome.Kind.PLANNED
-                || "true".equals(event.detail().get(AuditEvent.DRY_RUN))) {
-            return this;
+        count(event.operation(), event.outcome().kind(), event.resource(), event.detail(), attemptKey(event));
+        return this;
+    }
+
+    /**
+     * Counts in a row a later release wrote whose only name this release does not know is its reason
+     * ({@link LaterReleaseEvent#onlyItsReasonUnknown}), as {@link #add} counts an event of its operation, outcome, point
+     * and detail: the reason does not change which points exist. Any other such row (an operation, outcome or resource
+     * type this release does not know) is not counted: what it says of a point is unknown, and false is returned (ADR
+     * 0005, amended in session 51).
+     */
+    public boolean addIfOnlyItsReasonUnknown(LaterReleaseEvent row) {
+        Objects.requireNonNull(row, "row");
+        if (!row.onlyItsReasonUnknown()) {
+            return false;
         }
-        Attempt attempt = attempts.computeIfAbsent(attemptKey(event), key -> new Attempt(event.operation(), forgot));
-        if (attempt.pointType == null && event.resource().isPresent()) {
-            attempt.pointType = event.resource().get().type();
-            attempt.pointId = event.resource().get().id();
+        Operation operation = Operation.valueOf(row.operation());
+        Optional<ResourceRef> resource = row.resourceType()
+                .map(type -> new ResourceRef(ResourceRef.Type.valueOf(type), row.resourceId().orElseThrow()));
+        Optional<String> attemptId = Optional.ofNullable(row.detail().get(AuditEvent.ATTEMPT_ID));
+        count(operation, Outcome.Kind.valueOf(row.outcome()), resource, row.detail(),
+                attemptKey(attemptId, row.requestId().value(), operation));
+        return true;
+    }
+
+    private void count(Operation operation, Outcome.Kind kind, Optional<ResourceRef> resource, Map<String, String> detail,
+                       Object attemptKey) {
+        if (!AuditedPoints.READ_FROM.contains(operation) || kind == Outcome.Kind.PLANNED
+                || "true".equals(detail.get(AuditEvent.DRY_RUN))) {
+            return;
+        }
+        Attempt attempt = attempts.computeIfAbsent(attemptKey, key -> new Attempt(operation, forgot));
+        if (attempt.pointType == null && resource.isPresent()) {
+            attempt.pointType = resource.get().type();
+            attempt.pointId = resource.get().id();
             attempt.name = null;
         }
         if (attempt.pointType == null && attempt.name == null) {
-            attempt.name = event.detail().getOrDefault(AuditEvent.NAME, event.detail().get(AuditEvent.DESCRIPTION));
+            attempt.name = detail.getOrDefault(AuditEvent.NAME, detail.get(AuditEvent.DESCRIPTION));
         }
-        Outcome.Kind kind = event.outcome().kind();
         attempt.refusedOrFailed |= kind == Outcome.Kind.REJECTED || kind == Outcome.Kind.FAILED;
         attempt.settled |= kind.settlesAttempt() || kind == Outcome.Kind.REJECTED;
-        attempt.established |= kind == Outcome.Kind.COMPLETED && event.attemptId().isPresent();
+        attempt.established |= kind == Outcome.Kind.COMPLETED && detail.containsKey(AuditEvent.ATTEMPT_ID);
         attempt.opened |= !LATE_KINDS.contains(kind);
-        return this;
     }
 
     public AuditedPointsTally addAll(Collection<AuditEvent> events) {
@@ -220,9 +246,12 @@ public final class AuditedPointsTally {
      * 32 bytes against a string's ~80); any other id, and a legacy event's request and operation, as a string.
      */
     private static Object attemptKey(AuditEvent event) {
-        Optional<String> id = event.attemptId();
+        return attemptKey(event.attemptId(), event.requestId().value(), event.operation());
+    }
+
+    private static Object attemptKey(Optional<String> id, String requestId, Operation operation) {
         if (id.isEmpty()) {
-            return "request:" + event.requestId().value() + ":" + event.operation();
+            return "request:" + requestId + ":" + operation;
         }
         return canonicalUuid(id.get()).<Object>map(uuid -> uuid).orElse(id.get());
     }

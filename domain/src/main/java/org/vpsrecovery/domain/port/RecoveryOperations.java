@@ -130,6 +130,25 @@ public interface RecoveryOperations {
     Map<ServerId, List<RecoveryOperation>> openByServer(Instant dueBy, int limit);
 
     /**
+     * What the tracker has yet to follow to an end: how many operations are open (the states {@link #openByServer}
+     * reads: accepted, in progress, unresolved), due or not, and when the oldest of them was accepted; none when none is
+     * open. What an alert on a stuck tracker reads (ADR 0024, amended in session 51).
+     */
+    record Open(long count, Optional<Instant> oldestAcceptedAt) {
+        public Open {
+            java.util.Objects.requireNonNull(oldestAcceptedAt, "oldest accepted at (may be empty, not null)");
+            if (count < 0 || (count == 0) != oldestAcceptedAt.isEmpty()) {
+                throw new IllegalArgumentException("open operations are a count and the oldest's acceptance, both or none");
+            }
+        }
+
+        public static final Open NONE = new Open(0, Optional.empty());
+    }
+
+    /** The operations open now ({@link Open}). */
+    Open open();
+
+    /**
      * Restores that hold their server at {@code at}: not final, their window (deadline) not ended;
      * only those restoring {@code target} and only those reading {@code source}, when given. Newest
      * first. These are the restore holds (ADR 0026): they live here, in the operations, and nowhere else.

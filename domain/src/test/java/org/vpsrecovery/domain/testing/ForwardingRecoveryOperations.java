@@ -89,6 +89,11 @@ public class ForwardingRecoveryOperations implements RecoveryOperations {
     }
 
     @Override
+    public Open open() {
+        return operations.open();
+    }
+
+    @Override
     public List<RecoveryOperation> liveRestores(Optional<org.vpsrecovery.domain.server.ServerId> target,
                                                 Optional<ResourceRef> source, Instant at) {
         return operations.liveRestores(target, source, at);

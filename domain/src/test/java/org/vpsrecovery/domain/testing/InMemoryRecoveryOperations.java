@@ -140,6 +140,17 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
     }
 
     @Override
+    public synchronized Open open() {
+        List<RecoveryOperation> open = operations.values().stream()
+                .filter(o -> o.state() == org.vpsrecovery.domain.operation.OperationState.ACCEPTED
+                        || o.state() == org.vpsrecovery.domain.operation.OperationState.IN_PROGRESS
+                        || o.state() == org.vpsrecovery.domain.operation.OperationState.UNRESOLVED)
+                .toList();
+        return open.isEmpty() ? Open.NONE : new Open(open.size(),
+                open.stream().map(RecoveryOperation::acceptedAt).min(Comparator.naturalOrder()));
+    }
+
+    @Override
     public synchronized List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source,
                                                             Instant at) {
         return operations.values().stream()

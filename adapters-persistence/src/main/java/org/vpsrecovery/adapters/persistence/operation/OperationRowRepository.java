@@ -181,6 +181,16 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY next_check_at LIMIT :limit""")
     List<OperationRow> due(Instant dueBy, int limit);
 
+    /** The open operations (V6's partial index recovery_operation_open), due or not. */
+    @Query("SELECT count(*) FROM recovery_operation WHERE state IN ('accepted', 'in_progress', 'unresolved')")
+    long countOpen();
+
+    @Query("""
+            SELECT * FROM recovery_operation
+            WHERE state IN ('accepted', 'in_progress', 'unresolved')
+            ORDER BY accepted_at, id LIMIT 1""")
+    Optional<OperationRow> oldestOpen();
+
     /** The operations about some points of one type (served by recovery_operation_resource, V17). */
     @Query("""
             SELECT * FROM recovery_operation WHERE resource_type = :resourceType AND resource_id = ANY(:resourceIds)

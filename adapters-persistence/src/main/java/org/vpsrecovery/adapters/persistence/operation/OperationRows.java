@@ -203,6 +203,16 @@ public final class OperationRows implements RecoveryOperations {
     }
 
     @Override
+    public Open open() {
+        return DatabaseOutOfReach.read("read the open operations", () -> {
+            long count = rows.countOpen();
+            Optional<Instant> oldest = rows.oldestOpen().map(OperationRow::acceptedAt);
+            // Two reads: an operation may open or end between them, so each is taken at its word.
+            return oldest.isEmpty() ? Open.NONE : new Open(Math.max(1, count), oldest);
+        });
+    }
+
+    @Override
     public List<RecoveryOperation> liveRestores(Optional<ServerId> target, Optional<ResourceRef> source, Instant at) {
         // A delete's or restore's check under the lock, and GET /servers/{id}/: a 503, not a 500 (session 40).
         return DatabaseOutOfReach.read("read the restores under way", () -> rows.liveRestores(

@@ -52,6 +52,28 @@ public abstract class RecoveryOperationsContract {
         assertThatThrownBy(() -> operations.add(accepted)).isInstanceOf(RuntimeException.class);
     }
 
+    /** What the stuck-tracker gauges read: the open operations, due or not, and the oldest's acceptance (session 51). */
+    @Test
+    void theOpenOperationsAreCountedWithTheOldestsAcceptanceAndTheEndedOnesAreNot() {
+        RecoveryOperations operations = emptyOperations();
+        assertThat(operations.open()).isEqualTo(RecoveryOperations.Open.NONE);
+        RecoveryOperation oldest = create(BLUE, WEB, T0);
+        RecoveryOperation taken = create(GREEN, DB, T0.plusSeconds(60));
+        RecoveryOperation ended = create(BLUE, DB, T0.minusSeconds(600));
+        operations.add(oldest);
+        operations.add(taken);
+        operations.add(ended);
+        assertThat(operations.update(taken, taken.taken(Optional.of(ResourceRef.of(new SnapshotId(804))),
+                T0.plusSeconds(61), "took"))).isTrue();
+        assertThat(operations.update(ended, ended.refused(T0.minusSeconds(500), "refused"))).isTrue();
+
+        assertThat(operations.open()).isEqualTo(new RecoveryOperations.Open(2, Optional.of(T0)));
+
+        RecoveryOperation stored = operations.find(oldest.id()).orElseThrow();
+        assertThat(operations.update(stored, stored.refused(T0.plusSeconds(120), "refused"))).isTrue();
+        assertThat(operations.open()).isEqualTo(new RecoveryOperations.Open(1, Optional.of(T0.plusSeconds(60))));
+    }
+
     @Test
     void severalAreFoundAtOnceEachAsFindAnswersAndTheUnknownOnesLeftOut() {
         RecoveryOperations operations = emptyOperations();
