@@ -2,6 +2,7 @@ package org.vpsrecovery.application.approval;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,7 +22,8 @@ import org.vpsrecovery.domain.operation.RecoveryOperation;
 /**
  * The audit events of an approval's steps (ADR 0040): about the operation's server and point, naming
  * the operation in {@code approval_of} (never {@code attempt_id}: they are not attempts of their own,
- * so the tracker and the reconciler never take them for the operation's end).
+ * so the tracker and the reconciler never take them for the operation's end), its kind in {@code approval_kind} and, for
+ * a restore, {@code skip_safety_snapshot}.
  */
 final class ApprovalEvents {
 
@@ -73,6 +75,11 @@ final class ApprovalEvents {
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put(AuditEvent.APPROVAL_OF, operation.id().toString());
         detail.put(AuditEvent.APPROVAL_EXPIRES_AT, approval.expiresAt().toString());
+        // What was asked, from the row alone, so an owed event made later is the same event (ADR 0040, session 51).
+        detail.put(AuditEvent.APPROVAL_KIND, operation.kind().name().toLowerCase(Locale.ROOT));
+        if (operation.kind().isRestore()) {
+            detail.put(AuditEvent.SKIP_SAFETY_SNAPSHOT, Boolean.toString(approval.skipSafetySnapshot()));
+        }
         if (step != Operation.REQUEST_APPROVAL) {
             detail.put(AuditEvent.REQUESTED_BY, approval.requester().subject());
         }

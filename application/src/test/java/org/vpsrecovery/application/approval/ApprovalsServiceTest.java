@@ -608,6 +608,35 @@ class ApprovalsServiceTest {
                 .containsExactly("REQUEST_APPROVAL", "EXPIRE_APPROVAL");
     }
 
+    /**
+     * Review of session 51: no approval step said what was asked, so a denied or expired request's kind was nowhere on
+     * record, and approvers told by webhook got the same words for a delete and a restore without its safety snapshot.
+     * Every step now names the operation's kind and, for a restore, its safety-snapshot choice, taken from the row so the
+     * event the settle job makes from it later is the same (ADR 0040, amended session 51).
+     */
+    @Test
+    void everyApprovalStepSaysWhatWasAskedForAsTheRowKeepsIt() {
+        RecoveryOperation delete = askToDelete();
+        RecoveryOperation restore = ((org.vpsrecovery.application.restore.RestoreAnswer.PendingApproval<?>) restores
+                .requestRestore(new RestoreSnapshotCommand(as(ALICE), new SnapshotId(801), true))).restore();
+        decide(delete, BOB, Verdict.DENY);
+        platform.clock.advance(LIMIT.plusSeconds(1));
+        approvals.settle();
+
+        assertThat(platform.history.all()).filteredOn(e -> e.operation().isApproval())
+                .extracting(e -> e.operation() + " " + e.detail().get(AuditEvent.APPROVAL_KIND) + " "
+                        + e.detail().get(AuditEvent.SKIP_SAFETY_SNAPSHOT))
+                .containsExactly("REQUEST_APPROVAL delete_snapshot null", "REQUEST_APPROVAL restore_snapshot true",
+                        "DENY_OPERATION delete_snapshot null", "EXPIRE_APPROVAL restore_snapshot true");
+        // The events the settle job would make from the rows as stored are the very ones on record.
+        for (RecoveryOperation asked : List.of(delete, restore)) {
+            RecoveryOperation row = platform.operations.find(asked.id()).orElseThrow();
+            assertThat(platform.history.all()).filteredOn(e -> e.operation() == Operation.REQUEST_APPROVAL
+                            && asked.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                    .containsExactly(ApprovalEvents.of(row, new ApprovalStep(Operation.REQUEST_APPROVAL, asked.requestId())));
+        }
+    }
+
     private List<String> approvalEvents(RecoveryOperation about) {
         return platform.history.all().stream().filter(e -> about.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
                 .map(e -> e.operation() + " " + e.outcome().kind() + " " + e.detail().get(Actor.SUBJECT) + " " + e.requestId())
