@@ -2,6 +2,7 @@ package org.vpsrecovery.application.approval;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,7 +22,8 @@ import org.vpsrecovery.domain.operation.RecoveryOperation;
 /**
  * The audit events of an approval's steps (ADR 0040): about the operation's server and point, naming
  * the operation in {@code approval_of} (never {@code attempt_id}: they are not attempts of their own,
- * so the tracker and the reconciler never take them for the operation's end).
+ * so the tracker and the reconciler never take them for the operation's end), its kind in {@code approval_kind} and, for
+ * a restore, {@code skip_safety_snapshot}.
  */
 final class ApprovalEvents {
 
@@ -67,14 +69,23 @@ final class ApprovalEvents {
                 + "unavailable); ask again";
     }
 
+    /**
+     * {@code operation}'s approval's facts, none but its kind when it never waited for approval (a decision on it is
+     * refused {@code APPROVAL_NOT_REQUIRED}, audited all the same).
+     */
     static AuditEvent step(Operation step, RecoveryOperation operation, Actor actor, RequestId requestId, Outcome outcome,
                            Instant at, Optional<String> reason, String message) {
-        Approval approval = operation.approval().orElseThrow();
+        Optional<Approval> approval = operation.approval();
         Map<String, String> detail = new LinkedHashMap<>();
         detail.put(AuditEvent.APPROVAL_OF, operation.id().toString());
-        detail.put(AuditEvent.APPROVAL_EXPIRES_AT, approval.expiresAt().toString());
-        if (step != Operation.REQUEST_APPROVAL) {
-            detail.put(AuditEvent.REQUESTED_BY, approval.requester().subject());
+        approval.ifPresent(asked -> detail.put(AuditEvent.APPROVAL_EXPIRES_AT, asked.expiresAt().toString()));
+        // What was asked, from the row alone, so an owed event made later is the same event (ADR 0040, session 51).
+        detail.put(AuditEvent.APPROVAL_KIND, operation.kind().name().toLowerCase(Locale.ROOT));
+        if (operation.kind().isRestore() && approval.isPresent()) {
+            detail.put(AuditEvent.SKIP_SAFETY_SNAPSHOT, Boolean.toString(approval.get().skipSafetySnapshot()));
+        }
+        if (step != Operation.REQUEST_APPROVAL && approval.isPresent()) {
+            detail.put(AuditEvent.REQUESTED_BY, approval.get().requester().subject());
         }
         reason.ifPresent(text -> detail.put(AuditEvent.APPROVAL_REASON, AuditEvent.detailValue(text)));
         detail.put(AuditEvent.MESSAGE, AuditEvent.detailValue(message));

@@ -9,7 +9,9 @@ import java.util.function.Function;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
 
 /**
  * How an approval step's audit event is never lost, for operations (ADR 0040) and pending changes (ADR 0043) alike:
@@ -53,6 +55,33 @@ public final class ApprovalStepEvents {
             LOG.log(System.Logger.Level.WARNING, "the {0} event of {1} is owed: the history did not take it now ({2}); "
                     + "the settle-approvals job writes it", event.operation(), event.detail().get(AuditEvent.APPROVAL_OF),
                     unavailable.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Before a decision on {@code row.about()}: its request's {@code REQUEST_APPROVAL}, when still owed (the history
+     * refused it when asked), written first, unless the history has it already, then no longer owed. Else the decision, and
+     * an approved run's events, would be on record (chain and webhooks too) before the request they decide (ADR 0040,
+     * amended session 51). Throws {@link PlatformUnavailable} when the history cannot take it: nothing is decided then.
+     */
+    public static void writeOwedRequestFirst(AuditWriter writer, Owing row) {
+        for (ApprovalStep step : row.steps()) {
+            if (step.event() != Operation.REQUEST_APPROVAL) {
+                continue;
+            }
+            try {
+                writer.appendUnlessRecorded(row.eventOf().apply(step));
+            } catch (RuntimeException historyDown) {
+                throw new PlatformUnavailable("the audit history cannot record the request for approval now, so nothing "
+                        + "was decided; try again shortly", Duration.ofSeconds(2), historyDown);
+            }
+            try {
+                row.written().accept(step);
+            } catch (RuntimeException storeDown) {
+                // On record now; a mark left behind only makes the settle job look it up and find it.
+                LOG.log(System.Logger.Level.WARNING, "the REQUEST_APPROVAL event of {0} is written but still marked owed: "
+                        + "{1}", row.about(), storeDown.toString());
+            }
         }
     }
 

@@ -48,8 +48,10 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
  * <ul>
  *   <li>{@link #decide}: a person of the operation's team, not its requester, approves or denies. The
  *   decision is a versioned write over the pending operation, so of two deciders, or a decider and the
- *   expiry, one wins; the loser is told {@code APPROVAL_ALREADY_DECIDED} (or {@code APPROVAL_EXPIRED}).
- *   Every decision, and every refused one, is audited with its actor.</li>
+ *   expiry, one wins; the loser is told {@code APPROVAL_ALREADY_DECIDED} (or {@code APPROVAL_EXPIRED}); an operation
+ *   that never waited is {@code APPROVAL_NOT_REQUIRED}. Every decision, and every refused one, is audited with its
+ *   actor, after the request it decides: a request whose event is still owed has it written first, or nothing is
+ *   decided ({@code PLATFORM_UNAVAILABLE}).</li>
  *   <li>An approved operation runs through the ordinary use case, as its approver's request: its
  *   policies again under the server's lock, against VPS.org's current state (a refusal ends it
  *   {@code rejected}, audited {@code REJECTED} with the policy's reason), then VPS.org, then the tracker
@@ -130,9 +132,14 @@ public final class ApprovalsService implements DecideApprovalUseCase {
                 .orElseThrow(() -> new ResourceNotFound(ReasonCode.OPERATION_NOT_FOUND,
                         "operation " + command.operation() + " not found"));
         if (current.approval().isEmpty()) {
-            throw new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED,
-                    "operation " + current.id() + " did not wait for approval");
+            // Audited as every refused decision (ADR 0040, amended session 51), not taken for one decided already.
+            throw refusedStep(step, current, context, new RecoveryDenied(ReasonCode.APPROVAL_NOT_REQUIRED,
+                    "operation " + current.id() + " did not wait for approval"));
         }
+        RecoveryOperation asked = current;
+        ApprovalStepEvents.writeOwedRequestFirst(writer, new ApprovalStepEvents.Owing(asked.id(),
+                operations.owedApprovalSteps(asked.id()), owed -> ApprovalEvents.of(asked, owed),
+                owed -> operations.approvalEventWritten(asked.id(), owed)));
         Instant now = stepInstant();
         if (current.awaitsApproval() && current.approval().get().isExpiredAt(now)) {
             current = expireBeforeDeciding(current).orElseGet(() -> operations.find(command.operation()).orElseThrow());

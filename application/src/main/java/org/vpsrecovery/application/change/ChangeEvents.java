@@ -27,7 +27,7 @@ import org.vpsrecovery.domain.common.TeamId;
  */
 final class ChangeEvents {
 
-    static final String CHANGE_KIND = "change_kind";
+    static final String CHANGE_KIND = AuditEvent.CHANGE_KIND;
 
     private ChangeEvents() {
     }

@@ -165,6 +165,11 @@ public final class PendingChangesService {
         Operation step = command.verdict() == Verdict.APPROVE ? Operation.APPROVE_OPERATION : Operation.DENY_OPERATION;
         PendingChange current = find(context.team(), command.operation()).orElseThrow(() -> new ResourceNotFound(
                 ReasonCode.OPERATION_NOT_FOUND, "operation " + command.operation() + " not found"));
+        // Its request on record first, or nothing is decided (as for operations, ADR 0040/0043, amended session 51).
+        PendingChange asked = current;
+        ApprovalStepEvents.writeOwedRequestFirst(writer, new ApprovalStepEvents.Owing(asked.id(),
+                changes.owedApprovalSteps(asked.id()), owed -> ChangeEvents.of(asked, owed),
+                owed -> changes.approvalEventWritten(asked.id(), owed)));
         Instant now = now();
         if (current.state() == OperationState.PENDING_APPROVAL && current.approval().isExpiredAt(now)) {
             current = expireBeforeDeciding(current).orElseGet(() -> changes.find(command.operation()).orElseThrow());

@@ -46,6 +46,7 @@ import org.vpsrecovery.domain.port.ServerBusy;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
+import org.vpsrecovery.domain.testing.ForwardingAuditHistory;
 import org.vpsrecovery.domain.testing.ForwardingRecoveryOperations;
 import org.vpsrecovery.domain.testing.RefusalReason;
 
@@ -608,6 +609,127 @@ class ApprovalsServiceTest {
                 .containsExactly("REQUEST_APPROVAL", "EXPIRE_APPROVAL");
     }
 
+    /**
+     * Review of session 51: no approval step said what was asked, so a denied or expired request's kind was nowhere on
+     * record, and approvers told by webhook got the same words for a delete and a restore without its safety snapshot.
+     * Every step now names the operation's kind and, for a restore, its safety-snapshot choice, taken from the row so the
+     * event the settle job makes from it later is the same (ADR 0040, amended session 51).
+     */
+    @Test
+    void everyApprovalStepSaysWhatWasAskedForAsTheRowKeepsIt() {
+        RecoveryOperation delete = askToDelete();
+        RecoveryOperation restore = ((org.vpsrecovery.application.restore.RestoreAnswer.PendingApproval<?>) restores
+                .requestRestore(new RestoreSnapshotCommand(as(ALICE), new SnapshotId(801), true))).restore();
+        decide(delete, BOB, Verdict.DENY);
+        platform.clock.advance(LIMIT.plusSeconds(1));
+        approvals.settle();
+
+        assertThat(platform.history.all()).filteredOn(e -> e.operation().isApproval())
+                .extracting(e -> e.operation() + " " + e.detail().get(AuditEvent.APPROVAL_KIND) + " "
+                        + e.detail().get(AuditEvent.SKIP_SAFETY_SNAPSHOT))
+                .containsExactly("REQUEST_APPROVAL delete_snapshot null", "REQUEST_APPROVAL restore_snapshot true",
+                        "DENY_OPERATION delete_snapshot null", "EXPIRE_APPROVAL restore_snapshot true");
+        // The events the settle job would make from the rows as stored are the very ones on record.
+        for (RecoveryOperation asked : List.of(delete, restore)) {
+            RecoveryOperation row = platform.operations.find(asked.id()).orElseThrow();
+            assertThat(platform.history.all()).filteredOn(e -> e.operation() == Operation.REQUEST_APPROVAL
+                            && asked.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
+                    .containsExactly(ApprovalEvents.of(row, new ApprovalStep(Operation.REQUEST_APPROVAL, asked.requestId())));
+        }
+    }
+
+    /** Deletes asked through an instance whose history refuses every REQUEST_APPROVAL: each request's event is owed. */
+    private DeleteRecoveryPointService deletesWhoseRequestEventsAreOwed() {
+        org.vpsrecovery.domain.port.AuditHistory refusingRequests = new ForwardingAuditHistory(platform.history) {
+            @Override
+            public org.vpsrecovery.domain.audit.RecordedAuditEvent append(AuditEvent event) {
+                if (event.operation() == Operation.REQUEST_APPROVAL) {
+                    throw new PlatformUnavailable("the history cannot take it now", Duration.ofSeconds(1), null);
+                }
+                return super.append(event);
+            }
+        };
+        ApprovalGate gate = new ApprovalGate((team, kind) -> team.equals(BLUE) && kind.isApprovable()
+                ? Optional.of(LIMIT) : Optional.empty(), platform.attempts(), platform.operations,
+                new org.vpsrecovery.application.attempt.AuditWriter(refusingRequests), platform.clock);
+        return new DeleteRecoveryPointService(platform.provider, platform.provider, platform.ownership,
+                platform.serverStates(), platform.attempts(), platform.holds, Optional.of(gate));
+    }
+
+    /**
+     * Review of session 51: a request whose REQUEST_APPROVAL the history refused answered 202, its event owed for the
+     * settle job 30 s later; an approver deciding sooner put the approval and the executed delete on record (hash chain
+     * and webhooks too) before the request they approved. The decision now writes the request's owed event first
+     * (ADR 0040, amended session 51).
+     */
+    @Test
+    void aDecisionOnARequestWhoseEventIsStillOwedPutsTheRequestOnRecordFirst() {
+        RecoveryOperation pending = deletesWhoseRequestEventsAreOwed().requestDeleteSnapshot(
+                new DeleteSnapshotCommand(as(ALICE), new SnapshotId(801))).orElseThrow();
+        assertThat(approvalEvents(pending)).isEmpty();
+        platform.clock.advance(Duration.ofSeconds(5));
+
+        decide(pending, BOB, Verdict.APPROVE);
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        approvals.settle();
+
+        assertThat(deletedAtVpsOrg()).isTrue();
+        assertThat(platform.history.all()).extracting(e -> e.operation() + " " + e.outcome().kind() + " "
+                        + e.detail().get(Actor.SUBJECT))
+                .startsWith("REQUEST_APPROVAL COMPLETED alice", "APPROVE_OPERATION COMPLETED bob")
+                .containsOnlyOnce("REQUEST_APPROVAL COMPLETED alice");
+        assertThat(platform.operations.owedApprovalSteps(pending.id())).isEmpty();
+    }
+
+    /** When the history cannot take the owed request now, nothing is decided: 503, decide again (ADR 0040, session 51). */
+    @Test
+    void aDecisionWhoseRequestsOwedEventTheHistoryCannotTakeDecidesNothing() {
+        RecoveryOperation pending = deletesWhoseRequestEventsAreOwed().requestDeleteSnapshot(
+                new DeleteSnapshotCommand(as(ALICE), new SnapshotId(801))).orElseThrow();
+        ApprovalsService historyDown = new ApprovalsService(platform.operations, platform.attempts(),
+                new org.vpsrecovery.application.attempt.AuditWriter(new ForwardingAuditHistory(platform.history) {
+                    @Override
+                    public org.vpsrecovery.domain.audit.RecordedAuditEvent append(AuditEvent event) {
+                        throw new PlatformUnavailable("the history cannot take it now", Duration.ofSeconds(1), null);
+                    }
+                }), platform.clock, deletes, deletes, restores, restores);
+
+        assertThatThrownBy(() -> historyDown.decide(new DecideApprovalCommand(as(BOB), pending.id(), Verdict.APPROVE,
+                Optional.empty()))).isInstanceOfSatisfying(PlatformUnavailable.class,
+                        unavailable -> assertThat(unavailable.reason()).isEqualTo(ReasonCode.PLATFORM_UNAVAILABLE));
+
+        assertThat(platform.operations.find(pending.id())).contains(pending);
+        assertThat(platform.operations.owedApprovalSteps(pending.id()))
+                .containsExactly(new ApprovalStep(Operation.REQUEST_APPROVAL, pending.requestId()));
+        assertThat(deletedAtVpsOrg()).isFalse();
+        assertThat(platform.history.all()).isEmpty();
+    }
+
+    /**
+     * Review of session 51: a decision on an operation that never waited for approval was answered 409
+     * APPROVAL_ALREADY_DECIDED and audited nowhere; it is refused APPROVAL_NOT_REQUIRED and audited as every refused
+     * decision is (ADR 0040, amended session 51).
+     */
+    @Test
+    void aDecisionOnAnOperationThatNeverWaitedIsRefusedNotRequiredAndAudited() {
+        CallContext policyRun = new CallContext(BLUE, new RequestId("policy-run:p1:1"), OperationId.random(), Actor.SYSTEM);
+        deletes.deleteSnapshot(new DeleteSnapshotCommand(policyRun, new SnapshotId(801)));
+        RecoveryOperation ran = platform.operations.find(policyRun.operationId()).orElseThrow();
+        CallContext bob = as(BOB);
+
+        assertThat(RefusalReason.of(() -> approvals.decide(new DecideApprovalCommand(bob, ran.id(), Verdict.APPROVE,
+                Optional.empty())))).isEqualTo(ReasonCode.APPROVAL_NOT_REQUIRED);
+
+        assertThat(platform.history.all()).filteredOn(e -> e.operation() == Operation.APPROVE_OPERATION).singleElement()
+                .satisfies(refusal -> {
+                    assertThat(refusal.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.APPROVAL_NOT_REQUIRED));
+                    assertThat(refusal.requestId()).isEqualTo(bob.requestId());
+                    assertThat(refusal.detail()).containsEntry(AuditEvent.APPROVAL_OF, ran.id().toString())
+                            .containsEntry(AuditEvent.APPROVAL_KIND, "delete_snapshot")
+                            .containsEntry(Actor.SUBJECT, "bob");
+                });
+    }
+
     private List<String> approvalEvents(RecoveryOperation about) {
         return platform.history.all().stream().filter(e -> about.id().toString().equals(e.detail().get(AuditEvent.APPROVAL_OF)))
                 .map(e -> e.operation() + " " + e.outcome().kind() + " " + e.detail().get(Actor.SUBJECT) + " " + e.requestId())
@@ -678,9 +800,10 @@ class ApprovalsServiceTest {
     void stepsTheirOwnRequestsAuditedAreNotWrittenAgainByTheJobAndAreNoLongerOwed() {
         RecoveryOperation pending = askToDelete();
         decide(pending, BOB, Verdict.DENY);
+        // The decision found its request on record and cleared its mark (session 51); its own step stays owed.
         assertThat(platform.operations.owingApprovalEvents(10)).singleElement()
                 .satisfies(owing -> assertThat(owing.steps()).extracting(ApprovalStep::event)
-                        .containsExactly(Operation.REQUEST_APPROVAL, Operation.DENY_OPERATION));
+                        .containsExactly(Operation.DENY_OPERATION));
         platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
 
         assertThat(approvals.writeOwedEvents()).isZero();

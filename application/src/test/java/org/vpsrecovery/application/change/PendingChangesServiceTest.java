@@ -154,6 +154,62 @@ class PendingChangesServiceTest {
         assertThat(RefusalReason.of(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
     }
 
+    /** This service over the test's stores, its events to {@code history}. */
+    private PendingChangesService writingTo(org.vpsrecovery.domain.port.AuditHistory history) {
+        return new PendingChangesService(
+                (team, kind) -> team.equals(BLUE) && PendingChange.KINDS.contains(kind) ? Optional.of(LIMIT) : Optional.empty(),
+                store, holds, policies, new org.vpsrecovery.application.attempt.AuditWriter(history), platform.clock);
+    }
+
+    /** A history refusing every append of {@code refused}, passing the rest on. */
+    private org.vpsrecovery.domain.port.AuditHistory refusing(java.util.function.Predicate<AuditEvent> refused) {
+        return new org.vpsrecovery.domain.testing.ForwardingAuditHistory(platform.history) {
+            @Override
+            public org.vpsrecovery.domain.audit.RecordedAuditEvent append(AuditEvent event) {
+                if (refused.test(event)) {
+                    throw new PlatformUnavailable("the history cannot take it now", Duration.ofSeconds(1), null);
+                }
+                return super.append(event);
+            }
+        };
+    }
+
+    /**
+     * Review of session 51: a release whose REQUEST_APPROVAL the history refused, approved before the settle job wrote
+     * it, put the approval and the release on record before the request. The decision writes the owed request first,
+     * or, the history unable to take it, decides nothing (503) (ADR 0043, amended session 51).
+     */
+    @Test
+    void aDecisionOnAChangeWhoseRequestEventIsStillOwedPutsTheRequestOnRecordFirstOrDecidesNothing() {
+        RecoveryPointHold hold = held();
+        PendingChange pending = waiting(askToRelease(hold, ALICE,
+                writingTo(refusing(e -> e.operation() == Operation.REQUEST_APPROVAL))));
+        assertThat(stepsOf(pending)).isEmpty();
+        platform.clock.advance(Duration.ofSeconds(5));
+
+        assertThat(RefusalReason.of(() -> writingTo(refusing(e -> true)).decide(new DecideApprovalCommand(as(BOB),
+                pending.id(), Verdict.APPROVE, Optional.empty())))).isEqualTo(ReasonCode.PLATFORM_UNAVAILABLE);
+        assertThat(store.find(pending.id())).contains(pending);
+        assertThat(platform.holds.activeOn(SNAPSHOT)).containsExactly(hold);
+
+        decide(pending, BOB, Verdict.APPROVE);
+        platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
+        changes.settle();
+
+        assertThat(platform.holds.activeOn(SNAPSHOT)).isEmpty();
+        assertThat(stepsOf(pending)).containsExactly("REQUEST_APPROVAL COMPLETED alice", "APPROVE_OPERATION COMPLETED bob");
+        int request = indexOf(Operation.REQUEST_APPROVAL);
+        assertThat(request).isLessThan(indexOf(Operation.APPROVE_OPERATION))
+                .isLessThan(indexOf(Operation.RELEASE_RECOVERY_POINT_HOLD));
+        assertThat(store.owedApprovalSteps(pending.id())).isEmpty();
+    }
+
+    private int indexOf(Operation operation) {
+        List<AuditEvent> all = platform.history.all();
+        return java.util.stream.IntStream.range(0, all.size()).filter(i -> all.get(i).operation() == operation)
+                .reduce((first, later) -> later).orElseThrow();
+    }
+
     @Test
     void aDeniedOrExpiredReleaseLeavesTheHoldHeld() {
         RecoveryPointHold hold = held();
@@ -445,9 +501,9 @@ class PendingChangesServiceTest {
         platform.clock.advance(LIMIT);
         // A late decision expires it first, the expiry's event appended at once.
         assertThat(RefusalReason.of(() -> decide(expiring, BOB, Verdict.APPROVE))).isEqualTo(ReasonCode.APPROVAL_EXPIRED);
+        // Each decision found its request on record and cleared its mark (session 51); its own steps stay owed.
         assertThat(store.owingApprovalEvents(10)).extracting(owing -> owing.steps().stream().map(ApprovalStep::event).toList())
-                .containsExactly(List.of(Operation.REQUEST_APPROVAL, Operation.DENY_OPERATION),
-                        List.of(Operation.REQUEST_APPROVAL, Operation.EXPIRE_APPROVAL));
+                .containsExactly(List.of(Operation.DENY_OPERATION), List.of(Operation.EXPIRE_APPROVAL));
         int recorded = platform.history.all().size();
         platform.clock.advance(ApprovalStepEvents.OWED_EVENT_GRACE);
 

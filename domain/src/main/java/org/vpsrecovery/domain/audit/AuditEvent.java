@@ -68,6 +68,15 @@ public record AuditEvent(Instant occurredAt, TeamId team, RequestId requestId, O
     public static final String APPROVAL_OF = "approval_of";
     public static final String APPROVAL_EXPIRES_AT = "approval_expires_at";
     public static final String APPROVAL_REASON = "approval_reason";
+    /**
+     * On every step of an operation's approval (ADR 0040, amended session 51): the kind of operation asked for
+     * ({@code delete_snapshot}, {@code restore_snapshot}, ...), so a denied or expired request says what it was.
+     */
+    public static final String APPROVAL_KIND = "approval_kind";
+    /** On every step of a restore's approval: whether it was asked without its safety snapshot ({@code true}/{@code false}). */
+    public static final String SKIP_SAFETY_SNAPSHOT = "skip_safety_snapshot";
+    /** On every step of a pending change's approval (ADR 0043): what it changes ({@code release_recovery_point_hold}, ...). */
+    public static final String CHANGE_KIND = "change_kind";
     /** The subject of the person who asked for an approved operation, on the run's events. */
     public static final String REQUESTED_BY = "requested_by";
     /** Room for the facts and the {@link Actor}'s three keys (ADR 0034). */

@@ -126,6 +126,8 @@ public enum ReasonCode {
     APPROVAL_NEEDS_A_PERSON,
     /** The operation is not waiting for approval: someone decided it already, or it expired. */
     APPROVAL_ALREADY_DECIDED,
+    /** The operation never waited for approval: there is nothing to approve or deny (ADR 0040, amended session 51). */
+    APPROVAL_NOT_REQUIRED,
     /** The approval time limit passed: the operation ended without running. */
     APPROVAL_EXPIRED,
     // anything the platform did not expect of itself

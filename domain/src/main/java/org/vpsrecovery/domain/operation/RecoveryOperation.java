@@ -144,7 +144,8 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     /**
      * A second person approves: the operation is {@code APPROVED}, due to run by {@code runBy} (a run the
      * server's lock or VPS.org kept from starting is tried again until then). The rules of who may decide
-     * are {@link Approval#decide}'s; an operation not pending is {@code APPROVAL_ALREADY_DECIDED}.
+     * are {@link Approval#decide}'s; an operation not pending is {@code APPROVAL_ALREADY_DECIDED}, one that never waited
+     * for approval {@code APPROVAL_NOT_REQUIRED}.
      */
     public RecoveryOperation approve(Actor by, Instant at, Optional<String> reason, Duration runBy) {
         Approval decided = decided(Verdict.APPROVE, by, at, reason);
@@ -219,7 +220,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     private Approval decided(Verdict verdict, Actor by, Instant at, Optional<String> reason) {
         if (state != OperationState.PENDING_APPROVAL) {
             if (approval.isEmpty()) {
-                throw new RecoveryDenied(ReasonCode.APPROVAL_ALREADY_DECIDED, "operation " + id + " needs no approval");
+                throw new RecoveryDenied(ReasonCode.APPROVAL_NOT_REQUIRED, "operation " + id + " needs no approval");
             }
             if (state == OperationState.EXPIRED) {
                 throw new RecoveryDenied(ReasonCode.APPROVAL_EXPIRED, "the approval time limit passed at "

@@ -32,6 +32,12 @@ public interface PendingChanges {
     /** Changes with approval steps whose audit events are still owed, least recently updated first; at most {@code limit}. */
     List<OwedChangeEvents> owingApprovalEvents(int limit);
 
+    /**
+     * The approval steps of change {@code id} whose events are still owed, in the order they were taken; empty when none
+     * is, or no such change is stored. A decision writes its request's owed event first (ADR 0043, session 51).
+     */
+    List<ApprovalStep> owedApprovalSteps(OperationId id);
+
     /** The history has {@code step}'s event: it is no longer owed. Leaves the change's version alone. */
     void approvalEventWritten(OperationId id, ApprovalStep step);
 

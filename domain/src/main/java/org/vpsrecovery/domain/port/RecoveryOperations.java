@@ -56,6 +56,12 @@ public interface RecoveryOperations {
     /** Operations with approval steps whose audit events are still owed, least recently updated first; at most {@code limit}. */
     List<OwedApprovalEvents> owingApprovalEvents(int limit);
 
+    /**
+     * The approval steps of operation {@code id} whose events are still owed, in the order they were taken; empty when
+     * none is, or no such operation is stored. A decision writes its request's owed event first (ADR 0040, session 51).
+     */
+    List<ApprovalStep> owedApprovalSteps(OperationId id);
+
     /** The history has {@code step}'s event: it is no longer owed. Leaves the operation's version alone. */
     void approvalEventWritten(OperationId id, ApprovalStep step);
 

@@ -53,6 +53,11 @@ public class ForwardingRecoveryOperations implements RecoveryOperations {
     }
 
     @Override
+    public List<ApprovalStep> owedApprovalSteps(OperationId id) {
+        return operations.owedApprovalSteps(id);
+    }
+
+    @Override
     public void approvalEventWritten(OperationId id, ApprovalStep step) {
         operations.approvalEventWritten(id, step);
     }

@@ -66,6 +66,11 @@ public final class InMemoryPendingChanges implements PendingChanges {
     }
 
     @Override
+    public synchronized List<ApprovalStep> owedApprovalSteps(OperationId id) {
+        return List.copyOf(owed.getOrDefault(id, List.of()));
+    }
+
+    @Override
     public synchronized void approvalEventWritten(OperationId id, ApprovalStep step) {
         Optional.ofNullable(owed.get(id)).ifPresent(steps -> steps.remove(step));
     }

@@ -195,10 +195,13 @@ final class ConsolePages {
             int percent = (int) Math.min(100, elapsed * 100 / window);
             String label = age(Duration.ofSeconds(elapsed)) + " of a " + age(Duration.ofSeconds(window))
                     + " tracking window; " + o.checks() + " checks at VPS.org";
+            // Waiting for a second person: no window runs yet, so it says until when and who asked (ADR 0040, session 51).
+            String awaiting = o.awaitsApproval() ? o.approval().map(asked -> "waiting for approval until "
+                    + time(asked.expiresAt()) + ", asked by " + asked.requester().subject()).orElse("") : "";
             return new ConsoleViews.OperationRow(o.id().toString(), o.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
                     Long.toString(o.server().value()), o.team().value(), o.state().wireName().replace('_', ' '),
                     time(o.acceptedAt()), time(o.updatedAt()), time(o.deadline()), o.checks(), o.note().orElse(""),
-                    percent, label);
+                    percent, label, awaiting);
         }).toList(), inFlight.more());
     }
 

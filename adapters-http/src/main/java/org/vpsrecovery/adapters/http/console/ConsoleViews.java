@@ -50,9 +50,13 @@ public final class ConsoleViews {
     public record Verification(boolean intact, String label, List<String> facts) {
     }
 
+    /**
+     * {@code awaitingApproval}: for one waiting for a second person, "waiting for approval until ..., asked by ...",
+     * shown instead of a tracking window it has not begun; empty otherwise.
+     */
     public record OperationRow(String id, String kind, String server, String team, String state, String acceptedAt,
                                String updatedAt, String deadline, int checks, String note, int elapsedPercent,
-                               String elapsedLabel) {
+                               String elapsedLabel, String awaitingApproval) {
     }
 
     /** {@code more}: older operations are in flight too, beyond the rows shown. */

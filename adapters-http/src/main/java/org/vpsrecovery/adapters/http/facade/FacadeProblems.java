@@ -37,8 +37,9 @@ public final class FacadeProblems {
             java.util.EnumSet.of(ReasonCode.RECOVERY_POINT_IN_USE, ReasonCode.NO_RESTORE_HOLD,
                     ReasonCode.RECOVERY_POINT_HELD, ReasonCode.HOLD_ALREADY_RELEASED,
                     ReasonCode.RECOVERY_POINT_BEING_DELETED,
-                    // An approval's own lifecycle (ADR 0040): decided already, or its time limit passed.
-                    ReasonCode.APPROVAL_ALREADY_DECIDED, ReasonCode.APPROVAL_EXPIRED,
+                    // An approval's own lifecycle (ADR 0040): decided already, or its time limit passed; or none to
+                    // decide, the operation never waited for one (session 51).
+                    ReasonCode.APPROVAL_ALREADY_DECIDED, ReasonCode.APPROVAL_EXPIRED, ReasonCode.APPROVAL_NOT_REQUIRED,
                     // VPS.org refused the delete that would make the room (ADR 0029, amended in session 49): the
                     // request fits, the point's state at VPS.org does not.
                     ReasonCode.ROTATION_NOT_POSSIBLE);

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.http.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,13 @@ import org.vpsrecovery.domain.webhook.WebhookEventType;
 public final class StandardWebhooksFormat implements WebhookMessageFormat {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Detail keys copied into {@code data} as they are, whenever the event has them (in this order): an approval step's
+     * kind and safety-snapshot choice, a change's kind, and the policy or hold an event is about.
+     */
+    private static final List<String> FACTS_COPIED = List.of(AuditEvent.APPROVAL_KIND, AuditEvent.CHANGE_KIND,
+            AuditEvent.SKIP_SAFETY_SNAPSHOT, AuditEvent.POLICY_ID, AuditEvent.POLICY_VERSION, AuditEvent.HOLD_ID);
 
     @Override
     public String body(WebhookEventType type, RecordedAuditEvent recorded) {
@@ -50,6 +58,16 @@ public final class StandardWebhooksFormat implements WebhookMessageFormat {
         });
         // A drift's kind (ADR 0035): what a receiver routes on.
         Optional.ofNullable(event.detail().get(AuditEvent.DRIFT_KIND)).ifPresent(kind -> data.put("drift_kind", kind));
+        // What an approval step is about (ADR 0040/0043, amended session 51): an approver told by webhook sees whether it is
+        // a delete or a restore (with or without its safety snapshot), or which hold or policy a change touches.
+        // As the API types them: the safety-snapshot choice a boolean, a policy's version a number.
+        for (String key : FACTS_COPIED) {
+            Optional.ofNullable(event.detail().get(key)).ifPresent(value -> data.put(key, switch (key) {
+                case AuditEvent.SKIP_SAFETY_SNAPSHOT -> Boolean.parseBoolean(value);
+                case AuditEvent.POLICY_VERSION -> asNumber(value);
+                default -> value;
+            }));
+        }
         event.outcome().reasonCode().ifPresent(reason -> data.put("reason_code", reason.name()));
         event.outcome().explanation().or(() -> Optional.ofNullable(event.detail().get(AuditEvent.MESSAGE)))
                 .ifPresent(message -> data.put("message", message));
@@ -65,5 +83,10 @@ public final class StandardWebhooksFormat implements WebhookMessageFormat {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of strings and numbers always has a JSON form", e);
         }
+    }
+
+    /** A number when it is one: the message is made as the event is appended, so it never fails on what it copies. */
+    private static Object asNumber(String value) {
+        return value.matches("-?[0-9]{1,18}") ? (Object) Long.parseLong(value) : value;
     }
 }

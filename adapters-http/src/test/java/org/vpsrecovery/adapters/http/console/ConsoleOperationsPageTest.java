@@ -48,4 +48,23 @@ class ConsoleOperationsPageTest {
         assertThat(row.elapsedPercent()).isEqualTo(33);
         assertThat(row.elapsedLabel()).startsWith("5 min of a 15 min tracking window");
     }
+
+    /**
+     * Review of session 51: an operation waiting for approval showed a tracking window's progress bar under "Accepted
+     * operations that VPS.org has not finished"; it says until when it waits and who asked, and no window.
+     */
+    @Test
+    void anOperationWaitingForApprovalSaysUntilWhenAndWhoAskedInsteadOfAWindow() {
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), new TeamId("blue"),
+                new RequestId("r-1"), Operation.DELETE_SNAPSHOT, new ServerId(12345), ResourceRef.of(new SnapshotId(801)),
+                Optional.empty(), Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "k"), ASKED,
+                        ASKED.plus(Duration.ofHours(1)), false));
+
+        List<ConsoleViews.OperationRow> rows = ConsolePages.operations(new OperationsInFlight(List.of(pending), false),
+                ASKED.plus(Duration.ofMinutes(5))).operations();
+
+        assertThat(rows).singleElement().satisfies(row -> assertThat(row.awaitingApproval())
+                .isEqualTo("waiting for approval until " + ConsolePages.time(ASKED.plus(Duration.ofHours(1)))
+                        + ", asked by alice"));
+    }
 }

@@ -138,4 +138,15 @@ class FacadeProblemsDetailTest {
         assertThat(altered.getMessage()).doesNotContain("/api/");
         assertThat(FacadeProblems.detailOf(altered)).contains("GET /api/v1/audit/verify/").contains("vpsr audit verify");
     }
+
+    /** A decision on an operation that never waited for approval is a 409 of its own reason (session 51). */
+    @Test
+    void aDecisionOnAnOperationThatNeverWaitedIsA409ApprovalNotRequired() {
+        var refused = new RecoveryDenied(ReasonCode.APPROVAL_NOT_REQUIRED, "operation " + ID + " did not wait for approval");
+
+        var answer = FacadeProblems.of(refused, "req-1", Clock.systemUTC());
+
+        assertThat(answer.getStatus().getCode()).isEqualTo(409);
+        assertThat(answer.getBody().orElseThrow().reasonCode()).isEqualTo("APPROVAL_NOT_REQUIRED");
+    }
 }

@@ -79,6 +79,13 @@ public final class PendingChangeRows implements PendingChanges {
     }
 
     @Override
+    public List<ApprovalStep> owedApprovalSteps(OperationId id) {
+        return DatabaseOutOfReach.read("read the change's owed approval events", () -> rows.findById(id.value()))
+                .map(row -> row.approvalEventsOwed() == null ? List.<ApprovalStep>of()
+                        : ApprovalStepMarks.steps(row.approvalEventsOwed())).orElse(List.of());
+    }
+
+    @Override
     public void approvalEventWritten(OperationId id, ApprovalStep step) {
         String mark = ApprovalStepMarks.mark(step);
         DatabaseOutOfReach.write("mark the change's approval event written", () -> rows.eventWritten(id.value(), mark));

@@ -110,6 +110,13 @@ public final class OperationRows implements RecoveryOperations {
     }
 
     @Override
+    public List<ApprovalStep> owedApprovalSteps(OperationId id) {
+        return DatabaseOutOfReach.read("read the operation's owed approval events", () -> rows.findById(id.value()))
+                .map(row -> row.approvalEventsOwed() == null ? List.<ApprovalStep>of()
+                        : ApprovalStepMarks.steps(row.approvalEventsOwed())).orElse(List.of());
+    }
+
+    @Override
     public void approvalEventWritten(OperationId id, ApprovalStep step) {
         String mark = ApprovalStepMarks.mark(step);
         DatabaseOutOfReach.write("mark the operation's approval event written",

@@ -138,12 +138,15 @@ public abstract class PendingChangesContract {
         assertThat(changes.update(pending, pending.deny(BOB, AT.plusSeconds(31), Optional.empty()),
                 new ApprovalStep(Operation.DENY_OPERATION, new RequestId("r-late")))).isFalse();
         assertThat(changes.owingApprovalEvents(10)).containsExactly(new OwedChangeEvents(approved, List.of(asked, approval)));
+        assertThat(changes.owedApprovalSteps(pending.id())).containsExactly(asked, approval);
+        assertThat(changes.owedApprovalSteps(OperationId.random())).isEmpty();
 
         // Written: no longer owed, and the change's version is left alone (a mark is not a move).
         changes.approvalEventWritten(pending.id(), asked);
         assertThat(changes.owingApprovalEvents(10)).containsExactly(new OwedChangeEvents(approved, List.of(approval)));
         changes.approvalEventWritten(pending.id(), approval);
         assertThat(changes.owingApprovalEvents(10)).isEmpty();
+        assertThat(changes.owedApprovalSteps(pending.id())).isEmpty();
         assertThat(changes.find(pending.id())).contains(approved);
         // A move that is no step of the approval marks nothing.
         PendingChange applied = approved.applied(AT.plusSeconds(40), "hold released");

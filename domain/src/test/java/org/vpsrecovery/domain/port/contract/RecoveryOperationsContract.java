@@ -251,12 +251,16 @@ public abstract class RecoveryOperationsContract {
         assertThat(operations.update(pending, pending.deny(bob, T0.plusSeconds(31), Optional.empty()),
                 new ApprovalStep(Operation.DENY_OPERATION, new RequestId("r-late")))).isFalse();
         assertThat(operations.owingApprovalEvents(10)).containsExactly(new OwedApprovalEvents(approved, List.of(asked, approval)));
+        assertThat(operations.owedApprovalSteps(pending.id())).containsExactly(asked, approval);
+        assertThat(operations.owedApprovalSteps(untouched.id())).isEmpty();
+        assertThat(operations.owedApprovalSteps(OperationId.random())).isEmpty();
 
         // Written: no longer owed, and the operation's version is left alone (a mark is not a move).
         operations.approvalEventWritten(pending.id(), asked);
         assertThat(operations.owingApprovalEvents(10)).containsExactly(new OwedApprovalEvents(approved, List.of(approval)));
         operations.approvalEventWritten(pending.id(), approval);
         assertThat(operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(operations.owedApprovalSteps(pending.id())).isEmpty();
         assertThat(operations.find(pending.id())).contains(approved);
         RecoveryOperation claimed = approved.claimedToRun(T0.plusSeconds(40), Duration.ofMinutes(2));
         assertThat(operations.update(approved, claimed)).isTrue();
