@@ -113,6 +113,7 @@ public class ConsoleController {
     private final AdmitTeamRequestUseCase admissions;
     private final SignInFormTokens signInForms;
     private final FailedSignIns failedSignIns;
+    private final ForwardedHeaders forwarded;
     private final Clock clock;
     private final ConfigurationLoaded configurationLoaded;
 
@@ -121,8 +122,8 @@ public class ConsoleController {
                              VerifyAuditChainUseCase verify, SummarizeAuditUseCase summarize,
                              ListOperationsUseCase operations, RecordAuditReadUseCase reads,
                              ConsoleSettings settings, AdmitTeamRequestUseCase admissions,
-                             SignInFormTokens signInForms, FailedSignIns failedSignIns, Clock clock,
-                             ConfigurationLoaded configurationLoaded) {
+                             SignInFormTokens signInForms, FailedSignIns failedSignIns, ForwardedHeaders forwarded,
+                             Clock clock, ConfigurationLoaded configurationLoaded) {
         this.authentication = authentication;
         this.sessions = sessions;
         this.recoverability = recoverability;
@@ -135,6 +136,7 @@ public class ConsoleController {
         this.admissions = admissions;
         this.signInForms = signInForms;
         this.failedSignIns = failedSignIns;
+        this.forwarded = forwarded;
         this.clock = clock;
         this.configurationLoaded = configurationLoaded;
     }
@@ -633,7 +635,7 @@ public class ConsoleController {
 
     private Cookie cookie(HttpRequest<?> request, String name, String value) {
         return Cookie.of(name, value).httpOnly(true).sameSite(SameSite.Strict).path(PATH)
-                .secure(settings.secureCookie(ConsoleTransport.overHttps(request), ConsoleTransport.addressedToLoopback(request)));
+                .secure(settings.secureCookie(ConsoleTransport.overHttps(request, forwarded), ConsoleTransport.addressedToLoopback(request)));
     }
 
     private static MutableHttpResponse<?> seeOther(String path) {

@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.session.SignInSessionsUseCase;
@@ -51,7 +50,6 @@ public class FailedSignIns {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailedSignIns.class);
     static final String PREFIX = "vpsr.console.sign-in.";
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     /** WARN lines of every address together per interval: a flood from many addresses must not fill the log. */
     static final long LINES_PER_INTERVAL = 100;
 
@@ -82,7 +80,7 @@ public class FailedSignIns {
 
     private final long perAddress;
     private final Duration interval;
-    private final boolean forwardedFor;
+    private final ForwardedHeaders forwarded;
     private final Bucket overall;
     private final Bucket lines;
     private final AtomicInteger linesLeftOut = new AtomicInteger();
@@ -93,8 +91,7 @@ public class FailedSignIns {
                          @Value("${" + PREFIX + "failures-overall:100}") long overall,
                          @Value("${" + PREFIX + "failure-interval:1m}") Duration interval,
                          @Value("${" + PREFIX + "tracked-addresses:10000}") int trackedAddresses,
-                         @Value("${" + PREFIX + "client-address:peer}") String clientAddress,
-                         Clock clock) {
+                         ForwardedHeaders forwarded, Clock clock) {
         if (perAddress < 1 || perAddress > 1_000_000) {
             throw new IllegalArgumentException(PREFIX + "failures-per-address must be 1-1000000, was " + perAddress);
         }
@@ -108,13 +105,9 @@ public class FailedSignIns {
         if (trackedAddresses < 1 || trackedAddresses > 1_000_000) {
             throw new IllegalArgumentException(PREFIX + "tracked-addresses must be 1-1000000, was " + trackedAddresses);
         }
-        if (!clientAddress.equals("peer") && !clientAddress.equals("x-forwarded-for")) {
-            throw new IllegalArgumentException(PREFIX + "client-address must be peer or x-forwarded-for, was "
-                    + clientAddress);
-        }
         this.perAddress = perAddress;
         this.interval = interval;
-        this.forwardedFor = clientAddress.equals("x-forwarded-for");
+        this.forwarded = forwarded;
         this.overall = bucket(overall, interval);
         this.lines = bucket(LINES_PER_INTERVAL, interval);
         this.addresses = new ConcurrentLinkedHashMap.Builder<String, Address>()
@@ -203,33 +196,15 @@ public class FailedSignIns {
     /**
      * The connection's peer, or with {@code client-address=x-forwarded-for} the last value of X-Forwarded-For: the one
      * the balancer in front appended ({@code $proxy_add_x_forwarded_for}), which a client cannot choose. Not an IP
-     * literal there: the peer's. An IPv6 address is cut to its /64.
+     * literal there: the peer's, the value never looked up ({@link ForwardedHeaders}). An IPv6 address is cut to its /64.
      */
     String clientAddress(HttpRequest<?> request) {
-        if (forwardedFor) {
-            String header = request.getHeaders().get("X-Forwarded-For");
-            if (header != null) {
-                String last = header.substring(header.lastIndexOf(',') + 1).strip();
-                Optional<InetAddress> forwarded = literal(last);
-                if (forwarded.isPresent()) {
-                    return key(forwarded.get());
-                }
-            }
+        Optional<InetAddress> client = forwarded.forwardedFor(request);
+        if (client.isPresent()) {
+            return key(client.get());
         }
         InetSocketAddress peer = request.getRemoteAddress();
         return peer == null || peer.getAddress() == null ? "unknown" : key(peer.getAddress());
-    }
-
-    /** An IP literal read without a lookup (getByName looks up only names, and these are never names). */
-    private static Optional<InetAddress> literal(String text) {
-        if (!IP_LITERAL.matcher(text).matches() || (text.indexOf(':') < 0 && text.chars().anyMatch(Character::isLetter))) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(text));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
     }
 
     private static String key(InetAddress address) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class FailedSignInsTest {
 
     private static FailedSignIns throttle(long perAddress, long overall) {
-        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, "x-forwarded-for", Clock.systemUTC());
+        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, new ForwardedHeaders("x-forwarded-for"),
+                Clock.systemUTC());
     }
 
     private static HttpRequest<?> from(String forwardedFor) {
@@ -64,11 +65,27 @@ class FailedSignInsTest {
         assertThat(throttle.clientAddress(from("evil.example"))).doesNotContain("evil");
     }
 
+    /**
+     * A value that is no standard IP literal is the peer's address, never resolved: {@code InetAddress.getByName} read
+     * "3221225985" and "192.0.513" as 192.0.2.1 and looked "1.2.3.4.5" up in the DNS (session 51).
+     */
+    @Test
+    void aForwardedValueThatIsNoStandardIpLiteralCountsAsThePeerAndIsNeverLookedUp() {
+        FailedSignIns throttle = throttle(1, 10);
+        String peer = throttle.clientAddress(HttpRequest.POST("/console/sign-in", ""));
+
+        for (String notALiteral : new String[] {"localhost", "3221225985", "192.0.513", "1.2.3.4.5", "0xc0.0.2.1",
+                "::1:"}) {
+            assertThat(throttle.clientAddress(from(notALiteral))).as(notALiteral).isEqualTo(peer);
+        }
+        assertThat(throttle.clientAddress(from("198.51.100.4"))).isEqualTo("198.51.100.4");
+    }
+
     @Test
     void settingsOutOfRangeRefuseTheStartNamingTheirKey() {
         assertThatThrownBy(() -> throttle(0, 10)).hasMessageContaining("vpsr.console.sign-in.failures-per-address");
         assertThatThrownBy(() -> throttle(10, 5)).hasMessageContaining("vpsr.console.sign-in.failures-overall");
-        assertThatThrownBy(() -> new FailedSignIns(1, 1, Duration.ofHours(1), 1, "forwarded", Clock.systemUTC()))
+        assertThatThrownBy(() -> new ForwardedHeaders("forwarded"))
                 .hasMessageContaining("vpsr.console.sign-in.client-address");
     }
 }
