@@ -621,11 +621,14 @@ public class ConsoleController {
 
     /**
      * A page without a session the instance honours: the sign-in page, or, for a session opened after this instance
-     * loaded its configuration, "try again" (another instance, or this one once restarted, honours it).
+     * loaded its configuration, "try again" (another instance, or this one once restarted, honours it). A 409, not a 503
+     * (ADR 0041, amended in session 51): the instance is well, only older than the session, and a planned rolling
+     * restart must neither count in the 5xx alerts nor mark the instance failed at a balancer ({@code max_fails=1}
+     * counts a 503 in docs/deploy/nginx.conf), taking it out for every caller because of one person's page.
      */
     private MutableHttpResponse<?> notSignedIn(HttpRequest<?> request) {
         if (request.getAttribute(NOT_HONOURED_YET).isPresent()) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Try again in a moment",
+            return problem(HttpStatus.CONFLICT, "Try again in a moment",
                     "This session was opened on an instance restarted with a newer configuration, which this one has not "
                             + "loaded yet: the service is being restarted. Reload the page in a moment, or sign in again.",
                     false).header(HttpHeaders.RETRY_AFTER, "5");
