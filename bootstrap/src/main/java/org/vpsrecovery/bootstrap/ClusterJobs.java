@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
+import org.vpsrecovery.adapters.persistence.fairshare.PgSharedAllowances;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.job.RunBudget;
@@ -30,7 +31,7 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
  * {@code scheduled_tasks}, migration V6): following open operations at VPS.org, settling intents no
  * operation follows, purging expired idempotency records, and sending webhooks ({@link WebhookJobs}, ADR
  * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040), and the fold of the appends' count deltas into the summaries' counts
- * (ADR 0119). A run missed while every
+ * (ADR 0119), and the deletion of idle bucket rows (ADR 0041, amended in session 51). A run missed while every
  * instance was down happens once at the next start, not once per missed tick. ADR 0024.
  *
  * <p>Built with the context (a wrong setting stops the start), but started only once the HTTP server listens
@@ -49,6 +50,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     static final String PURGE_IDEMPOTENCY = "purge-idempotency-records";
     static final String CONTINUE_RESTORES = "continue-restores";
     static final String FOLD_AUDIT_COUNTS = "fold-audit-counts";
+    static final String PURGE_IDLE_BUCKETS = "purge-idle-buckets";
+    /** Idle bucket rows (ADR 0041, amended in session 51) are kept an hour past refilling: hourly is often enough. */
+    static final Duration PURGE_IDLE_BUCKETS_EVERY = Duration.ofHours(1);
     static final String STARTED = "started";
     /**
      * The scheduler's threads, shared by every job; webhook attempts may hold only some (WebhooksFactory.MAX_CONCURRENT),
@@ -87,7 +91,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        @Value("${vpsr.jobs.start-wait:2s}") Duration startWait,
                        AuditCountDeltas countDeltas,
                        @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery, FirstAnswer firstAnswer,
-                       @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget) {
+                       @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget, PgSharedAllowances sharedAllowances) {
         if (missedHeartbeats < LEAST_MISSED_HEARTBEATS) {
             // db-scheduler refuses it too, with a message that names no key of ours.
             throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
@@ -126,7 +130,10 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 Tasks.recurring(FOLD_AUDIT_COUNTS, FixedDelay.of(foldEvery))
                         .execute((instance, context) -> once(FOLD_AUDIT_COUNTS, countDeltas::fold)),
                 Tasks.recurring(PURGE_IDEMPOTENCY, FixedDelay.of(purgeEvery))
-                        .execute((instance, context) -> once(PURGE_IDEMPOTENCY, idempotencyRecords::purgeExpired)));
+                        .execute((instance, context) -> once(PURGE_IDEMPOTENCY, idempotencyRecords::purgeExpired)),
+                // The console's per-address sign-in buckets past their expiry, and the old rate scheme's team rows.
+                Tasks.recurring(PURGE_IDLE_BUCKETS, FixedDelay.of(PURGE_IDLE_BUCKETS_EVERY))
+                        .execute((instance, context) -> once(PURGE_IDLE_BUCKETS, sharedAllowances::purgeIdle)));
         this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(), policyRuns.retryTask())
                 .startTasks(tasks)
                 // Task data another release wrote in a class this one lacks is read as none, a fresh round, not a

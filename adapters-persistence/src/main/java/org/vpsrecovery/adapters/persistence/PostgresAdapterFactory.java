@@ -17,6 +17,7 @@ import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.adapters.persistence.change.PendingChangeRowRepository;
 import org.vpsrecovery.adapters.persistence.change.PendingChangeRows;
 import org.vpsrecovery.adapters.persistence.fairshare.PgFairShare;
+import org.vpsrecovery.adapters.persistence.fairshare.PgSharedAllowances;
 import org.vpsrecovery.domain.port.FairShare;
 import org.vpsrecovery.adapters.persistence.session.PgSignInFormKey;
 import org.vpsrecovery.adapters.persistence.session.PgSignInSessions;
@@ -199,6 +200,12 @@ public class PostgresAdapterFactory {
     PgFairShare fairShare(DataSource dataSource, @Nullable Clock clock,
                         @Value("${vpsr.fair-share.call-lease:2m}") Duration lease) {
         return new PgFairShare(pooled(dataSource), clock == null ? Clock.systemUTC() : clock, lease).startGivingBack();
+    }
+
+    /** The console's failed sign-in allowances, shared by every instance (ADR 0041, amended in session 51). */
+    @Singleton
+    PgSharedAllowances sharedAllowances(DataSource dataSource, @Nullable Clock clock) {
+        return new PgSharedAllowances(pooled(dataSource), clock == null ? Clock.systemUTC() : clock);
     }
 
     /** The web console's sessions, shared by every instance (ADR 0041). */

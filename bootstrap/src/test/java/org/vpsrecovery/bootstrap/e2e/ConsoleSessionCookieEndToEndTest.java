@@ -23,8 +23,10 @@ import org.vpsrecovery.simulator.SimulatorOptions;
  */
 class ConsoleSessionCookieEndToEndTest {
 
+    /** Behind the balancer, as deploy.md says: its X-Forwarded-For and X-Forwarded-Proto are believed. */
     @RegisterExtension
-    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(), Map.of());
+    static final PlatformOnSimulator SETUP = new PlatformOnSimulator(SimulatorOptions.defaults(),
+            Map.of("vpsr.console.sign-in.client-address", "x-forwarded-for"));
 
     /** What a browser adds to an {@code <img>} of a page on a sibling subdomain. */
     private static final Map<String, String> SAME_SITE_IMAGE = Map.of("Sec-Fetch-Site", "same-site",
@@ -86,6 +88,25 @@ class ConsoleSessionCookieEndToEndTest {
                 List.of(), null);
         assertThat(setCookie(plain, "vpsr_console_sign_in")).containsIgnoringCase("; Secure");
         assertThat(plain.header("Strict-Transport-Security")).isNull();
+    }
+
+    /**
+     * Without the balancer setting ({@code client-address=peer}, the default) a client reaching the instance directly
+     * cannot claim https: X-Forwarded-Proto was believed from anyone, and made a loopback plain-http answer Secure and
+     * HSTS (ADR 0041, amended in session 51).
+     */
+    @Test
+    void withoutTheBalancerSettingXForwardedProtoIsNotBelieved() {
+        Map<String, Object> direct = new java.util.LinkedHashMap<>(SETUP.properties());
+        direct.remove("vpsr.console.sign-in.client-address");
+        try (RunningPlatform peer = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), direct)) {
+            RawHttpExchange.Answer claimed = RawHttpExchange.send(peer.server.getPort(), "localhost", "GET",
+                    "/console/sign-in", List.of(Map.entry("X-Forwarded-Proto", "https")), null);
+
+            assertThat(claimed.status()).isEqualTo(200);
+            assertThat(setCookie(claimed, "vpsr_console_sign_in")).doesNotContainIgnoringCase("secure");
+            assertThat(claimed.header("Strict-Transport-Security")).isNull();
+        }
     }
 
     /** The embedded service in a browser on the same machine, over plain http: no Secure, or it could not sign in. */

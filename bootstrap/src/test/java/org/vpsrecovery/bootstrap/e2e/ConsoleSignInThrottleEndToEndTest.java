@@ -70,6 +70,26 @@ class ConsoleSignInThrottleEndToEndTest {
         assertThat(from("198.51.100.22").signIn(DEMO_TOKEN, "").statusCode()).isEqualTo(303);
     }
 
+    /**
+     * Two instances on one database, behind one balancer: an address's failures count at both (ADR 0041, amended in
+     * session 51). Each counted its own, so N instances allowed N times the failures.
+     */
+    @Test
+    void anAddressesFailuresAtTwoInstancesShareOneAllowance() {
+        String address = "198.51.100.41";
+        try (RunningPlatform other = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(),
+                SETUP.properties())) {
+            ConsoleClient atOther = new ConsoleClient(URI.create(other.server.getURL().toString()),
+                    Map.of("X-Forwarded-For", address));
+            List<Integer> failures = List.of(from(address).signIn(WRONG, "").statusCode(),
+                    atOther.signIn(WRONG, "").statusCode(), from(address).signIn(WRONG, "").statusCode());
+
+            assertThat(failures).containsOnly(401);
+            assertThat(atOther.signIn(WRONG, "").statusCode()).as("the fourth failure, the other instance's second")
+                    .isEqualTo(429);
+        }
+    }
+
     @Test
     void successfulSignInsTakeNothingFromTheAddressesFailures() {
         // A fresh browser each time: one signed in is sent from the sign-in form to its dashboard.

@@ -113,6 +113,7 @@ public class ConsoleController {
     private final AdmitTeamRequestUseCase admissions;
     private final SignInFormTokens signInForms;
     private final FailedSignIns failedSignIns;
+    private final ForwardedHeaders forwarded;
     private final Clock clock;
     private final ConfigurationLoaded configurationLoaded;
 
@@ -121,8 +122,8 @@ public class ConsoleController {
                              VerifyAuditChainUseCase verify, SummarizeAuditUseCase summarize,
                              ListOperationsUseCase operations, RecordAuditReadUseCase reads,
                              ConsoleSettings settings, AdmitTeamRequestUseCase admissions,
-                             SignInFormTokens signInForms, FailedSignIns failedSignIns, Clock clock,
-                             ConfigurationLoaded configurationLoaded) {
+                             SignInFormTokens signInForms, FailedSignIns failedSignIns, ForwardedHeaders forwarded,
+                             Clock clock, ConfigurationLoaded configurationLoaded) {
         this.authentication = authentication;
         this.sessions = sessions;
         this.recoverability = recoverability;
@@ -135,6 +136,7 @@ public class ConsoleController {
         this.admissions = admissions;
         this.signInForms = signInForms;
         this.failedSignIns = failedSignIns;
+        this.forwarded = forwarded;
         this.clock = clock;
         this.configurationLoaded = configurationLoaded;
     }
@@ -619,11 +621,14 @@ public class ConsoleController {
 
     /**
      * A page without a session the instance honours: the sign-in page, or, for a session opened after this instance
-     * loaded its configuration, "try again" (another instance, or this one once restarted, honours it).
+     * loaded its configuration, "try again" (another instance, or this one once restarted, honours it). A 409, not a 503
+     * (ADR 0041, amended in session 51): the instance is well, only older than the session, and a planned rolling
+     * restart must neither count in the 5xx alerts nor mark the instance failed at a balancer ({@code max_fails=1}
+     * counts a 503 in docs/deploy/nginx.conf), taking it out for every caller because of one person's page.
      */
     private MutableHttpResponse<?> notSignedIn(HttpRequest<?> request) {
         if (request.getAttribute(NOT_HONOURED_YET).isPresent()) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Try again in a moment",
+            return problem(HttpStatus.CONFLICT, "Try again in a moment",
                     "This session was opened on an instance restarted with a newer configuration, which this one has not "
                             + "loaded yet: the service is being restarted. Reload the page in a moment, or sign in again.",
                     false).header(HttpHeaders.RETRY_AFTER, "5");
@@ -633,7 +638,7 @@ public class ConsoleController {
 
     private Cookie cookie(HttpRequest<?> request, String name, String value) {
         return Cookie.of(name, value).httpOnly(true).sameSite(SameSite.Strict).path(PATH)
-                .secure(settings.secureCookie(ConsoleTransport.overHttps(request), ConsoleTransport.addressedToLoopback(request)));
+                .secure(settings.secureCookie(ConsoleTransport.overHttps(request, forwarded), ConsoleTransport.addressedToLoopback(request)));
     }
 
     private static MutableHttpResponse<?> seeOther(String path) {

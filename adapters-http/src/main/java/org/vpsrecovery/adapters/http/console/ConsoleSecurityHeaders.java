@@ -28,6 +28,12 @@ public class ConsoleSecurityHeaders implements ConditionalFilter {
     static final String POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
 
+    private final ForwardedHeaders forwarded;
+
+    public ConsoleSecurityHeaders(ForwardedHeaders forwarded) {
+        this.forwarded = forwarded;
+    }
+
     /** The console's pages only (FilterPaths). */
     @Override
     public boolean isEnabled(HttpRequest<?> request) {
@@ -47,7 +53,7 @@ public class ConsoleSecurityHeaders implements ConditionalFilter {
         // Micronaut's loopback guard (CorsFilter) refuses as a foreign origin.
         response.header("Referrer-Policy", "same-origin");
         response.header("Cache-Control", "no-store");
-        if (ConsoleTransport.overHttps(request)) {
+        if (ConsoleTransport.overHttps(request, forwarded)) {
             // Not includeSubDomains: the console does not speak for its sibling hosts.
             response.header("Strict-Transport-Security", HSTS);
         }

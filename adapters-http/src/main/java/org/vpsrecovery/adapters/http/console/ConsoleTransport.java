@@ -11,27 +11,16 @@ import java.util.Locale;
  */
 final class ConsoleTransport {
 
-    static final String FORWARDED_PROTO = "X-Forwarded-Proto";
-
     private ConsoleTransport() {
     }
 
     /**
-     * TLS here, or {@code X-Forwarded-Proto: https} (its first value, the one the client's balancer set). Believed from
-     * anyone: it only ever adds {@code Secure} and HSTS, which a sender can only turn against itself (a browser ignores
-     * HSTS received over http), never takes them away.
+     * TLS here, or {@code X-Forwarded-Proto: https} from the balancer in front ({@link ForwardedHeaders}). It was believed
+     * from anyone (session 49: it only adds {@code Secure} and HSTS); now only where the operator says every request
+     * comes through that balancer, so a client reaching the instance directly cannot claim https (ADR 0041, session 51).
      */
-    static boolean overHttps(HttpRequest<?> request) {
-        if (request.isSecure()) {
-            return true;
-        }
-        String forwarded = request.getHeaders().get(FORWARDED_PROTO);
-        if (forwarded == null) {
-            return false;
-        }
-        int comma = forwarded.indexOf(',');
-        String first = (comma < 0 ? forwarded : forwarded.substring(0, comma)).strip();
-        return first.equalsIgnoreCase("https");
+    static boolean overHttps(HttpRequest<?> request, ForwardedHeaders forwarded) {
+        return request.isSecure() || forwarded.forwardedHttps(request);
     }
 
     /**

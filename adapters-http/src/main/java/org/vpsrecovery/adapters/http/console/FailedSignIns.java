@@ -6,6 +6,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.util.clhm.ConcurrentLinkedHashMap;
 import io.micronaut.http.HttpRequest;
 import java.net.InetAddress;
@@ -18,10 +19,10 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.session.SignInSessionsUseCase;
+import org.vpsrecovery.domain.port.SharedAllowances;
 
 /**
  * The console's failed sign-ins, throttled and logged (ADR 0041, amended in session 50). Each attempt takes one token
@@ -44,6 +45,12 @@ import org.vpsrecovery.application.session.SignInSessionsUseCase;
  * Addresses are kept in a map bounded by {@code tracked-addresses} (Micronaut core's ConcurrentLinkedHashMap, a
  * least-recently-used bound): addresses made up by the thousand evict each other, and the overall bucket still holds.
  * An IPv6 address counts by its /64, which one client commonly holds whole.
+ *
+ * <p>With {@link SharedAllowances} (PostgreSQL in the service) the per-address and overall allowances are shared by every
+ * instance: N instances behind a balancer allowed N times as many failures (ADR 0041, amended in session 51). Should the
+ * shared store fail, the attempt is counted in this instance's own buckets (the behaviour before), said at WARN at most
+ * once per interval: a database out of reach neither locks every person out nor answers 500, and still bounds guessing
+ * at each instance's allowance. The log's bookkeeping stays each instance's own.
  */
 @Context
 @Requires(beans = SignInSessionsUseCase.class)
@@ -51,7 +58,6 @@ public class FailedSignIns {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailedSignIns.class);
     static final String PREFIX = "vpsr.console.sign-in.";
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     /** WARN lines of every address together per interval: a flood from many addresses must not fill the log. */
     static final long LINES_PER_INTERVAL = 100;
 
@@ -59,15 +65,20 @@ public class FailedSignIns {
     private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged) {
     }
 
+    /** Where an attempt's share was taken from: given back there. */
+    private enum Store { SHARED, OWN }
+
     /** One attempt's reservation: given back when the attempt did not fail. */
     public static final class Attempt {
         private final String address;
         private final Address state;
+        private final Store store;
         private boolean settled;
 
-        private Attempt(String address, Address state) {
+        private Attempt(String address, Address state, Store store) {
             this.address = address;
             this.state = state;
+            this.store = store;
         }
 
         /** The client address the attempt counts against (an IP, or an IPv6 /64), for the log. */
@@ -80,9 +91,15 @@ public class FailedSignIns {
     public record Admission(Optional<Attempt> attempt, Duration retryAfter) {
     }
 
+    static final String SHARED_ADDRESS = "sign-in-failures:address:";
+    static final String SHARED_OVERALL = "sign-in-failures:overall";
+
     private final long perAddress;
+    private final long overallAllowance;
     private final Duration interval;
-    private final boolean forwardedFor;
+    private final SharedAllowances shared;
+    private final AtomicReference<Instant> sharedFailureLogged = new AtomicReference<>(Instant.MIN);
+    private final ForwardedHeaders forwarded;
     private final Bucket overall;
     private final Bucket lines;
     private final AtomicInteger linesLeftOut = new AtomicInteger();
@@ -93,8 +110,7 @@ public class FailedSignIns {
                          @Value("${" + PREFIX + "failures-overall:100}") long overall,
                          @Value("${" + PREFIX + "failure-interval:1m}") Duration interval,
                          @Value("${" + PREFIX + "tracked-addresses:10000}") int trackedAddresses,
-                         @Value("${" + PREFIX + "client-address:peer}") String clientAddress,
-                         Clock clock) {
+                         ForwardedHeaders forwarded, @Nullable SharedAllowances shared, Clock clock) {
         if (perAddress < 1 || perAddress > 1_000_000) {
             throw new IllegalArgumentException(PREFIX + "failures-per-address must be 1-1000000, was " + perAddress);
         }
@@ -108,13 +124,11 @@ public class FailedSignIns {
         if (trackedAddresses < 1 || trackedAddresses > 1_000_000) {
             throw new IllegalArgumentException(PREFIX + "tracked-addresses must be 1-1000000, was " + trackedAddresses);
         }
-        if (!clientAddress.equals("peer") && !clientAddress.equals("x-forwarded-for")) {
-            throw new IllegalArgumentException(PREFIX + "client-address must be peer or x-forwarded-for, was "
-                    + clientAddress);
-        }
         this.perAddress = perAddress;
+        this.overallAllowance = overall;
         this.interval = interval;
-        this.forwardedFor = clientAddress.equals("x-forwarded-for");
+        this.shared = shared;
+        this.forwarded = forwarded;
         this.overall = bucket(overall, interval);
         this.lines = bucket(LINES_PER_INTERVAL, interval);
         this.addresses = new ConcurrentLinkedHashMap.Builder<String, Address>()
@@ -135,17 +149,52 @@ public class FailedSignIns {
             Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger());
             state = Optional.ofNullable(addresses.putIfAbsent(address, fresh)).orElse(fresh);
         }
+        Optional<Duration> sharedWait = fromShared(() -> shared.take(SHARED_ADDRESS + address, perAddress, interval));
+        if (sharedWait != null) {
+            if (sharedWait.isPresent()) {
+                logged(address, state, "throttled");
+                return new Admission(Optional.empty(), sharedWait.get());
+            }
+            return new Admission(Optional.of(new Attempt(address, state, Store.SHARED)), Duration.ZERO);
+        }
         ConsumptionProbe own = state.failures().tryConsumeAndReturnRemaining(1);
         if (!own.isConsumed()) {
             logged(address, state, "throttled");
             return new Admission(Optional.empty(), Duration.ofNanos(own.getNanosToWaitForRefill()));
         }
-        return new Admission(Optional.of(new Attempt(address, state)), Duration.ZERO);
+        return new Admission(Optional.of(new Attempt(address, state, Store.OWN)), Duration.ZERO);
+    }
+
+    /**
+     * The shared store's answer, or null when there is none here or it failed (then this instance's own buckets count,
+     * and the failure is said at WARN at most once per interval, without its attempt's address or token).
+     */
+    private <T> T fromShared(java.util.function.Supplier<T> call) {
+        if (shared == null) {
+            return null;
+        }
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            Instant now = clock.instant();
+            Instant last = sharedFailureLogged.get();
+            if (!now.isBefore(last.plus(interval)) && sharedFailureLogged.compareAndSet(last, now)) {
+                LOG.warn("console sign-in failures are counted by this instance alone for now: the shared allowances "
+                        + "could not be reached ({}: {})", e.getClass().getSimpleName(), e.getMessage());
+            }
+            return null;
+        }
     }
 
     /** The attempt signed in, or could not be checked (the identity provider out of reach): it takes nothing. */
     public void notFailed(Attempt attempt) {
-        if (settle(attempt)) {
+        if (!settle(attempt)) {
+            return;
+        }
+        if (attempt.store == Store.OWN || fromShared(() -> {
+            shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
+            return Boolean.TRUE;
+        }) == null) {
             attempt.state.failures().addTokens(1);
         }
     }
@@ -158,14 +207,21 @@ public class FailedSignIns {
         if (!settle(attempt)) {
             return Optional.empty();
         }
-        ConsumptionProbe everyone = overall.tryConsumeAndReturnRemaining(1);
-        if (everyone.isConsumed()) {
+        Optional<Duration> sharedWait = fromShared(() -> shared.take(SHARED_OVERALL, overallAllowance, interval));
+        Optional<Duration> wait;
+        if (sharedWait != null) {
+            wait = sharedWait;
+        } else {
+            ConsumptionProbe everyone = overall.tryConsumeAndReturnRemaining(1);
+            wait = everyone.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(everyone.getNanosToWaitForRefill()));
+        }
+        if (wait.isEmpty()) {
             logged(attempt.address, attempt.state, why);
             return Optional.empty();
         }
         logged(attempt.address, attempt.state, why + "; every address's failed sign-ins reached " + PREFIX
                 + "failures-overall");
-        return Optional.of(Duration.ofNanos(everyone.getNanosToWaitForRefill()));
+        return wait;
     }
 
     private static boolean settle(Attempt attempt) {
@@ -203,33 +259,15 @@ public class FailedSignIns {
     /**
      * The connection's peer, or with {@code client-address=x-forwarded-for} the last value of X-Forwarded-For: the one
      * the balancer in front appended ({@code $proxy_add_x_forwarded_for}), which a client cannot choose. Not an IP
-     * literal there: the peer's. An IPv6 address is cut to its /64.
+     * literal there: the peer's, the value never looked up ({@link ForwardedHeaders}). An IPv6 address is cut to its /64.
      */
     String clientAddress(HttpRequest<?> request) {
-        if (forwardedFor) {
-            String header = request.getHeaders().get("X-Forwarded-For");
-            if (header != null) {
-                String last = header.substring(header.lastIndexOf(',') + 1).strip();
-                Optional<InetAddress> forwarded = literal(last);
-                if (forwarded.isPresent()) {
-                    return key(forwarded.get());
-                }
-            }
+        Optional<InetAddress> client = forwarded.forwardedFor(request);
+        if (client.isPresent()) {
+            return key(client.get());
         }
         InetSocketAddress peer = request.getRemoteAddress();
         return peer == null || peer.getAddress() == null ? "unknown" : key(peer.getAddress());
-    }
-
-    /** An IP literal read without a lookup (getByName looks up only names, and these are never names). */
-    private static Optional<InetAddress> literal(String text) {
-        if (!IP_LITERAL.matcher(text).matches() || (text.indexOf(':') < 0 && text.chars().anyMatch(Character::isLetter))) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(text));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
     }
 
     private static String key(InetAddress address) {

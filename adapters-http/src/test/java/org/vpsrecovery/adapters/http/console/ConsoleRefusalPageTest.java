@@ -33,7 +33,7 @@ class ConsoleRefusalPageTest {
 
     /** Only the clock is read by the error route. */
     private final ConsoleController console = new ConsoleController(null, null, null, null, null, null, null, null, null,
-            null, null, null, Clock.systemUTC(), null);
+            null, null, null, null, Clock.systemUTC(), null);
 
     @Test
     void aRefusalByVpsOrgOfThePlatformsTokenShowsTheApisDetailAndIsLoggedAtWarn() {

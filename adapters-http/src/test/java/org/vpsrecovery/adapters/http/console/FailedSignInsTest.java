@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micronaut.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.SharedAllowances;
 
 /**
  * The ceiling over every address together, and what counts against which address (ADR 0041, amended in session 50);
@@ -15,7 +20,71 @@ import org.junit.jupiter.api.Test;
 class FailedSignInsTest {
 
     private static FailedSignIns throttle(long perAddress, long overall) {
-        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, "x-forwarded-for", Clock.systemUTC());
+        return throttle(perAddress, overall, null);
+    }
+
+    private static FailedSignIns throttle(long perAddress, long overall, SharedAllowances shared) {
+        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, new ForwardedHeaders("x-forwarded-for"),
+                shared, Clock.systemUTC());
+    }
+
+    /** Shared allowances without refill (the tests' interval is an hour), as PostgreSQL's are for every instance. */
+    private static final class CountedAllowances implements SharedAllowances {
+        private final Map<String, Long> taken = new HashMap<>();
+
+        @Override
+        public synchronized Optional<Duration> take(String name, long capacity, Duration interval) {
+            long now = taken.getOrDefault(name, 0L);
+            if (now >= capacity) {
+                return Optional.of(interval);
+            }
+            taken.put(name, now + 1);
+            return Optional.empty();
+        }
+
+        @Override
+        public synchronized void giveBack(String name, long capacity, Duration interval) {
+            taken.computeIfPresent(name, (key, now) -> Math.max(0, now - 1));
+        }
+    }
+
+    @Test
+    void twoInstancesShareEachAddressesAllowanceAndTheOverallOne() {
+        CountedAllowances database = new CountedAllowances();
+        FailedSignIns one = throttle(2, 3, database);
+        FailedSignIns other = throttle(2, 3, database);
+
+        one.failed(one.admit(from("192.0.2.1")).attempt().orElseThrow(), "the token was refused");
+        other.failed(other.admit(from("192.0.2.1")).attempt().orElseThrow(), "the token was refused");
+        assertThat(one.admit(from("192.0.2.1")).attempt()).as("the address's third failure, at either instance").isEmpty();
+        assertThat(other.admit(from("192.0.2.1")).attempt()).isEmpty();
+
+        FailedSignIns.Attempt third = other.admit(from("192.0.2.2")).attempt().orElseThrow();
+        assertThat(other.failed(third, "the token was refused")).as("the overall allowance spent by both").isEmpty();
+        assertThat(one.failed(one.admit(from("192.0.2.3")).attempt().orElseThrow(), "the token was refused")).isPresent();
+    }
+
+    /** The database out of reach: each instance counts alone, as before session 51; no one is locked out, no 500. */
+    @Test
+    void aSharedStoreOutOfReachFallsBackToThisInstancesOwnAllowance() {
+        SharedAllowances outOfReach = new SharedAllowances() {
+            @Override
+            public Optional<Duration> take(String name, long capacity, Duration interval) {
+                throw new PlatformUnavailable("could not take a shared allowance", Duration.ofSeconds(5), null);
+            }
+
+            @Override
+            public void giveBack(String name, long capacity, Duration interval) {
+                throw new PlatformUnavailable("could not give back a shared allowance", Duration.ofSeconds(5), null);
+            }
+        };
+        FailedSignIns throttle = throttle(1, 10, outOfReach);
+
+        throttle.notFailed(throttle.admit(from("192.0.2.8")).attempt().orElseThrow());
+        assertThat(throttle.failed(throttle.admit(from("192.0.2.8")).attempt().orElseThrow(), "the token was refused"))
+                .isEmpty();
+        assertThat(throttle.admit(from("192.0.2.8")).attempt()).as("its own bucket still bounds guessing").isEmpty();
+        assertThat(throttle.admit(from("192.0.2.9")).attempt()).isPresent();
     }
 
     private static HttpRequest<?> from(String forwardedFor) {
@@ -64,11 +133,27 @@ class FailedSignInsTest {
         assertThat(throttle.clientAddress(from("evil.example"))).doesNotContain("evil");
     }
 
+    /**
+     * A value that is no standard IP literal is the peer's address, never resolved: {@code InetAddress.getByName} read
+     * "3221225985" and "192.0.513" as 192.0.2.1 and looked "1.2.3.4.5" up in the DNS (session 51).
+     */
+    @Test
+    void aForwardedValueThatIsNoStandardIpLiteralCountsAsThePeerAndIsNeverLookedUp() {
+        FailedSignIns throttle = throttle(1, 10);
+        String peer = throttle.clientAddress(HttpRequest.POST("/console/sign-in", ""));
+
+        for (String notALiteral : new String[] {"localhost", "3221225985", "192.0.513", "1.2.3.4.5", "0xc0.0.2.1",
+                "::1:"}) {
+            assertThat(throttle.clientAddress(from(notALiteral))).as(notALiteral).isEqualTo(peer);
+        }
+        assertThat(throttle.clientAddress(from("198.51.100.4"))).isEqualTo("198.51.100.4");
+    }
+
     @Test
     void settingsOutOfRangeRefuseTheStartNamingTheirKey() {
         assertThatThrownBy(() -> throttle(0, 10)).hasMessageContaining("vpsr.console.sign-in.failures-per-address");
         assertThatThrownBy(() -> throttle(10, 5)).hasMessageContaining("vpsr.console.sign-in.failures-overall");
-        assertThatThrownBy(() -> new FailedSignIns(1, 1, Duration.ofHours(1), 1, "forwarded", Clock.systemUTC()))
+        assertThatThrownBy(() -> new ForwardedHeaders("forwarded"))
                 .hasMessageContaining("vpsr.console.sign-in.client-address");
     }
 }
