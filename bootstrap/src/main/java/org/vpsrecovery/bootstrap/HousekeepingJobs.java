@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.failure.FailureLine;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 
 /**
@@ -33,7 +34,7 @@ public class HousekeepingJobs {
     private final AuditWriter auditWriter;
     private final Clock clock;
     /** What the last WARN said of the cause, and when: the same cause is said again once a minute, not every flush. */
-    private String warnedCause;
+    private FailureLine warnedCause;
     private Instant warnedAt = Instant.MIN;
 
     public HousekeepingJobs(AuditWriter auditWriter, @Value("${vpsr.audit.backlog-flush-every:2s}") Duration flushEvery,
@@ -62,44 +63,39 @@ public class HousekeepingJobs {
     /**
      * Says why the events wait, with the cause the writer noted, at most once a {@link #WARN_AGAIN_AFTER} while the cause
      * is the same (ADR 0141, amended in session 50): a history refusing appends (a constraint, a trigger) and one out of
-     * reach call for different hands, and a flush every 2 s said neither, every 2 s.
+     * reach call for different hands, and a flush every 2 s said neither, every 2 s. The same cause is the same line but
+     * for its numbers: a pool's timeout says its counts and waits, new at every flush (session 51).
      */
     void warnWaiting(int waiting, Optional<RuntimeException> failure) {
-        String cause = failure.map(HousekeepingJobs::described)
-                .orElse("the audit history has not taken them yet (no failure noted since this instance started)");
+        FailureLine cause = failure.map(HousekeepingJobs::describedLine).orElse(NO_FAILURE_NOTED);
         Instant now = clock.instant();
-        if (cause.equals(warnedCause) && now.isBefore(warnedAt.plus(WARN_AGAIN_AFTER))) {
+        if (cause.sameCauseAs(warnedCause) && now.isBefore(warnedAt.plus(WARN_AGAIN_AFTER))) {
             return;
         }
         warnedCause = cause;
         warnedAt = now;
-        LOG.warn("{}; {} event(s) wait to be written (said again in {} while this lasts)", cause, waiting,
-                WARN_AGAIN_AFTER);
+        LOG.warn("{}; {} event(s) wait to be written (said again in {} while this lasts)", cause.cutTo(CAUSE_LENGTH),
+                waiting, WARN_AGAIN_AFTER);
     }
+
+    private static final FailureLine NO_FAILURE_NOTED =
+            new FailureLine("the audit history has not taken them yet (no failure noted since this instance started)");
 
     /**
      * Whether the history is out of reach or refuses, and the failure's class and message (the driver's, which names the
      * constraint or the trigger's words, never a credential), on one line.
      */
     static String described(RuntimeException failure) {
+        return describedLine(failure).cutTo(CAUSE_LENGTH);
+    }
+
+    private static FailureLine describedLine(RuntimeException failure) {
         boolean unavailable = failure instanceof PlatformUnavailable || DatabaseOutOfReach.outOfReach(failure);
-        StringBuilder text = new StringBuilder(unavailable
-                ? "the audit history is unavailable (the database busy or out of reach): "
-                : "the audit history refuses appends: ");
-        text.append(failure.getClass().getSimpleName()).append(": ").append(failure.getMessage());
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root != failure && (failure.getMessage() == null || root.getMessage() == null
-                || !failure.getMessage().contains(root.getMessage()))) {
-            text.append(" (caused by ").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage())
-                    .append(')');
-        }
         // PostgreSQL's "Detail: Failing row contains (...)" quotes the refused row: an audit event, its actor's subject
         // (a person's email) among its parts. The constraint's or trigger's name is on the first line (own-merge review).
-        String line = FAILING_ROW.matcher(text).replaceAll("").replaceAll("\\s+", " ");
-        return line.length() <= CAUSE_LENGTH ? line : line.substring(0, CAUSE_LENGTH) + "...";
+        return FailureLine.of(failure, message -> FAILING_ROW.matcher(message).replaceAll("")).after(unavailable
+                ? "the audit history is unavailable (the database busy or out of reach): "
+                : "the audit history refuses appends: ");
     }
 
     private static final java.util.regex.Pattern FAILING_ROW =

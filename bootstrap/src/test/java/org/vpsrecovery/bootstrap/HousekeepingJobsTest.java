@@ -2,9 +2,24 @@ package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.DatabaseFailure;
+import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.domain.audit.AuditEvent;
+import org.vpsrecovery.domain.audit.AuditQuery;
+import org.vpsrecovery.domain.audit.ChainVerification;
+import org.vpsrecovery.domain.audit.RecordedAuditEvent;
+import org.vpsrecovery.domain.port.AuditHistory;
 
 /**
  * How the flush's WARN names why audit events wait (ADR 0141, amended in session 50): a history that refuses appends (a
@@ -40,4 +55,76 @@ class HousekeepingJobsTest {
 
         assertThat(said).contains("violates check constraint \"x\"").doesNotContain("alice@example.com", "Failing row");
     }
+
+    /**
+     * A pool's timeout carries its counts and waits, new at every failure: still one cause, said once a minute, not at
+     * every flush; another cause is said at once (ADR 0141, amended in session 51).
+     */
+    @Test
+    void aPoolTimeoutWhoseNumbersChangeIsOneCause() {
+        Instant[] now = {Instant.parse("2026-12-07T08:00:00Z")};
+        HousekeepingJobs jobs = new HousekeepingJobs(new AuditWriter(DOWN), Duration.ofSeconds(2),
+                new SuppliedClock(() -> now[0]));
+
+        List<String> said = warned(() -> {
+            jobs.warnWaiting(3, Optional.of(poolTimeout(5001, 3)));
+            now[0] = now[0].plusSeconds(2);
+            jobs.warnWaiting(4, Optional.of(poolTimeout(5004, 12)));
+            now[0] = now[0].plusSeconds(2);
+            jobs.warnWaiting(4, Optional.of(new DatabaseFailure("could not append the audit event",
+                    new SQLException("ERROR: no appends", "P0001"))));
+            now[0] = now[0].plusSeconds(2);
+            jobs.warnWaiting(5, Optional.of(poolTimeout(5002, 7)));
+        });
+
+        assertThat(said).hasSize(3);
+        assertThat(said.get(0)).contains("request timed out after 5001ms", "waiting=3", "3 event(s) wait");
+        assertThat(said.get(1)).contains("ERROR: no appends");
+        assertThat(said.get(2)).contains("request timed out after 5002ms");
+    }
+
+    /** As Hikari says a connection not given within its timeout. */
+    private static DatabaseFailure poolTimeout(long waitedMillis, int waiting) {
+        return new DatabaseFailure("could not append the audit event", new SQLTransientConnectionException(
+                "HikariPool-1 - Connection is not available, request timed out after " + waitedMillis
+                        + "ms (total=10, active=10, idle=0, waiting=" + waiting + ")", "08001"));
+    }
+
+    /** The WARN lines {@link HousekeepingJobs} logged while {@code action} ran. */
+    private static List<String> warned(Runnable action) {
+        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(HousekeepingJobs.class);
+        var appender = new ListAppender<ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+                .toList();
+    }
+
+    /** A history that takes no appends: the flush's WARN is what is tested, not the flush. */
+    private static final AuditHistory DOWN = new AuditHistory() {
+        @Override
+        public RecordedAuditEvent append(AuditEvent event) {
+            throw new IllegalStateException("database unavailable");
+        }
+
+        @Override
+        public List<RecordedAuditEvent> query(AuditQuery query) {
+            throw new IllegalStateException("database unavailable");
+        }
+
+        @Override
+        public List<RecordedAuditEvent> pendingIntents(Instant acceptedBefore, long afterSequence, int limit) {
+            throw new IllegalStateException("database unavailable");
+        }
+
+        @Override
+        public ChainVerification verifyChain() {
+            throw new IllegalStateException("database unavailable");
+        }
+    };
 }

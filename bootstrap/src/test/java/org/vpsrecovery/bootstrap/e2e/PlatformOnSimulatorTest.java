@@ -2,11 +2,15 @@ package org.vpsrecovery.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.simulator.SimulatorOptions;
 
@@ -50,11 +54,43 @@ class PlatformOnSimulatorTest {
             PlatformOnSimulator setup = new PlatformOnSimulator(SimulatorOptions.defaults().withPort(simulatorPort),
                     Map.of("micronaut.server.port", taken.getLocalPort()));
 
+            Set<Thread> before = Thread.getAllStackTraces().keySet();
             assertThatThrownBy(() -> setup.beforeAll(null)).isInstanceOf(RuntimeException.class);
 
             assertFree(simulatorPort);
             assertNothingHeld(setup);
+            assertNoServiceThreadLeftSince(before);
         }
+    }
+
+    /**
+     * A setting refused while the context starts, after the pool opened and Flyway migrated: the context is not running,
+     * so Micronaut's close closes nothing; the set-up still closes the pool (its threads logged about the dropped
+     * database into later classes' tests until session 51).
+     */
+    @Test
+    void aPlatformRefusedWhileItsContextStartsLeavesNoPoolRunning() {
+        PlatformOnSimulator setup = new PlatformOnSimulator(SimulatorOptions.defaults(),
+                Map.of("vpsr.idempotency.lease", "24h"));
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+
+        assertThatThrownBy(() -> setup.beforeAll(null)).hasStackTraceContaining("vpsr.idempotency.lease");
+
+        assertNothingHeld(setup);
+        assertNoServiceThreadLeftSince(before);
+    }
+
+    /** The service's own threads: Hikari's, db-scheduler's and its periodic ones. */
+    private static final Pattern SERVICE_THREAD = Pattern.compile("HikariPool-\\d+[: ].*|db-scheduler.*"
+            + "|webhook-backlog-reading|jwks-refresh|kept-audit-events|vpsr-call-slots|approved-run-claim-renewal"
+            + "|webhook-deadlines");
+
+    /** No thread of the service started since {@code before} is alive, once those being stopped have ended. */
+    private static void assertNoServiceThreadLeftSince(Set<Thread> before) {
+        // A pool's close stops its housekeeper without waiting for it: its thread ends just after.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                .filteredOn(thread -> !before.contains(thread) && thread.isAlive())
+                .extracting(Thread::getName).filteredOn(name -> SERVICE_THREAD.matcher(name).matches()).isEmpty());
     }
 
     private static void assertNothingHeld(PlatformOnSimulator setup) {

@@ -122,7 +122,60 @@ final class RunningPlatform implements AutoCloseable {
             builder.beanDefinitions(RuntimeBeanDefinition.builder(Clock.class, () -> clock).singleton(true)
                     .replaces(Clock.class).build());
         }
-        return new RunningPlatform(builder.run(EmbeddedServer.class), dataDirectory);
+        // As builder.run(EmbeddedServer.class), but what a failed start opened is closed: the pool, the jobs and the
+        // periodic threads would otherwise outlive the class and log about its dropped database into later classes'.
+        ApplicationContext context = builder.build();
+        try {
+            context.start();
+            EmbeddedServer server = context.getBean(EmbeddedServer.class);
+            if (!server.isRunning()) {
+                server.start();
+            }
+            return new RunningPlatform(server, dataDirectory);
+        } catch (RuntimeException | Error startFailed) {
+            try {
+                closeAfterFailedStart(context);
+            } catch (RuntimeException | Error closeFailed) {
+                startFailed.addSuppressed(closeFailed);
+            }
+            throw startFailed;
+        }
+    }
+
+    /**
+     * A context whose start failed is not running, and Micronaut's close then closes nothing: its beans made so far
+     * (the datasource's pool among them) are destroyed here, in the reverse of the order the context lists them.
+     */
+    private static void closeAfterFailedStart(ApplicationContext context) {
+        if (context.isRunning()) {
+            context.close();
+            return;
+        }
+        List<io.micronaut.context.BeanRegistration<Object>> made = new java.util.ArrayList<>(
+                context.getActiveBeanRegistrations(Object.class));
+        java.util.Collections.reverse(made);
+        RuntimeException failed = null;
+        for (io.micronaut.context.BeanRegistration<Object> bean : made) {
+            try {
+                context.destroyBean(bean);
+                // The datasource's pool has no destroy hook of its own (its factory closes it at a context's close).
+                if (bean.bean() instanceof javax.sql.DataSource dataSource
+                        && dataSource.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
+                    dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).close();
+                }
+            } catch (java.sql.SQLException e) {
+                failed = failed == null ? new IllegalStateException(e) : failed;
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     Answer send(String method, String path, String token, String body, Map<String, String> headers) {

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.application.failure.FailureLine;
 
 /**
  * The fetches of the identity provider's JWKS, told (ADR 0034, amended in session 50): counted by outcome for
@@ -75,17 +76,6 @@ public final class JwksFetches {
 
     /** The failure's class and message, and its root cause's when that says more, on one line. */
     static String described(Throwable failure) {
-        StringBuilder text = new StringBuilder(failure.getClass().getSimpleName()).append(": ").append(failure.getMessage());
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root != failure && (failure.getMessage() == null || root.getMessage() == null
-                || !failure.getMessage().contains(root.getMessage()))) {
-            text.append(" (caused by ").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage())
-                    .append(')');
-        }
-        String line = text.toString().replaceAll("\\s+", " ");
-        return line.length() <= CAUSE_LENGTH ? line : line.substring(0, CAUSE_LENGTH) + "...";
+        return FailureLine.of(failure).cutTo(CAUSE_LENGTH);
     }
 }

@@ -92,16 +92,18 @@ final class ProviderFailures {
     ProviderFailure fromStatus(Call call, Reply reply) {
         int status = reply.status();
         OptionalInt code = OptionalInt.of(status);
-        String detail = detail(reply.body());
+        // Parsed once: the detail, the limit's words and the general words are all read from this tree.
+        JsonNode body = jsonObject(reply.body());
+        String detail = detail(body);
         String said = detail.isEmpty() ? "" : ": " + detail;
         // Read once: the branches that keep no wait (401/403, 404/410, 5xx, below 400) leave it out.
         Optional<Duration> wait = reply.retryAfter().flatMap(this::retryAfter);
         if (status == 400 || status == 409 || status == 422) {
             // A field's value check ("no more than 100 characters") is no limit; any other message may speak of one.
-            Kind kind = status == 400 && LIMIT_WORDS.matcher(limitWording(reply.body())).find()
+            Kind kind = status == 400 && LIMIT_WORDS.matcher(limitWording(body)).find()
                     ? Kind.LIMIT_REACHED : Kind.REJECTED;
             // A Retry-After on a refusal says "not now": kept, so the refusal is never taken for one for good.
-            return refusal(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said, code, wait, reply);
+            return refusal(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said, code, wait, body);
         }
         if (status == 401 || status == 403) {
             return new ProviderFailure(Kind.UNAUTHORIZED, "VPS.org did not accept the platform's API token (HTTP "
@@ -135,7 +137,7 @@ final class ProviderFailures {
         }
         if (status >= 400) {
             return refusal(Kind.REJECTED, "VPS.org refused to " + call.description() + " (unexpected HTTP " + status + ")"
-                    + said, code, wait, reply);
+                    + said, code, wait, body);
         }
         return new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org answered the call to " + call.description()
                 + " with unexpected HTTP " + status, code, Optional.empty(), null);
@@ -145,8 +147,8 @@ final class ProviderFailures {
      * A refusal: "not now" when it carries a Retry-After (kept) or its general words speak of a passing state, whatever
      * its code (a 423 as a 409); otherwise one for good (ADR 0010, amended in session 50).
      */
-    private ProviderFailure refusal(Kind kind, String message, OptionalInt code, Optional<Duration> wait, Reply reply) {
-        if (wait.isEmpty() && PASSING_STATE_WORDS.matcher(generalDetail(reply.body())).find()) {
+    private ProviderFailure refusal(Kind kind, String message, OptionalInt code, Optional<Duration> wait, JsonNode body) {
+        if (wait.isEmpty() && PASSING_STATE_WORDS.matcher(generalDetail(body)).find()) {
             return ProviderFailure.refusedInAPassingState(kind, message, code);
         }
         return new ProviderFailure(kind, message, code, wait, null);
@@ -315,9 +317,8 @@ final class ProviderFailures {
         return clean(message);
     }
 
-    /** The provider's explanation: {@code detail}, or DRF-style field errors, or nothing for a non-JSON body. */
-    String detail(byte[] body) {
-        JsonNode node = jsonObject(body);
+    /** The provider's explanation: {@code detail}, or DRF-style field errors, or nothing for a non-JSON body (null). */
+    private String detail(JsonNode node) {
         if (node == null) {
             return "";
         }
@@ -345,8 +346,7 @@ final class ProviderFailures {
      * The messages that may speak of a limit: {@code detail}, and every field's ({@code non_field_errors} or a DRF field
      * error such as {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's (ADR 0010, session 50).
      */
-    private String limitWording(byte[] body) {
-        JsonNode node = jsonObject(body);
+    private static String limitWording(JsonNode node) {
         if (node == null) {
             return "";
         }
@@ -365,8 +365,7 @@ final class ProviderFailures {
     }
 
     /** The general words of a refusal: {@code detail} and {@code non_field_errors}, never a field's own error. */
-    private String generalDetail(byte[] body) {
-        JsonNode node = jsonObject(body);
+    private static String generalDetail(JsonNode node) {
         if (node == null) {
             return "";
         }
@@ -382,6 +381,7 @@ final class ProviderFailures {
         return String.join(" ", parts);
     }
 
+    /** The body's JSON object, or null when it is none (empty, not JSON, another JSON value). */
     private JsonNode jsonObject(byte[] body) {
         if (body == null || body.length == 0) {
             return null;

@@ -49,6 +49,23 @@ class ProviderFailuresTest {
     }
 
     /**
+     * A huge refusal is read once and said short: its words count wherever they are, its detail is cut; a huge body that
+     * is not JSON says nothing (session 51).
+     */
+    @Test
+    void aHugeRefusalIsReadWholeAndSaidShort() {
+        ProviderFailure huge = failures.fromStatus(create, reply(400,
+                "{\"detail\": \"" + "x".repeat(1_000_000) + " Maximum number of snapshots reached\"}"));
+        assertThat(huge.kind()).isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(huge.getMessage()).startsWith("VPS.org refused to create a snapshot of server 12345 (HTTP 400): xxx")
+                .hasSizeLessThan(500);
+
+        ProviderFailure notJson = failures.fromStatus(create, reply(409, "<html>" + "busy limit ".repeat(100_000)));
+        assertThat(notJson.kind()).isEqualTo(Kind.REJECTED);
+        assertThat(notJson.getMessage()).isEqualTo("VPS.org refused to create a snapshot of server 12345 (HTTP 409)");
+    }
+
+    /**
      * Session 50: DRF may put the limit under the field it is about. A refusal at the limit is LIMIT_REACHED in any
      * field's messages; a field's own value check (length, digits) stays a refusal of the value.
      */
