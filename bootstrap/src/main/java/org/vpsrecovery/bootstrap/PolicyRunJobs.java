@@ -1,5 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
+import com.github.kagkarlsson.scheduler.ScheduledExecution;
+import com.github.kagkarlsson.scheduler.ScheduledExecutionsFilter;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
@@ -14,6 +16,7 @@ import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,6 +56,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * the settle period, as the tick's is (ADR 0036, amended in session 38). A run a restore's hold put off is not a failure
  * either: its row is due when the hold ends, spending no attempt, as long as that is before the pair's next cron time;
  * one held past it is missed, said at WARN and in its audited failure, and not retried (ADR 0028, amended in session 50).
+ * So is a run whose rotation's delete a restore's hold refuses (RECOVERY_POINT_IN_USE: the point is that restore's
+ * source), due when that hold ends; a hold released early brings those rows forward ({@link #holdReleased}, session 51).
  */
 @Singleton
 public class PolicyRunJobs {
@@ -241,8 +246,8 @@ public class PolicyRunJobs {
      * (an earlier try's create still open: the tracker had not ended it, or this window was ticked again after a process
      * died during the create): after {@code retry-first}, and again until it ends; bounded by the pair's next cron time,
      * after which {@link RunPoliciesService#retry} owes nothing. Put off by a restore's hold: when the hold ends (a
-     * hold released earlier finds the server free then too), which the service judged before the next cron time; not
-     * a failure, so no attempt is spent on it (ADR 0028, amended in session 50). Missed: never.
+     * hold released earlier brings it forward: {@link #holdReleased}), which the service judged before the next cron
+     * time; not a failure, so no attempt is spent on it (ADR 0028, amended in session 50). Missed: never.
      */
     private Optional<Instant> lookAgain(RunPoliciesService.Run run) {
         return switch (run.result()) {
@@ -253,11 +258,49 @@ public class PolicyRunJobs {
         };
     }
 
+    /**
+     * A restore's hold on {@code server}, whose window was to end at {@code heldUntil}, released early: the put-off
+     * retries waiting for that end are brought forward to now, so a run is made once the server is free, not found free
+     * only at the hold's original end (ADR 0028, amended in session 51). They are the server's rows due by then, and any
+     * row due exactly then (a run whose rotation's point a restore onto another server read: put off to that hold's end).
+     * Each row is moved, not copied, and db-scheduler picks a row on one instance only, so no two instances run it; a
+     * row being run now is left as it is. How many were moved.
+     */
+    public int holdReleased(ServerId server, Instant heldUntil) {
+        Instant now = clock.instant();
+        // As db-scheduler stores it (PostgreSQL keeps microseconds): a row put off to the hold's end is due at this.
+        Instant storedEnd = heldUntil.truncatedTo(ChronoUnit.MICROS);
+        int moved = 0;
+        for (ScheduledExecution<Void> waiting : client.getScheduledExecutionsForTask(POLICY_RUN_RETRY, Void.class,
+                ScheduledExecutionsFilter.all().withPicked(false))) {
+            Instant due = waiting.getExecutionTime();
+            boolean waitsForIt = due.equals(storedEnd)
+                    || (RetryOf.parse(waiting.getTaskInstance().getId()).server().equals(server) && !due.isAfter(storedEnd));
+            if (!waitsForIt || !due.isAfter(now)) {
+                continue;
+            }
+            try {
+                if (client.reschedule(waiting.getTaskInstance(), now)) {
+                    moved++;
+                }
+            } catch (RuntimeException pickedOrGone) {
+                // Picked meanwhile (it runs now) or done: nothing to bring forward.
+                LOG.debug("policy run {} not brought forward: {}", waiting.getTaskInstance().getId(), pickedOrGone.toString());
+            }
+        }
+        if (moved > 0) {
+            LOG.info("server {}'s restore hold (until {}) released: {} put-off policy run(s) brought forward", server.value(),
+                    heldUntil, moved);
+        }
+        return moved;
+    }
+
     /** A run a restore's hold put off past its next cron time is said, with why: no retry follows it. */
     private static void reportMissed(RunPoliciesService.Run run) {
         if (run.result() == RunPoliciesService.RunResult.MISSED) {
-            LOG.warn("policy {} on server {}: the run of {} is missed: a restore holds the server until its next cron "
-                    + "time or later, which runs as usual (its audited SERVER_RESTORING failure says until when)",
+            LOG.warn("policy {} on server {}: the run of {} is missed: a restore holds the server, or the point its "
+                    + "rotation would delete, until its next cron time or later, which runs as usual (its audited "
+                    + "SERVER_RESTORING or RECOVERY_POINT_IN_USE failure says until when)",
                     run.policy().value(), run.server().value(), run.scheduledFor());
         }
     }

@@ -340,8 +340,11 @@ public class RecoveryServicesFactory {
 
     @Singleton
     RestoreHoldService restoreHolds(ConfiguredTeams teams, ServerStates servers, RecoveryOperations operations,
-                                    AuditedAttempts attempts, AuditWriter writer, Clock clock) {
-        return new RestoreHoldService(teams, servers, operations, attempts, writer, clock);
+                                    AuditedAttempts attempts, AuditWriter writer, Clock clock,
+                                    jakarta.inject.Provider<PolicyRunJobs> policyRuns) {
+        // A hold released early brings the policy runs it put off forward (ADR 0028, amended in session 51).
+        return new RestoreHoldService(teams, servers, operations, attempts, writer, clock,
+                (server, heldUntil) -> policyRuns.get().holdReleased(server, heldUntil));
     }
 
     @Singleton

@@ -26,8 +26,8 @@ public final class ExitCodes {
     /** No token, a wrong one, or one whose role does not allow this (401, 403). */
     public static final int UNAUTHORIZED = 4;
     /**
-     * Rate-limited, busy or unavailable (429, 503; a 409 SERVER_BUSY or IDEMPOTENT_REQUEST_IN_PROGRESS): try again after
-     * the Retry-After printed. Never once a change was accepted: --wait reads its operation again instead.
+     * Rate-limited, busy or unavailable (429, 503; a 409 SERVER_BUSY, PROVIDER_BUSY or IDEMPOTENT_REQUEST_IN_PROGRESS):
+     * try again after the Retry-After printed. Never once a change was accepted: --wait reads its operation again instead.
      */
     public static final int BUSY = 5;
     /**
@@ -61,9 +61,11 @@ public final class ExitCodes {
      * The 409s that say "not now" and come with Retry-After: another change holds the server, or the first request with
      * the same Idempotency-Key still runs. Trying again is what to do (ADR 0039, amended in session 44), not a refusal.
      * By reason code, not by Retry-After: a 409 RECOVERY_POINT_IN_USE carries one too (the restore hold's window, hours
-     * perhaps), and is a refusal by the resource's state.
+     * perhaps), and is a refusal by the resource's state. PROVIDER_BUSY: VPS.org refused for now, the server being
+     * restored or the point being made (ADR 0006, amended in session 51).
      */
-    private static final Set<String> BUSY_CONFLICTS = Set.of("SERVER_BUSY", "IDEMPOTENT_REQUEST_IN_PROGRESS");
+    private static final Set<String> BUSY_CONFLICTS = Set.of("SERVER_BUSY", "IDEMPOTENT_REQUEST_IN_PROGRESS",
+            "PROVIDER_BUSY");
 
     /** The reason code of a read that met an audit event changed outside the platform: the chain is broken. */
     static final String AUDIT_EVENT_ALTERED = "AUDIT_EVENT_ALTERED";

@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
                         + "plain http:// to a host other than loopback without --allow-plain-http",
                 "3:not found (404)",
                 "4:unauthorized or forbidden (401, 403)",
-                "5:rate-limited, busy or unavailable (429, 503, 409 SERVER_BUSY or IDEMPOTENT_REQUEST_IN_PROGRESS); "
+                "5:rate-limited, busy or unavailable (429, 503, 409 SERVER_BUSY, PROVIDER_BUSY or "
+                        + "IDEMPOTENT_REQUEST_IN_PROGRESS); "
                         + "Retry-After is printed",
                 "6:the operation ended failed, vanished or timed_out, or (two-person approval) denied, expired or "
                         + "rejected; or the audit chain is broken (audit verify, or a read met AUDIT_EVENT_ALTERED)",

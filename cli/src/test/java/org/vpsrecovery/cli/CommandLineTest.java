@@ -250,6 +250,8 @@ class CommandLineTest {
     void aBusyConflictExitsBusyNotRefused() {
         assertThat(ExitCodes.forAnswer(409, Optional.of("SERVER_BUSY"))).isEqualTo(ExitCodes.BUSY);
         assertThat(ExitCodes.forAnswer(409, Optional.of("IDEMPOTENT_REQUEST_IN_PROGRESS"))).isEqualTo(ExitCodes.BUSY);
+        // VPS.org refused for now, the server being restored (ADR 0006, amended in session 51).
+        assertThat(ExitCodes.forAnswer(409, Optional.of("PROVIDER_BUSY"))).isEqualTo(ExitCodes.BUSY);
         assertThat(ExitCodes.forAnswer(409, Optional.of("IDEMPOTENT_REQUEST_INTERRUPTED"))).isEqualTo(ExitCodes.REFUSED);
         // The platform's own commit in doubt: look first, never "try again" (ADR 0023, amended in session 44).
         assertThat(ExitCodes.forAnswer(504, Optional.of("PLATFORM_OUTCOME_UNKNOWN"))).isEqualTo(ExitCodes.SERVICE_ERROR);

@@ -656,8 +656,8 @@ public final class RunPoliciesService {
             boolean unknown = refusedOrFailed instanceof ProviderFailure lost && lost.outcomeUnknown();
             throw new AuditedAttempts.CheckFailed("the rotation's delete of " + label(victim.get())
                     + (unknown ? " got no answer, so whether it happened is not known yet (" : " did not happen (")
-                    + refusedOrFailed.reason() + ": " + refusedOrFailed.getMessage() + "); nothing was created",
-                    refusedOrFailed);
+                    + refusedOrFailed.reason() + ": " + refusedOrFailed.getMessage() + "); nothing was created"
+                    + whenTriedAgain(policy, server, scheduledFor, holdEnd(refusedOrFailed)), refusedOrFailed);
         }
         // Only now: the create's events say what was rotated for it.
         attempt.detail(AuditEvent.ROTATED, label(victim.get()));
@@ -678,20 +678,36 @@ public final class RunPoliciesService {
         try {
             servers.current(new ServerRef(server, "")).takesNewPoint(Optional.empty()).orThrow();
         } catch (org.vpsrecovery.domain.common.RecoveryDenied restoring) {
-            String then = restoring.retryAt().map(end -> owedAt(policy, server, scheduledFor, end)
-                    ? "; nothing was created, and the run is tried again when the hold ends (" + end + ")"
-                    : "; nothing was created, and this cron time's run is missed: the hold ends (" + end + ") no sooner "
-                            + "than the next cron time's run, which makes the next point")
-                    .orElse("; nothing was created, and the run is tried again");
+            String then = restoring.retryAt().map(end -> "; nothing was created" + whenTriedAgain(policy, server,
+                    scheduledFor, Optional.of(end))).orElse("; nothing was created, and the run is tried again");
             throw new AuditedAttempts.CheckFailed("the run is put off: " + restoring.getMessage() + then, restoring);
         }
     }
 
-    /** When the restore hold that put a run off ends ({@link #requireNotRestoring}); empty for any other failure. */
+    /**
+     * What comes of a run put off by a restore's hold ending at {@code holdEnds}, for its event's cause: tried again
+     * then, or missed when that is not before the next cron time's run; nothing when no hold put it off.
+     */
+    private String whenTriedAgain(RecoveryPolicy policy, ServerId server, Instant scheduledFor, Optional<Instant> holdEnds) {
+        return holdEnds.map(end -> owedAt(policy, server, scheduledFor, end)
+                ? ", and the run is tried again when the hold ends (" + end + ")"
+                : ", and this cron time's run is missed: the hold ends (" + end + ") no sooner than the next cron "
+                        + "time's run, which makes the next point").orElse("");
+    }
+
+    /**
+     * When the restore hold that put a run off ends: the server's own ({@link #requireNotRestoring}, SERVER_RESTORING),
+     * or the one on the point its rotation would delete (RECOVERY_POINT_IN_USE: a restore, on this server or another,
+     * reads it until then; ADR 0028, amended in session 51). Empty for any other failure.
+     */
     private static Optional<Instant> restoreHoldEnd(Exception failed) {
-        return failed instanceof AuditedAttempts.CheckFailed check
-                && check.getCause() instanceof org.vpsrecovery.domain.common.RecoveryDenied held
-                && held.reason() == ReasonCode.SERVER_RESTORING ? held.retryAt() : Optional.empty();
+        return failed instanceof AuditedAttempts.CheckFailed check ? holdEnd(check.getCause()) : Optional.empty();
+    }
+
+    private static Optional<Instant> holdEnd(Throwable refusal) {
+        return refusal instanceof org.vpsrecovery.domain.common.RecoveryDenied held
+                && (held.reason() == ReasonCode.SERVER_RESTORING || held.reason() == ReasonCode.RECOVERY_POINT_IN_USE)
+                ? held.retryAt() : Optional.empty();
     }
 
     /**

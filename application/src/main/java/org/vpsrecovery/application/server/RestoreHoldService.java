@@ -44,15 +44,26 @@ import org.vpsrecovery.domain.server.ServerRef;
  */
 public final class RestoreHoldService implements GetServerUseCase, ReleaseRestoreHoldUseCase {
 
+    private static final System.Logger LOG = System.getLogger(RestoreHoldService.class.getName());
+
     private final ServerOwnership ownership;
     private final ServerStates servers;
     private final RecoveryOperations operations;
     private final AuditedAttempts attempts;
     private final AuditWriter writer;
     private final Clock clock;
+    private final HoldReleasedEarly releasedEarly;
 
     public RestoreHoldService(ServerOwnership ownership, ServerStates servers, RecoveryOperations operations,
                               AuditedAttempts attempts, AuditWriter writer, Clock clock) {
+        this(ownership, servers, operations, attempts, writer, clock, HoldReleasedEarly.NONE);
+    }
+
+    /** {@code releasedEarly}: told of each hold released, after its release is stored. */
+    public RestoreHoldService(ServerOwnership ownership, ServerStates servers, RecoveryOperations operations,
+                              AuditedAttempts attempts, AuditWriter writer, Clock clock,
+                              HoldReleasedEarly releasedEarly) {
+        this.releasedEarly = Objects.requireNonNull(releasedEarly, "released early");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
         this.servers = Objects.requireNonNull(servers, "servers");
         this.operations = Objects.requireNonNull(operations, "operations");
@@ -81,7 +92,7 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
         }
         AtomicReference<RecoveryOperation> holding = new AtomicReference<>();
         AtomicReference<Server> held = new AtomicReference<>();
-        return attempt.runHere(
+        ReleasedRestoreHold released = attempt.runHere(
                 () -> {
                     Instant now = clock.instant();
                     Optional<RecoveryOperation> restore = servers.holdingRestore(server);
@@ -99,6 +110,14 @@ public final class RestoreHoldService implements GetServerUseCase, ReleaseRestor
                     return decision;
                 },
                 () -> release(holding.get(), held.get(), context.team(), context.requestId().value(), context.actor()));
+        try {
+            releasedEarly.released(released.server(), released.until());
+        } catch (RuntimeException notTold) {
+            // The release stands: what waited for the hold's end finds the server free then, as before session 51.
+            LOG.log(System.Logger.Level.WARNING, "server {0}''s hold was released, but what waits for its end (until "
+                    + "{1}) was not told: {2}", String.valueOf(released.server().value()), released.until(), notTold.toString());
+        }
+        return released;
     }
 
     private ReleasedRestoreHold release(RecoveryOperation restore, Server held, TeamId by, String requestId, Actor actor) {

@@ -824,6 +824,57 @@ class RunPoliciesServiceTest {
                         .containsEntry(AuditEvent.POLICY_ID, policy.id().toString()));
     }
 
+    /**
+     * At the limit, the backup a run's rotation chose becomes the source of a restore holding another server (the spare,
+     * its 60-minute window) before its delete: the rotation's read of which points are held did not see that restore
+     * (another instance stored it between the two; here, the read is given the operations without their live restores).
+     * The delete is refused RECOVERY_POINT_IN_USE until the hold ends. The run is put off until then, spending no
+     * failure attempt, its create's event saying when it is tried again; at the hold's end its retry rotates and makes
+     * the point (ADR 0028, amended in session 51). It was FAILED, retried at 1, 2 and 4 minutes, all inside the hold.
+     */
+    @Test
+    void aRunWhoseRotationMeetsARestoresHoldOnThePointIsPutOffUntilTheHoldEndsAndMadeThen() {
+        for (int day = 11; day <= 20; day++) {
+            addBackup(700 + day, day, "nightly-12345-202611" + day);
+        }
+        RecoveryPolicy policy = nightlyBackups(new RetentionRules(8, Duration.ZERO, 0, 0, 0, 0, false));
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(RunJitter.CAP)));
+        platform.restoreServerFromBackup().restoreServerFromBackup(
+                new org.vpsrecovery.application.backup.RestoreServerFromBackupCommand(platform.as(BLUE),
+                        PlatformFixture.SPARE, new BackupId(711)));
+        org.vpsrecovery.domain.port.RecoveryOperations restoreNotSeenYet =
+                (org.vpsrecovery.domain.port.RecoveryOperations) java.lang.reflect.Proxy.newProxyInstance(
+                        getClass().getClassLoader(), new Class<?>[] {org.vpsrecovery.domain.port.RecoveryOperations.class},
+                        (proxy, method, args) -> method.getName().equals("liveRestores") ? List.of()
+                                : method.invoke(platform.operations, args));
+        RunPoliciesService runs = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                platform.provider, platform.provider, platform.limits, restoreNotSeenYet, platform.holds,
+                platform.serverStates(), new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(),
+                platform.deleteBackup(), platform.clock);
+
+        List<Run> done = runs.tick(FIRE.minus(Duration.ofHours(1)), FIRE.plus(RunJitter.CAP));
+
+        assertThat(done).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.PUT_OFF);
+            assertThat(run.putOffUntil()).hasValueSatisfying(end -> assertThat(end).isAfter(platform.clock.instant()));
+        });
+        Instant holdEnds = done.getFirst().putOffUntil().orElseThrow();
+        assertThat(events(Operation.DELETE_BACKUP)).last().satisfies(e -> assertThat(e.outcome())
+                .isEqualTo(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_IN_USE)));
+        assertThat(events(Operation.CREATE_MANUAL_BACKUP)).singleElement().satisfies(e ->
+                assertThat(e.outcome()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+                    assertThat(failed.reasonCode()).contains(ReasonCode.RECOVERY_POINT_IN_USE);
+                    assertThat(failed.cause()).contains("tried again when the hold ends (" + holdEnds + ")");
+                }));
+        assertThat(platform.provider.backup(new BackupId(711))).isPresent();
+
+        platform.clock.advance(Duration.between(platform.clock.instant(), holdEnds));
+        assertThat(runs.retry(BLUE, policy.id(), WEB, FIRE)).hasValueSatisfying(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MADE);
+            assertThat(run.removed()).contains(ResourceRef.of(new BackupId(711)));
+        });
+    }
+
     @Test
     void aManualBackupPolicyWithNothingToLetGoIsRefusedWithAReasonAndNothingIsDeleted() {
         for (int day = 1; day <= 10; day++) {

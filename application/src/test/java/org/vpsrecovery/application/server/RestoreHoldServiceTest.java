@@ -378,6 +378,39 @@ class RestoreHoldServiceTest {
         assertThat(platform.operations.find(restore).orElseThrow().state()).isEqualTo(OperationState.IN_PROGRESS);
     }
 
+    /**
+     * A hold released early tells what waits for its end (the policy runs it put off), once the release is stored, with
+     * the window's end it had; a refused release tells nothing, and a listener failing does not undo the release (ADR
+     * 0028, amended in session 51).
+     */
+    @Test
+    void aHoldReleasedEarlyTellsWhatWaitsForItsEndAndARefusedReleaseTellsNothing() {
+        java.util.List<String> told = new java.util.ArrayList<>();
+        RestoreHoldService listened = new RestoreHoldService(platform.ownership, platform.serverStates(),
+                platform.operations, platform.attempts(), platform.auditWriter, platform.clock,
+                (server, heldUntil) -> told.add(server.value() + " until " + heldUntil));
+        assertThatThrownBy(() -> listened.releaseRestoreHold(new ReleaseRestoreHoldCommand(platform.as(BLUE), WEB)))
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ReasonCode.NO_RESTORE_HOLD));
+        assertThat(told).isEmpty();
+
+        restoreSnapshot(platform.as(BLUE));
+        java.time.Instant until = listened.getServer(BLUE, WEB).hold().orElseThrow().until();
+        ReleasedRestoreHold released = listened.releaseRestoreHold(new ReleaseRestoreHoldCommand(platform.as(BLUE), WEB));
+
+        assertThat(released.until()).isEqualTo(until);
+        assertThat(told).containsExactly(WEB.value() + " until " + until);
+
+        // VPS.org's restore over, another one, whose release's listener fails.
+        platform.clock.advance(ServerStates.DOCUMENTED_RESTORE_WINDOW);
+        restoreSnapshot(platform.as(BLUE));
+        RestoreHoldService failing = new RestoreHoldService(platform.ownership, platform.serverStates(),
+                platform.operations, platform.attempts(), platform.auditWriter, platform.clock, (server, heldUntil) -> {
+                    throw new IllegalStateException("the scheduler's table is out of reach");
+                });
+        assertThat(failing.releaseRestoreHold(new ReleaseRestoreHoldCommand(platform.as(BLUE), WEB)).server()).isEqualTo(WEB);
+        assertThat(failing.getServer(BLUE, WEB).hold()).isEmpty();
+    }
+
     @Test
     void aBackupOfOneServerRestoringAnotherIsKeptThoughItsOwnServerIsNotRestoring() {
         CallContext restoring = platform.as(BLUE);

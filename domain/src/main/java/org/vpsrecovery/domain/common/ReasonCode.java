@@ -72,6 +72,13 @@ public enum ReasonCode {
     FORBIDDEN_FOR_ROLE,
     // the provider
     PROVIDER_REJECTED,
+    /**
+     * Answered, never audited: VPS.org refused a person's request for now, its words speaking of a state that passes by
+     * itself (the server being restored, a point being made, busy) or its answer carrying a Retry-After. Try again after
+     * Retry-After; the audit records VPS.org's refusal as it came ({@link #PROVIDER_REJECTED}) (ADR 0006, amended in
+     * session 51).
+     */
+    PROVIDER_BUSY,
     PROVIDER_LIMIT_REACHED,
     PROVIDER_NOT_FOUND,
     PROVIDER_UNAUTHORIZED,

@@ -435,7 +435,7 @@ public class ConsoleController {
                 // The API's detail, never the message, which may name the platform's settings (the VPS.org token's).
                 FacadeProblems.logIfOurs(LOG, request, status, refused);
                 MutableHttpResponse<?> page = problem(status, title(status),
-                        FacadeProblems.detailOf(refused) + " (" + refused.reason().name() + ")", signedIn);
+                        FacadeProblems.detailOf(refused) + " (" + FacadeProblems.reasonOf(refused).name() + ")", signedIn);
                 // A 429 or 503 page says when to come back, as the API's answer does.
                 FacadeProblems.retryAfterOf(refused, status, clock)
                         .ifPresent(wait -> page.header(HttpHeaders.RETRY_AFTER, FacadeProblems.retryAfterSeconds(wait)));

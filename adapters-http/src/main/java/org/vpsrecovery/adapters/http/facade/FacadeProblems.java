@@ -30,6 +30,12 @@ public final class FacadeProblems {
     static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
     /** When to come back from an outage whose end is not known (VPS.org's without its own Retry-After, the identity provider's). */
     public static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
+    /**
+     * When to come back from VPS.org's "not now" that carried no Retry-After ({@link #notNow}): the platform held no
+     * restore of the server (it would have refused first, SERVER_RESTORING with the hold's end), so how long the state
+     * lasts is not known; small, as a caller asking again early is only refused again (ADR 0006, amended in session 51).
+     */
+    public static final Duration PROVIDER_BUSY_RETRY_AFTER = Duration.ofSeconds(30);
     /** The longest Retry-After answered (86400 s, as the OpenAPI document states): a longer wait is said as this. */
     public static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
     /** Refusals of the platform's own lifecycles (restore holds, ADR 0026; holds, ADR 0029): the request fits, the state does not yet. */
@@ -51,7 +57,7 @@ public final class FacadeProblems {
     public static MutableHttpResponse<ProblemDetails> of(RecoveryException failure, String requestId, Clock clock) {
         HttpStatus status = statusOf(failure);
         ProblemDetails body = ProblemDetails.of(status.getCode(), status.getReason(), detailOf(failure),
-                failure.reason().name(), requestId, null);
+                reasonOf(failure).name(), requestId, null);
         if (failure instanceof AuditEventAltered altered) {
             body = body.withSequence(altered.sequence());
         }
@@ -113,7 +119,8 @@ public final class FacadeProblems {
         }
         if (failure instanceof ProviderFailure provider) {
             return switch (provider.kind()) {
-                case REJECTED, LIMIT_REACHED -> HttpStatus.BAD_REQUEST;
+                // "Not now" is a conflict with the state of what was asked, as a busy server's lock is; for good, 400.
+                case REJECTED, LIMIT_REACHED -> notNow(provider) ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
                 case NOT_FOUND -> HttpStatus.NOT_FOUND;
                 case RATE_LIMITED -> HttpStatus.SERVICE_UNAVAILABLE;
                 // A provider that answered 5xx is a bad gateway; one we could not reach is unavailable.
@@ -123,6 +130,22 @@ public final class FacadeProblems {
             };
         }
         return HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+
+    /**
+     * VPS.org's refusal that says "not now": its words speak of a state that passes by itself ({@link
+     * ProviderFailure#inAPassingState}: the server being restored, a point being made) or it came with a Retry-After.
+     * Answered {@code 409 PROVIDER_BUSY} with Retry-After, so a client tries again rather than giving up for good; the
+     * audit keeps VPS.org's refusal as it came (ADR 0006, amended in session 51).
+     */
+    static boolean notNow(ProviderFailure provider) {
+        return (provider.kind() == ProviderFailure.Kind.REJECTED || provider.kind() == ProviderFailure.Kind.LIMIT_REACHED)
+                && (provider.inAPassingState() || provider.retryAfter().isPresent());
+    }
+
+    /** The reason code the caller is told, on every inbound adapter: the failure's own, but for {@link #notNow}. */
+    public static ReasonCode reasonOf(RecoveryException failure) {
+        return failure instanceof ProviderFailure provider && notNow(provider) ? ReasonCode.PROVIDER_BUSY : failure.reason();
     }
 
     /**
@@ -261,6 +284,9 @@ public final class FacadeProblems {
         }
         if (failure instanceof WebhookTargetChecksBusy busy) {
             return java.util.Optional.of(busy.retryAfter());
+        }
+        if (failure instanceof ProviderFailure provider && notNow(provider)) {
+            return java.util.Optional.of(provider.retryAfter().orElse(PROVIDER_BUSY_RETRY_AFTER));
         }
         if (failure instanceof ProviderFailure provider && status == HttpStatus.SERVICE_UNAVAILABLE) {
             return java.util.Optional.of(provider.retryAfter().orElse(UNAVAILABLE_RETRY_AFTER));

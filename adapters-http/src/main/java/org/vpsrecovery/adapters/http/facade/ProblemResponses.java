@@ -53,7 +53,7 @@ public final class ProblemResponses {
             + "(a list's limit), INVALID_CURSOR (a list's cursor or after), INVALID_REQUEST_ID, "
             + "MALFORMED_REQUEST, INVALID_URI, TEAM_NOT_THE_TOKENS (X-Vpsr-Team naming another team than a service "
             + "token's), TEAM_NOT_CHOSEN (a person's JWT naming several teams, none chosen with X-Vpsr-Team); a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
-            + "(PROVIDER_REJECTED)",
+            + "(PROVIDER_REJECTED; one that says \"not now\" is 409 PROVIDER_BUSY)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "401", description = "No valid team or auditor token (UNAUTHORIZED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
@@ -173,7 +173,9 @@ public final class ProblemResponses {
             + "first request with this Idempotency-Key died after it was accepted and is not sent again; "
             + "X-Operation-Id names the operation that shows how it ends. RECOVERY_POINT_IN_USE (a delete of the "
             + "snapshot or backup a restore reads, until its hold is over): Retry-After is the seconds until the "
-            + "hold's window ends (it may end sooner, if its owner releases it). NO_RESTORE_HOLD (no hold to "
+            + "hold's window ends (it may end sooner, if its owner releases it). PROVIDER_BUSY (VPS.org refused for now: its "
+            + "words speak of a state that passes by itself, the server being restored, a point being made, or it "
+            + "gave a Retry-After): Retry-After is VPS.org's, else 30 s. NO_RESTORE_HOLD (no hold to "
             + "release), RECOVERY_POINT_HELD (a delete of a held snapshot or backup), RECOVERY_POINT_BEING_DELETED (a "
             + "hold on a point whose delete is under way), HOLD_ALREADY_RELEASED or ROTATION_NOT_POSSIBLE (a restore "
             + "whose safety snapshot needed room, and VPS.org refused for good the delete of the snapshot that would "

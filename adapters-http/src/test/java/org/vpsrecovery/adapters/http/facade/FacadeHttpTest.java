@@ -1085,6 +1085,53 @@ class FacadeHttpTest {
     }
 
     /**
+     * A person's delete that VPS.org refuses "not now" (the server being restored: words of a passing state, or a
+     * Retry-After) is 409 PROVIDER_BUSY with Retry-After (VPS.org's, else 30 s), so a client tries again; the audit
+     * keeps VPS.org's refusal as it came, FAILED PROVIDER_REJECTED with its words and status. One for good stays 400
+     * PROVIDER_REJECTED without Retry-After. It was 400 PROVIDER_REJECTED without Retry-After (ADR 0006, session 51).
+     */
+    @Test
+    void aDeleteVpsOrgRefusesNotNowIsAConflictToRetryAfterWhileItsAuditKeepsTheRefusal() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(802, platform.web, CreationStatus.COMPLETED);
+        platform.provider.addSnapshot(803, platform.web, CreationStatus.COMPLETED);
+        platform.provider.refuseDeletesOf(ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(801)),
+                ProviderFailure.refusedInAPassingState(ProviderFailure.Kind.REJECTED, "VPS.org refused to delete "
+                        + "snapshot 801 (HTTP 400): Server is being restored and cannot take this request now.",
+                        OptionalInt.of(400)));
+        platform.provider.refuseDeletesOf(ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(802)),
+                new ProviderFailure(ProviderFailure.Kind.REJECTED, "VPS.org refused to delete snapshot 802 (HTTP 409)",
+                        OptionalInt.of(409), Optional.of(Duration.ofSeconds(120)), null));
+        platform.provider.refuseDeletesOf(ResourceRef.of(new org.vpsrecovery.domain.snapshot.SnapshotId(803)),
+                new ProviderFailure(ProviderFailure.Kind.REJECTED, "VPS.org refused to delete snapshot 803 (HTTP 400): "
+                        + "Snapshot is protected", OptionalInt.of(400), Optional.empty(), null));
+
+        Answer restoring = send("DELETE", "/api/v1/snapshots/801/", BLUE_TOKEN, null,
+                Map.of("X-Request-Id", "delete-while-restoring"));
+        Answer toldWhen = send("DELETE", "/api/v1/snapshots/802/", BLUE_TOKEN, null);
+        Answer forGood = send("DELETE", "/api/v1/snapshots/803/", BLUE_TOKEN, null);
+
+        assertProblem(restoring, 409, "PROVIDER_BUSY");
+        assertThat(restoring.raw().headers().firstValue("Retry-After")).contains("30");
+        assertThat((String) restoring.get("detail")).contains("Server is being restored");
+        assertProblem(toldWhen, 409, "PROVIDER_BUSY");
+        assertThat(toldWhen.raw().headers().firstValue("Retry-After")).contains("120");
+        assertProblem(forGood, 400, "PROVIDER_REJECTED");
+        assertThat(forGood.raw().headers().firstValue("Retry-After")).isEmpty();
+        assertThat(platform.provider.snapshotCount(PlatformFixture.WEB)).isEqualTo(3);
+        assertThat(platform.history.all()).filteredOn(e -> e.requestId().value().equals("delete-while-restoring"))
+                .extracting(e -> e.outcome().kind().name()).containsExactly("ACCEPTED", "FAILED");
+        assertThat(platform.history.all()).filteredOn(e -> e.requestId().value().equals("delete-while-restoring"))
+                .last().satisfies(e -> {
+                    assertThat(e.providerStatus()).hasValue(400);
+                    assertThat(e.outcome()).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+                        assertThat(failed.reasonCode()).contains(org.vpsrecovery.domain.common.ReasonCode.PROVIDER_REJECTED);
+                        assertThat(failed.cause()).contains("Server is being restored");
+                    });
+                });
+    }
+
+    /**
      * A replayed policy create or replace answers the ETag its first answer had, as the OpenAPI says ("ETag is its
      * version"): replays kept status, type, body and operation id, and dropped it (session 48's review; V67).
      */
