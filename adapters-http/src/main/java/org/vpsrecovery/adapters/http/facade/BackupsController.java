@@ -116,6 +116,7 @@ public class BackupsController {
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "creation started (status in_progress)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BackupJson.class)))
+    @ProblemResponses.Create
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post
@@ -146,6 +147,7 @@ public class BackupsController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ApiResponse(responseCode = "200", description = "dry_run=true: the plan (also when a policy refuses the action; nothing was done)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
+    @ProblemResponses.Delete
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.KeyReused
