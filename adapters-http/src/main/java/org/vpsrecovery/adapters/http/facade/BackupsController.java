@@ -80,6 +80,7 @@ public class BackupsController {
                     schema = @Schema(type = "string", pattern = "^" + BackupTypeFilter.RULE + "$",
                             maxLength = BackupType.LABEL_MAX_LENGTH))
             @Nullable @QueryValue("backup_type") String backupType) {
+        RequestFields.requireOnce(request, "server_id");
         Optional<ServerId> server = RequestFields.queryFilter(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         // Sent empty, no filter (as at VPS.org); a type the list may show is a word, anything else can name none.

@@ -93,6 +93,7 @@ public class SnapshotsController {
             @Parameter(description = "only this server's snapshots", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId) {
+        RequestFields.requireOnce(request, "server_id");
         Optional<ServerId> server = RequestFields.queryFilter(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         return Answers.unwrapped(list.listSnapshotsWhenAnswered(
