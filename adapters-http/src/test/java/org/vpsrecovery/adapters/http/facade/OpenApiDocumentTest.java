@@ -211,6 +211,11 @@ class OpenApiDocumentTest {
                 .filter(code -> !java.util.regex.Pattern.compile("\\b" + code + "\\b").matcher(described).find())
                 .toList();
         assertThat(unnamed).as("reason codes named in no operation's description or answer").isEmpty();
+        // VPS.org's own 409 and 422 are passed on as such (FacadeProblems.refusalStatusOf).
+        GeneratedOpenApi.Op create = DOCUMENT.operations().stream()
+                .filter(op -> op.toString().equals("POST /api/v1/snapshots")).findFirst().orElseThrow();
+        assertThat(create.response("409").path("description").asText()).contains("PROVIDER_REJECTED");
+        assertThat(create.response("422").path("description").asText()).contains("PROVIDER_REJECTED");
     }
 
     /**
