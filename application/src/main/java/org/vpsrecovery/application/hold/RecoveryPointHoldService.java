@@ -108,9 +108,13 @@ public final class RecoveryPointHoldService implements RecoveryPointHoldsUseCase
                     Optional<RecoveryOperation> deleting = operations.about(List.of(point)).stream()
                             .filter(o -> !o.isFinal() && !o.isHeldForApproval() && isDelete(o.kind())).findFirst();
                     if (deleting.isPresent()) {
+                        // Another team's operation (the server's former owner's) is not named (session 51).
+                        boolean theirs = !(caller.actor() instanceof HoldActor.Team placer)
+                                || placer.team().equals(deleting.get().team());
                         return Decision.deny(ReasonCode.RECOVERY_POINT_BEING_DELETED, point.type().name()
-                                .toLowerCase(java.util.Locale.ROOT) + " " + point.id() + " is being deleted (operation "
-                                + deleting.get().id() + "); a point on its way out cannot be held");
+                                .toLowerCase(java.util.Locale.ROOT) + " " + point.id() + " is being deleted"
+                                + (theirs ? " (operation " + deleting.get().id() + ")" : "")
+                                + "; a point on its way out cannot be held");
                     }
                     // Counted early for a refusal before any intent; counted again in the insert (other servers' locks).
                     return withinLimits(hold, teamsServers);

@@ -32,6 +32,7 @@ class AdmitTeamRequestServiceTest {
         assertThatThrownBy(() -> admissions.admit(BLUE, true)).isInstanceOfSatisfying(FairShareExceeded.class, refused -> {
             assertThat(refused.reason()).isEqualTo(ReasonCode.TEAM_RATE_LIMITED);
             assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30));
+            assertThat(refused.getMessage()).as("names the limit (session 51)").contains("2 requests a minute");
         });
         admissions.admit(GREEN, true).close();
     }

@@ -250,8 +250,10 @@ class RecoveryPointHoldServiceTest {
                 java.time.Duration.ofMinutes(10));
         platform.operations.add(deleting);
 
-        assertThatThrownBy(() -> place(BLUE_TEAM, SNAPSHOT, "keep it")).isInstanceOfSatisfying(RecoveryDenied.class,
-                d -> assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_BEING_DELETED));
+        assertThatThrownBy(() -> place(BLUE_TEAM, SNAPSHOT, "keep it")).isInstanceOfSatisfying(RecoveryDenied.class, d -> {
+            assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_BEING_DELETED);
+            assertThat(d.getMessage()).contains("(operation " + deleting.id() + ")");
+        });
         assertThatThrownBy(() -> place(AUDITOR, SNAPSHOT, "legal: keep it")).isInstanceOfSatisfying(RecoveryDenied.class,
                 d -> assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_BEING_DELETED));
         assertThat(platform.holds.on(SNAPSHOT)).isEmpty();
@@ -261,6 +263,20 @@ class RecoveryPointHoldServiceTest {
         // The delete ended without happening (VPS.org refused it): the point stays, and may be held.
         platform.operations.update(deleting, deleting.refused(platform.clock.instant(), "VPS.org refused it"));
         assertThat(place(BLUE_TEAM, SNAPSHOT, "keep it").point()).isEqualTo(SNAPSHOT);
+    }
+
+    /** A delete asked by another team (the server's former owner) is not named to the placer by its id (session 51). */
+    @Test
+    void aRefusalForAnotherTeamsDeleteDoesNotNameItsOperation() {
+        RecoveryOperation deleting = RecoveryOperation.accepted(OperationId.random(), GREEN, new RequestId("delete-801"),
+                Operation.DELETE_SNAPSHOT, PlatformFixture.WEB, Optional.of(SNAPSHOT), platform.clock.instant(),
+                java.time.Duration.ofMinutes(10));
+        platform.operations.add(deleting);
+
+        assertThatThrownBy(() -> place(BLUE_TEAM, SNAPSHOT, "keep it")).isInstanceOfSatisfying(RecoveryDenied.class, d -> {
+            assertThat(d.reason()).isEqualTo(ReasonCode.RECOVERY_POINT_BEING_DELETED);
+            assertThat(d.getMessage()).doesNotContain(deleting.id().toString()).contains("is being deleted");
+        });
     }
 
     /**

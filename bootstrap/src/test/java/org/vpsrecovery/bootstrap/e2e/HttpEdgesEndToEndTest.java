@@ -183,6 +183,27 @@ class HttpEdgesEndToEndTest {
         }
     }
 
+    /**
+     * Refusals name what was wrong, with its code (ADR 0006, amended in session 51): a path segment the route cannot
+     * convert was 400 INVALID_JSON; a filter given twice "must be a positive integer"; a hold's reason with a control
+     * character "description must not ...".
+     */
+    @Test
+    void aRefusalNamesTheFieldAndTheCodeOfWhatWasWrong() {
+        Answer noSuchHealth = SETUP.platform().send("GET", "/health/nothing", DEMO_TOKEN, null);
+        assertProblem(noSuchHealth, 404, "ROUTE_NOT_FOUND");
+
+        Answer twice = SETUP.platform().send("GET", "/api/v1/snapshots/?server_id=12345&server_id=12346", DEMO_TOKEN, null);
+        assertProblem(twice, 400, "INVALID_QUERY_PARAMETER");
+        assertThat(twice.get("field")).isEqualTo("server_id");
+        assertThat(twice.get("detail")).isEqualTo("server_id is given more than once; give it once");
+
+        Answer bell = SETUP.platform().send("POST", "/api/v1/backups/495/holds/", DEMO_TOKEN, "{\"reason\": \"a\\u0007b\"}");
+        assertProblem(bell, 400, "INVALID_FIELD");
+        assertThat(bell.get("field")).isEqualTo("reason");
+        assertThat(bell.get("detail")).isEqualTo("reason must not contain control characters");
+    }
+
     /** Every answer is dated, the filters' own (a 401) too, once, in IMF-fixdate (ADR 0129). */
     @Test
     void everyAnswerCarriesOneDateInImfFixdate() {

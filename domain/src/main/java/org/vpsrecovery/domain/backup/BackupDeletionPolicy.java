@@ -42,7 +42,8 @@ public final class BackupDeletionPolicy {
         }
         if (server.isRestoring()) {
             return server.refusedWhileRestoring(ReasonCode.SERVER_RESTORING,
-                    "server " + server.id() + " is being restored; its backups are kept until it is done");
+                    "server " + server.id() + " is being restored" + server.hold().map(h -> " until " + h.until())
+                            .orElse("") + "; its backups are kept until it is done");
         }
         return Decision.allow();
     }

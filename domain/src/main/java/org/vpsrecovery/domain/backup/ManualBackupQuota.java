@@ -21,7 +21,8 @@ public final class ManualBackupQuota {
         return held < allowed
                 ? Decision.allow()
                 : Decision.deny(ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
-                        "server " + server + " already has " + held + " of its " + allowed + " allowed manual backups");
+                        "Manual backup limit reached: server " + server + " already has " + held + " of its "
+                                + allowed + " allowed manual backups");
     }
 
     /** How many manual backups must go before one more fits: none with room, one at the limit, more over it. */

@@ -18,9 +18,10 @@ public final class FairShareExceeded extends RecoveryException {
         }
     }
 
-    public static FairShareExceeded rate(Duration retryAfter) {
-        return new FairShareExceeded(ReasonCode.TEAM_RATE_LIMITED,
-                "the team's request rate is spent; a request is allowed again after the wait", retryAfter);
+    /** {@code requestsPerMinute}: the team's rate, named so the team knows what it is over (session 51). */
+    public static FairShareExceeded rate(int requestsPerMinute, Duration retryAfter) {
+        return new FairShareExceeded(ReasonCode.TEAM_RATE_LIMITED, "the team's request rate (" + requestsPerMinute
+                + " requests a minute) is spent; a request is allowed again after the wait", retryAfter);
     }
 
     public static FairShareExceeded callsInFlight(int bound, Duration retryAfter) {

@@ -43,7 +43,8 @@ public final class SnapshotDeletionPolicy {
         }
         if (server.isRestoring()) {
             return server.refusedWhileRestoring(ReasonCode.SERVER_RESTORING,
-                    "server " + server.id() + " is being restored; its snapshots are kept until it is done");
+                    "server " + server.id() + " is being restored" + server.hold().map(h -> " until " + h.until())
+                            .orElse("") + "; its snapshots are kept until it is done");
         }
         return Decision.allow();
     }

@@ -22,7 +22,8 @@ public final class SnapshotQuota {
         return held < allowed
                 ? Decision.allow()
                 : Decision.deny(ReasonCode.SNAPSHOT_LIMIT_REACHED,
-                        "server " + server + " already has " + held + " of its " + allowed + " allowed snapshots");
+                        "Snapshot limit reached: server " + server + " already has " + held + " of its " + allowed
+                                + " allowed snapshots");
     }
 
     /**

@@ -129,6 +129,9 @@ class BackupLifecycleTest {
         assertThat(eleventh.isAllowed()).isFalse();
         assertThat(((org.vpsrecovery.domain.common.Decision.Denied) eleventh).reason())
                 .isEqualTo(ReasonCode.MANUAL_BACKUP_LIMIT_REACHED);
+        // VPS.org's own words, which clients look for (docs/vpsorg-api.md; session 51).
+        assertThat(((org.vpsrecovery.domain.common.Decision.Denied) eleventh).detail())
+                .isEqualTo("Manual backup limit reached: server 12345 already has 10 of its 10 allowed manual backups");
         assertThat(ManualBackupQuota.evaluate(WEB.id(), List.of(), new RecoveryLimits(5, 0)).isAllowed()).isFalse();
     }
 

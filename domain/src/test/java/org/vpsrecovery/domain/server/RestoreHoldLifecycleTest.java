@@ -183,6 +183,8 @@ class RestoreHoldLifecycleTest {
             assertThat(refused).isInstanceOfSatisfying(Decision.Denied.class, denied -> {
                 assertThat(denied.reason()).isIn(ReasonCode.SERVER_NOT_RESTORABLE, ReasonCode.SERVER_RESTORING);
                 assertThat(denied.retryAt()).contains(hold.until());
+                // The detail says it too: a delete's said "is being restored" alone (session 51).
+                assertThat(denied.detail()).contains("until " + hold.until());
             });
         }
         assertThatThrownBy(() -> held.beginRestore(hold(WEB, SNAPSHOT_801, WEB.id())))

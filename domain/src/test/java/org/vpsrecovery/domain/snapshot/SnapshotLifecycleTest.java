@@ -102,7 +102,7 @@ class SnapshotLifecycleTest {
         existing.add(snapshot(5, WEB, CreationStatus.IN_PROGRESS));
         Decision sixth = SnapshotQuota.evaluate(WEB.id(), existing, RecoveryLimits.PROVIDER_DOCUMENTED);
         assertThat(sixth).isEqualTo(Decision.deny(ReasonCode.SNAPSHOT_LIMIT_REACHED,
-                "server 12345 already has 5 of its 5 allowed snapshots"));
+                "Snapshot limit reached: server 12345 already has 5 of its 5 allowed snapshots"));
     }
 
     @Test

@@ -44,7 +44,7 @@ public final class InMemoryFairShare implements FairShare {
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
+            throw FairShareExceeded.rate(limits.requestsPerMinute(), Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
         }
     }
 

@@ -80,6 +80,7 @@ public class BackupsController {
                     schema = @Schema(type = "string", pattern = "^" + BackupTypeFilter.RULE + "$",
                             maxLength = BackupType.LABEL_MAX_LENGTH))
             @Nullable @QueryValue("backup_type") String backupType) {
+        RequestFields.requireOnce(request, "server_id");
         Optional<ServerId> server = RequestFields.queryFilter(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         // Sent empty, no filter (as at VPS.org); a type the list may show is a word, anything else can name none.
@@ -116,6 +117,7 @@ public class BackupsController {
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "creation started (status in_progress)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BackupJson.class)))
+    @ProblemResponses.Create
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post
@@ -146,6 +148,7 @@ public class BackupsController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ApiResponse(responseCode = "200", description = "dry_run=true: the plan (also when a policy refuses the action; nothing was done)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
+    @ProblemResponses.Delete
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.KeyReused

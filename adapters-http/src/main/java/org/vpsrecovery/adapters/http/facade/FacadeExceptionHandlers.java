@@ -6,11 +6,17 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
+import io.micronaut.core.type.Argument;
 import io.micronaut.http.server.exceptions.ConversionErrorHandler;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import io.micronaut.http.server.exceptions.UnsatisfiedRouteHandler;
+import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.exceptions.UnsatisfiedBodyRouteException;
 import io.micronaut.web.router.exceptions.UnsatisfiedRouteException;
 import io.micronaut.validation.exceptions.ConstraintExceptionHandler;
@@ -103,10 +109,40 @@ public final class FacadeExceptionHandlers {
                     refusal = invalid;
                 }
             }
-            if (refusal == null) {
-                refusal = new InvalidRequest(RequestReason.INVALID_JSON, null, "the body must be a JSON object of the documented shape");
+            if (refusal != null) {
+                return FacadeProblems.of(refusal, RequestAttributes.requestId(request));
             }
-            return FacadeProblems.of(refusal, RequestAttributes.requestId(request));
+            return notTheBody(request, unbound.getArgument()).orElseGet(() -> FacadeProblems.of(new InvalidRequest(
+                    RequestReason.INVALID_JSON, null, "the body must be a JSON object of the documented shape"),
+                    RequestAttributes.requestId(request)));
+        }
+
+        /**
+         * A path variable, query value or header that could not be converted is no body error: {@code GET
+         * /health/nothing} was answered 400 INVALID_JSON. A path segment naming nothing is a resource not found (404
+         * ROUTE_NOT_FOUND); a query value or header, 400 naming it (ADR 0006, amended in session 51).
+         */
+        private static java.util.Optional<HttpResponse<?>> notTheBody(HttpRequest<?> request, Argument<?> argument) {
+            if (argument == null || argument.getAnnotationMetadata().hasStereotype(Body.class)) {
+                return java.util.Optional.empty();
+            }
+            String requestId = RequestAttributes.requestId(request);
+            boolean pathVariable = argument.getAnnotationMetadata().hasStereotype(PathVariable.class)
+                    || RouteAttributes.getRouteMatch(request)
+                    .filter(match -> match.getVariableValues().containsKey(argument.getName())).isPresent();
+            if (pathVariable) {
+                return java.util.Optional.of(FacadeProblems.respond(HttpStatus.NOT_FOUND,
+                        "no such resource: " + request.getPath(), RequestReason.ROUTE_NOT_FOUND.name(), requestId, null));
+            }
+            if (argument.getAnnotationMetadata().hasStereotype(QueryValue.class)) {
+                return java.util.Optional.of(FacadeProblems.of(new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER,
+                        argument.getName(), argument.getName() + " is not a value it takes"), requestId));
+            }
+            if (argument.getAnnotationMetadata().hasStereotype(Header.class)) {
+                return java.util.Optional.of(FacadeProblems.of(new InvalidRequest(RequestReason.BAD_REQUEST,
+                        argument.getName(), "the " + argument.getName() + " header is not a value it takes"), requestId));
+            }
+            return java.util.Optional.empty();
         }
     }
 

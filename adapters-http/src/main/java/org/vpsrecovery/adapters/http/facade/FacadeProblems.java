@@ -119,8 +119,9 @@ public final class FacadeProblems {
         }
         if (failure instanceof ProviderFailure provider) {
             return switch (provider.kind()) {
-                // "Not now" is a conflict with the state of what was asked, as a busy server's lock is; for good, 400.
-                case REJECTED, LIMIT_REACHED -> notNow(provider) ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
+                // "Not now" is a conflict with the state of what was asked, as a busy server's lock is; for good,
+                // VPS.org's own 409 or 422, else 400.
+                case REJECTED, LIMIT_REACHED -> notNow(provider) ? HttpStatus.CONFLICT : refusalStatusOf(provider);
                 case NOT_FOUND -> HttpStatus.NOT_FOUND;
                 case RATE_LIMITED -> HttpStatus.SERVICE_UNAVAILABLE;
                 // A provider that answered 5xx is a bad gateway; one we could not reach is unavailable.
@@ -165,6 +166,7 @@ public final class FacadeProblems {
                                 ? "VPS.org (or a gateway before it) answered HTTP " + provider.providerStatus().getAsInt()
                                 : provider.answered() ? "VPS.org answered, though not about what was asked"
                                 : "no readable answer came from VPS.org") + MAY_HAVE_HAPPENED);
+                case TIMEOUT, UNAVAILABLE, MALFORMED_RESPONSE -> outageDetailOf(provider);
                 default -> provider.getMessage();
             };
         }
@@ -184,6 +186,25 @@ public final class FacadeProblems {
             return failure.getMessage() + " (the verification: GET /api/v1/audit/verify/, or vpsr audit verify)";
         }
         return failure.getMessage();
+    }
+
+    /**
+     * VPS.org's outage told in fixed words, what happened and what to do: its message names the platform's settings
+     * (vpsorg.read-timeout, micronaut.server.idle-timeout, vpsorg.max-response-size) and VPS.org's address, which only
+     * the WARN line ({@link #logIfOurs}) carries (ADR 0006, amended in session 51).
+     */
+    private static String outageDetailOf(ProviderFailure provider) {
+        return switch (provider.kind()) {
+            case TIMEOUT -> "VPS.org did not answer in time; nothing was changed. Try again shortly; if it goes on, "
+                    + "tell the platform's operators, quoting the request id";
+            case UNAVAILABLE -> (provider.providerStatus().isPresent()
+                    ? "VPS.org failed to answer (HTTP " + provider.providerStatus().getAsInt() + ")"
+                    : "VPS.org could not be reached now") + "; nothing was done. Try again shortly; if it goes on, tell "
+                    + "the platform's operators, quoting the request id";
+            case MALFORMED_RESPONSE -> "VPS.org's answer could not be read; operators have been told. Read what you "
+                    + "asked about before trying again, and quote the request id to the platform's operators";
+            default -> throw new IllegalArgumentException("not an outage: " + provider.kind());
+        };
     }
 
     private static final String MAY_HAVE_HAPPENED =
@@ -288,9 +309,35 @@ public final class FacadeProblems {
         if (failure instanceof ProviderFailure provider && notNow(provider)) {
             return java.util.Optional.of(provider.retryAfter().orElse(PROVIDER_BUSY_RETRY_AFTER));
         }
-        if (failure instanceof ProviderFailure provider && status == HttpStatus.SERVICE_UNAVAILABLE) {
-            return java.util.Optional.of(provider.retryAfter().orElse(UNAVAILABLE_RETRY_AFTER));
+        if (failure instanceof ProviderFailure provider) {
+            return providerRetryAfterOf(provider, status);
         }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * VPS.org's refusal keeps VPS.org's own 409 or 422, which say "the state does not allow it now" and "understood, not
+     * doable" apart from a bad request; its 400 and any other 4xx (a 405, a 418) answer 400 (ADR 0006, amended in
+     * session 51).
+     */
+    private static HttpStatus refusalStatusOf(ProviderFailure refusal) {
+        int providerStatus = refusal.providerStatus().orElse(HttpStatus.BAD_REQUEST.getCode());
+        return providerStatus == HttpStatus.CONFLICT.getCode() ? HttpStatus.CONFLICT
+                : providerStatus == HttpStatus.UNPROCESSABLE_ENTITY.getCode() ? HttpStatus.UNPROCESSABLE_ENTITY
+                : HttpStatus.BAD_REQUEST;
+    }
+
+    /**
+     * VPS.org's own Retry-After on a 503 and on its refusal (its "not now", a 400, 409 or 422 passed on), bounded by
+     * {@link #retryAfterSeconds}; a 503 without one, {@link #UNAVAILABLE_RETRY_AFTER}. A 502 or 504 keeps none: the
+     * document declares none there (ADR 0006, amended in session 51).
+     */
+    private static java.util.Optional<Duration> providerRetryAfterOf(ProviderFailure provider, HttpStatus status) {
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            return java.util.Optional.of(provider.retryAfter().orElse(UNAVAILABLE_RETRY_AFTER));
+        }
+        boolean refusal = provider.kind() == ProviderFailure.Kind.REJECTED
+                || provider.kind() == ProviderFailure.Kind.LIMIT_REACHED;
+        return refusal ? provider.retryAfter() : java.util.Optional.empty();
     }
 }

@@ -178,6 +178,7 @@ public class OperationsController {
             @Nullable @QueryValue("state") String state,
             @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
                     maxLength = 3)) @Nullable @QueryValue("limit") String limit) {
+        RequestFields.requireOnce(request, "server_id");
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         Optional<OperationState> wanted = Optional.ofNullable(state).map(OperationsController::state);

@@ -25,6 +25,20 @@ public final class ProblemResponses {
             + "retry after 1 s), the identity provider that checks person tokens is out of reach "
             + "(IDENTITY_PROVIDER_UNAVAILABLE), or the platform's own store is (PLATFORM_UNAVAILABLE); nothing was done: "
             + "retry after Retry-After seconds";
+    /** {@link Common}'s 400, which {@link Create}, {@link Restore} and {@link Delete} extend with their own refusals. */
+    static final String BAD_REQUEST = "Invalid input, refused before anything changed: INVALID_ID, "
+            + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, INVALID_TIME_RANGE (a "
+            + "report's from or to out of its bounds, or from not before to), PAGE_SIZE_OUT_OF_RANGE (a list's limit), INVALID_CURSOR "
+            + "(a list's cursor or after), INVALID_REQUEST_ID, INVALID_IDEMPOTENCY_KEY, INVALID_IF_MATCH (a policy's "
+            + "If-Match that is no ETag of one), MALFORMED_REQUEST, INVALID_URI, BAD_REQUEST (any other request HTTP "
+            + "itself refuses), TEAM_NOT_THE_TOKENS (X-Vpsr-Team naming another team than a service "
+            + "token's), TEAM_NOT_CHOSEN (a person's JWT naming several teams, none chosen with X-Vpsr-Team); a limit "
+            + "reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal (PROVIDER_REJECTED, or PROVIDER_LIMIT_REACHED "
+            + "when its words speak of one of its limits) of a call it answered 400 or an unexpected 4xx, for good (one that says "
+            + "\"not now\" is 409 PROVIDER_BUSY)";
+    /** The refusals of a change while its server is restoring, which {@link Create}, {@link Restore}, {@link Delete} name. */
+    private static final String RETRY_AFTER_WHILE_RESTORING = "with Retry-After, the seconds until the hold of the "
+            + "platform's restore ends, when one holds the server; none when VPS.org restores it alone";
     /** VPS.org's failures ({@link Provider}'s 502, 503 and 504), also named by {@link ProviderAndAuditReads}. */
     static final String PROVIDER_FAILED = "VPS.org failed (PROVIDER_UNAVAILABLE, PROVIDER_MALFORMED_RESPONSE, "
             + "PROVIDER_UNAUTHORIZED)";
@@ -48,12 +62,7 @@ public final class ProblemResponses {
     @Documented
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
-    @ApiResponse(responseCode = "400", description = "Invalid input, refused before anything changed: e.g. INVALID_ID, "
-            + "INVALID_FIELD, INVALID_JSON, INVALID_QUERY_PARAMETER, UNKNOWN_QUERY_PARAMETER, PAGE_SIZE_OUT_OF_RANGE "
-            + "(a list's limit), INVALID_CURSOR (a list's cursor or after), INVALID_REQUEST_ID, "
-            + "MALFORMED_REQUEST, INVALID_URI, TEAM_NOT_THE_TOKENS (X-Vpsr-Team naming another team than a service "
-            + "token's), TEAM_NOT_CHOSEN (a person's JWT naming several teams, none chosen with X-Vpsr-Team); a limit reached (e.g. SNAPSHOT_LIMIT_REACHED); VPS.org's refusal "
-            + "(PROVIDER_REJECTED; one that says \"not now\" is 409 PROVIDER_BUSY)",
+    @ApiResponse(responseCode = "400", description = BAD_REQUEST,
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "401", description = "No valid team or auditor token (UNAUTHORIZED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
@@ -62,6 +71,14 @@ public final class ProblemResponses {
             + "reports and holds, or a team token naming another team), LEGAL_HOLD_NOT_RELEASABLE (a team releasing an "
             + "auditor's legal hold), APPROVAL_NEEDS_A_PERSON (a service token asking for a change that needs a second "
             + "person's approval) or CROSS_ORIGIN_REFUSED",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "404", description = "No route for this path (ROUTE_NOT_FOUND)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "405", description = "The path has no route for this method (METHOD_NOT_ALLOWED)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "406", description = "Accept names no type this answer is given in (NOT_ACCEPTABLE)",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    @ApiResponse(responseCode = "414", description = "The request line is longer than this API accepts (URI_TOO_LONG)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "429", description = "The team is over its fair share of VPS.org (ADR 0037): "
             + "its request rate is spent (TEAM_RATE_LIMITED) or it has as many requests in flight as it may "
@@ -179,7 +196,8 @@ public final class ProblemResponses {
             + "release), RECOVERY_POINT_HELD (a delete of a held snapshot or backup), RECOVERY_POINT_BEING_DELETED (a "
             + "hold on a point whose delete is under way), HOLD_ALREADY_RELEASED or ROTATION_NOT_POSSIBLE (a restore "
             + "whose safety snapshot needed room, and VPS.org refused for good the delete of the snapshot that would "
-            + "have made it; the detail names it): no Retry-After",
+            + "have made it; the detail names it): no Retry-After. VPS.org's own 409 refusal, passed on "
+            + "(PROVIDER_REJECTED, PROVIDER_LIMIT_REACHED), with VPS.org's Retry-After when it sent one",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
@@ -208,7 +226,8 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "422", description = "This Idempotency-Key was used for another request "
-            + "(IDEMPOTENCY_KEY_REUSED)",
+            + "(IDEMPOTENCY_KEY_REUSED); on an operation that calls VPS.org, VPS.org's own 422 refusal, passed on "
+            + "(PROVIDER_REJECTED, PROVIDER_LIMIT_REACHED)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface KeyReused {
     }
@@ -225,6 +244,43 @@ public final class ProblemResponses {
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Idempotent {
+    }
+
+    /** A new snapshot or backup: {@link Common}'s 400 and the server being restored (ADR 0003, amended in session 49). */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "400", description = BAD_REQUEST + "; SERVER_RESTORING (" + RETRY_AFTER_WHILE_RESTORING
+            + ")",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Create {
+    }
+
+    /** A restore: {@link Common}'s 400, a point not completed, a server that may not be restored now. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "400", description = BAD_REQUEST + "; SNAPSHOT_NOT_COMPLETED or BACKUP_NOT_COMPLETED "
+            + "(the point is not completed; no Retry-After), SERVER_NOT_RESTORABLE (the server is already being "
+            + "restored, " + RETRY_AFTER_WHILE_RESTORING + "; or the snapshot is another server's, no Retry-After)",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Restore {
+    }
+
+    /** A delete of a snapshot or backup: {@link Common}'s 400, the point still being made, its server restoring. */
+    @Documented
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @ApiResponse(responseCode = "400", description = BAD_REQUEST + "; SNAPSHOT_IN_PROGRESS or BACKUP_IN_PROGRESS (the "
+            + "point is still being made; no Retry-After), SERVER_RESTORING (" + RETRY_AFTER_WHILE_RESTORING + ")",
+            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+                    schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public @interface Delete {
     }
 
     /** POSTs: a body (size, type) and an Idempotency-Key. */

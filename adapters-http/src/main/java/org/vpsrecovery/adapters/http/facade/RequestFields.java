@@ -1,8 +1,10 @@
 package org.vpsrecovery.adapters.http.facade;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import java.util.Optional;
 import java.util.function.Function;
+import org.vpsrecovery.domain.common.Description;
 
 /** Turns one request field (a path or query id, a bound body field) into a domain value, or refuses with the field's name. */
 final class RequestFields {
@@ -10,13 +12,31 @@ final class RequestFields {
     private RequestFields() {
     }
 
+    /** The subject {@link Description}'s rule names, shared by hold reasons and name templates. */
+    private static final String DESCRIPTION = "description";
+
     /** The domain value's constructor is the rule; its refusal becomes the field's. */
     static <T> T domainValue(String field, String raw, Function<String, T> parse) {
         try {
             return parse.apply(raw);
         } catch (IllegalArgumentException invalid) {
-            throw new InvalidRequest(RequestReason.INVALID_FIELD, field, invalid.getMessage());
+            throw new InvalidRequest(RequestReason.INVALID_FIELD, field, saidOf(field, invalid.getMessage()));
         }
+    }
+
+    /**
+     * A rule's refusal said of the field as the request names it: a hold's {@code reason} with a control character was
+     * told "description must not ...", the rule it shares; one naming no subject ("must not ...") gets the field's
+     * (ADR 0006, amended in session 51).
+     */
+    private static String saidOf(String field, String message) {
+        if (message == null) {
+            return field + " is not valid";
+        }
+        if (message.startsWith("must ")) {
+            return field + " " + message;
+        }
+        return message.startsWith(DESCRIPTION + " ") ? field + message.substring(DESCRIPTION.length()) : message;
     }
 
     static <T> Optional<T> optionalDomainValue(String field, @Nullable String raw, Function<String, T> parse) {
@@ -29,6 +49,17 @@ final class RequestFields {
      */
     static Optional<String> queryFilter(@Nullable String raw) {
         return raw == null || raw.isEmpty() ? Optional.empty() : Optional.of(raw);
+    }
+
+    /**
+     * A query parameter that names one value, given at most once: Micronaut joins {@code ?server_id=1&server_id=2} into
+     * "1,2", which was refused as "must be a positive integer" (ADR 0006, amended in session 51).
+     */
+    static void requireOnce(HttpRequest<?> request, String name) {
+        if (request.getParameters().getAll(name).size() > 1) {
+            throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, name,
+                    name + " is given more than once; give it once");
+        }
     }
 
     /** A path or query id: digits only, positive, fits a long. */

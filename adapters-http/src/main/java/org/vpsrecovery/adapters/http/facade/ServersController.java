@@ -122,6 +122,7 @@ public class ServersController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {BackupRestoreJson.class, PlanJson.class})))
     @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER + "; or " + OperationJson.PENDING_APPROVAL_ANSWER,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+    @ProblemResponses.Restore
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post

@@ -93,6 +93,7 @@ public class SnapshotsController {
             @Parameter(description = "only this server's snapshots", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId) {
+        RequestFields.requireOnce(request, "server_id");
         Optional<ServerId> server = RequestFields.queryFilter(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         return Answers.unwrapped(list.listSnapshotsWhenAnswered(
@@ -124,6 +125,7 @@ public class SnapshotsController {
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "creation started (status in_progress)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotJson.class)))
+    @ProblemResponses.Create
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post
@@ -159,6 +161,7 @@ public class SnapshotsController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {SnapshotRestoreJson.class, PlanJson.class})))
     @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER + "; or " + OperationJson.PENDING_APPROVAL_ANSWER,
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+    @ProblemResponses.Restore
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Post
@@ -198,6 +201,7 @@ public class SnapshotsController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
     @ApiResponse(responseCode = "200", description = "dry_run=true: the plan (also when a policy refuses the action; nothing was done)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
+    @ProblemResponses.Delete
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.KeyReused

@@ -180,6 +180,64 @@ class OpenApiDocumentTest {
         assertThat(described).isGreaterThan(30);
     }
 
+    /**
+     * Reason codes that never reach an HTTP answer: outcomes of operations the tracker and the reconciler settle, read
+     * in an operation's {@code outcome} (RECOVERY_POINT_*, NOT_DONE_AT_PROVIDER, TRACKING_DEADLINE_PASSED); a code
+     * nothing raises any more (BACKUP_EXPIRED, session 49); guards of state moves no request makes
+     * (INVALID_TRANSITION: Snapshot/Backup complete and fail, Server.finishRestore, an operation's own moves).
+     */
+    private static final Set<String> NEVER_ANSWERED = Set.of("BACKUP_EXPIRED", "NOT_DONE_AT_PROVIDER",
+            "RECOVERY_POINT_FAILED", "RECOVERY_POINT_VANISHED", "TRACKING_DEADLINE_PASSED", "INVALID_TRANSITION");
+
+    /**
+     * Every reason code an answer may carry is named in the document (session 51): teams read the codes they must handle
+     * there (the README sends them to it), and 16 were named nowhere (the lifecycle refusals of a restore or a delete,
+     * PROVIDER_LIMIT_REACHED, INVALID_TIME_RANGE, INVALID_IDEMPOTENCY_KEY, INVALID_IF_MATCH, 404/405/406/414's).
+     */
+    @Test
+    void everyReasonCodeAnAnswerMayCarryIsNamedInTheDocument() {
+        StringBuilder described = new StringBuilder();
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            described.append(op.node().path("description").asText()).append('\n');
+            for (JsonNode response : op.node().path("responses")) {
+                described.append(response.path("description").asText()).append('\n');
+            }
+        }
+        Set<String> codes = new TreeSet<>(names(org.vpsrecovery.domain.common.ReasonCode.values()));
+        codes.addAll(names(RequestReason.values()));
+        assertThat(codes).containsAll(NEVER_ANSWERED);
+        codes.removeAll(NEVER_ANSWERED);
+        List<String> unnamed = codes.stream()
+                .filter(code -> !java.util.regex.Pattern.compile("\\b" + code + "\\b").matcher(described).find())
+                .toList();
+        assertThat(unnamed).as("reason codes named in no operation's description or answer").isEmpty();
+        // VPS.org's own 409 and 422 are passed on as such (FacadeProblems.refusalStatusOf).
+        GeneratedOpenApi.Op create = DOCUMENT.operations().stream()
+                .filter(op -> op.toString().equals("POST /api/v1/snapshots")).findFirst().orElseThrow();
+        assertThat(create.response("409").path("description").asText()).contains("PROVIDER_REJECTED");
+        assertThat(create.response("422").path("description").asText()).contains("PROVIDER_REJECTED");
+    }
+
+    /**
+     * A 400 refusing a change while the server is being restored or not restorable carries Retry-After (the restore
+     * hold's end): the 400s of the creates and restores declared none (session 51).
+     */
+    @Test
+    void theBadRequestsThatCarryRetryAfterDeclareIt() {
+        List<String> declared = new ArrayList<>();
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            JsonNode badRequest = op.response("400");
+            String description = badRequest.path("description").asText();
+            if (description.contains("SERVER_NOT_RESTORABLE") || description.contains("SERVER_RESTORING (with Retry-After")) {
+                assertThat(badRequest.path("headers").has("Retry-After")).as(op + " 400 Retry-After").isTrue();
+                declared.add(op.toString());
+            }
+        }
+        assertThat(declared).contains("POST /api/v1/snapshots", "POST /api/v1/snapshots/{snapshot_id}/restore",
+                "POST /api/v1/servers/{server_id}/restore", "POST /api/v1/backups",
+                "DELETE /api/v1/snapshots/{snapshot_id}");
+    }
+
     private static Set<String> enumOf(GeneratedOpenApi.Op op, String parameter) {
         return GeneratedOpenApi.texts(DOCUMENT.resolve(op.parameter("query", parameter).path("schema")).path("enum"));
     }

@@ -199,7 +199,7 @@ public final class PgFairShare implements FairShare, AutoCloseable {
             if (taken == 0) {
                 ConsumptionProbe probe = fromBucket(rate, bucket -> bucket.tryConsumeAndReturnRemaining(1));
                 if (!probe.isConsumed()) {
-                    throw FairShareExceeded.rate(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
+                    throw FairShareExceeded.rate(limits.requestsPerMinute(), Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
                 }
                 taken = 1;
             }
