@@ -261,8 +261,8 @@ public class PolicyRunJobs {
     /**
      * A restore's hold on {@code server}, whose window was to end at {@code heldUntil}, released early: the put-off
      * retries waiting for that end are brought forward to now, so a run is made once the server is free, not found free
-     * only at the hold's original end (ADR 0028, amended in session 51). They are the server's rows due by then, and any
-     * row due exactly then (a run whose rotation's point a restore onto another server read: put off to that hold's end).
+     * only at the hold's original end (ADR 0028, amended in session 51). They are the rows due exactly then: every put-off
+     * run (the server's own, or one whose rotation's point a restore onto another server read) is due at the hold's end.
      * Each row is moved, not copied, and db-scheduler picks a row on one instance only, so no two instances run it; a
      * row being run now is left as it is. How many were moved.
      */
@@ -274,8 +274,9 @@ public class PolicyRunJobs {
         for (ScheduledExecution<Void> waiting : client.getScheduledExecutionsForTask(POLICY_RUN_RETRY, Void.class,
                 ScheduledExecutionsFilter.all().withPicked(false))) {
             Instant due = waiting.getExecutionTime();
-            boolean waitsForIt = due.equals(storedEnd)
-                    || (RetryOf.parse(waiting.getTaskInstance().getId()).server().equals(server) && !due.isAfter(storedEnd));
+            // Only the rows put off to this end: a failure's backoff row due before it keeps its backoff, and
+            // db-scheduler's reschedule would reset its failure count too (own-merge review, session 51).
+            boolean waitsForIt = due.equals(storedEnd);
             if (!waitsForIt || !due.isAfter(now)) {
                 continue;
             }

@@ -63,14 +63,25 @@ public final class ApprovalStepEvents {
      * refused it when asked), written first, unless the history has it already, then no longer owed. Else the decision, and
      * an approved run's events, would be on record (chain and webhooks too) before the request they decide (ADR 0040,
      * amended session 51). Throws {@link PlatformUnavailable} when the history cannot take it: nothing is decided then.
+     * Within {@link #OWED_EVENT_GRACE} of the request, while the history does not hold it, the request's own thread may
+     * still be appending it (its append checks nothing): the decision is put off (503) rather than write it a second time.
      */
-    public static void writeOwedRequestFirst(AuditWriter writer, Owing row) {
+    public static void writeOwedRequestFirst(AuditWriter writer, Owing row, Instant now) {
         for (ApprovalStep step : row.steps()) {
             if (step.event() != Operation.REQUEST_APPROVAL) {
                 continue;
             }
+            AuditEvent request = row.eventOf().apply(step);
             try {
-                writer.appendUnlessRecorded(row.eventOf().apply(step));
+                if (!writer.isRecorded(request)) {
+                    if (request.occurredAt().isAfter(now.minus(OWED_EVENT_GRACE))) {
+                        throw new PlatformUnavailable("the request for approval is still being recorded, so nothing was "
+                                + "decided; try again shortly", Duration.ofSeconds(2), null);
+                    }
+                    writer.appendUnlessRecorded(request);
+                }
+            } catch (PlatformUnavailable stillBeingRecorded) {
+                throw stillBeingRecorded;
             } catch (RuntimeException historyDown) {
                 throw new PlatformUnavailable("the audit history cannot record the request for approval now, so nothing "
                         + "was decided; try again shortly", Duration.ofSeconds(2), historyDown);

@@ -139,7 +139,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         RecoveryOperation asked = current;
         ApprovalStepEvents.writeOwedRequestFirst(writer, new ApprovalStepEvents.Owing(asked.id(),
                 operations.owedApprovalSteps(asked.id()), owed -> ApprovalEvents.of(asked, owed),
-                owed -> operations.approvalEventWritten(asked.id(), owed)));
+                owed -> operations.approvalEventWritten(asked.id(), owed)), clock.instant());
         Instant now = stepInstant();
         if (current.awaitsApproval() && current.approval().get().isExpiredAt(now)) {
             current = expireBeforeDeciding(current).orElseGet(() -> operations.find(command.operation()).orElseThrow());

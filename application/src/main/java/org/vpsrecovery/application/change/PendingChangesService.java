@@ -169,7 +169,7 @@ public final class PendingChangesService {
         PendingChange asked = current;
         ApprovalStepEvents.writeOwedRequestFirst(writer, new ApprovalStepEvents.Owing(asked.id(),
                 changes.owedApprovalSteps(asked.id()), owed -> ChangeEvents.of(asked, owed),
-                owed -> changes.approvalEventWritten(asked.id(), owed)));
+                owed -> changes.approvalEventWritten(asked.id(), owed)), clock.instant());
         Instant now = now();
         if (current.state() == OperationState.PENDING_APPROVAL && current.approval().isExpiredAt(now)) {
             current = expireBeforeDeciding(current).orElseGet(() -> changes.find(command.operation()).orElseThrow());

@@ -199,6 +199,8 @@ public final class FacadeProblems {
                     + "tell the platform's operators, quoting the request id";
             case UNAVAILABLE -> (provider.providerStatus().isPresent()
                     ? "VPS.org failed to answer (HTTP " + provider.providerStatus().getAsInt() + ")"
+                    : provider.noAnswer().filter(ProviderFailure.NoAnswer.CONNECTION_DROPPED::equals).isPresent()
+                    ? "the connection to VPS.org was dropped before its answer came, at every try"
                     : "VPS.org could not be reached now") + "; nothing was done. Try again shortly; if it goes on, tell "
                     + "the platform's operators, quoting the request id";
             case MALFORMED_RESPONSE -> "VPS.org's answer could not be read; operators have been told. Read what you "
@@ -328,16 +330,14 @@ public final class FacadeProblems {
     }
 
     /**
-     * VPS.org's own Retry-After on a 503 and on its refusal (its "not now", a 400, 409 or 422 passed on), bounded by
-     * {@link #retryAfterSeconds}; a 503 without one, {@link #UNAVAILABLE_RETRY_AFTER}. A 502 or 504 keeps none: the
+     * VPS.org's own Retry-After on a 503; a 503 without one, {@link #UNAVAILABLE_RETRY_AFTER}. A refusal VPS.org sent a
+     * Retry-After with is "not now" ({@link #notNow}, 409 PROVIDER_BUSY with it); a 502 or 504 keeps none: the
      * document declares none there (ADR 0006, amended in session 51).
      */
     private static java.util.Optional<Duration> providerRetryAfterOf(ProviderFailure provider, HttpStatus status) {
         if (status == HttpStatus.SERVICE_UNAVAILABLE) {
             return java.util.Optional.of(provider.retryAfter().orElse(UNAVAILABLE_RETRY_AFTER));
         }
-        boolean refusal = provider.kind() == ProviderFailure.Kind.REJECTED
-                || provider.kind() == ProviderFailure.Kind.LIMIT_REACHED;
-        return refusal ? provider.retryAfter() : java.util.Optional.empty();
+        return java.util.Optional.empty();
     }
 }

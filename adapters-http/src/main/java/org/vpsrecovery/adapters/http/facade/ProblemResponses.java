@@ -196,8 +196,9 @@ public final class ProblemResponses {
             + "release), RECOVERY_POINT_HELD (a delete of a held snapshot or backup), RECOVERY_POINT_BEING_DELETED (a "
             + "hold on a point whose delete is under way), HOLD_ALREADY_RELEASED or ROTATION_NOT_POSSIBLE (a restore "
             + "whose safety snapshot needed room, and VPS.org refused for good the delete of the snapshot that would "
-            + "have made it; the detail names it): no Retry-After. VPS.org's own 409 refusal, passed on "
-            + "(PROVIDER_REJECTED, PROVIDER_LIMIT_REACHED), with VPS.org's Retry-After when it sent one",
+            + "have made it; the detail names it): no Retry-After. VPS.org's own 409 refusal for good, "
+            + "passed on (PROVIDER_REJECTED, PROVIDER_LIMIT_REACHED): no Retry-After (one VPS.org sent a Retry-After "
+            + "with is PROVIDER_BUSY)",
             headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
@@ -226,8 +227,8 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "422", description = "This Idempotency-Key was used for another request "
-            + "(IDEMPOTENCY_KEY_REUSED); on an operation that calls VPS.org, VPS.org's own 422 refusal, passed on "
-            + "(PROVIDER_REJECTED, PROVIDER_LIMIT_REACHED)",
+            + "(IDEMPOTENCY_KEY_REUSED); on an operation that calls VPS.org, VPS.org's own 422 refusal for good, passed on "
+            + "(PROVIDER_REJECTED, PROVIDER_LIMIT_REACHED; one VPS.org sent a Retry-After with is 409 PROVIDER_BUSY)",
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface KeyReused {
     }

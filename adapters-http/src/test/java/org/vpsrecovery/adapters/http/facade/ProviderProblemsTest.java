@@ -44,11 +44,18 @@ class ProviderProblemsTest {
                 .hasValueSatisfying(body -> assertThat(body.reasonCode()).isEqualTo("PROVIDER_REJECTED"));
     }
 
-    /** VPS.org's 400 with Retry-After: 9 reached the team with none: only a 503 passed it on. */
+    /**
+     * VPS.org's 400 with Retry-After: 9 reached the team with none: only a 503 passed it on. A refusal VPS.org sent a
+     * Retry-After with is its "not now", whatever its status: 409 PROVIDER_BUSY (merged with session 51's "passing").
+     */
     @Test
     void vpsOrgsRetryAfterOnARefusalReachesTheTeamBounded() {
-        assertThat(answer(refusal(Kind.REJECTED, 400, Optional.of(Duration.ofSeconds(9)))).getHeaders()
-                .get("Retry-After")).isEqualTo("9");
+        for (int status : new int[] {400, 409, 422}) {
+            var notNow = answer(refusal(Kind.REJECTED, status, Optional.of(Duration.ofSeconds(9))));
+            assertThat(notNow.getStatus().getCode()).as("VPS.org's " + status).isEqualTo(409);
+            assertThat(notNow.getBody()).hasValueSatisfying(body -> assertThat(body.reasonCode()).isEqualTo("PROVIDER_BUSY"));
+            assertThat(notNow.getHeaders().get("Retry-After")).isEqualTo("9");
+        }
         assertThat(answer(refusal(Kind.LIMIT_REACHED, 409, Optional.of(Duration.ofSeconds(30)))).getHeaders()
                 .get("Retry-After")).isEqualTo("30");
         assertThat(answer(refusal(Kind.REJECTED, 422, Optional.of(Duration.ofDays(30)))).getHeaders()
