@@ -305,6 +305,10 @@ final class ProviderResilience {
         return breaker.isClosed();
     }
 
+    Optional<Duration> heldBackFor() {
+        return throttle.remaining();
+    }
+
     int waitingForAConnection() {
         return waiting.get();
     }
