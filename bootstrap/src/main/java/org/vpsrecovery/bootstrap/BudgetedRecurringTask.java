@@ -1,24 +1,46 @@
 package org.vpsrecovery.bootstrap;
 
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A recurring db-scheduler task whose run may stop at its time budget ({@code vpsr.jobs.run-budget}) and leave, as its
  * task data, where the rest of its round goes on. That rest runs at once rather than after the schedule's interval:
  * the scheduler takes the executions due earlier first, so the jobs that waited for a thread get theirs before it
  * (ADRs 0024, 0028 and 0035, amended in session 46). The drift scan, the policy tick, tracking and reconciliation run on
- * it (ADR 0024, amended in session 47).
+ * it (ADR 0024, amended in session 47). A round VPS.org ended with a 429 ({@link HeldOff}) is not cut short: the next
+ * runs at the schedule's time, and not before VPS.org's {@code Retry-After} (ADR 0037, amended in session 51).
  */
 final class BudgetedRecurringTask {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BudgetedRecurringTask.class);
+
     private BudgetedRecurringTask() {
+    }
+
+    /**
+     * What a run answers when VPS.org asked the platform to slow down (429): {@code data} is its task data as any, and
+     * the next run comes no sooner than {@code notSoonerThan} after this one. Never stored itself.
+     */
+    record HeldOff(Serializable data, Duration notSoonerThan) implements Serializable {
+        HeldOff {
+            Objects.requireNonNull(notSoonerThan, "not sooner than");
+            if (notSoonerThan.isNegative()) {
+                throw new IllegalArgumentException("a wait is not negative, was " + notSoonerThan);
+            }
+        }
     }
 
     /**
@@ -31,9 +53,21 @@ final class BudgetedRecurringTask {
             @Override
             public CompletionHandler<Serializable> execute(TaskInstance<Serializable> instance, ExecutionContext context) {
                 // Data of a class this release does not know is read as none: a fresh round (TaskDataSerializer).
-                Serializable next = run.apply(TaskDataSerializer.readFor(name, instance::getData));
-                return (complete, operations) -> operations.reschedule(complete,
-                        cutShort.test(next) ? complete.getTimeDone() : schedule.getNextExecutionTime(complete), next);
+                Serializable ran = run.apply(TaskDataSerializer.readFor(name, instance::getData));
+                Serializable next = ran instanceof HeldOff held ? held.data() : ran;
+                return (complete, operations) -> operations.reschedule(complete, nextRun(ran, next, complete), next);
+            }
+
+            private Instant nextRun(Serializable ran, Serializable next, ExecutionComplete complete) {
+                if (ran instanceof HeldOff held) {
+                    Instant scheduled = schedule.getNextExecutionTime(complete);
+                    Instant waited = complete.getTimeDone().plus(held.notSoonerThan());
+                    Instant at = waited.isAfter(scheduled) ? waited : scheduled;
+                    LOG.warn("{}: VPS.org answered 429 (its rate limit is the account's); the round ended there and the "
+                            + "next starts at {}", name, at);
+                    return at;
+                }
+                return cutShort.test(next) ? complete.getTimeDone() : schedule.getNextExecutionTime(complete);
             }
 
             @Override

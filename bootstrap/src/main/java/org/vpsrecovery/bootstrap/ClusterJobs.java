@@ -162,7 +162,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         if (round.moved() > 0) {
             LOG.info("tracking moved {} operation(s)", round.moved());
         }
-        return round.leftByBudget().isEmpty() ? null : OperationsUnderWay.of(round.leftByBudget());
+        Serializable next = round.leftByBudget().isEmpty() ? null : OperationsUnderWay.of(round.leftByBudget());
+        return round.throttledFor().<Serializable>map(wait -> new BudgetedRecurringTask.HeldOff(next, wait)).orElse(next);
     }
 
     /**

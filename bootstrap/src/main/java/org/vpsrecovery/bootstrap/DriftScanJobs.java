@@ -90,7 +90,8 @@ public class DriftScanJobs {
         }
         ScanDriftService.Round round = scanRound(after, servers, budget);
         long last = round.lastServer().orElse(-1L);
-        return round.leftByBudget() > 0 ? new RoundUnderWay(last, round.leftByBudget()) : Long.valueOf(last);
+        Serializable next = round.leftByBudget() > 0 ? new RoundUnderWay(last, round.leftByBudget()) : Long.valueOf(last);
+        return round.throttledFor().<Serializable>map(wait -> new BudgetedRecurringTask.HeldOff(next, wait)).orElse(next);
     }
 
     /**

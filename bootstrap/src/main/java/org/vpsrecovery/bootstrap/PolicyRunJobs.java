@@ -169,8 +169,9 @@ public class PolicyRunJobs {
             }
             ticked = tick(from, to, Optional.empty(), budget);
         }
-        return ticked.stoppedAfter().<Serializable>map(reached -> WindowUnderWay.of(from, to, reached))
+        Serializable next = ticked.stoppedAfter().<Serializable>map(reached -> WindowUnderWay.of(from, to, reached))
                 .orElse(to.toEpochMilli());
+        return ticked.throttledFor().<Serializable>map(wait -> new BudgetedRecurringTask.HeldOff(next, wait)).orElse(next);
     }
 
     /** A run's budget, counted on the monotonic ticker: a host's clock stepped back does not stretch it. */

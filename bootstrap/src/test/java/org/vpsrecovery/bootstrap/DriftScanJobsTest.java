@@ -96,4 +96,43 @@ class DriftScanJobsTest {
             scheduler.stop();
         }
     }
+
+    /**
+     * A round VPS.org ended with a 429 is not cut short by its budget: it does not go on at once, and the next round waits
+     * the interval or VPS.org's Retry-After, whichever is longer, starting at the server the 429 refused (the cursor left
+     * on the last one scanned). Before, the whole round asked VPS.org on and the next came at the interval (session 51).
+     */
+    @Test
+    void aRoundVpsOrgThrottledWaitsItsRetryAfterBeforeTheNextAndKeepsItsCursor() throws SQLException {
+        SettableClock time = new SettableClock();
+        time.set(NOW);
+        List<Asked> asked = new CopyOnWriteArrayList<>();
+        Duration retryAfter = EVERY.multipliedBy(3);
+        DriftScanJobs jobs = new DriftScanJobs((after, servers, pacing, budget) -> {
+            asked.add(new Asked(after, servers));
+            return asked.size() == 1 ? new ScanDriftService.Round(3, 0, 0, 0, Optional.of(3L), 0, Optional.of(retryAfter))
+                    : new ScanDriftService.Round(100, 0, 0, 0, Optional.of(200L), 0);
+        }, EVERY, 100, Duration.ZERO, Duration.ofMinutes(1));
+        RecurringTask<java.io.Serializable> task = jobs.task();
+        var scheduler = TestHelper.createManualScheduler(DATABASE.dataSource(), task).clock(time).start();
+        try {
+            scheduler.schedule(task.instance(RecurringTask.INSTANCE, -1L), NOW);
+
+            scheduler.runAnyDueExecutions();
+            scheduler.runAnyDueExecutions();
+
+            assertThat(asked).containsExactly(new Asked(Optional.empty(), 100));
+            assertThat(scansDue()).containsExactly(NOW.plus(retryAfter));
+
+            scheduler.setTime(NOW.plus(EVERY));
+            scheduler.runAnyDueExecutions();
+            assertThat(asked).as("not at the interval: VPS.org asked for longer").hasSize(1);
+
+            scheduler.setTime(NOW.plus(retryAfter));
+            scheduler.runAnyDueExecutions();
+            assertThat(asked).hasSize(2).last().isEqualTo(new Asked(Optional.of(3L), 100));
+        } finally {
+            scheduler.stop();
+        }
+    }
 }

@@ -308,4 +308,45 @@ class PolicyRunJobsTest {
             scheduler.stop();
         }
     }
+
+    /**
+     * A tick VPS.org ended with a 429 is not one its budget cut short: the rest of its window is ticked from the pair it
+     * reached, but no sooner than VPS.org's Retry-After (here longer than the interval). Before, it went on at once
+     * (session 51).
+     */
+    @Test
+    void aWindowVpsOrgThrottledIsTickedOnAfterTheRetryAfterNotAtOnce() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        RunPoliciesService.PairReached reached = new RunPoliciesService.PairReached(new TeamId("blue"),
+                NOW.minus(Duration.ofDays(1)), PolicyId.random(), new ServerId(12345));
+        Duration retryAfter = Duration.ofMinutes(2);
+        List<Asked> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
+            asked.add(new Asked(from, to, after));
+            return asked.size() == 1 ? new RunPoliciesService.Ticked(List.of(), Optional.of(reached), Optional.of(retryAfter))
+                    : new RunPoliciesService.Ticked(List.of(), Optional.empty());
+        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
+                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1));
+        var task = jobs.task();
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), task, jobs.retryTask()).clock(time).start();
+        try {
+            scheduler.schedule(task.instance(com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE, -1L), NOW);
+
+            scheduler.runAnyDueExecutions();
+            scheduler.runAnyDueExecutions();
+
+            Instant windowStart = NOW.minusSeconds(30);
+            assertThat(asked).containsExactly(new Asked(windowStart, NOW, Optional.empty()));
+            assertThat(policyRunsDue()).containsExactly(NOW.plus(retryAfter));
+
+            scheduler.setTime(NOW.plus(retryAfter));
+            scheduler.runAnyDueExecutions();
+
+            assertThat(asked).hasSize(2).last().isEqualTo(new Asked(windowStart, NOW, Optional.of(reached)));
+        } finally {
+            scheduler.stop();
+        }
+    }
 }

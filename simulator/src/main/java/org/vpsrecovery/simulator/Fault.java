@@ -16,7 +16,26 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public record Fault(Effect effect, String method, String pathPattern, boolean afterCommit, int times,
-                    double share, Duration delay, int status, Duration retryAfter, String detail) {
+                    double share, Duration delay, int status, Duration retryAfter, String detail,
+                    RetryAfterForm retryAfterForm) {
+
+    /** How a {@link Effect#RATE_LIMITED} answer says its wait: VPS.org may send seconds, an HTTP date, or nothing. */
+    public enum RetryAfterForm {
+        /** {@code Retry-After: <whole seconds>}. */
+        SECONDS,
+        /** {@code Retry-After: <RFC 1123 date>}, {@code retryAfter} from the answer (rounded up to the second). */
+        HTTP_DATE,
+        /** No {@code Retry-After} header. */
+        NONE;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static RetryAfterForm fromWire(String raw) {
+            return valueOf(raw.strip().toUpperCase(Locale.ROOT));
+        }
+    }
 
     public enum Effect {
         /** Waits {@code delay}, then answers normally (other faults may still apply). */
@@ -25,7 +44,7 @@ public record Fault(Effect effect, String method, String pathPattern, boolean af
         SERVER_ERROR,
         /** Answers {@code status} with an HTML page, as a proxy in front of the provider would. */
         HTML_ERROR,
-        /** Answers 429 with {@code Retry-After: <retryAfter seconds>}. */
+        /** Answers 429 with {@code Retry-After: <retryAfter seconds>} (or as {@code retryAfterForm} says). */
         RATE_LIMITED,
         /** Answers {@code status} (4xx) with a JSON {@code detail} of the given words: VPS.org refusing the request. */
         REFUSED,
@@ -47,6 +66,7 @@ public record Fault(Effect effect, String method, String pathPattern, boolean af
 
     public Fault {
         Objects.requireNonNull(effect, "effect");
+        Objects.requireNonNull(retryAfterForm, "retry after form");
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(retryAfter, "retry after");
         if (method != null) {
@@ -73,6 +93,13 @@ public record Fault(Effect effect, String method, String pathPattern, boolean af
         if (effect == Effect.REFUSED && (status < 400 || status > 499 || detail == null || detail.isBlank())) {
             throw new IllegalArgumentException("a refusal needs a 4xx status and its words");
         }
+    }
+
+    /** A fault whose 429 (if it is one) says its wait in seconds. */
+    public Fault(Effect effect, String method, String pathPattern, boolean afterCommit, int times, double share,
+                 Duration delay, int status, Duration retryAfter, String detail) {
+        this(effect, method, pathPattern, afterCommit, times, share, delay, status, retryAfter, detail,
+                RetryAfterForm.SECONDS);
     }
 
     /** A fault of no words of its own. */
@@ -102,6 +129,21 @@ public record Fault(Effect effect, String method, String pathPattern, boolean af
         return new Fault(Effect.RATE_LIMITED, null, null, false, -1, 1.0, Duration.ZERO, 429, retryAfter);
     }
 
+    /** A 429 that names no wait: no {@code Retry-After} at all. */
+    public static Fault rateLimitedWithoutRetryAfter() {
+        return rateLimited(Duration.ZERO).sayingRetryAfter(RetryAfterForm.NONE);
+    }
+
+    /** A 429 whose {@code Retry-After} is an HTTP date {@code retryAfter} from the answer. */
+    public static Fault rateLimitedUntilDate(Duration retryAfter) {
+        return rateLimited(retryAfter).sayingRetryAfter(RetryAfterForm.HTTP_DATE);
+    }
+
+    /** The same fault, its 429's wait said as {@code form}. */
+    public Fault sayingRetryAfter(RetryAfterForm form) {
+        return new Fault(effect, method, pathPattern, afterCommit, times, share, delay, status, retryAfter, detail, form);
+    }
+
     public static Fault malformedJson() {
         return new Fault(Effect.MALFORMED_JSON, null, null, true, -1, 1.0, Duration.ZERO, 0, Duration.ZERO);
     }
@@ -117,25 +159,30 @@ public record Fault(Effect effect, String method, String pathPattern, boolean af
 
     /** Only requests with this method whose path matches this regex (either may be null: any). */
     public Fault on(String onlyMethod, String onlyPathPattern) {
-        return new Fault(effect, onlyMethod, onlyPathPattern, afterCommit, times, share, delay, status, retryAfter, detail);
+        return new Fault(effect, onlyMethod, onlyPathPattern, afterCommit, times, share, delay, status, retryAfter, detail,
+                retryAfterForm);
     }
 
     /** The provider processes the request (a create happens) before the fault spoils the answer. */
     public Fault committingFirst() {
-        return new Fault(effect, method, pathPattern, true, times, share, delay, status, retryAfter, detail);
+        return new Fault(effect, method, pathPattern, true, times, share, delay, status, retryAfter, detail,
+                retryAfterForm);
     }
 
     public Fault times(int count) {
-        return new Fault(effect, method, pathPattern, afterCommit, count, share, delay, status, retryAfter, detail);
+        return new Fault(effect, method, pathPattern, afterCommit, count, share, delay, status, retryAfter, detail,
+                retryAfterForm);
     }
 
     public Fault share(double probability) {
-        return new Fault(effect, method, pathPattern, afterCommit, times, probability, delay, status, retryAfter, detail);
+        return new Fault(effect, method, pathPattern, afterCommit, times, probability, delay, status, retryAfter, detail,
+                retryAfterForm);
     }
 
     /** How long a hang lasts before the connection is closed. */
     public Fault lasting(Duration hangFor) {
-        return new Fault(effect, method, pathPattern, afterCommit, times, share, hangFor, status, retryAfter, detail);
+        return new Fault(effect, method, pathPattern, afterCommit, times, share, hangFor, status, retryAfter, detail,
+                retryAfterForm);
     }
 
     boolean matches(String requestMethod, String path) {

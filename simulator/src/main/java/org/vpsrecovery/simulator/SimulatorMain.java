@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar simulator/target/simulator.jar [--port 8090] [--host 127.0.0.1] [--seed file.json]
  * [--profile fast|demo|realistic] [--completion-seconds 5] [--snapshot-seconds 180-600]
  * [--backup-seconds 180-480] [--restore-seconds 10] [--backup-restore-seconds 960-3000] [--failure-rate 0.1] [--random-seed 42]
- * [--page-size 0] [--advertised-url URL] [--restore-answer documented|accepted] [--refuse-while-restoring] [--no-shift]}
+ * [--page-size 0] [--advertised-url URL] [--restore-answer documented|accepted] [--refuse-while-restoring] [--no-shift]
+ * [--rate-limit N/min]}
  */
 public final class SimulatorMain {
 
@@ -17,7 +18,7 @@ public final class SimulatorMain {
             + " [--profile fast|demo|realistic] [--completion-seconds 5] [--snapshot-seconds MIN[-MAX]]"
             + " [--backup-seconds MIN[-MAX]] [--restore-seconds 10] [--backup-restore-seconds MIN[-MAX]] [--failure-rate 0.0] [--random-seed 42]"
             + " [--page-size 0] [--advertised-url URL] [--restore-answer documented|accepted] [--refuse-while-restoring]"
-            + " [--no-shift]";
+            + " [--no-shift] [--rate-limit N/min]";
 
     private SimulatorMain() {
     }
@@ -28,6 +29,7 @@ public final class SimulatorMain {
             return;
         }
         VpsOrgSimulator simulator = VpsOrgSimulator.start(options(args));
+        simulator.rateLimit(rateLimit(args));
         simulator.banner().forEach(System.out::println);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -82,6 +84,7 @@ public final class SimulatorMain {
                 case "--advertised-url" -> options = options.withAdvertisedUrl(URI.create(value));
                 case "--restore-answer" -> options = options.withUndocumentedAnswers(
                         options.undocumented().withRestoreAnswer(UndocumentedAnswers.RestoreAnswer.fromWire(value)));
+                case "--rate-limit" -> callsPerMinute(value); // checked here, set on the started simulator
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (try --help)");
             }
         }
@@ -102,5 +105,24 @@ public final class SimulatorMain {
             lifecycle = lifecycle.withFailureRate(failureRate);
         }
         return options.withLifecycle(lifecycle);
+    }
+
+    /** {@code --rate-limit N/min}: each token's calls a minute before VPS.org answers 429 (0, the default: no limit). */
+    static int rateLimit(String... args) {
+        int limit = 0;
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--rate-limit")) {
+                limit = callsPerMinute(args[i + 1]);
+            }
+        }
+        return limit;
+    }
+
+    private static int callsPerMinute(String value) {
+        java.util.regex.Matcher perMinute = java.util.regex.Pattern.compile("(\\d{1,9})/min").matcher(value.strip());
+        if (!perMinute.matches()) {
+            throw new IllegalArgumentException("--rate-limit takes N/min, e.g. 600/min, was " + value);
+        }
+        return Integer.parseInt(perMinute.group(1));
     }
 }

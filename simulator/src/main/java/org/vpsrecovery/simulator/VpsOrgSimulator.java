@@ -177,7 +177,12 @@ public final class VpsOrgSimulator implements AutoCloseable {
             mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             counted.add(exchange);
             try {
-                serveWithFaults(exchange, method, path, body);
+                Answer spent = overBudget(exchange);
+                if (spent != null) {
+                    send(exchange, spent);
+                } else {
+                    serveWithFaults(exchange, method, path, body);
+                }
             } finally {
                 leaveInFlight(exchange);
             }
@@ -210,15 +215,61 @@ public final class VpsOrgSimulator implements AutoCloseable {
             case HTML_ERROR -> send(exchange, Answer.html(replacing.status(),
                     "<html><head><title>" + replacing.status() + "</title></head><body><h1>"
                             + replacing.status() + " Bad Gateway</h1><hr>nginx</body></html>"));
-            case RATE_LIMITED -> {
-                long seconds = replacing.retryAfter().toSeconds();
-                send(exchange, Answer.detail(429, "Request was throttled. Expected available in " + seconds + " seconds.")
-                        .withHeader("Retry-After", Long.toString(seconds)));
-            }
+            case RATE_LIMITED -> send(exchange, throttled(replacing.retryAfter(), replacing.retryAfterForm()));
             case MALFORMED_JSON -> send(exchange, answer.truncated());
             case HANG -> pause(replacing.delay().isZero() ? options.longestHang() : replacing.delay());
             case DROP_CONNECTION -> { } // closing without headers drops the connection
             case LATENCY -> throw new IllegalStateException("latency does not replace an answer");
+        }
+    }
+
+    /** VPS.org's 429, its wait said as {@code form}. */
+    private static Answer throttled(Duration retryAfter, Fault.RetryAfterForm form) {
+        long seconds = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0); // whole seconds, rounded up
+        Answer answer = Answer.detail(429, "Request was throttled. Expected available in " + seconds + " seconds.");
+        return switch (form) {
+            case SECONDS -> answer.withHeader("Retry-After", Long.toString(seconds));
+            case HTTP_DATE -> answer.withHeader("Retry-After", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+                    .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(seconds)));
+            case NONE -> answer;
+        };
+    }
+
+    /**
+     * An account's budget of calls a minute ({@code --rate-limit N/min}; 0, the default: none), as VPS.org limits a
+     * token: a call past it is answered 429 with the whole seconds until the oldest call in the last minute leaves it.
+     */
+    public void rateLimit(int callsPerMinute) {
+        if (callsPerMinute < 0) {
+            throw new IllegalArgumentException("a rate limit is not negative, was " + callsPerMinute);
+        }
+        this.callsPerMinute = callsPerMinute;
+        callsByToken.clear();
+    }
+
+    private volatile int callsPerMinute;
+    /** Each token's calls in the last minute, oldest first (monotonic nanoseconds). */
+    private final java.util.Map<String, java.util.ArrayDeque<Long>> callsByToken = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The 429 a token past its budget gets, or null: the call is counted. */
+    private Answer overBudget(HttpExchange exchange) {
+        int budget = callsPerMinute;
+        String token = bearerToken(exchange);
+        if (budget == 0 || token == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        long minute = TimeUnit.MINUTES.toNanos(1);
+        java.util.ArrayDeque<Long> calls = callsByToken.computeIfAbsent(token, t -> new java.util.ArrayDeque<>());
+        synchronized (calls) {
+            while (!calls.isEmpty() && now - calls.peekFirst() >= minute) {
+                calls.pollFirst();
+            }
+            if (calls.size() >= budget) {
+                return throttled(Duration.ofNanos(minute - (now - calls.peekFirst())), Fault.RetryAfterForm.SECONDS);
+            }
+            calls.addLast(now);
+            return null;
         }
     }
 
@@ -476,7 +527,9 @@ public final class VpsOrgSimulator implements AutoCloseable {
                 Duration.ofMillis(json.path("delay_ms").asLong(0)),
                 json.path("status").asInt(json.get("effect").asText().equalsIgnoreCase("rate_limited") ? 429 : 0),
                 Duration.ofSeconds(json.path("retry_after_seconds").asLong(0)),
-                json.hasNonNull("detail") ? json.get("detail").asText() : null);
+                json.hasNonNull("detail") ? json.get("detail").asText() : null,
+                json.hasNonNull("retry_after_form") ? Fault.RetryAfterForm.fromWire(json.get("retry_after_form").asText())
+                        : Fault.RetryAfterForm.SECONDS);
     }
 
     private static ObjectNode faultJson(Fault fault) {
@@ -491,6 +544,7 @@ public final class VpsOrgSimulator implements AutoCloseable {
         node.put("status", fault.status());
         node.put("retry_after_seconds", fault.retryAfter().toSeconds());
         node.put("detail", fault.detail());
+        node.put("retry_after_form", fault.retryAfterForm().wireName());
         return node;
     }
 

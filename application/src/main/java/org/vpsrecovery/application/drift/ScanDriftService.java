@@ -43,6 +43,7 @@ import org.vpsrecovery.domain.port.AuditHistory;
 import org.vpsrecovery.domain.port.BackupProvider;
 import org.vpsrecovery.domain.port.ConsistentListBound;
 import org.vpsrecovery.domain.port.DriftRecords;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.ServerLock;
 import org.vpsrecovery.domain.port.ServerOwnership;
@@ -95,15 +96,26 @@ public final class ScanDriftService {
     /**
      * What one call did, and where the next starts; {@code leftByBudget}: how many of the servers it was to take (at most
      * one of each) its spent budget left, so the caller may go on with them soon (0: it took them all, or a stop ended
-     * it) (ADR 0035, amended in session 46).
+     * it) (ADR 0035, amended in session 46). {@code throttledFor}: VPS.org answered a list 429, so the round ended at that
+     * server, which it did not reach (the next round starts at it), and how long VPS.org asked to wait (zero: it did not
+     * say) (session 51).
      */
     public record Round(int scanned, int passedOver, int detected, int resolved, Optional<Long> lastServer,
-                        int leftByBudget) {
+                        int leftByBudget, Optional<Duration> throttledFor) {
 
         public Round {
             if (leftByBudget < 0) {
                 throw new IllegalArgumentException("a round leaves no negative count of servers");
             }
+            Objects.requireNonNull(throttledFor, "throttled for (may be empty, not null)");
+            if (throttledFor.isPresent() && leftByBudget > 0) {
+                throw new IllegalArgumentException("a round VPS.org throttled is not one its budget cut short");
+            }
+        }
+
+        /** A round VPS.org did not ask to slow down. */
+        public Round(int scanned, int passedOver, int detected, int resolved, Optional<Long> lastServer, int leftByBudget) {
+            this(scanned, passedOver, detected, resolved, lastServer, leftByBudget, Optional.empty());
         }
     }
 
@@ -231,6 +243,7 @@ public final class ScanDriftService {
         int resolved = 0;
         Optional<Long> last = after;
         int leftByBudget = 0;
+        Optional<Duration> throttledFor = Optional.empty();
         int round = Math.min(maxServers, owned.size());
         for (int i = 0; i < round && !stopping(); i++) {
             Owned next = owned.get((start + i) % owned.size());
@@ -265,6 +278,12 @@ public final class ScanDriftService {
                 if (stopping()) {
                     break; // the lock's wait was cut short by the stop: this server was not scanned, the next round starts at it
                 }
+                if (busyOrUnanswered instanceof ProviderFailure failure && failure.kind() == ProviderFailure.Kind.RATE_LIMITED) {
+                    // VPS.org's limit is the account's: every later server would be refused too, and each call spends
+                    // more of it. The round ends here and the next starts at this server (ADR 0035, session 51).
+                    throttledFor = Optional.of(failure.retryAfter().orElse(Duration.ZERO));
+                    break;
+                }
                 passedOver++; // the lock was busy, VPS.org did not answer, or the history could not take an event
                 passedOverFor.get(PassedOver.FAILED).increment();
             } catch (RuntimeException failed) {
@@ -280,7 +299,7 @@ public final class ScanDriftService {
             }
             last = Optional.of(next.server());
         }
-        return new Round(scanned, passedOver, detected, resolved, last, leftByBudget);
+        return new Round(scanned, passedOver, detected, resolved, last, leftByBudget, throttledFor);
     }
 
     /**

@@ -203,13 +203,21 @@ public final class TrackOperationsService {
      * What one round did: how many operations changed state, and the operations it read as due that its spent budget
      * left, in the order it would have taken them (empty: it took them all, or a stop ended it). Those of a server whose
      * few failed in this round are not among them: they stay due for the next round, as before budgets.
+     * {@code throttledFor}: VPS.org answered 429, so the round ended there (what it did not reach stays due), and how
+     * long VPS.org asked to wait (zero: it did not say) (session 51).
      */
-    public record Round(int moved, List<OperationId> leftByBudget) {
+    public record Round(int moved, List<OperationId> leftByBudget, Optional<Duration> throttledFor) {
         public Round {
             if (moved < 0) {
                 throw new IllegalArgumentException("a round moves no negative count of operations, was " + moved);
             }
             leftByBudget = List.copyOf(leftByBudget);
+            Objects.requireNonNull(throttledFor, "throttled for (may be empty, not null)");
+        }
+
+        /** A round VPS.org did not ask to slow down. */
+        public Round(int moved, List<OperationId> leftByBudget) {
+            this(moved, leftByBudget, Optional.empty());
         }
     }
 
@@ -271,6 +279,10 @@ public final class TrackOperationsService {
                 moved += (slice.key().takenOnly() ? followingLock : lock).callExclusively(slice.key().server(),
                         () -> trackServer(slice.key().server(), slice.few(), slice.key().takenOnly()));
             } catch (RecoveryException busyOrFailed) {
+                if (busyOrFailed instanceof ProviderFailure failure && failure.kind() == ProviderFailure.Kind.RATE_LIMITED) {
+                    // VPS.org's limit is the account's: every later server would be refused too (ADR 0024, session 51).
+                    return new Round(moved, List.of(), Optional.of(failure.retryAfter().orElse(Duration.ZERO)));
+                }
                 // The server is busy, VPS.org or the database failed: its later slices under this lock stay due for the
                 // next round.
                 notNow.add(slice.key());

@@ -212,13 +212,23 @@ public final class RunPoliciesService {
 
     /**
      * What one tick did: its runs and, when its budget ended it before the window's last pair, the last pair it reached
-     * (empty: the window is done).
+     * (empty: the window is done). {@code throttledFor}: VPS.org answered a run 429, so the tick ended after that pair
+     * (its run FAILED, retried as any), and how long VPS.org asked to wait (zero: it did not say) (session 51).
      */
-    public record Ticked(List<Run> runs, Optional<PairReached> stoppedAfter) {
+    public record Ticked(List<Run> runs, Optional<PairReached> stoppedAfter, Optional<Duration> throttledFor) {
 
         public Ticked {
             runs = List.copyOf(runs);
             Objects.requireNonNull(stoppedAfter, "stopped after");
+            Objects.requireNonNull(throttledFor, "throttled for (may be empty, not null)");
+            if (throttledFor.isPresent() && stoppedAfter.isEmpty()) {
+                throw new IllegalArgumentException("a tick VPS.org throttled stopped after a pair");
+            }
+        }
+
+        /** A tick VPS.org did not ask to slow down. */
+        public Ticked(List<Run> runs, Optional<PairReached> stoppedAfter) {
+            this(runs, stoppedAfter, Optional.empty());
         }
 
         public boolean windowDone() {
@@ -247,6 +257,7 @@ public final class RunPoliciesService {
         }
         List<Run> done = new ArrayList<>();
         Optional<PairReached> reached = Optional.empty();
+        java.util.concurrent.atomic.AtomicReference<Duration> throttled = new java.util.concurrent.atomic.AtomicReference<>();
         for (TeamId team : teams.teams().stream().sorted(Comparator.comparing(TeamId::value)).toList()) {
             if (after.isPresent() && team.value().compareTo(after.get().team().value()) < 0) {
                 continue; // every pair of the team was reached before
@@ -265,8 +276,13 @@ public final class RunPoliciesService {
                     }
                     Due due = due(policy, server, from, to);
                     reportMerged(policy, server, from, to, due);
-                    due.latest().flatMap(at -> runUnlessTried(policy, server, at)).ifPresent(done::add);
+                    due.latest().flatMap(at -> runUnlessTried(policy, server, at, throttled::set)).ifPresent(done::add);
                     reached = Optional.of(pair);
+                    if (throttled.get() != null) {
+                        // VPS.org's limit is the account's: every later pair's create would be refused too (ADR 0028,
+                        // amended in session 51). The rest of the window goes on after the wait.
+                        return new Ticked(done, reached, Optional.of(throttled.get()));
+                    }
                 }
             }
         }
@@ -324,16 +340,17 @@ public final class RunPoliciesService {
         // A retry task runs at least once, not exactly once: one that made the point and died before its row was
         // removed (a kill, a rolling deploy) is run again by another instance, and must not make a second point. One
         // whose earlier try is still open answers NOT_SETTLED, so the job looks again instead of giving the run up.
-        return runUnlessTried(policy, server, scheduledFor);
+        return runUnlessTried(policy, server, scheduledFor, wait -> { });
     }
 
     /** What an earlier try of a run came to, as its create's operations under the run's request id show it. */
     private enum Tried { NOT_YET, OPEN, DONE }
 
     /** The run, unless an earlier try made it (nothing) or may still have (NOT_SETTLED, not run). */
-    private Optional<Run> runUnlessTried(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+    private Optional<Run> runUnlessTried(RecoveryPolicy policy, ServerId server, Instant scheduledFor,
+                                         java.util.function.Consumer<Duration> throttled) {
         return switch (tried(policy, server, scheduledFor)) {
-            case NOT_YET -> run(policy, server, scheduledFor);
+            case NOT_YET -> run(policy, server, scheduledFor, throttled);
             case OPEN -> Optional.of(notSettled(policy, server, scheduledFor));
             case DONE -> Optional.empty();
         };
@@ -486,7 +503,9 @@ public final class RunPoliciesService {
     }
 
     /** The run; empty when another try of the same cron time, found under the lock, made it (or still may have). */
-    private Optional<Run> run(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+    /** {@code throttled} hears how long VPS.org asked to wait when it answered this run 429. */
+    private Optional<Run> run(RecoveryPolicy policy, ServerId server, Instant scheduledFor,
+                              java.util.function.Consumer<Duration> throttled) {
         CallContext context = new CallContext(policy.team(), policy.runRequest(server, scheduledFor));
         List<ResourceRef> removed = new ArrayList<>();
         RunResult result;
@@ -536,6 +555,9 @@ public final class RunPoliciesService {
         } catch (org.vpsrecovery.domain.common.RecoveryDenied refused) {
             result = RunResult.REFUSED;
         } catch (ProviderFailure failure) {
+            if (failure.kind() == ProviderFailure.Kind.RATE_LIMITED) {
+                throttled.accept(failure.retryAfter().orElse(Duration.ZERO));
+            }
             result = failure.outcomeUnknown() ? RunResult.UNRESOLVED : RunResult.FAILED;
         } catch (RecoveryException | IllegalArgumentException failed) {
             Optional<Instant> holdEnds = restoreHoldEnd(failed);

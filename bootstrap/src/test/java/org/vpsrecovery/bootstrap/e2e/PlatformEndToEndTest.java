@@ -266,6 +266,11 @@ class PlatformEndToEndTest {
         assertThat(limited.header("Retry-After")).isEqualTo("7");
         assertThat(outcomes("e2e-429")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
         assertThat(SETUP.platform().auditOf("e2e-429").get(1).event().providerStatus()).hasValue(429);
+        // The 429 holds back every call of the client for its Retry-After (ADR 0010, amended in session 51).
+        var client = SETUP.platform().context.getBean(org.vpsrecovery.adapters.http.provider.VpsOrgClient.class);
+        assertThat(client.heldBackFor()).isPresent();
+        org.awaitility.Awaitility.await("the 429's hold passes").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).until(() -> client.heldBackFor().isEmpty());
 
         // A 5xx to a create may come after VPS.org acted: outcome unknown, and the caller is told what was answered.
         SETUP.simulator().faults().add(Fault.serverError(503).on("POST", "/api/v1/backups/").times(1));

@@ -185,6 +185,10 @@ class PolicyLeftoversEndToEndTest {
             List<Run> done = jobs.tick(start.minusSeconds(30), start.plus(Duration.ofMinutes(1)));
 
             assertThat(done).singleElement().satisfies(run -> assertThat(run.result()).isEqualTo(RunResult.FAILED));
+            // The 429 holds back the client's calls, this test's reads too, for its Retry-After (ADR 0010, session 51).
+            var client = SETUP.platform().context.getBean(org.vpsrecovery.adapters.http.provider.VpsOrgClient.class);
+            await("the 429's hold passes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.heldBackFor().isEmpty());
             String name = "retried-12345-" + start.toString().substring(0, 10).replace("-", "") + "-"
                     + start.toString().substring(11, 16).replace(":", "");
             await("the retry makes the backup").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))

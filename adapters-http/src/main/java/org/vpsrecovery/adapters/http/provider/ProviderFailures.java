@@ -404,18 +404,31 @@ final class ProviderFailures {
         return oneLine.length() <= MAX_DETAIL ? oneLine : oneLine.substring(0, MAX_DETAIL) + "…";
     }
 
-    /** {@code Retry-After}: delay-seconds or an HTTP date. */
+    /**
+     * {@code Retry-After}: delay-seconds or an HTTP date, at most {@link #LONGEST_RETRY_AFTER} (a longer one, of any
+     * number of digits, is read as that: VPS.org asked for a long wait, not for none). A negative number, or anything
+     * else, is no {@code Retry-After}: the backoff's delay applies (ADR 0010, amended in session 51).
+     */
     Optional<Duration> retryAfter(String header) {
         String value = header.strip();
-        if (value.matches("\\d{1,9}")) {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+        if (value.matches("\\d+")) {
+            String digits = value.replaceFirst("^0+(?=\\d)", "");
+            return Optional.of(digits.length() > 9 ? LONGEST_RETRY_AFTER
+                    : atMostTheLongest(Duration.ofSeconds(Long.parseLong(digits))));
         }
         try {
             Duration until = Duration.between(clock.instant(),
                     ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            return Optional.of(until.isNegative() ? Duration.ZERO : until);
+            return Optional.of(until.isNegative() ? Duration.ZERO : atMostTheLongest(until));
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    /** The longest {@code Retry-After} read: the client holds every call back for it (ADR 0010, amended in session 51). */
+    static final Duration LONGEST_RETRY_AFTER = Duration.ofHours(1);
+
+    private static Duration atMostTheLongest(Duration asked) {
+        return asked.compareTo(LONGEST_RETRY_AFTER) > 0 ? LONGEST_RETRY_AFTER : asked;
     }
 }

@@ -25,7 +25,9 @@ import org.vpsrecovery.domain.port.ProviderFailure.Kind;
  * bounds the requests in flight to the pool's connections, how long a request waits for one and how
  * many may wait: a slow provider makes callers fail fast instead of queueing without limit. A call made for an inbound
  * request ends by that request's {@link ProviderDeadline}: no attempt, backoff or {@code Retry-After} wait starts that
- * could not end before it (ADR 0010, amended in session 45).
+ * could not end before it (ADR 0010, amended in session 45). A {@code 429} holds back every call of the client until its
+ * {@code Retry-After} has passed ({@link VpsOrgThrottle}): a call not yet sent then fails at once as rate limited, and a
+ * retry waits at least that long (ADR 0010, amended in session 51).
  */
 final class ProviderResilience {
 
@@ -44,10 +46,18 @@ final class ProviderResilience {
     private final VpsOrgSettings.Pool pool;
     private final Bulkhead<Object> connections;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final VpsOrgThrottle throttle = new VpsOrgThrottle(System::nanoTime);
 
     /** Marks a failure that happened before the request left: no connection was free in time. */
     static final class NoFreeConnection extends RuntimeException {
         NoFreeConnection(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Marks a failure of a call not sent because a 429 holds the client's calls back (VPS.org was not asked). */
+    static final class HeldBack extends RuntimeException {
+        HeldBack(String message) {
             super(message, null, false, false);
         }
     }
@@ -70,7 +80,8 @@ final class ProviderResilience {
                 .withMaxAttempts(retrySettings.maxAttempts())
                 .withBackoff(retrySettings.initialDelay(), retrySettings.maxDelay())
                 .withJitter(retrySettings.jitter())
-                .withDelayFnOn(context -> retryAfterFloor(context.getLastException()), ProviderFailure.class)
+                .withDelayFnOn(context -> retryDelay(context.getLastException(), context.getAttemptCount()),
+                        ProviderFailure.class)
                 .onRetry(event -> LOG.warn("Retrying a VPS.org call (attempt {}): {}", event.getAttemptCount() + 1,
                         event.getLastException().getMessage()))
                 .build();
@@ -95,9 +106,10 @@ final class ProviderResilience {
      * the wait before it end by the request's deadline; the last attempt's failure is the call's.
      */
     <T> T safe(String description, CheckedSupplier<T> call) {
+        requireNotHeldBack(description);
         Optional<ProviderDeadline> deadline = ProviderDeadline.current();
         if (deadline.isEmpty()) {
-            return execute(() -> Failsafe.with(retry).compose(breaker).get(withConnection(call, Optional.empty())));
+            return execute(() -> Failsafe.with(retry).compose(breaker).get(withConnection(description, call, Optional.empty())));
         }
         // Checked before the breaker: a call that sends nothing must not take a half-open breaker's trial permit.
         requireTimeFor(description, deadline.get());
@@ -115,14 +127,36 @@ final class ProviderResilience {
                     return false;
                 })
                 .build();
-        return execute(() -> Failsafe.with(inTime).compose(breaker).get(withConnection(call, deadline)));
+        return execute(() -> Failsafe.with(inTime).compose(breaker).get(withConnection(description, call, deadline)));
     }
 
     /** A create or a restore: exactly one attempt, for a request only if it can end by the request's deadline. */
     <T> T once(String description, CheckedSupplier<T> call) {
+        requireNotHeldBack(description);
         Optional<ProviderDeadline> deadline = ProviderDeadline.current();
         deadline.ifPresent(by -> requireTimeFor(description, by));
-        return execute(() -> Failsafe.with(breaker).get(withConnection(call, deadline)));
+        return execute(() -> Failsafe.with(breaker).get(withConnection(description, call, deadline)));
+    }
+
+    /**
+     * Nothing is sent while a 429 holds the client's calls back: the call fails at once as rate limited, with the wait
+     * left as its {@code Retry-After}, certainly not made (a create is "not done", as after VPS.org's own 429).
+     */
+    private void requireNotHeldBack(String description) {
+        Optional<Duration> left = throttle.remaining();
+        if (left.isPresent()) {
+            throw new ProviderFailure(Kind.RATE_LIMITED, "VPS.org was not called to " + description + ": it asked the "
+                    + "platform's account to slow down (429) and calls are held back for " + left.get().toMillis()
+                    + " ms more; nothing was sent", OptionalInt.empty(), left, new HeldBack("a 429's Retry-After"));
+        }
+    }
+
+    /** A 429 any attempt heard holds back the client's later calls. */
+    private void heard(Throwable failure) {
+        if (failure instanceof ProviderFailure provider && provider.kind() == Kind.RATE_LIMITED
+                && !(provider.getCause() instanceof HeldBack)) {
+            throttle.heard(provider.retryAfter());
+        }
     }
 
     /** Nothing is sent for a request whose time is up: the call fails as unavailable, certainly not made. */
@@ -146,15 +180,14 @@ final class ProviderResilience {
      * failure, as if none had a {@code Retry-After}, errs long), either jittered up by at most its share.
      */
     private Duration longestRetryDelay(Throwable failure, int failed) {
-        Duration floor = retryAfterFloor(failure);
-        Duration delay;
-        if (!floor.isNegative()) {
-            delay = floor;
-        } else {
-            Duration backoff = retrySettings.initialDelay().multipliedBy(1L << Math.min(failed - 1, 20));
-            delay = backoff.compareTo(retrySettings.maxDelay()) < 0 ? backoff : retrySettings.maxDelay();
-        }
-        return retrySettings.jitteredUp(delay);
+        Duration floor = retryDelay(failure, failed);
+        return retrySettings.jitteredUp(floor.isNegative() ? backoff(failed) : floor);
+    }
+
+    /** The exponential backoff's delay after {@code failed} failed attempts: doubling from the initial, capped. */
+    private Duration backoff(int failed) {
+        Duration backoff = retrySettings.initialDelay().multipliedBy(1L << Math.max(0, Math.min(failed - 1, 20)));
+        return backoff.compareTo(retrySettings.maxDelay()) < 0 ? backoff : retrySettings.maxDelay();
     }
 
     /**
@@ -173,8 +206,11 @@ final class ProviderResilience {
      * Each attempt holds one of the pool's connections; waiting for one is bounded in time and in number, and, for a
      * request, by the time that leaves the attempt before its deadline.
      */
-    private <T> CheckedSupplier<T> withConnection(CheckedSupplier<T> call, Optional<ProviderDeadline> deadline) {
+    private <T> CheckedSupplier<T> withConnection(String description, CheckedSupplier<T> call, Optional<ProviderDeadline> deadline) {
         return () -> {
+            // A retry too: another call's 429 may have come during its delay. Refused so, it is retried after the wait
+            // left (worthRetrying), or handed back; the breaker counts it as a 429, VPS.org answering.
+            requireNotHeldBack(description);
             if (!connections.tryAcquirePermit()) {
                 if (waiting.incrementAndGet() > pool.maxPending()) {
                     waiting.decrementAndGet();
@@ -197,6 +233,9 @@ final class ProviderResilience {
             }
             try {
                 return call.get();
+            } catch (ProviderFailure failure) {
+                heard(failure);
+                throw failure;
             } finally {
                 connections.releasePermit();
             }
@@ -210,8 +249,9 @@ final class ProviderResilience {
      */
     Optional<Attempt> attemptAtOnce() {
         // A request without the time for an attempt takes the blocking way too, which fails it unsent.
+        // So does one a 429 holds back, which fails it unsent.
         if (ProviderDeadline.current().filter(by -> !by.fits(longestAttempt)).isPresent()
-                || !connections.tryAcquirePermit()) {
+                || throttle.remaining().isPresent() || !connections.tryAcquirePermit()) {
             return Optional.empty();
         }
         // Only a closed breaker: a half-open one's trial permits are left to the blocking way, which accounts for them.
@@ -239,6 +279,7 @@ final class ProviderResilience {
             if (failure == null) {
                 breaker.recordSuccess();
             } else {
+                heard(failure);
                 breaker.recordException(failure);
             }
         }
@@ -246,7 +287,7 @@ final class ProviderResilience {
 
     /** How long the blocking way would wait before its first retry after this failure (at least a Retry-After). */
     Duration firstRetryDelay(Throwable failure) {
-        Duration floor = retryAfterFloor(failure);
+        Duration floor = retryDelay(failure, 1);
         return floor.isNegative() ? retrySettings.initialDelay() : floor;
     }
 
@@ -262,6 +303,10 @@ final class ProviderResilience {
 
     boolean isCircuitClosed() {
         return breaker.isClosed();
+    }
+
+    Optional<Duration> heldBackFor() {
+        return throttle.remaining();
     }
 
     int waitingForAConnection() {
@@ -306,15 +351,25 @@ final class ProviderResilience {
     }
 
     /**
-     * Failsafe applies jitter to a computed delay too, which could bring it under {@code Retry-After};
-     * stretching it by 1/(1 - jitter) keeps the jittered delay at or above what the provider asked.
+     * The delay before the retry after {@code failed} failed attempts: the backoff's, unless a {@code Retry-After} (this
+     * failure's, or what is left of the client's hold) asks for longer. Never shorter than the backoff: a
+     * {@code Retry-After: 0}, or an HTTP date a skewed clock reads as past, would otherwise retry at once, again and again
+     * (ADR 0010, amended in session 51). Failsafe applies jitter to a computed delay too, which could bring it under
+     * {@code Retry-After}; stretching it by 1/(1 - jitter) keeps the jittered delay at or above what the provider asked.
      * A negative delay tells Failsafe to use the exponential backoff (it cannot take {@code null}).
      */
-    private Duration retryAfterFloor(Throwable failure) {
-        if (failure instanceof ProviderFailure provider && provider.kind() == Kind.RATE_LIMITED
-                && provider.retryAfter().isPresent()) {
-            return retrySettings.stretched(provider.retryAfter().get());
+    private Duration retryDelay(Throwable failure, int failed) {
+        Optional<Duration> asked = failure instanceof ProviderFailure provider && provider.kind() == Kind.RATE_LIMITED
+                ? provider.retryAfter() : Optional.empty();
+        Optional<Duration> held = throttle.remaining();
+        if (held.isPresent() && (asked.isEmpty() || held.get().compareTo(asked.get()) > 0)) {
+            asked = held;
         }
-        return BACKOFF;
+        if (asked.isEmpty()) {
+            return BACKOFF;
+        }
+        Duration stretched = retrySettings.stretched(asked.get());
+        Duration backoff = backoff(failed);
+        return stretched.compareTo(backoff) > 0 ? stretched : backoff;
     }
 }

@@ -864,6 +864,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return resilience.isCircuitClosed();
     }
 
+    /** How long a 429 still holds back the client's calls (empty: none); for tests and operators' tools. */
+    public Optional<java.time.Duration> heldBackFor() {
+        return resilience.heldBackFor();
+    }
+
     /** For tests and health checks: requests waiting for a free connection. */
     int requestsWaitingForAConnection() {
         return resilience.waitingForAConnection();

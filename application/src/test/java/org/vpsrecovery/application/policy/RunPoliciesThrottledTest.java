@@ -1,0 +1,82 @@
+package org.vpsrecovery.application.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vpsrecovery.application.PlatformFixture.BLUE;
+import static org.vpsrecovery.application.PlatformFixture.GREEN;
+import static org.vpsrecovery.application.PlatformFixture.GREEN_SERVER;
+import static org.vpsrecovery.application.PlatformFixture.SPARE;
+import static org.vpsrecovery.application.PlatformFixture.WEB;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.PlatformFixture;
+import org.vpsrecovery.application.job.RunBudget;
+import org.vpsrecovery.application.policy.RunPoliciesService.Run;
+import org.vpsrecovery.application.policy.RunPoliciesService.RunResult;
+import org.vpsrecovery.domain.policy.NameTemplate;
+import org.vpsrecovery.domain.policy.PolicyKind;
+import org.vpsrecovery.domain.policy.PolicySchedule;
+import org.vpsrecovery.domain.policy.PolicyServers;
+import org.vpsrecovery.domain.policy.PolicySpec;
+import org.vpsrecovery.domain.policy.RecoveryPolicy;
+import org.vpsrecovery.domain.policy.RetentionRules;
+import org.vpsrecovery.domain.policy.RunJitter;
+import org.vpsrecovery.domain.port.ProviderFailure;
+import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.domain.snapshot.Snapshot;
+import org.vpsrecovery.domain.testing.DailyRunCalendar;
+import org.vpsrecovery.domain.testing.ForwardingSnapshotProvider;
+import org.vpsrecovery.domain.testing.InMemoryRecoveryPolicies;
+
+/** VPS.org's rate limit is the account's: a 429 ends the policy tick (ADR 0028, amended in session 51). */
+class RunPoliciesThrottledTest {
+
+    private static final Instant FIRE = Instant.parse("2026-11-24T02:00:00Z");
+    private static final RetentionRules KEEP_THREE = new RetentionRules(3, Duration.ZERO, 0, 0, 0, 0, false);
+
+    private final PlatformFixture platform = new PlatformFixture();
+    private final InMemoryRecoveryPolicies store = new InMemoryRecoveryPolicies();
+    private final ManagePoliciesService policies = new ManagePoliciesService(store, platform.ownership,
+            new DailyRunCalendar(), platform.auditWriter, platform.clock);
+
+    @Test
+    void aRateLimitEndsTheTickAfterThePairItRefusedAndTheRestOfTheWindowWaits() {
+        List<ServerId> asked = new CopyOnWriteArrayList<>();
+        RunPoliciesService throttled = new RunPoliciesService(() -> Set.of(BLUE, GREEN), store, platform.ownership,
+                new ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                        asked.add(server.orElseThrow());
+                        throw new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "VPS.org 429", OptionalInt.of(429),
+                                Optional.of(Duration.ofSeconds(60)), null);
+                    }
+                }, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
+                new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
+        RecoveryPolicy blue = nightly(BLUE, List.of(WEB, SPARE));
+        nightly(GREEN, List.of(GREEN_SERVER));
+
+        RunPoliciesService.Ticked ticked = throttled.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP),
+                Optional.empty(), RunBudget.UNBOUNDED);
+
+        assertThat(asked).as("no pair after the refused one asks VPS.org").containsExactly(WEB);
+        assertThat(ticked.runs()).extracting(Run::result).containsExactly(RunResult.FAILED);
+        assertThat(ticked.stoppedAfter()).hasValueSatisfying(reached -> {
+            assertThat(reached.policy()).isEqualTo(blue.id());
+            assertThat(reached.server()).isEqualTo(WEB);
+        });
+        assertThat(ticked.throttledFor()).contains(Duration.ofSeconds(60));
+    }
+
+    private RecoveryPolicy nightly(org.vpsrecovery.domain.common.TeamId team, List<ServerId> servers) {
+        return policies.create(platform.as(team), new PolicySpec(PolicyServers.of(servers), PolicyKind.SNAPSHOT,
+                new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")), new NameTemplate("nightly-{server_id}-{date}"),
+                KEEP_THREE));
+    }
+}
