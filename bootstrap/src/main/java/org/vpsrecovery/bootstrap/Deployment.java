@@ -52,7 +52,9 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   {@code VPSR_AUDIT_KEPT_DIR}: where audit events the database cannot take wait to be written
  *   (default {@code <data dir>/kept-audit-events}, ADR 0141);
  *   {@code VPSR_CHECKPOINT_TRUSTED_KEYS}: comma-separated public key files (X.509, PEM or DER) whose
- *   checkpoints verify too (a rotated key, another instance's). See ADR 0022.</li>
+ *   checkpoints verify too (a rotated key, another instance's);
+ *   {@code VPSR_AUDIT_SUPERSEDED_CHECKPOINTS}: the checkpoint file set aside after the platform's database went
+ *   back, named at the restart: the first checkpoint signed into the new file names its last one. See ADR 0022.</li>
  *   <li>{@code VPSR_SIMULATOR_PROFILE}: how fast the embedded simulator's snapshots and backups complete
  *   and its restores end: {@code demo} (default: about 20 s, restores 30 s), {@code realistic} (the
  *   provider's 3-10 minutes, restores 5-15), {@code fast} (5 s, restores 10 s). Refused with the real VPS.org.</li>
@@ -65,10 +67,19 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
     /** What the embedded simulator runs unless {@code VPSR_SIMULATOR_PROFILE} says otherwise: a newcomer sees a snapshot complete. */
     public static final LifecycleProfile DEFAULT_SIMULATOR_PROFILE = LifecycleProfile.DEMO;
 
-    /** Where the audit chain's signed checkpoints go, and with which keys. */
-    public record Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles) {
+    /**
+     * Where the audit chain's signed checkpoints go, and with which keys; and the checkpoint file set aside after the
+     * platform's database went back, when named at this start (ADR 0022, amended in session 51).
+     */
+    public record Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles,
+                              Optional<Path> supersededFile) {
         public Checkpoints {
             trustedPublicKeyFiles = List.copyOf(trustedPublicKeyFiles);
+            java.util.Objects.requireNonNull(supersededFile, "superseded file");
+        }
+
+        public Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles) {
+            this(directory, signingKeyFile, trustedPublicKeyFiles, Optional.empty());
         }
     }
 
@@ -229,7 +240,10 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                         .map(Path::of).toList())
                 .orElse(List.of());
         trusted.forEach(file -> requireReadableFile(file, "VPSR_CHECKPOINT_TRUSTED_KEYS"));
-        return new Checkpoints(directory, keyFile, trusted);
+        Optional<Path> superseded = Optional.ofNullable(blankToNull(env.get("VPSR_AUDIT_SUPERSEDED_CHECKPOINTS")))
+                .map(Path::of);
+        superseded.ifPresent(file -> requireReadableFile(file, "VPSR_AUDIT_SUPERSEDED_CHECKPOINTS"));
+        return new Checkpoints(directory, keyFile, trusted, superseded);
     }
 
     private static void requireReadableFile(Path file, String setting) {
@@ -274,6 +288,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         keptAuditDirectory.ifPresent(directory -> properties.put(RecoveryServicesFactory.KEPT_AUDIT_DIRECTORY,
                 directory.toAbsolutePath().toString()));
         checkpoints.signingKeyFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SIGNING_KEY_FILE,
+                file.toAbsolutePath().toString()));
+        checkpoints.supersededFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SUPERSEDED_CHECKPOINTS,
                 file.toAbsolutePath().toString()));
         if (!checkpoints.trustedPublicKeyFiles().isEmpty()) {
             properties.put(ChainCheckpointFactory.TRUSTED_PUBLIC_KEYS, String.join(",", checkpoints
