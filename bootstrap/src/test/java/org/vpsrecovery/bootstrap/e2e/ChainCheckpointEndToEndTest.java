@@ -117,8 +117,10 @@ class ChainCheckpointEndToEndTest {
         Files.move(checkpoints.resolve(FileChainCheckpoints.FILE_NAME), setAside);
         ChainCheckpoint lastSetAside = FileChainCheckpoints.ofFile(setAside).latest().orElseThrow();
 
+        // Restarted as docs/deploy.md says: the set-aside file named, policy runs and webhooks kept off.
         platform = RunningPlatform.start(database, simulator, Map.of("vpsr.data-directory",
-                platform.dataDirectory.toString(), "vpsr.audit.superseded-checkpoints", setAside.toString()));
+                platform.dataDirectory.toString(), "vpsr.audit.superseded-checkpoints", setAside.toString(),
+                "vpsr.paused-after-restore", true));
         ChainCheckpoint first = job().takeCheckpoint().recorded().orElseThrow();
         Answer verified = verify();
 
