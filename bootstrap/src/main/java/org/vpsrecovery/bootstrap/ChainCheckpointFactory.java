@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
 import org.vpsrecovery.application.audit.RecordChainCheckpointService;
+import org.vpsrecovery.application.audit.SetAsideCheckpoints;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.CheckpointSigner;
 import org.vpsrecovery.domain.port.AuditHistory;
@@ -37,6 +38,8 @@ public class ChainCheckpointFactory {
     static final String DIRECTORY = "vpsr.audit.checkpoint.directory";
     static final String SIGNING_KEY_FILE = "vpsr.audit.checkpoint.signing-key-file";
     static final String TRUSTED_PUBLIC_KEYS = "vpsr.audit.checkpoint.trusted-public-keys";
+    /** The checkpoint file set aside after the platform's database went back (ADR 0022, amended in session 51). */
+    static final String SUPERSEDED_CHECKPOINTS = "vpsr.audit.superseded-checkpoints";
     /** Where a signing key is generated when none is configured, in the data directory. */
     static final String GENERATED_KEY_FILE = "checkpoint-signing-key.pem";
 
@@ -90,8 +93,18 @@ public class ChainCheckpointFactory {
     @Singleton
     RecordChainCheckpointService recordChainCheckpoint(AuditHistory history, ChainPositions positions,
                                                        ChainCheckpoints checkpoints, CheckpointSigner signer,
-                                                       CheckpointKeys trusted, Clock clock) {
-        return new RecordChainCheckpointService(history, positions, checkpoints, signer, trusted, clock);
+                                                       CheckpointKeys trusted, Clock clock, PropertyResolver properties) {
+        return new RecordChainCheckpointService(history, positions, checkpoints, signer, trusted, clock,
+                properties.get(SUPERSEDED_CHECKPOINTS, String.class).map(Path::of).map(file -> setAside(file, trusted)));
+    }
+
+    /** A file that is not a checkpoint file this platform signed is refused at the start, not linked to. */
+    private static SetAsideCheckpoints setAside(Path file, CheckpointKeys trusted) {
+        try {
+            return SetAsideCheckpoints.of(FileChainCheckpoints.ofFile(file), trusted);
+        } catch (IllegalArgumentException e) {
+            throw new StartupRefused("VPSR_AUDIT_SUPERSEDED_CHECKPOINTS: " + file + " " + e.getMessage());
+        }
     }
 
     static Path dataDirectory(PropertyResolver properties) {

@@ -52,7 +52,11 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   {@code VPSR_AUDIT_KEPT_DIR}: where audit events the database cannot take wait to be written
  *   (default {@code <data dir>/kept-audit-events}, ADR 0141);
  *   {@code VPSR_CHECKPOINT_TRUSTED_KEYS}: comma-separated public key files (X.509, PEM or DER) whose
- *   checkpoints verify too (a rotated key, another instance's). See ADR 0022.</li>
+ *   checkpoints verify too (a rotated key, another instance's);
+ *   {@code VPSR_AUDIT_SUPERSEDED_CHECKPOINTS}: the checkpoint file set aside after the platform's database went
+ *   back, named at the restart: the first checkpoint signed into the new file names its last one. See ADR 0022.</li>
+ *   <li>{@code VPSR_PAUSED_AFTER_RESTORE}: {@code true} keeps policy runs and webhook dispatch off after the platform's
+ *   database went back, until a restart without it (ADR 0028 and 0025, amended in session 51).</li>
  *   <li>{@code VPSR_SIMULATOR_PROFILE}: how fast the embedded simulator's snapshots and backups complete
  *   and its restores end: {@code demo} (default: about 20 s, restores 30 s), {@code realistic} (the
  *   provider's 3-10 minutes, restores 5-15), {@code fast} (5 s, restores 10 s). Refused with the real VPS.org.</li>
@@ -60,15 +64,28 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  */
 public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
                          Path dataDirectory, int port, String host, Checkpoints checkpoints,
-                         LifecycleProfile simulatorProfile, Webhooks webhooks, Optional<Path> keptAuditDirectory) {
+                         LifecycleProfile simulatorProfile, Webhooks webhooks, Optional<Path> keptAuditDirectory,
+                         boolean pausedAfterRestore) {
+
+    /** Micronaut's name of {@code VPSR_PAUSED_AFTER_RESTORE} (read by {@link PolicyRunJobs} and {@link WebhookJobs}). */
+    static final String PAUSED_AFTER_RESTORE = "vpsr.paused-after-restore";
 
     /** What the embedded simulator runs unless {@code VPSR_SIMULATOR_PROFILE} says otherwise: a newcomer sees a snapshot complete. */
     public static final LifecycleProfile DEFAULT_SIMULATOR_PROFILE = LifecycleProfile.DEMO;
 
-    /** Where the audit chain's signed checkpoints go, and with which keys. */
-    public record Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles) {
+    /**
+     * Where the audit chain's signed checkpoints go, and with which keys; and the checkpoint file set aside after the
+     * platform's database went back, when named at this start (ADR 0022, amended in session 51).
+     */
+    public record Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles,
+                              Optional<Path> supersededFile) {
         public Checkpoints {
             trustedPublicKeyFiles = List.copyOf(trustedPublicKeyFiles);
+            java.util.Objects.requireNonNull(supersededFile, "superseded file");
+        }
+
+        public Checkpoints(Path directory, Optional<Path> signingKeyFile, List<Path> trustedPublicKeyFiles) {
+            this(directory, signingKeyFile, trustedPublicKeyFiles, Optional.empty());
         }
     }
 
@@ -157,7 +174,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 // an embedded instance opened to the network must not let callers reach the host's own services.
                 webhooks(env, allEmbedded && isLoopbackHost(host)),
                 // Default <data dir>/kept-audit-events, resolved where the data directory is (RecoveryServicesFactory).
-                Optional.ofNullable(blankToNull(env.get("VPSR_AUDIT_KEPT_DIR"))).map(Path::of));
+                Optional.ofNullable(blankToNull(env.get("VPSR_AUDIT_KEPT_DIR"))).map(Path::of),
+                flag(env, "VPSR_PAUSED_AFTER_RESTORE", false));
     }
 
     /** The simulator without a teams file: the demo teams, auditor and people, whose tokens anyone may read. */
@@ -229,7 +247,10 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                         .map(Path::of).toList())
                 .orElse(List.of());
         trusted.forEach(file -> requireReadableFile(file, "VPSR_CHECKPOINT_TRUSTED_KEYS"));
-        return new Checkpoints(directory, keyFile, trusted);
+        Optional<Path> superseded = Optional.ofNullable(blankToNull(env.get("VPSR_AUDIT_SUPERSEDED_CHECKPOINTS")))
+                .map(Path::of);
+        superseded.ifPresent(file -> requireReadableFile(file, "VPSR_AUDIT_SUPERSEDED_CHECKPOINTS"));
+        return new Checkpoints(directory, keyFile, trusted, superseded);
     }
 
     private static void requireReadableFile(Path file, String setting) {
@@ -268,12 +289,15 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         properties.put(WebhooksFactory.ALLOW_PRIVATE_NETWORKS, webhooks.allowPrivateNetworks());
         properties.put(WebhooksFactory.MAX_ATTEMPTS, webhooks.maxAttempts());
         properties.put(WebhooksFactory.FIRST_RETRY, webhooks.firstRetry());
+        properties.put(PAUSED_AFTER_RESTORE, pausedAfterRestore);
         // Names no VPSR_* variable maps to by itself, so only what is read here sets them.
         properties.put(ChainCheckpointFactory.DATA_DIRECTORY, dataDirectory.toAbsolutePath().toString());
         properties.put(ChainCheckpointFactory.DIRECTORY, checkpoints.directory().toAbsolutePath().toString());
         keptAuditDirectory.ifPresent(directory -> properties.put(RecoveryServicesFactory.KEPT_AUDIT_DIRECTORY,
                 directory.toAbsolutePath().toString()));
         checkpoints.signingKeyFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SIGNING_KEY_FILE,
+                file.toAbsolutePath().toString()));
+        checkpoints.supersededFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SUPERSEDED_CHECKPOINTS,
                 file.toAbsolutePath().toString()));
         if (!checkpoints.trustedPublicKeyFiles().isEmpty()) {
             properties.put(ChainCheckpointFactory.TRUSTED_PUBLIC_KEYS, String.join(",", checkpoints

@@ -66,6 +66,8 @@ public class PolicyRunJobs {
 
     static final String POLICY_RUNS = "policy-runs";
     static final String POLICY_RUN_RETRY = "policy-run-retry";
+    /** How soon a retry put off while {@value Deployment#PAUSED_AFTER_RESTORE} is on is looked at again. */
+    static final Duration PAUSED_LOOK_AGAIN = Duration.ofMinutes(1);
 
     private final WindowTicks ticks;
     private final RetryRun retries;
@@ -77,6 +79,9 @@ public class PolicyRunJobs {
     private final int retryAttempts;
     private final OneTimeTask<Void> retry;
     private final SchedulerClient client;
+    // After the platform's database went back: policies as they were at the restore point run nothing until the
+    // operator has checked them and restarted without it (ADR 0028, amended in session 51).
+    private final boolean pausedAfterRestore;
 
     @jakarta.inject.Inject
     public PolicyRunJobs(RunPoliciesService runs, Clock clock, DataSource dataSource,
@@ -84,9 +89,10 @@ public class PolicyRunJobs {
                          @Value("${vpsr.policies.retry-first:1m}") Duration retryFirst,
                          @Value("${vpsr.policies.retry-attempts:3}") int retryAttempts,
                          @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
-                         @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget) {
+                         @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget,
+                         @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore) {
         this(runs::tick, of -> runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor()), clock, dataSource,
-                every, retryFirst, retryAttempts, settleAfter, runBudget);
+                every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore);
     }
 
     /** A window's tick, as {@link RunPoliciesService#tick(Instant, Instant, Optional, RunBudget)} makes it. */
@@ -104,6 +110,14 @@ public class PolicyRunJobs {
     /** Over the runs' tick and retry as given: for the tests, which choose what a tick comes to. */
     PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
                   Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget) {
+        this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget, false);
+    }
+
+    /** {@code pausedAfterRestore}: {@value Deployment#PAUSED_AFTER_RESTORE}, no window ticked while it is on. */
+    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
+                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
+                  boolean pausedAfterRestore) {
+        this.pausedAfterRestore = pausedAfterRestore;
         if (retryAttempts < 0 || retryFirst.isNegative() || retryFirst.isZero()) {
             throw new StartupRefused("vpsr.policies.retry-attempts must not be negative and vpsr.policies.retry-first "
                     + "must be positive");
@@ -150,6 +164,15 @@ public class PolicyRunJobs {
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */
     Serializable runOnce(Serializable data, RunBudget budget) {
+        if (pausedAfterRestore) {
+            // Put off, not skipped: the window stays open from its last end, so once the switch is off the first tick
+            // runs each (policy, server) pair's latest cron time since then, once (RunPoliciesService merges the rest).
+            LOG.warn("policy runs are put off: {} is on (the platform's database went back; policies are as they were "
+                    + "at the restore point). The runs due since {} run once it is off", Deployment.PAUSED_AFTER_RESTORE,
+                    data instanceof WindowUnderWay underWay ? underWay.from()
+                            : data instanceof Long last && last >= 0 ? Instant.ofEpochMilli(last) : "this start");
+            return data;
+        }
         Ticked ticked;
         Instant from;
         Instant to;
@@ -312,6 +335,12 @@ public class PolicyRunJobs {
      * A retry that failed again throws {@link RunFailed}, for the failure handlers' bounded backoff.
      */
     Optional<Instant> retryOnce(String retryId) {
+        if (pausedAfterRestore) {
+            // A retry kept from before the restore is put off too, spending no attempt; past its pair's next cron time
+            // it owes nothing (RunPoliciesService.retry).
+            LOG.warn("policy run retry {} put off: {} is on", retryId, Deployment.PAUSED_AFTER_RESTORE);
+            return Optional.of(clock.instant().plus(PAUSED_LOOK_AGAIN));
+        }
         Optional<RunPoliciesService.Run> again = retry(RetryOf.parse(retryId));
         if (again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED).isPresent()) {
             throw new RunFailed(retryId);

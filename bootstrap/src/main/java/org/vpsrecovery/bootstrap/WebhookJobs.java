@@ -59,22 +59,39 @@ public class WebhookJobs {
     public WebhookJobs(DataSource dataSource, DeliverWebhooksService service,
                        @Value("${vpsr.webhooks.dispatch-every:1s}") Duration dispatchEvery,
                        @Value("${" + WebhooksFactory.FIRST_RETRY + ":30s}") Duration firstRetry,
-                       @Value("${" + WebhooksFactory.MAX_ATTEMPTS + ":8}") int maxAttempts) {
-        this(dataSource, service, dispatchEvery, firstRetry, maxAttempts, System::nanoTime);
+                       @Value("${" + WebhooksFactory.MAX_ATTEMPTS + ":8}") int maxAttempts,
+                       @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore) {
+        this(dataSource, service, dispatchEvery, firstRetry, maxAttempts, System::nanoTime, pausedAfterRestore);
     }
 
     /** {@code ticker}: the monotonic ticker, in nanoseconds, the sweep's turns are measured on ({@link SweepTurns}). */
     WebhookJobs(DataSource dataSource, DeliverWebhooksService service, Duration dispatchEvery, Duration firstRetry,
                 int maxAttempts, LongSupplier ticker) {
+        this(dataSource, service, dispatchEvery, firstRetry, maxAttempts, ticker, false);
+    }
+
+    /**
+     * {@code pausedAfterRestore}: {@value Deployment#PAUSED_AFTER_RESTORE}: while on, no new delivery is handed out
+     * and those scheduled are put off without an attempt, so a subscription as it was at the restore point sends nothing
+     * until the operator has checked it (ADR 0025, amended in session 51).
+     */
+    WebhookJobs(DataSource dataSource, DeliverWebhooksService service, Duration dispatchEvery, Duration firstRetry,
+                int maxAttempts, LongSupplier ticker, boolean pausedAfterRestore) {
         if (maxAttempts < 1 || firstRetry.isNegative() || firstRetry.isZero()) {
             throw new StartupRefused(WebhooksFactory.MAX_ATTEMPTS + " must be at least 1 and "
                     + WebhooksFactory.FIRST_RETRY + " positive");
         }
         StartupRefused.unlessPositive("vpsr.webhooks.dispatch-every", dispatchEvery);
         this.sweeps = new SweepTurns(ticker, SWEEP_EVERY);
-        this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts));
+        this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts),
+                pausedAfterRestore);
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
         this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {
+            if (pausedAfterRestore) {
+                // Left pending in the outbox, handed out once the switch is off; nor swept: none was dropped.
+                purgeAStep(service);
+                return;
+            }
             service.dispatch(DISPATCH_BATCH, ids -> ids.forEach(id ->
                     client.scheduleIfNotExists(deliver.instance(id.toString()), Instant.now())));
             sweepNowAndThen(service);
@@ -155,15 +172,29 @@ public class WebhookJobs {
      */
     static final class DeliverTask extends OneTimeTask<Integer> {
 
+        /** How soon a delivery put off while {@value Deployment#PAUSED_AFTER_RESTORE} is on is looked at again. */
+        static final Duration PAUSED_LOOK_AGAIN = Duration.ofMinutes(1);
+
         private final DeliverWebhooksService service;
+        private final boolean pausedAfterRestore;
 
         DeliverTask(DeliverWebhooksService service, DeliveryRetries retries) {
+            this(service, retries, false);
+        }
+
+        DeliverTask(DeliverWebhooksService service, DeliveryRetries retries, boolean pausedAfterRestore) {
             super(DELIVER, Integer.class, retries, new DeadExecutionHandler.ReviveDeadExecution<>());
             this.service = service;
+            this.pausedAfterRestore = pausedAfterRestore;
         }
 
         @Override
         public CompletionHandler<Integer> execute(TaskInstance<Integer> instance, ExecutionContext context) {
+            if (pausedAfterRestore) {
+                // No attempt, none counted, no put-off counted towards its death: it waits for the switch to go off.
+                return (complete, operations) -> operations.reschedule(complete,
+                        complete.getTimeDone().plus(PAUSED_LOOK_AGAIN), instance.getData());
+            }
             DeliverWebhooksService.Outcome outcome = service.attemptOrPutOff(WebhookDeliveryId.parse(instance.getId()));
             return switch (outcome.attempt()) {
                 case FAILED -> throw new AttemptFailed(instance.getId());

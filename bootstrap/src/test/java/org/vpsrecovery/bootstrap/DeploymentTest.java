@@ -79,6 +79,21 @@ class DeploymentTest {
         assertRefused(Map.of("VPSR_WEBHOOKS_FIRST_RETRY", "soon"), "VPSR_WEBHOOKS_FIRST_RETRY must be a duration");
     }
 
+    /** The two settings of the recovery after the platform's database went back (docs/deploy.md, session 51). */
+    @Test
+    void theSettingsOfARecoveryAfterTheDatabaseWentBackReachTheService() throws Exception {
+        assertThat(Deployment.fromEnvironment(Map.of()).properties()).containsEntry("vpsr.paused-after-restore", false)
+                .doesNotContainKey("vpsr.audit.superseded-checkpoints");
+        Path setAside = Files.writeString(dir.resolve("chain-checkpoints-2026-12-07.jsonl"), "{}\n");
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_PAUSED_AFTER_RESTORE", "true",
+                "VPSR_AUDIT_SUPERSEDED_CHECKPOINTS", setAside.toString())).properties())
+                .containsEntry("vpsr.paused-after-restore", true)
+                .containsEntry("vpsr.audit.superseded-checkpoints", setAside.toAbsolutePath().toString());
+        assertRefused(Map.of("VPSR_PAUSED_AFTER_RESTORE", "yes"), "VPSR_PAUSED_AFTER_RESTORE must be true or false");
+        assertRefused(Map.of("VPSR_AUDIT_SUPERSEDED_CHECKPOINTS", dir.resolve("absent.jsonl").toString()),
+                "VPSR_AUDIT_SUPERSEDED_CHECKPOINTS names");
+    }
+
     @Test
     void checkpointsDefaultToTheDataDirectoryAndFollowTheirSettings() throws Exception {
         Path data = dir.resolve("data");

@@ -98,6 +98,39 @@ class PolicyRunJobsTest {
         assertThat(asked).containsExactly(NOW.minusSeconds(30));
     }
 
+    /**
+     * After the platform's database went back, {@code vpsr.paused-after-restore} keeps every policy run off: no window is
+     * ticked and the last window's end is kept, so the runs due meanwhile are put off, not dropped, and the first tick
+     * once the switch is off covers them from that end (ADR 0028, amended in session 51).
+     */
+    @Test
+    void whilePausedAfterARestoreNoWindowIsTickedAndTheLastEndIsKeptForTheTickAfterIt() {
+        List<Instant> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PolicyRunJobs.WindowTicks ticks = (from, to, after, budget) -> {
+            asked.add(from);
+            return new RunPoliciesService.Ticked(List.of(), Optional.empty());
+        };
+        PolicyRunJobs paused = new PolicyRunJobs(ticks, of -> Optional.empty(), CLOCK, DATABASE.dataSource(),
+                Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), true);
+        long last = NOW.minus(Duration.ofHours(2)).toEpochMilli();
+
+        assertThat(paused.runOnce(last, org.vpsrecovery.application.job.RunBudget.UNBOUNDED)).isEqualTo(last);
+        assertThat(paused.runOnce(-1L, org.vpsrecovery.application.job.RunBudget.UNBOUNDED)).isEqualTo(-1L);
+        assertThat(asked).as("nothing ticked while paused").isEmpty();
+        String retry = new PolicyRunJobs.RetryOf(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
+                NOW.minusSeconds(90)).id();
+        assertThat(new PolicyRunJobs(ticks, of -> {
+            throw new AssertionError("no retry runs while paused");
+        }, CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5),
+                Duration.ofMinutes(1), true).retryOnce(retry)).contains(NOW.plus(PolicyRunJobs.PAUSED_LOOK_AGAIN));
+
+        PolicyRunJobs resumed = new PolicyRunJobs(ticks, of -> Optional.empty(), CLOCK, DATABASE.dataSource(),
+                Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), false);
+        assertThat(resumed.runOnce(last, org.vpsrecovery.application.job.RunBudget.UNBOUNDED))
+                .isEqualTo(NOW.toEpochMilli());
+        assertThat(asked).as("the window put off, from its last end").containsExactly(Instant.ofEpochMilli(last));
+    }
+
     /** A run's budget is counted on the monotonic ticker: the host's clock stepped back does not stretch it. */
     @Test
     void aRunsBudgetIsSpentOnTimeWhenTheHostsClockStepsBack() {

@@ -378,6 +378,27 @@ class WebhookJobsTest {
      * The dispatcher's sweep for dropped deliveries comes at its first run, then once a minute on the monotonic ticker,
      * whatever value it starts from (negative too); the host's wall clock, which NTP may step back, is not read.
      */
+    /**
+     * After the platform's database went back, {@code vpsr.paused-after-restore} keeps a subscription as it was at the
+     * restore point from sending: a delivery scheduled is put off a minute at a time with no attempt, none counted and
+     * no put-off counted towards its death, and once the switch is off it is delivered (ADR 0025, amended in session 51).
+     */
+    @Test
+    void whilePausedAfterARestoreADeliveryIsPutOffWithoutAnAttemptAndDeliveredOnceTheSwitchIsOff() {
+        WebhookJobs.DeliverTask paused = new WebhookJobs.DeliverTask(service,
+                new WebhookJobs.DeliveryRetries(service, FIRST_RETRY, 8), true);
+        for (int i = 0; i < 100; i++) {
+            Instant ran = run(paused);
+            assertThat(row.executionTime).isEqualTo(ran.plus(WebhookJobs.DeliverTask.PAUSED_LOOK_AGAIN));
+        }
+        assertThat(store.delivery(id).attempts()).isZero();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.PENDING);
+        assertThat(removed).isFalse();
+
+        run(task(8));
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DELIVERED);
+    }
+
     @Test
     void theSweepForDroppedDeliveriesIsDueFirstThenEveryMinuteOnTheTicker() {
         java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong(-5_000_000_000L);

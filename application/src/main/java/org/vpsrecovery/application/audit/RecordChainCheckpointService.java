@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
+import org.vpsrecovery.domain.audit.ChainCut;
 import org.vpsrecovery.domain.audit.ChainHash;
 import org.vpsrecovery.domain.audit.ChainPosition;
 import org.vpsrecovery.domain.audit.ChainVerification;
@@ -66,6 +67,8 @@ public final class RecordChainCheckpointService {
     private final CheckpointSigner signer;
     private final CheckpointKeys trusted;
     private final Clock clock;
+    // The checkpoint file set aside after the database went back, named at this start (ADR 0022, amended in session 51).
+    private final Optional<SetAsideCheckpoints> setAside;
     // Rounds of one instance run one at a time; a lock, not a monitor, so the round on the way out can give up waiting.
     private final ReentrantLock rounds = new ReentrantLock();
     // The latest checkpoint known here to be walked from the first event on; looked up once per process.
@@ -76,6 +79,17 @@ public final class RecordChainCheckpointService {
 
     public RecordChainCheckpointService(AuditHistory history, ChainPositions positions, ChainCheckpoints checkpoints,
                                         CheckpointSigner signer, CheckpointKeys trusted, Clock clock) {
+        this(history, positions, checkpoints, signer, trusted, clock, Optional.empty());
+    }
+
+    /**
+     * With the checkpoint file set aside after the database went back: the first checkpoint signed into an empty store
+     * names its last checkpoint and what the chain still held of it ({@link ChainCut}).
+     */
+    public RecordChainCheckpointService(AuditHistory history, ChainPositions positions, ChainCheckpoints checkpoints,
+                                        CheckpointSigner signer, CheckpointKeys trusted, Clock clock,
+                                        Optional<SetAsideCheckpoints> setAside) {
+        this.setAside = Objects.requireNonNull(setAside, "set aside");
         this.history = Objects.requireNonNull(history, "history");
         this.positions = Objects.requireNonNull(positions, "positions");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
@@ -192,6 +206,10 @@ public final class RecordChainCheckpointService {
             }
             Instant now = clock.instant();
             ChainHash previous = ChainCheckpoint.digestOf(latest);
+            if (latest.isEmpty() && setAside.isPresent()) {
+                ChainCut cut = setAside.get().cutAgainst(positions);
+                return Optional.of(signer.signAfterCut(position, now, previous, walkedAfter, cut));
+            }
             return Optional.of(walkedAfter.isPresent()
                     ? signer.signWalked(position, now, previous, walkedAfter.getAsLong())
                     : signer.sign(position, now, previous));

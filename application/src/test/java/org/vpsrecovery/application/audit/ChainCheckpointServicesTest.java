@@ -347,4 +347,61 @@ class ChainCheckpointServicesTest {
             assertThat(signed.walkedAfter()).hasValue(0L); // walked from the first event
         });
     }
+
+    /**
+     * The operator names the set-aside file at the restart: the first checkpoint signed names its last checkpoint and
+     * what the restored chain still held of it, and verification reports the cut instead of an intact chain that seems
+     * to begin with nothing before it (ADR 0022, amended in session 51).
+     */
+    @Test
+    void afterTheDatabaseWentBackTheFirstCheckpointNamesTheSetAsideFileAndVerificationReportsTheCut() {
+        createSnapshot("one");
+        RecordChainCheckpointService running = platform.recordChainCheckpoint();
+        ChainCheckpoint held = running.recordIfMoved().recorded().orElseThrow();
+        createSnapshot("lost");
+        ChainCheckpoint lastSetAside = running.recordIfMoved().recorded().orElseThrow();
+        platform.history.tamperTruncate(3); // the restore: back to event 2
+        createSnapshot("after");
+        createSnapshot("later");
+
+        CheckpointKeys trusted = CheckpointKeys.of(List.of(platform.checkpointSigner.publicKey()));
+        InMemoryChainCheckpoints fresh = new InMemoryChainCheckpoints(); // chain-checkpoints.jsonl moved away
+        SetAsideCheckpoints setAside = SetAsideCheckpoints.of(platform.checkpoints, trusted);
+        RecordChainCheckpointService restarted = new RecordChainCheckpointService(platform.history, platform.history,
+                fresh, platform.checkpointSigner, trusted, platform.clock, Optional.of(setAside));
+        ChainCheckpoint first = restarted.recordIfMoved().recorded().orElseThrow();
+        createSnapshot("next");
+        ChainCheckpoint second = restarted.recordIfMoved().recorded().orElseThrow();
+        ChainVerification verified = new VerifyAuditChainService(platform.history, platform.history, fresh, trusted,
+                platform.auditReadSlots).verifyAuditChain(auditor);
+
+        assertThat(held.sequence()).isEqualTo(2L);
+        assertThat(first.cut()).hasValueSatisfying(cut -> {
+            assertThat(cut.setAsideSequence()).isEqualTo(lastSetAside.sequence());
+            assertThat(cut.setAsideDigest()).isEqualTo(lastSetAside.digest());
+            assertThat(cut.setAsideTakenAt()).isEqualTo(lastSetAside.takenAt());
+            assertThat(cut.heldThrough()).isEqualTo(2L);
+            assertThat(cut.heldThroughTakenAt()).contains(held.takenAt());
+        });
+        assertThat(first.format()).isEqualTo(ChainCheckpoint.FORMAT_AFTER_CUT);
+        assertThat(trusted.verifies(first)).isTrue();
+        assertThat(second.cut()).as("only the first checkpoint after the cut names it").isEmpty();
+        assertThat(verified).isInstanceOfSatisfying(ChainVerification.Intact.class, intact -> {
+            assertThat(intact.cutAt()).contains(first);
+            assertThat(intact.cutAt().orElseThrow().cut().orElseThrow().describe(first))
+                    .contains("events 3 to 4").contains("event 2");
+        });
+    }
+
+    @Test
+    void aSetAsideFileMustEndInACheckpointATrustedKeySigned() {
+        CheckpointKeys trusted = CheckpointKeys.of(List.of(platform.checkpointSigner.publicKey()));
+        assertThatThrownBy(() -> SetAsideCheckpoints.of(new InMemoryChainCheckpoints(), trusted))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no checkpoint");
+        createSnapshot("one");
+        platform.recordChainCheckpoint().recordIfMoved();
+        CheckpointKeys another = CheckpointKeys.of(List.of(PlatformFixture.newCheckpointSigner().publicKey()));
+        assertThatThrownBy(() -> SetAsideCheckpoints.of(platform.checkpoints, another))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trusted");
+    }
 }

@@ -96,6 +96,45 @@ class ChainCheckpointEndToEndTest {
         assertThat(job().takeCheckpoint().headMovedBack()).isTrue();
     }
 
+    /**
+     * deploy.md's recovery after the database went back: the checkpoint file set aside and named at the restart, the
+     * first checkpoint signed then names its last one, and verify reports where the chain was cut instead of an intact
+     * chain with nothing before it (ADR 0022, amended in session 51).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void afterTheDatabaseWentBackTheCheckpointFileSetAsideIsNamedAndVerifyReportsTheCut() throws Exception {
+        createSnapshots("one");
+        ChainCheckpoint held = job().takeCheckpoint().recorded().orElseThrow();
+        createSnapshots("lost");
+        job().takeCheckpoint().recorded().orElseThrow();
+        OwnerTampering.cutBackTo(database, 2); // the restore: back to event 2
+        createSnapshots("after"); // events 3 and 4 again, other events (the simulator keeps five snapshots a server)
+        platform.close();
+        Path checkpoints = platform.dataDirectory.resolve("checkpoints");
+        Path setAside = platform.dataDirectory.resolve("evidence").resolve("chain-checkpoints-2026-12-07.jsonl");
+        Files.createDirectories(setAside.getParent());
+        Files.move(checkpoints.resolve(FileChainCheckpoints.FILE_NAME), setAside);
+        ChainCheckpoint lastSetAside = FileChainCheckpoints.ofFile(setAside).latest().orElseThrow();
+
+        // Restarted as docs/deploy.md says: the set-aside file named, policy runs and webhooks kept off.
+        platform = RunningPlatform.start(database, simulator, Map.of("vpsr.data-directory",
+                platform.dataDirectory.toString(), "vpsr.audit.superseded-checkpoints", setAside.toString(),
+                "vpsr.paused-after-restore", true));
+        ChainCheckpoint first = job().takeCheckpoint().recorded().orElseThrow();
+        Answer verified = verify();
+
+        assertThat(first.cut()).isPresent();
+        assertThat(verified.body()).containsEntry("intact", true);
+        assertThat((Map<String, Object>) verified.get("chain_cut"))
+                .containsEntry("set_aside_sequence", (int) lastSetAside.sequence())
+                .containsEntry("set_aside_digest", lastSetAside.digest().hex())
+                .containsEntry("held_through_sequence", (int) held.sequence())
+                .containsEntry("held_through_taken_at", held.takenAt().toString())
+                .containsEntry("lost_from_sequence", (int) held.sequence() + 1)
+                .containsEntry("first_checkpoint_sequence", (int) first.sequence());
+    }
+
     @Test
     void theKeyIsMadeOnceAndItsPublicHalfLeftBesideTheCheckpoints() throws Exception {
         Path key = platform.dataDirectory.resolve("checkpoint-signing-key.pem");

@@ -30,12 +30,17 @@ import java.util.regex.Pattern;
  * readable and is still written when no walk was made. Changing that is a new format version, never an edit.
  */
 public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, String keyId, ChainHash previous,
-                              OptionalLong walkedAfter, byte[] signature) {
+                              OptionalLong walkedAfter, Optional<ChainCut> cut, byte[] signature) {
 
     /** A checkpoint that states the walk made before signing it. */
     public static final String FORMAT = "vpsr-checkpoint-v2";
     /** A checkpoint that states no walk: the head as stored, witnessed. */
     public static final String FORMAT_NOT_WALKED = "vpsr-checkpoint-v1";
+    /**
+     * The first checkpoint after the database went back: it also names the checkpoint file set aside for it
+     * ({@link ChainCut}), and states its walk or "-" for none (ADR 0022, amended in session 51).
+     */
+    public static final String FORMAT_AFTER_CUT = "vpsr-checkpoint-v3";
     /** An Ed25519 signature's length. */
     public static final int SIGNATURE_BYTES = 64;
     private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{16}");
@@ -46,6 +51,7 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
         Objects.requireNonNull(keyId, "key id");
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(walkedAfter, "walked after");
+        Objects.requireNonNull(cut, "cut");
         Objects.requireNonNull(signature, "signature");
         if (sequence <= 0) {
             throw new IllegalArgumentException("a checkpoint's sequence must be positive");
@@ -70,8 +76,14 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
         this(sequence, hash, takenAt, keyId, previous, OptionalLong.empty(), signature);
     }
 
+    /** A checkpoint that names no cut. */
+    public ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, String keyId, ChainHash previous,
+                           OptionalLong walkedAfter, byte[] signature) {
+        this(sequence, hash, takenAt, keyId, previous, walkedAfter, Optional.empty(), signature);
+    }
+
     public String format() {
-        return walkedAfter.isPresent() ? FORMAT : FORMAT_NOT_WALKED;
+        return cut.isPresent() ? FORMAT_AFTER_CUT : walkedAfter.isPresent() ? FORMAT : FORMAT_NOT_WALKED;
     }
 
     /** What the next checkpoint's {@code previous} must be after {@code latest} (genesis when there is none). */
@@ -94,7 +106,7 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
 
     /** What the signature covers. */
     public byte[] signedBytes() {
-        return signedBytes(position(), takenAt, keyId, previous, walkedAfter);
+        return signedBytes(position(), takenAt, keyId, previous, walkedAfter, cut);
     }
 
     /** SHA-256 of the signed bytes and the signature: what the next checkpoint links to. */
@@ -110,9 +122,17 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
     }
 
     static byte[] signedBytes(ChainPosition position, Instant takenAt, String keyId, ChainHash previous,
-                              OptionalLong walkedAfter) {
+                              OptionalLong walkedAfter, Optional<ChainCut> cut) {
         String common = position.sequence() + "\n" + position.hash().hex() + "\n" + takenAt + "\n" + keyId + "\n"
                 + previous.hex() + "\n";
+        if (cut.isPresent()) {
+            ChainCut c = cut.get();
+            return (FORMAT_AFTER_CUT + "\n" + common + (walkedAfter.isPresent() ? walkedAfter.getAsLong() : "-") + "\n"
+                    + c.setAsideSequence() + "\n" + c.setAsideHash().hex() + "\n" + c.setAsideDigest().hex() + "\n"
+                    + c.setAsideTakenAt() + "\n" + c.heldThrough() + "\n"
+                    + c.heldThroughTakenAt().map(Instant::toString).orElse("-") + "\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+        }
         String bytes = walkedAfter.isPresent()
                 ? FORMAT + "\n" + common + walkedAfter.getAsLong() + "\n"
                 : FORMAT_NOT_WALKED + "\n" + common;
@@ -123,18 +143,18 @@ public record ChainCheckpoint(long sequence, ChainHash hash, Instant takenAt, St
     public boolean equals(Object other) {
         return other instanceof ChainCheckpoint that && sequence == that.sequence && hash.equals(that.hash)
                 && takenAt.equals(that.takenAt) && keyId.equals(that.keyId) && previous.equals(that.previous)
-                && walkedAfter.equals(that.walkedAfter) && Arrays.equals(signature, that.signature);
+                && walkedAfter.equals(that.walkedAfter) && cut.equals(that.cut) && Arrays.equals(signature, that.signature);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sequence, hash, takenAt, keyId, previous, walkedAfter, Arrays.hashCode(signature));
+        return Objects.hash(sequence, hash, takenAt, keyId, previous, walkedAfter, cut, Arrays.hashCode(signature));
     }
 
     @Override
     public String toString() {
         return "ChainCheckpoint[sequence=" + sequence + ", hash=" + hash + ", takenAt=" + takenAt + ", keyId=" + keyId
                 + ", previous=" + previous + (walkedAfter.isPresent() ? ", walkedAfter=" + walkedAfter.getAsLong() : "")
-                + "]";
+                + cut.map(c -> ", cut=" + c).orElse("") + "]";
     }
 }

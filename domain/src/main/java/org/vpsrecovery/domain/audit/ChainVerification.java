@@ -18,16 +18,29 @@ public sealed interface ChainVerification {
      * Every event walked is present, unchanged and linked, and every checkpoint is genuine and in the
      * chain; {@code head} is the last event's hash; {@code latestCheckpoint} the one with the highest
      * sequence. {@code walkedAfter} is 0 for a walk from the first event, else the checkpoint's sequence
-     * the walk started after (the events up to it vouched for by its hash, ADR 0046).
+     * the walk started after (the events up to it vouched for by its hash, ADR 0046). {@code cutAt}: the checkpoint
+     * that says the chain was cut when the database went back ({@link ChainCheckpoint#cut()}, ADR 0022, amended in
+     * session 51), the checkpoints before the cut set aside.
      */
     record Intact(long eventsChecked, ChainHash head, long checkpointsChecked,
-                  Optional<ChainCheckpoint> latestCheckpoint, long walkedAfter) implements ChainVerification {
+                  Optional<ChainCheckpoint> latestCheckpoint, long walkedAfter, Optional<ChainCheckpoint> cutAt)
+            implements ChainVerification {
         public Intact {
             Objects.requireNonNull(head, "head");
             Objects.requireNonNull(latestCheckpoint, "latest checkpoint");
+            Objects.requireNonNull(cutAt, "cut at");
+            if (cutAt.isPresent() && cutAt.get().cut().isEmpty()) {
+                throw new IllegalArgumentException("a cut is stated by a checkpoint that names one");
+            }
             if (eventsChecked < 0 || checkpointsChecked < 0 || walkedAfter < 0) {
                 throw new IllegalArgumentException("counts must not be negative");
             }
+        }
+
+        /** No cut stated. */
+        public Intact(long eventsChecked, ChainHash head, long checkpointsChecked,
+                      Optional<ChainCheckpoint> latestCheckpoint, long walkedAfter) {
+            this(eventsChecked, head, checkpointsChecked, latestCheckpoint, walkedAfter, Optional.empty());
         }
 
         /** A walk from the first event. */

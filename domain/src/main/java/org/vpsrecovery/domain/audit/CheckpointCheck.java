@@ -37,6 +37,8 @@ public final class CheckpointCheck {
     // event's start. Sequences, not boxes: a year of a signer's checkpoints is 525,600 (ADR 0052, amended in session 46).
     private final SequenceSet walkedThrough = new SequenceSet();
     private ChainCheckpoint latestWalked;
+    // The checkpoint in the chain that says the chain was cut when the database went back (ADR 0022, session 51).
+    private ChainCheckpoint cutAt;
     private Finding first;
 
     public CheckpointCheck(CheckpointKeys trusted) {
@@ -98,6 +100,9 @@ public final class CheckpointCheck {
         if (latest == null || checkpoint.sequence() > latest.sequence()) {
             latest = checkpoint;
         }
+        if (checkpoint.cut().isPresent()) {
+            cutAt = checkpoint;
+        }
         if (checkpoint.walkedAfter().isPresent() && walkedThrough.contains(checkpoint.walkedAfter().getAsLong())) {
             walkedThrough.add(checkpoint.sequence());
             if (latestWalked == null || checkpoint.sequence() > latestWalked.sequence()) {
@@ -152,7 +157,7 @@ public final class CheckpointCheck {
         }
         ChainVerification.Intact intact = (ChainVerification.Intact) walked;
         return new ChainVerification.Intact(intact.eventsChecked(), intact.head(), checked, Optional.ofNullable(latest),
-                intact.walkedAfter());
+                intact.walkedAfter(), Optional.ofNullable(cutAt));
     }
 
     /**

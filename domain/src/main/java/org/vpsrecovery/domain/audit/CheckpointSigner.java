@@ -8,6 +8,7 @@ import java.security.Signature;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -58,15 +59,29 @@ public final class CheckpointSigner {
         return sign(position, takenAt, previous, OptionalLong.of(walkedAfter));
     }
 
+    /**
+     * The first checkpoint after the database went back: as the others, and naming the checkpoint file set aside for it
+     * ({@code cut}); {@code walkedAfter} empty when no walk was made.
+     */
+    public ChainCheckpoint signAfterCut(ChainPosition position, Instant takenAt, ChainHash previous,
+                                        OptionalLong walkedAfter, ChainCut cut) {
+        return sign(position, takenAt, previous, walkedAfter, Optional.of(Objects.requireNonNull(cut, "cut")));
+    }
+
     private ChainCheckpoint sign(ChainPosition position, Instant takenAt, ChainHash previous, OptionalLong walkedAfter) {
+        return sign(position, takenAt, previous, walkedAfter, Optional.empty());
+    }
+
+    private ChainCheckpoint sign(ChainPosition position, Instant takenAt, ChainHash previous, OptionalLong walkedAfter,
+                                 Optional<ChainCut> cut) {
         Objects.requireNonNull(position, "position");
         Objects.requireNonNull(takenAt, "taken at");
         Objects.requireNonNull(previous, "previous");
         try {
             Signature signer = Signature.getInstance(CheckpointKeys.ALGORITHM);
             signer.initSign(privateKey);
-            signer.update(ChainCheckpoint.signedBytes(position, takenAt, keyId, previous, walkedAfter));
-            return new ChainCheckpoint(position.sequence(), position.hash(), takenAt, keyId, previous, walkedAfter,
+            signer.update(ChainCheckpoint.signedBytes(position, takenAt, keyId, previous, walkedAfter, cut));
+            return new ChainCheckpoint(position.sequence(), position.hash(), takenAt, keyId, previous, walkedAfter, cut,
                     signer.sign());
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("the checkpoint key cannot sign with Ed25519: " + e.getMessage(), e);

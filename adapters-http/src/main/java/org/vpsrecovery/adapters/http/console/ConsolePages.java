@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.vpsrecovery.adapters.http.console.ConsoleViews.AxisLabel;
 import org.vpsrecovery.adapters.http.console.ConsoleViews.Bar;
 import org.vpsrecovery.adapters.http.console.ConsoleViews.Chart;
@@ -173,12 +174,14 @@ final class ConsolePages {
 
     static ConsoleViews.Verification verification(ChainVerification verification) {
         return switch (verification) {
-            case ChainVerification.Intact intact -> new ConsoleViews.Verification(true, "Intact", List.of(
+            case ChainVerification.Intact intact -> new ConsoleViews.Verification(true, "Intact", Stream.concat(Stream.of(
                     intact.eventsChecked() + " events checked in order; every hash links to the one before.",
                     "Head hash: " + intact.head().hex(),
                     intact.checkpointsChecked() + " signed checkpoints compared.",
                     intact.latestCheckpoint().map(c -> "Latest checkpoint: event " + c.sequence() + ", taken "
-                            + time(c.takenAt()) + ", key " + c.keyId() + ".").orElse("No signed checkpoint yet.")));
+                            + time(c.takenAt()) + ", key " + c.keyId() + ".").orElse("No signed checkpoint yet.")),
+                    // The database went back: said, not left to look like a chain with nothing before it (ADR 0022).
+                    intact.cutAt().map(c -> "Cut: " + c.cut().orElseThrow().describe(c) + ".").stream()).toList());
             case ChainVerification.Broken broken -> new ConsoleViews.Verification(false, "Broken", List.of(
                     "First fault at event " + broken.sequence() + ": " + broken.fault().name().toLowerCase(Locale.ROOT)
                             .replace('_', ' ') + ".",

@@ -66,7 +66,8 @@ public final class AuditJson {
      * Intact: {@code events_checked} (walked) and {@code head_hash}, and {@code walked_after} when the walk
      * started after a checkpoint; broken: {@code first_broken_sequence},
      * {@code fault} and {@code explanation}. Either way, how many signed checkpoints the chain was
-     * compared with, and (intact) the latest one it holds.
+     * compared with, and (intact) the latest one it holds, and {@code chain_cut} when the checkpoints say the chain was
+     * cut because the platform's database went back (ADR 0022, amended in session 51).
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -79,7 +80,30 @@ public final class AuditJson {
             @Nullable String explanation,
             @JsonProperty("checkpoints_checked") long checkpointsChecked,
             @JsonProperty("latest_checkpoint") @Nullable CheckpointJson latestCheckpoint,
-            @JsonProperty("walked_after") @Nullable Long walkedAfter) {
+            @JsonProperty("walked_after") @Nullable Long walkedAfter,
+            @JsonProperty("chain_cut") @Nullable ChainCutJson chainCut) {
+    }
+
+    /**
+     * The chain was cut when the platform's database went back: the checkpoint file set aside then ended at
+     * {@code set_aside_sequence} (its last checkpoint's hash, digest and time), the restored chain still held its
+     * checkpoints through {@code held_through_sequence} (0: none), so the events {@code lost_from_sequence} to
+     * {@code set_aside_sequence} it witnessed are gone or now other events, and any after them were lost unwitnessed;
+     * the checkpoints signed since start at {@code first_checkpoint_sequence}, signed at {@code cut_recorded_at}.
+     */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ChainCutJson(
+            @JsonProperty("set_aside_sequence") long setAsideSequence,
+            @JsonProperty("set_aside_hash") String setAsideHash,
+            @JsonProperty("set_aside_digest") String setAsideDigest,
+            @JsonProperty("set_aside_taken_at") String setAsideTakenAt,
+            @JsonProperty("held_through_sequence") long heldThroughSequence,
+            @JsonProperty("held_through_taken_at") @Nullable String heldThroughTakenAt,
+            @JsonProperty("lost_from_sequence") long lostFromSequence,
+            @JsonProperty("first_checkpoint_sequence") long firstCheckpointSequence,
+            @JsonProperty("cut_recorded_at") String cutRecordedAt,
+            String explanation) {
     }
 
     /** A signed checkpoint of the chain, kept outside the database. */

@@ -19,6 +19,8 @@ import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.audit.AuditHistoryEntry;
 import org.vpsrecovery.domain.audit.LaterReleaseEvent;
+import org.vpsrecovery.domain.audit.ChainCheckpoint;
+import org.vpsrecovery.domain.audit.ChainCut;
 import org.vpsrecovery.domain.audit.ChainVerification;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.audit.RecordedAuditEvent;
@@ -87,10 +89,19 @@ public final class AuditJsonMapper {
                     intact.head().hex(), null, null, null, intact.checkpointsChecked(),
                     intact.latestCheckpoint().map(c -> new CheckpointJson(c.sequence(), c.hash().hex(),
                             c.takenAt().toString(), c.keyId())).orElse(null),
-                    intact.walkedAfter() == 0 ? null : intact.walkedAfter());
+                    intact.walkedAfter() == 0 ? null : intact.walkedAfter(),
+                    intact.cutAt().map(AuditJsonMapper::cut).orElse(null));
             case ChainVerification.Broken broken -> new ChainVerificationJson(false, null, null, broken.sequence(),
-                    broken.fault().name(), broken.explanation(), broken.checkpointsChecked(), null, null);
+                    broken.fault().name(), broken.explanation(), broken.checkpointsChecked(), null, null, null);
         };
+    }
+
+    private static AuditJson.ChainCutJson cut(ChainCheckpoint first) {
+        ChainCut cut = first.cut().orElseThrow();
+        return new AuditJson.ChainCutJson(cut.setAsideSequence(), cut.setAsideHash().hex(), cut.setAsideDigest().hex(),
+                cut.setAsideTakenAt().toString(), cut.heldThrough(),
+                cut.heldThroughTakenAt().map(Instant::toString).orElse(null), cut.heldThrough() + 1, first.sequence(),
+                first.takenAt().toString(), cut.describe(first));
     }
 
     static RecoverabilityJson recoverability(RecoverabilityReport report) {

@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
+import org.vpsrecovery.domain.audit.ChainCut;
 import org.vpsrecovery.domain.audit.ChainHash;
 
 /**
@@ -26,7 +28,31 @@ record CheckpointJsonLine(
         @JsonProperty("key_id") String keyId,
         String previous,
         @JsonProperty("walked_after") @JsonInclude(JsonInclude.Include.NON_NULL) Long walkedAfter,
+        @JsonInclude(JsonInclude.Include.NON_NULL) CutJson cut,
         String signature) {
+
+    /** The checkpoint file set aside after the database went back, as the first checkpoint after it names it. */
+    record CutJson(
+            @JsonProperty("set_aside_sequence") long setAsideSequence,
+            @JsonProperty("set_aside_hash") String setAsideHash,
+            @JsonProperty("set_aside_digest") String setAsideDigest,
+            @JsonProperty("set_aside_taken_at") String setAsideTakenAt,
+            @JsonProperty("held_through") long heldThrough,
+            @JsonProperty("held_through_taken_at") @JsonInclude(JsonInclude.Include.NON_NULL) String heldThroughTakenAt) {
+
+        static CutJson of(ChainCut cut) {
+            return new CutJson(cut.setAsideSequence(), cut.setAsideHash().hex(), cut.setAsideDigest().hex(),
+                    cut.setAsideTakenAt().toString(), cut.heldThrough(),
+                    cut.heldThroughTakenAt().map(Instant::toString).orElse(null));
+        }
+
+        ChainCut cut() {
+            return new ChainCut(setAsideSequence, new ChainHash(required(setAsideHash, "set_aside_hash")),
+                    new ChainHash(required(setAsideDigest, "set_aside_digest")),
+                    instant(required(setAsideTakenAt, "set_aside_taken_at"), "set_aside_taken_at"), heldThrough,
+                    Optional.ofNullable(heldThroughTakenAt).map(at -> instant(at, "held_through_taken_at")));
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -40,7 +66,7 @@ record CheckpointJsonLine(
                 checkpoint.hash().hex(), checkpoint.takenAt().toString(), checkpoint.keyId(),
                 checkpoint.previous().hex(),
                 checkpoint.walkedAfter().isPresent() ? checkpoint.walkedAfter().getAsLong() : null,
-                checkpoint.signatureBase64());
+                checkpoint.cut().map(CutJson::of).orElse(null), checkpoint.signatureBase64());
         try {
             String json = JSON.writeValueAsString(line);
             return (json + "\n").getBytes(StandardCharsets.UTF_8);
@@ -61,7 +87,17 @@ record CheckpointJsonLine(
             throw new IllegalArgumentException("not a checkpoint in JSON: null");
         }
         OptionalLong walkedAfter;
-        if (ChainCheckpoint.FORMAT.equals(json.format())) {
+        Optional<ChainCut> cut = Optional.empty();
+        if (json.cut() != null && !ChainCheckpoint.FORMAT_AFTER_CUT.equals(json.format())) {
+            throw new IllegalArgumentException("format " + json.format() + " has no cut");
+        }
+        if (ChainCheckpoint.FORMAT_AFTER_CUT.equals(json.format())) {
+            if (json.cut() == null) {
+                throw new IllegalArgumentException("not a checkpoint in JSON: cut is missing");
+            }
+            walkedAfter = json.walkedAfter() == null ? OptionalLong.empty() : OptionalLong.of(json.walkedAfter());
+            cut = Optional.of(json.cut().cut());
+        } else if (ChainCheckpoint.FORMAT.equals(json.format())) {
             if (json.walkedAfter() == null) {
                 throw new IllegalArgumentException("not a checkpoint in JSON: walked_after is missing");
             }
@@ -74,16 +110,19 @@ record CheckpointJsonLine(
         } else {
             throw new IllegalArgumentException("unknown format " + json.format());
         }
-        Instant takenAt;
-        try {
-            takenAt = Instant.parse(required(json.takenAt(), "taken_at"));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("taken_at is not an ISO-8601 instant");
-        }
+        Instant takenAt = instant(required(json.takenAt(), "taken_at"), "taken_at");
         // The value objects refuse anything else malformed (hash, key id, signature length).
         return new ChainCheckpoint(json.sequence(), new ChainHash(required(json.hash(), "hash")), takenAt,
-                required(json.keyId(), "key_id"), new ChainHash(required(json.previous(), "previous")), walkedAfter,
+                required(json.keyId(), "key_id"), new ChainHash(required(json.previous(), "previous")), walkedAfter, cut,
                 Base64.getDecoder().decode(required(json.signature(), "signature")));
+    }
+
+    private static Instant instant(String value, String name) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " is not an ISO-8601 instant");
+        }
     }
 
     private static String required(String value, String name) {

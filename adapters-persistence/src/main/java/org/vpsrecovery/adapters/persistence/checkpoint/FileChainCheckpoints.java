@@ -51,6 +51,20 @@ public final class FileChainCheckpoints implements ChainCheckpoints {
         this.file = this.directory.resolve(FILE_NAME);
     }
 
+    private FileChainCheckpoints(Path directory, Path file) {
+        this.directory = directory;
+        this.file = file;
+    }
+
+    /**
+     * A checkpoint file under another name, such as one set aside after the database went back (named with the date,
+     * ADR 0022, amended in session 51): read, not appended to.
+     */
+    public static FileChainCheckpoints ofFile(Path file) {
+        Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
+        return new FileChainCheckpoints(absolute.getParent(), absolute);
+    }
+
     public Path file() {
         return file;
     }

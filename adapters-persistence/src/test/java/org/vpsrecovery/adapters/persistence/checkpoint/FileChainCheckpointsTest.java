@@ -20,7 +20,9 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
+import org.vpsrecovery.domain.audit.ChainCut;
 import org.vpsrecovery.domain.audit.ChainHash;
+import org.vpsrecovery.domain.audit.CheckpointKeys;
 import org.vpsrecovery.domain.audit.StoredCheckpoint;
 import org.vpsrecovery.domain.port.ChainCheckpoints;
 import org.vpsrecovery.domain.port.contract.ChainCheckpointsContract;
@@ -66,6 +68,35 @@ class FileChainCheckpointsTest extends ChainCheckpointsContract {
 
         assertThat(json).containsEntry("format", "vpsr-checkpoint-v2").containsEntry("walked_after", 3);
         assertThat(new FileChainCheckpoints(store.file().getParent()).latest()).contains(walked);
+    }
+
+    @Test
+    void theFirstCheckpointAfterACutNamesTheSetAsideFileAndReadsBackTheSameFromAFileUnderAnotherName() throws IOException {
+        FileChainCheckpoints setAside = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint held = append(setAside, 2);
+        ChainCheckpoint last = append(setAside, 4);
+        Path moved = temp.resolve("evidence").resolve("chain-checkpoints-2026-12-07.jsonl");
+        Files.createDirectories(moved.getParent());
+        Files.move(setAside.file(), moved);
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint first = store.append(latest -> Optional.of(SIGNER.signAfterCut(position(6), T0,
+                ChainCheckpoint.digestOf(latest), java.util.OptionalLong.of(0),
+                ChainCut.of(last, Optional.of(held))))).orElseThrow();
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = new ObjectMapper().readValue(lines(store).getFirst(), Map.class);
+
+        assertThat(json).containsEntry("format", "vpsr-checkpoint-v3").containsEntry("walked_after", 0)
+                .containsEntry("cut", Map.of("set_aside_sequence", 4, "set_aside_hash", last.hash().hex(),
+                        "set_aside_digest", last.digest().hex(), "set_aside_taken_at", last.takenAt().toString(),
+                        "held_through", 2, "held_through_taken_at", held.takenAt().toString()));
+        assertThat(new FileChainCheckpoints(store.file().getParent()).latest()).contains(first);
+        assertThat(FileChainCheckpoints.ofFile(moved).latest()).contains(last);
+        String line = lines(store).getFirst();
+        Files.write(store.file(), List.of(line.replace("\"set_aside_sequence\":4", "\"set_aside_sequence\":3")),
+                StandardCharsets.UTF_8);
+        assertThat(CheckpointKeys.of(List.of(SIGNER.publicKey())).verifies(new FileChainCheckpoints(store.file().getParent()).latest().orElseThrow()))
+                .as("the cut is signed").isFalse();
     }
 
     @Test
