@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -47,10 +48,14 @@ import org.vpsrecovery.domain.port.SharedAllowances;
  * An IPv6 address counts by its /64, which one client commonly holds whole.
  *
  * <p>With {@link SharedAllowances} (PostgreSQL in the service) the per-address and overall allowances are shared by every
- * instance: N instances behind a balancer allowed N times as many failures (ADR 0041, amended in session 51). Should the
- * shared store fail, the attempt is counted in this instance's own buckets (the behaviour before), said at WARN at most
- * once per interval: a database out of reach neither locks every person out nor answers 500, and still bounds guessing
- * at each instance's allowance. The log's bookkeeping stays each instance's own.
+ * instance: N instances behind a balancer allowed N times as many failures (ADR 0041, amended in session 51). This
+ * instance's own bucket of the address is still taken from first, and an empty one refuses without asking the shared
+ * store: each shared call is a database transaction on the main pool waiting on its row's lock, which an address already
+ * refused must not cost. At most {@link #SHARED_CALLS_AT_ONCE} shared calls run at once; an attempt beyond them, or one
+ * the shared store failed, is counted in this instance's own buckets alone (the behaviour before), said at WARN at most
+ * once per interval: a flood of sign-ins cannot take the pool from the API and the jobs, a database out of reach neither
+ * locks every person out nor answers 500, and guessing stays bounded at each instance's allowance. The log's bookkeeping
+ * stays each instance's own.
  */
 @Context
 @Requires(beans = SignInSessionsUseCase.class)
@@ -60,12 +65,14 @@ public class FailedSignIns {
     static final String PREFIX = "vpsr.console.sign-in.";
     /** WARN lines of every address together per interval: a flood from many addresses must not fill the log. */
     static final long LINES_PER_INTERVAL = 100;
+    /** Sign-in calls to the shared store at once: the main pool (16) is the API's and the jobs' (ADR 0023). */
+    static final int SHARED_CALLS_AT_ONCE = 2;
 
     /** An address's failures: its bucket, when it was last logged and how many failures since went unlogged. */
     private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged) {
     }
 
-    /** Where an attempt's share was taken from: given back there. */
+    /** Where an attempt's share was taken from besides this instance's own bucket: given back there too. */
     private enum Store { SHARED, OWN }
 
     /** One attempt's reservation: given back when the attempt did not fail. */
@@ -99,6 +106,7 @@ public class FailedSignIns {
     private final Duration interval;
     private final SharedAllowances shared;
     private final AtomicReference<Instant> sharedFailureLogged = new AtomicReference<>(Instant.MIN);
+    private final Semaphore sharedCalls = new Semaphore(SHARED_CALLS_AT_ONCE);
     private final ForwardedHeaders forwarded;
     private final Bucket overall;
     private final Bucket lines;
@@ -149,53 +157,69 @@ public class FailedSignIns {
             Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger());
             state = Optional.ofNullable(addresses.putIfAbsent(address, fresh)).orElse(fresh);
         }
-        Optional<Duration> sharedWait = fromShared(() -> shared.take(SHARED_ADDRESS + address, perAddress, interval));
-        if (sharedWait != null) {
-            if (sharedWait.isPresent()) {
-                logged(address, state, "throttled");
-                return new Admission(Optional.empty(), sharedWait.get());
-            }
-            return new Admission(Optional.of(new Attempt(address, state, Store.SHARED)), Duration.ZERO);
-        }
         ConsumptionProbe own = state.failures().tryConsumeAndReturnRemaining(1);
         if (!own.isConsumed()) {
             logged(address, state, "throttled");
             return new Admission(Optional.empty(), Duration.ofNanos(own.getNanosToWaitForRefill()));
         }
-        return new Admission(Optional.of(new Attempt(address, state, Store.OWN)), Duration.ZERO);
+        Optional<Duration> sharedWait = fromShared(() -> shared.take(SHARED_ADDRESS + address, perAddress, interval));
+        if (sharedWait == null) {
+            return new Admission(Optional.of(new Attempt(address, state, Store.OWN)), Duration.ZERO);
+        }
+        if (sharedWait.isPresent()) {
+            state.failures().addTokens(1);
+            logged(address, state, "throttled");
+            return new Admission(Optional.empty(), sharedWait.get());
+        }
+        return new Admission(Optional.of(new Attempt(address, state, Store.SHARED)), Duration.ZERO);
     }
 
     /**
-     * The shared store's answer, or null when there is none here or it failed (then this instance's own buckets count,
-     * and the failure is said at WARN at most once per interval, without its attempt's address or token).
+     * The shared store's answer, or null when there is none here, {@link #SHARED_CALLS_AT_ONCE} calls are under way
+     * already, or it failed: then this instance's own buckets count, said at WARN at most once per interval, without
+     * any attempt's address or token.
      */
     private <T> T fromShared(java.util.function.Supplier<T> call) {
         if (shared == null) {
             return null;
         }
+        if (!sharedCalls.tryAcquire()) {
+            countedAlone(SHARED_CALLS_AT_ONCE + " sign-ins were already waiting on the shared allowances");
+            return null;
+        }
         try {
             return call.get();
         } catch (RuntimeException e) {
-            Instant now = clock.instant();
-            Instant last = sharedFailureLogged.get();
-            if (!now.isBefore(last.plus(interval)) && sharedFailureLogged.compareAndSet(last, now)) {
-                LOG.warn("console sign-in failures are counted by this instance alone for now: the shared allowances "
-                        + "could not be reached ({}: {})", e.getClass().getSimpleName(), e.getMessage());
-            }
+            countedAlone("the shared allowances could not be reached (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
             return null;
+        } finally {
+            sharedCalls.release();
         }
     }
 
-    /** The attempt signed in, or could not be checked (the identity provider out of reach): it takes nothing. */
+    private void countedAlone(String why) {
+        Instant now = clock.instant();
+        Instant last = sharedFailureLogged.get();
+        if (!now.isBefore(last.plus(interval)) && sharedFailureLogged.compareAndSet(last, now)) {
+            LOG.warn("console sign-in failures are counted by this instance alone for now: {}", why);
+        }
+    }
+
+    /**
+     * The attempt signed in, or could not be checked (the identity provider out of reach): it takes nothing. A shared
+     * share that cannot be given back now (the store busy or out of reach) refills within the interval.
+     */
     public void notFailed(Attempt attempt) {
         if (!settle(attempt)) {
             return;
         }
-        if (attempt.store == Store.OWN || fromShared(() -> {
-            shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
-            return Boolean.TRUE;
-        }) == null) {
-            attempt.state.failures().addTokens(1);
+        attempt.state.failures().addTokens(1);
+        if (attempt.store == Store.SHARED) {
+            fromShared(() -> {
+                shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
+                return Boolean.TRUE;
+            });
         }
     }
 

@@ -9,7 +9,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.SharedAllowances;
 
@@ -31,9 +37,11 @@ class FailedSignInsTest {
     /** Shared allowances without refill (the tests' interval is an hour), as PostgreSQL's are for every instance. */
     private static final class CountedAllowances implements SharedAllowances {
         private final Map<String, Long> taken = new HashMap<>();
+        private final Map<String, Integer> calls = new HashMap<>();
 
         @Override
         public synchronized Optional<Duration> take(String name, long capacity, Duration interval) {
+            calls.merge(name, 1, Integer::sum);
             long now = taken.getOrDefault(name, 0L);
             if (now >= capacity) {
                 return Optional.of(interval);
@@ -62,6 +70,83 @@ class FailedSignInsTest {
         FailedSignIns.Attempt third = other.admit(from("192.0.2.2")).attempt().orElseThrow();
         assertThat(other.failed(third, "the token was refused")).as("the overall allowance spent by both").isEmpty();
         assertThat(one.failed(one.admit(from("192.0.2.3")).attempt().orElseThrow(), "the token was refused")).isPresent();
+    }
+
+    /**
+     * An address past its allowance at this instance is refused by this instance's own bucket, without a database
+     * transaction: before, each of its attempts took a pooled connection and waited on its row's lock (session 51 review).
+     */
+    @Test
+    void anAddressPastItsAllowanceHereNeverReachesTheSharedStore() {
+        CountedAllowances database = new CountedAllowances();
+        FailedSignIns throttle = throttle(2, 100, database);
+        for (int i = 0; i < 2; i++) {
+            throttle.failed(throttle.admit(from("192.0.2.1")).attempt().orElseThrow(), "the token was refused");
+        }
+
+        for (int i = 0; i < 5; i++) {
+            FailedSignIns.Admission refused = throttle.admit(from("192.0.2.1"));
+            assertThat(refused.attempt()).isEmpty();
+            assertThat(refused.retryAfter()).isPositive();
+        }
+        synchronized (database) {
+            assertThat(database.calls.get(FailedSignIns.SHARED_ADDRESS + "192.0.2.1"))
+                    .as("the shared store asked for the two admitted attempts only").isEqualTo(2);
+        }
+    }
+
+    /**
+     * A shared store holding its callers (a row lock, a pool exhausted) holds at most {@link
+     * FailedSignIns#SHARED_CALLS_AT_ONCE} sign-ins; the attempts beyond count in this instance's own buckets at once
+     * instead of taking more of the pool's connections (session 51 review). This store lets those beyond through, so
+     * that the test fails rather than hangs without the cap.
+     */
+    @Test
+    @Timeout(60)
+    void attemptsBeyondTheCapOfSharedCallsCountHereWithoutWaitingOnTheStore() throws Exception {
+        CountDownLatch held = new CountDownLatch(FailedSignIns.SHARED_CALLS_AT_ONCE);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        SharedAllowances holding = new SharedAllowances() {
+            @Override
+            public Optional<Duration> take(String name, long capacity, Duration interval) {
+                if (calls.incrementAndGet() <= FailedSignIns.SHARED_CALLS_AT_ONCE) {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public void giveBack(String name, long capacity, Duration interval) {
+                calls.incrementAndGet();
+            }
+        };
+        FailedSignIns throttle = throttle(1, 100, holding);
+        ExecutorService threads = Executors.newFixedThreadPool(FailedSignIns.SHARED_CALLS_AT_ONCE);
+        CompletableFuture<?>[] heldAttempts = new CompletableFuture<?>[FailedSignIns.SHARED_CALLS_AT_ONCE];
+        for (int i = 0; i < heldAttempts.length; i++) {
+            String address = "192.0.2." + (10 + i);
+            heldAttempts[i] = CompletableFuture.supplyAsync(() -> throttle.admit(from(address)), threads);
+        }
+        held.await();
+
+        FailedSignIns.Attempt beyond = throttle.admit(from("192.0.2.20")).attempt().orElseThrow();
+        assertThat(throttle.failed(beyond, "the token was refused")).isEmpty();
+        assertThat(throttle.admit(from("192.0.2.20")).attempt()).as("counted in this instance's own bucket").isEmpty();
+        FailedSignIns.Attempt signedIn = throttle.admit(from("192.0.2.21")).attempt().orElseThrow();
+        throttle.notFailed(signedIn);
+        assertThat(calls.get()).as("no call beyond the held ones reached the store").isEqualTo(heldAttempts.length);
+
+        release.countDown();
+        for (CompletableFuture<?> attempt : heldAttempts) {
+            attempt.get();
+        }
+        threads.shutdown();
     }
 
     /** The database out of reach: each instance counts alone, as before session 51; no one is locked out, no 500. */
