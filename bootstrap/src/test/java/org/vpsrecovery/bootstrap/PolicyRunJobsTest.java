@@ -227,6 +227,51 @@ class PolicyRunJobsTest {
         }
     }
 
+    /**
+     * A run VPS.org answered 429 with a Retry-After of 10 minutes is looked at again after it, not at {@code retry-first}:
+     * before, its retries at 1, 2 and 4 minutes were each held back unsent by the client's hold, and the run given up
+     * with the day's point. A retry held back again (the wait left) moves its row again without spending an attempt: the
+     * one failure retry (retry-attempts 1) is still there for the try that reaches VPS.org (ADR 0028, amended in session
+     * 51). Run by db-scheduler itself.
+     */
+    @Test
+    void aRunVpsOrgRateLimitedIsLookedAtAgainAfterItsRetryAfterWithoutSpendingAnAttempt() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        java.util.Deque<Optional<Duration>> answers = new java.util.ArrayDeque<>(List.of(
+                Optional.of(Duration.ofMinutes(5)), Optional.empty()));
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
+                        Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.FAILED, List.of(),
+                        Optional.empty(), Optional.of(Duration.ofMinutes(10)))), Optional.empty()),
+                of -> {
+                    Optional<Duration> heldBack = answers.removeFirst();
+                    return Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
+                            heldBack.isPresent() ? RunPoliciesService.RunResult.FAILED : RunPoliciesService.RunResult.MADE,
+                            List.of(), Optional.empty(), heldBack));
+                },
+                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 1,
+                Duration.ofMinutes(5), Duration.ofMinutes(1));
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
+        try {
+            jobs.tick(NOW.minusSeconds(30), NOW);
+            assertThat(retriesDue()).as("after VPS.org's Retry-After").containsExactly(NOW.plus(Duration.ofMinutes(10)));
+
+            scheduler.setTime(NOW.plus(Duration.ofMinutes(10)));
+            scheduler.runAnyDueExecutions();
+            assertThat(retriesDue()).as("held back again: after the wait left, its attempt not spent")
+                    .containsExactly(NOW.plus(Duration.ofMinutes(15)));
+
+            scheduler.setTime(NOW.plus(Duration.ofMinutes(15)));
+            scheduler.runAnyDueExecutions();
+            assertThat(answers).isEmpty();
+            assertThat(retriesDue()).as("made: done").isEmpty();
+        } finally {
+            scheduler.stop();
+        }
+    }
+
     @Test
     void retryAttemptsZeroSchedulesNoRetryOfAFailedRunAndOneSchedulesIt() throws SQLException {
         jobs(0).tick(NOW.minusSeconds(30), NOW);
