@@ -160,8 +160,10 @@ public class PolicyRunJobs {
         FixedDelay schedule = FixedDelay.of(every);
         // A tick a stop interrupted throws (RunPoliciesService.TickStopped): db-scheduler's failure handler keeps the
         // data, so the window (or what it had left) is ticked again, on this instance or another.
+        // While paused, a window under way is kept as it is, not cut short: taken for one, it ran again at once, every
+        // poll, a WARN each time (session 51 review).
         return BudgetedRecurringTask.of(POLICY_RUNS, schedule, -1L,
-                data -> runOnce(data, budgetFromNow()), WindowUnderWay.class::isInstance);
+                data -> runOnce(data, budgetFromNow()), data -> !pausedAfterRestore && data instanceof WindowUnderWay);
     }
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */

@@ -131,6 +131,43 @@ class PolicyRunJobsTest {
         assertThat(asked).as("the window put off, from its last end").containsExactly(Instant.ofEpochMilli(last));
     }
 
+    /**
+     * A database restored while a tick was cut short by its budget leaves a window under way in the task's row: while
+     * paused, that row runs at the schedule's interval, its data kept, not again at once as a window cut short. Before,
+     * it was taken for one and ran every poll, a WARN each time (session 51 review). Run by db-scheduler itself.
+     */
+    @Test
+    void whilePausedAfterARestoreAWindowUnderWayIsKeptAndRunsAtTheIntervalNotAtOnce() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        List<Instant> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PolicyRunJobs paused = new PolicyRunJobs((from, to, after, budget) -> {
+            asked.add(from);
+            return new RunPoliciesService.Ticked(List.of(), Optional.empty());
+        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
+                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), true);
+        PolicyRunJobs.WindowUnderWay underWay = PolicyRunJobs.WindowUnderWay.of(NOW.minusSeconds(60), NOW.minusSeconds(30),
+                new RunPoliciesService.PairReached(new TeamId("blue"), NOW.minus(Duration.ofDays(1)), PolicyId.random(),
+                        new ServerId(12345)));
+        var task = paused.task();
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), task, paused.retryTask()).clock(time).start();
+        try {
+            scheduler.schedule(task.instance(com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE,
+                    (java.io.Serializable) underWay), NOW);
+
+            scheduler.runAnyDueExecutions();
+
+            assertThat(asked).as("nothing ticked while paused").isEmpty();
+            assertThat(policyRunsDue()).as("at the interval, not at once").containsExactly(NOW.plusSeconds(30));
+            assertThat(scheduler.getScheduledExecution(task.instance(
+                    com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE)))
+                    .hasValueSatisfying(row -> assertThat(row.getData()).isEqualTo(underWay));
+        } finally {
+            scheduler.stop();
+        }
+    }
+
     /** A run's budget is counted on the monotonic ticker: the host's clock stepped back does not stretch it. */
     @Test
     void aRunsBudgetIsSpentOnTimeWhenTheHostsClockStepsBack() {
