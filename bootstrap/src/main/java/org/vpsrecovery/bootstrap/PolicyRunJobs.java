@@ -58,6 +58,8 @@ import org.vpsrecovery.domain.server.ServerId;
  * one held past it is missed, said at WARN and in its audited failure, and not retried (ADR 0028, amended in session 50).
  * So is a run whose rotation's delete a restore's hold refuses (RECOVERY_POINT_IN_USE: the point is that restore's
  * source), due when that hold ends; a hold released early brings those rows forward ({@link #holdReleased}, session 51).
+ * So is a run VPS.org answered 429 naming a wait (or the client held back after one): due after that wait or
+ * {@code retry-first}, whichever is longer, and missed when the wait reaches the next cron time (session 51).
  */
 @Singleton
 public class PolicyRunJobs {
@@ -158,8 +160,10 @@ public class PolicyRunJobs {
         FixedDelay schedule = FixedDelay.of(every);
         // A tick a stop interrupted throws (RunPoliciesService.TickStopped): db-scheduler's failure handler keeps the
         // data, so the window (or what it had left) is ticked again, on this instance or another.
+        // While paused, a window under way is kept as it is, not cut short: taken for one, it ran again at once, every
+        // poll, a WARN each time (session 51 review).
         return BudgetedRecurringTask.of(POLICY_RUNS, schedule, -1L,
-                data -> runOnce(data, budgetFromNow()), WindowUnderWay.class::isInstance);
+                data -> runOnce(data, budgetFromNow()), data -> !pausedAfterRestore && data instanceof WindowUnderWay);
     }
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */
@@ -224,8 +228,9 @@ public class PolicyRunJobs {
         for (RunPoliciesService.Run run : done) {
             reportMissed(run);
             // retry-attempts 0: no retry of a failure at all (the task scheduled here is the first of them). A run put
-            // off by a restore's hold did not fail: it is owed when the hold ends, whatever the attempts.
-            if (retryAttempts == 0 && run.result() != RunPoliciesService.RunResult.PUT_OFF) {
+            // off by a restore's hold, or by VPS.org's 429 naming a wait, did not fail: it is owed after it, whatever the
+            // attempts.
+            if (retryAttempts == 0 && !putOff(run)) {
                 continue;
             }
             RetryOf of = new RetryOf(run.team(), run.policy(), run.server(), run.scheduledFor());
@@ -271,11 +276,16 @@ public class PolicyRunJobs {
      * died during the create): after {@code retry-first}, and again until it ends; bounded by the pair's next cron time,
      * after which {@link RunPoliciesService#retry} owes nothing. Put off by a restore's hold: when the hold ends (a
      * hold released earlier brings it forward: {@link #holdReleased}), which the service judged before the next cron
-     * time; not a failure, so no attempt is spent on it (ADR 0028, amended in session 50). Missed: never.
+     * time; not a failure, so no attempt is spent on it (ADR 0028, amended in session 50). Failed on VPS.org's 429 naming
+     * a wait: after that wait or {@code retry-first}, whichever is longer, spending no attempt either (before, retries
+     * at 1, 2 and 4 minutes inside a 10-minute Retry-After were each held back unsent and the run given up; session
+     * 51); the service judged it owed then, and a retry past the next cron time owes nothing. Missed: never.
      */
     private Optional<Instant> lookAgain(RunPoliciesService.Run run) {
         return switch (run.result()) {
-            case FAILED, NOT_SETTLED -> Optional.of(clock.instant().plus(retryFirst));
+            case FAILED -> Optional.of(clock.instant().plus(run.rateLimitedFor()
+                    .filter(wait -> wait.compareTo(retryFirst) > 0).orElse(retryFirst)));
+            case NOT_SETTLED -> Optional.of(clock.instant().plus(retryFirst));
             case UNRESOLVED -> Optional.of(clock.instant().plus(settleAfter).plus(retryFirst));
             case PUT_OFF -> run.putOffUntil();
             case MADE, REFUSED, MISSED -> Optional.empty();
@@ -320,13 +330,18 @@ public class PolicyRunJobs {
         return moved;
     }
 
-    /** A run a restore's hold put off past its next cron time is said, with why: no retry follows it. */
+    /** Owed later without having failed: put off by a restore's hold, or by VPS.org's 429 naming a wait. */
+    private static boolean putOff(RunPoliciesService.Run run) {
+        return run.result() == RunPoliciesService.RunResult.PUT_OFF || run.rateLimitedFor().isPresent();
+    }
+
+    /** A run put off past its next cron time (a restore's hold, VPS.org's 429) is said, with why: no retry follows it. */
     private static void reportMissed(RunPoliciesService.Run run) {
         if (run.result() == RunPoliciesService.RunResult.MISSED) {
             LOG.warn("policy {} on server {}: the run of {} is missed: a restore holds the server, or the point its "
-                    + "rotation would delete, until its next cron time or later, which runs as usual (its audited "
-                    + "SERVER_RESTORING or RECOVERY_POINT_IN_USE failure says until when)",
-                    run.policy().value(), run.server().value(), run.scheduledFor());
+                    + "rotation would delete, or VPS.org's 429 asked to wait, until its next cron time or later, which "
+                    + "runs as usual (its audited SERVER_RESTORING, RECOVERY_POINT_IN_USE or PROVIDER_RATE_LIMITED "
+                    + "failure says until when)", run.policy().value(), run.server().value(), run.scheduledFor());
         }
     }
 
@@ -342,11 +357,11 @@ public class PolicyRunJobs {
             return Optional.of(clock.instant().plus(PAUSED_LOOK_AGAIN));
         }
         Optional<RunPoliciesService.Run> again = retry(RetryOf.parse(retryId));
-        if (again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED).isPresent()) {
+        if (again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED && !putOff(run)).isPresent()) {
             throw new RunFailed(retryId);
         }
-        // A success rescheduled: a put-off (or not settled) look spends no failed attempt, and db-scheduler counts the
-        // failures again from none after it.
+        // A success rescheduled: a put-off (by a hold or a 429's wait) or not settled look spends no failed attempt, and
+        // db-scheduler counts the failures again from none after it.
         again.ifPresent(PolicyRunJobs::reportMissed);
         return again.flatMap(this::lookAgain);
     }

@@ -142,8 +142,23 @@ public class RecoveryServicesFactory {
      */
     @Singleton
     @Bean(typed = ProviderAnswersOnTheAskedServer.class)
-    ProviderAnswersOnTheAskedServer answersOnTheAskedServer(VpsOrgClient client) {
+    ProviderAnswersOnTheAskedServer answersOnTheAskedServer(VpsOrgClient client, MeterRegistry registry) {
+        heldBackSeconds(client, registry);
         return new ProviderAnswersOnTheAskedServer(client, client);
+    }
+
+    /** {@value #HELD_BACK_SECONDS}'s name. */
+    static final String HELD_BACK_SECONDS = "vpsr.vpsorg.held_back_seconds";
+
+    /**
+     * {@value #HELD_BACK_SECONDS}: how long a 429 still holds back every VPS.org call of this instance, 0 when none
+     * (ADR 0010, amended in session 51), read from the client on each scrape.
+     */
+    static Gauge heldBackSeconds(VpsOrgClient client, MeterRegistry registry) {
+        return Gauge.builder(HELD_BACK_SECONDS, client, c -> c.heldBackFor().map(left -> left.toNanos() / 1e9).orElse(0.0))
+                .description("How long a 429 from VPS.org still holds back every VPS.org call of this instance (0: none)")
+                .baseUnit("seconds")
+                .register(registry);
     }
 
     /**

@@ -61,4 +61,22 @@ class MeteredProviderTest {
             assertThat(provider.timer("list_snapshots", "rate_limited").count()).isEqualTo(1);
         }
     }
+
+    /** The client's hold after a 429 is a gauge: 0 before, VPS.org's wait left (at most vpsorg.max-hold) during it. */
+    @Test
+    void theHoldAfterA429IsShownAsAGauge() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (VpsOrgSimulator simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+             VpsOrgClient client = VpsOrgClient.connect(
+                     VpsOrgSettings.defaults(simulator.baseUri(), new ApiToken(VpsOrgSimulator.DEMO_TOKEN)))) {
+            var gauge = RecoveryServicesFactory.heldBackSeconds(client, registry);
+            assertThat(gauge.value()).isZero();
+
+            simulator.faults().add(Fault.rateLimited(java.time.Duration.ofSeconds(600)).on("GET", "/api/v1/snapshots/"));
+            assertThatThrownBy(() -> client.listSnapshots(Optional.empty())).isInstanceOf(ProviderFailure.class);
+
+            assertThat(registry.find("vpsr.vpsorg.held_back_seconds").gauge()).isSameAs(gauge);
+            assertThat(gauge.value()).isPositive().isLessThanOrEqualTo(60.0);
+        }
+    }
 }

@@ -131,6 +131,43 @@ class PolicyRunJobsTest {
         assertThat(asked).as("the window put off, from its last end").containsExactly(Instant.ofEpochMilli(last));
     }
 
+    /**
+     * A database restored while a tick was cut short by its budget leaves a window under way in the task's row: while
+     * paused, that row runs at the schedule's interval, its data kept, not again at once as a window cut short. Before,
+     * it was taken for one and ran every poll, a WARN each time (session 51 review). Run by db-scheduler itself.
+     */
+    @Test
+    void whilePausedAfterARestoreAWindowUnderWayIsKeptAndRunsAtTheIntervalNotAtOnce() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        List<Instant> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PolicyRunJobs paused = new PolicyRunJobs((from, to, after, budget) -> {
+            asked.add(from);
+            return new RunPoliciesService.Ticked(List.of(), Optional.empty());
+        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
+                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), true);
+        PolicyRunJobs.WindowUnderWay underWay = PolicyRunJobs.WindowUnderWay.of(NOW.minusSeconds(60), NOW.minusSeconds(30),
+                new RunPoliciesService.PairReached(new TeamId("blue"), NOW.minus(Duration.ofDays(1)), PolicyId.random(),
+                        new ServerId(12345)));
+        var task = paused.task();
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), task, paused.retryTask()).clock(time).start();
+        try {
+            scheduler.schedule(task.instance(com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE,
+                    (java.io.Serializable) underWay), NOW);
+
+            scheduler.runAnyDueExecutions();
+
+            assertThat(asked).as("nothing ticked while paused").isEmpty();
+            assertThat(policyRunsDue()).as("at the interval, not at once").containsExactly(NOW.plusSeconds(30));
+            assertThat(scheduler.getScheduledExecution(task.instance(
+                    com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE)))
+                    .hasValueSatisfying(row -> assertThat(row.getData()).isEqualTo(underWay));
+        } finally {
+            scheduler.stop();
+        }
+    }
+
     /** A run's budget is counted on the monotonic ticker: the host's clock stepped back does not stretch it. */
     @Test
     void aRunsBudgetIsSpentOnTimeWhenTheHostsClockStepsBack() {
@@ -219,6 +256,51 @@ class PolicyRunJobsTest {
             assertThat(retriesDue()).as("failed after the hold: its one failure retry still to come").hasSize(1);
 
             scheduler.setTime(holdEnds.plus(Duration.ofMinutes(10)));
+            scheduler.runAnyDueExecutions();
+            assertThat(answers).isEmpty();
+            assertThat(retriesDue()).as("made: done").isEmpty();
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    /**
+     * A run VPS.org answered 429 with a Retry-After of 10 minutes is looked at again after it, not at {@code retry-first}:
+     * before, its retries at 1, 2 and 4 minutes were each held back unsent by the client's hold, and the run given up
+     * with the day's point. A retry held back again (the wait left) moves its row again without spending an attempt: the
+     * one failure retry (retry-attempts 1) is still there for the try that reaches VPS.org (ADR 0028, amended in session
+     * 51). Run by db-scheduler itself.
+     */
+    @Test
+    void aRunVpsOrgRateLimitedIsLookedAtAgainAfterItsRetryAfterWithoutSpendingAnAttempt() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        java.util.Deque<Optional<Duration>> answers = new java.util.ArrayDeque<>(List.of(
+                Optional.of(Duration.ofMinutes(5)), Optional.empty()));
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
+                        Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.FAILED, List.of(),
+                        Optional.empty(), Optional.of(Duration.ofMinutes(10)))), Optional.empty()),
+                of -> {
+                    Optional<Duration> heldBack = answers.removeFirst();
+                    return Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
+                            heldBack.isPresent() ? RunPoliciesService.RunResult.FAILED : RunPoliciesService.RunResult.MADE,
+                            List.of(), Optional.empty(), heldBack));
+                },
+                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 1,
+                Duration.ofMinutes(5), Duration.ofMinutes(1));
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
+        try {
+            jobs.tick(NOW.minusSeconds(30), NOW);
+            assertThat(retriesDue()).as("after VPS.org's Retry-After").containsExactly(NOW.plus(Duration.ofMinutes(10)));
+
+            scheduler.setTime(NOW.plus(Duration.ofMinutes(10)));
+            scheduler.runAnyDueExecutions();
+            assertThat(retriesDue()).as("held back again: after the wait left, its attempt not spent")
+                    .containsExactly(NOW.plus(Duration.ofMinutes(15)));
+
+            scheduler.setTime(NOW.plus(Duration.ofMinutes(15)));
             scheduler.runAnyDueExecutions();
             assertThat(answers).isEmpty();
             assertThat(retriesDue()).as("made: done").isEmpty();

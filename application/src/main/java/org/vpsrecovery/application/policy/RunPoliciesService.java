@@ -138,30 +138,44 @@ public final class RunPoliciesService {
      * end) before the run's next cron time: nothing was asked of VPS.org (audited FAILED {@code SERVER_RESTORING}), and
      * the run is owed when the hold ends, not a failure to back off from ({@link Run#putOffUntil}). Missed when that hold
      * lasts until the run's next cron time or later: that time's run makes the next point, so this one is owed by no one
-     * and not tried again; its audited failure says so (ADR 0028, amended in session 50).
+     * and not tried again; its audited failure says so (ADR 0028, amended in session 50). Missed too when VPS.org's 429
+     * asked to wait until that time or later: its audited failure is the 429's (ADR 0028, amended in session 51).
      */
     public enum RunResult { MADE, REFUSED, FAILED, UNRESOLVED, NOT_SETTLED, PUT_OFF, MISSED }
 
     /**
      * One due (policy, server) pair and what its run came to; {@code removed}: the points its policy
      * deleted, the one rotated for room first, then what retention dropped after the point was made; {@code putOffUntil}:
-     * for a run {@link RunResult#PUT_OFF}, when the hold that put it off ends, and only for it.
+     * for a run {@link RunResult#PUT_OFF}, when the hold that put it off ends, and only for it; {@code rateLimitedFor}:
+     * for a run {@link RunResult#FAILED} because VPS.org answered 429 (or the client held the call back after one) naming
+     * a wait, that wait: the run is owed after it, no failure to back off from (ADR 0028, amended in session 51).
      */
     public record Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result,
-                      List<ResourceRef> removed, Optional<Instant> putOffUntil) {
+                      List<ResourceRef> removed, Optional<Instant> putOffUntil, Optional<Duration> rateLimitedFor) {
 
         public Run {
             removed = List.copyOf(removed);
             Objects.requireNonNull(putOffUntil, "put off until (may be empty, not null)");
+            Objects.requireNonNull(rateLimitedFor, "rate limited for (may be empty, not null)");
             if (putOffUntil.isPresent() != (result == RunResult.PUT_OFF)) {
                 throw new IllegalArgumentException("a run put off, and only it, says until when: " + result);
             }
+            if (rateLimitedFor.isPresent() && (result != RunResult.FAILED || !rateLimitedFor.get().isPositive())) {
+                throw new IllegalArgumentException("only a failed run waits VPS.org's Retry-After, a positive one: "
+                        + result + ", " + rateLimitedFor.get());
+            }
         }
 
-        /** A run not put off. */
+        /** A run not rate limited. */
+        public Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result,
+                   List<ResourceRef> removed, Optional<Instant> putOffUntil) {
+            this(team, policy, server, scheduledFor, result, removed, putOffUntil, Optional.empty());
+        }
+
+        /** A run neither put off nor rate limited. */
         public Run(TeamId team, PolicyId policy, ServerId server, Instant scheduledFor, RunResult result,
                    List<ResourceRef> removed) {
-            this(team, policy, server, scheduledFor, result, removed, Optional.empty());
+            this(team, policy, server, scheduledFor, result, removed, Optional.empty(), Optional.empty());
         }
     }
 
@@ -340,6 +354,7 @@ public final class RunPoliciesService {
         // A retry task runs at least once, not exactly once: one that made the point and died before its row was
         // removed (a kill, a rolling deploy) is run again by another instance, and must not make a second point. One
         // whose earlier try is still open answers NOT_SETTLED, so the job looks again instead of giving the run up.
+        // VPS.org's wait after a 429 is on the run it answers (Run#rateLimitedFor): the retry job schedules by it.
         return runUnlessTried(policy, server, scheduledFor, wait -> { });
     }
 
@@ -557,6 +572,15 @@ public final class RunPoliciesService {
         } catch (ProviderFailure failure) {
             if (failure.kind() == ProviderFailure.Kind.RATE_LIMITED) {
                 throttled.accept(failure.retryAfter().orElse(Duration.ZERO));
+                Optional<Duration> wait = failure.retryAfter().filter(Duration::isPositive);
+                if (wait.isPresent()) {
+                    // Owed after VPS.org's wait, carried to the retry job (a retry before it would only be held back and
+                    // spend its attempts); missed when that wait reaches the next cron time's run (ADR 0028, session 51).
+                    return Optional.of(owedAt(policy, server, scheduledFor, clock.instant().plus(wait.get()))
+                            ? new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.FAILED, removed,
+                                    Optional.empty(), wait)
+                            : new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.MISSED, removed));
+                }
             }
             result = failure.outcomeUnknown() ? RunResult.UNRESOLVED : RunResult.FAILED;
         } catch (RecoveryException | IllegalArgumentException failed) {

@@ -74,6 +74,46 @@ class RunPoliciesThrottledTest {
         assertThat(ticked.throttledFor()).contains(Duration.ofSeconds(60));
     }
 
+    /**
+     * A run VPS.org answered 429 carries the wait it asked for, by the tick and by a retry (which dropped it before: its
+     * retries were held back unsent and given up); one whose wait reaches the pair's next cron time is missed, as a run a
+     * restore holds past it is (ADR 0028, amended in session 51).
+     */
+    @Test
+    void aRateLimitedRunCarriesVpsOrgsWaitAndOneWaitingPastTheNextCronTimeIsMissed() {
+        java.util.concurrent.atomic.AtomicReference<Duration> retryAfter =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ofMinutes(10));
+        RunPoliciesService throttled = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                new ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                        throw new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "VPS.org 429", OptionalInt.of(429),
+                                Optional.of(retryAfter.get()), null);
+                    }
+                }, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
+                new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
+        RecoveryPolicy blue = nightly(BLUE, List.of(WEB));
+
+        assertThat(throttled.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP))).singleElement().satisfies(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.FAILED);
+            assertThat(run.rateLimitedFor()).contains(Duration.ofMinutes(10));
+        });
+        retryAfter.set(Duration.ofMinutes(5));
+        assertThat(throttled.retry(BLUE, blue.id(), WEB, FIRE)).hasValueSatisfying(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.FAILED);
+            assertThat(run.rateLimitedFor()).contains(Duration.ofMinutes(5));
+        });
+
+        // Half an hour before the next cron time (03:00 Berlin), VPS.org asks for an hour.
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(Duration.ofDays(1)).minus(
+                Duration.ofMinutes(30))));
+        retryAfter.set(Duration.ofHours(1));
+        assertThat(throttled.retry(BLUE, blue.id(), WEB, FIRE)).hasValueSatisfying(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MISSED);
+            assertThat(run.rateLimitedFor()).isEmpty();
+        });
+    }
+
     private RecoveryPolicy nightly(org.vpsrecovery.domain.common.TeamId team, List<ServerId> servers) {
         return policies.create(platform.as(team), new PolicySpec(PolicyServers.of(servers), PolicyKind.SNAPSHOT,
                 new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")), new NameTemplate("nightly-{server_id}-{date}"),

@@ -26,8 +26,8 @@ import org.vpsrecovery.domain.port.ProviderFailure.Kind;
  * many may wait: a slow provider makes callers fail fast instead of queueing without limit. A call made for an inbound
  * request ends by that request's {@link ProviderDeadline}: no attempt, backoff or {@code Retry-After} wait starts that
  * could not end before it (ADR 0010, amended in session 45). A {@code 429} holds back every call of the client until its
- * {@code Retry-After} has passed ({@link VpsOrgThrottle}): a call not yet sent then fails at once as rate limited, and a
- * retry waits at least that long (ADR 0010, amended in session 51).
+ * {@code Retry-After} has passed, at most {@code vpsorg.max-hold} ({@link VpsOrgThrottle}): a call not yet sent then fails
+ * at once as rate limited, and a retry waits at least that long (ADR 0010, amended in session 51).
  */
 final class ProviderResilience {
 
@@ -46,7 +46,7 @@ final class ProviderResilience {
     private final VpsOrgSettings.Pool pool;
     private final Bulkhead<Object> connections;
     private final AtomicInteger waiting = new AtomicInteger();
-    private final VpsOrgThrottle throttle = new VpsOrgThrottle(System::nanoTime);
+    private final VpsOrgThrottle throttle;
 
     /** Marks a failure that happened before the request left: no connection was free in time. */
     static final class NoFreeConnection extends RuntimeException {
@@ -70,7 +70,8 @@ final class ProviderResilience {
     }
 
     ProviderResilience(VpsOrgSettings.Retry retrySettings, VpsOrgSettings.CircuitBreaker breakerSettings,
-                       VpsOrgSettings.Pool pool, Duration longestAttempt) {
+                       VpsOrgSettings.Pool pool, Duration longestAttempt, Duration maxHold) {
+        this.throttle = new VpsOrgThrottle(System::nanoTime, maxHold);
         this.retrySettings = retrySettings;
         this.longestAttempt = longestAttempt;
         this.pool = pool;

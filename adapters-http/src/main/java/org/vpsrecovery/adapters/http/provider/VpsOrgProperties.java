@@ -26,6 +26,7 @@ public class VpsOrgProperties {
     private Duration listDeadline = DEFAULTS.listDeadline();
     private int maxResponseSize = DEFAULTS.maxResponseSize();
     private int maxListItems = DEFAULTS.maxListItems();
+    private Duration maxHold = DEFAULTS.maxHold();
     private Pool pool = new Pool();
     private Retry retry = new Retry();
     private CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -41,7 +42,7 @@ public class VpsOrgProperties {
                         retry.maxRetryAfter),
                 new VpsOrgSettings.CircuitBreaker(circuitBreaker.failureThreshold, circuitBreaker.window,
                         circuitBreaker.openFor),
-                maxPages, listDeadline, maxResponseSize, maxListItems);
+                maxPages, listDeadline, maxResponseSize, maxListItems, maxHold);
     }
 
     public void setBaseUrl(URI baseUrl) {
@@ -74,6 +75,10 @@ public class VpsOrgProperties {
 
     public void setMaxListItems(int maxListItems) {
         this.maxListItems = maxListItems;
+    }
+
+    public void setMaxHold(Duration maxHold) {
+        this.maxHold = maxHold;
     }
 
     public void setPool(Pool pool) {

@@ -29,10 +29,13 @@ import java.util.Objects;
  *                        about 30 KB; Micronaut's own default was 10 MB for each of up to 20 connections)
  * @param maxListItems    {@code vpsorg.max-list-items}, default 20,000 (100 to 1,000,000): the most distinct items one
  *                        read of a list holds; more fail it as unreadable, however few pages brought them
+ * @param maxHold         {@code vpsorg.max-hold}, default 60s: the longest a 429 holds back every call of the client
+ *                        (VPS.org's Retry-After, at most this); the call that heard it still gets the whole Retry-After,
+ *                        at most an hour, so a job waits it (ADR 0010, amended in session 51)
  */
 public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTimeout, Duration readTimeout,
                              Pool pool, Retry retry, CircuitBreaker circuitBreaker, int maxPages,
-                             Duration listDeadline, int maxResponseSize, int maxListItems) {
+                             Duration listDeadline, int maxResponseSize, int maxListItems, Duration maxHold) {
 
     public static final String DEFAULT_BASE_URL = "https://admin.vps.org";
 
@@ -143,6 +146,7 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
         requirePositive(listDeadline, "vpsorg.list-deadline");
         requireRange(maxResponseSize, 64 * 1024, 64 * 1024 * 1024, "vpsorg.max-response-size");
         requireRange(maxListItems, 100, 1_000_000, "vpsorg.max-list-items");
+        requirePositive(maxHold, "vpsorg.max-hold");
     }
 
     /** The defaults above, for {@code baseUrl} and {@code apiToken}. */
@@ -151,42 +155,47 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
                 Retry.defaults(), CircuitBreaker.defaults(), 100,
                 // 8 MiB: VPS.org lists the whole account in one answer (docs/vpsorg-api.md), ~400 bytes a point, so the
                 // default list bound (20,000 points) fits in one answer.
-                Duration.ofSeconds(75), 8 * 1024 * 1024, 20_000);
+                Duration.ofSeconds(75), 8 * 1024 * 1024, 20_000, Duration.ofSeconds(60));
     }
 
     public VpsOrgSettings withTimeouts(Duration connect, Duration read) {
         return new VpsOrgSettings(baseUrl, apiToken, connect, read, pool, retry, circuitBreaker, maxPages, listDeadline,
-                maxResponseSize, maxListItems);
+                maxResponseSize, maxListItems, maxHold);
     }
 
     public VpsOrgSettings withPool(Pool newPool) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, newPool, retry, circuitBreaker, maxPages,
-                listDeadline, maxResponseSize, maxListItems);
+                listDeadline, maxResponseSize, maxListItems, maxHold);
     }
 
     public VpsOrgSettings withRetry(Retry newRetry) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, newRetry, circuitBreaker, maxPages,
-                listDeadline, maxResponseSize, maxListItems);
+                listDeadline, maxResponseSize, maxListItems, maxHold);
     }
 
     public VpsOrgSettings withCircuitBreaker(CircuitBreaker newBreaker) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, newBreaker, maxPages,
-                listDeadline, maxResponseSize, maxListItems);
+                listDeadline, maxResponseSize, maxListItems, maxHold);
     }
 
     public VpsOrgSettings withMaxPages(int newMaxPages) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, newMaxPages,
-                listDeadline, maxResponseSize, maxListItems);
+                listDeadline, maxResponseSize, maxListItems, maxHold);
     }
 
     public VpsOrgSettings withListDeadline(Duration newListDeadline) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
-                newListDeadline, maxResponseSize, maxListItems);
+                newListDeadline, maxResponseSize, maxListItems, maxHold);
     }
 
     public VpsOrgSettings withResponseAndListBounds(int newMaxResponseSize, int newMaxListItems) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
-                listDeadline, newMaxResponseSize, newMaxListItems);
+                listDeadline, newMaxResponseSize, newMaxListItems, maxHold);
+    }
+
+    public VpsOrgSettings withMaxHold(Duration newMaxHold) {
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
+                listDeadline, maxResponseSize, maxListItems, newMaxHold);
     }
 
     /** An http(s) origin with an optional path prefix, always ending in a slash so that API paths resolve under it. */

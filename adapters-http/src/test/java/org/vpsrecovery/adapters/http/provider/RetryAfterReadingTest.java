@@ -45,7 +45,8 @@ class RetryAfterReadingTest {
     @Test
     void aRetryAfterOfZeroWaitsTheBackoffNotNothing() {
         ProviderResilience resilience = new ProviderResilience(VpsOrgSettings.Retry.defaults(),
-                VpsOrgSettings.CircuitBreaker.defaults(), VpsOrgSettings.Pool.defaults(), Duration.ofSeconds(5));
+                VpsOrgSettings.CircuitBreaker.defaults(), VpsOrgSettings.Pool.defaults(), Duration.ofSeconds(5),
+                Duration.ofMinutes(1));
         ProviderFailure zero = new ProviderFailure(Kind.RATE_LIMITED, "429", OptionalInt.of(429),
                 Optional.of(Duration.ZERO), null);
         ProviderFailure oneMs = new ProviderFailure(Kind.RATE_LIMITED, "429", OptionalInt.of(429),

@@ -174,6 +174,19 @@ class VpsOrgClientFactoryTest {
                 .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
     }
 
+    /** {@code vpsorg.max-hold}: a minute unless set, bound from its key, and refused at start unless positive. */
+    @Test
+    void theLongestHoldAfterA429IsAMinuteByDefaultBoundAndRefusedUnlessPositive() {
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token")).maxHold()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token", "vpsorg.max-hold", "15s")).maxHold())
+                .isEqualTo(Duration.ofSeconds(15));
+        for (String bad : java.util.List.of("0s", "-1s", "soon")) {
+            assertThat(catchThrowable(() -> settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token", "vpsorg.max-hold", bad))))
+                    .as(bad).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.max-hold")
+                    .hasMessageNotContaining("s3cr3t");
+        }
+    }
+
     @Test
     void theTokenNeverAppearsInSettingsOrClientText() {
         VpsOrgSettings settings = VpsOrgSettings.defaults(URI.create("https://admin.vps.org"), new ApiToken("s3cr3t-token"));

@@ -69,7 +69,7 @@ class VpsOrgThrottleTest {
     @Test
     void theHoldIsTheLatestEndAskedAndASecondWhenNoneOrZeroIsAsked() {
         AtomicLong now = new AtomicLong(1_000);
-        VpsOrgThrottle throttle = new VpsOrgThrottle(now::get);
+        VpsOrgThrottle throttle = new VpsOrgThrottle(now::get, Duration.ofHours(2));
         assertThat(throttle.remaining()).isEmpty();
 
         throttle.heard(Optional.of(Duration.ofSeconds(30)));
@@ -86,5 +86,47 @@ class VpsOrgThrottleTest {
         assertThat(throttle.remaining()).hasValue(VpsOrgThrottle.WITHOUT_RETRY_AFTER);
         throttle.heard(Optional.of(Duration.ofDays(400)));
         assertThat(throttle.remaining()).hasValue(ProviderFailures.LONGEST_RETRY_AFTER);
+    }
+
+    /**
+     * One 429 (a gateway's, a per-endpoint limit, a far-future date) holds the client's calls for {@code vpsorg.max-hold}
+     * at most, while the call that heard it gets VPS.org's whole Retry-After, and the hold's start is said at WARN once,
+     * not per call nor per 429 during it (ADR 0010, amended in session 51). Before, every call was held for up to an
+     * hour, silently.
+     */
+    @Test
+    void aLongRetryAfterHoldsTheClientForTheMaxHoldOnlyAndItsCallerGetsItWhole() {
+        vpsOrg = SimulatedVpsOrg.start(options -> options, settings -> settings.withMaxHold(Duration.ofSeconds(20)));
+        vpsOrg.simulator.faults().add(Fault.rateLimited(Duration.ofMinutes(10)).on("GET", SNAPSHOTS).times(1));
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(VpsOrgThrottle.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            ProviderFailure heard = catchThrowableOfType(ProviderFailure.class,
+                    () -> vpsOrg.client.listSnapshots(Optional.empty()));
+            ProviderFailure heldBack = catchThrowableOfType(ProviderFailure.class,
+                    () -> vpsOrg.client.listBackups(Optional.empty(), Optional.empty()));
+
+            assertThat(heard.retryAfter()).as("the caller's wait: VPS.org's").hasValue(Duration.ofMinutes(10));
+            assertThat(vpsOrg.client.heldBackFor()).hasValueSatisfying(left -> assertThat(left)
+                    .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20)));
+            assertThat(heldBack.retryAfter()).hasValueSatisfying(left -> assertThat(left)
+                    .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20)));
+            assertThat(appender.list).singleElement().satisfies(line -> {
+                assertThat(line.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(line.getFormattedMessage()).contains("wait 600 s", "held back for 20 s", "vpsorg.max-hold 20 s");
+            });
+        } finally {
+            logger.detachAppender(appender);
+        }
+
+        AtomicLong now = new AtomicLong(1_000);
+        VpsOrgThrottle throttle = new VpsOrgThrottle(now::get, Duration.ofSeconds(60));
+        assertThat(throttle.heard(Optional.of(Duration.ofDays(400)))).as("a long hold starts: said").isTrue();
+        assertThat(throttle.remaining()).hasValue(Duration.ofSeconds(60));
+        assertThat(throttle.heard(Optional.of(Duration.ofMinutes(10)))).as("during it: not said again").isFalse();
+        now.addAndGet(Duration.ofSeconds(60).toNanos());
+        assertThat(throttle.heard(Optional.of(Duration.ofSeconds(2)))).as("a short one: not said").isFalse();
     }
 }
