@@ -197,7 +197,10 @@ public final class FacadeProblems {
         return switch (provider.kind()) {
             case TIMEOUT -> "VPS.org did not answer in time; nothing was changed. Try again shortly; if it goes on, "
                     + "tell the platform's operators, quoting the request id";
-            case UNAVAILABLE -> (provider.providerStatus().isPresent()
+            case UNAVAILABLE -> org.vpsrecovery.adapters.http.provider.VpsOrgClient.notSentForAClosedClient(provider)
+                    ? "this instance's VPS.org client is closed (the instance is stopping); nothing was sent. Try "
+                    + "again: another instance answers"
+                    : (provider.providerStatus().isPresent()
                     ? "VPS.org failed to answer (HTTP " + provider.providerStatus().getAsInt() + ")"
                     : provider.noAnswer().filter(ProviderFailure.NoAnswer.CONNECTION_DROPPED::equals).isPresent()
                     ? "the connection to VPS.org was dropped before its answer came, at every try"

@@ -199,6 +199,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return http;
     }
 
+    /**
+     * Whether {@code failure} is a call this instance never sent because its client was closed (the instance is
+     * stopping): the facade tells the caller so, in its own words, since it names no setting nor VPS.org's address.
+     */
+    public static boolean notSentForAClosedClient(ProviderFailure failure) {
+        return failure.getCause() instanceof ProviderFailures.ClientClosed;
+    }
+
     @Override
     public void close() {
         http.close();
