@@ -134,7 +134,7 @@ public class PolicyRunJobs {
         this.settleAfter = RecoveryServicesFactory.settleAfter(settleAfter);
         this.retry = new OneTimeTask<>(POLICY_RUN_RETRY, Void.class,
                 new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, retryAttempts - 1),
-                        new FailureHandler.ExponentialBackoffFailureHandler<>(retryFirst, 2.0),
+                        backoffHonouringVpsOrgsWait(retryFirst),
                         (complete, operations) -> LOG.warn("policy run {} given up after {} retries; the next cron "
                                 + "time runs as usual", complete.getExecution().taskInstance.getId(), retryAttempts))) {
             @Override
@@ -357,11 +357,19 @@ public class PolicyRunJobs {
             return Optional.of(clock.instant().plus(PAUSED_LOOK_AGAIN));
         }
         Optional<RunPoliciesService.Run> again = retry(RetryOf.parse(retryId));
+        // A retry answered 429 spends an attempt, as any failure, and waits VPS.org's wait if it is the longer: moved
+        // as a success it was tried about every minute until the next cron time, each try audited FAILED (own-merge
+        // review, session 51).
+        Optional<Duration> rateLimited = again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED)
+                .flatMap(RunPoliciesService.Run::rateLimitedFor);
+        if (rateLimited.isPresent()) {
+            throw new RunRateLimited(retryId, rateLimited.get());
+        }
         if (again.filter(run -> run.result() == RunPoliciesService.RunResult.FAILED && !putOff(run)).isPresent()) {
             throw new RunFailed(retryId);
         }
-        // A success rescheduled: a put-off (by a hold or a 429's wait) or not settled look spends no failed attempt, and
-        // db-scheduler counts the failures again from none after it.
+        // A success rescheduled: a put-off (by a hold) or not settled look spends no failed attempt, and db-scheduler
+        // counts the failures again from none after it.
         again.ifPresent(PolicyRunJobs::reportMissed);
         return again.flatMap(this::lookAgain);
     }
@@ -389,9 +397,39 @@ public class PolicyRunJobs {
     }
 
     /** Tells db-scheduler the retry failed too, so its failure handler schedules the next; the audit says why. */
-    static final class RunFailed extends RuntimeException {
+    static class RunFailed extends RuntimeException {
         RunFailed(String retryId) {
             super("policy run " + retryId + " failed again; see its audit events", null, false, false);
         }
+    }
+
+    /** A retry VPS.org answered 429 with a wait: a failure whose next try comes no sooner than that wait. */
+    static final class RunRateLimited extends RunFailed {
+        private final Duration wait;
+
+        RunRateLimited(String retryId, Duration wait) {
+            super(retryId);
+            this.wait = wait;
+        }
+    }
+
+    /**
+     * db-scheduler's exponential backoff from {@code retryFirst} (doubling with each failure), but never sooner than
+     * the wait a retry answered 429 asked for ({@link RunRateLimited}); the failure counted all the same.
+     */
+    private static FailureHandler<Void> backoffHonouringVpsOrgsWait(Duration retryFirst) {
+        FailureHandler<Void> backoff = new FailureHandler.ExponentialBackoffFailureHandler<>(retryFirst, 2.0);
+        return (complete, operations) -> {
+            Optional<Duration> wait = complete.getCause().filter(RunRateLimited.class::isInstance)
+                    .map(cause -> ((RunRateLimited) cause).wait);
+            if (wait.isEmpty()) {
+                backoff.onFailure(complete, operations);
+                return;
+            }
+            Instant backedOff = complete.getTimeDone().plusMillis(Math.round(retryFirst.toMillis()
+                    * Math.pow(2.0, complete.getExecution().consecutiveFailures)));
+            Instant waited = complete.getTimeDone().plus(wait.get());
+            operations.reschedule(complete, waited.isAfter(backedOff) ? waited : backedOff);
+        };
     }
 }

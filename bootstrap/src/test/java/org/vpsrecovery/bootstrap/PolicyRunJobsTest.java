@@ -287,7 +287,7 @@ class PolicyRunJobsTest {
                             heldBack.isPresent() ? RunPoliciesService.RunResult.FAILED : RunPoliciesService.RunResult.MADE,
                             List.of(), Optional.empty(), heldBack));
                 },
-                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 1,
+                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 2,
                 Duration.ofMinutes(5), Duration.ofMinutes(1));
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
@@ -297,13 +297,49 @@ class PolicyRunJobsTest {
 
             scheduler.setTime(NOW.plus(Duration.ofMinutes(10)));
             scheduler.runAnyDueExecutions();
-            assertThat(retriesDue()).as("held back again: after the wait left, its attempt not spent")
+            assertThat(retriesDue()).as("held back again: after the wait left (longer than the backoff's minute)")
                     .containsExactly(NOW.plus(Duration.ofMinutes(15)));
 
             scheduler.setTime(NOW.plus(Duration.ofMinutes(15)));
             scheduler.runAnyDueExecutions();
             assertThat(answers).isEmpty();
             assertThat(retriesDue()).as("made: done").isEmpty();
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    /**
+     * A retry answered 429 again and again spends its attempts as any failure does: given up after them, not moved
+     * about every minute until the next cron time, each try audited FAILED (own-merge review of session 51).
+     */
+    @Test
+    void retriesAnswered429SpendTheirAttemptsAndAreGivenUp() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
+                        Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.FAILED, List.of(),
+                        Optional.empty(), Optional.of(Duration.ofSeconds(30)))), Optional.empty()),
+                of -> {
+                    tries.incrementAndGet();
+                    return Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
+                            RunPoliciesService.RunResult.FAILED, List.of(), Optional.empty(),
+                            Optional.of(Duration.ofSeconds(30))));
+                },
+                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 2,
+                Duration.ofMinutes(5), Duration.ofMinutes(1));
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
+        try {
+            jobs.tick(NOW.minusSeconds(30), NOW);
+            for (int minute = 1; minute <= 30; minute++) {
+                scheduler.setTime(NOW.plus(Duration.ofMinutes(minute)));
+                scheduler.runAnyDueExecutions();
+            }
+            assertThat(tries).as("two retries, as vpsr.policies.retry-attempts says").hasValue(2);
+            assertThat(retriesDue()).as("given up").isEmpty();
         } finally {
             scheduler.stop();
         }

@@ -438,15 +438,15 @@ public final class AuditWriter {
                 event.outcome().kind(), event.attemptId().orElse("?"), event.operation());
     }
 
-    /**
-     * Appends now unless the history already has this very event (one whose append may have landed unconfirmed,
-     * or was written by another writer); throws when the history cannot take it. Returns whether it appended.
-     */
     /** Whether the history holds {@code event} already, as {@link #appendUnlessRecorded} looks it up; throws when it cannot be read. */
     public boolean isRecorded(AuditEvent event) {
         return alreadyWritten(event);
     }
 
+    /**
+     * Appends now unless the history already has this very event (one whose append may have landed unconfirmed,
+     * or was written by another writer); throws when the history cannot take it. Returns whether it appended.
+     */
     public boolean appendUnlessRecorded(AuditEvent event) {
         if (alreadyWritten(event)) {
             return false;

@@ -147,6 +147,11 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
         requireRange(maxResponseSize, 64 * 1024, 64 * 1024 * 1024, "vpsorg.max-response-size");
         requireRange(maxListItems, 100, 1_000_000, "vpsorg.max-list-items");
         requirePositive(maxHold, "vpsorg.max-hold");
+        // Longer would act as the hour a Retry-After is read as at most, and an absurd one overflowed the hold's nanos.
+        if (maxHold.compareTo(ProviderFailures.LONGEST_RETRY_AFTER) > 0) {
+            throw new IllegalArgumentException("vpsorg.max-hold must be at most " + ProviderFailures.LONGEST_RETRY_AFTER
+                    + ", was " + maxHold);
+        }
     }
 
     /** The defaults above, for {@code baseUrl} and {@code apiToken}. */

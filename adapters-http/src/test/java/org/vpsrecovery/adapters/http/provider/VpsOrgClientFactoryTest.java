@@ -180,7 +180,7 @@ class VpsOrgClientFactoryTest {
         assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token")).maxHold()).isEqualTo(Duration.ofMinutes(1));
         assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token", "vpsorg.max-hold", "15s")).maxHold())
                 .isEqualTo(Duration.ofSeconds(15));
-        for (String bad : java.util.List.of("0s", "-1s", "soon")) {
+        for (String bad : java.util.List.of("0s", "-1s", "soon", "61m", "3000000000h")) {
             assertThat(catchThrowable(() -> settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token", "vpsorg.max-hold", bad))))
                     .as(bad).isInstanceOf(ConfigurationException.class).hasMessageContaining("vpsorg.max-hold")
                     .hasMessageNotContaining("s3cr3t");
