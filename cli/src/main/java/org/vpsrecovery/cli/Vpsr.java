@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = "A client of the vps-recovery REST facade: snapshots, backups, restores, operations, policies, holds "
                 + "and audit reports.",
         subcommands = {SnapshotsCommand.class, BackupsCommand.class, ServersCommand.class, OperationsCommand.class,
-                PoliciesCommand.class, HoldsCommand.class,
+                PoliciesCommand.class, HoldsCommand.class, ChangesCommand.class,
                 AuditCommand.class, ConfigCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nConfiguration:%n",
         usageHelpWidth = 100,

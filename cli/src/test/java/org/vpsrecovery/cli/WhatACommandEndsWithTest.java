@@ -51,6 +51,8 @@ class WhatACommandEndsWithTest {
     private final Map<String, Queue<Canned>> firstAnswers = new ConcurrentHashMap<>();
     /** "METHOD path" of every request seen, in order. */
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    /** The query of every request seen, in order (null: none). */
+    private final List<String> queries = new CopyOnWriteArrayList<>();
     /**
      * "METHOD path" whose answer is broken off after this many bytes of its body: its headers promise the whole body
      * (Content-Length), then the connection closes.
@@ -66,6 +68,7 @@ class WhatACommandEndsWithTest {
             exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             seen.add(exchange.getRequestMethod() + " " + path);
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
             String key = exchange.getRequestMethod() + " " + path;
             Canned answer = Optional.ofNullable(firstAnswers.get(key)).map(Queue::poll)
                     .orElseGet(() -> answers.getOrDefault(key, new Canned(404, "application/problem+json", NOT_FOUND, null)));
@@ -338,6 +341,42 @@ class WhatACommandEndsWithTest {
         VpsrRun servicesOwn = run("snapshots", "create", "--server-id", "12345", "--name", "pre-deploy");
         assertThat(servicesOwn.exitCode()).isEqualTo(ExitCodes.SERVICE_ERROR);
         assertThat(servicesOwn.err()).contains("PROVIDER_ERROR").doesNotContain("may have taken effect");
+    }
+
+    /**
+     * changes list (ADR 0043, session 52): a page of the team's changes with its filter and cursor sent as the service
+     * takes them, its next page named as the other cursor lists name it, and an answer that is no list exit 8. Before,
+     * no such command (exit 1, an unknown command).
+     */
+    @Test
+    void aChangesListSendsItsFilterAndCursorNamesItsNextPageAndTakesNoOtherAnswerForAList() {
+        answers.put("GET /api/v1/changes/", Canned.json("{\"count\": 1, \"results\": [" + change("pending_approval", false)
+                + "], \"next\": \"" + CHANGE + "\"}"));
+
+        VpsrRun table = run("changes", "list", "--state", "pending_approval", "--limit", "1", "--cursor", OPERATION);
+        VpsrRun csv = run("-o", "csv", "changes", "list");
+
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(queries.getFirst()).isEqualTo("state=pending_approval&limit=1&after=" + OPERATION);
+        assertThat(table.out()).contains(CHANGE).contains("hold_release").contains("pending_approval")
+                .contains("more: --cursor " + CHANGE);
+        assertThat(csv.exitCode()).as(csv.err()).isZero();
+        assertThat(csv.out()).startsWith("id,change,state,").doesNotContain("more:");
+        assertThat(csv.err()).contains("more: --cursor " + CHANGE);
+
+        for (String body : List.of("", "{\"status\": \"ok\"}")) {
+            answers.put("GET /api/v1/changes/", Canned.json(body));
+            VpsrRun notAList = run("changes", "list");
+            assertThat(notAList.exitCode()).as(body + ": " + notAList.err()).isEqualTo(ExitCodes.SERVICE_ERROR);
+            assertThat(notAList.err()).contains("not a list");
+            assertThat(notAList.out()).doesNotContain("(none)");
+        }
+        answers.put("GET /api/v1/changes/", new Canned(400, "application/problem+json",
+                "{\"status\": 400, \"reason_code\": \"INVALID_QUERY_PARAMETER\", \"detail\": \"state must be one of ...\"}",
+                null));
+        VpsrRun refused = run("changes", "list", "--state", "failed");
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.err()).contains("INVALID_QUERY_PARAMETER");
     }
 
     /**

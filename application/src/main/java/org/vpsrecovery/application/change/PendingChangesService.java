@@ -4,6 +4,7 @@ import java.text.MessageFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.change.PendingChange;
 import org.vpsrecovery.domain.common.AccessDenied;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
@@ -157,6 +159,30 @@ public final class PendingChangesService {
     /** The team's change with this id; another team's is not found, as a missing one. */
     public Optional<PendingChange> find(TeamId team, OperationId id) {
         return changes.find(id).filter(change -> change.team().equals(team));
+    }
+
+    /**
+     * A page of the team's changes, newest asked first; {@code next} is the last one's id when more follow. Its cursor is
+     * found among the team's own changes (never deleted, so one a page gave is always found): another team's id, or one
+     * no change has, is 404 {@code OPERATION_NOT_FOUND}, as the change itself is.
+     */
+    public KeysetPage<PendingChange, OperationId> list(ListChangesQuery query) {
+        Optional<PendingChange> from = query.after().map(id -> find(query.team(), id).orElseThrow(() -> new ResourceNotFound(
+                ReasonCode.OPERATION_NOT_FOUND, "change " + id + " (after) is no change of this team's: list again from "
+                        + "the start")));
+        // One more than shown says whether another page follows (KeysetPage); read in the store's pages, so a limit of
+        // MAX_PAGE reads MAX_PAGE, then the one more after the last of them.
+        List<PendingChange> read = new ArrayList<>();
+        while (read.size() <= query.limit()) {
+            int asked = Math.min(query.limit() + 1 - read.size(), PendingChanges.MAX_PAGE);
+            List<PendingChange> more = changes.newestFirst(query.team(), query.state(), from, asked);
+            read.addAll(more);
+            if (more.size() < asked) {
+                break;
+            }
+            from = Optional.of(more.getLast());
+        }
+        return KeysetPage.of(read, query.limit(), PendingChange::id);
     }
 
     /** A second person of the team approves or denies the change; approved, it is applied at once. */

@@ -154,6 +154,74 @@ class PendingChangesServiceTest {
         assertThat(RefusalReason.of(() -> decide(pending, BOB, Verdict.DENY))).isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
     }
 
+    /** A hold release of {@code team}'s asked at {@code at}, stored as asked. */
+    private PendingChange storedRelease(org.vpsrecovery.domain.common.TeamId team, java.time.Instant at) {
+        PendingChange change = PendingChange.holdRelease(OperationId.random(), team, RequestId.random(),
+                new org.vpsrecovery.domain.hold.HoldId(java.util.UUID.randomUUID()), SNAPSHOT, WEB,
+                Approval.requested(ALICE, at, at.plus(Duration.ofHours(1)), false));
+        store.add(change, new ApprovalStep(Operation.REQUEST_APPROVAL, change.requestId()));
+        return change;
+    }
+
+    private org.vpsrecovery.domain.common.KeysetPage<PendingChange, OperationId> page(Optional<OperationState> state,
+            Optional<OperationId> after, int limit) {
+        return changes.list(new ListChangesQuery(BLUE, state, after, limit));
+    }
+
+    @Test
+    void aTeamsChangesArePagedNewestFirstWithANextOnlyWhenMoreFollowAndOnlyItsOwnCursorIsFound() {
+        java.time.Instant t0 = platform.clock.instant();
+        List<PendingChange> blue = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            blue.add(0, storedRelease(BLUE, t0.plusSeconds(i)));
+        }
+        PendingChange greens = storedRelease(GREEN, t0.plusSeconds(10));
+        PendingChange denied = blue.get(1).deny(BOB, t0.plusSeconds(20), Optional.empty());
+        assertThat(store.update(blue.get(1), denied)).isTrue();
+
+        var first = page(Optional.empty(), Optional.empty(), 2);
+        assertThat(first.items()).extracting(PendingChange::id).containsExactly(blue.get(0).id(), blue.get(1).id());
+        assertThat(first.next()).contains(blue.get(1).id());
+        var second = page(Optional.empty(), first.next(), 2);
+        assertThat(second.items()).containsExactly(blue.get(2), blue.get(3));
+        var last = page(Optional.empty(), second.next(), 2);
+        assertThat(last.items()).containsExactly(blue.get(4));
+        assertThat(last.next()).isEmpty();
+        // A last page exactly full points to no empty one.
+        assertThat(page(Optional.empty(), Optional.empty(), 5).next()).isEmpty();
+
+        // Pending only: the denied one left out, and a page after it (no longer pending) goes on from its place.
+        assertThat(page(Optional.of(OperationState.PENDING_APPROVAL), Optional.empty(), 10).items())
+                .containsExactly(blue.get(0), blue.get(2), blue.get(3), blue.get(4));
+        assertThat(page(Optional.of(OperationState.PENDING_APPROVAL), Optional.of(denied.id()), 10).items())
+                .containsExactly(blue.get(2), blue.get(3), blue.get(4));
+        assertThat(page(Optional.of(OperationState.DENIED), Optional.empty(), 10).items()).containsExactly(denied);
+
+        // Another team's change, or an id no change has, is no cursor of this team's: not found, as the change itself.
+        assertThat(RefusalReason.of(() -> page(Optional.empty(), Optional.of(greens.id()), 2)))
+                .isEqualTo(ReasonCode.OPERATION_NOT_FOUND);
+        assertThat(RefusalReason.of(() -> page(Optional.empty(), Optional.of(OperationId.random()), 2)))
+                .isEqualTo(ReasonCode.OPERATION_NOT_FOUND);
+        assertThatThrownBy(() -> new ListChangesQuery(BLUE, Optional.of(OperationState.FAILED), Optional.empty(), 10))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ListChangesQuery(BLUE, Optional.empty(), Optional.empty(), PendingChanges.MAX_PAGE + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPageOfTheStoresWholePageReadsOneMoreAfterItToKnowWhetherMoreFollow() {
+        java.time.Instant t0 = platform.clock.instant();
+        for (int i = 0; i < PendingChanges.MAX_PAGE; i++) {
+            storedRelease(BLUE, t0.plusSeconds(i));
+        }
+        assertThat(page(Optional.empty(), Optional.empty(), PendingChanges.MAX_PAGE).next()).isEmpty();
+        storedRelease(BLUE, t0.minusSeconds(1));
+        var full = page(Optional.empty(), Optional.empty(), PendingChanges.MAX_PAGE);
+        assertThat(full.items()).hasSize(PendingChanges.MAX_PAGE);
+        assertThat(full.next()).contains(full.items().getLast().id());
+        assertThat(page(Optional.empty(), full.next(), PendingChanges.MAX_PAGE).items()).hasSize(1);
+    }
+
     /** This service over the test's stores, its events to {@code history}. */
     private PendingChangesService writingTo(org.vpsrecovery.domain.port.AuditHistory history) {
         return new PendingChangesService(

@@ -92,6 +92,7 @@ class HostileInputPropertiesTest {
             new Endpoint("GET", "/api/v1/operations/", false),
             new Endpoint("GET", "/api/v1/operations/{id}/", false),
             new Endpoint("POST", "/api/v1/operations/{id}/approval/", true),
+            new Endpoint("GET", "/api/v1/changes/", false),
             new Endpoint("GET", "/api/v1/changes/{id}/", false),
             // Policies and webhooks are read and deleted here, not created: a created policy would run and call VPS.org
             // between tries, and a subscription's create looks its host up.

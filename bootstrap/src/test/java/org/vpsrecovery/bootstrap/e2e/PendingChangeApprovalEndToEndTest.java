@@ -283,6 +283,81 @@ class PendingChangeApprovalEndToEndTest {
                 "EXPIRE_APPROVAL COMPLETED system", "APPROVE_OPERATION REJECTED frank@example.com");
     }
 
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> results(Answer page) {
+        assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
+        return (List<Map<String, Object>>) page.get("results");
+    }
+
+    private static Answer changes(String query, String token) {
+        return SETUP.platform().send("GET", "/api/v1/changes/" + query, token, null);
+    }
+
+    /**
+     * GET /api/v1/changes/ (ADR 0043, amended in session 52): an approver lists what waits for them, newest asked first,
+     * each as GET /api/v1/changes/{id}/ shows it, a page at a time, never another team's; a bad filter is a 400 with its
+     * reason code. Before, no such route (404 ROUTE_NOT_FOUND): an approver had to be sent each id.
+     */
+    @Test
+    void anApproverListsTheTeamsChangesWaitingForThemNewestFirstAPageAtATime() throws Exception {
+        String alice = person("heidi@example.com", "demo");
+        String bob = person("ivan@example.com", "demo");
+        String erin = person("judy@example.com", "other-team");
+        List<String> asked = new java.util.ArrayList<>();
+        for (int keep = 11; keep <= 13; keep++) {
+            Answer answer = SETUP.platform().send("POST", "/api/v1/policies/", alice, NIGHTLY.formatted(keep));
+            assertThat(answer.status()).as(answer.body().toString()).isEqualTo(202);
+            asked.add(0, answer.header("X-Operation-Id"));
+        }
+        String newest = asked.get(0);
+        String middle = asked.get(1);
+        String oldest = asked.get(2);
+        Answer others = SETUP.platform().send("POST", "/api/v1/policies/", erin, """
+                {"kind": "snapshot", "all_servers": true, "cron": "0 4 * * *", "time_zone": "UTC",
+                 "name_template": "other-{server_id}-{date}", "keep_last": 1}""");
+        assertThat(others.status()).as(others.body().toString()).isEqualTo(202);
+        String othersChange = others.header("X-Operation-Id");
+        assertThat(decide(middle, bob, "approve", "list-approved").body()).containsEntry("state", "completed");
+
+        // What waits for bob: alice's two still pending, newest first, as the single GET shows each; the approved one
+        // not among them. (Older pending changes of other tests may follow.)
+        List<Map<String, Object>> waiting = results(changes("?state=pending_approval", bob));
+        assertThat(waiting).extracting(c -> c.get("id")).startsWith(newest, oldest).doesNotContain(middle, othersChange);
+        assertThat(waiting.get(0)).isEqualTo(change(newest, bob).body());
+        assertThat(waiting.get(1)).isEqualTo(change(oldest, bob).body());
+        assertThat(results(changes("?state=completed", bob))).extracting(c -> c.get("id")).contains(middle)
+                .doesNotContain(newest, oldest);
+
+        // Pages of two, then of one after the last shown: every change once, in order.
+        Answer first = changes("?limit=2", bob);
+        assertThat(results(first)).extracting(c -> c.get("id")).containsExactly(newest, middle);
+        assertThat(first.get("count")).isEqualTo(2);
+        assertThat(first.get("next")).isEqualTo(middle);
+        Answer second = changes("?limit=1&after=" + middle, bob);
+        assertThat(results(second)).extracting(c -> c.get("id")).containsExactly(oldest);
+        assertThat(second.get("next")).isEqualTo(oldest);
+
+        // Another team's never appear, in its list or as a cursor; its own list has its own.
+        assertThat(results(changes("?limit=500", bob))).extracting(c -> c.get("id")).doesNotContain(othersChange);
+        assertThat(results(changes("", erin))).extracting(c -> c.get("id")).contains(othersChange)
+                .doesNotContain(newest, middle, oldest);
+        assertProblem(changes("?after=" + othersChange, bob), 404, "OPERATION_NOT_FOUND");
+
+        assertProblem(changes("?state=failed", bob), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(changes("?state=pending_approval&state=approved", bob), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(changes("?sate=pending_approval", bob), 400, "UNKNOWN_QUERY_PARAMETER");
+        assertProblem(changes("?limit=0", bob), 400, "PAGE_SIZE_OUT_OF_RANGE");
+        assertProblem(changes("?limit=501", bob), 400, "PAGE_SIZE_OUT_OF_RANGE");
+        assertProblem(changes("?after=not-a-change", bob), 400, "INVALID_CURSOR");
+
+        // vpsr changes list: the same page, its next named.
+        VpsrCommands.Run listed = VpsrCommands.against(SETUP.platform()).run(bob, "changes", "list", "--state",
+                "pending_approval", "--limit", "1");
+        assertThat(listed.exitCode()).as(listed.err()).isEqualTo(ExitCodes.OK);
+        assertThat(listed.out()).contains(newest).contains("policy_create").contains("heidi@example.com")
+                .doesNotContain(oldest).contains("more: --cursor " + newest);
+    }
+
     /** vpsr: a 202 prints the change and its id; --wait follows it to its end, exit 6 when it ends expired. */
     @Test
     void vpsrPrintsThePendingChangeAndWaitsForItsEnd() throws Exception {

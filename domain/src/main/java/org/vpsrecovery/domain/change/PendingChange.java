@@ -49,7 +49,8 @@ public record PendingChange(OperationId id, TeamId team, RequestId requestId, Op
     public static final Set<Operation> KINDS = Set.of(Operation.RELEASE_RECOVERY_POINT_HOLD, Operation.CREATE_POLICY,
             Operation.UPDATE_POLICY, Operation.DELETE_POLICY);
     public static final int MAX_NOTE_LENGTH = 500;
-    private static final Set<OperationState> STATES = Set.of(OperationState.PENDING_APPROVAL, OperationState.APPROVED,
+    /** The states a change can be in: a subset of an operation's, with the same wire words. */
+    public static final Set<OperationState> STATES = Set.of(OperationState.PENDING_APPROVAL, OperationState.APPROVED,
             OperationState.COMPLETED, OperationState.DENIED, OperationState.EXPIRED, OperationState.REJECTED);
 
     public PendingChange {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 
@@ -43,6 +44,14 @@ public interface PendingChanges {
 
     /** Changes in {@code state} whose next check is due by {@code dueBy}, due first, at most {@code limit} (1-{@value #MAX_PAGE}). */
     List<PendingChange> dueIn(OperationState state, Instant dueBy, int limit);
+
+    /**
+     * Team {@code team}'s changes, newest asked first (by when they were asked, then by id, both descending), only those
+     * in {@code state} when given, and only those after {@code after} in that order when given (the previous page's
+     * last change: its ask's instant and id place it, whatever its state now); at most {@code limit}
+     * (1-{@value #MAX_PAGE}). Another team's change is never read (ADR 0043, amended in session 52).
+     */
+    List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state, Optional<PendingChange> after, int limit);
 
     /** A change and the approval steps whose events it is owed, in the order they were taken. */
     record OwedChangeEvents(PendingChange change, List<ApprovalStep> steps) {

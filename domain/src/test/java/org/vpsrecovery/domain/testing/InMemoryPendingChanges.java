@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.vpsrecovery.domain.approval.ApprovalStep;
 import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.port.PendingChanges;
@@ -73,6 +74,22 @@ public final class InMemoryPendingChanges implements PendingChanges {
     @Override
     public synchronized void approvalEventWritten(OperationId id, ApprovalStep step) {
         Optional.ofNullable(owed.get(id)).ifPresent(steps -> steps.remove(step));
+    }
+
+    /** PostgreSQL's order: asked later first, then the greater id (a uuid orders as its lower-case hex text). */
+    private static final Comparator<PendingChange> NEWEST_FIRST = Comparator
+            .comparing((PendingChange c) -> c.approval().requestedAt())
+            .thenComparing(c -> c.id().value().toString())
+            .reversed();
+
+    @Override
+    public synchronized List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state,
+                                                        Optional<PendingChange> after, int limit) {
+        PendingChanges.requirePage(limit);
+        return changes.values().stream().filter(c -> c.team().equals(team))
+                .filter(c -> state.map(s -> c.state() == s).orElse(true))
+                .filter(c -> after.map(last -> NEWEST_FIRST.compare(c, last) > 0).orElse(true))
+                .sorted(NEWEST_FIRST).limit(limit).toList();
     }
 
     @Override

@@ -1,10 +1,12 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
@@ -13,10 +15,19 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.Optional;
+import java.util.Set;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PageAfterParameter;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PageLimitParameter;
+import org.vpsrecovery.adapters.http.facade.PendingChangeJson.PendingChangePageJson;
+import org.vpsrecovery.application.change.ListChangesQuery;
 import org.vpsrecovery.application.change.PendingChangesService;
+import org.vpsrecovery.domain.change.PendingChange;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.port.PendingChanges;
 
 /**
  * Changes of the platform's own records that wait for a second person (ADR 0043): a hold's release, a policy's
@@ -30,10 +41,56 @@ public class ChangesController {
 
     private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
+    private static final Set<String> LIST_PARAMETERS = Set.of("state", "limit", "after");
+    private static final int DEFAULT_PAGE = 100;
+    private static final String STATE_WORDS = "pending_approval, approved, completed, denied, expired, rejected";
+
     private final PendingChangesService changes;
 
     public ChangesController(PendingChangesService changes) {
         this.changes = changes;
+    }
+
+    @Get("/")
+    @Operation(summary = "The team's changes waiting for, or decided by, a second person, newest first",
+            description = "The caller's team's hold releases and policy changes that asked for two-person approval "
+                    + "(ADR 0043), newest asked first, each as GET /api/v1/changes/{id}/ shows it. `state=pending_approval` "
+                    + "lists what waits for a decision (decide at POST /api/v1/operations/{id}/approval/); any other "
+                    + "state a change can be in keeps those. A page holds `limit` (1-" + PendingChanges.MAX_PAGE + ", "
+                    + DEFAULT_PAGE + "); pass the answer's `next` back as `after` for the following page (`next` is null "
+                    + "on the last). The order is by when each was asked, which never changes: a change asked for since "
+                    + "the first page comes before it, never inside a later page. Another team's changes never appear. Refused 400: an unknown or repeated parameter "
+                    + "(UNKNOWN_QUERY_PARAMETER, INVALID_QUERY_PARAMETER), a state that is none of a change's "
+                    + "(INVALID_QUERY_PARAMETER), a limit out of range (PAGE_SIZE_OUT_OF_RANGE), an `after` that is no "
+                    + "change id (INVALID_CURSOR); an `after` that is no change of this team's is 404 OPERATION_NOT_FOUND.")
+    @ApiResponse(responseCode = "200", description = "a page of changes", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangePageJson.class)))
+    @ApiResponse(responseCode = "404", description = "`after` names no change of this team's (OPERATION_NOT_FOUND): "
+            + "list again from the start",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+    public PendingChangePageJson listChanges(HttpRequest<?> request,
+            @Parameter(description = "only changes in this state", schema = @Schema(type = "string",
+                    allowableValues = {"pending_approval", "approved", "completed", "denied", "expired", "rejected"}))
+            @Nullable @QueryValue("state") String state,
+            @PageLimitParameter @Nullable @QueryValue("limit") String limit,
+            @PageAfterParameter @Nullable @QueryValue("after") String after) {
+        // Checked strictly, as the deliveries' and audit pages are: a typo in a filter must not widen the list.
+        AuditReportParameters.of(request, LIST_PARAMETERS);
+        Optional<OperationState> wanted = Optional.ofNullable(state).map(ChangesController::state);
+        int size = PageParameters.size(limit, PendingChanges.MAX_PAGE, DEFAULT_PAGE);
+        Optional<OperationId> from = PageParameters.after(after, OperationId::parse, "a change id (a UUID)");
+        return PendingChangeJson.page(changes.list(new ListChangesQuery(RequestAttributes.callContext(request).team(),
+                wanted, from, size)));
+    }
+
+    private static OperationState state(String raw) {
+        for (OperationState candidate : PendingChange.STATES) {
+            if (candidate.wireName().equals(raw)) {
+                return candidate;
+            }
+        }
+        throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "state",
+                "state must be one of " + STATE_WORDS + " (a change's states)");
     }
 
     @Get("/{change_id}/")

@@ -1,13 +1,17 @@
 package org.vpsrecovery.adapters.http.facade;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import java.util.List;
 import java.util.Locale;
 import org.vpsrecovery.adapters.http.facade.OperationJson.ApprovalJson;
 import org.vpsrecovery.adapters.http.facade.OperationJson.ResourceJson;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.change.PendingChange;
+import org.vpsrecovery.domain.common.KeysetPage;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.policy.RecoveryPolicy;
 
 /**
@@ -47,6 +51,18 @@ public record PendingChangeJson(String id, String state, @JsonProperty("final") 
                 c.server().map(s -> s.value()).orElse(null), c.policy().map(Object::toString).orElse(null),
                 c.policyVersion().isPresent() ? c.policyVersion().getAsLong() : null, document,
                 OperationJson.approval(c.approval()));
+    }
+
+    /** A page of a team's changes, each as {@code GET /api/v1/changes/{id}/} shows it; {@code next} null on the last. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record PendingChangePageJson(int count, List<PendingChangeJson> results, @Nullable String next) {
+    }
+
+    /** {@code next}: the last change's id when more follow (the use case read one more). */
+    static PendingChangePageJson page(KeysetPage<PendingChange, OperationId> page) {
+        return new PendingChangePageJson(page.items().size(), page.items().stream().map(PendingChangeJson::of).toList(),
+                page.next().map(OperationId::toString).orElse(null));
     }
 
     /** {@code hold_release}, {@code policy_create}, {@code policy_update} or {@code policy_delete}. */

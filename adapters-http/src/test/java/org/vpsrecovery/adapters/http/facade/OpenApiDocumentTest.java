@@ -238,6 +238,27 @@ class OpenApiDocumentTest {
                 "DELETE /api/v1/snapshots/{snapshot_id}");
     }
 
+    /**
+     * The list of a team's changes (ADR 0043, amended in session 52) is in the document: its state filter lists exactly
+     * the states a change can be in, its page parameters are the other cursor lists', and its refusals are named.
+     */
+    @Test
+    void theChangesListDocumentsItsStatesItsPageAndItsRefusals() {
+        GeneratedOpenApi.Op list = DOCUMENT.operations().stream()
+                .filter(op -> op.toString().equals("GET /api/v1/changes")).findFirst().orElseThrow();
+        assertThat(enumOf(list, "state")).isEqualTo(org.vpsrecovery.domain.change.PendingChange.STATES.stream()
+                .map(org.vpsrecovery.domain.operation.OperationState::wireName)
+                .collect(Collectors.toCollection(TreeSet::new)));
+        assertThat(list.hasParameter("query", "limit")).isTrue();
+        assertThat(list.hasParameter("query", "after")).isTrue();
+        assertThat(list.node().path("description").asText()).contains("UNKNOWN_QUERY_PARAMETER", "INVALID_QUERY_PARAMETER",
+                "PAGE_SIZE_OUT_OF_RANGE", "INVALID_CURSOR", "OPERATION_NOT_FOUND");
+        assertThat(list.response("404").path("description").asText()).contains("OPERATION_NOT_FOUND");
+        assertThat(DOCUMENT.schemas()).containsKey("PendingChangeJson.PendingChangePageJson");
+        assertThat(DOCUMENT.schemas().get("PendingChangeJson.PendingChangePageJson").path("properties").path("next")
+                .path("nullable").asBoolean()).as("next is null on the last page").isTrue();
+    }
+
     private static Set<String> enumOf(GeneratedOpenApi.Op op, String parameter) {
         return GeneratedOpenApi.texts(DOCUMENT.resolve(op.parameter("query", parameter).path("schema")).path("enum"));
     }

@@ -53,4 +53,37 @@ public interface PendingChangeRowRepository extends GenericRepository<PendingCha
                 AND next_check_at <= :dueBy
             ORDER BY next_check_at, id LIMIT :limit""")
     List<PendingChangeRow> dueIn(String state, Instant dueBy, int limit);
+
+    /*
+     * A team's changes, newest asked first (ADR 0043, amended in session 52). Four statements, not one with optional
+     * parts: each is a plain condition of its V72 index (team[, state], requested_at DESC, id DESC), so its generic plan
+     * reads that index from the cursor's place on, in order, with no sort; an "OR :x IS NULL" would leave the cursor a
+     * filter over every newer row of the team.
+     */
+
+    /** The first page: pending_change_team_newest (V72). */
+    @Query("""
+            SELECT * FROM pending_change WHERE team = :team
+            ORDER BY requested_at DESC, id DESC LIMIT :limit""")
+    List<PendingChangeRow> newestFirst(String team, int limit);
+
+    /** A later page, after (afterRequestedAt, afterId), the last change shown: pending_change_team_newest (V72). */
+    @Query("""
+            SELECT * FROM pending_change WHERE team = :team AND (requested_at, id) < (:afterRequestedAt, :afterId)
+            ORDER BY requested_at DESC, id DESC LIMIT :limit""")
+    List<PendingChangeRow> newestFirstAfter(String team, Instant afterRequestedAt, UUID afterId, int limit);
+
+    /** The first page of one state's: pending_change_team_state_newest (V72). */
+    @Query("""
+            SELECT * FROM pending_change WHERE team = :team AND state = :state
+            ORDER BY requested_at DESC, id DESC LIMIT :limit""")
+    List<PendingChangeRow> newestFirstInState(String team, String state, int limit);
+
+    /** A later page of one state's: pending_change_team_state_newest (V72). */
+    @Query("""
+            SELECT * FROM pending_change WHERE team = :team AND state = :state
+                AND (requested_at, id) < (:afterRequestedAt, :afterId)
+            ORDER BY requested_at DESC, id DESC LIMIT :limit""")
+    List<PendingChangeRow> newestFirstInStateAfter(String team, String state, Instant afterRequestedAt, UUID afterId,
+                                                   int limit);
 }

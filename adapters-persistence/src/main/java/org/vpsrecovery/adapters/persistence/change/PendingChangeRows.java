@@ -102,6 +102,28 @@ public final class PendingChangeRows implements PendingChanges {
                 .map(PendingChangeRows::toDomain).toList();
     }
 
+    @Override
+    public List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state, Optional<PendingChange> after,
+                                           int limit) {
+        PendingChanges.requirePage(limit);
+        after.ifPresent(last -> {
+            if (!last.team().equals(team)) {
+                throw new IllegalArgumentException("a page of " + team.value() + "'s changes goes on after one of its own");
+            }
+        });
+        String t = team.value();
+        List<PendingChangeRow> page = DatabaseOutOfReach.read("read the team's changes", () -> {
+            if (state.isEmpty()) {
+                return after.isEmpty() ? rows.newestFirst(t, limit) : rows.newestFirstAfter(t,
+                        after.get().approval().requestedAt(), after.get().id().value(), limit);
+            }
+            String s = state.get().wireName();
+            return after.isEmpty() ? rows.newestFirstInState(t, s, limit) : rows.newestFirstInStateAfter(t, s,
+                    after.get().approval().requestedAt(), after.get().id().value(), limit);
+        });
+        return page.stream().map(PendingChangeRows::toDomain).toList();
+    }
+
     static PendingChangeRow toRow(PendingChange c, String[] eventsOwed) {
         Approval approval = c.approval();
         Actor requester = approval.requester();

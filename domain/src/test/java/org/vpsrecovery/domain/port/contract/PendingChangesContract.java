@@ -38,6 +38,7 @@ public abstract class PendingChangesContract {
     protected abstract PendingChanges emptyChanges();
 
     static final TeamId BLUE = new TeamId("blue");
+    static final TeamId RED = new TeamId("red");
     static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
     static final Actor ALICE = Actor.of("alice", Actor.Authentication.JWT, "key-1");
     static final Actor BOB = Actor.of("bob", Actor.Authentication.JWT, null);
@@ -165,5 +166,51 @@ public abstract class PendingChangesContract {
 
         assertThat(changes.owingApprovalEvents(10)).extracting(OwedChangeEvents::change).containsExactly(first, later);
         assertThat(changes.owingApprovalEvents(1)).extracting(OwedChangeEvents::change).containsExactly(first);
+    }
+
+    @Test
+    void aTeamsChangesAreReadNewestAskedFirstInOneStateWhenAskedAndPagedAfterTheLastShown() {
+        PendingChanges changes = emptyChanges();
+        PendingChange oldest = holdRelease(AT);
+        PendingChange middle = holdRelease(AT.plusSeconds(60));
+        // Two asked at the same instant: the greater id first, as a uuid orders in PostgreSQL (its hex text).
+        PendingChange tiedA = holdRelease(AT.plusSeconds(120));
+        PendingChange tiedB = holdRelease(AT.plusSeconds(120));
+        PendingChange newest = holdRelease(AT.plusSeconds(180));
+        PendingChange reds = PendingChange.holdRelease(OperationId.random(), RED, RequestId.random(),
+                new HoldId(UUID.randomUUID()), new ResourceRef(ResourceRef.Type.BACKUP, 499), new ServerId(12345),
+                asked(CAROL, AT.plusSeconds(150)));
+        List.of(middle, tiedA, oldest, reds, newest, tiedB).forEach(change -> add(changes, change));
+        PendingChange approvedMiddle = middle.approve(BOB, AT.plusSeconds(200), Optional.empty(), Duration.ofMinutes(2));
+        assertThat(changes.update(middle, approvedMiddle)).isTrue();
+        boolean aFirst = tiedA.id().value().toString().compareTo(tiedB.id().value().toString()) > 0;
+        PendingChange tiedFirst = aFirst ? tiedA : tiedB;
+        PendingChange tiedSecond = aFirst ? tiedB : tiedA;
+
+        assertThat(changes.newestFirst(BLUE, Optional.empty(), Optional.empty(), 10))
+                .containsExactly(newest, tiedFirst, tiedSecond, approvedMiddle, oldest);
+        assertThat(changes.newestFirst(RED, Optional.empty(), Optional.empty(), 10)).containsExactly(reds);
+        assertThat(changes.newestFirst(new TeamId("green"), Optional.empty(), Optional.empty(), 10)).isEmpty();
+
+        // Pages of two: each after the last one shown, the tie split between pages.
+        assertThat(changes.newestFirst(BLUE, Optional.empty(), Optional.empty(), 2)).containsExactly(newest, tiedFirst);
+        assertThat(changes.newestFirst(BLUE, Optional.empty(), Optional.of(tiedFirst), 2))
+                .containsExactly(tiedSecond, approvedMiddle);
+        assertThat(changes.newestFirst(BLUE, Optional.empty(), Optional.of(approvedMiddle), 2)).containsExactly(oldest);
+        assertThat(changes.newestFirst(BLUE, Optional.empty(), Optional.of(oldest), 2)).isEmpty();
+
+        // One state: the pending ones; a page after a change no longer pending goes on from its place.
+        assertThat(changes.newestFirst(BLUE, Optional.of(OperationState.PENDING_APPROVAL), Optional.empty(), 10))
+                .containsExactly(newest, tiedFirst, tiedSecond, oldest);
+        assertThat(changes.newestFirst(BLUE, Optional.of(OperationState.PENDING_APPROVAL), Optional.of(middle), 10))
+                .containsExactly(oldest);
+        assertThat(changes.newestFirst(BLUE, Optional.of(OperationState.APPROVED), Optional.empty(), 10))
+                .containsExactly(approvedMiddle);
+        assertThat(changes.newestFirst(BLUE, Optional.of(OperationState.DENIED), Optional.empty(), 10)).isEmpty();
+
+        assertThatThrownBy(() -> changes.newestFirst(BLUE, Optional.empty(), Optional.empty(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> changes.newestFirst(BLUE, Optional.empty(), Optional.empty(), PendingChanges.MAX_PAGE + 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
