@@ -137,6 +137,12 @@ final class FacadeClient {
         return (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip();
     }
 
+    /** Whether a media type is JSON: {@code application/json}, or a JSON structured type ({@code application/x+json}). */
+    private static boolean isJson(String mediaType) {
+        String type = mediaType.toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
+    }
+
     /** What a media type is called in a message: text/csv is CSV. */
     private static String mediaName(String mediaType) {
         return mediaType.equalsIgnoreCase("text/csv") ? "CSV" : mediaType;
@@ -232,12 +238,18 @@ final class FacadeClient {
     }
 
     /**
-     * A success's body: the service's JSON, or nothing. A 2xx that is not JSON (a proxy's 200 sign-in page) is not the
-     * service's answer, and no success: {@link NotTheServicesAnswer}.
+     * A success's body: the service's JSON, or nothing. A 2xx that is not JSON (a proxy's 200 sign-in page), or not
+     * sent as JSON whatever it reads as (a page of plain text that parses as a number, a proxy's JSON sent as
+     * text/html), is not the service's answer, and no success: {@link NotTheServicesAnswer} (ADR 0039, amended in
+     * session 52; as the export's type is checked).
      */
     private JsonNode successBody(int status, Map<String, String> headers, byte[] body) {
         if (body == null || body.length == 0) {
             return NullNode.getInstance();
+        }
+        Optional<String> contentType = Optional.ofNullable(headers.get("content-type"));
+        if (!contentType.map(FacadeClient::mediaType).filter(FacadeClient::isJson).isPresent()) {
+            throw NotTheServicesAnswer.notOfType(status, contentType, "JSON");
         }
         try {
             return json.readTree(body);

@@ -212,6 +212,35 @@ class WhatACommandEndsWithTest {
         assertThat(list.err()).contains("not JSON").contains("text/html");
     }
 
+    /**
+     * A 2xx sent as another type than JSON is not the service's answer, though its body reads as JSON (a proxy's page
+     * of text, a number): exit 8 "not JSON", nothing printed as the answer, for a read as for a change (ADR 0039,
+     * amended in session 52). The service's JSON with its charset parameter is. Before, the body was parsed anyway.
+     */
+    @Test
+    void aSuccessSentAsAnotherTypeThanJsonIsNoSuccessThoughItParses() {
+        answers.put("GET /api/v1/snapshots/",
+                new Canned(200, "text/plain", "{\"count\": 1, \"results\": [{\"id\": 801}]}", null));
+        answers.put("POST /api/v1/snapshots/", new Canned(201, "text/html",
+                "{\"id\": 803, \"server_id\": 12345, \"name\": \"pre-deploy\"}", null));
+
+        VpsrRun list = run("-o", "json", "snapshots", "list");
+        VpsrRun create = run("snapshots", "create", "--server-id", "12345", "--name", "pre-deploy");
+
+        assertThat(list.exitCode()).as(list.err()).isEqualTo(ExitCodes.SERVICE_ERROR);
+        assertThat(list.err()).contains("is not JSON").contains("text/plain");
+        assertThat(list.out()).doesNotContain("801");
+        assertThat(create.exitCode()).as(create.err()).isEqualTo(ExitCodes.SERVICE_ERROR);
+        assertThat(create.err()).contains("is not JSON").contains("text/html").contains("look before running it again");
+        assertThat(create.out()).doesNotContain("803");
+
+        answers.put("GET /api/v1/snapshots/", new Canned(200, "application/json;charset=UTF-8",
+                "{\"count\": 1, \"results\": [{\"id\": 801}]}", null));
+        VpsrRun json = run("-o", "json", "snapshots", "list");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out()).contains("801");
+    }
+
     @Test
     void waitWithNoOperationToFollowIsNotDone() {
         answers.put("POST /api/v1/snapshots/", new Canned(201, "application/json",

@@ -707,8 +707,14 @@ public final class AuditedAttempts {
             }
         }
 
+        /**
+         * A call that never left the platform is recorded "not sent", whatever the adapter's text: after an intent
+         * ({@code ACCEPTED}, "about to be called") the history must not read as a call VPS.org failed (ADR 0010,
+         * amended in session 52).
+         */
         private AuditEvent failedEvent(ProviderFailure failure) {
-            return event(new Outcome.Failed(failure.reason(), truncate(failure.getMessage(), Outcome.MAX_CAUSE_LENGTH)),
+            String cause = failure.neverSent() ? NOT_SENT + failure.getMessage() : failure.getMessage();
+            return event(new Outcome.Failed(failure.reason(), truncate(cause, Outcome.MAX_CAUSE_LENGTH)),
                     failure.providerStatus(), null);
         }
 
@@ -753,6 +759,9 @@ public final class AuditedAttempts {
             this.failure = failure;
         }
     }
+
+    /** How a failed event's cause begins when the call never left the platform (session 52). */
+    static final String NOT_SENT = "not sent (the call never left this instance): ";
 
     private static String truncate(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max);

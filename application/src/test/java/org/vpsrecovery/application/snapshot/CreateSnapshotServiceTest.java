@@ -176,6 +176,35 @@ class CreateSnapshotServiceTest {
         assertThat(platform.providerCallsStartingWith("create snapshot")).isZero();
     }
 
+    /**
+     * A create whose call never left the platform (here: no connection to VPS.org) is audited FAILED "not sent" after
+     * its intent, never as a call VPS.org failed (ADR 0010, amended in session 52). Before, the cause was the adapter's
+     * text alone ("could not be reached"), which read as an attempt at VPS.org.
+     */
+    @Test
+    void aCreateNeverSentIsAuditedNotSent() {
+        CallContext context = platform.as(BLUE);
+        var failure = ProviderFailure.neverSent(ProviderFailure.Kind.UNAVAILABLE,
+                "VPS.org could not be reached to create a snapshot (Connection refused)",
+                "VPS.org could not be reached now; nothing was sent.", Optional.empty(), null);
+        var service = new CreateSnapshotService(new FailingCreates(platform, failure), platform.ownership,
+                platform.limits, platform.serverStates(), platform.attempts());
+
+        assertThatThrownBy(() -> service.createSnapshot(command(context, WEB, "s")))
+                .isInstanceOfSatisfying(ProviderFailure.class, thrown -> {
+                    assertThat(thrown.neverSent()).isTrue();
+                    assertThat(thrown.operation()).contains(context.operationId());
+                    assertThat(thrown.callerDetail()).hasValue("VPS.org could not be reached now; nothing was sent.");
+                });
+
+        List<AuditEvent> events = platform.eventsOf(context);
+        assertThat(events).extracting(e -> e.outcome().kind()).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
+        assertThat(events.get(1).outcome()).isEqualTo(new Outcome.Failed(ReasonCode.PROVIDER_UNAVAILABLE,
+                "not sent (the call never left this instance): VPS.org could not be reached to create a snapshot "
+                        + "(Connection refused)"));
+        assertThat(events.get(1).providerStatus()).isEmpty();
+    }
+
     @Test
     void aCreateWhoseAnswerWasLostIsUnresolvedNeverFailed() {
         CallContext context = platform.as(BLUE);

@@ -58,6 +58,11 @@ class HexagonArchitectureTest {
     }
 
     @Test
+    void anInboundAdapterAskingTheOutboundClientIsCaught() {
+        assertCaught(HexagonRules::inboundAdaptersIgnoreTheOutboundClient, "archfixture.adapters.http.facade.AskingTheClient");
+    }
+
+    @Test
     void aDependencyOnBootstrapIsCaught() {
         assertCaught(HexagonRules::nothingDependsOnBootstrap, "archfixture.domain.ConfiguredPolicy");
     }

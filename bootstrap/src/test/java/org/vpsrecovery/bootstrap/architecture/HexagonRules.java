@@ -49,6 +49,23 @@ record HexagonRules(String root) {
                 .allowEmptyShould(true);
     }
 
+    /**
+     * The inbound adapters (the REST facade, the console) read what a provider failure says of itself (the port's
+     * {@code ProviderFailure}: never sent, its words for the caller), never the outbound VPS.org client: a facade that
+     * asked the client which failure is which kept a list of cases the client's next one would miss (ADR 0006, amended
+     * in session 52). The request's deadline ({@code ProviderDeadline}), which the facade sets for the client to read, is
+     * the one thing they share.
+     */
+    ArchRule inboundAdaptersIgnoreTheOutboundClient() {
+        return noClasses().that().resideInAnyPackage(root + ".adapters.http.facade..", root + ".adapters.http.console..")
+                .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "reside in " + root + ".adapters.http.provider.. (but ProviderDeadline)",
+                        (JavaClass target) -> target.getPackageName().startsWith(root + ".adapters.http.provider")
+                                && !target.getSimpleName().equals("ProviderDeadline")))
+                .because("the facade reads what a provider failure says of itself, not the client that threw it")
+                .allowEmptyShould(true);
+    }
+
     ArchRule nothingDependsOnBootstrap() {
         return noClasses().that().resideOutsideOfPackage(root + ".bootstrap..")
                 .should().dependOnClassesThat().resideInAPackage(root + ".bootstrap..")
@@ -115,6 +132,7 @@ record HexagonRules(String root) {
     List<ArchRule> all() {
         return List.of(domainSeesOnlyTheJdk(), applicationSeesOnlyTheDomainAndTheJdk(), innerModulesNameNoRoute(),
                 httpAdapterIgnoresPersistenceAdapter(), persistenceAdapterIgnoresHttpAdapter(),
+                inboundAdaptersIgnoreTheOutboundClient(),
                 nothingDependsOnBootstrap(), simulatorStandsAlone(), onlyBootstrapRunsTheSimulator(), commandLineStandsAlone(),
                 noPackageCycles());
     }

@@ -73,10 +73,13 @@ public final class ProviderFailure extends RecoveryException {
     private final OperationId operation;
     private final NoAnswer noAnswer;
     private final boolean passingState;
+    private final boolean neverSent;
+    private final String callerDetail;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
-        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null, false);
+        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null, false, false,
+                null);
     }
 
     public ProviderFailure(Kind kind, String message) {
@@ -85,8 +88,15 @@ public final class ProviderFailure extends RecoveryException {
 
     private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                             Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer,
-                            boolean passingState) {
+                            boolean passingState, boolean neverSent, String callerDetail) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
+        if (neverSent && (answered || noAnswer != null || kind == Kind.OUTCOME_UNKNOWN)) {
+            throw new IllegalArgumentException("a call never sent has no answer, no reason one did not come, and a "
+                    + "known outcome: nothing was done");
+        }
+        if (callerDetail != null && callerDetail.isBlank()) {
+            throw new IllegalArgumentException("a caller's text says something");
+        }
         if (noAnswer != null && answered) {
             throw new IllegalArgumentException("a failure with an answer cannot say why none came");
         }
@@ -100,6 +110,20 @@ public final class ProviderFailure extends RecoveryException {
         this.operation = operation;
         this.noAnswer = noAnswer;
         this.passingState = passingState;
+        this.neverSent = neverSent;
+        this.callerDetail = callerDetail;
+    }
+
+    /**
+     * A call that never left the platform (its client closed, its calls held back after a 429, its circuit open, no
+     * connection to be had, no time left in the request): certainly not done, and said so to the caller in
+     * {@code callerDetail}, which names none of the platform's settings nor VPS.org's address (ADR 0010, amended in
+     * session 52). {@code message} is the operator's text, for the log line.
+     */
+    public static ProviderFailure neverSent(Kind kind, String message, String callerDetail,
+                                            Optional<Duration> retryAfter, Throwable cause) {
+        return new ProviderFailure(kind, message, OptionalInt.empty(), retryAfter, cause, false, null, null, false, true,
+                Objects.requireNonNull(callerDetail, "callerDetail"));
     }
 
     /**
@@ -110,13 +134,13 @@ public final class ProviderFailure extends RecoveryException {
      */
     public static ProviderFailure refusedInAPassingState(Kind kind, String message, OptionalInt providerStatus) {
         return new ProviderFailure(kind, message, providerStatus, Optional.empty(), null, providerStatus.isPresent(),
-                null, null, true);
+                null, null, true, false, null);
     }
 
     /** A failure of a request that got no answer, for the reason {@code why} (ADR 0010, amended in session 46). */
     public static ProviderFailure withoutAnswer(Kind kind, NoAnswer why, String message, Throwable cause) {
         return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), cause, false, null,
-                Objects.requireNonNull(why, "why no answer came"), false);
+                Objects.requireNonNull(why, "why no answer came"), false, false, null);
     }
 
     /**
@@ -136,7 +160,8 @@ public final class ProviderFailure extends RecoveryException {
      * in session 40).
      */
     public static ProviderFailure ofAnAnswer(Kind kind, String message) {
-        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null, false);
+        return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null, false,
+                false, null);
     }
 
     public Kind kind() {
@@ -193,13 +218,50 @@ public final class ProviderFailure extends RecoveryException {
      * database again, which may be the very thing out of reach (ADR 0023, amended in session 40).
      */
     public ProviderFailure ofOperation(OperationId operation) {
+        return copy(Objects.requireNonNull(operation, "operation"), neverSent, callerDetail);
+    }
+
+    /**
+     * This failure, told the caller in {@code callerDetail}: words that name none of the platform's settings nor
+     * VPS.org's address, which the message (the operator's) may carry. Set by the adapter, which alone knows what
+     * happened on the wire; the inbound adapters say it as it is (ADR 0006, amended in session 52).
+     */
+    public ProviderFailure toldTheCallerAs(String callerDetail) {
+        return copy(operation, neverSent, Objects.requireNonNull(callerDetail, "callerDetail"));
+    }
+
+    /**
+     * This failure of a call's last try, never sent, when an earlier try of the same call was sent: the call as a whole
+     * was sent, and this failure's words for the caller, about the last try alone, are dropped with its "never sent".
+     */
+    public ProviderFailure afterAnEarlierTryWasSent() {
+        return neverSent ? copy(operation, false, null) : this;
+    }
+
+    private ProviderFailure copy(OperationId operation, boolean neverSent, String callerDetail) {
         ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(), answered,
-                Objects.requireNonNull(operation, "operation"), noAnswer, passingState);
+                operation, noAnswer, passingState, neverSent, callerDetail);
         of.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             of.addSuppressed(suppressed);
         }
         return of;
+    }
+
+    /**
+     * Whether the call never left the platform ({@link #neverSent(Kind, String, String, Optional, Throwable)}):
+     * VPS.org was not asked, so nothing was done, and the audit says "not sent" rather than a failure at VPS.org.
+     */
+    public boolean neverSent() {
+        return neverSent;
+    }
+
+    /**
+     * What the caller is told of this failure, where the adapter wrote it: words without the platform's settings,
+     * VPS.org's address or the token. Empty: the inbound adapter's words for the failure's kind apply.
+     */
+    public Optional<String> callerDetail() {
+        return Optional.ofNullable(callerDetail);
     }
 
     /** The stored operation whose call this failure answers; empty for a failure before any was stored (a check's read). */

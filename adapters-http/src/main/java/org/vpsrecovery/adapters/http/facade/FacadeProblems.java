@@ -154,6 +154,10 @@ public final class FacadeProblems {
      * the platform's own settings or VPS.org's internals, which only the log line ({@link #logIfOurs}) carries.
      */
     public static String detailOf(RecoveryException failure) {
+        if (failure instanceof ProviderFailure provider && provider.callerDetail().isPresent()) {
+            // The outbound adapter's own words for the caller: it alone knows what happened on the wire (session 52).
+            return provider.callerDetail().get();
+        }
         if (failure instanceof ProviderFailure provider) {
             return switch (provider.kind()) {
                 // The platform's credentials are an operator matter: the caller learns no more than this.
@@ -191,19 +195,15 @@ public final class FacadeProblems {
     /**
      * VPS.org's outage told in fixed words, what happened and what to do: its message names the platform's settings
      * (vpsorg.read-timeout, micronaut.server.idle-timeout, vpsorg.max-response-size) and VPS.org's address, which only
-     * the WARN line ({@link #logIfOurs}) carries (ADR 0006, amended in session 51).
+     * the WARN line ({@link #logIfOurs}) carries (ADR 0006, amended in session 51). Only for a failure the outbound
+     * adapter wrote no words for the caller ({@link ProviderFailure#callerDetail}): no case of its own here (session 52).
      */
     private static String outageDetailOf(ProviderFailure provider) {
         return switch (provider.kind()) {
             case TIMEOUT -> "VPS.org did not answer in time; nothing was changed. Try again shortly; if it goes on, "
                     + "tell the platform's operators, quoting the request id";
-            case UNAVAILABLE -> org.vpsrecovery.adapters.http.provider.VpsOrgClient.notSentForAClosedClient(provider)
-                    ? "this instance's VPS.org client is closed (the instance is stopping); nothing was sent. Try "
-                    + "again: another instance answers"
-                    : (provider.providerStatus().isPresent()
+            case UNAVAILABLE -> (provider.providerStatus().isPresent()
                     ? "VPS.org failed to answer (HTTP " + provider.providerStatus().getAsInt() + ")"
-                    : provider.noAnswer().filter(ProviderFailure.NoAnswer.CONNECTION_DROPPED::equals).isPresent()
-                    ? "the connection to VPS.org was dropped before its answer came, at every try"
                     : "VPS.org could not be reached now") + "; nothing was done. Try again shortly; if it goes on, tell "
                     + "the platform's operators, quoting the request id";
             case MALFORMED_RESPONSE -> "VPS.org's answer could not be read; operators have been told. Read what you "

@@ -10,7 +10,8 @@ import org.vpsrecovery.application.failure.FailureLine;
 /**
  * The fetches of the identity provider's JWKS, told (ADR 0034, amended in session 50): counted by outcome for
  * {@code vpsr.identity.jwks.fetches}, a failure said in a WARN with its cause, at most once a {@link #WARN_AGAIN_AFTER}
- * while the same cause lasts, and the first fetch after failures in an INFO. The kept keys serve through an outage
+ * while the same cause lasts (the same but for its numbers, {@link FailureLine#sameCauseAs}: a timeout's milliseconds or
+ * a port differ at every fetch of one outage, session 52), and the first fetch after failures in an INFO. The kept keys serve through an outage
  * ({@code jwks-outage-tolerance}), so without these nothing showed it until every JWT was answered 503.
  */
 public final class JwksFetches {
@@ -25,7 +26,7 @@ public final class JwksFetches {
     private final LongSupplier nanoTime;
     /** Under this object's lock: the outage going on (failures since the last good fetch), and what was said of it. */
     private long failuresInARow;
-    private String warnedCause;
+    private FailureLine warnedCause;
     private long warnedAt;
 
     JwksFetches(LongSupplier nanoTime) {
@@ -57,25 +58,21 @@ public final class JwksFetches {
 
     void failed(Exception cause) {
         failed.increment();
-        String said = described(cause);
+        FailureLine line = FailureLine.of(cause);
         long failures;
         synchronized (this) {
             failures = ++failuresInARow;
             long now = nanoTime.getAsLong();
-            if (said.equals(warnedCause) && now - warnedAt < WARN_AGAIN_AFTER.toNanos()) {
+            if (line.sameCauseAs(warnedCause) && now - warnedAt < WARN_AGAIN_AFTER.toNanos()) {
                 return;
             }
-            warnedCause = said;
+            warnedCause = line;
             warnedAt = now;
         }
+        String said = line.cutTo(CAUSE_LENGTH);
         LOG.warn("the identity provider's keys (JWKS) could not be fetched ({}); {} failed fetch(es) in a row. People's "
                 + "JWTs are checked against the keys kept from the last good fetch, up to vpsr.identity.jwt."
                 + "jwks-outage-tolerance, then answered 503 (said again in {} while this lasts)", said, failures,
                 WARN_AGAIN_AFTER);
-    }
-
-    /** The failure's class and message, and its root cause's when that says more, on one line. */
-    static String described(Throwable failure) {
-        return FailureLine.of(failure).cutTo(CAUSE_LENGTH);
     }
 }

@@ -56,6 +56,9 @@ final class ProviderFailures {
             Pattern.compile("^\\s*ensure\\b|\\bcharacters?\\b|\\bdigits?\\b|\\bdecimal places\\b|\\belements?\\b",
                     Pattern.CASE_INSENSITIVE);
     private static final int MAX_DETAIL = 300;
+    /** How the caller's words for an outage end (ADR 0006, amended in session 51). */
+    static final String TRY_AGAIN_SHORTLY = "Try again shortly; if it goes on, tell the platform's operators, quoting "
+            + "the request id";
 
     /** What the adapter was doing; {@code changesState} for creates and restores (deletes: see VpsOrgClient#delete). */
     record Call(String description, boolean changesState) {
@@ -197,10 +200,13 @@ final class ProviderFailures {
                     + " is unreadable: " + why, OptionalInt.empty(), Optional.empty(), error);
         }
         if (neverSent(error)) {
-            String message = error instanceof ClientClosed closed
-                    ? "VPS.org was not called to " + call.description() + ": " + closed.getMessage() + "; nothing was sent"
-                    : "VPS.org could not be reached to " + call.description() + " (" + shortReason(error) + ")";
-            return new ProviderFailure(Kind.UNAVAILABLE, message, OptionalInt.empty(), Optional.empty(), error);
+            if (error instanceof ClientClosed closed) {
+                return ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org was not called to " + call.description()
+                        + ": " + closed.getMessage() + "; nothing was sent", CLOSED_CLIENT_TOLD, Optional.empty(), error);
+            }
+            // The reason names VPS.org's address: the operator's text only.
+            return ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org could not be reached to " + call.description()
+                    + " (" + shortReason(error) + "); nothing was sent", NOT_REACHED_TOLD, Optional.empty(), error);
         }
         Optional<NoAnswer> why = noAnswer(error, clientClosed);
         String what = switch (why.orElse(null)) {
@@ -224,6 +230,11 @@ final class ProviderFailures {
         }
         Kind kind = why.filter(no -> no == NoAnswer.TIMED_OUT).isPresent() ? Kind.TIMEOUT : Kind.UNAVAILABLE;
         String message = what + " while trying to " + call.description();
+        if (why.filter(no -> no == NoAnswer.CONNECTION_DROPPED).isPresent()) {
+            // A read is tried again on a dropped connection: the last try's failure is the call's.
+            return ProviderFailure.withoutAnswer(kind, NoAnswer.CONNECTION_DROPPED, message, error)
+                    .toldTheCallerAs(DROPPED_TOLD);
+        }
         return why.map(no -> ProviderFailure.withoutAnswer(kind, no, message, error))
                 .orElseGet(() -> new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), error));
     }
@@ -253,13 +264,16 @@ final class ProviderFailures {
         return Optional.empty();
     }
 
-    /**
-     * A transport failure that happened before the request left (refused, no connection to be had, the platform's
-     * client closed): the rule {@link #fromTransport} answers unavailable by.
-     */
-    boolean certainlyNotSent(ProviderFailure failure) {
-        return failure.providerStatus().isEmpty() && failure.getCause() != null && neverSent(failure.getCause());
-    }
+    /** What the caller is told of a call this instance's closed client never sent (ADR 0006, amended in session 52). */
+    static final String CLOSED_CLIENT_TOLD = "this instance's VPS.org client is closed (the instance is stopping); "
+            + "nothing was sent. Try again: another instance answers";
+
+    /** What the caller is told of a call that found no connection to VPS.org: its address stays in the log. */
+    static final String NOT_REACHED_TOLD = "VPS.org could not be reached now; nothing was sent. " + TRY_AGAIN_SHORTLY;
+
+    /** What the caller is told of a read whose connection was dropped at its last try (and the ones before it). */
+    static final String DROPPED_TOLD = "the connection to VPS.org was dropped before its answer came, at every try; "
+            + "nothing was done. " + TRY_AGAIN_SHORTLY;
 
     private static ProviderFailure outcomeUnknown(Call call, String why, OptionalInt status, Throwable cause) {
         return new ProviderFailure(Kind.OUTCOME_UNKNOWN, unknownWhether(call, why), status, Optional.empty(), cause);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,25 @@ final class ProviderResilience {
      * A read or a delete: retried when another attempt may succeed and cannot do harm, and, for a request, when it and
      * the wait before it end by the request's deadline; the last attempt's failure is the call's.
      */
-    <T> T safe(String description, CheckedSupplier<T> call) {
+    <T> T safe(String description, CheckedSupplier<T> attempt) {
+        // A last try never sent (held back, the circuit opened, no connection) after one that was: the call was sent.
+        AtomicBoolean sent = new AtomicBoolean();
+        CheckedSupplier<T> call = () -> {
+            try {
+                return attempt.get();
+            } catch (ProviderFailure failure) {
+                sent.compareAndSet(false, !failure.neverSent());
+                throw failure;
+            }
+        };
+        try {
+            return tried(description, call);
+        } catch (ProviderFailure failure) {
+            throw sent.get() ? failure.afterAnEarlierTryWasSent() : failure;
+        }
+    }
+
+    private <T> T tried(String description, CheckedSupplier<T> call) {
         requireNotHeldBack(description);
         Optional<ProviderDeadline> deadline = ProviderDeadline.current();
         if (deadline.isEmpty()) {
@@ -146,9 +165,11 @@ final class ProviderResilience {
     private void requireNotHeldBack(String description) {
         Optional<Duration> left = throttle.remaining();
         if (left.isPresent()) {
-            throw new ProviderFailure(Kind.RATE_LIMITED, "VPS.org was not called to " + description + ": it asked the "
-                    + "platform's account to slow down (429) and calls are held back for " + left.get().toMillis()
-                    + " ms more; nothing was sent", OptionalInt.empty(), left, new HeldBack("a 429's Retry-After"));
+            throw ProviderFailure.neverSent(Kind.RATE_LIMITED, "VPS.org was not called to " + description + ": it "
+                    + "asked the platform's account to slow down (429) and calls are held back for "
+                    + left.get().toMillis() + " ms more; nothing was sent", "VPS.org asked the platform to slow down, "
+                    + "so calls to it are held back for " + seconds(left.get()) + " s more; nothing was sent. Try again "
+                    + "after the Retry-After", left, new HeldBack("a 429's Retry-After"));
         }
     }
 
@@ -168,11 +189,13 @@ final class ProviderResilience {
     }
 
     private ProviderFailure outOfRequestTime(String description, ProviderDeadline deadline) {
-        return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org was not called to " + description + ": "
+        return ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org was not called to " + description + ": "
                 + deadline.remaining().toMillis() + " ms were left of the request's time (two thirds of "
                 + "micronaut.server.idle-timeout), less than one attempt may take (vpsorg.connect-timeout + "
                 + "vpsorg.read-timeout = " + longestAttempt.toMillis() + " ms); nothing was sent",
-                OptionalInt.empty(), Optional.empty(), new OutOfTime("the request's deadline"));
+                "VPS.org was not called: too little of this request's time was left for a call to end within it; "
+                + "nothing was sent. " + ProviderFailures.TRY_AGAIN_SHORTLY,
+                Optional.empty(), new OutOfTime("the request's deadline"));
     }
 
     /**
@@ -266,7 +289,7 @@ final class ProviderResilience {
     /** An attempt made without Failsafe's executor: it holds a connection's permit until it ends. */
     final class Attempt {
 
-        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean ended = new AtomicBoolean();
 
         private Attempt() {
         }
@@ -293,9 +316,10 @@ final class ProviderResilience {
     }
 
     private static ProviderFailure noFreeConnection(String why) {
-        return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached: all "
+        return ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org could not be reached: all "
                 + "connections are busy with slow calls and " + why + "; nothing was sent",
-                OptionalInt.empty(), Optional.empty(), new NoFreeConnection(why));
+                "VPS.org was not called: every connection to it is busy with slow calls; nothing was sent. "
+                + ProviderFailures.TRY_AGAIN_SHORTLY, Optional.empty(), new NoFreeConnection(why));
     }
 
     boolean isCircuitOpen() {
@@ -319,9 +343,10 @@ final class ProviderResilience {
             return run.get();
         } catch (CircuitBreakerOpenException open) {
             Duration remaining = breaker.getRemainingDelay();
-            throw new ProviderFailure(Kind.UNAVAILABLE, "VPS.org failed repeatedly; calls are refused for "
-                    + Math.max(1, remaining.toSeconds()) + " s more (circuit open), nothing was sent",
-                    OptionalInt.empty(), Optional.of(remaining), null);
+            throw ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org failed repeatedly; calls are refused for "
+                    + Math.max(1, remaining.toSeconds()) + " s more (circuit open), nothing was sent", "VPS.org failed repeatedly, so "
+                    + "calls to it are refused for " + seconds(remaining) + " s more; nothing was sent. "
+                    + ProviderFailures.TRY_AGAIN_SHORTLY, Optional.of(remaining), null);
         } catch (FailsafeException wrapped) {
             // Failsafe wraps checked exceptions; the only one our calls throw is an interruption.
             Throwable cause = wrapped.getCause();
@@ -332,6 +357,11 @@ final class ProviderResilience {
             throw new ProviderFailure(Kind.UNAVAILABLE, interrupted ? "the VPS.org call was interrupted while waiting"
                     : "the VPS.org call failed unexpectedly", OptionalInt.empty(), Optional.empty(), cause);
         }
+    }
+
+    /** Whole seconds, at least one: a wait told a caller. */
+    private static long seconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 
     private boolean worthRetrying(Throwable failure) {

@@ -199,14 +199,6 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         return http;
     }
 
-    /**
-     * Whether {@code failure} is a call this instance never sent because its client was closed (the instance is
-     * stopping): the facade tells the caller so, in its own words, since it names no setting nor VPS.org's address.
-     */
-    public static boolean notSentForAClosedClient(ProviderFailure failure) {
-        return failure.getCause() instanceof ProviderFailures.ClientClosed;
-    }
-
     @Override
     public void close() {
         http.close();
@@ -713,7 +705,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             try {
                 reply = exchange(call, HttpMethod.DELETE, uri, null);
             } catch (ProviderFailure failure) {
-                if (!failures.certainlyNotSent(failure)) {
+                if (!failure.neverSent()) {
                     mayHaveHappened.set(true);
                 }
                 throw failure;

@@ -77,6 +77,34 @@ class JwksFetchesTest {
         assertThat(said(Level.WARN)).as("a new outage is said at once").hasSize(4);
     }
 
+    /**
+     * One outage whose cause's text carries numbers that change at every fetch (a timeout's milliseconds, a port) is
+     * one cause: said once a minute, as HousekeepingJobs says its own (FailureLine.sameCauseAs, session 52). Before,
+     * the exact text was compared, and each fetch of the outage was said again.
+     */
+    @Test
+    void aCauseWhoseNumbersChangeAtEveryFetchIsOneCause() {
+        fetches.failed(timedOut(5001, 41234));
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        fetches.failed(timedOut(5003, 41240));
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        fetches.failed(timedOut(5002, 41251));
+
+        assertThat(said(Level.WARN)).singleElement().asString().contains("5001 ms", "1 failed fetch(es) in a row");
+
+        nanos.addAndGet(Duration.ofSeconds(60).toNanos());
+        fetches.failed(timedOut(5004, 41260));
+        assertThat(said(Level.WARN)).as("again once the minute passed").hasSize(2)
+                .last().asString().contains("5004 ms", "4 failed fetch(es) in a row");
+        fetches.failed(new KeySourceException("the JWKS answer is not a JWK set"));
+        assertThat(said(Level.WARN)).as("another cause at once").hasSize(3);
+    }
+
+    private static KeySourceException timedOut(int millis, int port) {
+        return new KeySourceException("Couldn't retrieve JWK set from URL: Read timed out after " + millis + " ms",
+                new java.net.SocketTimeoutException("Read timed out after " + millis + " ms (local port " + port + ")"));
+    }
+
     private List<String> said(Level level) {
         return lines.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
     }

@@ -219,7 +219,7 @@ class ProviderFailuresTest {
 
     /**
      * A call the platform's client was closed for is refused unsent, by its type, for a change as for a read, and the
-     * delete's rule ({@code certainlyNotSent}) says the same. Micronaut's own refusal (a plain HttpClientException, its
+     * failure says so itself ({@code neverSent}, session 52), as the delete's rule reads it. Micronaut's own refusal (a plain HttpClientException, its
      * message the only sign) is not read: only a call cut by the closing client comes to fromTransport that way.
      */
     @Test
@@ -231,16 +231,16 @@ class ProviderFailuresTest {
         assertThat(change.noAnswer()).isEmpty();
         assertThat(change.getMessage()).isEqualTo("VPS.org was not called to create a snapshot of server 12345: the "
                 + "platform's VPS.org client is closed (this instance is stopping); nothing was sent");
-        assertThat(failures.certainlyNotSent(change)).isTrue();
+        assertThat(change.neverSent()).isTrue();
         assertThat(list.kind()).isEqualTo(Kind.UNAVAILABLE);
-        assertThat(failures.certainlyNotSent(list)).isTrue();
+        assertThat(list.neverSent()).isTrue();
 
         var micronautsRefusal = new io.micronaut.http.client.exceptions.HttpClientException(
                 "The client is closed, unable to send request.");
         ProviderFailure cut = failures.fromTransport(create, micronautsRefusal, true);
         assertThat(cut.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
         assertThat(cut.noAnswer()).hasValue(ProviderFailure.NoAnswer.CLIENT_CLOSED);
-        assertThat(failures.certainlyNotSent(cut)).isFalse();
+        assertThat(cut.neverSent()).isFalse();
     }
 
     private static Reply reply(int status, String body) {

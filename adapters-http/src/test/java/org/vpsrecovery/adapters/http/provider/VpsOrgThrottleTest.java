@@ -65,6 +65,34 @@ class VpsOrgThrottleTest {
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
     }
 
+    /**
+     * A call the hold kept from leaving says so itself ({@code neverSent}) and carries its words for the team, which the
+     * facade says as they are, with no case of its own for the hold (ADR 0006, amended in session 52). Before, the team
+     * was told the operator's text ("the platform's account", the wait in ms), as for any rate limit.
+     */
+    @Test
+    void aCallTheHoldKeptUnsentReachesTheTeamInTheAdaptersWordsNoSettingNorAddress() {
+        vpsOrg = SimulatedVpsOrg.start();
+        vpsOrg.simulator.faults().add(Fault.rateLimited(Duration.ofSeconds(60)).on("GET", SNAPSHOTS).times(1));
+        ProviderFailure heard = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.listSnapshots(Optional.empty()));
+        assertThat(heard.neverSent()).as("VPS.org answered 429: sent").isFalse();
+
+        ProviderFailure heldBack = catchThrowableOfType(ProviderFailure.class, () -> vpsOrg.client.createSnapshot(
+                new SnapshotDraft(new ServerId(12345), new SnapshotName("held-back"), Optional.empty())));
+
+        assertThat(heldBack.neverSent()).isTrue();
+        var answer = org.vpsrecovery.adapters.http.facade.FacadeProblems.of(heldBack, "req-1", java.time.Clock.systemUTC());
+        assertThat(answer.getStatus().getCode()).isEqualTo(503);
+        assertThat(answer.getHeaders().get("Retry-After")).isNotBlank();
+        assertThat(answer.getBody()).hasValueSatisfying(body -> assertThat(body.detail())
+                .startsWith("VPS.org asked the platform to slow down, so calls to it are held back for ")
+                .endsWith(" s more; nothing was sent. Try again after the Retry-After")
+                .doesNotContain("vpsorg.", "micronaut.", "127.0.0.1", "localhost", "ms more", "account"));
+        assertThat(heldBack.getMessage()).as("the operator's text keeps the wait in ms").contains("ms more");
+        assertThat(vpsOrg.received("POST", SNAPSHOTS)).isEmpty();
+    }
+
     /** The hold: the latest end any 429 asked for; without a Retry-After (or one of 0), a second. */
     @Test
     void theHoldIsTheLatestEndAskedAndASecondWhenNoneOrZeroIsAsked() {
