@@ -48,7 +48,9 @@ import org.vpsrecovery.domain.port.SharedAllowances;
  * An IPv6 address counts by its /64, which one client commonly holds whole.
  *
  * <p>With {@link SharedAllowances} (PostgreSQL in the service) the per-address and overall allowances are shared by every
- * instance: N instances behind a balancer allowed N times as many failures (ADR 0041, amended in session 51). This
+ * instance: N instances behind a balancer allowed N times as many failures (ADR 0041, amended in session 51). An
+ * attempt takes its share of its address's shared allowance only if that is stored already: an address that never failed
+ * is stored by its first failure, not by trying (session 52), so right tokens from many addresses write nothing. This
  * instance's own bucket of the address is still taken from first, and an empty one refuses without asking the shared
  * store: each shared call is a database transaction on the main pool waiting on its row's lock, which an address already
  * refused must not cost. At most {@link #SHARED_CALLS_AT_ONCE} shared calls run at once; an attempt beyond them, or one
@@ -72,8 +74,12 @@ public class FailedSignIns {
     private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged) {
     }
 
-    /** Where an attempt's share was taken from besides this instance's own bucket: given back there too. */
-    private enum Store { SHARED, OWN }
+    /**
+     * Where an attempt counts besides this instance's own bucket: SHARED, its share taken from the address's stored
+     * shared allowance (given back there if it did not fail); UNSTORED, the address has none stored (never failed, or
+     * refilled and deleted), so nothing was taken and only a failure stores it; OWN, the shared store not asked.
+     */
+    private enum Store { SHARED, UNSTORED, OWN }
 
     /** One attempt's reservation: given back when the attempt did not fail. */
     public static final class Attempt {
@@ -96,6 +102,10 @@ public class FailedSignIns {
 
     /** Either the attempt, admitted, or how long until its address (or every address) may try again. */
     public record Admission(Optional<Attempt> attempt, Duration retryAfter) {
+    }
+
+    /** A failure told to wait: how long, and whether every address's allowance (rather than its own) is spent. */
+    public record Refusal(Duration retryAfter, boolean everyAddress) {
     }
 
     static final String SHARED_ADDRESS = "sign-in-failures:address:";
@@ -162,16 +172,19 @@ public class FailedSignIns {
             logged(address, state, "throttled");
             return new Admission(Optional.empty(), Duration.ofNanos(own.getNanosToWaitForRefill()));
         }
-        Optional<Duration> sharedWait = fromShared(() -> shared.take(SHARED_ADDRESS + address, perAddress, interval));
-        if (sharedWait == null) {
+        // Only an allowance already stored is taken from (and so written): every address that tried used to be stored.
+        SharedAllowances.IfKept sharedShare = fromShared(
+                () -> shared.takeIfKept(SHARED_ADDRESS + address, perAddress, interval));
+        if (sharedShare == null) {
             return new Admission(Optional.of(new Attempt(address, state, Store.OWN)), Duration.ZERO);
         }
-        if (sharedWait.isPresent()) {
+        if (sharedShare.retryAfter().isPresent()) {
             state.failures().addTokens(1);
             logged(address, state, "throttled");
-            return new Admission(Optional.empty(), sharedWait.get());
+            return new Admission(Optional.empty(), sharedShare.retryAfter().get());
         }
-        return new Admission(Optional.of(new Attempt(address, state, Store.SHARED)), Duration.ZERO);
+        return new Admission(Optional.of(new Attempt(address, state, sharedShare.kept() ? Store.SHARED : Store.UNSTORED)),
+                Duration.ZERO);
     }
 
     /**
@@ -225,11 +238,18 @@ public class FailedSignIns {
 
     /**
      * The attempt's token was refused; {@code why} is the refusal's own words, which never quote the token. Counted in
-     * the allowance of every address together: past it, how long until it refills (answered 429, not 401).
+     * the allowance of every address together, and in its address's shared one if the attempt took nothing from it
+     * (none stored yet): past either, how long until it refills (answered 429, not 401).
      */
-    public Optional<Duration> failed(Attempt attempt, String why) {
+    public Optional<Refusal> failed(Attempt attempt, String why) {
         if (!settle(attempt)) {
             return Optional.empty();
+        }
+        Optional<Duration> addressWait = Optional.empty();
+        if (attempt.store == Store.UNSTORED) {
+            // Stored now, by its first failure; attempts at once at other instances may have spent it meanwhile.
+            addressWait = Optional.ofNullable(fromShared(
+                    () -> shared.take(SHARED_ADDRESS + attempt.address, perAddress, interval))).flatMap(w -> w);
         }
         Optional<Duration> sharedWait = fromShared(() -> shared.take(SHARED_OVERALL, overallAllowance, interval));
         Optional<Duration> wait;
@@ -239,13 +259,18 @@ public class FailedSignIns {
             ConsumptionProbe everyone = overall.tryConsumeAndReturnRemaining(1);
             wait = everyone.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(everyone.getNanosToWaitForRefill()));
         }
+        if (addressWait.isPresent()) {
+            logged(attempt.address, attempt.state, why + "; its failed sign-ins at every instance reached " + PREFIX
+                    + "failures-per-address");
+            return Optional.of(new Refusal(addressWait.get(), false));
+        }
         if (wait.isEmpty()) {
             logged(attempt.address, attempt.state, why);
             return Optional.empty();
         }
         logged(attempt.address, attempt.state, why + "; every address's failed sign-ins reached " + PREFIX
                 + "failures-overall");
-        return wait;
+        return Optional.of(new Refusal(wait.get(), true));
     }
 
     private static boolean settle(Attempt attempt) {

@@ -51,8 +51,44 @@ class FailedSignInsTest {
         }
 
         @Override
+        public synchronized IfKept takeIfKept(String name, long capacity, Duration interval) {
+            if (!taken.containsKey(name)) {
+                calls.merge(name, 1, Integer::sum);
+                return IfKept.NOT_KEPT;
+            }
+            return take(name, capacity, interval).map(IfKept::empty).orElse(IfKept.TAKEN);
+        }
+
+        @Override
         public synchronized void giveBack(String name, long capacity, Duration interval) {
             taken.computeIfPresent(name, (key, now) -> Math.max(0, now - 1));
+        }
+    }
+
+    /**
+     * Right tokens from addresses that never failed store nothing shared; a failure stores its address, whose next
+     * attempt takes its share there (ADR 0041, amended in session 52). Each attempt used to store its address.
+     */
+    @Test
+    void onlyAFailureStoresItsAddressesSharedAllowance() {
+        CountedAllowances database = new CountedAllowances();
+        FailedSignIns throttle = throttle(2, 100, database);
+        for (int i = 1; i <= 5; i++) {
+            throttle.notFailed(throttle.admit(from("192.0.2." + i)).attempt().orElseThrow());
+        }
+        synchronized (database) {
+            assertThat(database.taken).as("addresses that only signed in").isEmpty();
+        }
+
+        throttle.failed(throttle.admit(from("192.0.2.1")).attempt().orElseThrow(), "the token was refused");
+        FailedSignIns.Attempt signedIn = throttle.admit(from("192.0.2.1")).attempt().orElseThrow();
+        synchronized (database) {
+            assertThat(database.taken).containsOnlyKeys(FailedSignIns.SHARED_ADDRESS + "192.0.2.1",
+                    FailedSignIns.SHARED_OVERALL).containsEntry(FailedSignIns.SHARED_ADDRESS + "192.0.2.1", 2L);
+        }
+        throttle.notFailed(signedIn);
+        synchronized (database) {
+            assertThat(database.taken).containsEntry(FailedSignIns.SHARED_ADDRESS + "192.0.2.1", 1L);
         }
     }
 
@@ -91,7 +127,7 @@ class FailedSignInsTest {
         }
         synchronized (database) {
             assertThat(database.calls.get(FailedSignIns.SHARED_ADDRESS + "192.0.2.1"))
-                    .as("the shared store asked for the two admitted attempts only").isEqualTo(2);
+                    .as("the shared store asked for the two admitted attempts and the first failure only").isEqualTo(3);
         }
     }
 
@@ -110,6 +146,12 @@ class FailedSignInsTest {
         SharedAllowances holding = new SharedAllowances() {
             @Override
             public Optional<Duration> take(String name, long capacity, Duration interval) {
+                calls.incrementAndGet();
+                return Optional.empty();
+            }
+
+            @Override
+            public IfKept takeIfKept(String name, long capacity, Duration interval) {
                 if (calls.incrementAndGet() <= FailedSignIns.SHARED_CALLS_AT_ONCE) {
                     held.countDown();
                     try {
@@ -118,7 +160,7 @@ class FailedSignInsTest {
                         Thread.currentThread().interrupt();
                     }
                 }
-                return Optional.empty();
+                return IfKept.TAKEN;
             }
 
             @Override
@@ -159,6 +201,10 @@ class FailedSignInsTest {
             }
 
             @Override
+            public IfKept takeIfKept(String name, long capacity, Duration interval) {
+                throw new PlatformUnavailable("could not take a shared allowance", Duration.ofSeconds(5), null);
+            }
+            @Override
             public void giveBack(String name, long capacity, Duration interval) {
                 throw new PlatformUnavailable("could not give back a shared allowance", Duration.ofSeconds(5), null);
             }
@@ -189,7 +235,7 @@ class FailedSignInsTest {
         FailedSignIns.Admission fifth = throttle.admit(from("192.0.2.5"));
         assertThat(fifth.attempt()).isPresent();
         assertThat(throttle.failed(fifth.attempt().get(), "the token was refused")).hasValueSatisfying(
-                wait -> assertThat(wait).isPositive());
+                refusal -> assertThat(refusal.retryAfter()).isPositive());
         FailedSignIns.Admission rightToken = throttle.admit(from("192.0.2.6"));
         assertThat(rightToken.attempt()).isPresent();
         throttle.notFailed(rightToken.attempt().get());
