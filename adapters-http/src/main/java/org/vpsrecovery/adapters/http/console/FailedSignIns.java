@@ -70,8 +70,37 @@ public class FailedSignIns {
     /** Sign-in calls to the shared store at once: the main pool (16) is the API's and the jobs' (ADR 0023). */
     static final int SHARED_CALLS_AT_ONCE = 2;
 
-    /** An address's failures: its bucket, when it was last logged and how many failures since went unlogged. */
-    private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged) {
+    /**
+     * An address's failures: its bucket, when it was last logged, how many failures since went unlogged, and the shares
+     * of its shared allowance this instance owes back.
+     */
+    private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged, Owed owed) {
+    }
+
+    /**
+     * Shares of an address's shared allowance still taken for attempts that did not fail, whose give-back found no free
+     * shared call or a store out of reach (session 52; they were lost). The address's next attempt here uses one instead
+     * of taking another. Dropped an interval after the last: the shared allowance has refilled them by then.
+     */
+    private static final class Owed {
+        private int shares;
+        private Instant last = Instant.MIN;
+
+        synchronized void add(Instant now) {
+            shares++;
+            last = now;
+        }
+
+        synchronized boolean use(Instant now, Duration interval) {
+            if (shares > 0 && !now.isBefore(last.plus(interval))) {
+                shares = 0;
+            }
+            if (shares == 0) {
+                return false;
+            }
+            shares--;
+            return true;
+        }
     }
 
     /**
@@ -164,13 +193,17 @@ public class FailedSignIns {
         String address = clientAddress(request);
         Address state = addresses.get(address);
         if (state == null) {
-            Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger());
+            Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger(),
+                    new Owed());
             state = Optional.ofNullable(addresses.putIfAbsent(address, fresh)).orElse(fresh);
         }
         ConsumptionProbe own = state.failures().tryConsumeAndReturnRemaining(1);
         if (!own.isConsumed()) {
             logged(address, state, "throttled");
             return new Admission(Optional.empty(), Duration.ofNanos(own.getNanosToWaitForRefill()));
+        }
+        if (shared != null && state.owed().use(clock.instant(), interval)) {
+            return new Admission(Optional.of(new Attempt(address, state, Store.SHARED)), Duration.ZERO);
         }
         // Only an allowance already stored is taken from (and so written): every address that tried used to be stored.
         SharedAllowances.IfKept sharedShare = fromShared(
@@ -221,18 +254,19 @@ public class FailedSignIns {
 
     /**
      * The attempt signed in, or could not be checked (the identity provider out of reach): it takes nothing. A shared
-     * share that cannot be given back now (the store busy or out of reach) refills within the interval.
+     * share that cannot be given back now (the store busy or out of reach) is owed: the address's next attempt here uses
+     * it (it was lost, the address's allowance short until it refilled).
      */
     public void notFailed(Attempt attempt) {
         if (!settle(attempt)) {
             return;
         }
         attempt.state.failures().addTokens(1);
-        if (attempt.store == Store.SHARED) {
-            fromShared(() -> {
-                shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
-                return Boolean.TRUE;
-            });
+        if (attempt.store == Store.SHARED && fromShared(() -> {
+            shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
+            return Boolean.TRUE;
+        }) == null) {
+            attempt.state.owed().add(clock.instant());
         }
     }
 

@@ -191,6 +191,70 @@ class FailedSignInsTest {
         threads.shutdown();
     }
 
+    /**
+     * A right token's give-back finding no free shared call (both held by other sign-ins) is owed by this instance, not
+     * lost: the address's next attempt here uses the share still taken instead of taking another (ADR 0041, amended in
+     * session 52). It was lost: the address, which failed once, was refused on its next attempt, its allowance spent by
+     * a right token.
+     */
+    @Test
+    @Timeout(60)
+    void aGiveBackFindingNoFreeSharedCallIsOwedAndUsedByTheAddressesNextAttempt() throws Exception {
+        CountedAllowances database = new CountedAllowances();
+        CountDownLatch held = new CountDownLatch(FailedSignIns.SHARED_CALLS_AT_ONCE);
+        CountDownLatch release = new CountDownLatch(1);
+        SharedAllowances holdingSome = new SharedAllowances() {
+            @Override
+            public Optional<Duration> take(String name, long capacity, Duration interval) {
+                return database.take(name, capacity, interval);
+            }
+
+            @Override
+            public IfKept takeIfKept(String name, long capacity, Duration interval) {
+                if (name.startsWith(FailedSignIns.SHARED_ADDRESS + "192.0.2.1")) {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return database.takeIfKept(name, capacity, interval);
+            }
+
+            @Override
+            public void giveBack(String name, long capacity, Duration interval) {
+                database.giveBack(name, capacity, interval);
+            }
+        };
+        FailedSignIns throttle = throttle(2, 100, holdingSome);
+        String address = FailedSignIns.SHARED_ADDRESS + "192.0.2.30";
+        throttle.failed(throttle.admit(from("192.0.2.30")).attempt().orElseThrow(), "the token was refused");
+        FailedSignIns.Attempt signedIn = throttle.admit(from("192.0.2.30")).attempt().orElseThrow();
+        synchronized (database) {
+            assertThat(database.taken).as("a failure and a right token's share").containsEntry(address, 2L);
+        }
+
+        ExecutorService threads = Executors.newFixedThreadPool(FailedSignIns.SHARED_CALLS_AT_ONCE);
+        CompletableFuture<?>[] heldAttempts = new CompletableFuture<?>[FailedSignIns.SHARED_CALLS_AT_ONCE];
+        for (int i = 0; i < heldAttempts.length; i++) {
+            String other = "192.0.2.1" + i;
+            heldAttempts[i] = CompletableFuture.supplyAsync(() -> throttle.admit(from(other)), threads);
+        }
+        held.await();
+        throttle.notFailed(signedIn);
+        release.countDown();
+        for (CompletableFuture<?> attempt : heldAttempts) {
+            attempt.get();
+        }
+        threads.shutdown();
+
+        assertThat(throttle.admit(from("192.0.2.30")).attempt()).as("the owed share used").isPresent();
+        synchronized (database) {
+            assertThat(database.taken).as("taken once, not again").containsEntry(address, 2L);
+        }
+    }
+
     /** The database out of reach: each instance counts alone, as before session 51; no one is locked out, no 500. */
     @Test
     void aSharedStoreOutOfReachFallsBackToThisInstancesOwnAllowance() {
