@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -41,7 +42,9 @@ import org.vpsrecovery.domain.port.SharedAllowances;
  * vpsr.console.sign-in.failures-overall=100      (failed sign-ins of every address together per interval)
  * vpsr.console.sign-in.failure-interval=1m       (over which both refill, evenly; and the log's interval per address)
  * vpsr.console.sign-in.tracked-addresses=10000   (addresses remembered; the least recently seen is forgotten first)
- * vpsr.console.sign-in.client-address=peer       (peer: the connection's; x-forwarded-for: its last value)
+ * vpsr.console.sign-in.shared-calls-at-once=2     (sign-ins waiting on the shared allowances at once: 1 to the pool less 1)
+ * vpsr.console.sign-in.client-address=peer       (peer: the connection's; x-forwarded-for: see {@link ForwardedHeaders})
+ * vpsr.console.sign-in.trusted-proxies=127.0.0.0/8,::1 (the balancers whose forwarded headers are believed)
  * </pre>
  * Addresses are kept in a map bounded by {@code tracked-addresses} (Micronaut core's ConcurrentLinkedHashMap, a
  * least-recently-used bound): addresses made up by the thousand evict each other, and the overall bucket still holds.
@@ -53,7 +56,7 @@ import org.vpsrecovery.domain.port.SharedAllowances;
  * is stored by its first failure, not by trying (session 52), so right tokens from many addresses write nothing. This
  * instance's own bucket of the address is still taken from first, and an empty one refuses without asking the shared
  * store: each shared call is a database transaction on the main pool waiting on its row's lock, which an address already
- * refused must not cost. At most {@link #SHARED_CALLS_AT_ONCE} shared calls run at once; an attempt beyond them, or one
+ * refused must not cost. At most {@code shared-calls-at-once} shared calls run at once; an attempt beyond them, or one
  * the shared store failed, is counted in this instance's own buckets alone (the behaviour before), said at WARN at most
  * once per interval: a flood of sign-ins cannot take the pool from the API and the jobs, a database out of reach neither
  * locks every person out nor answers 500, and guessing stays bounded at each instance's allowance. The log's bookkeeping
@@ -67,7 +70,7 @@ public class FailedSignIns {
     static final String PREFIX = "vpsr.console.sign-in.";
     /** WARN lines of every address together per interval: a flood from many addresses must not fill the log. */
     static final long LINES_PER_INTERVAL = 100;
-    /** Sign-in calls to the shared store at once: the main pool (16) is the API's and the jobs' (ADR 0023). */
+    /** Sign-in calls to the shared store at once, by default: the main pool (16) is the API's and the jobs' (ADR 0023). */
     static final int SHARED_CALLS_AT_ONCE = 2;
 
     /**
@@ -145,7 +148,8 @@ public class FailedSignIns {
     private final Duration interval;
     private final SharedAllowances shared;
     private final AtomicReference<Instant> sharedFailureLogged = new AtomicReference<>(Instant.MIN);
-    private final Semaphore sharedCalls = new Semaphore(SHARED_CALLS_AT_ONCE);
+    private final int sharedCallsAtOnce;
+    private final Semaphore sharedCalls;
     private final ForwardedHeaders forwarded;
     private final Bucket overall;
     private final Bucket lines;
@@ -157,6 +161,8 @@ public class FailedSignIns {
                          @Value("${" + PREFIX + "failures-overall:100}") long overall,
                          @Value("${" + PREFIX + "failure-interval:1m}") Duration interval,
                          @Value("${" + PREFIX + "tracked-addresses:10000}") int trackedAddresses,
+                         @Nullable @Property(name = PREFIX + "shared-calls-at-once") Integer sharedCallsAtOnce,
+                         @Value("${datasources.default.maximum-pool-size:10}") int poolSize,
                          ForwardedHeaders forwarded, @Nullable SharedAllowances shared, Clock clock) {
         if (perAddress < 1 || perAddress > 1_000_000) {
             throw new IllegalArgumentException(PREFIX + "failures-per-address must be 1-1000000, was " + perAddress);
@@ -171,6 +177,15 @@ public class FailedSignIns {
         if (trackedAddresses < 1 || trackedAddresses > 1_000_000) {
             throw new IllegalArgumentException(PREFIX + "tracked-addresses must be 1-1000000, was " + trackedAddresses);
         }
+        // Each waits with one of the main pool's connections: all of them would starve the API and the jobs. Unset, a
+        // tiny pool (a trial) still starts.
+        if (sharedCallsAtOnce != null && (sharedCallsAtOnce < 1 || sharedCallsAtOnce >= poolSize)) {
+            throw new IllegalArgumentException(PREFIX + "shared-calls-at-once must be 1 to datasources.default."
+                    + "maximum-pool-size (" + poolSize + ") less one, was " + sharedCallsAtOnce);
+        }
+        this.sharedCallsAtOnce = sharedCallsAtOnce != null ? sharedCallsAtOnce
+                : Math.max(1, Math.min(SHARED_CALLS_AT_ONCE, poolSize - 1));
+        this.sharedCalls = new Semaphore(this.sharedCallsAtOnce);
         this.perAddress = perAddress;
         this.overallAllowance = overall;
         this.interval = interval;
@@ -221,7 +236,7 @@ public class FailedSignIns {
     }
 
     /**
-     * The shared store's answer, or null when there is none here, {@link #SHARED_CALLS_AT_ONCE} calls are under way
+     * The shared store's answer, or null when there is none here, {@code shared-calls-at-once} calls are under way
      * already, or it failed: then this instance's own buckets count, said at WARN at most once per interval, without
      * any attempt's address or token.
      */
@@ -230,7 +245,8 @@ public class FailedSignIns {
             return null;
         }
         if (!sharedCalls.tryAcquire()) {
-            countedAlone(SHARED_CALLS_AT_ONCE + " sign-ins were already waiting on the shared allowances");
+            countedAlone(sharedCallsAtOnce + " sign-ins were already waiting on the shared allowances (" + PREFIX
+                    + "shared-calls-at-once)");
             return null;
         }
         try {
@@ -340,9 +356,10 @@ public class FailedSignIns {
     }
 
     /**
-     * The connection's peer, or with {@code client-address=x-forwarded-for} the last value of X-Forwarded-For: the one
-     * the balancer in front appended ({@code $proxy_add_x_forwarded_for}), which a client cannot choose. Not an IP
-     * literal there: the peer's, the value never looked up ({@link ForwardedHeaders}). An IPv6 address is cut to its /64.
+     * The connection's peer, or with {@code client-address=x-forwarded-for} and the peer a trusted proxy the rightmost
+     * X-Forwarded-For entry that is no trusted proxy: the one the balancer in front appended ({@code
+     * $proxy_add_x_forwarded_for}), which a client cannot choose ({@link ForwardedHeaders}; values never looked up). An
+     * IPv6 address is cut to its /64.
      */
     String clientAddress(HttpRequest<?> request) {
         Optional<InetAddress> client = forwarded.forwardedFor(request);

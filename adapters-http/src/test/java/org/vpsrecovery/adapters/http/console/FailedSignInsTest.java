@@ -30,9 +30,17 @@ class FailedSignInsTest {
     }
 
     private static FailedSignIns throttle(long perAddress, long overall, SharedAllowances shared) {
-        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, new ForwardedHeaders("x-forwarded-for"),
-                shared, Clock.systemUTC());
+        return throttle(perAddress, overall, null, shared);
     }
+
+    private static FailedSignIns throttle(long perAddress, long overall, Integer sharedCallsAtOnce,
+                                          SharedAllowances shared) {
+        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, sharedCallsAtOnce, POOL,
+                new ForwardedHeaders("x-forwarded-for"), shared, Clock.systemUTC());
+    }
+
+    /** The service's main pool (application.properties). */
+    private static final int POOL = 16;
 
     /** Shared allowances without refill (the tests' interval is an hour), as PostgreSQL's are for every instance. */
     private static final class CountedAllowances implements SharedAllowances {
@@ -140,7 +148,22 @@ class FailedSignInsTest {
     @Test
     @Timeout(60)
     void attemptsBeyondTheCapOfSharedCallsCountHereWithoutWaitingOnTheStore() throws Exception {
-        CountDownLatch held = new CountDownLatch(FailedSignIns.SHARED_CALLS_AT_ONCE);
+        attemptsBeyondTheCapCountHere(null, FailedSignIns.SHARED_CALLS_AT_ONCE);
+    }
+
+    /**
+     * The cap is {@code vpsr.console.sign-in.shared-calls-at-once} (ADR 0041, amended in session 52): three set, three
+     * sign-ins wait on the store and the fourth counts here. It was the constant two: the third was counted here, never
+     * held, and this test timed out.
+     */
+    @Test
+    @Timeout(60)
+    void theCapOfSharedCallsIsASetting() throws Exception {
+        attemptsBeyondTheCapCountHere(3, 3);
+    }
+
+    private static void attemptsBeyondTheCapCountHere(Integer setting, int cap) throws Exception {
+        CountDownLatch held = new CountDownLatch(cap);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         SharedAllowances holding = new SharedAllowances() {
@@ -152,7 +175,7 @@ class FailedSignInsTest {
 
             @Override
             public IfKept takeIfKept(String name, long capacity, Duration interval) {
-                if (calls.incrementAndGet() <= FailedSignIns.SHARED_CALLS_AT_ONCE) {
+                if (calls.incrementAndGet() <= cap) {
                     held.countDown();
                     try {
                         release.await();
@@ -168,9 +191,9 @@ class FailedSignInsTest {
                 calls.incrementAndGet();
             }
         };
-        FailedSignIns throttle = throttle(1, 100, holding);
-        ExecutorService threads = Executors.newFixedThreadPool(FailedSignIns.SHARED_CALLS_AT_ONCE);
-        CompletableFuture<?>[] heldAttempts = new CompletableFuture<?>[FailedSignIns.SHARED_CALLS_AT_ONCE];
+        FailedSignIns throttle = throttle(1, 100, setting, holding);
+        ExecutorService threads = Executors.newFixedThreadPool(cap);
+        CompletableFuture<?>[] heldAttempts = new CompletableFuture<?>[cap];
         for (int i = 0; i < heldAttempts.length; i++) {
             String address = "192.0.2." + (10 + i);
             heldAttempts[i] = CompletableFuture.supplyAsync(() -> throttle.admit(from(address)), threads);
@@ -282,9 +305,13 @@ class FailedSignInsTest {
         assertThat(throttle.admit(from("192.0.2.9")).attempt()).isPresent();
     }
 
+    /** Through the balancer on this host: the peer is loopback, a trusted proxy by default. */
     private static HttpRequest<?> from(String forwardedFor) {
-        return HttpRequest.POST("/console/sign-in", "").header("X-Forwarded-For", forwardedFor);
+        return HttpRequest.POST(THROUGH_LOOPBACK, "").header("X-Forwarded-For", forwardedFor);
     }
+
+    /** A request's peer is its URI's host here (Micronaut's plain request). */
+    private static final String THROUGH_LOOPBACK = "http://127.0.0.1:8080/console/sign-in";
 
     @Test
     void failuresFromManyAddressesMeetTheOverallCeilingYetARightTokenIsStillChecked() {
@@ -335,7 +362,7 @@ class FailedSignInsTest {
     @Test
     void aForwardedValueThatIsNoStandardIpLiteralCountsAsThePeerAndIsNeverLookedUp() {
         FailedSignIns throttle = throttle(1, 10);
-        String peer = throttle.clientAddress(HttpRequest.POST("/console/sign-in", ""));
+        String peer = throttle.clientAddress(HttpRequest.POST(THROUGH_LOOPBACK, ""));
 
         for (String notALiteral : new String[] {"localhost", "3221225985", "192.0.513", "1.2.3.4.5", "0xc0.0.2.1",
                 "::1:"}) {
@@ -350,5 +377,9 @@ class FailedSignInsTest {
         assertThatThrownBy(() -> throttle(10, 5)).hasMessageContaining("vpsr.console.sign-in.failures-overall");
         assertThatThrownBy(() -> new ForwardedHeaders("forwarded"))
                 .hasMessageContaining("vpsr.console.sign-in.client-address");
+        assertThatThrownBy(() -> throttle(2, 10, 0, null)).hasMessageContaining("vpsr.console.sign-in.shared-calls-at-once");
+        assertThatThrownBy(() -> throttle(2, 10, POOL, null))
+                .hasMessageContaining("vpsr.console.sign-in.shared-calls-at-once must be 1 to datasources.default."
+                        + "maximum-pool-size (16) less one");
     }
 }
