@@ -124,6 +124,39 @@ class ConsoleSignInThrottleEndToEndTest {
         }
     }
 
+    /**
+     * The client is the rightmost X-Forwarded-For entry that is no trusted proxy (loopback by default), and the headers
+     * are believed only from a trusted peer (ADR 0041, amended in session 52). The last entry counted whoever appended
+     * it, and any peer was believed.
+     */
+    @Test
+    void theClientIsTheRightmostForwardedEntryThatIsNoTrustedProxy() {
+        ConsoleClient behindTwo = new ConsoleClient(URI.create(SETUP.platform().server.getURL().toString()),
+                Map.of("X-Forwarded-For", "10.9.8.7, 198.51.100.61, 127.0.0.1"));
+        List<Integer> failures = List.of(behindTwo.signIn(WRONG, "").statusCode(), behindTwo.signIn(WRONG, "").statusCode(),
+                behindTwo.signIn(WRONG, "").statusCode());
+
+        assertThat(failures).containsOnly(401);
+        assertThat(from("198.51.100.61").signIn(DEMO_TOKEN, "").statusCode()).as("the same client, one balancer")
+                .isEqualTo(429);
+    }
+
+    @Test
+    void forwardedHeadersFromAPeerNotInTrustedProxiesAreNotBelieved() {
+        Map<String, Object> elsewhere = new java.util.LinkedHashMap<>(SETUP.properties());
+        elsewhere.put("vpsr.console.sign-in.trusted-proxies", "192.0.2.0/24, 2001:db8::/32");
+        try (RunningPlatform other = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), elsewhere)) {
+            URI direct = URI.create(other.server.getURL().toString());
+            List<Integer> failures = List.of("198.51.100.71", "198.51.100.72", "198.51.100.73").stream()
+                    .map(claimed -> new ConsoleClient(direct, Map.of("X-Forwarded-For", claimed)).signIn(WRONG, "")
+                            .statusCode()).toList();
+
+            assertThat(failures).containsOnly(401);
+            assertThat(new ConsoleClient(direct, Map.of("X-Forwarded-For", "198.51.100.74")).signIn(DEMO_TOKEN, "")
+                    .statusCode()).as("each counted against the loopback peer, whatever it claimed").isEqualTo(429);
+        }
+    }
+
     @Test
     void successfulSignInsTakeNothingFromTheAddressesFailures() {
         // A fresh browser each time: one signed in is sent from the sign-in form to its dashboard.
