@@ -109,6 +109,24 @@ class ConsoleSessionCookieEndToEndTest {
         }
     }
 
+    /**
+     * With the balancer setting on, X-Forwarded-Proto is believed only from a peer in {@code trusted-proxies} (ADR 0041,
+     * amended in session 52): a client reaching the instance from elsewhere claimed https and got HSTS.
+     */
+    @Test
+    void xForwardedProtoFromAPeerNotInTrustedProxiesIsNotBelieved() {
+        Map<String, Object> elsewhere = new java.util.LinkedHashMap<>(SETUP.properties());
+        elsewhere.put("vpsr.console.sign-in.client-address", "x-forwarded-for");
+        elsewhere.put("vpsr.console.sign-in.trusted-proxies", "192.0.2.10");
+        try (RunningPlatform peer = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), elsewhere)) {
+            RawHttpExchange.Answer claimed = RawHttpExchange.send(peer.server.getPort(), "localhost", "GET",
+                    "/console/sign-in", List.of(Map.entry("X-Forwarded-Proto", "https")), null);
+
+            assertThat(claimed.status()).isEqualTo(200);
+            assertThat(claimed.header("Strict-Transport-Security")).isNull();
+        }
+    }
+
     /** The embedded service in a browser on the same machine, over plain http: no Secure, or it could not sign in. */
     @Test
     void overPlainHttpToLoopbackTheCookiesAreNotSecureAndSigningInWorks() {

@@ -7,6 +7,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,69 @@ class ConsoleSignInThrottleEndToEndTest {
             assertThat(failures).containsOnly(401);
             assertThat(atOther.signIn(WRONG, "").statusCode()).as("the fourth failure, the other instance's second")
                     .isEqualTo(429);
+        }
+    }
+
+    /**
+     * Right tokens from addresses that never failed write no shared row (ADR 0041, amended in session 52): each attempt
+     * took its share in PostgreSQL before the check, so every address that tried to sign in (a scan with right tokens,
+     * a big company's morning) left a row. Only a failure writes one.
+     */
+    @Test
+    void rightTokensFromAddressesThatNeverFailedWriteNoSharedRow() throws SQLException {
+        for (int i = 1; i <= 5; i++) {
+            assertThat(from("198.51.100.5" + i).signIn(DEMO_TOKEN, "").statusCode()).as("sign-in " + i).isEqualTo(303);
+        }
+        assertThat(sharedRows("198.51.100.5%")).as("rows of addresses that only signed in").isZero();
+
+        assertThat(from("198.51.100.51").signIn(WRONG, "").statusCode()).isEqualTo(401);
+        assertThat(sharedRows("198.51.100.5%")).as("the failure's row").isEqualTo(1);
+        assertThat(from("198.51.100.51").signIn(DEMO_TOKEN, "").statusCode()).isEqualTo(303);
+        assertThat(sharedRows("198.51.100.5%")).isEqualTo(1);
+    }
+
+    private static int sharedRows(String addresses) throws SQLException {
+        try (Connection connection = SETUP.database().dataSource().getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT count(*) FROM team_rate_bucket WHERE id LIKE ?")) {
+            count.setString(1, "console:sign-in-failures:address:" + addresses);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * The client is the rightmost X-Forwarded-For entry that is no trusted proxy (loopback by default), and the headers
+     * are believed only from a trusted peer (ADR 0041, amended in session 52). The last entry counted whoever appended
+     * it, and any peer was believed.
+     */
+    @Test
+    void theClientIsTheRightmostForwardedEntryThatIsNoTrustedProxy() {
+        ConsoleClient behindTwo = new ConsoleClient(URI.create(SETUP.platform().server.getURL().toString()),
+                Map.of("X-Forwarded-For", "10.9.8.7, 198.51.100.61, 127.0.0.1"));
+        List<Integer> failures = List.of(behindTwo.signIn(WRONG, "").statusCode(), behindTwo.signIn(WRONG, "").statusCode(),
+                behindTwo.signIn(WRONG, "").statusCode());
+
+        assertThat(failures).containsOnly(401);
+        assertThat(from("198.51.100.61").signIn(DEMO_TOKEN, "").statusCode()).as("the same client, one balancer")
+                .isEqualTo(429);
+    }
+
+    @Test
+    void forwardedHeadersFromAPeerNotInTrustedProxiesAreNotBelieved() {
+        Map<String, Object> elsewhere = new java.util.LinkedHashMap<>(SETUP.properties());
+        elsewhere.put("vpsr.console.sign-in.trusted-proxies", "192.0.2.0/24, 2001:db8::/32");
+        try (RunningPlatform other = RunningPlatform.start(SETUP.database().database(), SETUP.simulator(), elsewhere)) {
+            URI direct = URI.create(other.server.getURL().toString());
+            List<Integer> failures = List.of("198.51.100.71", "198.51.100.72", "198.51.100.73").stream()
+                    .map(claimed -> new ConsoleClient(direct, Map.of("X-Forwarded-For", claimed)).signIn(WRONG, "")
+                            .statusCode()).toList();
+
+            assertThat(failures).containsOnly(401);
+            assertThat(new ConsoleClient(direct, Map.of("X-Forwarded-For", "198.51.100.74")).signIn(DEMO_TOKEN, "")
+                    .statusCode()).as("each counted against the loopback peer, whatever it claimed").isEqualTo(429);
         }
     }
 

@@ -192,11 +192,13 @@ public class ConsoleController {
                 team.isEmpty() ? Optional.empty() : Optional.of(team));
         if (identified.caller().isEmpty() && identified.keysUnavailable().isEmpty()
                 && identified.refusedAs() != CallerAuthenticationFilter.Refusal.TEAM_NOT_CHOSEN) {
-            Optional<Duration> everyone = failedSignIns.failed(attempt, identified.refusal());
-            if (everyone.isPresent()) {
-                String seconds = FacadeProblems.retryAfterSeconds(everyone.get());
+            Optional<FailedSignIns.Refusal> refused = failedSignIns.failed(attempt, identified.refusal());
+            if (refused.isPresent()) {
+                String seconds = FacadeProblems.retryAfterSeconds(refused.get().retryAfter());
                 return signInPage(request, HttpStatus.TOO_MANY_REQUESTS, "This token was not accepted, and too many "
-                        + "sign-ins are failing from everywhere at once. Wait " + seconds + " seconds, then try again.", team)
+                        + (refused.get().everyAddress() ? "sign-ins are failing from everywhere at once"
+                                : "sign-ins have failed from this address") + ". Wait " + seconds
+                        + " seconds, then try again.", team)
                         .header(HttpHeaders.RETRY_AFTER, seconds);
             }
         } else {

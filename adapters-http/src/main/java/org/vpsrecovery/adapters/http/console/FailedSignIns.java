@@ -4,6 +4,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
@@ -41,17 +42,21 @@ import org.vpsrecovery.domain.port.SharedAllowances;
  * vpsr.console.sign-in.failures-overall=100      (failed sign-ins of every address together per interval)
  * vpsr.console.sign-in.failure-interval=1m       (over which both refill, evenly; and the log's interval per address)
  * vpsr.console.sign-in.tracked-addresses=10000   (addresses remembered; the least recently seen is forgotten first)
- * vpsr.console.sign-in.client-address=peer       (peer: the connection's; x-forwarded-for: its last value)
+ * vpsr.console.sign-in.shared-calls-at-once=2     (sign-ins waiting on the shared allowances at once: 1 to the pool less 1)
+ * vpsr.console.sign-in.client-address=peer       (peer: the connection's; x-forwarded-for: see {@link ForwardedHeaders})
+ * vpsr.console.sign-in.trusted-proxies=127.0.0.0/8,::1 (the balancers whose forwarded headers are believed)
  * </pre>
  * Addresses are kept in a map bounded by {@code tracked-addresses} (Micronaut core's ConcurrentLinkedHashMap, a
  * least-recently-used bound): addresses made up by the thousand evict each other, and the overall bucket still holds.
  * An IPv6 address counts by its /64, which one client commonly holds whole.
  *
  * <p>With {@link SharedAllowances} (PostgreSQL in the service) the per-address and overall allowances are shared by every
- * instance: N instances behind a balancer allowed N times as many failures (ADR 0041, amended in session 51). This
+ * instance: N instances behind a balancer allowed N times as many failures (ADR 0041, amended in session 51). An
+ * attempt takes its share of its address's shared allowance only if that is stored already: an address that never failed
+ * is stored by its first failure, not by trying (session 52), so right tokens from many addresses write nothing. This
  * instance's own bucket of the address is still taken from first, and an empty one refuses without asking the shared
  * store: each shared call is a database transaction on the main pool waiting on its row's lock, which an address already
- * refused must not cost. At most {@link #SHARED_CALLS_AT_ONCE} shared calls run at once; an attempt beyond them, or one
+ * refused must not cost. At most {@code shared-calls-at-once} shared calls run at once; an attempt beyond them, or one
  * the shared store failed, is counted in this instance's own buckets alone (the behaviour before), said at WARN at most
  * once per interval: a flood of sign-ins cannot take the pool from the API and the jobs, a database out of reach neither
  * locks every person out nor answers 500, and guessing stays bounded at each instance's allowance. The log's bookkeeping
@@ -65,15 +70,48 @@ public class FailedSignIns {
     static final String PREFIX = "vpsr.console.sign-in.";
     /** WARN lines of every address together per interval: a flood from many addresses must not fill the log. */
     static final long LINES_PER_INTERVAL = 100;
-    /** Sign-in calls to the shared store at once: the main pool (16) is the API's and the jobs' (ADR 0023). */
+    /** Sign-in calls to the shared store at once, by default: the main pool (16) is the API's and the jobs' (ADR 0023). */
     static final int SHARED_CALLS_AT_ONCE = 2;
 
-    /** An address's failures: its bucket, when it was last logged and how many failures since went unlogged. */
-    private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged) {
+    /**
+     * An address's failures: its bucket, when it was last logged, how many failures since went unlogged, and the shares
+     * of its shared allowance this instance owes back.
+     */
+    private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged, Owed owed) {
     }
 
-    /** Where an attempt's share was taken from besides this instance's own bucket: given back there too. */
-    private enum Store { SHARED, OWN }
+    /**
+     * Shares of an address's shared allowance still taken for attempts that did not fail, whose give-back found no free
+     * shared call or a store out of reach (session 52; they were lost). The address's next attempt here uses one instead
+     * of taking another. Dropped an interval after the last: the shared allowance has refilled them by then.
+     */
+    private static final class Owed {
+        private int shares;
+        private Instant last = Instant.MIN;
+
+        synchronized void add(Instant now) {
+            shares++;
+            last = now;
+        }
+
+        synchronized boolean use(Instant now, Duration interval) {
+            if (shares > 0 && !now.isBefore(last.plus(interval))) {
+                shares = 0;
+            }
+            if (shares == 0) {
+                return false;
+            }
+            shares--;
+            return true;
+        }
+    }
+
+    /**
+     * Where an attempt counts besides this instance's own bucket: SHARED, its share taken from the address's stored
+     * shared allowance (given back there if it did not fail); UNSTORED, the address has none stored (never failed, or
+     * refilled and deleted), so nothing was taken and only a failure stores it; OWN, the shared store not asked.
+     */
+    private enum Store { SHARED, UNSTORED, OWN }
 
     /** One attempt's reservation: given back when the attempt did not fail. */
     public static final class Attempt {
@@ -98,6 +136,10 @@ public class FailedSignIns {
     public record Admission(Optional<Attempt> attempt, Duration retryAfter) {
     }
 
+    /** A failure told to wait: how long, and whether every address's allowance (rather than its own) is spent. */
+    public record Refusal(Duration retryAfter, boolean everyAddress) {
+    }
+
     static final String SHARED_ADDRESS = "sign-in-failures:address:";
     static final String SHARED_OVERALL = "sign-in-failures:overall";
 
@@ -106,7 +148,8 @@ public class FailedSignIns {
     private final Duration interval;
     private final SharedAllowances shared;
     private final AtomicReference<Instant> sharedFailureLogged = new AtomicReference<>(Instant.MIN);
-    private final Semaphore sharedCalls = new Semaphore(SHARED_CALLS_AT_ONCE);
+    private final int sharedCallsAtOnce;
+    private final Semaphore sharedCalls;
     private final ForwardedHeaders forwarded;
     private final Bucket overall;
     private final Bucket lines;
@@ -118,6 +161,8 @@ public class FailedSignIns {
                          @Value("${" + PREFIX + "failures-overall:100}") long overall,
                          @Value("${" + PREFIX + "failure-interval:1m}") Duration interval,
                          @Value("${" + PREFIX + "tracked-addresses:10000}") int trackedAddresses,
+                         @Nullable @Property(name = PREFIX + "shared-calls-at-once") Integer sharedCallsAtOnce,
+                         @Value("${datasources.default.maximum-pool-size:10}") int poolSize,
                          ForwardedHeaders forwarded, @Nullable SharedAllowances shared, Clock clock) {
         if (perAddress < 1 || perAddress > 1_000_000) {
             throw new IllegalArgumentException(PREFIX + "failures-per-address must be 1-1000000, was " + perAddress);
@@ -132,6 +177,15 @@ public class FailedSignIns {
         if (trackedAddresses < 1 || trackedAddresses > 1_000_000) {
             throw new IllegalArgumentException(PREFIX + "tracked-addresses must be 1-1000000, was " + trackedAddresses);
         }
+        // Each waits with one of the main pool's connections: all of them would starve the API and the jobs. Unset, a
+        // tiny pool (a trial) still starts.
+        if (sharedCallsAtOnce != null && (sharedCallsAtOnce < 1 || sharedCallsAtOnce >= poolSize)) {
+            throw new IllegalArgumentException(PREFIX + "shared-calls-at-once must be 1 to datasources.default."
+                    + "maximum-pool-size (" + poolSize + ") less one, was " + sharedCallsAtOnce);
+        }
+        this.sharedCallsAtOnce = sharedCallsAtOnce != null ? sharedCallsAtOnce
+                : Math.max(1, Math.min(SHARED_CALLS_AT_ONCE, poolSize - 1));
+        this.sharedCalls = new Semaphore(this.sharedCallsAtOnce);
         this.perAddress = perAddress;
         this.overallAllowance = overall;
         this.interval = interval;
@@ -154,7 +208,8 @@ public class FailedSignIns {
         String address = clientAddress(request);
         Address state = addresses.get(address);
         if (state == null) {
-            Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger());
+            Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger(),
+                    new Owed());
             state = Optional.ofNullable(addresses.putIfAbsent(address, fresh)).orElse(fresh);
         }
         ConsumptionProbe own = state.failures().tryConsumeAndReturnRemaining(1);
@@ -162,20 +217,26 @@ public class FailedSignIns {
             logged(address, state, "throttled");
             return new Admission(Optional.empty(), Duration.ofNanos(own.getNanosToWaitForRefill()));
         }
-        Optional<Duration> sharedWait = fromShared(() -> shared.take(SHARED_ADDRESS + address, perAddress, interval));
-        if (sharedWait == null) {
+        if (shared != null && state.owed().use(clock.instant(), interval)) {
+            return new Admission(Optional.of(new Attempt(address, state, Store.SHARED)), Duration.ZERO);
+        }
+        // Only an allowance already stored is taken from (and so written): every address that tried used to be stored.
+        SharedAllowances.IfKept sharedShare = fromShared(
+                () -> shared.takeIfKept(SHARED_ADDRESS + address, perAddress, interval));
+        if (sharedShare == null) {
             return new Admission(Optional.of(new Attempt(address, state, Store.OWN)), Duration.ZERO);
         }
-        if (sharedWait.isPresent()) {
+        if (sharedShare.retryAfter().isPresent()) {
             state.failures().addTokens(1);
             logged(address, state, "throttled");
-            return new Admission(Optional.empty(), sharedWait.get());
+            return new Admission(Optional.empty(), sharedShare.retryAfter().get());
         }
-        return new Admission(Optional.of(new Attempt(address, state, Store.SHARED)), Duration.ZERO);
+        return new Admission(Optional.of(new Attempt(address, state, sharedShare.kept() ? Store.SHARED : Store.UNSTORED)),
+                Duration.ZERO);
     }
 
     /**
-     * The shared store's answer, or null when there is none here, {@link #SHARED_CALLS_AT_ONCE} calls are under way
+     * The shared store's answer, or null when there is none here, {@code shared-calls-at-once} calls are under way
      * already, or it failed: then this instance's own buckets count, said at WARN at most once per interval, without
      * any attempt's address or token.
      */
@@ -184,7 +245,8 @@ public class FailedSignIns {
             return null;
         }
         if (!sharedCalls.tryAcquire()) {
-            countedAlone(SHARED_CALLS_AT_ONCE + " sign-ins were already waiting on the shared allowances");
+            countedAlone(sharedCallsAtOnce + " sign-ins were already waiting on the shared allowances (" + PREFIX
+                    + "shared-calls-at-once)");
             return null;
         }
         try {
@@ -208,28 +270,36 @@ public class FailedSignIns {
 
     /**
      * The attempt signed in, or could not be checked (the identity provider out of reach): it takes nothing. A shared
-     * share that cannot be given back now (the store busy or out of reach) refills within the interval.
+     * share that cannot be given back now (the store busy or out of reach) is owed: the address's next attempt here uses
+     * it (it was lost, the address's allowance short until it refilled).
      */
     public void notFailed(Attempt attempt) {
         if (!settle(attempt)) {
             return;
         }
         attempt.state.failures().addTokens(1);
-        if (attempt.store == Store.SHARED) {
-            fromShared(() -> {
-                shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
-                return Boolean.TRUE;
-            });
+        if (attempt.store == Store.SHARED && fromShared(() -> {
+            shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
+            return Boolean.TRUE;
+        }) == null) {
+            attempt.state.owed().add(clock.instant());
         }
     }
 
     /**
      * The attempt's token was refused; {@code why} is the refusal's own words, which never quote the token. Counted in
-     * the allowance of every address together: past it, how long until it refills (answered 429, not 401).
+     * the allowance of every address together, and in its address's shared one if the attempt took nothing from it
+     * (none stored yet): past either, how long until it refills (answered 429, not 401).
      */
-    public Optional<Duration> failed(Attempt attempt, String why) {
+    public Optional<Refusal> failed(Attempt attempt, String why) {
         if (!settle(attempt)) {
             return Optional.empty();
+        }
+        Optional<Duration> addressWait = Optional.empty();
+        if (attempt.store == Store.UNSTORED) {
+            // Stored now, by its first failure; attempts at once at other instances may have spent it meanwhile.
+            addressWait = Optional.ofNullable(fromShared(
+                    () -> shared.take(SHARED_ADDRESS + attempt.address, perAddress, interval))).flatMap(w -> w);
         }
         Optional<Duration> sharedWait = fromShared(() -> shared.take(SHARED_OVERALL, overallAllowance, interval));
         Optional<Duration> wait;
@@ -239,13 +309,18 @@ public class FailedSignIns {
             ConsumptionProbe everyone = overall.tryConsumeAndReturnRemaining(1);
             wait = everyone.isConsumed() ? Optional.empty() : Optional.of(Duration.ofNanos(everyone.getNanosToWaitForRefill()));
         }
+        if (addressWait.isPresent()) {
+            logged(attempt.address, attempt.state, why + "; its failed sign-ins at every instance reached " + PREFIX
+                    + "failures-per-address");
+            return Optional.of(new Refusal(addressWait.get(), false));
+        }
         if (wait.isEmpty()) {
             logged(attempt.address, attempt.state, why);
             return Optional.empty();
         }
         logged(attempt.address, attempt.state, why + "; every address's failed sign-ins reached " + PREFIX
                 + "failures-overall");
-        return wait;
+        return Optional.of(new Refusal(wait.get(), true));
     }
 
     private static boolean settle(Attempt attempt) {
@@ -281,9 +356,10 @@ public class FailedSignIns {
     }
 
     /**
-     * The connection's peer, or with {@code client-address=x-forwarded-for} the last value of X-Forwarded-For: the one
-     * the balancer in front appended ({@code $proxy_add_x_forwarded_for}), which a client cannot choose. Not an IP
-     * literal there: the peer's, the value never looked up ({@link ForwardedHeaders}). An IPv6 address is cut to its /64.
+     * The connection's peer, or with {@code client-address=x-forwarded-for} and the peer a trusted proxy the rightmost
+     * X-Forwarded-For entry that is no trusted proxy: the one the balancer in front appended ({@code
+     * $proxy_add_x_forwarded_for}), which a client cannot choose ({@link ForwardedHeaders}; values never looked up). An
+     * IPv6 address is cut to its /64.
      */
     String clientAddress(HttpRequest<?> request) {
         Optional<InetAddress> client = forwarded.forwardedFor(request);

@@ -30,9 +30,17 @@ class FailedSignInsTest {
     }
 
     private static FailedSignIns throttle(long perAddress, long overall, SharedAllowances shared) {
-        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, new ForwardedHeaders("x-forwarded-for"),
-                shared, Clock.systemUTC());
+        return throttle(perAddress, overall, null, shared);
     }
+
+    private static FailedSignIns throttle(long perAddress, long overall, Integer sharedCallsAtOnce,
+                                          SharedAllowances shared) {
+        return new FailedSignIns(perAddress, overall, Duration.ofHours(1), 100, sharedCallsAtOnce, POOL,
+                new ForwardedHeaders("x-forwarded-for"), shared, Clock.systemUTC());
+    }
+
+    /** The service's main pool (application.properties). */
+    private static final int POOL = 16;
 
     /** Shared allowances without refill (the tests' interval is an hour), as PostgreSQL's are for every instance. */
     private static final class CountedAllowances implements SharedAllowances {
@@ -51,8 +59,44 @@ class FailedSignInsTest {
         }
 
         @Override
+        public synchronized IfKept takeIfKept(String name, long capacity, Duration interval) {
+            if (!taken.containsKey(name)) {
+                calls.merge(name, 1, Integer::sum);
+                return IfKept.NOT_KEPT;
+            }
+            return take(name, capacity, interval).map(IfKept::empty).orElse(IfKept.TAKEN);
+        }
+
+        @Override
         public synchronized void giveBack(String name, long capacity, Duration interval) {
             taken.computeIfPresent(name, (key, now) -> Math.max(0, now - 1));
+        }
+    }
+
+    /**
+     * Right tokens from addresses that never failed store nothing shared; a failure stores its address, whose next
+     * attempt takes its share there (ADR 0041, amended in session 52). Each attempt used to store its address.
+     */
+    @Test
+    void onlyAFailureStoresItsAddressesSharedAllowance() {
+        CountedAllowances database = new CountedAllowances();
+        FailedSignIns throttle = throttle(2, 100, database);
+        for (int i = 1; i <= 5; i++) {
+            throttle.notFailed(throttle.admit(from("192.0.2." + i)).attempt().orElseThrow());
+        }
+        synchronized (database) {
+            assertThat(database.taken).as("addresses that only signed in").isEmpty();
+        }
+
+        throttle.failed(throttle.admit(from("192.0.2.1")).attempt().orElseThrow(), "the token was refused");
+        FailedSignIns.Attempt signedIn = throttle.admit(from("192.0.2.1")).attempt().orElseThrow();
+        synchronized (database) {
+            assertThat(database.taken).containsOnlyKeys(FailedSignIns.SHARED_ADDRESS + "192.0.2.1",
+                    FailedSignIns.SHARED_OVERALL).containsEntry(FailedSignIns.SHARED_ADDRESS + "192.0.2.1", 2L);
+        }
+        throttle.notFailed(signedIn);
+        synchronized (database) {
+            assertThat(database.taken).containsEntry(FailedSignIns.SHARED_ADDRESS + "192.0.2.1", 1L);
         }
     }
 
@@ -91,7 +135,7 @@ class FailedSignInsTest {
         }
         synchronized (database) {
             assertThat(database.calls.get(FailedSignIns.SHARED_ADDRESS + "192.0.2.1"))
-                    .as("the shared store asked for the two admitted attempts only").isEqualTo(2);
+                    .as("the shared store asked for the two admitted attempts and the first failure only").isEqualTo(3);
         }
     }
 
@@ -104,13 +148,34 @@ class FailedSignInsTest {
     @Test
     @Timeout(60)
     void attemptsBeyondTheCapOfSharedCallsCountHereWithoutWaitingOnTheStore() throws Exception {
-        CountDownLatch held = new CountDownLatch(FailedSignIns.SHARED_CALLS_AT_ONCE);
+        attemptsBeyondTheCapCountHere(null, FailedSignIns.SHARED_CALLS_AT_ONCE);
+    }
+
+    /**
+     * The cap is {@code vpsr.console.sign-in.shared-calls-at-once} (ADR 0041, amended in session 52): three set, three
+     * sign-ins wait on the store and the fourth counts here. It was the constant two: the third was counted here, never
+     * held, and this test timed out.
+     */
+    @Test
+    @Timeout(60)
+    void theCapOfSharedCallsIsASetting() throws Exception {
+        attemptsBeyondTheCapCountHere(3, 3);
+    }
+
+    private static void attemptsBeyondTheCapCountHere(Integer setting, int cap) throws Exception {
+        CountDownLatch held = new CountDownLatch(cap);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         SharedAllowances holding = new SharedAllowances() {
             @Override
             public Optional<Duration> take(String name, long capacity, Duration interval) {
-                if (calls.incrementAndGet() <= FailedSignIns.SHARED_CALLS_AT_ONCE) {
+                calls.incrementAndGet();
+                return Optional.empty();
+            }
+
+            @Override
+            public IfKept takeIfKept(String name, long capacity, Duration interval) {
+                if (calls.incrementAndGet() <= cap) {
                     held.countDown();
                     try {
                         release.await();
@@ -118,7 +183,7 @@ class FailedSignInsTest {
                         Thread.currentThread().interrupt();
                     }
                 }
-                return Optional.empty();
+                return IfKept.TAKEN;
             }
 
             @Override
@@ -126,9 +191,9 @@ class FailedSignInsTest {
                 calls.incrementAndGet();
             }
         };
-        FailedSignIns throttle = throttle(1, 100, holding);
-        ExecutorService threads = Executors.newFixedThreadPool(FailedSignIns.SHARED_CALLS_AT_ONCE);
-        CompletableFuture<?>[] heldAttempts = new CompletableFuture<?>[FailedSignIns.SHARED_CALLS_AT_ONCE];
+        FailedSignIns throttle = throttle(1, 100, setting, holding);
+        ExecutorService threads = Executors.newFixedThreadPool(cap);
+        CompletableFuture<?>[] heldAttempts = new CompletableFuture<?>[cap];
         for (int i = 0; i < heldAttempts.length; i++) {
             String address = "192.0.2." + (10 + i);
             heldAttempts[i] = CompletableFuture.supplyAsync(() -> throttle.admit(from(address)), threads);
@@ -149,6 +214,70 @@ class FailedSignInsTest {
         threads.shutdown();
     }
 
+    /**
+     * A right token's give-back finding no free shared call (both held by other sign-ins) is owed by this instance, not
+     * lost: the address's next attempt here uses the share still taken instead of taking another (ADR 0041, amended in
+     * session 52). It was lost: the address, which failed once, was refused on its next attempt, its allowance spent by
+     * a right token.
+     */
+    @Test
+    @Timeout(60)
+    void aGiveBackFindingNoFreeSharedCallIsOwedAndUsedByTheAddressesNextAttempt() throws Exception {
+        CountedAllowances database = new CountedAllowances();
+        CountDownLatch held = new CountDownLatch(FailedSignIns.SHARED_CALLS_AT_ONCE);
+        CountDownLatch release = new CountDownLatch(1);
+        SharedAllowances holdingSome = new SharedAllowances() {
+            @Override
+            public Optional<Duration> take(String name, long capacity, Duration interval) {
+                return database.take(name, capacity, interval);
+            }
+
+            @Override
+            public IfKept takeIfKept(String name, long capacity, Duration interval) {
+                if (name.startsWith(FailedSignIns.SHARED_ADDRESS + "192.0.2.1")) {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return database.takeIfKept(name, capacity, interval);
+            }
+
+            @Override
+            public void giveBack(String name, long capacity, Duration interval) {
+                database.giveBack(name, capacity, interval);
+            }
+        };
+        FailedSignIns throttle = throttle(2, 100, holdingSome);
+        String address = FailedSignIns.SHARED_ADDRESS + "192.0.2.30";
+        throttle.failed(throttle.admit(from("192.0.2.30")).attempt().orElseThrow(), "the token was refused");
+        FailedSignIns.Attempt signedIn = throttle.admit(from("192.0.2.30")).attempt().orElseThrow();
+        synchronized (database) {
+            assertThat(database.taken).as("a failure and a right token's share").containsEntry(address, 2L);
+        }
+
+        ExecutorService threads = Executors.newFixedThreadPool(FailedSignIns.SHARED_CALLS_AT_ONCE);
+        CompletableFuture<?>[] heldAttempts = new CompletableFuture<?>[FailedSignIns.SHARED_CALLS_AT_ONCE];
+        for (int i = 0; i < heldAttempts.length; i++) {
+            String other = "192.0.2.1" + i;
+            heldAttempts[i] = CompletableFuture.supplyAsync(() -> throttle.admit(from(other)), threads);
+        }
+        held.await();
+        throttle.notFailed(signedIn);
+        release.countDown();
+        for (CompletableFuture<?> attempt : heldAttempts) {
+            attempt.get();
+        }
+        threads.shutdown();
+
+        assertThat(throttle.admit(from("192.0.2.30")).attempt()).as("the owed share used").isPresent();
+        synchronized (database) {
+            assertThat(database.taken).as("taken once, not again").containsEntry(address, 2L);
+        }
+    }
+
     /** The database out of reach: each instance counts alone, as before session 51; no one is locked out, no 500. */
     @Test
     void aSharedStoreOutOfReachFallsBackToThisInstancesOwnAllowance() {
@@ -158,6 +287,10 @@ class FailedSignInsTest {
                 throw new PlatformUnavailable("could not take a shared allowance", Duration.ofSeconds(5), null);
             }
 
+            @Override
+            public IfKept takeIfKept(String name, long capacity, Duration interval) {
+                throw new PlatformUnavailable("could not take a shared allowance", Duration.ofSeconds(5), null);
+            }
             @Override
             public void giveBack(String name, long capacity, Duration interval) {
                 throw new PlatformUnavailable("could not give back a shared allowance", Duration.ofSeconds(5), null);
@@ -172,9 +305,13 @@ class FailedSignInsTest {
         assertThat(throttle.admit(from("192.0.2.9")).attempt()).isPresent();
     }
 
+    /** Through the balancer on this host: the peer is loopback, a trusted proxy by default. */
     private static HttpRequest<?> from(String forwardedFor) {
-        return HttpRequest.POST("/console/sign-in", "").header("X-Forwarded-For", forwardedFor);
+        return HttpRequest.POST(THROUGH_LOOPBACK, "").header("X-Forwarded-For", forwardedFor);
     }
+
+    /** A request's peer is its URI's host here (Micronaut's plain request). */
+    private static final String THROUGH_LOOPBACK = "http://127.0.0.1:8080/console/sign-in";
 
     @Test
     void failuresFromManyAddressesMeetTheOverallCeilingYetARightTokenIsStillChecked() {
@@ -189,7 +326,7 @@ class FailedSignInsTest {
         FailedSignIns.Admission fifth = throttle.admit(from("192.0.2.5"));
         assertThat(fifth.attempt()).isPresent();
         assertThat(throttle.failed(fifth.attempt().get(), "the token was refused")).hasValueSatisfying(
-                wait -> assertThat(wait).isPositive());
+                refusal -> assertThat(refusal.retryAfter()).isPositive());
         FailedSignIns.Admission rightToken = throttle.admit(from("192.0.2.6"));
         assertThat(rightToken.attempt()).isPresent();
         throttle.notFailed(rightToken.attempt().get());
@@ -225,7 +362,7 @@ class FailedSignInsTest {
     @Test
     void aForwardedValueThatIsNoStandardIpLiteralCountsAsThePeerAndIsNeverLookedUp() {
         FailedSignIns throttle = throttle(1, 10);
-        String peer = throttle.clientAddress(HttpRequest.POST("/console/sign-in", ""));
+        String peer = throttle.clientAddress(HttpRequest.POST(THROUGH_LOOPBACK, ""));
 
         for (String notALiteral : new String[] {"localhost", "3221225985", "192.0.513", "1.2.3.4.5", "0xc0.0.2.1",
                 "::1:"}) {
@@ -240,5 +377,9 @@ class FailedSignInsTest {
         assertThatThrownBy(() -> throttle(10, 5)).hasMessageContaining("vpsr.console.sign-in.failures-overall");
         assertThatThrownBy(() -> new ForwardedHeaders("forwarded"))
                 .hasMessageContaining("vpsr.console.sign-in.client-address");
+        assertThatThrownBy(() -> throttle(2, 10, 0, null)).hasMessageContaining("vpsr.console.sign-in.shared-calls-at-once");
+        assertThatThrownBy(() -> throttle(2, 10, POOL, null))
+                .hasMessageContaining("vpsr.console.sign-in.shared-calls-at-once must be 1 to datasources.default."
+                        + "maximum-pool-size (16) less one");
     }
 }

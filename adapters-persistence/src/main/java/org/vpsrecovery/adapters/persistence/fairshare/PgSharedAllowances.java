@@ -10,6 +10,7 @@ import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,8 @@ import org.vpsrecovery.domain.port.SharedAllowances;
 /**
  * Allowances shared by every instance in Bucket4j buckets on PostgreSQL, in the fair share's table
  * ({@code team_rate_bucket}, the same select-for-update proxy manager as {@link PgFairShare}; ADR 0041, amended in
- * session 51). Keys are {@code console:<name>}: a team id is a slug and never holds a colon. Each write stores when its
+ * session 51). A right sign-in's attempt reads first and writes only a row already kept ({@link #takeIfKept}, session
+52). Keys are {@code console:<name>}: a team id is a slug and never holds a colon. Each write stores when its
  * bucket is full again plus {@link #KEPT_WHEN_FULL} ({@code expires_at}, V71; Bucket4j reckons it by this machine's wall
  * clock, as its deletion compares); {@link #purgeIdle} deletes the rows past it, whose buckets are full and so equal to
  * none, and the rows of the fair share's rate scheme before session 50.
@@ -34,6 +36,7 @@ public final class PgSharedAllowances implements SharedAllowances {
     public static final Duration KEPT_WHEN_FULL = Duration.ofHours(1);
     static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(5);
     private static final int PURGE_BATCH = 1000;
+    private static final String KEPT = "SELECT 1 FROM team_rate_bucket WHERE id = ?";
     private static final String OLD_RATE_SCHEME_ROWS = "DELETE FROM team_rate_bucket WHERE id ~ '/[0-9]+-per-minute$'";
 
     private final DataSource dataSource;
@@ -57,6 +60,29 @@ public final class PgSharedAllowances implements SharedAllowances {
         ConsumptionProbe probe = use(name, capacity, interval, "take", proxy -> proxy.tryConsumeAndReturnRemaining(1));
         return probe.isConsumed() ? Optional.empty()
                 : Optional.of(Duration.ofNanos(Math.max(1, probe.getNanosToWaitForRefill())));
+    }
+
+    /**
+     * A plain read first: Bucket4j's select-for-update manager locks a missing row by inserting it, so asking it would
+     * store every address that tries. A row deleted between the read and the take (only one full for an hour) is
+     * stored again, full less one: no sign-in is counted twice.
+     */
+    @Override
+    public IfKept takeIfKept(String name, long capacity, Duration interval) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement kept = connection.prepareStatement(KEPT)) {
+            connection.setAutoCommit(true);
+            kept.setString(1, KEY_PREFIX + name);
+            try (ResultSet row = kept.executeQuery()) {
+                if (!row.next()) {
+                    return IfKept.NOT_KEPT;
+                }
+            }
+        } catch (SQLException e) {
+            throw new PlatformUnavailable("could not read a shared allowance (the platform's database)",
+                    UNAVAILABLE_RETRY_AFTER, e);
+        }
+        return take(name, capacity, interval).map(IfKept::empty).orElse(IfKept.TAKEN);
     }
 
     @Override

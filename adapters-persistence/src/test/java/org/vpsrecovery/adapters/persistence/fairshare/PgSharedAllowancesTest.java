@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.domain.port.SharedAllowances;
 
 /** Allowances shared by instances on one database, and the housekeeping of idle bucket rows (ADR 0041, session 51). */
 class PgSharedAllowancesTest {
@@ -35,6 +36,24 @@ class PgSharedAllowancesTest {
 
         other.giveBack("address:192.0.2.1", 3, MINUTE);
         assertThat(one.take("address:192.0.2.1", 3, MINUTE)).isEmpty();
+    }
+
+    /** Session 52: an address that never failed is not stored by a right sign-in's attempt; one kept is taken from. */
+    @Test
+    void takingOnlyIfKeptStoresNothingNewAndTakesFromAKeptAllowance() throws SQLException {
+        PgSharedAllowances allowances = new PgSharedAllowances(DATABASE.dataSource(), Clock.systemUTC());
+
+        assertThat(allowances.takeIfKept("address:203.0.113.1", 2, MINUTE)).isEqualTo(SharedAllowances.IfKept.NOT_KEPT);
+        assertThat(ids()).doesNotContain("console:address:203.0.113.1");
+
+        assertThat(allowances.take("address:203.0.113.1", 2, MINUTE)).isEmpty();
+        assertThat(allowances.takeIfKept("address:203.0.113.1", 2, MINUTE)).isEqualTo(SharedAllowances.IfKept.TAKEN);
+        assertThat(allowances.takeIfKept("address:203.0.113.1", 2, MINUTE)).satisfies(none -> {
+            assertThat(none.kept()).isTrue();
+            assertThat(none.retryAfter()).hasValueSatisfying(wait -> assertThat(wait).isPositive());
+        });
+        allowances.giveBack("address:203.0.113.1", 2, MINUTE);
+        assertThat(allowances.takeIfKept("address:203.0.113.1", 2, MINUTE)).isEqualTo(SharedAllowances.IfKept.TAKEN);
     }
 
     @Test
