@@ -89,8 +89,9 @@ public class FailedSignIns {
         private int shares;
         private Instant last = Instant.MIN;
 
-        synchronized void add(Instant now) {
-            shares++;
+        /** At most {@code cap}: more owed than an address may fail would be spent here unseen by other instances. */
+        synchronized void add(Instant now, long cap) {
+            shares = (int) Math.min(shares + 1L, cap);
             last = now;
         }
 
@@ -282,7 +283,7 @@ public class FailedSignIns {
             shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
             return Boolean.TRUE;
         }) == null) {
-            attempt.state.owed().add(clock.instant());
+            attempt.state.owed().add(clock.instant(), perAddress);
         }
     }
 

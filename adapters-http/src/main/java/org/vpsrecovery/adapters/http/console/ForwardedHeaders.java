@@ -15,7 +15,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,9 @@ public class ForwardedHeaders {
 
     private final boolean believed;
     private final List<IpSubnetFilterRule> trustedProxies;
-    private final AtomicBoolean untrustedPeerSaid = new AtomicBoolean();
+    private static final long UNTRUSTED_PEER_SAID_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** When the untrusted-peer WARN was last said (nanoTime): once per start let any peer reaching the port use it up. */
+    private final AtomicLong untrustedPeerSaidAt = new AtomicLong(System.nanoTime() - UNTRUSTED_PEER_SAID_EVERY_NANOS);
 
     /** With the trusted proxies left at their default, loopback. */
     public ForwardedHeaders(String clientAddress) {
@@ -103,9 +106,12 @@ public class ForwardedHeaders {
         if (peer != null && peer.getAddress() != null && trusted(peer.getAddress())) {
             return true;
         }
-        if (request.getHeaders().contains(FORWARDED_FOR) && untrustedPeerSaid.compareAndSet(false, true)) {
+        long said = untrustedPeerSaidAt.get();
+        long now = System.nanoTime();
+        if (request.getHeaders().contains(FORWARDED_FOR) && now - said >= UNTRUSTED_PEER_SAID_EVERY_NANOS
+                && untrustedPeerSaidAt.compareAndSet(said, now)) {
             LOG.warn("X-Forwarded-For and X-Forwarded-Proto from {}, not in {}, are not believed: its sign-ins count "
-                    + "against its own address (said once per start; list the balancer there if it is one)",
+                    + "against its own address (said at most every 10 minutes; list the balancer there if it is one)",
                     peer == null || peer.getAddress() == null ? "an unknown peer" : peer.getAddress().getHostAddress(),
                     TRUSTED_PROXIES);
         }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The balancer's headers are believed only from a peer in {@code vpsr.console.sign-in.trusted-proxies}, and the client
  * is the rightmost X-Forwarded-For entry not in it (ADR 0041, amended in session 52). Before, any peer was believed
  * under {@code client-address=x-forwarded-for}, and the last entry was the client whoever appended it. Over HTTP:
- * ConsoleTrustedProxiesEndToEndTest.
+ * ConsoleSignInThrottleEndToEndTest and ConsoleSessionCookieEndToEndTest.
  */
 class ForwardedHeadersTest {
 
