@@ -6,9 +6,14 @@ import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.exceptions.ApplicationStartupException;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vpsrecovery.adapters.persistence.PostgresServerTooOld;
@@ -150,11 +155,55 @@ public final class Application {
     }
 
     /**
+     * Fixed words for a failure to reach or use the database, or empty if the chain holds none. PgJDBC's, Hikari's and
+     * Flyway's messages may hold the URL or its host part (a {@code user:password@host} became an UnknownHostException
+     * naming it): none of them is printed, nor the trace (session 52, ADR 0021).
+     */
+    static Optional<String> databaseFailure(Throwable failed) {
+        SQLException sql = null;
+        Throwable root = failed;
+        for (Throwable cause = failed; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (sql == null && cause instanceof SQLException found) {
+                sql = found;
+            }
+            root = cause;
+        }
+        if (sql == null) {
+            return Optional.empty();
+        }
+        if (root instanceof UnknownHostException) {
+            return Optional.of("its host name is not known (check the host in VPSR_DATABASE_URL)");
+        }
+        if (root instanceof ConnectException) {
+            return Optional.of("nothing accepted the connection at its host and port");
+        }
+        if (root instanceof SocketTimeoutException) {
+            return Optional.of("its server did not answer in time");
+        }
+        String state = Optional.ofNullable(sql.getSQLState()).orElse("");
+        String meaning = switch (state.length() >= 2 ? state.substring(0, 2) : state) {
+            case "28" -> "the server refused the user or password";
+            case "3D" -> "the database named in the URL does not exist";
+            case "42" -> "the user lacks a privilege (or the schema is not as the migrations expect)";
+            case "08" -> "the connection could not be made";
+            default -> "the server refused it";
+        };
+        return Optional.of(meaning + (state.isEmpty() ? "" : " (SQLState " + state + ")")
+                + "; the server's log says more (its messages are not printed here: they may hold the URL)");
+    }
+
+    /**
      * One line for a setting we check (its message names the key) and for a database server too old (ADR 0102, amended
      * in session 43); the trace as well for anything else, and for a refusal without a message, which names nothing (a library's own check of a value we passed on unchecked).
      */
     public static void sayWhyNotStarted(Throwable failed, PrintStream err) {
         Throwable root = rootCause(failed);
+        Optional<String> database = databaseFailure(failed);
+        if (database.isPresent() && !(root instanceof PostgresServerTooOld)) {
+            err.println("vps-recovery cannot start: the database (VPSR_DATABASE_URL, VPSR_DATABASE_USER) could not be "
+                    + "used: " + database.get());
+            return;
+        }
         boolean named = root.getMessage() != null && !root.getMessage().isBlank();
         err.println("vps-recovery cannot start: " + (named ? root.getMessage() : root.getClass().getName()
                 + " without a message (the trace below says where)"));

@@ -398,6 +398,12 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
             throw new StartupRefused("VPSR_DATABASE_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
         }
         // The URL is shown to auditors in /health's details: a password in it would be shown with it.
+        // PgJDBC takes user:password@host for a host name, so the start would fail naming it (session 52).
+        if (authority(url).contains("@")) {
+            throw new StartupRefused("VPSR_DATABASE_URL must not carry a user or password before its host (user@ or "
+                    + "user:password@): the URL is shown in /health's details; give them in VPSR_DATABASE_USER and "
+                    + "VPSR_DATABASE_PASSWORD");
+        }
         urlParameters(url).filter(PASSWORD_PARAMETERS::contains).findFirst().ifPresent(parameter -> {
             throw new StartupRefused("VPSR_DATABASE_URL must not carry a password (" + parameter + "=): the URL is "
                     + "shown in /health's details; give the database password in VPSR_DATABASE_PASSWORD");
@@ -422,6 +428,19 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
 
     /** PgJDBC's URL parameters that are passwords (the connection's, the client key's). */
     private static final Set<String> PASSWORD_PARAMETERS = Set.of("password", "sslpassword");
+
+    /** What a PostgreSQL JDBC URL names its server(s) with: between {@code //} and the first {@code /} or {@code ?}. */
+    private static String authority(String url) {
+        String rest = url.substring("jdbc:postgresql://".length());
+        int end = rest.length();
+        for (char delimiter : new char[] {'/', '?'}) {
+            int at = rest.indexOf(delimiter);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        return rest.substring(0, end);
+    }
 
     /** The names of a JDBC URL's parameters ({@code ?a=1&b=2}), lower case as PgJDBC matches them. */
     private static Stream<String> urlParameters(String url) {

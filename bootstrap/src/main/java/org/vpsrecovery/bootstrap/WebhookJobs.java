@@ -17,6 +17,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -176,6 +179,7 @@ public class WebhookJobs {
         static final Duration PAUSED_LOOK_AGAIN = Duration.ofMinutes(1);
 
         private final DeliverWebhooksService service;
+        private final DeliveryRetries retries;
         private final boolean pausedAfterRestore;
 
         DeliverTask(DeliverWebhooksService service, DeliveryRetries retries) {
@@ -185,6 +189,7 @@ public class WebhookJobs {
         DeliverTask(DeliverWebhooksService service, DeliveryRetries retries, boolean pausedAfterRestore) {
             super(DELIVER, Integer.class, retries, new DeadExecutionHandler.ReviveDeadExecution<>());
             this.service = service;
+            this.retries = retries;
             this.pausedAfterRestore = pausedAfterRestore;
         }
 
@@ -197,7 +202,9 @@ public class WebhookJobs {
             }
             DeliverWebhooksService.Outcome outcome = service.attemptOrPutOff(WebhookDeliveryId.parse(instance.getId()));
             return switch (outcome.attempt()) {
-                case FAILED -> throw new AttemptFailed(instance.getId());
+                // Not thrown: db-scheduler logged each throw in a WARN, and a failing receiver filled the log.
+                case FAILED -> (complete, operations) -> retries.receiverFailed(complete, operations,
+                        outcome.receiver());
                 case NO_SLOT -> (complete, operations) -> {
                     // A little spread, so the put-off deliveries of one host do not all come back at once.
                     long spread = ThreadLocalRandom.current().nextLong(outcome.putOff().toMillis() / 2 + 1);
@@ -221,25 +228,76 @@ public class WebhookJobs {
     }
 
     /**
-     * Failures, never put-offs (those complete normally, above). The receiver's failures are counted by the delivery's
-     * own log: a failed attempt is retried after {@code first-retry × 2^(attempts-1)}, and after {@code max-attempts}
-     * the delivery is marked dead before its task is removed, so no crash between the two can leave it pending (the
-     * sweep above remains for any that were). Anything else thrown (the database, a stored row that no longer reads) is
-     * the platform's error, counted in the task's data, which put-offs carry unchanged: it backs off the same way by that
-     * count and ends dead after {@code max-attempts} too.
+     * Retries. The receiver's failures complete the execution normally (as put-offs do, above) and are counted by the
+     * delivery's own log: a failed attempt is retried after {@code first-retry × 2^(attempts-1)}, and after
+     * {@code max-attempts} the delivery is marked dead before its task is removed, so no crash between the two can leave
+     * it pending (the sweep above remains for any that were). They are said in one WARN per subscription at most per
+     * {@link #RECEIVER_FAILURE_LINE_EVERY}, with the count since the last (ADR 0025, session 52: thrown to db-scheduler,
+     * each was its own WARN). Anything thrown (the database, a stored row that no longer reads) is the platform's error,
+     * db-scheduler's failure, counted in the task's data, which put-offs carry unchanged: it backs off the same way by
+     * that count and ends dead after {@code max-attempts} too.
      */
     static final class DeliveryRetries implements FailureHandler<Integer> {
 
         private static final int LONGEST_DOUBLING = 20;
+        static final Duration RECEIVER_FAILURE_LINE_EVERY = Duration.ofMinutes(10);
+        /** Past this many subscriptions remembered, those whose last line is older than the interval are forgotten. */
+        private static final int REMEMBERED = 1000;
 
         private final DeliverWebhooksService service;
         private final Duration firstRetry;
         private final int maxAttempts;
+        /** By subscription: when its last WARN was, and the failures since. */
+        private final Map<DeliverWebhooksService.Receiver, FailureLine> lines = new HashMap<>();
+
+        private static final class FailureLine {
+            Instant saidAt;
+            int since;
+        }
 
         DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts) {
             this.service = service;
             this.firstRetry = firstRetry;
             this.maxAttempts = maxAttempts;
+        }
+
+        /** The receiver did not take the attempt (its log says why): retried, or dead after the maximum. */
+        void receiverFailed(ExecutionComplete complete, ExecutionOperations<Integer> operations,
+                            Optional<DeliverWebhooksService.Receiver> receiver) {
+            Instant now = complete.getTimeDone();
+            String id = complete.getExecution().taskInstance.getId();
+            Integer errorsSoFar = (Integer) complete.getExecution().taskInstance.getData();
+            int attempts = service.attemptsMade(WebhookDeliveryId.parse(id));
+            if (attempts >= maxAttempts) {
+                service.giveUpAfterAttempts(WebhookDeliveryId.parse(id));
+                gaveUp(id, operations, attempts + " attempt(s)", null);
+                return;
+            }
+            receiver.ifPresent(failed -> sayNowAndThen(failed, id, attempts, now));
+            operations.reschedule(complete, now.plus(backoff(attempts)), errorsSoFar);
+        }
+
+        /** One WARN per subscription at most per interval; its target's host only (a URL may hold a token). */
+        private void sayNowAndThen(DeliverWebhooksService.Receiver receiver, String id, int attempts, Instant now) {
+            int since;
+            synchronized (lines) {
+                FailureLine line = lines.computeIfAbsent(receiver, r -> new FailureLine());
+                if (line.saidAt != null && !now.isBefore(line.saidAt)
+                        && now.isBefore(line.saidAt.plus(RECEIVER_FAILURE_LINE_EVERY))) {
+                    line.since++;
+                    return;
+                }
+                since = line.since;
+                line.saidAt = now;
+                line.since = 0;
+                if (lines.size() > REMEMBERED) {
+                    lines.values().removeIf(l -> l != line && l.saidAt.plus(RECEIVER_FAILURE_LINE_EVERY).isBefore(now));
+                }
+            }
+            LOG.warn("webhook receiver at {} of team {} did not take delivery {} (attempt {}, retried; its delivery log says "
+                    + "why); {} more failed attempt(s) to this subscription since its last line (at most one line per "
+                    + "subscription per {} min)", receiver.target().host(), receiver.team().value(), id, attempts, since,
+                    RECEIVER_FAILURE_LINE_EVERY.toMinutes());
         }
 
         @Override
@@ -248,16 +306,6 @@ public class WebhookJobs {
             String id = complete.getExecution().taskInstance.getId();
             Integer errorsSoFar = (Integer) complete.getExecution().taskInstance.getData();
             Throwable cause = complete.getCause().orElse(null);
-            if (cause instanceof AttemptFailed) {
-                int attempts = service.attemptsMade(WebhookDeliveryId.parse(id));
-                if (attempts >= maxAttempts) {
-                    service.giveUpAfterAttempts(WebhookDeliveryId.parse(id));
-                    gaveUp(id, operations, attempts + " attempt(s)", null);
-                    return;
-                }
-                operations.reschedule(complete, now.plus(backoff(attempts)), errorsSoFar);
-                return;
-            }
             int errors = (errorsSoFar == null ? 0 : errorsSoFar) + 1;
             if (errors >= maxAttempts) {
                 service.giveUpAfterPlatformErrors(WebhookDeliveryId.parse(id), errors);
@@ -274,13 +322,6 @@ public class WebhookJobs {
 
         private Duration backoff(int failures) {
             return firstRetry.multipliedBy(1L << Math.min(Math.max(failures, 1) - 1, LONGEST_DOUBLING));
-        }
-    }
-
-    /** Tells db-scheduler the attempt failed, so its failure handler schedules the next; the log row says why. */
-    static final class AttemptFailed extends RuntimeException {
-        AttemptFailed(String deliveryId) {
-            super("webhook delivery " + deliveryId + " was not accepted; see its delivery log", null, false, false);
         }
     }
 }

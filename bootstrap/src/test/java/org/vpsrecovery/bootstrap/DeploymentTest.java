@@ -267,6 +267,19 @@ class DeploymentTest {
                     .hasMessageContaining("VPSR_DATABASE_PASSWORD")
                     .message().doesNotContain("url-secret");
         }
+        // user:password@host (session 52): PgJDBC took it for a host name and the start failed printing it.
+        for (String url : List.of("jdbc:postgresql://postgres:url-secret@127.0.0.1:5432/vpsr",
+                "jdbc:postgresql://postgres:url-secret@db/vpsr?sslmode=require", "jdbc:postgresql://url-secret@db",
+                "jdbc:postgresql://db1:5432,postgres:url-secret@db2:5432/vpsr", "jdbc:postgresql://a:url-secret@db?x=1")) {
+            assertThatThrownBy(() -> Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL", url)))
+                    .isInstanceOf(StartupRefused.class)
+                    .hasMessageContaining("VPSR_DATABASE_URL must not carry a user or password before its host")
+                    .hasMessageContaining("VPSR_DATABASE_PASSWORD")
+                    .message().doesNotContain("url-secret").doesNotContain("postgres:").doesNotContain("jdbc:");
+        }
+        // An @ after the host (a parameter's value) is not the authority's.
+        assertThat(Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL",
+                "jdbc:postgresql://db:5432/vpsr?ApplicationName=vpsr@eu")).database()).isPresent();
         // Set but empty: a secret that did not arrive, as the provider's token.
         assertRefused(with(production, "VPSR_DATABASE_PASSWORD", ""), "VPSR_DATABASE_PASSWORD is set but empty");
         assertRefused(with(production, "VPSR_DATABASE_PASSWORD", " "), "VPSR_DATABASE_PASSWORD is set but empty");

@@ -1,12 +1,22 @@
 package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 
 import io.micronaut.context.exceptions.BeanInstantiationException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 import org.vpsrecovery.adapters.persistence.PostgresServerTooOld;
 
 /** What Application prints when Micronaut's start fails (ADR 0021, amended in session 42). */
@@ -41,6 +51,46 @@ class StartRefusalMessageTest {
     void anythingElseKeepsItsTrace() {
         assertThat(said(wrapped(new IllegalStateException("connection refused"))))
                 .startsWith("vps-recovery cannot start: connection refused\n").contains("\tat ");
+    }
+
+    @Test
+    void aDatabaseThatCannotBeReachedIsNamedInFixedWordsNeverItsUrlNorHost() throws Exception {
+        // The chain a start printed in session 52's review: PgJDBC took "postgres:SECRET@127.0.0.1" for a host name.
+        RuntimeException unknownHost = new HikariPool.PoolInitializationException(new PSQLException(
+                "The connection attempt failed.", PSQLState.CONNECTION_UNABLE_TO_CONNECT,
+                new UnknownHostException("postgres:url-secret@127.0.0.1")));
+        assertThat(said(wrapped(unknownHost))).isEqualTo("vps-recovery cannot start: the database (VPSR_DATABASE_URL, "
+                + "VPSR_DATABASE_USER) could not be used: its host name is not known (check the host in "
+                + "VPSR_DATABASE_URL)\n");
+
+        // A real pool's start against a port nothing listens on: PgJDBC's message names the host and port.
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + closedPort + "/vpsr-url-marker");
+        config.setUsername("vpsr_service");
+        config.setPassword("s3cret");
+        config.setInitializationFailTimeout(1);
+        RuntimeException refused = catchRuntimeException(() -> new HikariDataSource(config).close());
+        assertThat(refused).isNotNull();
+
+        String said = said(wrapped(refused));
+
+        assertThat(said).isEqualTo("vps-recovery cannot start: the database (VPSR_DATABASE_URL, VPSR_DATABASE_USER) "
+                + "could not be used: nothing accepted the connection at its host and port\n");
+    }
+
+    @Test
+    void aDatabaseThatRefusesTheLoginSaysSoByItsSqlStateOnly() {
+        RuntimeException login = new RuntimeException("Unable to obtain connection from database "
+                + "(jdbc:postgresql://db:5432/vpsr-url-marker) for user 'vpsr_service'", new PSQLException(
+                "FATAL: password authentication failed", PSQLState.INVALID_PASSWORD));
+
+        assertThat(said(wrapped(login))).isEqualTo("vps-recovery cannot start: the database (VPSR_DATABASE_URL, "
+                + "VPSR_DATABASE_USER) could not be used: the server refused the user or password (SQLState 28P01); "
+                + "the server's log says more (its messages are not printed here: they may hold the URL)\n");
     }
 
     private static RuntimeException wrapped(RuntimeException cause) {

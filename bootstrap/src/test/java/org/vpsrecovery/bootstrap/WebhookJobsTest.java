@@ -70,9 +70,13 @@ class WebhookJobsTest {
         private final Map<WebhookDeliveryId, String> deathReasons = new HashMap<>();
 
         WebhookDeliveryId enqueue() {
+            return enqueue(TEAM, "/vpsr");
+        }
+
+        WebhookDeliveryId enqueue(TeamId team, String path) {
             WebhookDeliveryId enqueued = new WebhookDeliveryId(UUID.randomUUID());
-            rows.put(enqueued, new OutgoingMessage(enqueued, TEAM, DeliveryState.PENDING, 0,
-                    WebhookTarget.parse("https://" + HOST + "/vpsr"), WebhookSecret.random(), "{}"));
+            rows.put(enqueued, new OutgoingMessage(enqueued, team, DeliveryState.PENDING, 0,
+                    WebhookTarget.parse("https://" + HOST + path), WebhookSecret.random(), "{}"));
             return enqueued;
         }
 
@@ -172,6 +176,8 @@ class WebhookJobsTest {
     private final Map<String, Execution> rows = new HashMap<>();
     private Execution row;
     private boolean removed;
+    /** Executions that threw: db-scheduler 16.7.1's ExecutePicked logs each in a WARN ("Unhandled exception ..."). */
+    private int thrown;
 
     WebhookJobsTest() {
         id = enqueue(1);
@@ -228,6 +234,7 @@ class WebhookJobsTest {
         try {
             completion = task.execute((TaskInstance<Integer>) picked.taskInstance, null);
         } catch (RuntimeException failed) {
+            thrown++;
             task.getFailureHandler().onFailure(ExecutionComplete.failure(picked, now, now, failed), operations);
             return now;
         }
@@ -313,6 +320,89 @@ class WebhookJobsTest {
         assertThat(store.delivery(id).attempts()).isEqualTo(3);
         assertThat(store.deathReasons).as("the receiver's last answer stays its last error").doesNotContainKey(id);
         assertThat(failingService.deadFor(DeliverWebhooksService.DeadCause.RECEIVER_FAILED)).isEqualTo(1);
+    }
+
+    /**
+     * A team's receiver that keeps failing filled the operators' log: each failed attempt was thrown to db-scheduler,
+     * which logged a WARN with its exception line each time. Now a failed attempt completes the execution (its retry
+     * scheduled as before, its delivery log saying why), and is said in one WARN per subscription at most per 10 minutes,
+     * with the count since; the "dead" WARN stays (ADR 0025, session 52).
+     */
+    @Test
+    void aFailingReceiverIsOneWarnPerSubscriptionPerIntervalNotOnePerAttempt() {
+        DeliverWebhooksService failingService = new DeliverWebhooksService(deliveries, failingReceiver(), new
+                WebhookTargetGuard(failingReceiver(), TargetAddressRules.PUBLIC_ONLY), clock, slots,
+                DeliverWebhooksService.putOffLimit(FIRST_RETRY, 3));
+        WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(failingService,
+                new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3));
+        enqueue(2);
+        enqueue(3);
+        WebhookDeliveryId other = store.enqueue(new TeamId("red"), "/red-hook");
+        rows.put(other.toString(), new Execution(NOW, new TaskInstance<Integer>(WebhookJobs.DELIVER, other.toString())));
+        WebhookDeliveryId later = store.enqueue();
+        Instant laterAt = NOW.plus(Duration.ofMinutes(15));
+        rows.put(later.toString(), new Execution(laterAt, new TaskInstance<Integer>(WebhookJobs.DELIVER, later.toString())));
+
+        List<String> warnings = webhookJobsWarnings(() -> {
+            PriorityQueue<Execution> due = new PriorityQueue<>(Comparator.comparing((Execution e) -> e.executionTime));
+            due.addAll(rows.values());
+            while (!due.isEmpty() && !due.peek().executionTime.isAfter(laterAt)) {
+                Execution picked = due.poll();
+                run(task, picked);
+                Execution next = rows.get(picked.getId());
+                if (next != null) {
+                    due.add(next);
+                }
+            }
+        });
+
+        assertThat(thrown).as("no failed attempt is thrown to db-scheduler, which logs each").isZero();
+        assertThat(store.delivery(id).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(id).attempts()).isEqualTo(3);
+        assertThat(store.delivery(other).state()).isEqualTo(DeliveryState.DEAD);
+        assertThat(store.delivery(later).attempts()).isEqualTo(1);
+        List<String> receiverLines = warnings.stream().filter(w -> w.startsWith("webhook receiver at ")).toList();
+        assertThat(receiverLines).hasSize(3);
+        List<String> blue = receiverLines.stream().filter(w -> w.contains(" of team blue ")).toList();
+        assertThat(blue).hasSize(2);
+        assertThat(blue.get(0)).startsWith("webhook receiver at " + HOST + " of team blue did not take delivery ")
+                .contains("0 more failed attempt(s) to this subscription since its last line")
+                .contains("at most one line per subscription per 10 min").doesNotContain("/vpsr");
+        assertThat(receiverLines).filteredOn(w -> w.contains(" of team red ")).singleElement().asString()
+                .contains("0 more failed attempt(s)");
+        // Team blue's three deliveries failed twice each before their deaths: the first line, then 5 not said.
+        assertThat(blue.get(1)).contains("of team blue did not take delivery " + later).contains("5 more failed attempt(s)");
+        assertThat(warnings.stream().filter(w -> w.endsWith("is dead after 3 attempt(s)"))).hasSize(4);
+        assertThat(warnings).hasSize(3 + 4);
+        assertThat(failingService.deadFor(DeliverWebhooksService.DeadCause.RECEIVER_FAILED)).isEqualTo(4);
+    }
+
+    private WebhookTransport failingReceiver() {
+        return new WebhookTransport() {
+            @Override
+            public List<InetAddress> resolve(TeamId team, String host) {
+                return receiver.resolve(team, host);
+            }
+
+            @Override
+            public Response post(TeamId team, WebhookTarget target, Map<String, String> headers, String body) {
+                return new Answered(503);
+            }
+        };
+    }
+
+    private static List<String> webhookJobsWarnings(Runnable action) {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebhookJobs.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
     }
 
     /**

@@ -12,12 +12,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.port.WebhookDeliveries;
 import org.vpsrecovery.domain.port.WebhookTransport;
 import org.vpsrecovery.domain.webhook.DeliveryState;
 import org.vpsrecovery.domain.webhook.OutgoingMessage;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
 import org.vpsrecovery.domain.webhook.WebhookSignature;
+import org.vpsrecovery.domain.webhook.WebhookTarget;
 
 /**
  * Sends the outbox's deliveries. The scheduler decides when (first try, backoff, giving up);
@@ -51,14 +53,27 @@ public final class DeliverWebhooksService {
     public static final Duration REMOVED_KEPT_FOR = Duration.ofMinutes(1);
 
     /** An attempt's result, and for {@link Attempt#NO_SLOT} how long to put it off ({@link DeliverySlots#putOff}). */
-    public record Outcome(Attempt attempt, Duration putOff) {
+    public record Outcome(Attempt attempt, Duration putOff, Optional<Receiver> receiver) {
         public Outcome {
             Objects.requireNonNull(attempt, "attempt");
             Objects.requireNonNull(putOff, "put-off");
+            Objects.requireNonNull(receiver, "receiver");
+        }
+
+        public Outcome(Attempt attempt, Duration putOff) {
+            this(attempt, putOff, Optional.empty());
         }
 
         static Outcome of(Attempt attempt) {
             return new Outcome(attempt, Duration.ZERO);
+        }
+    }
+
+    /** The subscription a failed attempt was for, as its team and target name it. */
+    public record Receiver(TeamId team, WebhookTarget target) {
+        public Receiver {
+            Objects.requireNonNull(team, "team");
+            Objects.requireNonNull(target, "target");
         }
     }
 
@@ -146,7 +161,11 @@ public final class DeliverWebhooksService {
             return putOff(id, message, slots.putOff(message.team(), message.target().host(), now));
         }
         try (DeliverySlots.Slot taken = slot.get()) {
-            return Outcome.of(attempt(id, message));
+            Attempt attempt = attempt(id, message);
+            // Whom it failed to reach: the job's WARN is one per receiver at most per while (ADR 0025, session 52).
+            return attempt == Attempt.FAILED
+                    ? new Outcome(attempt, Duration.ZERO, Optional.of(new Receiver(message.team(), message.target())))
+                    : Outcome.of(attempt);
         } catch (WebhookTransport.TeamLookupsStillRunning own) {
             // The team's earlier lookups still run (a name of its hangs): it waits for its own, nothing was sent.
             Instant now = clock.instant();

@@ -101,7 +101,8 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         this.setAside = new SetAsideLines(this.directory);
         try {
             own = onOwnThread(() -> {
-                Files.createDirectories(this.directory);
+                Files.createDirectories(this.directory, OwnerOnly.folder(this.directory));
+                OwnerOnly.tighten(this.directory);
                 adopt(orphans());
                 takeBackSetAside();
                 return newOwnFolder();
@@ -123,9 +124,9 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
 
     /** A new folder of this process's, locked: made under a name the other processes' scans skip, then put in place. */
     private Folder newOwnFolder() throws IOException {
-        Files.createDirectories(directory);
+        Files.createDirectories(directory, OwnerOnly.folder(directory));
         String name = UUID.randomUUID().toString();
-        Path starting = Files.createDirectory(directory.resolve(STARTING + name));
+        Path starting = Files.createDirectory(directory.resolve(STARTING + name), OwnerOnly.folder(directory));
         Folder locked = Folder.take(starting, true).orElseThrow(() -> new IOException("cannot lock " + starting));
         Path mine = directory.resolve(name);
         Files.move(starting, mine, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -564,7 +565,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
             FileChannel lockChannel;
             try {
                 lockChannel = create
-                        ? FileChannel.open(path.resolve(OWNER_LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        ? OwnerOnly.open(path.resolve(OWNER_LOCK), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
                         : FileChannel.open(path.resolve(OWNER_LOCK), StandardOpenOption.WRITE);
             } catch (NoSuchFileException gone) {
                 return java.util.Optional.empty();
@@ -584,7 +585,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
                 }
                 try {
                     events = create
-                            ? FileChannel.open(path.resolve(EVENTS), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                            ? OwnerOnly.open(path.resolve(EVENTS), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                                     StandardOpenOption.WRITE)
                             : FileChannel.open(path.resolve(EVENTS), StandardOpenOption.READ, StandardOpenOption.WRITE);
                 } catch (NoSuchFileException gone) {
@@ -826,7 +827,7 @@ public final class FileKeptAuditEvents implements KeptAuditEvents, AutoCloseable
         private void saveOffset(long offset) throws IOException {
             Path written = path.resolve(WRITTEN);
             Path next = path.resolve(WRITTEN + ".next");
-            Files.writeString(next, Long.toString(offset), StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
+            OwnerOnly.write(next, Long.toString(offset).getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             Files.move(next, written, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -52,7 +52,7 @@ final class SetAsideLines {
     void add(List<byte[]> lines) throws IOException {
         ByteBuffer bytes = joined(lines);
         underLock(() -> {
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            try (FileChannel out = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
@@ -112,7 +112,7 @@ final class SetAsideLines {
                 // Kept: not kept again while the file stays as read, should its replacement below fail.
                 lastLook = read;
                 Path next = file.resolveSibling(file.getFileName() + ".next");
-                Files.write(next, joined(left).array(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                OwnerOnly.write(next, joined(left).array(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                         StandardOpenOption.WRITE, StandardOpenOption.SYNC);
                 Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 if (in.size() > size) {
@@ -180,7 +180,7 @@ final class SetAsideLines {
 
     private <T> T underLock(LockedWork<T> work) throws IOException {
         IN_THIS_JVM.lock();
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel channel = OwnerOnly.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = channel.lock()) {
             return Objects.requireNonNull(work, "work").run();
         } finally {

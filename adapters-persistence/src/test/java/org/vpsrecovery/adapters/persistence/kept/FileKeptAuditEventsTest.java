@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,6 +194,80 @@ class FileKeptAuditEventsTest extends KeptAuditEventsContract {
         assertThat(next.oldest(10)).isEmpty();
         assertThat(Files.readAllLines(directory.resolve(FileKeptAuditEvents.UNREADABLE))).containsExactly(line);
         assertThat(next.count()).isZero();
+    }
+
+    /**
+     * The kept events hold actor subjects and free text: their folders are 0700 and their files 0600 whatever the umask,
+     * the set-aside file and its lock too (ADR 0141, session 52). Before, the umask's 0755/0644 let every local user
+     * read them.
+     */
+    @Test
+    void keptEventsAreReadableByThisUserOnly() throws IOException {
+        assumePosix();
+        Path kept = directory.resolve("data").resolve("kept-audit-events");
+        FileKeptAuditEvents stopped = new FileKeptAuditEvents(kept);
+        opened.add(stopped);
+        stopped.keep(event(1));
+        stopped.keep(event(2));
+        stopped.oldest(1);
+        stopped.written(1);
+        stopped.close();
+        Path folder;
+        try (Stream<Path> entries = Files.list(kept)) {
+            folder = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Files.writeString(events(folder), A_LATER_RELEASES_LINE + "\n", StandardOpenOption.APPEND);
+        FileKeptAuditEvents next = new FileKeptAuditEvents(kept);
+        opened.add(next);
+        assertThat(next.oldest(10)).containsExactly(event(2));
+        next.written(1);
+        next.keep(event(3));
+        next.oldest(1);
+
+        assertThat(kept.resolve(FileKeptAuditEvents.UNREADABLE)).exists();
+        assertThat(namesUnder(kept)).contains(FileKeptAuditEvents.EVENTS, FileKeptAuditEvents.OWNER_LOCK,
+                FileKeptAuditEvents.WRITTEN, FileKeptAuditEvents.UNREADABLE, SetAsideLines.LOCK);
+        assertOwnerOnly(kept);
+    }
+
+    /** Folders and files an earlier release left by the umask are made owner-only when a store opens the directory. */
+    @Test
+    void keptEventsLeftReadableByOthersAreMadeOwnerOnlyAtTheStart() throws IOException {
+        assumePosix();
+        FileKeptAuditEvents stopped = open();
+        stopped.keep(event(1));
+        stopped.close();
+        try (Stream<Path> all = Files.walk(directory)) {
+            for (Path path : all.toList()) {
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
+                        Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+
+        FileKeptAuditEvents next = open();
+
+        assertThat(next.oldest(10)).containsExactly(event(1));
+        assertOwnerOnly(directory);
+    }
+
+    private static void assumePosix() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    }
+
+    private static List<String> namesUnder(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.map(path -> path.getFileName().toString()).toList();
+        }
+    }
+
+    private static void assertOwnerOnly(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path path : all.toList()) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).as(path.toString())
+                        .isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
+            }
+        }
     }
 
     /** A kept line as the store writes it: its CRC-32C, a space, its JSON. */

@@ -1,0 +1,117 @@
+package org.vpsrecovery.adapters.persistence.kept;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kept audit events' folders (0700) and files (0600): readable by the service's user only, since they hold actor
+ * subjects and free text (ADR 0141, session 52). Set at creation, as the checkpoint signing key is, not left to the
+ * umask; a file system without POSIX permissions gets none (what it has is its mount's).
+ */
+final class OwnerOnly {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OwnerOnly.class);
+    private static final Set<PosixFilePermission> GROUP_AND_OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private OwnerOnly() {
+    }
+
+    private static boolean posix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    static FileAttribute<?>[] folder(Path path) {
+        return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
+    }
+
+    static FileAttribute<?>[] file(Path path) {
+        return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
+    }
+
+    /** {@link FileChannel#open}, a file it creates being 0600. */
+    static FileChannel open(Path path, OpenOption... options) throws IOException {
+        return FileChannel.open(path, Set.of(options), file(path));
+    }
+
+    /** {@link Files#write}, a file it creates being 0600. */
+    static void write(Path path, byte[] bytes, OpenOption... options) throws IOException {
+        try (FileChannel out = open(path, options)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+        }
+    }
+
+    /**
+     * Takes group's and others' permissions off the directory and what it holds, two levels down (the folders and
+     * their files), as an earlier release left them by the umask. Never refuses the start: what cannot be changed is
+     * said in one WARN.
+     */
+    static void tighten(Path directory) {
+        if (!posix(directory)) {
+            return;
+        }
+        int[] tightened = {0};
+        try {
+            tightenOne(directory, tightened);
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                for (Path entry : entries) {
+                    tightenOne(entry, tightened);
+                    if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                        try (DirectoryStream<Path> inner = Files.newDirectoryStream(entry)) {
+                            for (Path file : inner) {
+                                tightenOne(file, tightened);
+                            }
+                        } catch (NoSuchFileException gone) {
+                            // taken over and removed by another process meanwhile
+                        }
+                    }
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("cannot make the kept audit events in {} readable by this user only ({}): they hold actor subjects "
+                    + "and free text; set their permissions to 0700 (folders) and 0600 (files)", directory, e.toString());
+            return;
+        }
+        if (tightened[0] > 0) {
+            LOG.info("{} kept audit event folder(s) or file(s) in {} were readable by other users: now by this user only",
+                    tightened[0], directory);
+        }
+    }
+
+    private static void tightenOne(Path path, int[] tightened) throws IOException {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        if (Files.isSymbolicLink(path) || !permissions.removeAll(GROUP_AND_OTHERS)) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(path, permissions);
+            tightened[0]++;
+        } catch (NoSuchFileException gone) {
+            // removed meanwhile
+        }
+    }
+}
