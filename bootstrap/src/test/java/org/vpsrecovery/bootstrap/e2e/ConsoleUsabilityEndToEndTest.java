@@ -102,6 +102,9 @@ class ConsoleUsabilityEndToEndTest {
         HttpResponse<String> back = browser.post("/console/sign-in", fields);
         assertThat(back.statusCode()).isEqualTo(303);
         assertThat(back.headers().firstValue("Location")).hasValue(page);
+        // Java's cookie store keeps the ended cookie beside the new one (a browser replaces it): dropped by hand.
+        browser.cookies.getCookieStore().getCookies().stream().filter(c -> c.getValue().equals("e".repeat(43)))
+                .toList().forEach(c -> browser.cookies.getCookieStore().remove(base(), c));
         assertThat(browser.get(page).statusCode()).isEqualTo(200);
 
         // The export is a download: an ended session's export brings the person back to the timeline it was made from.
