@@ -243,4 +243,20 @@ class ConsoleUsabilityEndToEndTest {
         assertThat(browser.get("/console/assets/console.css").body()).contains(".top nav ul { list-style: none; display: flex; flex-wrap: wrap;",
                 ".table-scroll { overflow-x: auto;");
     }
+
+    /**
+     * An empty summary period showed empty charts without a word, and a timeline of one page an empty "Pages of
+     * events" navigation (review of session 52).
+     */
+    @Test
+    void anEmptyPeriodSaysSoAndOnePageOfEventsHasNoPager() {
+        HttpResponse<String> empty = signedIn(AUDITOR_TOKEN).get("/console/audit/summary?from=2020-01-01T00:00:00Z"
+                + "&to=2020-02-01T00:00:00Z&bucket=day");
+        assertThat(empty.statusCode()).as(empty.body()).isEqualTo(200);
+        assertThat(empty.body()).contains("id=\"no-summary-events\"", "No audit event falls in this period");
+
+        HttpResponse<String> onePage = signedIn(DEMO_TOKEN).get("/console/audit/events?operation=create_snapshot");
+        assertThat(onePage.statusCode()).isEqualTo(200);
+        assertThat(onePage.body()).contains("id=\"events\"").doesNotContain("Pages of events");
+    }
 }
