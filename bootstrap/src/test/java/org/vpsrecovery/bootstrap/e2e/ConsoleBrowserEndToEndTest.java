@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -256,5 +258,52 @@ class ConsoleBrowserEndToEndTest {
         awaitHeading("Operations in flight");
         assertThat(browser.findElements(By.cssSelector("#operations progress"))).isNotEmpty();
         screenshot("operations");
+    }
+
+    /**
+     * The export link carried {@code download}: a browser saved whatever answered as a file, so an ended session's
+     * export saved the sign-in page as a CSV and stayed on the timeline. It shows the sign-in page, saying why, and
+     * signing in comes back to the timeline (review of session 52).
+     */
+    @Test
+    void anEndedSessionsExportShowsTheSignInPageAndComesBackToTheTimeline() {
+        signIn(DEMO_TOKEN);
+        open("/console/audit/events?operation=create_snapshot");
+        awaitHeading("Audit timeline");
+        browser.manage().deleteCookieNamed("vpsr_console");
+        browser.manage().addCookie(new Cookie("vpsr_console", "e".repeat(43), "/console"));
+
+        browser.findElement(By.id("csv-export")).click();
+
+        awaitHeading("Sign in to the vps-recovery console");
+        assertThat(browser.findElement(By.id("sign-in-notice")).getText()).isEqualTo("Your session ended; sign in again.");
+        browser.findElement(By.id("token")).sendKeys(DEMO_TOKEN);
+        browser.findElement(By.id("sign-in")).click();
+        awaitHeading("Audit timeline");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/audit/events?operation=create_snapshot");
+    }
+
+    /** At a phone's width the navigation wrapped off the page and the tables widened it (review of session 52). */
+    @Test
+    void atAPhonesWidthNothingWidensThePage() {
+        signIn(AUDITOR_TOKEN);
+        Dimension before = browser.manage().window().getSize();
+        browser.manage().window().setSize(new Dimension(375, 740));
+        try {
+            for (String path : List.of("/console/", "/console/audit/events", "/console/operations", "/console/audit/summary")) {
+                open(path);
+                JavascriptExecutor js = (JavascriptExecutor) browser;
+                long viewport = ((Number) js.executeScript("return document.documentElement.clientWidth")).longValue();
+                long page = ((Number) js.executeScript("return document.documentElement.scrollWidth")).longValue();
+                long nav = ((Number) js.executeScript("var items = document.querySelectorAll('nav ul li'); var r = 0;"
+                        + " items.forEach(li => r = Math.max(r, li.getBoundingClientRect().right)); return Math.ceil(r)"))
+                        .longValue();
+                assertThat(page).as(path + ": the page's width").isLessThanOrEqualTo(viewport);
+                assertThat(nav).as(path + ": the navigation's right edge").isLessThanOrEqualTo(viewport);
+            }
+            screenshot("timeline-phone");
+        } finally {
+            browser.manage().window().setSize(before);
+        }
     }
 }

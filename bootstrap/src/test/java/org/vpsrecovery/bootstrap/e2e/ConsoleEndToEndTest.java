@@ -280,7 +280,8 @@ class ConsoleEndToEndTest {
         HttpResponse<String> page = sameBrowser.get("/console/operations");
 
         assertThat(page.statusCode()).isEqualTo(303);
-        assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in");
+        // Told the session ended, and brought back to the page once signed in (session 52).
+        assertThat(page.headers().firstValue("Location")).hasValue("/console/sign-in?expired=1&next=%2Fconsole%2Foperations");
         // Ended for every instance, not only refused here.
         assertThat(rows("SELECT id_digest FROM console_session")).doesNotContain(sha256(session.getValue()));
         assertThat(browser.get("/console/operations").statusCode()).isEqualTo(303);
@@ -323,7 +324,7 @@ class ConsoleEndToEndTest {
                 cookie("vpsr_console", id));
         HttpResponse<String> after = replay.get("/console/");
         assertThat(after.statusCode()).as("the old id opens nothing").isEqualTo(303);
-        assertThat(after.headers().firstValue("Location")).hasValue("/console/sign-in");
+        assertThat(after.headers().firstValue("Location")).hasValue("/console/sign-in?expired=1");
     }
 
     @Test

@@ -146,17 +146,53 @@ public class ConsoleController {
     @Get("/sign-in")
     @Produces(MediaType.TEXT_HTML)
     public HttpResponse<?> signInForm(HttpRequest<?> request) {
+        // Where to go once signed in: a page of this console only, never another site (ADR 0041, session 52).
+        String next = ConsoleReturnPath.safe(request.getParameters().get("next")).orElse("");
         if (session(request).isPresent()) {
-            return seeOther("/");
+            return next.isEmpty() ? seeOther("/") : HttpResponse.seeOther(URI.create(next));
         }
-        return signInPage(request, HttpStatus.OK, "", "");
+        String notice = "1".equals(request.getParameters().get("expired")) ? SESSION_ENDED : "";
+        return signInPage(request, HttpStatus.OK, new SignInError("", false), notice, "", next);
     }
 
-    private MutableHttpResponse<?> signInPage(HttpRequest<?> request, HttpStatus status, String error, String team) {
+    static final String SESSION_ENDED = "Your session ended; sign in again.";
+
+    /** What the sign-in page says went wrong; {@code ofToken}: the token field is what was wrong (aria-invalid). */
+    private record SignInError(String text, boolean ofToken) {
+    }
+
+    private MutableHttpResponse<?> signInPage(HttpRequest<?> request, HttpStatus status, SignInError error, String notice,
+                                              String team, String next) {
         String csrf = signInForms.mint();
         return HttpResponse.status(status)
-                .body(new ModelAndView<>("console/signin", Map.of("page", new ConsoleViews.SignIn(csrf, error, team))))
+                .body(new ModelAndView<>("console/signin", Map.of("page",
+                        new ConsoleViews.SignIn(csrf, error.text(), error.ofToken(), notice, team, next))))
                 .cookie(cookie(request, SIGN_IN_COOKIE, csrf).maxAge(SignInFormTokens.LIFETIME));
+    }
+
+    private MutableHttpResponse<?> signInPage(HttpRequest<?> request, HttpStatus status, String error, String team,
+                                              String next) {
+        return signInPage(request, status, new SignInError(error, false), "", team, next);
+    }
+
+    /**
+     * A refused token in the console's words: the API's ("Authorization: Bearer <token>", the team header) name what a
+     * browser's user never sends (session 52). An identity provider's short reason (expired, wrong issuer) is kept.
+     */
+    private static String refusalOf(CallerAuthenticationFilter.Identified identified) {
+        return switch (identified.refusedAs()) {
+            case ANOTHER_TEAM -> "This token was not accepted for that team: a team's service token acts for its own "
+                    + "team only. Leave Team empty, or enter the token's team.";
+            case NOT_ENTITLED, NONE, NO_VALID_TOKEN, TEAM_NOT_CHOSEN -> {
+                String why = identified.refusal();
+                if (why == null || why.contains("Authorization") || why.contains("Bearer")
+                        || why.contains(org.vpsrecovery.adapters.http.facade.JwtBearerTokens.TEAM_HEADER)) {
+                    yield "This token was not accepted. Check that you pasted all of it: a team's token, an auditor's "
+                            + "token, or a JWT from your identity provider that has not expired.";
+                }
+                yield "This token was not accepted: " + why + ".";
+            }
+        };
     }
 
     /** The token is checked exactly as a bearer token on the API; a session is opened for who it names. */
@@ -167,16 +203,18 @@ public class ConsoleController {
         // A form posted empty is bound as none: read as a form without fields (refused by its CSRF check).
         Map<String, String> form = posted == null ? Map.of() : posted;
         String expected = request.getCookies().findCookie(SIGN_IN_COOKIE).map(Cookie::getValue).orElse(null);
+        String team = Optional.ofNullable(form.get("team")).map(String::strip).orElse("");
+        String next = ConsoleReturnPath.safe(form.get("next")).orElse("");
         // The cookie alone was the check: any equal pair passed, one an attacker planted included (session 49).
         if (!signInForms.accepts(expected, form.get("csrf"))) {
-            return problem(HttpStatus.FORBIDDEN, "The form has expired",
-                    "This sign-in form was not the one this browser was given (or it is older than 30 minutes). "
-                            + "Open the sign-in page again.", false);
+            // A fresh form, not a dead end (session 52): a form left open past its 30 minutes is an everyday case, and
+            // a forged post gains nothing from a form its sender cannot read.
+            return signInPage(request, HttpStatus.FORBIDDEN, "This sign-in form was open too long (over 30 minutes), "
+                    + "or was not the one this browser was given. Enter your token again.", team, next);
         }
         String token = Optional.ofNullable(form.get("token")).map(String::strip).orElse("");
-        String team = Optional.ofNullable(form.get("team")).map(String::strip).orElse("");
         if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-            return signInPage(request, HttpStatus.BAD_REQUEST, "Enter a token.", team);
+            return signInPage(request, HttpStatus.BAD_REQUEST, new SignInError("Enter a token.", true), "", team, next);
         }
         // Failed sign-ins are throttled per client address before the token is checked, and counted overall after it
         // (ADR 0041, amended in session 50): they were neither limited nor logged.
@@ -184,7 +222,7 @@ public class ConsoleController {
         if (admission.attempt().isEmpty()) {
             String seconds = FacadeProblems.retryAfterSeconds(admission.retryAfter());
             return signInPage(request, HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins from this address. "
-                    + "Wait " + seconds + " seconds, then try again.", team)
+                    + "Wait " + seconds + " seconds, then try again.", team, next)
                     .header(HttpHeaders.RETRY_AFTER, seconds);
         }
         FailedSignIns.Attempt attempt = admission.attempt().get();
@@ -198,7 +236,7 @@ public class ConsoleController {
                 return signInPage(request, HttpStatus.TOO_MANY_REQUESTS, "This token was not accepted, and too many "
                         + (refused.get().everyAddress() ? "sign-ins are failing from everywhere at once"
                                 : "sign-ins have failed from this address") + ". Wait " + seconds
-                        + " seconds, then try again.", team)
+                        + " seconds, then try again.", team, next)
                         .header(HttpHeaders.RETRY_AFTER, seconds);
             }
         } else {
@@ -209,7 +247,7 @@ public class ConsoleController {
         if (identified.keysUnavailable().isPresent()) {
             // As the API's 503 for the same outage: when to try again.
             return signInPage(request, HttpStatus.SERVICE_UNAVAILABLE,
-                    "The identity provider cannot be reached to check this token; try again shortly.", team)
+                    "The identity provider cannot be reached to check this token; try again shortly.", team, next)
                     .header(HttpHeaders.RETRY_AFTER, FacadeProblems.retryAfterSeconds(FacadeProblems.UNAVAILABLE_RETRY_AFTER));
         }
         if (identified.caller().isEmpty()) {
@@ -220,13 +258,14 @@ public class ConsoleController {
             };
             if (identified.refusedAs() == CallerAuthenticationFilter.Refusal.TEAM_NOT_CHOSEN) {
                 return signInPage(request, status, "This token names several teams: enter the one to act for in Team.",
-                        team);
+                        team, next);
             }
-            return signInPage(request, status, "This token was not accepted: " + identified.refusal(), team);
+            return signInPage(request, status, new SignInError(refusalOf(identified), true), "", team, next);
         }
         if (identified.validUntil().filter(until -> !until.isAfter(clock.instant())).isPresent()) {
             // A JWT within the clock skew past its exp: accepted by the API this instant, but no session to open.
-            return signInPage(request, HttpStatus.UNAUTHORIZED, "This token has expired.", team);
+            return signInPage(request, HttpStatus.UNAUTHORIZED, new SignInError("This token has expired.", true), "",
+                    team, next);
         }
         Caller caller = identified.caller().get();
         SessionHolder holder = switch (caller) {
@@ -238,7 +277,8 @@ public class ConsoleController {
         SignInSessionsUseCase.Opened opened = sessions.open(holder, caller.actor(), identified.validUntil(),
                 identified.credential());
         LOG.info("console session opened for {}", caller.actor().subject());
-        return seeOther("/").cookie(cookie(request, SESSION_COOKIE, opened.id()))
+        return (next.isEmpty() ? seeOther("/") : HttpResponse.seeOther(URI.create(next)))
+                .cookie(cookie(request, SESSION_COOKIE, opened.id()))
                 .cookie(cookie(request, SIGN_IN_COOKIE, "").maxAge(0));
     }
 
@@ -287,10 +327,17 @@ public class ConsoleController {
         }
         return signedIn(request, "Audit timeline", "/audit/events", false, session -> {
             AuditReader reader = RequestAttributes.auditReader(request);
-            AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
-            var page = events.listAuditEvents(reader, parameters.eventFilter(), parameters.cursor(), parameters.limit());
-            AuditReadRecords.record(reads, request, reader, "console-events");
-            return new Page("console/timeline", ConsolePages.timeline(request.getParameters().asMap(), page));
+            try {
+                AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
+                var page = events.listAuditEvents(reader, parameters.eventFilter(), parameters.cursor(), parameters.limit());
+                AuditReadRecords.record(reads, request, reader, "console-events");
+                return new Page("console/timeline", ConsolePages.timeline(request.getParameters().asMap(), page));
+            } catch (InvalidRequest refused) {
+                // The page again, its form as given and the message tied to its field: a bare 400 page had no header,
+                // no form and no field (ADR 0041, amended in session 52).
+                return new Page("console/timeline", ConsolePages.timelineRefused(request.getParameters().asMap(),
+                        fieldError(refused)), HttpStatus.BAD_REQUEST);
+            }
         });
     }
 
@@ -300,7 +347,9 @@ public class ConsoleController {
     public HttpResponse<?> export(HttpRequest<?> request) {
         Optional<SignInSession> session = session(request);
         if (session.isEmpty()) {
-            return notSignedIn(request);
+            // Back to the timeline the export was made from: signing in again must not start a download.
+            return request.getAttribute(NOT_HONOURED_YET).isPresent() ? notSignedIn(request)
+                    : toSignIn(request, PATH + "/audit/events");
         }
         authenticate(request, session.get());
         if (session.get().holder() instanceof SessionHolder.Team team) {
@@ -346,29 +395,42 @@ public class ConsoleController {
             return canonical.get();
         }
         return signedIn(request, "Summary", "/audit/summary", false, session -> {
-            AuditReader reader = RequestAttributes.auditReader(request);
-            AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
-            List<Optional<Instant>> range = parameters.timeRange();
-            int top = parameters.boundedInteger("top", 1, SummaryQuery.MAX_TOP_REASONS, 10);
-            SummaryQuery query;
             try {
-                // The chart sums every team per bucket: the counts summed over the teams are all it needs (ADR 0078).
-                query = SummaryQuery.withDefaultPeriod(parameters.team(), range.get(0), range.get(1),
-                        parameters.bucket(), top, false, clock.instant());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.INVALID_TIME_RANGE, "from",
-                        e.getMessage());
+                return summaryPage(request);
+            } catch (InvalidRequest refused) {
+                return new Page("console/summary", ConsolePages.summaryRefused(request.getParameters().asMap(),
+                        fieldError(refused)), HttpStatus.BAD_REQUEST);
             }
-            if (query.bucket() == SummaryBucket.DAY
-                    && Duration.between(query.from(), query.to()).compareTo(Duration.ofDays(MAX_SUMMARY_DAYS_BY_DAY)) > 0) {
-                throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.SUMMARY_TOO_LARGE, "bucket",
-                        "this page shows at most " + MAX_SUMMARY_DAYS_BY_DAY + " days by day: choose by month, "
-                                + "a shorter period, or the API's summary, which streams a larger answer");
-            }
-            var summary = summarize.summarizeAudit(reader, query);
-            AuditReadRecords.record(reads, request, reader, "console-summary");
-            return new Page("console/summary", ConsolePages.summary(summary));
         });
+    }
+
+    private static ConsoleViews.FieldError fieldError(InvalidRequest refused) {
+        return new ConsoleViews.FieldError(refused.field(), refused.getMessage() + " (" + refused.reason().name() + ")");
+    }
+
+    private Page summaryPage(HttpRequest<?> request) {
+        AuditReader reader = RequestAttributes.auditReader(request);
+        AuditReportParameters parameters = AuditReportParameters.of(request, SUMMARY_PARAMETERS);
+        List<Optional<Instant>> range = parameters.timeRange();
+        int top = parameters.boundedInteger("top", 1, SummaryQuery.MAX_TOP_REASONS, 10);
+        SummaryQuery query;
+        try {
+            // The chart sums every team per bucket: the counts summed over the teams are all it needs (ADR 0078).
+            query = SummaryQuery.withDefaultPeriod(parameters.team(), range.get(0), range.get(1),
+                    parameters.bucket(), top, false, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.INVALID_TIME_RANGE, "from",
+                    e.getMessage());
+        }
+        if (query.bucket() == SummaryBucket.DAY
+                && Duration.between(query.from(), query.to()).compareTo(Duration.ofDays(MAX_SUMMARY_DAYS_BY_DAY)) > 0) {
+            throw new InvalidRequest(org.vpsrecovery.adapters.http.facade.RequestReason.SUMMARY_TOO_LARGE, "bucket",
+                    "this page shows at most " + MAX_SUMMARY_DAYS_BY_DAY + " days by day: choose by month, "
+                            + "a shorter period, or the API's summary, which streams a larger answer");
+        }
+        var summary = summarize.summarizeAudit(reader, query);
+        AuditReadRecords.record(reads, request, reader, "console-summary");
+        return new Page("console/summary", ConsolePages.summary(summary, request.getParameters().asMap()));
     }
 
     /**
@@ -515,18 +577,35 @@ public class ConsoleController {
 
     /**
      * A filter form sends its empty fields too ({@code team=&...}); the reports refuse an empty value, so
-     * the browser is sent to the same page without them (and the address shows only the filters used).
+     * the browser is sent to the same page without them (and the address shows only the filters used). A From or To
+     * given as the pages show times ({@code 2026-12-07 10:53 UTC}) or as a date ({@code 2026-12-01}), UTC both, is
+     * sent on as the ISO instant the reports take (ADR 0041, amended in session 52: they were refused).
      */
     private static Optional<MutableHttpResponse<?>> withoutBlankFilters(HttpRequest<?> request) {
         Map<String, List<String>> given = request.getParameters().asMap();
-        boolean blank = given.values().stream().anyMatch(values -> values.stream().anyMatch(String::isBlank));
-        if (!blank) {
+        boolean changed = false;
+        List<String> parameters = new ArrayList<>();
+        for (Map.Entry<String, List<String>> parameter : given.entrySet()) {
+            for (String value : parameter.getValue()) {
+                if (value.isBlank()) {
+                    changed = true;
+                    continue;
+                }
+                String sent = value;
+                if (parameter.getKey().equals("from") || parameter.getKey().equals("to")) {
+                    Optional<String> instant = ConsoleTimes.asInstant(value);
+                    changed |= instant.isPresent();
+                    sent = instant.orElse(value);
+                }
+                parameters.add(java.net.URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8) + "="
+                        + java.net.URLEncoder.encode(sent, StandardCharsets.UTF_8));
+            }
+        }
+        if (!changed) {
             return Optional.empty();
         }
-        io.micronaut.http.uri.UriBuilder uri = io.micronaut.http.uri.UriBuilder.of(request.getPath());
-        given.forEach((name, values) -> values.stream().filter(v -> !v.isBlank())
-                .forEach(value -> uri.queryParam(name, value)));
-        return Optional.of(HttpResponse.seeOther(uri.build()));
+        return Optional.of(HttpResponse.seeOther(URI.create(request.getUri().getRawPath()
+                + (parameters.isEmpty() ? "" : "?" + String.join("&", parameters)))));
     }
 
     // ---- the session ----
@@ -534,7 +613,11 @@ public class ConsoleController {
     private static final String SIGNED_IN = "vpsr.console.signed-in";
 
     /** A page's template and its model. */
-    record Page(String view, Object page) {
+    record Page(String view, Object page, HttpStatus status) {
+
+        Page(String view, Object page) {
+            this(view, page, HttpStatus.OK);
+        }
     }
 
     @FunctionalInterface
@@ -564,7 +647,7 @@ public class ConsoleController {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("chrome", chrome(title, current, session.get()));
         model.put("page", page.page());
-        return HttpResponse.ok(new ModelAndView<>(page.view(), model));
+        return HttpResponse.status(page.status()).body(new ModelAndView<>(page.view(), model));
     }
 
     private void authenticate(HttpRequest<?> request, SignInSession session) {
@@ -635,7 +718,24 @@ public class ConsoleController {
                             + "loaded yet: the service is being restarted. Reload the page in a moment, or sign in again.",
                     false).header(HttpHeaders.RETRY_AFTER, "5");
         }
-        return seeOther("/sign-in");
+        return toSignIn(request, request.getUri().getRawPath());
+    }
+
+    /**
+     * To the sign-in page, which brings the browser back to {@code page} (with the request's query) once signed in; a
+     * browser that held a session is told it ended (ADR 0041, amended in session 52: it was a bare sign-in page, the
+     * page lost).
+     */
+    private MutableHttpResponse<?> toSignIn(HttpRequest<?> request, String page) {
+        String query = request.getUri().getRawQuery();
+        Optional<String> next = ConsoleReturnPath.safe(query == null || query.isEmpty() ? page : page + "?" + query)
+                .filter(path -> !path.equals(PATH + "/"));
+        List<String> parameters = new ArrayList<>();
+        if (sessionId(request).filter(id -> !id.isEmpty()).isPresent()) {
+            parameters.add("expired=1");
+        }
+        next.ifPresent(path -> parameters.add("next=" + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8)));
+        return seeOther("/sign-in" + (parameters.isEmpty() ? "" : "?" + String.join("&", parameters)));
     }
 
     private Cookie cookie(HttpRequest<?> request, String name, String value) {

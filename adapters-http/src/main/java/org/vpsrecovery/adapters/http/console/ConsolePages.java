@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,6 +37,7 @@ import org.vpsrecovery.domain.report.AuditEventPage;
 import org.vpsrecovery.domain.report.AuditSummary;
 import org.vpsrecovery.domain.report.RecoverabilityReport;
 import org.vpsrecovery.domain.report.ServerRecoverability;
+import org.vpsrecovery.domain.report.SummaryBucket;
 
 /** The use cases' answers as the console's view models: text formatted, charts laid out. */
 final class ConsolePages {
@@ -117,12 +120,27 @@ final class ConsolePages {
         return snapshot.or(() -> backup);
     }
 
-    static ConsoleViews.Timeline timeline(Map<String, List<String>> query, AuditEventPage page) {
+    private static Map<String, String> given(Map<String, List<String>> query, List<String> names) {
         Map<String, String> given = new LinkedHashMap<>();
-        for (String name : FILTERS) {
+        for (String name : names) {
             Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty()).map(v -> v.get(0))
                     .filter(v -> !v.isBlank()).ifPresent(v -> given.put(name, v));
         }
+        return given;
+    }
+
+    /** The timeline's form as given, with what was refused in it, and no events. */
+    static ConsoleViews.Timeline timelineRefused(Map<String, List<String>> query, ConsoleViews.FieldError error) {
+        Map<String, String> given = given(query, FILTERS);
+        return new ConsoleViews.Timeline(given.getOrDefault("team", ""), given.getOrDefault("server_id", ""),
+                options(Operation.values(), given.get("operation")), options(Outcome.Kind.values(), given.get("outcome")),
+                given.getOrDefault("reason_code", ""), given.getOrDefault("from", ""), given.getOrDefault("to", ""),
+                given.getOrDefault("request_id", ""), given.getOrDefault("actor", ""), given.getOrDefault("limit", ""),
+                List.of(), "", "/console/audit/events", "", false, error);
+    }
+
+    static ConsoleViews.Timeline timeline(Map<String, List<String>> query, AuditEventPage page) {
+        Map<String, String> given = given(query, FILTERS);
         List<EventRow> rows = page.entries().stream().map(entry -> {
             EventJson e = AuditJsonMapper.entry(entry);
             // A row a later release wrote is shown with its names as stored and says so (ADR 0005, session 49).
@@ -148,7 +166,8 @@ final class ConsolePages {
                 given.getOrDefault("reason_code", ""), given.getOrDefault("from", ""), given.getOrDefault("to", ""),
                 given.getOrDefault("request_id", ""), given.getOrDefault("actor", ""), given.getOrDefault("limit", ""),
                 rows, next, "/console/audit/events" + queryString(given, Map.of()),
-                "/console/audit/events.csv" + queryString(csvFilters, Map.of()), query.containsKey("cursor"));
+                "/console/audit/events.csv" + queryString(csvFilters, Map.of()), query.containsKey("cursor"),
+                ConsoleViews.FieldError.NONE);
     }
 
     private static List<Option> options(Enum<?>[] values, String selected) {
@@ -204,22 +223,53 @@ final class ConsolePages {
             return new ConsoleViews.OperationRow(o.id().toString(), o.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
                     Long.toString(o.server().value()), o.team().value(), o.state().wireName().replace('_', ' '),
                     time(o.acceptedAt()), time(o.updatedAt()), time(o.deadline()), o.checks(), o.note().orElse(""),
-                    percent, label, awaiting);
+                    percent, label, awaiting, o.requestId().value(), "/api/v1/operations/" + o.id() + "/");
         }).toList(), inFlight.more());
     }
 
     private static final List<Outcome.Kind> CHARTED = List.of(Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED,
             Outcome.Kind.REJECTED, Outcome.Kind.FAILED);
 
-    static ConsoleViews.Summary summary(AuditSummary summary) {
+    private static final List<String> SUMMARY_FORM = List.of("from", "to", "bucket");
+
+    /** The summary's form as given (From and To as typed, the bucket chosen, or {@code shown}'s). */
+    private static ConsoleViews.SummaryForm summaryForm(Map<String, List<String>> query, String shown,
+                                                        ConsoleViews.FieldError error) {
+        Map<String, String> given = given(query, SUMMARY_FORM);
+        String bucket = given.getOrDefault("bucket", shown);
+        List<Option> buckets = Stream.of("day", "month").map(b -> new Option(b, b, b.equalsIgnoreCase(bucket))).toList();
+        return new ConsoleViews.SummaryForm(given.getOrDefault("from", ""), given.getOrDefault("to", ""), buckets, error);
+    }
+
+    /** The summary's form as given, with what was refused in it, and no summary. */
+    static ConsoleViews.Summary summaryRefused(Map<String, List<String>> query, ConsoleViews.FieldError error) {
+        return new ConsoleViews.Summary("", "", "", "", null, null, List.of(), "", 0, summaryForm(query, "day", error));
+    }
+
+    static ConsoleViews.Summary summary(AuditSummary summary, Map<String, List<String>> given) {
         var query = summary.query();
-        boolean monthly = query.bucket().name().equals("MONTH");
-        // Events per bucket and outcome, every team and operation together; other outcomes as "other".
+        boolean monthly = query.bucket() == SummaryBucket.MONTH;
+        // Events per bucket and outcome, every team and operation together; other outcomes as "other". Every bucket of
+        // the period has its slot, an empty one too: without, bars of days apart stood side by side (session 52).
         TreeMap<Instant, Map<String, Long>> perBucket = new TreeMap<>();
+        ZonedDateTime slotStart = query.from().atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS);
+        if (monthly) {
+            slotStart = slotStart.withDayOfMonth(1);
+        }
+        // Bounded: a SummaryQuery covers at most MAX_DAYS days, and this page by day a year (the controller's check).
+        while (slotStart.toInstant().isBefore(query.to())) {
+            perBucket.put(slotStart.toInstant(), new LinkedHashMap<>());
+            slotStart = monthly ? slotStart.plusMonths(1) : slotStart.plusDays(1);
+        }
         for (AuditSummary.Count c : summary.counts()) {
             String kind = CHARTED.contains(c.outcome()) ? c.outcome().name().toLowerCase(Locale.ROOT) : "other";
             perBucket.computeIfAbsent(c.bucketStart(), k -> new LinkedHashMap<>()).merge(kind, c.events(), Long::sum);
         }
+        // A day's label says its year when the period spans more than one, or it reads out of order at New Year.
+        boolean yearsApart = query.from().atZone(ZoneOffset.UTC).getYear()
+                != query.to().minusNanos(1).atZone(ZoneOffset.UTC).getYear();
+        DateTimeFormatter bucketLabel = monthly ? MONTH
+                : yearsApart ? DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC) : DAY;
         List<String> kinds = new ArrayList<>(CHARTED.stream().map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
         kinds.add("other");
         int width = 720;
@@ -241,7 +291,7 @@ final class ConsolePages {
         for (var bucket : perBucket.entrySet()) {
             double x = left + i * slot + (slot - barWidth) / 2;
             double y = top + plotHeight;
-            String when = (monthly ? MONTH : DAY).format(bucket.getKey());
+            String when = bucketLabel.format(bucket.getKey());
             for (String kind : kinds) {
                 long n = bucket.getValue().getOrDefault(kind, 0L);
                 if (n > 0) {
@@ -290,7 +340,8 @@ final class ConsolePages {
                 .toList();
         String rate = String.format(Locale.ROOT, "%.1f %%", summary.providerFailureRate() * 100);
         return new ConsoleViews.Summary(query.team().map(t -> t.value()).orElse("every team"), time(query.from()),
-                time(query.to()), monthly ? "month" : "day", perBucketChart, reasons, rows, rate, summary.providerCalls());
+                time(query.to()), monthly ? "month" : "day", perBucketChart, reasons, rows, rate, summary.providerCalls(),
+                summaryForm(given, monthly ? "month" : "day", ConsoleViews.FieldError.NONE));
     }
 
     private static double round(double v) {

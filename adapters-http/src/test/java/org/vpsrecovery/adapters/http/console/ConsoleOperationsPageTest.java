@@ -67,4 +67,18 @@ class ConsoleOperationsPageTest {
                 .isEqualTo("waiting for approval until " + ConsolePages.time(ASKED.plus(Duration.ofHours(1)))
                         + ", asked by alice"));
     }
+
+    /** Review of session 52: a row named neither the request that asked for it nor where the API shows it. */
+    @Test
+    void anOperationInFlightNamesItsRequestIdAndItsApiPath() {
+        RecoveryOperation accepted = RecoveryOperation.accepted(OperationId.random(), new TeamId("blue"),
+                new RequestId("r-7"), Operation.CREATE_SNAPSHOT, new ServerId(12345), Optional.empty(),
+                ASKED, WINDOW);
+
+        ConsoleViews.OperationRow row = ConsolePages.operations(new OperationsInFlight(List.of(accepted), false),
+                ASKED.plus(Duration.ofMinutes(1))).operations().getFirst();
+
+        assertThat(row.requestId()).isEqualTo("r-7");
+        assertThat(row.apiPath()).isEqualTo("/api/v1/operations/" + accepted.id() + "/");
+    }
 }
