@@ -31,13 +31,16 @@ import java.util.Objects;
  *                        read of a list holds; more fail it as unreadable, however few pages brought them
  * @param maxHold         {@code vpsorg.max-hold}, default 60s: the longest a 429 holds back every call of the client
  *                        (VPS.org's Retry-After, at most this); the call that heard it still gets the whole Retry-After,
- *                        at most an hour, so a job waits it (ADR 0010, amended in session 51)
+ *                        at most an hour, which a policy run's retry waits; the jobs' next rounds wait at most this
+ *                        (ADR 0010, amended in sessions 51 and 52)
  */
 public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTimeout, Duration readTimeout,
                              Pool pool, Retry retry, CircuitBreaker circuitBreaker, int maxPages,
                              Duration listDeadline, int maxResponseSize, int maxListItems, Duration maxHold) {
 
     public static final String DEFAULT_BASE_URL = "https://admin.vps.org";
+    /** {@code vpsorg.max-hold} unless set. */
+    public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(60);
 
     /**
      * Connection-pool bounds, so that a slow provider cannot queue requests without limit.
@@ -160,7 +163,7 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
                 Retry.defaults(), CircuitBreaker.defaults(), 100,
                 // 8 MiB: VPS.org lists the whole account in one answer (docs/vpsorg-api.md), ~400 bytes a point, so the
                 // default list bound (20,000 points) fits in one answer.
-                Duration.ofSeconds(75), 8 * 1024 * 1024, 20_000, Duration.ofSeconds(60));
+                Duration.ofSeconds(75), 8 * 1024 * 1024, 20_000, DEFAULT_MAX_HOLD);
     }
 
     public VpsOrgSettings withTimeouts(Duration connect, Duration read) {
