@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * the scheduler takes the executions due earlier first, so the jobs that waited for a thread get theirs before it
  * (ADRs 0024, 0028 and 0035, amended in session 46). The drift scan, the policy tick, tracking and reconciliation run on
  * it (ADR 0024, amended in session 47). A round VPS.org ended with a 429 ({@link HeldOff}) is not cut short: the next
- * runs at the schedule's time, and not before VPS.org's {@code Retry-After} (ADR 0037, amended in session 51).
+ * runs at the schedule's time, and not before VPS.org's {@code Retry-After} (ADR 0037, amended in session 51), waited at
+ * most {@code vpsorg.max-hold}, as the client's hold is: a bogus 429 asking for an hour stopped the job cluster-wide for
+ * that hour, while a 429 that lasts is simply heard again at the next round (ADR 0010, amended in session 52).
  */
 final class BudgetedRecurringTask {
 
@@ -46,9 +48,11 @@ final class BudgetedRecurringTask {
     /**
      * @param run one run from its task data, answering what its task data becomes
      * @param cutShort whether that data is a round its budget cut short
+     * @param maxHold {@code vpsorg.max-hold}: the longest a 429's wait puts off the next run
      */
     static RecurringTask<Serializable> of(String name, Schedule schedule, Serializable initial,
-            UnaryOperator<Serializable> run, Predicate<Serializable> cutShort) {
+            UnaryOperator<Serializable> run, Predicate<Serializable> cutShort, Duration maxHold) {
+        Objects.requireNonNull(maxHold, "max hold");
         return new RecurringTask<>(name, schedule, Serializable.class, initial) {
             @Override
             public CompletionHandler<Serializable> execute(TaskInstance<Serializable> instance, ExecutionContext context) {
@@ -61,10 +65,18 @@ final class BudgetedRecurringTask {
             private Instant nextRun(Serializable ran, Serializable next, ExecutionComplete complete) {
                 if (ran instanceof HeldOff held) {
                     Instant scheduled = schedule.getNextExecutionTime(complete);
-                    Instant waited = complete.getTimeDone().plus(held.notSoonerThan());
+                    boolean capped = held.notSoonerThan().compareTo(maxHold) > 0;
+                    Instant waited = complete.getTimeDone().plus(capped ? maxHold : held.notSoonerThan());
                     Instant at = waited.isAfter(scheduled) ? waited : scheduled;
-                    LOG.warn("{}: VPS.org answered 429 (its rate limit is the account's); the round ended there and the "
-                            + "next starts at {}", name, at);
+                    if (capped) {
+                        LOG.warn("{}: VPS.org answered 429 asking to wait {} s, longer than vpsorg.max-hold ({} s); the "
+                                + "round ended there and the next starts at {}, not after the whole wait: a 429 that "
+                                + "lasts is heard again then (its rate limit is the account's)", name,
+                                held.notSoonerThan().toSeconds(), maxHold.toSeconds(), at);
+                    } else {
+                        LOG.warn("{}: VPS.org answered 429 (its rate limit is the account's); the round ended there and "
+                                + "the next starts at {}", name, at);
+                    }
                     return at;
                 }
                 return cutShort.test(next) ? complete.getTimeDone() : schedule.getNextExecutionTime(complete);

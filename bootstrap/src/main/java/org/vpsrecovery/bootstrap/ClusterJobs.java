@@ -16,6 +16,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.persistence.fairshare.PgSharedAllowances;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
@@ -91,7 +92,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        @Value("${vpsr.jobs.start-wait:2s}") Duration startWait,
                        AuditCountDeltas countDeltas,
                        @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery, FirstAnswer firstAnswer,
-                       @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget, PgSharedAllowances sharedAllowances) {
+                       @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget, PgSharedAllowances sharedAllowances,
+                       VpsOrgClient vpsOrg) {
         if (missedHeartbeats < LEAST_MISSED_HEARTBEATS) {
             // db-scheduler refuses it too, with a message that names no key of ours.
             throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
@@ -108,17 +110,19 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         StartupRefused.unlessAtLeast("vpsr.jobs.polling-interval", pollingInterval, LEAST_POLLING_INTERVAL);
         this.startWait = startWait;
         this.firstAnswer = firstAnswer;
+        // A 429's wait puts off the next round at most this long, as it holds the client (ADR 0010, session 52).
+        Duration maxHold = vpsOrg.settings().maxHold();
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
                 // Both over VPS.org, each run bounded by the budget (ADR 0024, amended in session 45), and a round its
                 // budget cut short goes on at once with what it had left, as the drift scan's (amended in session 47).
                 BudgetedRecurringTask.of(TRACK_OPERATIONS, FixedDelay.of(trackEvery), null,
                         data -> onceReturning(TRACK_OPERATIONS,
                                 () -> trackOnce(tracker, data, RunBudget.startingNow(runBudget))),
-                        OperationsUnderWay.class::isInstance),
+                        OperationsUnderWay.class::isInstance, maxHold),
                 BudgetedRecurringTask.of(RECONCILE_INTENTS, FixedDelay.of(reconcileEvery), 0L,
                         data -> onceReturning(RECONCILE_INTENTS,
                                 () -> reconcileOnce(reconciler, data, RunBudget.startingNow(runBudget))),
-                        IntentsUnderWay.class::isInstance),
+                        IntentsUnderWay.class::isInstance, maxHold),
                 // Restores waiting for their safety snapshot (ADR 0029): read from the operations, so a restart loses none.
                 Tasks.recurring(CONTINUE_RESTORES, FixedDelay.of(continueEvery)).execute((instance, context) -> once(CONTINUE_RESTORES, () -> {
                     int moved = restores.tick();

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import org.vpsrecovery.application.drift.ScanDriftService;
 import org.vpsrecovery.application.job.RunBudget;
 
@@ -38,13 +39,14 @@ public class DriftScanJobs {
     private final int serversPerRun;
     private final Duration pause;
     private final Duration runBudget;
+    private final Duration maxHold;
 
     @jakarta.inject.Inject
     public DriftScanJobs(ScanDriftService scans, @Value("${vpsr.drift.scan-every:10m}") Duration every,
                          @Value("${vpsr.drift.servers-per-run:100}") int serversPerRun,
                          @Value("${vpsr.drift.pause-between-servers:200ms}") Duration pause,
-                         @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget) {
-        this((RoundScans) scans::scan, every, serversPerRun, pause, runBudget);
+                         @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget, VpsOrgClient vpsOrg) {
+        this((RoundScans) scans::scan, every, serversPerRun, pause, runBudget, vpsOrg.settings().maxHold());
     }
 
     /** A round of the scan, as {@link ScanDriftService#scan(Optional, int, ScanDriftService.Pacing, RunBudget)} makes it. */
@@ -53,8 +55,12 @@ public class DriftScanJobs {
         ScanDriftService.Round scan(Optional<Long> after, int maxServers, ScanDriftService.Pacing pacing, RunBudget budget);
     }
 
-    /** Over the rounds as given: for the tests, which choose what a round comes to. */
-    DriftScanJobs(RoundScans scans, Duration every, int serversPerRun, Duration pause, Duration runBudget) {
+    /**
+     * Over the rounds as given: for the tests, which choose what a round comes to. {@code maxHold}: {@code
+     * vpsorg.max-hold}, the longest a 429's wait puts off the next round (ADR 0010, amended in session 52).
+     */
+    DriftScanJobs(RoundScans scans, Duration every, int serversPerRun, Duration pause, Duration runBudget,
+                  Duration maxHold) {
         if (serversPerRun < 1 || pause.isNegative()) {
             throw new StartupRefused("vpsr.drift.servers-per-run must be at least 1 and "
                     + "vpsr.drift.pause-between-servers not negative, were " + serversPerRun + " and " + pause);
@@ -64,6 +70,7 @@ public class DriftScanJobs {
         this.serversPerRun = serversPerRun;
         this.pause = pause;
         this.runBudget = StartupRefused.unlessPositive(ClusterJobs.RUN_BUDGET, runBudget);
+        this.maxHold = maxHold;
     }
 
     /**
@@ -73,7 +80,7 @@ public class DriftScanJobs {
     RecurringTask<Serializable> task() {
         Schedule schedule = new FirstAfterOneDelay(FixedDelay.of(every), every);
         return BudgetedRecurringTask.of(DRIFT_SCAN, schedule, -1L,
-                data -> runOnce(data, RunBudget.startingNow(runBudget)), RoundUnderWay.class::isInstance);
+                data -> runOnce(data, RunBudget.startingNow(runBudget)), RoundUnderWay.class::isInstance, maxHold);
     }
 
     /** One run of {@value #DRIFT_SCAN} from its task data: what its task data becomes. */

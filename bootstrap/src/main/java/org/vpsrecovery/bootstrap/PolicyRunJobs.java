@@ -24,6 +24,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
+import org.vpsrecovery.adapters.http.provider.VpsOrgSettings;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.policy.RunPoliciesService;
@@ -84,6 +86,8 @@ public class PolicyRunJobs {
     // After the platform's database went back: policies as they were at the restore point run nothing until the
     // operator has checked them and restarted without it (ADR 0028, amended in session 51).
     private final boolean pausedAfterRestore;
+    /** {@code vpsorg.max-hold}: the longest a 429's wait puts off the next tick (ADR 0010, amended in session 52). */
+    private final Duration maxHold;
 
     @jakarta.inject.Inject
     public PolicyRunJobs(RunPoliciesService runs, Clock clock, DataSource dataSource,
@@ -92,9 +96,10 @@ public class PolicyRunJobs {
                          @Value("${vpsr.policies.retry-attempts:3}") int retryAttempts,
                          @Value("${vpsr.reconcile.settle-after:5m}") Duration settleAfter,
                          @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget,
-                         @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore) {
+                         @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore,
+                         VpsOrgClient vpsOrg) {
         this(runs::tick, of -> runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor()), clock, dataSource,
-                every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore);
+                every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, vpsOrg.settings().maxHold());
     }
 
     /** A window's tick, as {@link RunPoliciesService#tick(Instant, Instant, Optional, RunBudget)} makes it. */
@@ -119,7 +124,16 @@ public class PolicyRunJobs {
     PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
                   Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
                   boolean pausedAfterRestore) {
+        this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget,
+                pausedAfterRestore, VpsOrgSettings.DEFAULT_MAX_HOLD);
+    }
+
+    /** {@code maxHold}: {@code vpsorg.max-hold}, the longest a 429's wait puts off the next tick. */
+    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
+                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
+                  boolean pausedAfterRestore, Duration maxHold) {
         this.pausedAfterRestore = pausedAfterRestore;
+        this.maxHold = Objects.requireNonNull(maxHold, "max hold");
         if (retryAttempts < 0 || retryFirst.isNegative() || retryFirst.isZero()) {
             throw new StartupRefused("vpsr.policies.retry-attempts must not be negative and vpsr.policies.retry-first "
                     + "must be positive");
@@ -163,7 +177,8 @@ public class PolicyRunJobs {
         // While paused, a window under way is kept as it is, not cut short: taken for one, it ran again at once, every
         // poll, a WARN each time (session 51 review).
         return BudgetedRecurringTask.of(POLICY_RUNS, schedule, -1L,
-                data -> runOnce(data, budgetFromNow()), data -> !pausedAfterRestore && data instanceof WindowUnderWay);
+                data -> runOnce(data, budgetFromNow()), data -> !pausedAfterRestore && data instanceof WindowUnderWay,
+                maxHold);
     }
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */

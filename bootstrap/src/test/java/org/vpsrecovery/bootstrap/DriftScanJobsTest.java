@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.http.provider.VpsOrgSettings;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.application.drift.ScanDriftService;
 
@@ -76,7 +77,8 @@ class DriftScanJobsTest {
                 case 2 -> new ScanDriftService.Round(96, 1, 0, 0, Optional.of(100L), 0);
                 default -> new ScanDriftService.Round(100, 0, 0, 0, Optional.of(200L), 0);
             };
-        }, EVERY, 100, Duration.ZERO, Duration.ofMinutes(1));
+        }, EVERY, 100, Duration.ZERO, Duration.ofMinutes(1),
+                VpsOrgSettings.DEFAULT_MAX_HOLD);
         RecurringTask<java.io.Serializable> task = jobs.task();
         var scheduler = TestHelper.createManualScheduler(DATABASE.dataSource(), task).clock(time).start();
         try {
@@ -101,6 +103,7 @@ class DriftScanJobsTest {
      * A round VPS.org ended with a 429 is not cut short by its budget: it does not go on at once, and the next round waits
      * the interval or VPS.org's Retry-After, whichever is longer, starting at the server the 429 refused (the cursor left
      * on the last one scanned). Before, the whole round asked VPS.org on and the next came at the interval (session 51).
+     * Here {@code vpsorg.max-hold} is longer than that wait.
      */
     @Test
     void aRoundVpsOrgThrottledWaitsItsRetryAfterBeforeTheNextAndKeepsItsCursor() throws SQLException {
@@ -112,7 +115,7 @@ class DriftScanJobsTest {
             asked.add(new Asked(after, servers));
             return asked.size() == 1 ? new ScanDriftService.Round(3, 0, 0, 0, Optional.of(3L), 0, Optional.of(retryAfter))
                     : new ScanDriftService.Round(100, 0, 0, 0, Optional.of(200L), 0);
-        }, EVERY, 100, Duration.ZERO, Duration.ofMinutes(1));
+        }, EVERY, 100, Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(1));
         RecurringTask<java.io.Serializable> task = jobs.task();
         var scheduler = TestHelper.createManualScheduler(DATABASE.dataSource(), task).clock(time).start();
         try {
@@ -129,6 +132,41 @@ class DriftScanJobsTest {
             assertThat(asked).as("not at the interval: VPS.org asked for longer").hasSize(1);
 
             scheduler.setTime(NOW.plus(retryAfter));
+            scheduler.runAnyDueExecutions();
+            assertThat(asked).hasSize(2).last().isEqualTo(new Asked(Optional.of(3L), 100));
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    /**
+     * A 429 asking for longer than {@code vpsorg.max-hold} puts the next round off by max-hold only (when longer than the
+     * interval), said at WARN: one bogus 429 stopped the scan cluster-wide for up to an hour before (ADR 0010, amended in
+     * session 52).
+     */
+    @Test
+    void aRoundVpsOrgThrottledWaitsAtMostTheMaxHoldBeforeTheNext() throws SQLException {
+        SettableClock time = new SettableClock();
+        time.set(NOW);
+        List<Asked> asked = new CopyOnWriteArrayList<>();
+        Duration maxHold = EVERY.plusMinutes(5);
+        DriftScanJobs jobs = new DriftScanJobs((after, servers, pacing, budget) -> {
+            asked.add(new Asked(after, servers));
+            return asked.size() == 1 ? new ScanDriftService.Round(3, 0, 0, 0, Optional.of(3L), 0,
+                    Optional.of(Duration.ofHours(1))) : new ScanDriftService.Round(100, 0, 0, 0, Optional.of(200L), 0);
+        }, EVERY, 100, Duration.ZERO, Duration.ofMinutes(1), maxHold);
+        RecurringTask<java.io.Serializable> task = jobs.task();
+        var scheduler = TestHelper.createManualScheduler(DATABASE.dataSource(), task).clock(time).start();
+        try {
+            scheduler.schedule(task.instance(RecurringTask.INSTANCE, -1L), NOW);
+
+            List<String> warned = BudgetedRecurringTaskWarnings.during(scheduler::runAnyDueExecutions);
+
+            assertThat(scansDue()).as("VPS.org's hour capped by vpsorg.max-hold").containsExactly(NOW.plus(maxHold));
+            assertThat(warned).singleElement().asString().contains(DriftScanJobs.DRIFT_SCAN, "wait 3600 s",
+                    "vpsorg.max-hold (900 s)", NOW.plus(maxHold).toString());
+
+            scheduler.setTime(NOW.plus(maxHold));
             scheduler.runAnyDueExecutions();
             assertThat(asked).hasSize(2).last().isEqualTo(new Asked(Optional.of(3L), 100));
         } finally {

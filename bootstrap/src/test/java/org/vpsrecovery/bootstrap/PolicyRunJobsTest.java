@@ -462,8 +462,8 @@ class PolicyRunJobsTest {
 
     /**
      * A tick VPS.org ended with a 429 is not one its budget cut short: the rest of its window is ticked from the pair it
-     * reached, but no sooner than VPS.org's Retry-After (here longer than the interval). Before, it went on at once
-     * (session 51).
+     * reached, but no sooner than VPS.org's Retry-After (here longer than the interval, within {@code vpsorg.max-hold}).
+     * Before, it went on at once (session 51).
      */
     @Test
     void aWindowVpsOrgThrottledIsTickedOnAfterTheRetryAfterNotAtOnce() throws SQLException {
@@ -478,7 +478,7 @@ class PolicyRunJobsTest {
             return asked.size() == 1 ? new RunPoliciesService.Ticked(List.of(), Optional.of(reached), Optional.of(retryAfter))
                     : new RunPoliciesService.Ticked(List.of(), Optional.empty());
         }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1));
+                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), false, Duration.ofMinutes(5));
         var task = jobs.task();
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), task, jobs.retryTask()).clock(time).start();
@@ -493,6 +493,49 @@ class PolicyRunJobsTest {
             assertThat(policyRunsDue()).containsExactly(NOW.plus(retryAfter));
 
             scheduler.setTime(NOW.plus(retryAfter));
+            scheduler.runAnyDueExecutions();
+
+            assertThat(asked).hasSize(2).last().isEqualTo(new Asked(windowStart, NOW, Optional.of(reached)));
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    /**
+     * A 429 asking for an hour puts the rest of the window off by {@code vpsorg.max-hold} only, said at WARN, so a 429
+     * that lasts is heard again then: one bogus 429 stopped the policy runs cluster-wide for the hour before (ADR 0010,
+     * amended in session 52).
+     */
+    @Test
+    void aWindowVpsOrgThrottledForLongerThanTheMaxHoldIsTickedOnAfterTheMaxHold() throws SQLException {
+        var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
+        time.set(NOW);
+        RunPoliciesService.PairReached reached = new RunPoliciesService.PairReached(new TeamId("blue"),
+                NOW.minus(Duration.ofDays(1)), PolicyId.random(), new ServerId(12345));
+        Duration maxHold = Duration.ofSeconds(60);
+        List<Asked> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
+            asked.add(new Asked(from, to, after));
+            return asked.size() == 1
+                    ? new RunPoliciesService.Ticked(List.of(), Optional.of(reached), Optional.of(Duration.ofHours(1)))
+                    : new RunPoliciesService.Ticked(List.of(), Optional.empty());
+        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
+                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), false, maxHold);
+        var task = jobs.task();
+        var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
+                .createManualScheduler(DATABASE.dataSource(), task, jobs.retryTask()).clock(time).start();
+        try {
+            scheduler.schedule(task.instance(com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE, -1L), NOW);
+
+            List<String> warned = BudgetedRecurringTaskWarnings.during(scheduler::runAnyDueExecutions);
+
+            Instant windowStart = NOW.minusSeconds(30);
+            assertThat(asked).containsExactly(new Asked(windowStart, NOW, Optional.empty()));
+            assertThat(policyRunsDue()).as("VPS.org's hour capped by vpsorg.max-hold").containsExactly(NOW.plus(maxHold));
+            assertThat(warned).singleElement().asString().contains(PolicyRunJobs.POLICY_RUNS, "wait 3600 s",
+                    "vpsorg.max-hold (60 s)");
+
+            scheduler.setTime(NOW.plus(maxHold));
             scheduler.runAnyDueExecutions();
 
             assertThat(asked).hasSize(2).last().isEqualTo(new Asked(windowStart, NOW, Optional.of(reached)));

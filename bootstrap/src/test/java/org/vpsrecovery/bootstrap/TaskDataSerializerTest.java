@@ -63,7 +63,8 @@ class TaskDataSerializerTest {
         DriftScanJobs jobs = new DriftScanJobs((after, servers, pacing, budget) -> {
             asked.add(new Asked(after, servers));
             return new ScanDriftService.Round(100, 0, 0, 0, Optional.of(4200L), 0);
-        }, every, 100, Duration.ZERO, Duration.ofMinutes(1));
+        }, every, 100, Duration.ZERO, Duration.ofMinutes(1),
+                org.vpsrecovery.adapters.http.provider.VpsOrgSettings.DEFAULT_MAX_HOLD);
         RecurringTask<Serializable> task = jobs.task();
         // A later release's round under way: this release's record under a name it has no class for.
         byte[] later = ofAClassThisReleaseLacks(new DriftScanJobs.RoundUnderWay(7, 5), "RoundUnderWay", "RoundFromNext");

@@ -139,7 +139,8 @@ public final class RunPoliciesService {
      * the run is owed when the hold ends, not a failure to back off from ({@link Run#putOffUntil}). Missed when that hold
      * lasts until the run's next cron time or later: that time's run makes the next point, so this one is owed by no one
      * and not tried again; its audited failure says so (ADR 0028, amended in session 50). Missed too when VPS.org's 429
-     * asked to wait until that time or later: its audited failure is the 429's (ADR 0028, amended in session 51).
+     * asked to wait until that time or later: its audited failure is the 429's (ADR 0028, amended in session 51), and
+     * says the run is missed and until when VPS.org asked to wait (session 52).
      */
     public enum RunResult { MADE, REFUSED, FAILED, UNRESOLVED, NOT_SETTLED, PUT_OFF, MISSED }
 
@@ -523,6 +524,7 @@ public final class RunPoliciesService {
                               java.util.function.Consumer<Duration> throttled) {
         CallContext context = new CallContext(policy.team(), policy.runRequest(server, scheduledFor));
         List<ResourceRef> removed = new ArrayList<>();
+        RateLimitedCalls limited = new RateLimitedCalls(policy, server, scheduledFor);
         RunResult result;
         try {
             String name = policy.spec().nameTemplate().render(server, scheduledFor.atZone(policy.spec().schedule().zone()));
@@ -532,12 +534,13 @@ public final class RunPoliciesService {
                 made(attempt, policy, scheduledFor);
                 attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, ReasonCode.SNAPSHOT_LIMIT_REACHED,
                                 () -> {
-                                    List<Snapshot> listed = snapshots.listSnapshots(Optional.of(server));
+                                    List<Snapshot> listed = limited.call(() -> snapshots.listSnapshots(Optional.of(server)));
                                     RecoveryLimits teamLimits = limits.limitsFor(policy.team());
                                     return new Room(SnapshotQuota.evaluate(server, listed, teamLimits),
                                             SnapshotQuota.toFree(server, listed, teamLimits));
                                 }, removed),
-                        () -> snapshots.createSnapshot(new SnapshotDraft(server, new SnapshotName(name), Optional.empty())),
+                        () -> limited.call(() -> snapshots.createSnapshot(new SnapshotDraft(server, new SnapshotName(name),
+                                Optional.empty()))),
                         created -> Optional.of(ResourceRef.of(created.id())));
             } else {
                 var attempt = attempts.attempt(context, Operation.CREATE_MANUAL_BACKUP).onServer(server)
@@ -547,13 +550,15 @@ public final class RunPoliciesService {
                                 () -> {
                                     // Read consistently, as a person's create reads it (ADR 0010, amended in session
                                     // 38); a job's bound: no key nor call slot is leased on a run.
-                                    List<Backup> listed = backups.listBackupsConsistently(Optional.of(server),
-                                            Optional.empty(), ConsistentListBound.eachReadItsOwnDeadline());
+                                    List<Backup> listed = limited.call(() -> backups.listBackupsConsistently(
+                                            Optional.of(server), Optional.empty(),
+                                            ConsistentListBound.eachReadItsOwnDeadline()));
                                     RecoveryLimits teamLimits = limits.limitsFor(policy.team());
                                     return new Room(ManualBackupQuota.evaluate(server, listed, teamLimits),
                                             ManualBackupQuota.toFree(server, listed, teamLimits));
                                 }, removed),
-                        () -> backups.createManualBackup(new BackupDraft(server, Optional.of(new Description(name)))),
+                        () -> limited.call(() -> backups.createManualBackup(new BackupDraft(server,
+                                Optional.of(new Description(name))))),
                         created -> Optional.of(ResourceRef.of(created.id())));
             }
             result = RunResult.MADE;
@@ -575,8 +580,10 @@ public final class RunPoliciesService {
                 Optional<Duration> wait = failure.retryAfter().filter(Duration::isPositive);
                 if (wait.isPresent()) {
                     // Owed after VPS.org's wait, carried to the retry job (a retry before it would only be held back and
-                    // spend its attempts); missed when that wait reaches the next cron time's run (ADR 0028, session 51).
-                    return Optional.of(owedAt(policy, server, scheduledFor, clock.instant().plus(wait.get()))
+                    // spend its attempts); missed when that wait reaches the next cron time's run (ADR 0028, session 51),
+                    // as judged when the call failed, so the result is what its audited failure says (session 52).
+                    Instant waitEnds = limited.waitEnds().orElseGet(() -> clock.instant().plus(wait.get()));
+                    return Optional.of(owedAt(policy, server, scheduledFor, waitEnds)
                             ? new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.FAILED, removed,
                                     Optional.empty(), wait)
                             : new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.MISSED, removed));
@@ -601,6 +608,48 @@ public final class RunPoliciesService {
             removed.addAll(dropsApplied(policy, server));
         }
         return Optional.of(new Run(policy.team(), policy.id(), server, scheduledFor, result, List.copyOf(removed)));
+    }
+
+    /**
+     * A run's calls to VPS.org. One answered 429 (or held back after one) asking to wait until the pair's next cron time
+     * or later says in its words that this cron time's run is missed, so its audited failure, and its operation's record
+     * when the create was sent, say so, as a restore's hold past that time does; before, they said only the 429 (ADR
+     * 0028, amended in session 52). {@link #waitEnds}: when the last such wait ends, judged once.
+     */
+    private final class RateLimitedCalls {
+
+        private final RecoveryPolicy policy;
+        private final ServerId server;
+        private final Instant scheduledFor;
+        private Instant waitEnds;
+
+        RateLimitedCalls(RecoveryPolicy policy, ServerId server, Instant scheduledFor) {
+            this.policy = policy;
+            this.server = server;
+            this.scheduledFor = scheduledFor;
+        }
+
+        <T> T call(Supplier<T> call) {
+            try {
+                return call.get();
+            } catch (ProviderFailure failure) {
+                Optional<Duration> wait = failure.kind() == ProviderFailure.Kind.RATE_LIMITED
+                        ? failure.retryAfter().filter(Duration::isPositive) : Optional.empty();
+                if (wait.isEmpty()) {
+                    throw failure;
+                }
+                waitEnds = clock.instant().plus(wait.get());
+                if (owedAt(policy, server, scheduledFor, waitEnds)) {
+                    throw failure;
+                }
+                throw failure.saying(failure.getMessage() + "; this cron time's run is missed: VPS.org asked to wait "
+                        + "until " + waitEnds + ", no sooner than the next cron time's run, which makes the next point");
+            }
+        }
+
+        Optional<Instant> waitEnds() {
+            return Optional.ofNullable(waitEnds);
+        }
     }
 
     private static void made(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, Instant scheduledFor) {

@@ -114,6 +114,72 @@ class RunPoliciesThrottledTest {
         });
     }
 
+    /**
+     * A run missed because VPS.org's 429 asked to wait past its next cron time says so where it is recorded: its audited
+     * failure (a 429 on the list, before anything was asked to change) and, when the create itself was answered 429, the
+     * operation's record too, as a run a restore holds past it says it is missed. Before, both said only the 429 (ADR
+     * 0028, amended in session 52). One not missed says nothing of the kind.
+     */
+    @Test
+    void aRunMissedOnA429sWaitSaysSoInItsAuditedFailureAndItsOperation() {
+        java.util.concurrent.atomic.AtomicReference<String> limitedCall = new java.util.concurrent.atomic.AtomicReference<>("list");
+        java.util.concurrent.atomic.AtomicReference<Duration> retryAfter =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ofDays(2));
+        RunPoliciesService throttled = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                new ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                        return limitedCall.get().equals("list") ? rateLimited() : super.listSnapshots(server);
+                    }
+
+                    @Override
+                    public Snapshot createSnapshot(org.vpsrecovery.domain.snapshot.SnapshotDraft draft) {
+                        return limitedCall.get().equals("create") ? rateLimited() : super.createSnapshot(draft);
+                    }
+
+                    private <T> T rateLimited() {
+                        throw new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "VPS.org 429", OptionalInt.of(429),
+                                Optional.of(retryAfter.get()), null);
+                    }
+                }, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
+                new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
+        RecoveryPolicy blue = nightly(BLUE, List.of(WEB));
+
+        assertThat(throttled.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP))).singleElement()
+                .extracting(Run::result).isEqualTo(RunResult.MISSED);
+        assertThat(failedCauses()).singleElement().asString().contains("VPS.org 429", "run is missed",
+                "VPS.org asked to wait until");
+
+        limitedCall.set("create");
+        assertThat(throttled.retry(BLUE, blue.id(), WEB, FIRE)).hasValueSatisfying(run ->
+                assertThat(run.result()).isEqualTo(RunResult.MISSED));
+        assertThat(failedCauses()).hasSize(2).last().asString().contains("VPS.org 429", "run is missed");
+        assertThat(platform.operations.list(Optional.empty(), Optional.of(WEB), Optional.empty(), 10))
+                .filteredOn(operation -> operation.kind() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT)
+                .singleElement().satisfies(operation -> {
+                    assertThat(operation.state()).isEqualTo(org.vpsrecovery.domain.operation.OperationState.FAILED);
+                    assertThat(operation.note()).hasValueSatisfying(note -> assertThat(note).contains("run is missed"));
+                });
+
+        retryAfter.set(Duration.ofMinutes(10));
+        assertThat(throttled.retry(BLUE, blue.id(), WEB, FIRE)).hasValueSatisfying(run ->
+                assertThat(run.result()).isEqualTo(RunResult.FAILED));
+        assertThat(failedCauses()).hasSize(3).last().asString().contains("VPS.org 429").doesNotContain("missed");
+    }
+
+    /** The causes of the policy's audited create failures, oldest first. */
+    private List<String> failedCauses() {
+        return platform.history.all().stream()
+                .filter(event -> event.operation() == org.vpsrecovery.domain.audit.Operation.CREATE_SNAPSHOT)
+                .map(event -> event.outcome())
+                .filter(org.vpsrecovery.domain.audit.Outcome.Failed.class::isInstance)
+                .map(org.vpsrecovery.domain.audit.Outcome.Failed.class::cast)
+                .peek(failed -> assertThat(failed.reasonCode()).contains(
+                        org.vpsrecovery.domain.common.ReasonCode.PROVIDER_RATE_LIMITED))
+                .map(org.vpsrecovery.domain.audit.Outcome.Failed::cause)
+                .toList();
+    }
+
     private RecoveryPolicy nightly(org.vpsrecovery.domain.common.TeamId team, List<ServerId> servers) {
         return policies.create(platform.as(team), new PolicySpec(PolicyServers.of(servers), PolicyKind.SNAPSHOT,
                 new PolicySchedule("0 3 * * *", ZoneId.of("Europe/Berlin")), new NameTemplate("nightly-{server_id}-{date}"),

@@ -254,6 +254,15 @@ class PlatformEndToEndTest {
         assertThat(SETUP.simulator().requests()).filteredOn(r -> !r.method().equals("GET")).isEmpty();
     }
 
+    /** {@code vpsr_vpsorg_held_back_seconds} as /prometheus shows it; fails when the series is not there. */
+    private static double heldBackSeconds() {
+        String body = SETUP.platform().send("GET", "/prometheus", null, null, Map.of("Accept", "text/plain")).raw().body();
+        java.util.regex.Matcher sample = java.util.regex.Pattern
+                .compile("(?m)^vpsr_vpsorg_held_back_seconds(?:\\{[^}]*\\})? (\\S+)$").matcher(body);
+        assertThat(sample.find()).as("vpsr_vpsorg_held_back_seconds on /prometheus").isTrue();
+        return Double.parseDouble(sample.group(1));
+    }
+
     @Test
     void providerFaultsAreAnswered502503Or504AndAudited() {
         SETUP.simulator().faults().add(Fault.serverError(503).on("GET", "/api/v1/backups/"));
@@ -266,11 +275,16 @@ class PlatformEndToEndTest {
         assertThat(limited.header("Retry-After")).isEqualTo("7");
         assertThat(outcomes("e2e-429")).containsExactly(Outcome.Kind.ACCEPTED, Outcome.Kind.FAILED);
         assertThat(SETUP.platform().auditOf("e2e-429").get(1).event().providerStatus()).hasValue(429);
-        // The 429 holds back every call of the client for its Retry-After (ADR 0010, amended in session 51).
+        // The 429 holds back every call of the client for its Retry-After (ADR 0010, amended in session 51), and the
+        // operators see it on /prometheus, back to 0 once it has passed (unchecked end to end before session 52).
         var client = SETUP.platform().context.getBean(org.vpsrecovery.adapters.http.provider.VpsOrgClient.class);
         assertThat(client.heldBackFor()).isPresent();
+        assertThat(heldBackSeconds()).as("vpsr_vpsorg_held_back_seconds during the hold").isPositive()
+                .isLessThanOrEqualTo(7.0);
         org.awaitility.Awaitility.await("the 429's hold passes").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200)).until(() -> client.heldBackFor().isEmpty());
+        await("the gauge is back to 0").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> heldBackSeconds() == 0.0);
 
         // A 5xx to a create may come after VPS.org acted: outcome unknown, and the caller is told what was answered.
         SETUP.simulator().faults().add(Fault.serverError(503).on("POST", "/api/v1/backups/").times(1));

@@ -264,6 +264,21 @@ public final class ProviderFailure extends RecoveryException {
         return Optional.ofNullable(callerDetail);
     }
 
+    /**
+     * This failure in other words, {@code message}: the same kind, answer, wait and operation. For a caller that knows
+     * what the failure comes to beyond the call (a policy run missed on a 429's wait; ADR 0028, amended in session 52),
+     * so that its audited failure and its operation's record say so.
+     */
+    public ProviderFailure saying(String message) {
+        ProviderFailure said = new ProviderFailure(kind, Objects.requireNonNull(message, "message"), providerStatus(),
+                retryAfter(), getCause(), answered, operation, noAnswer, passingState, neverSent, callerDetail);
+        said.setStackTrace(getStackTrace());
+        for (Throwable suppressed : getSuppressed()) {
+            said.addSuppressed(suppressed);
+        }
+        return said;
+    }
+
     /** The stored operation whose call this failure answers; empty for a failure before any was stored (a check's read). */
     public Optional<OperationId> operation() {
         return Optional.ofNullable(operation);

@@ -71,8 +71,9 @@ final class ProviderResilience {
     }
 
     ProviderResilience(VpsOrgSettings.Retry retrySettings, VpsOrgSettings.CircuitBreaker breakerSettings,
-                       VpsOrgSettings.Pool pool, Duration longestAttempt, Duration maxHold) {
-        this.throttle = new VpsOrgThrottle(System::nanoTime, maxHold);
+                       VpsOrgSettings.Pool pool, Duration longestAttempt, Duration maxHold,
+                       Duration holdWithoutRetryAfter) {
+        this.throttle = new VpsOrgThrottle(System::nanoTime, maxHold, holdWithoutRetryAfter);
         this.retrySettings = retrySettings;
         this.longestAttempt = longestAttempt;
         this.pool = pool;

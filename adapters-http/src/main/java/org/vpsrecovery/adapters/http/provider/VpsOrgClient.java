@@ -114,7 +114,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         this.json = Objects.requireNonNull(json, "json mapper");
         this.failures = new ProviderFailures(settings.apiToken(), json, Objects.requireNonNull(clock, "clock"));
         this.resilience = new ProviderResilience(settings.retry(), settings.circuitBreaker(), settings.pool(),
-                settings.connectTimeout().plus(settings.readTimeout()), settings.maxHold());
+                settings.connectTimeout().plus(settings.readTimeout()), settings.maxHold(),
+                settings.holdWithoutRetryAfter());
     }
 
     /** A client with its own Micronaut HTTP client and the default JSON mapper (tests, tools). */

@@ -27,6 +27,7 @@ public class VpsOrgProperties {
     private int maxResponseSize = DEFAULTS.maxResponseSize();
     private int maxListItems = DEFAULTS.maxListItems();
     private Duration maxHold = DEFAULTS.maxHold();
+    private Duration holdWithoutRetryAfter = DEFAULTS.holdWithoutRetryAfter();
     private Pool pool = new Pool();
     private Retry retry = new Retry();
     private CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -42,7 +43,7 @@ public class VpsOrgProperties {
                         retry.maxRetryAfter),
                 new VpsOrgSettings.CircuitBreaker(circuitBreaker.failureThreshold, circuitBreaker.window,
                         circuitBreaker.openFor),
-                maxPages, listDeadline, maxResponseSize, maxListItems, maxHold);
+                maxPages, listDeadline, maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter);
     }
 
     public void setBaseUrl(URI baseUrl) {
@@ -79,6 +80,10 @@ public class VpsOrgProperties {
 
     public void setMaxHold(Duration maxHold) {
         this.maxHold = maxHold;
+    }
+
+    public void setHoldWithoutRetryAfter(Duration holdWithoutRetryAfter) {
+        this.holdWithoutRetryAfter = holdWithoutRetryAfter;
     }
 
     public void setPool(Pool pool) {

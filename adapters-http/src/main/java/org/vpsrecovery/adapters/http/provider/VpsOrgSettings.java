@@ -31,13 +31,22 @@ import java.util.Objects;
  *                        read of a list holds; more fail it as unreadable, however few pages brought them
  * @param maxHold         {@code vpsorg.max-hold}, default 60s: the longest a 429 holds back every call of the client
  *                        (VPS.org's Retry-After, at most this); the call that heard it still gets the whole Retry-After,
- *                        at most an hour, so a job waits it (ADR 0010, amended in session 51)
+ *                        at most an hour, which a policy run's retry waits; the jobs' next rounds wait at most this
+ *                        (ADR 0010, amended in sessions 51 and 52)
+ * @param holdWithoutRetryAfter {@code vpsorg.hold-without-retry-after}, default 1s, positive and at most {@code maxHold}:
+ *                        the hold after a 429 that names no wait (or one of 0), VPS.org having said "too many" but not
+ *                        for how long (ADR 0010, amended in session 52)
  */
 public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTimeout, Duration readTimeout,
                              Pool pool, Retry retry, CircuitBreaker circuitBreaker, int maxPages,
-                             Duration listDeadline, int maxResponseSize, int maxListItems, Duration maxHold) {
+                             Duration listDeadline, int maxResponseSize, int maxListItems, Duration maxHold,
+                             Duration holdWithoutRetryAfter) {
 
     public static final String DEFAULT_BASE_URL = "https://admin.vps.org";
+    /** {@code vpsorg.max-hold} unless set. */
+    public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(60);
+    /** {@code vpsorg.hold-without-retry-after} unless set. */
+    public static final Duration DEFAULT_HOLD_WITHOUT_RETRY_AFTER = Duration.ofSeconds(1);
 
     /**
      * Connection-pool bounds, so that a slow provider cannot queue requests without limit.
@@ -152,6 +161,11 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
             throw new IllegalArgumentException("vpsorg.max-hold must be at most " + ProviderFailures.LONGEST_RETRY_AFTER
                     + ", was " + maxHold);
         }
+        requirePositive(holdWithoutRetryAfter, "vpsorg.hold-without-retry-after");
+        if (holdWithoutRetryAfter.compareTo(maxHold) > 0) {
+            throw new IllegalArgumentException("vpsorg.hold-without-retry-after must be at most vpsorg.max-hold ("
+                    + maxHold + "), was " + holdWithoutRetryAfter);
+        }
     }
 
     /** The defaults above, for {@code baseUrl} and {@code apiToken}. */
@@ -160,47 +174,52 @@ public record VpsOrgSettings(URI baseUrl, ApiToken apiToken, Duration connectTim
                 Retry.defaults(), CircuitBreaker.defaults(), 100,
                 // 8 MiB: VPS.org lists the whole account in one answer (docs/vpsorg-api.md), ~400 bytes a point, so the
                 // default list bound (20,000 points) fits in one answer.
-                Duration.ofSeconds(75), 8 * 1024 * 1024, 20_000, Duration.ofSeconds(60));
+                Duration.ofSeconds(75), 8 * 1024 * 1024, 20_000, DEFAULT_MAX_HOLD, DEFAULT_HOLD_WITHOUT_RETRY_AFTER);
     }
 
     public VpsOrgSettings withTimeouts(Duration connect, Duration read) {
         return new VpsOrgSettings(baseUrl, apiToken, connect, read, pool, retry, circuitBreaker, maxPages, listDeadline,
-                maxResponseSize, maxListItems, maxHold);
+                maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter);
     }
 
     public VpsOrgSettings withPool(Pool newPool) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, newPool, retry, circuitBreaker, maxPages,
-                listDeadline, maxResponseSize, maxListItems, maxHold);
+                listDeadline, maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter);
     }
 
     public VpsOrgSettings withRetry(Retry newRetry) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, newRetry, circuitBreaker, maxPages,
-                listDeadline, maxResponseSize, maxListItems, maxHold);
+                listDeadline, maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter);
     }
 
     public VpsOrgSettings withCircuitBreaker(CircuitBreaker newBreaker) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, newBreaker, maxPages,
-                listDeadline, maxResponseSize, maxListItems, maxHold);
+                listDeadline, maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter);
     }
 
     public VpsOrgSettings withMaxPages(int newMaxPages) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, newMaxPages,
-                listDeadline, maxResponseSize, maxListItems, maxHold);
+                listDeadline, maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter);
     }
 
     public VpsOrgSettings withListDeadline(Duration newListDeadline) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
-                newListDeadline, maxResponseSize, maxListItems, maxHold);
+                newListDeadline, maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter);
     }
 
     public VpsOrgSettings withResponseAndListBounds(int newMaxResponseSize, int newMaxListItems) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
-                listDeadline, newMaxResponseSize, newMaxListItems, maxHold);
+                listDeadline, newMaxResponseSize, newMaxListItems, maxHold, holdWithoutRetryAfter);
     }
 
     public VpsOrgSettings withMaxHold(Duration newMaxHold) {
         return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
-                listDeadline, maxResponseSize, maxListItems, newMaxHold);
+                listDeadline, maxResponseSize, maxListItems, newMaxHold, holdWithoutRetryAfter);
+    }
+
+    public VpsOrgSettings withHoldWithoutRetryAfter(Duration newHoldWithoutRetryAfter) {
+        return new VpsOrgSettings(baseUrl, apiToken, connectTimeout, readTimeout, pool, retry, circuitBreaker, maxPages,
+                listDeadline, maxResponseSize, maxListItems, maxHold, newHoldWithoutRetryAfter);
     }
 
     /** An http(s) origin with an optional path prefix, always ending in a slash so that API paths resolve under it. */

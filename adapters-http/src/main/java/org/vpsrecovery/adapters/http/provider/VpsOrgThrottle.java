@@ -19,8 +19,6 @@ final class VpsOrgThrottle {
 
     private static final Logger LOG = LoggerFactory.getLogger(VpsOrgThrottle.class);
 
-    /** The hold after a {@code 429} that names no wait (or one of 0): VPS.org said "too many", not for how long. */
-    static final Duration WITHOUT_RETRY_AFTER = Duration.ofSeconds(1);
     /** A hold longer than this is said at WARN when it starts: every call of the instance fails meanwhile. */
     static final Duration SAID_AFTER = Duration.ofSeconds(5);
 
@@ -30,21 +28,27 @@ final class VpsOrgThrottle {
      * hold every call of the instance for up to an hour. The caller that heard it still gets its whole Retry-After.
      */
     private final Duration maxHold;
+    /**
+     * {@code vpsorg.hold-without-retry-after}: the hold after a {@code 429} that names no wait (or one of 0), VPS.org
+     * having said "too many", not for how long (ADR 0010, amended in session 52).
+     */
+    private final Duration withoutRetryAfter;
     /** On {@link #nanoTime}: no call is sent before it. */
     private final AtomicLong until;
 
-    VpsOrgThrottle(LongSupplier nanoTime, Duration maxHold) {
+    VpsOrgThrottle(LongSupplier nanoTime, Duration maxHold, Duration withoutRetryAfter) {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nano time");
         this.maxHold = Objects.requireNonNull(maxHold, "max hold");
+        this.withoutRetryAfter = Objects.requireNonNull(withoutRetryAfter, "hold without retry after");
         this.until = new AtomicLong(nanoTime.getAsLong());
     }
 
     /**
-     * VPS.org answered 429, asking for {@code retryAfter} (empty or zero: {@link #WITHOUT_RETRY_AFTER}). Whether a hold
+     * VPS.org answered 429, asking for {@code retryAfter} (empty or zero: {@link #withoutRetryAfter}). Whether a hold
      * longer than {@link #SAID_AFTER} started with it (none that long was on), which is then said at WARN once.
      */
     boolean heard(Optional<Duration> retryAfter) {
-        Duration wait = retryAfter.filter(asked -> asked.isPositive()).orElse(WITHOUT_RETRY_AFTER);
+        Duration wait = retryAfter.filter(asked -> asked.isPositive()).orElse(withoutRetryAfter);
         // Bounded (ProviderFailures clamps Retry-After to an hour), so the nanoseconds do not overflow.
         long held = Math.min(Math.min(wait.toNanos(), maxHold.toNanos()), ProviderFailures.LONGEST_RETRY_AFTER.toNanos());
         long now = nanoTime.getAsLong();

@@ -46,7 +46,7 @@ class RetryAfterReadingTest {
     void aRetryAfterOfZeroWaitsTheBackoffNotNothing() {
         ProviderResilience resilience = new ProviderResilience(VpsOrgSettings.Retry.defaults(),
                 VpsOrgSettings.CircuitBreaker.defaults(), VpsOrgSettings.Pool.defaults(), Duration.ofSeconds(5),
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1), Duration.ofSeconds(1));
         ProviderFailure zero = new ProviderFailure(Kind.RATE_LIMITED, "429", OptionalInt.of(429),
                 Optional.of(Duration.ZERO), null);
         ProviderFailure oneMs = new ProviderFailure(Kind.RATE_LIMITED, "429", OptionalInt.of(429),

@@ -187,6 +187,30 @@ class VpsOrgClientFactoryTest {
         }
     }
 
+    /**
+     * {@code vpsorg.hold-without-retry-after}: a second unless set, bound from its key, and refused at start unless
+     * positive and at most {@code vpsorg.max-hold} (a constant second before session 52; ADR 0010).
+     */
+    @Test
+    void theHoldAfterA429WithoutRetryAfterIsASecondByDefaultBoundAndRefusedUnlessWithinTheMaxHold() {
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token")).holdWithoutRetryAfter())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token", "vpsorg.hold-without-retry-after", "5s"))
+                .holdWithoutRetryAfter()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token", "vpsorg.hold-without-retry-after", "15s",
+                "vpsorg.max-hold", "15s")).holdWithoutRetryAfter()).isEqualTo(Duration.ofSeconds(15));
+        for (String bad : java.util.List.of("0s", "-1s", "soon", "61s")) {
+            assertThat(catchThrowable(() -> settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token",
+                    "vpsorg.hold-without-retry-after", bad))))
+                    .as(bad).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("vpsorg.hold-without-retry-after").hasMessageNotContaining("s3cr3t");
+        }
+        assertThat(catchThrowable(() -> settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token",
+                "vpsorg.hold-without-retry-after", "20s", "vpsorg.max-hold", "10s"))))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("vpsorg.hold-without-retry-after must be at most vpsorg.max-hold (PT10S), was PT20S");
+    }
+
     @Test
     void theTokenNeverAppearsInSettingsOrClientText() {
         VpsOrgSettings settings = VpsOrgSettings.defaults(URI.create("https://admin.vps.org"), new ApiToken("s3cr3t-token"));

@@ -93,11 +93,15 @@ class VpsOrgThrottleTest {
         assertThat(vpsOrg.received("POST", SNAPSHOTS)).isEmpty();
     }
 
-    /** The hold: the latest end any 429 asked for; without a Retry-After (or one of 0), a second. */
+    /**
+     * The hold: the latest end any 429 asked for; without a Retry-After (or one of 0), {@code
+     * vpsorg.hold-without-retry-after} (a constant second before session 52).
+     */
     @Test
-    void theHoldIsTheLatestEndAskedAndASecondWhenNoneOrZeroIsAsked() {
+    void theHoldIsTheLatestEndAskedAndTheSetHoldWhenNoneOrZeroIsAsked() {
         AtomicLong now = new AtomicLong(1_000);
-        VpsOrgThrottle throttle = new VpsOrgThrottle(now::get, Duration.ofHours(2));
+        Duration withoutRetryAfter = Duration.ofSeconds(3);
+        VpsOrgThrottle throttle = new VpsOrgThrottle(now::get, Duration.ofHours(2), withoutRetryAfter);
         assertThat(throttle.remaining()).isEmpty();
 
         throttle.heard(Optional.of(Duration.ofSeconds(30)));
@@ -108,10 +112,10 @@ class VpsOrgThrottleTest {
         assertThat(throttle.remaining()).isEmpty();
 
         throttle.heard(Optional.empty());
-        assertThat(throttle.remaining()).hasValue(VpsOrgThrottle.WITHOUT_RETRY_AFTER);
-        now.addAndGet(VpsOrgThrottle.WITHOUT_RETRY_AFTER.toNanos());
+        assertThat(throttle.remaining()).hasValue(withoutRetryAfter);
+        now.addAndGet(withoutRetryAfter.toNanos());
         throttle.heard(Optional.of(Duration.ZERO));
-        assertThat(throttle.remaining()).hasValue(VpsOrgThrottle.WITHOUT_RETRY_AFTER);
+        assertThat(throttle.remaining()).hasValue(withoutRetryAfter);
         throttle.heard(Optional.of(Duration.ofDays(400)));
         assertThat(throttle.remaining()).hasValue(ProviderFailures.LONGEST_RETRY_AFTER);
     }
@@ -150,7 +154,7 @@ class VpsOrgThrottleTest {
         }
 
         AtomicLong now = new AtomicLong(1_000);
-        VpsOrgThrottle throttle = new VpsOrgThrottle(now::get, Duration.ofSeconds(60));
+        VpsOrgThrottle throttle = new VpsOrgThrottle(now::get, Duration.ofSeconds(60), Duration.ofSeconds(1));
         assertThat(throttle.heard(Optional.of(Duration.ofDays(400)))).as("a long hold starts: said").isTrue();
         assertThat(throttle.remaining()).hasValue(Duration.ofSeconds(60));
         assertThat(throttle.heard(Optional.of(Duration.ofMinutes(10)))).as("during it: not said again").isFalse();
