@@ -111,6 +111,12 @@ public final class AuditedAttempts {
                 + operation.name() + " is not done and VPS.org was not called; try again later", PAUSED_RETRY_AFTER);
     }
 
+    /** Whether {@code operation} under {@code request} is on record refused {@code PAUSED_AFTER_RESTORE}. */
+    public boolean refusedWhilePaused(org.vpsrecovery.domain.common.RequestId request, Operation operation) {
+        return writer.recorded(request, operation).stream().anyMatch(event -> event.outcome().reasonCode()
+                .filter(ReasonCode.PAUSED_AFTER_RESTORE::equals).isPresent());
+    }
+
     public Attempt attempt(CallContext context, Operation operation) {
         Attempt attempt = new Attempt(context, operation);
         approvedRun(context.operationId()).ifPresent(approved -> attempt.detail(AuditEvent.REQUESTED_BY,
