@@ -386,6 +386,10 @@ class ChainCheckpointServicesTest {
         assertThat(first.format()).isEqualTo(ChainCheckpoint.FORMAT_AFTER_CUT);
         assertThat(trusted.verifies(first)).isTrue();
         assertThat(second.cut()).as("only the first checkpoint after the cut names it").isEmpty();
+        // The drift scan's lost window (ADR 0035, amended in session 52): from the last checkpoint held to the first.
+        assertThat(new org.vpsrecovery.application.drift.CheckpointsLostWork(fresh).get())
+                .contains(new org.vpsrecovery.domain.drift.LostWork(held.takenAt(), first.takenAt()));
+        assertThat(new org.vpsrecovery.application.drift.CheckpointsLostWork(platform.checkpoints).get()).isEmpty();
         assertThat(verified).isInstanceOfSatisfying(ChainVerification.Intact.class, intact -> {
             assertThat(intact.cutAt()).contains(first);
             assertThat(intact.cutAt().orElseThrow().cut().orElseThrow().describe(first))
