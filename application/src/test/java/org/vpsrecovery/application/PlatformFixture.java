@@ -115,8 +115,11 @@ public final class PlatformFixture {
                 attempts(), clock, limits);
     }
 
+    /** {@code vpsr.paused-after-restore} for the attempts made after it is set (ADR 0028, amended in session 52). */
+    public boolean pausedAfterRestore;
+
     public AuditedAttempts attempts(ServerLock lock) {
-        return new AuditedAttempts(auditWriter, operations, lock, clock, TrackingDeadlines.DEFAULTS);
+        return new AuditedAttempts(auditWriter, operations, lock, clock, TrackingDeadlines.DEFAULTS, pausedAfterRestore);
     }
 
     public TrackOperationsService tracker() {

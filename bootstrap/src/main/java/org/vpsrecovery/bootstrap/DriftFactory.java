@@ -25,13 +25,16 @@ public class DriftFactory {
     ScanDriftService scanDrift(ConfiguredTeams teams, SharedListReads provider, MeteredAuditHistory history, AuditWriter writer,
                                RecoveryOperations operations, DriftRecords drifts, ServerLock lock, Clock clock,
                                @Value("${vpsr.drift.stuck-after:2h}") Duration stuckAfter,
-                               @Value("${vpsr.drift.kept-attempts:100000}") int keptAttempts, MeterRegistry registry) {
+                               @Value("${vpsr.drift.kept-attempts:100000}") int keptAttempts, MeterRegistry registry,
+                               org.vpsrecovery.domain.port.ChainCheckpoints checkpoints) {
         if (keptAttempts < 0) {
             throw new StartupRefused("vpsr.drift.kept-attempts must not be negative, was " + keptAttempts);
         }
         // Every scan compares against it: a wrong one would fail each scan, not the start.
         ScanDriftService scan = new ScanDriftService(teams, teams, provider, provider, history, writer, operations,
-                drifts, lock, clock, StartupRefused.unlessPositive("vpsr.drift.stuck-after", stuckAfter), keptAttempts);
+                drifts, lock, clock, StartupRefused.unlessPositive("vpsr.drift.stuck-after", stuckAfter), keptAttempts,
+                // The checkpoints' cut says when the platform's own work was lost (ADR 0035, amended in session 52).
+                new org.vpsrecovery.application.drift.CheckpointsLostWork(checkpoints));
         // Built at start (the cluster jobs' drift scan): each series is there at 0 (ADR 0035, amended in session 51).
         for (ScanDriftService.PassedOver why : ScanDriftService.PassedOver.values()) {
             FunctionCounter.builder("vpsr.drift.servers.passed_over", scan, s -> s.serversPassedOver(why))

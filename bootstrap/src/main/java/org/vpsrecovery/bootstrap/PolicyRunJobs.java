@@ -88,6 +88,7 @@ public class PolicyRunJobs {
     private final boolean pausedAfterRestore;
     /** {@code vpsorg.max-hold}: the longest a 429's wait puts off the next tick (ADR 0010, amended in session 52). */
     private final Duration maxHold;
+    private final PutOffRuns putOff;
 
     @jakarta.inject.Inject
     public PolicyRunJobs(RunPoliciesService runs, Clock clock, DataSource dataSource,
@@ -99,7 +100,14 @@ public class PolicyRunJobs {
                          @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore,
                          VpsOrgClient vpsOrg) {
         this(runs::tick, of -> runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor()), clock, dataSource,
-                every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, vpsOrg.settings().maxHold());
+                every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, vpsOrg.settings().maxHold(),
+                runs::auditPutOffWhilePaused);
+    }
+
+    /** The audit of the runs a pause puts off, as {@link RunPoliciesService#auditPutOffWhilePaused} writes it. */
+    @FunctionalInterface
+    interface PutOffRuns {
+        int audit(Instant from, Instant to);
     }
 
     /** A window's tick, as {@link RunPoliciesService#tick(Instant, Instant, Optional, RunBudget)} makes it. */
@@ -125,15 +133,31 @@ public class PolicyRunJobs {
                   Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
                   boolean pausedAfterRestore) {
         this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget,
-                pausedAfterRestore, VpsOrgSettings.DEFAULT_MAX_HOLD);
+                pausedAfterRestore, VpsOrgSettings.DEFAULT_MAX_HOLD, (from, to) -> 0);
     }
 
     /** {@code maxHold}: {@code vpsorg.max-hold}, the longest a 429's wait puts off the next tick. */
     PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
                   Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
                   boolean pausedAfterRestore, Duration maxHold) {
+        this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget,
+                pausedAfterRestore, maxHold, (from, to) -> 0);
+    }
+
+    /** {@code putOff}: audits the runs the pause puts off in a window, each once (ADR 0028, amended in session 52). */
+    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
+                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
+                  boolean pausedAfterRestore, PutOffRuns putOff) {
+        this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget,
+                pausedAfterRestore, VpsOrgSettings.DEFAULT_MAX_HOLD, putOff);
+    }
+
+    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
+                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
+                  boolean pausedAfterRestore, Duration maxHold, PutOffRuns putOff) {
         this.pausedAfterRestore = pausedAfterRestore;
         this.maxHold = Objects.requireNonNull(maxHold, "max hold");
+        this.putOff = Objects.requireNonNull(putOff, "put off");
         if (retryAttempts < 0 || retryFirst.isNegative() || retryFirst.isZero()) {
             throw new StartupRefused("vpsr.policies.retry-attempts must not be negative and vpsr.policies.retry-first "
                     + "must be positive");
@@ -186,10 +210,21 @@ public class PolicyRunJobs {
         if (pausedAfterRestore) {
             // Put off, not skipped: the window stays open from its last end, so once the switch is off the first tick
             // runs each (policy, server) pair's latest cron time since then, once (RunPoliciesService merges the rest).
+            Instant since = data instanceof WindowUnderWay underWay ? underWay.from()
+                    : data instanceof Long last && last >= 0 ? Instant.ofEpochMilli(last) : null;
             LOG.warn("policy runs are put off: {} is on (the platform's database went back; policies are as they were "
                     + "at the restore point). The runs due since {} run once it is off", Deployment.PAUSED_AFTER_RESTORE,
-                    data instanceof WindowUnderWay underWay ? underWay.from()
-                            : data instanceof Long last && last >= 0 ? Instant.ofEpochMilli(last) : "this start");
+                    since == null ? "this start" : since);
+            if (since != null) {
+                // Each put-off cron time audited once, refused PAUSED_AFTER_RESTORE: the history says the point was not
+                // taken and why (ADR 0028, amended in session 52). The history away: said, and tried at the next tick.
+                try {
+                    putOff.audit(since, clock.instant());
+                } catch (RuntimeException notNow) {
+                    LOG.warn("the policy runs put off could not be audited now: {}; the next tick tries again",
+                            notNow.toString());
+                }
+            }
             return data;
         }
         Ticked ticked;

@@ -276,8 +276,9 @@ public class RecoveryServicesFactory {
 
     @Singleton
     AuditedAttempts auditedAttempts(AuditWriter writer, RecoveryOperations operations, ServerLock lock, Clock clock,
-                                    TrackingDeadlines deadlines) {
-        return new AuditedAttempts(writer, operations, lock, clock, deadlines);
+                                    TrackingDeadlines deadlines,
+                                    @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore) {
+        return new AuditedAttempts(writer, operations, lock, clock, deadlines, pausedAfterRestore);
     }
 
     @Singleton

@@ -132,6 +132,29 @@ class PolicyRunJobsTest {
     }
 
     /**
+     * While paused, each tick has the runs put off since the window's last end audited (ADR 0028, amended in session
+     * 52): only logged before. The window itself is kept, so the tick after the pause still runs them.
+     */
+    @Test
+    void whilePausedEachTickHasTheRunsPutOffSinceTheLastEndAudited() {
+        List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PolicyRunJobs paused = new PolicyRunJobs((from, to, after, budget) -> {
+            throw new AssertionError("nothing ticked while paused");
+        }, of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3,
+                Duration.ofMinutes(5), Duration.ofMinutes(1), true, (from, to) -> {
+                    audited.add(from + " " + to);
+                    return 1;
+                });
+        long last = NOW.minus(Duration.ofHours(2)).toEpochMilli();
+
+        assertThat(paused.runOnce(last, org.vpsrecovery.application.job.RunBudget.UNBOUNDED)).isEqualTo(last);
+        assertThat(paused.runOnce(-1L, org.vpsrecovery.application.job.RunBudget.UNBOUNDED)).isEqualTo(-1L);
+
+        assertThat(audited).as("the window since the last end; none before the first").containsExactly(
+                Instant.ofEpochMilli(last) + " " + NOW);
+    }
+
+    /**
      * A database restored while a tick was cut short by its budget leaves a window under way in the task's row: while
      * paused, that row runs at the schedule's interval, its data kept, not again at once as a window cut short. Before,
      * it was taken for one and ran every poll, a WARN each time (session 51 review). Run by db-scheduler itself.

@@ -238,6 +238,8 @@ class CommandLineTest {
         assertThat(ExitCodes.forAnswer(403, Optional.of("FORBIDDEN_FOR_ROLE"))).isEqualTo(ExitCodes.UNAUTHORIZED);
         assertThat(ExitCodes.forAnswer(429, Optional.of("TEAM_RATE_LIMITED"))).isEqualTo(ExitCodes.BUSY);
         assertThat(ExitCodes.forAnswer(503, Optional.of("INSTANCE_DRAINING"))).isEqualTo(ExitCodes.BUSY);
+        // Refused while the platform is paused after its database was restored (ADR 0028, session 52): try again later.
+        assertThat(ExitCodes.forAnswer(503, Optional.of("PAUSED_AFTER_RESTORE"))).isEqualTo(ExitCodes.BUSY);
         assertThat(ExitCodes.forAnswer(502, Optional.of("PROVIDER_UNAVAILABLE"))).isEqualTo(ExitCodes.SERVICE_ERROR);
         assertThat(ExitCodes.forAnswer(500, Optional.empty())).isEqualTo(ExitCodes.SERVICE_ERROR);
     }

@@ -136,6 +136,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             throw refusedStep(step, current, context, new RecoveryDenied(ReasonCode.APPROVAL_NOT_REQUIRED,
                     "operation " + current.id() + " did not wait for approval"));
         }
+        if (command.verdict() == Verdict.APPROVE && attempts.pausedAfterRestore() && current.kind().isVpsOrgChange()) {
+            // An approval runs its change at once: refused as the change itself is while paused after a restore, the
+            // operation left waiting for a decision after the restart (ADR 0040, amended in session 52). A denial,
+            // which runs nothing, stays open.
+            throw refusedStep(step, current, context, AuditedAttempts.pausedAfterRestoreRefusal(current.kind()));
+        }
         RecoveryOperation asked = current;
         ApprovalStepEvents.writeOwedRequestFirst(writer, new ApprovalStepEvents.Owing(asked.id(),
                 operations.owedApprovalSteps(asked.id()), owed -> ApprovalEvents.of(asked, owed),

@@ -72,14 +72,49 @@ public final class AuditedAttempts {
     private final ServerLock lock;
     private final Clock clock;
     private final TrackingDeadlines deadlines;
+    /** {@code vpsr.paused-after-restore}: changes VPS.org would make are refused unsent (ADR 0028, session 52). */
+    private final boolean pausedAfterRestore;
+
+    /** How long a change refused while paused after a restore is asked to wait: the pause ends at a restart. */
+    public static final Duration PAUSED_RETRY_AFTER = Duration.ofMinutes(5);
 
     public AuditedAttempts(AuditWriter writer, RecoveryOperations operations, ServerLock lock, Clock clock,
                            TrackingDeadlines deadlines) {
+        this(writer, operations, lock, clock, deadlines, false);
+    }
+
+    /**
+     * {@code pausedAfterRestore}: the platform's database was restored from a backup and has forgotten the
+     * Idempotency-Keys and operations after its restore point, so a change VPS.org would make (a create, delete or
+     * restore, a dry run excepted) is refused {@code PAUSED_AFTER_RESTORE} before anything is read or asked of
+     * VPS.org, audited {@code REJECTED}: a client retrying a create with its key would otherwise make a second one.
+     */
+    public AuditedAttempts(AuditWriter writer, RecoveryOperations operations, ServerLock lock, Clock clock,
+                           TrackingDeadlines deadlines, boolean pausedAfterRestore) {
+        this.pausedAfterRestore = pausedAfterRestore;
         this.writer = Objects.requireNonNull(writer, "writer");
         this.operations = Objects.requireNonNull(operations, "operations");
         this.lock = Objects.requireNonNull(lock, "lock");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+    }
+
+    /** Whether changes VPS.org would make are refused: the instance runs paused after its database was restored. */
+    public boolean pausedAfterRestore() {
+        return pausedAfterRestore;
+    }
+
+    /** The refusal of a change VPS.org would make while {@link #pausedAfterRestore()}. */
+    public static PlatformUnavailable pausedAfterRestoreRefusal(Operation operation) {
+        return PlatformUnavailable.pausedAfterRestore("the platform's database was restored from a backup and this "
+                + "instance is paused until the operator has put it right (vpsr.paused-after-restore): "
+                + operation.name() + " is not done and VPS.org was not called; try again later", PAUSED_RETRY_AFTER);
+    }
+
+    /** Whether {@code operation} under {@code request} is on record refused {@code PAUSED_AFTER_RESTORE}. */
+    public boolean refusedWhilePaused(org.vpsrecovery.domain.common.RequestId request, Operation operation) {
+        return writer.recorded(request, operation).stream().anyMatch(event -> event.outcome().reasonCode()
+                .filter(ReasonCode.PAUSED_AFTER_RESTORE::equals).isPresent());
     }
 
     public Attempt attempt(CallContext context, Operation operation) {
@@ -198,6 +233,17 @@ public final class AuditedAttempts {
             return this;
         }
 
+        /**
+         * While paused after a restore, a change VPS.org would make is refused before anything is read or asked:
+         * {@code REJECTED PAUSED_AFTER_RESTORE}, or, in an approved run, nothing written and the run tried again, as
+         * any "not now". A dry run (a plan) is a read and passes.
+         */
+        private void requireNotPaused() {
+            if (pausedAfterRestore && operation.isVpsOrgChange() && !detail.containsKey(AuditEvent.DRY_RUN)) {
+                throw refuse(pausedAfterRestoreRefusal(operation));
+            }
+        }
+
         /** Records a refusal made before anything else (not found, not owned) and hands it back to throw. */
         public RecoveryException refuse(RecoveryException refusal) {
             if ((refusal instanceof ServerBusy || refusal instanceof PlatformUnavailable) && notNowInApprovedRun(refusal)) {
@@ -293,6 +339,7 @@ public final class AuditedAttempts {
          * intent, since nothing was asked of the provider.
          */
         public <T> T lookUp(Supplier<T> read) {
+            requireNotPaused();
             try {
                 return read.get();
             } catch (ProviderFailure failure) {
@@ -308,6 +355,7 @@ public final class AuditedAttempts {
          * {@code call} goes to the provider. {@code produced} names the resource the call made, if any.
          */
         public <T> T run(Supplier<Decision> check, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
+            requireNotPaused();
             try {
                 return locked(() -> checkThenCall(check, call, produced));
             } catch (AlreadyAudited audited) {
@@ -323,6 +371,7 @@ public final class AuditedAttempts {
          * check (here) denied or is not known: after an allowed one it would be read twice for nothing (ADR 0048).
          */
         public <T> T runDenyingEarly(Supplier<Decision> check, Supplier<T> call, Function<T, Optional<ResourceRef>> produced) {
+            requireNotPaused();
             LastCheck key = new LastCheck(target(), operation);
             Supplier<Decision> remembered = () -> {
                 boolean denied = true;
@@ -377,6 +426,7 @@ public final class AuditedAttempts {
         public RecoveryOperation runAfterSafetySnapshot(Supplier<Decision> check,
                                                         Function<CallContext, RecoveryOperation> awaiting,
                                                         UnaryOperator<RecoveryOperation> then) {
+            requireNotPaused();
             try {
                 return locked(() -> then.apply(storedAwaiting(check, awaiting)));
             } catch (AlreadyAudited audited) {
@@ -414,6 +464,7 @@ public final class AuditedAttempts {
          * person's approval (ADR 0040).
          */
         public <T> T runChecked(Supplier<Decision> check, Supplier<T> then) {
+            requireNotPaused();
             try {
                 return locked(() -> {
                     requireAllowed(check);

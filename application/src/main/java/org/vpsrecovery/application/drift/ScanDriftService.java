@@ -35,6 +35,7 @@ import org.vpsrecovery.domain.drift.AuditedPoints;
 import org.vpsrecovery.domain.drift.AuditedPointsTally;
 import org.vpsrecovery.domain.drift.Drift;
 import org.vpsrecovery.domain.drift.DriftScan;
+import org.vpsrecovery.domain.drift.LostWork;
 import org.vpsrecovery.domain.drift.ListedPoint;
 import org.vpsrecovery.domain.drift.RecordedDrift;
 import org.vpsrecovery.domain.operation.OperationState;
@@ -200,7 +201,22 @@ public final class ScanDriftService {
             throw new IllegalArgumentException("kept attempts must not be negative");
         }
         this.maxKeptAttempts = keptAttempts;
+        this.lostWork = Optional::empty;
     }
+
+    /**
+     * {@code lostWork}: when the platform's own work was lost to its database going back (the checkpoints' cut, ADR
+     * 0022), if it was: a point created outside in it is said to be maybe the platform's own (ADR 0035, session 52).
+     */
+    public ScanDriftService(TeamDirectory teams, ServerOwnership ownership, SnapshotProvider snapshots, BackupProvider backups,
+                            AuditHistory history, AuditWriter writer, RecoveryOperations operations, DriftRecords drifts,
+                            ServerLock lock, Clock clock, Duration stuckAfter, int keptAttempts,
+                            java.util.function.Supplier<Optional<LostWork>> lostWork) {
+        this(teams, ownership, snapshots, backups, history, writer, operations, drifts, lock, clock, stuckAfter, keptAttempts);
+        this.lostWork = Objects.requireNonNull(lostWork, "lost work");
+    }
+
+    private java.util.function.Supplier<Optional<LostWork>> lostWork;
 
     private record Owned(long server, TeamId team) {
     }
@@ -423,13 +439,14 @@ public final class ScanDriftService {
         // amended in session 38); what a former owner's records say is theirs, never resolved by what happens later.
         List<RecordedDrift> onServer = drifts.onServer(server);
         List<RecordedDrift> recorded = onServer.stream().filter(r -> r.drift().team().equals(team)).toList();
+        Optional<LostWork> lost = lostWork.get();
         DriftScan.Findings findings = new DriftScan(team, server, listed, audited.points(), tracked,
-                recorded, sightings, now, stuckAfter).findings();
+                recorded, sightings, now, stuckAfter, lost).findings();
         if (findings.restOnAbsence()) {
             // A point left out of a list joined from pages is no drift: judged again on lists read consistently.
             listed = list(server, true);
             findings = new DriftScan(team, server, listed, audited.points(), tracked, recorded, sightings,
-                    clock.instant(), stuckAfter).findings();
+                    clock.instant(), stuckAfter, lost).findings();
         }
         int detected = 0;
         for (Drift drift : findings.detected()) {

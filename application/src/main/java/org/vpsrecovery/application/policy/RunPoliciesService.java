@@ -105,6 +105,9 @@ public final class RunPoliciesService {
     private static final Duration POLICY_REREAD_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final java.util.concurrent.atomic.AtomicLong mergedCronTimes = new java.util.concurrent.atomic.AtomicLong();
+    /** The put-off runs this instance knows are audited refused while paused: the history is read once for each. */
+    private final Set<RequestId> pausedRefusalsOnRecord = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int PAUSED_REFUSALS_REMEMBERED = 10_000;
 
     public RunPoliciesService(TeamDirectory teams, RecoveryPolicies policies, ServerOwnership ownership,
                               SnapshotProvider snapshots, BackupProvider backups, TeamLimits limits,
@@ -305,6 +308,54 @@ public final class RunPoliciesService {
         // window's end be kept.
         requireNotStopping(from, to);
         return new Ticked(done, Optional.empty());
+    }
+
+    /**
+     * While the instance is paused after its database was restored ({@link AuditedAttempts#pausedAfterRestore()}): no
+     * run is made, and each pair's latest cron time due in {@code (from, to]} (the one the first tick after the pause
+     * runs; an earlier one is merged into it and never runs) is audited once as its create refused before VPS.org:
+     * {@code REJECTED PAUSED_AFTER_RESTORE} under the run's request id, with the policy, its version and the cron time,
+     * as a person's create is refused then. So an auditor sees which points were not taken, and why, in the history, not
+     * in a log. Written once per cron time: the history is read first (by the run's request id; a refusal does not
+     * count as tried, so the run is still made after the pause). Returns how many were written now.
+     */
+    public int auditPutOffWhilePaused(Instant from, Instant to) {
+        if (!attempts.pausedAfterRestore() || !from.isBefore(to)) {
+            return 0;
+        }
+        int written = 0;
+        for (TeamId team : teams.teams().stream().sorted(Comparator.comparing(TeamId::value)).toList()) {
+            for (RecoveryPolicy policy : inTickOrder(team)) {
+                for (ServerId server : covered(policy)) {
+                    Optional<Instant> latest = due(policy, server, from, to).latest();
+                    if (latest.isEmpty()) {
+                        continue;
+                    }
+                    Operation create = policy.spec().kind() == PolicyKind.SNAPSHOT
+                            ? Operation.CREATE_SNAPSHOT : Operation.CREATE_MANUAL_BACKUP;
+                    RequestId request = policy.runRequest(server, latest.get());
+                    // Made before the pause (a window under way), or on record refused already: not put off now.
+                    if (pausedRefusalsOnRecord.contains(request) || attempts.refusedWhilePaused(request, create)
+                            || tried(policy, server, latest.get()) != Tried.NOT_YET) {
+                        rememberPausedRefusal(request);
+                        continue;
+                    }
+                    var attempt = attempts.attempt(new CallContext(policy.team(), request), create).onServer(server);
+                    made(attempt, policy, latest.get());
+                    attempt.refuse(AuditedAttempts.pausedAfterRestoreRefusal(create));
+                    rememberPausedRefusal(request);
+                    written++;
+                }
+            }
+        }
+        return written;
+    }
+
+    private void rememberPausedRefusal(RequestId request) {
+        if (pausedRefusalsOnRecord.size() > PAUSED_REFUSALS_REMEMBERED) {
+            pausedRefusalsOnRecord.clear(); // only saves reads of the history
+        }
+        pausedRefusalsOnRecord.add(request);
     }
 
     /** A team's policies, oldest first and then by id: read whole (a team has a bounded few), in {@link PairReached}'s order. */

@@ -386,10 +386,47 @@ class ChainCheckpointServicesTest {
         assertThat(first.format()).isEqualTo(ChainCheckpoint.FORMAT_AFTER_CUT);
         assertThat(trusted.verifies(first)).isTrue();
         assertThat(second.cut()).as("only the first checkpoint after the cut names it").isEmpty();
+        // The drift scan's lost window (ADR 0035, amended in session 52): from the last checkpoint held to the first.
+        assertThat(new org.vpsrecovery.application.drift.CheckpointsLostWork(fresh).get())
+                .contains(new org.vpsrecovery.domain.drift.LostWork(held.takenAt(), first.takenAt()));
+        assertThat(new org.vpsrecovery.application.drift.CheckpointsLostWork(platform.checkpoints).get()).isEmpty();
         assertThat(verified).isInstanceOfSatisfying(ChainVerification.Intact.class, intact -> {
             assertThat(intact.cutAt()).contains(first);
             assertThat(intact.cutAt().orElseThrow().cut().orElseThrow().describe(first))
                     .contains("events 3 to 4").contains("event 2");
+        });
+    }
+
+    /**
+     * A break found after the database went back does not hide the cut: verification names both, the break first and
+     * the cut beside it, which may explain it (ADR 0022, amended in session 52). Before, the cut was shown only when
+     * the chain verified intact.
+     */
+    @Test
+    void aBreakAfterTheDatabaseWentBackIsReportedWithTheCut() {
+        createSnapshot("one");
+        RecordChainCheckpointService running = platform.recordChainCheckpoint();
+        running.recordIfMoved().recorded().orElseThrow();
+        createSnapshot("lost");
+        running.recordIfMoved().recorded().orElseThrow();
+        platform.history.tamperTruncate(3); // the restore: back to event 2
+        createSnapshot("after");
+        CheckpointKeys trusted = CheckpointKeys.of(List.of(platform.checkpointSigner.publicKey()));
+        InMemoryChainCheckpoints fresh = new InMemoryChainCheckpoints();
+        RecordChainCheckpointService restarted = new RecordChainCheckpointService(platform.history, platform.history,
+                fresh, platform.checkpointSigner, trusted, platform.clock,
+                Optional.of(SetAsideCheckpoints.of(platform.checkpoints, trusted)));
+        ChainCheckpoint first = restarted.recordIfMoved().recorded().orElseThrow();
+        createSnapshot("next");
+        platform.history.tamperRemove(5); // an event after the cut, removed behind the platform's back
+
+        ChainVerification verified = new VerifyAuditChainService(platform.history, platform.history, fresh, trusted,
+                platform.auditReadSlots).verifyAuditChain(auditor);
+
+        assertThat(first.cut()).isPresent();
+        assertThat(verified).isInstanceOfSatisfying(ChainVerification.Broken.class, broken -> {
+            assertThat(broken.sequence()).isEqualTo(5L);
+            assertThat(broken.cutAt()).contains(first);
         });
     }
 

@@ -104,6 +104,37 @@ class RunPoliciesServiceTest {
                 events(Operation.CREATE_SNAPSHOT).get(0).detail().get(AuditEvent.ATTEMPT_ID)))).isPresent();
     }
 
+    /**
+     * While paused after a database restore, a run put off is audited once as its create refused
+     * PAUSED_AFTER_RESTORE, naming the policy and the cron time; nothing is made, and the refusal does not count as
+     * tried: the tick after the pause still makes the point (ADR 0028, amended in session 52). Only logged before.
+     */
+    @Test
+    void aRunPutOffWhilePausedAfterARestoreIsAuditedOnceAndStillMadeAfterThePause() {
+        RecoveryPolicy policy = nightly(KEEP_TWO);
+        platform.pausedAfterRestore = true;
+        RunPoliciesService paused = new RunPoliciesService(() -> Set.of(BLUE, PlatformFixture.GREEN), store,
+                platform.ownership, platform.provider, platform.provider, platform.limits, platform.operations,
+                platform.holds, platform.serverStates(), new DailyRunCalendar(), platform.attempts(),
+                platform.deleteSnapshot(), platform.deleteBackup(), platform.clock);
+        Instant from = platform.clock.instant();
+
+        assertThat(paused.auditPutOffWhilePaused(from, FIRE.plus(RunJitter.CAP))).isOne();
+        assertThat(paused.auditPutOffWhilePaused(from, FIRE.plus(RunJitter.CAP.multipliedBy(2)))).isZero();
+
+        assertThat(platform.provider.snapshotCount(WEB)).isZero();
+        assertThat(events(Operation.CREATE_SNAPSHOT)).singleElement().satisfies(refused -> {
+            assertThat(refused.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.PAUSED_AFTER_RESTORE));
+            assertThat(refused.requestId()).isEqualTo(policy.runRequest(WEB, FIRE));
+            assertThat(refused.server()).contains(WEB);
+            assertThat(refused.detail()).containsEntry(AuditEvent.POLICY_ID, policy.id().toString())
+                    .containsEntry(AuditEvent.SCHEDULED_FOR, FIRE.toString());
+        });
+        assertThat(runs.tick(from, FIRE.plus(RunJitter.CAP))).singleElement().extracting(Run::result)
+                .isEqualTo(RunResult.MADE);
+        assertThat(platform.provider.snapshotCount(WEB)).isOne();
+    }
+
     @Test
     void aWindowBeforeTheJitteredTimeRunsNothingAndTheJitterIsBounded() {
         RecoveryPolicy policy = nightly(KEEP_TWO);

@@ -65,18 +65,31 @@ public sealed interface ChainVerification {
         }
     }
 
-    /** The first position at which the chain does not hold, what is wrong there, and in words. */
-    record Broken(long sequence, Fault fault, String explanation, long checkpointsChecked)
-            implements ChainVerification {
+    /**
+     * The first position at which the chain does not hold, what is wrong there, and in words. {@code cutAt}: as for
+     * {@link Intact}, the checkpoint that says the chain was cut when the database went back; a break does not undo the
+     * cut, and the cut may explain it (ADR 0022, amended in session 52).
+     */
+    record Broken(long sequence, Fault fault, String explanation, long checkpointsChecked,
+                  Optional<ChainCheckpoint> cutAt) implements ChainVerification {
         public Broken {
             Objects.requireNonNull(fault, "fault");
             Objects.requireNonNull(explanation, "explanation");
+            Objects.requireNonNull(cutAt, "cut at");
+            if (cutAt.isPresent() && cutAt.get().cut().isEmpty()) {
+                throw new IllegalArgumentException("a cut is stated by a checkpoint that names one");
+            }
             if (sequence <= 0) {
                 throw new IllegalArgumentException("sequence must be positive");
             }
             if (checkpointsChecked < 0) {
                 throw new IllegalArgumentException("checkpoints checked must not be negative");
             }
+        }
+
+        /** No cut stated. */
+        public Broken(long sequence, Fault fault, String explanation, long checkpointsChecked) {
+            this(sequence, fault, explanation, checkpointsChecked, Optional.empty());
         }
 
         /** The walk alone, before any checkpoint is compared. */

@@ -142,7 +142,8 @@ public final class CheckpointCheck {
         if (walked instanceof ChainVerification.Broken broken
                 && (first == null || broken.sequence() <= first.sequence()
                         && broken.fault() != ChainVerification.Fault.WRITTEN_BY_A_LATER_RELEASE)) {
-            return new ChainVerification.Broken(broken.sequence(), broken.fault(), broken.explanation(), checked);
+            return new ChainVerification.Broken(broken.sequence(), broken.fault(), broken.explanation(), checked,
+                    Optional.ofNullable(cutAt));
         }
         if (first != null) {
             long sequence = first.sequence();
@@ -153,7 +154,7 @@ public final class CheckpointCheck {
                 sequence = intact.lastSequence() + 1;
                 explanation += "; the stored chain ends at event " + intact.lastSequence();
             }
-            return new ChainVerification.Broken(sequence, first.fault(), explanation, checked);
+            return new ChainVerification.Broken(sequence, first.fault(), explanation, checked, Optional.ofNullable(cutAt));
         }
         ChainVerification.Intact intact = (ChainVerification.Intact) walked;
         return new ChainVerification.Intact(intact.eventsChecked(), intact.head(), checked, Optional.ofNullable(latest),

@@ -71,6 +71,11 @@ public enum Operation {
         return this == RELEASE_RESTORE_HOLD || this == PLACE_RECOVERY_POINT_HOLD || this == RELEASE_RECOVERY_POINT_HOLD;
     }
 
+    /** The changes VPS.org makes: a create, a delete or a restore of a recovery point. */
+    public boolean isVpsOrgChange() {
+        return isCreate() || isApprovable();
+    }
+
     public boolean isRestore() {
         return this == RESTORE_SNAPSHOT || this == RESTORE_SERVER_FROM_BACKUP;
     }

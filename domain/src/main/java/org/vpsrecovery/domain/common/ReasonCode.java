@@ -53,6 +53,13 @@ public enum ReasonCode {
     /** The platform's database (audit history, locks) cannot take the request now; nothing was done. */
     PLATFORM_UNAVAILABLE,
     /**
+     * The platform's database was restored from a backup and the instance runs with {@code vpsr.paused-after-restore}:
+     * a change VPS.org would make (a create, delete or restore, or the approval that runs one) is refused unsent until
+     * the operator restarts without it, since the restored database forgot the Idempotency-Keys and operations after
+     * its restore point (ADR 0028, amended in session 52). Try again after Retry-After.
+     */
+    PAUSED_AFTER_RESTORE,
+    /**
      * The platform's own store failed while committing the change (its connection lost at COMMIT): the change may
      * have been done. Look (list or read it) before trying again; no Retry-After (ADR 0023, amended in session 44).
      */

@@ -31,9 +31,17 @@ import org.vpsrecovery.domain.server.ServerId;
  */
 public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, AuditedPoints audited,
                         Set<ResourceRef> tracked, List<RecordedDrift> recorded, List<ListedPoint.Sighting> sightings,
-                        Instant now, Duration stuckAfter) {
+                        Instant now, Duration stuckAfter, java.util.Optional<LostWork> lostWork) {
+
+    /** With no lost work known. */
+    public DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, AuditedPoints audited,
+                     Set<ResourceRef> tracked, List<RecordedDrift> recorded, List<ListedPoint.Sighting> sightings,
+                     Instant now, Duration stuckAfter) {
+        this(team, server, listed, audited, tracked, recorded, sightings, now, stuckAfter, java.util.Optional.empty());
+    }
 
     public DriftScan {
+        Objects.requireNonNull(lostWork, "lost work (may be empty, not null)");
         Objects.requireNonNull(team, "team");
         Objects.requireNonNull(server, "server");
         listed = List.copyOf(listed);
@@ -88,8 +96,10 @@ public record DriftScan(TeamId team, ServerId server, List<ListedPoint> listed, 
             }
             if (!point.automatic() && !audited.made().contains(point.ref())
                     && !audited.unsettledCreates().contains(point.label())) {
+                // After the database went back, a point made while the platform's work was lost may be its own.
                 detect(detected, onRecord, point.ref(), DriftKind.CREATED_OUTSIDE, "listed at VPS.org, "
-                        + describe(point) + ", made by no create through the platform");
+                        + describe(point) + ", made by no create through the platform" + lostWork
+                        .filter(lost -> lost.contains(point.createdAt())).map(LostWork::mayBeOurs).orElse(""));
             }
             // created_at is by VPS.org's clock, which may be behind ours: stuck once in progress that long by any
             // clock within the tolerance (ADR 0035, amended in session 48).

@@ -46,6 +46,15 @@ public final class PlatformUnavailable extends RecoveryException {
         return new PlatformUnavailable(ReasonCode.SERVER_LOCK_LOST, message, retryAfter, null, true);
     }
 
+    /**
+     * A change VPS.org would make, refused unsent while the instance is paused after its database was restored
+     * ({@code PAUSED_AFTER_RESTORE}): nothing is stored, so its Idempotency-Key is freed as for
+     * {@link #attemptEndedBeforeTheProvider} (ADR 0028, amended in session 52).
+     */
+    public static PlatformUnavailable pausedAfterRestore(String message, Duration retryAfter) {
+        return new PlatformUnavailable(ReasonCode.PAUSED_AFTER_RESTORE, message, retryAfter, null, true);
+    }
+
     public Duration retryAfter() {
         return retryAfter;
     }

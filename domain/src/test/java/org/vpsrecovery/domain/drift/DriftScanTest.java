@@ -126,6 +126,29 @@ class DriftScanTest {
         assertThat(scan(List.of(completed(snapshot(801), "ours")), history).findings().detected()).isEmpty();
     }
 
+    /**
+     * After the platform's database went back, a point created outside while the platform's work was lost may be the
+     * platform's own: its finding says so; one made outside that window is someone else's as before (ADR 0035,
+     * amended in session 52). Before, every such finding said only "made by no create through the platform".
+     */
+    @Test
+    void aPointCreatedOutsideWhileThePlatformsWorkWasLostMayBeItsOwn() {
+        Instant madeThen = NOW.minus(Duration.ofDays(1));
+        LostWork lost = new LostWork(madeThen.minus(Duration.ofHours(1)), madeThen.plus(Duration.ofHours(1)));
+        ListedPoint inTheWindow = completed(snapshot(802), "nightly-lost");
+        ListedPoint before = new ListedPoint(snapshot(803), false, false, madeThen.minus(Duration.ofDays(2)),
+                Optional.empty(), "by hand");
+
+        List<Drift> found = new DriftScan(TEAM, SERVER, List.of(inTheWindow, before), AuditedPoints.from(List.of()),
+                Set.of(), List.of(), List.of(), NOW, STUCK_AFTER, Optional.of(lost)).findings().detected();
+
+        assertThat(found).filteredOn(d -> d.point().equals(snapshot(802))).singleElement()
+                .satisfies(d -> assertThat(d.seen()).contains("made by no create through the platform",
+                        "it may be the platform's own lost work", lost.from().toString()));
+        assertThat(found).filteredOn(d -> d.point().equals(snapshot(803))).singleElement()
+                .satisfies(d -> assertThat(d.seen()).doesNotContain("lost work"));
+    }
+
     @Test
     void aPointWhoseCreateAnswerWasLostIsLeftToReconciliation() {
         List<AuditEvent> history = List.of(

@@ -201,11 +201,13 @@ final class ConsolePages {
                             + time(c.takenAt()) + ", key " + c.keyId() + ".").orElse("No signed checkpoint yet.")),
                     // The database went back: said, not left to look like a chain with nothing before it (ADR 0022).
                     intact.cutAt().map(c -> "Cut: " + c.cut().orElseThrow().describe(c) + ".").stream()).toList());
-            case ChainVerification.Broken broken -> new ConsoleViews.Verification(false, "Broken", List.of(
+            case ChainVerification.Broken broken -> new ConsoleViews.Verification(false, "Broken", Stream.concat(Stream.of(
                     "First fault at event " + broken.sequence() + ": " + broken.fault().name().toLowerCase(Locale.ROOT)
                             .replace('_', ' ') + ".",
                     broken.explanation(),
-                    broken.checkpointsChecked() + " signed checkpoints compared."));
+                    broken.checkpointsChecked() + " signed checkpoints compared."),
+                    // Still true when something is broken, and it may explain the break (ADR 0022, session 52).
+                    broken.cutAt().map(c -> "Cut: " + c.cut().orElseThrow().describe(c) + ".").stream()).toList());
         };
     }
 

@@ -67,7 +67,7 @@ public final class AuditJson {
      * started after a checkpoint; broken: {@code first_broken_sequence},
      * {@code fault} and {@code explanation}. Either way, how many signed checkpoints the chain was
      * compared with, and (intact) the latest one it holds, and {@code chain_cut} when the checkpoints say the chain was
-     * cut because the platform's database went back (ADR 0022, amended in session 51).
+     * cut because the platform's database went back (ADR 0022, amended in session 51), intact or broken (session 52).
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.NON_NULL)

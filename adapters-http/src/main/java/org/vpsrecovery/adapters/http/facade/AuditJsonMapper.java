@@ -92,7 +92,8 @@ public final class AuditJsonMapper {
                     intact.walkedAfter() == 0 ? null : intact.walkedAfter(),
                     intact.cutAt().map(AuditJsonMapper::cut).orElse(null));
             case ChainVerification.Broken broken -> new ChainVerificationJson(false, null, null, broken.sequence(),
-                    broken.fault().name(), broken.explanation(), broken.checkpointsChecked(), null, null, null);
+                    broken.fault().name(), broken.explanation(), broken.checkpointsChecked(), null, null,
+                    broken.cutAt().map(AuditJsonMapper::cut).orElse(null));
         };
     }
 

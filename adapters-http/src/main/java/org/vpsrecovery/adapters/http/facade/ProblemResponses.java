@@ -44,7 +44,9 @@ public final class ProblemResponses {
             + "PROVIDER_UNAUTHORIZED)";
     static final String PROVIDER_UNAVAILABLE = "VPS.org is unreachable or rate-limits the platform "
             + "(PROVIDER_UNAVAILABLE, PROVIDER_RATE_LIMITED), the platform's own store is out of reach "
-            + "(PLATFORM_UNAVAILABLE), or a change's server lock was lost before VPS.org was called (SERVER_LOCK_LOST): "
+            + "(PLATFORM_UNAVAILABLE), or a change's server lock was lost before VPS.org was called (SERVER_LOCK_LOST), "
+            + "or a create, delete or restore was refused unsent because the platform's database was restored from a "
+            + "backup and the operator has not yet ended the pause after it (PAUSED_AFTER_RESTORE, audited REJECTED): "
             + "retry after Retry-After seconds (VPS.org's own, at most 86400)";
     static final String PROVIDER_OUTCOME_UNKNOWN = "VPS.org did not answer in time (PROVIDER_TIMEOUT), or a change's "
             + "outcome is unknown (OUTCOME_UNKNOWN), or the platform's own store failed while committing a change it "
