@@ -764,9 +764,7 @@ public final class AuditedAttempts {
          * amended in session 52).
          */
         private AuditEvent failedEvent(ProviderFailure failure) {
-            String cause = failure.neverSent() ? NOT_SENT + failure.getMessage() : failure.getMessage();
-            return event(new Outcome.Failed(failure.reason(), truncate(cause, Outcome.MAX_CAUSE_LENGTH)),
-                    failure.providerStatus(), null);
+            return event(new Outcome.Failed(failure.reason(), failedCause(failure)), failure.providerStatus(), null);
         }
 
         private AuditEvent unresolvedEvent(ProviderFailure failure) {
@@ -813,6 +811,16 @@ public final class AuditedAttempts {
 
     /** How a failed event's cause begins when the call never left the platform (session 52). */
     static final String NOT_SENT = "not sent (the call never left this instance): ";
+
+    /**
+     * The cause a failed event of {@code failure} records, at most {@link Outcome#MAX_CAUSE_LENGTH} long: {@link
+     * #NOT_SENT} first for a call that never left the platform, wherever the event is written (a restore asked after
+     * its safety snapshot too), so that the history does not read as a call VPS.org failed (ADR 0010, session 52).
+     */
+    public static String failedCause(ProviderFailure failure) {
+        return truncate(failure.neverSent() ? NOT_SENT + failure.getMessage() : failure.getMessage(),
+                Outcome.MAX_CAUSE_LENGTH);
+    }
 
     private static String truncate(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max);

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.attempt.AuditedAttempts;
 import org.vpsrecovery.application.attempt.TrackingDeadlines;
 import org.vpsrecovery.application.recoverypoint.kind.RecoveryPoints;
 import org.vpsrecovery.domain.audit.Operation;
@@ -268,7 +269,9 @@ public final class ContinueRestoresService {
                         SafetySnapshots.COMPLETED, failure.getMessage()));
                 operations.update(accepted, accepted.answerLost(clock.instant(), failure.getMessage()));
             } else {
-                writer.appendOrDefer(safety.event(accepted, new Outcome.Failed(failure.reason(), cause),
+                // A call never sent says so, as AuditedAttempts' failed events do (ADR 0010, session 52).
+                writer.appendOrDefer(safety.event(accepted,
+                        new Outcome.Failed(failure.reason(), AuditedAttempts.failedCause(failure)),
                         SafetySnapshots.COMPLETED, failure.getMessage()));
                 operations.update(accepted, accepted.refused(clock.instant(), failure.getMessage()));
             }

@@ -19,6 +19,7 @@ import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.attempt.CallContext;
 import org.vpsrecovery.application.recoverypoint.RestoreRecoveryPointService;
 import org.vpsrecovery.domain.testing.FixedServerOwnership;
+import org.vpsrecovery.domain.testing.ForwardingRecoveryOperations;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.port.ServerLock;
@@ -231,6 +232,38 @@ class SafetySnapshotRestoreTest {
 
         assertThat(continuation.tick()).isOne();
         assertThat(stored(restore).state()).isEqualTo(OperationState.IN_PROGRESS);
+    }
+
+    /**
+     * A restore call never sent that cannot wait again (the store refuses its move back to waiting) ends FAILED, its
+     * cause saying "not sent" as every failed event of a call never sent does (ADR 0010, amended in session 52): it
+     * carried the adapter's text alone, which reads as a call VPS.org failed.
+     */
+    @Test
+    void aRestoreCallNeverSentThatCannotWaitAgainIsRecordedNotSent() {
+        CallContext context = platform.as(BLUE);
+        RecoveryOperation restore = waitingWithItsSnapshotCompleted(context);
+        RecoveryOperations noMoveBack = new ForwardingRecoveryOperations(platform.operations) {
+            @Override
+            public boolean update(RecoveryOperation from, RecoveryOperation next) {
+                if (from.state() == OperationState.ACCEPTED && next.state() == OperationState.AWAITING_SAFETY_SNAPSHOT) {
+                    throw new IllegalStateException("the store is out of reach");
+                }
+                return super.update(from, next);
+            }
+        };
+        ContinueRestoresService continuing = new ContinueRestoresService(noMoveBack, safety, platform.listSnapshots(),
+                platform.listBackups(), platform.ownership, new InMemoryServerLock(Duration.ofSeconds(30)),
+                platform.auditWriter, TrackingDeadlines.DEFAULTS, platform.clock);
+        String adapters = "VPS.org failed repeatedly; calls are refused for 30 s more (circuit open), nothing was sent";
+        platform.provider.breakNextCall("restore", ProviderFailure.neverSent(ProviderFailure.Kind.UNAVAILABLE, adapters,
+                "VPS.org failed repeatedly; nothing was sent", Optional.of(Duration.ofSeconds(30)), null));
+
+        assertThat(continuing.tick()).isOne();
+
+        assertThat(stored(restore).state()).isEqualTo(OperationState.FAILED);
+        assertThat(platform.eventsOf(context).getLast().outcome()).isInstanceOfSatisfying(Outcome.Failed.class,
+                failed -> assertThat(failed.cause()).isEqualTo("not sent (the call never left this instance): " + adapters));
     }
 
     /**

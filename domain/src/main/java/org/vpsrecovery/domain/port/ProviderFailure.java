@@ -231,11 +231,13 @@ public final class ProviderFailure extends RecoveryException {
     }
 
     /**
-     * This failure of a call's last try, never sent, when an earlier try of the same call was sent: the call as a whole
-     * was sent, and this failure's words for the caller, about the last try alone, are dropped with its "never sent".
+     * This failure of a call's last try, never sent, when an earlier try (or page) of the same call was sent: the call
+     * as a whole was sent, so its "never sent" is dropped, and so are its words for the caller, about the last try
+     * alone: the caller is told {@code callerDetail}, the adapter's words for the whole call, which do not say nothing
+     * was sent (ADR 0010, amended in session 52). A failure already sent is returned as it is.
      */
-    public ProviderFailure afterAnEarlierTryWasSent() {
-        return neverSent ? copy(operation, false, null) : this;
+    public ProviderFailure afterAnEarlierTryWasSent(String callerDetail) {
+        return neverSent ? copy(operation, false, Objects.requireNonNull(callerDetail, "callerDetail")) : this;
     }
 
     private ProviderFailure copy(OperationId operation, boolean neverSent, String callerDetail) {

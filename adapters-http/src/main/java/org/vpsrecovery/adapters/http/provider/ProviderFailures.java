@@ -264,6 +264,26 @@ final class ProviderFailures {
         return Optional.empty();
     }
 
+    /**
+     * {@code last}, the failure of a call's last try or page, as the call's when an earlier try or page of it was sent:
+     * never sent itself, it is no longer "never sent", and the caller is told words that do not say nothing was sent
+     * (ADR 0010, amended in session 52). A failure already sent is returned as it is.
+     */
+    static ProviderFailure afterAnEarlierTryWasSent(ProviderFailure last) {
+        if (!last.neverSent()) {
+            return last;
+        }
+        return last.afterAnEarlierTryWasSent(last.kind() == Kind.RATE_LIMITED
+                ? "VPS.org asked the platform to slow down while this call was made, so its last try was held back"
+                + last.retryAfter().map(wait -> " (" + Math.max(1, (wait.toMillis() + 999) / 1000) + " s more)")
+                .orElse("") + ". Try again after the Retry-After"
+                : SENT_THEN_NOT_SENT_TOLD);
+    }
+
+    /** What the caller is told of a call sent, whose last try or page, unsent, failed it (ADR 0006, session 52). */
+    static final String SENT_THEN_NOT_SENT_TOLD = "VPS.org gave this call no answer to use, and its last try could "
+            + "not be sent now. " + TRY_AGAIN_SHORTLY;
+
     /** What the caller is told of a call this instance's closed client never sent (ADR 0006, amended in session 52). */
     static final String CLOSED_CLIENT_TOLD = "this instance's VPS.org client is closed (the instance is stopping); "
             + "nothing was sent. Try again: another instance answers";

@@ -122,7 +122,7 @@ final class ProviderResilience {
         try {
             return tried(description, call);
         } catch (ProviderFailure failure) {
-            throw sent.get() ? failure.afterAnEarlierTryWasSent() : failure;
+            throw sent.get() ? ProviderFailures.afterAnEarlierTryWasSent(failure) : failure;
         }
     }
 

@@ -295,16 +295,18 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             Executor afterTheDelay = CompletableFuture.delayedExecutor(
                     resilience.firstRetryDelay(attemptFailed).toNanos(), TimeUnit.NANOSECONDS, blocking);
-            // The same list, so the same deadline: counted from the first attempt, not restarted after the delay.
-            return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, SnapshotPageWire.class,
-                    toPage, Snapshot::id).items(), afterTheDelay);
+            // The same list, so the same deadline: counted from the first attempt, not restarted after the delay. A
+            // retry never sent after a first attempt that was fails the call as sent (ADR 0010, session 52).
+            boolean firstSent = !(attemptFailed instanceof ProviderFailure provider && provider.neverSent());
+            return CompletableFuture.supplyAsync(() -> listFrom(call, first, null, started, firstSent,
+                    SnapshotPageWire.class, toPage, Snapshot::id).items(), afterTheDelay);
         }
         if (page.last()) {
             // Without a next link readOnce sends nothing, so it runs here; its rule, not a second one, drops an id
             // listed twice (the facade's list and count would hold it twice).
             ListRead<Snapshot> whole;
             try {
-                whole = readOnce(call, first, page, listDeadline(started), SnapshotPageWire.class, toPage,
+                whole = readOnce(call, first, page, listDeadline(started), true, SnapshotPageWire.class, toPage,
                         Snapshot::id);
             } catch (RuntimeException unreadable) {
                 return CompletableFuture.<List<Snapshot>>failedFuture(unreadable);
@@ -313,7 +315,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 return CompletableFuture.completedFuture(whole.items());
             }
         }
-        return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, started, SnapshotPageWire.class,
+        return CompletableFuture.supplyAsync(() -> listFrom(call, first, page, started, true, SnapshotPageWire.class,
                 toPage, Snapshot::id).items(), blocking);
     }
 
@@ -424,7 +426,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /** Follows {@code next} links on the provider's own origin, at most {@code maxPages} pages. */
     private <W, T> List<T> listAll(Call call, URI first, Class<W> pageType, Function<W, Page<T>> toPage,
                                    Function<T, ?> idOf) {
-        return listFrom(call, first, null, System.nanoTime(), pageType, toPage, idOf).items();
+        return listFrom(call, first, null, System.nanoTime(), false, pageType, toPage, idOf).items();
     }
 
     /**
@@ -444,8 +446,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      */
     private <W, T> List<T> listConsistently(Call call, URI first, ConsistentListBound bound, Class<W> pageType,
                                             Function<W, Page<T>> toPage, Function<T, ?> idOf) {
-        ListRead<T> earlier = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), pageType,
-                toPage, idOf);
+        ListRead<T> earlier = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), false,
+                pageType, toPage, idOf);
         for (int confirming = 0; ; confirming++) {
             // One answer, as long as its count (readOnce read it again while it was not): nothing between its pages.
             if (earlier.pages() == 1) {
@@ -461,8 +463,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         + "read to " + call.description() + " (" + (confirming + 1) + " reads, each lacking an item "
                         + "of the one before): what it leaves out is not established as gone", null);
             }
-            ListRead<T> later = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), pageType,
-                    toPage, idOf);
+            // The earlier read was sent: a later one never sent fails the call as sent (session 52).
+            ListRead<T> later = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), true,
+                    pageType, toPage, idOf);
             Set<Object> laterIds = later.items().stream().map(idOf).collect(Collectors.toSet());
             if (earlier.items().stream().map(idOf).allMatch(laterIds::contains)) {
                 return later.items();
@@ -477,13 +480,15 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * The whole list from {@code first} ({@code firstPage}: its page if already read, else null), read again from
      * {@code first} while it changed during the read, at most {@link #REREADS_OF_A_CHANGING_LIST} times; no page read
      * starts later than {@code vpsorg.list-deadline} after {@code startedNanos} ({@link System#nanoTime()}).
+     * {@code sentBefore}: an earlier try or read of the same call was sent.
      */
-    private <W, T> ListRead<T> listFrom(Call call, URI first, Page<T> firstPage, long startedNanos,
+    private <W, T> ListRead<T> listFrom(Call call, URI first, Page<T> firstPage, long startedNanos, boolean sentBefore,
                                         Class<W> pageType, Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         Page<T> alreadyRead = firstPage;
         long deadline = listDeadline(startedNanos);
         for (int reread = 0; ; reread++) {
-            ListRead<T> read = readOnce(call, first, alreadyRead, deadline, pageType, toPage, idOf);
+            ListRead<T> read = readOnce(call, first, alreadyRead, deadline, sentBefore || reread > 0, pageType, toPage,
+                    idOf);
             if (read.changed() == null) {
                 return read;
             }
@@ -521,10 +526,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * unread), and so can one answer without a {@code next} link to the rest, so a change of {@code count} between
      * pages, a joined list of another length than the last page's {@code count} (one page: neither its entries nor
      * its ids as many), or a next page gone (DRF's 404 "Invalid page." once the list shrank past it) ends the read as
-     * changed.
+     * changed. A page never sent after a page or read of the call that was ({@code sentBefore}) fails the call as sent:
+     * its "never sent" would tell the caller nothing was asked (ADR 0010, amended in session 52).
      */
-    private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, long deadline, Class<W> pageType,
-                                        Function<W, Page<T>> toPage, Function<T, ?> idOf) {
+    private <W, T> ListRead<T> readOnce(Call call, URI first, Page<T> firstPage, long deadline, boolean sentBefore,
+                                        Class<W> pageType, Function<W, Page<T>> toPage, Function<T, ?> idOf) {
         Set<URI> seen = new HashSet<>();
         // Each id once as the pages arrive, so a page served again and again under new links takes no more memory.
         Map<Object, T> joinedById = new LinkedHashMap<>();
@@ -543,7 +549,12 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         + " pages; refusing to read an endless list", null);
             }
             if (page == null) {
-                Optional<Page<T>> answered = readPage(call, target, seen.size(), deadline, pageType, toPage);
+                Optional<Page<T>> answered;
+                try {
+                    answered = readPage(call, target, seen.size(), deadline, pageType, toPage);
+                } catch (ProviderFailure failure) {
+                    throw sentBefore || seen.size() > 1 ? ProviderFailures.afterAnEarlierTryWasSent(failure) : failure;
+                }
                 if (answered.isEmpty()) {
                     return ListRead.changed("page " + seen.size() + " was gone");
                 }

@@ -3,15 +3,14 @@ package org.vpsrecovery.adapters.http.facade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micronaut.http.MutableHttpResponse;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.adapters.http.provider.AdapterFailures;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
-import org.vpsrecovery.domain.port.ProviderFailure.NoAnswer;
 
 /**
  * What a team is told of VPS.org's refusals and outages (ADR 0006, amended in session 51): VPS.org's own 409 or 422 and
@@ -65,23 +64,22 @@ class ProviderProblemsTest {
                 Optional.of(Duration.ofSeconds(7)), null)).getHeaders().get("Retry-After")).isEqualTo("7");
     }
 
-    /** The details named vpsorg.read-timeout, micronaut.server.idle-timeout, vpsorg.max-response-size, VPS.org's IP. */
+    /**
+     * The details named vpsorg.read-timeout, micronaut.server.idle-timeout, vpsorg.max-response-size, VPS.org's IP. The
+     * failures are the outbound adapter's own, its words for the caller included (ADR 0006, amended in session 52).
+     */
     @Test
     void anOutageIsToldInFixedWordsNamingNoSettingNorAddress() {
-        var timeout = ProviderFailure.withoutAnswer(Kind.TIMEOUT, NoAnswer.TIMED_OUT,
-                "VPS.org did not answer within vpsorg.read-timeout while trying to list snapshots", null);
-        var unreachable = new ProviderFailure(Kind.UNAVAILABLE, "VPS.org could not be reached to list snapshots "
-                + "(Connection refused: api.vps.example/10.1.2.3:443)", OptionalInt.empty(), Optional.empty(),
-                new IOException("Connection refused"));
-        var outOfTime = new ProviderFailure(Kind.UNAVAILABLE, "VPS.org was not called to list snapshots: 10 ms were "
-                + "left of the request's time (two thirds of micronaut.server.idle-timeout), less than one attempt may "
-                + "take (vpsorg.connect-timeout + vpsorg.read-timeout = 6000 ms); nothing was sent");
-        var failed = new ProviderFailure(Kind.UNAVAILABLE, "VPS.org failed to list snapshots (HTTP 500): boom",
-                OptionalInt.of(500), Optional.empty(), null);
-        var tooLarge = new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org's answer to list snapshots is unreadable: "
-                + "its answer was larger than vpsorg.max-response-size");
+        var timeout = AdapterFailures.timedOut();
+        var unreachable = AdapterFailures.unreachable();
+        var outOfTime = AdapterFailures.outOfRequestTime();
+        var failed = AdapterFailures.answered500();
+        var tooLarge = AdapterFailures.tooLarge();
+        var circuitOpen = AdapterFailures.circuitOpen();
+        var openAfterASentTry = AdapterFailures.afterAnEarlierTryWasSent(AdapterFailures.circuitOpen());
 
-        for (ProviderFailure outage : new ProviderFailure[] {timeout, unreachable, outOfTime, failed, tooLarge}) {
+        for (ProviderFailure outage : new ProviderFailure[] {timeout, unreachable, outOfTime, failed, tooLarge,
+                circuitOpen, openAfterASentTry}) {
             String detail = FacadeProblems.detailOf(outage);
             assertThat(detail).as(outage.getMessage()).doesNotContain("vpsorg.", "micronaut.", "10.1.2.3",
                     "api.vps.example").contains("VPS.org").containsIgnoringCase("request id");
@@ -91,6 +89,27 @@ class ProviderProblemsTest {
         assertThat(FacadeProblems.detailOf(unreachable)).startsWith("VPS.org could not be reached");
         assertThat(FacadeProblems.detailOf(failed)).startsWith("VPS.org failed to answer (HTTP 500)");
         assertThat(FacadeProblems.detailOf(tooLarge)).startsWith("VPS.org's answer could not be read");
+        assertThat(FacadeProblems.detailOf(outOfTime)).startsWith("VPS.org was not called").contains("nothing was sent");
+        assertThat(FacadeProblems.detailOf(circuitOpen)).contains("nothing was sent");
+        assertThat(FacadeProblems.detailOf(openAfterASentTry)).doesNotContain("nothing was sent", "was not called");
         assertThat(timeout.getMessage()).as("the WARN line keeps the whole text").contains("vpsorg.read-timeout");
+        assertThat(unreachable.getMessage()).as("the WARN line keeps the address").contains("10.1.2.3");
+    }
+
+    /**
+     * A 429 holding the client's calls back, told as the adapter words it: no setting, and, for a call whose earlier try
+     * was sent, neither "nothing was sent" nor "VPS.org was not called", which its operator's message says of the last
+     * try alone (ADR 0006, amended in session 52).
+     */
+    @Test
+    void aHeldBackCallIsToldWithoutSettingsAndAfterASentTryWithoutNothingSent() {
+        var heldBack = AdapterFailures.heldBack();
+        var heldBackAfterASentTry = AdapterFailures.afterAnEarlierTryWasSent(AdapterFailures.heldBack());
+
+        assertThat(FacadeProblems.detailOf(heldBack)).doesNotContain("vpsorg.").contains("nothing was sent");
+        assertThat(heldBackAfterASentTry.getMessage()).as("the operator's text, of the last try").contains("not called");
+        assertThat(FacadeProblems.detailOf(heldBackAfterASentTry)).doesNotContain("vpsorg.", "nothing was sent",
+                "was not called").contains("slow down").contains("Retry-After");
+        assertThat(answer(heldBackAfterASentTry).getHeaders().get("Retry-After")).isNotNull();
     }
 }

@@ -799,6 +799,47 @@ class FaultContractTest {
         assertThat(vpsOrg.received()).hasSize(sentBeforeOpening);
     }
 
+    /**
+     * A read that timed out, its retry refused by the circuit it opened: the call was sent, so it is not "never sent", and
+     * the caller is told words that do not say nothing was sent (ADR 0010, amended in session 52).
+     */
+    @Test
+    void aReadThatTimedOutThenFoundTheCircuitOpenIsSentAndSaysSo() {
+        start(s -> s.withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(1, 1, Duration.ofMinutes(1))));
+        vpsOrg.simulator.faults().add(Fault.hang().on("GET", SNAPSHOTS));
+
+        ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
+                () -> vpsOrg.client.listSnapshots(Optional.empty()));
+
+        assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("circuit open");
+        assertThat(failure.neverSent()).as("its first try was sent").isFalse();
+        assertThat(failure.callerDetail()).hasValue(ProviderFailures.SENT_THEN_NOT_SENT_TOLD);
+        PageNotSentAfterASentPageContractTest.assertSaidWithoutNothingSent(failure);
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
+    }
+
+    /**
+     * The event-loop list's first attempt answered 503 (sent) and opened the circuit; its retry, the blocking way, a new
+     * retried read, is refused by it: the list was sent (session 52).
+     */
+    @Test
+    void anEventLoopListWhoseRetryFindsTheCircuitOpenIsSentAndSaysSo() throws Exception {
+        start(s -> s.withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(1, 1, Duration.ofMinutes(1))));
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("GET", SNAPSHOTS).times(1));
+
+        Throwable failed = catchThrowableOfType(java.util.concurrent.ExecutionException.class,
+                () -> vpsOrg.client.listSnapshotsWhenAnswered(Optional.empty(), callers).get(10, TimeUnit.SECONDS))
+                .getCause();
+
+        assertThat(failed).isInstanceOfSatisfying(ProviderFailure.class, failure -> {
+            assertThat(failure.getMessage()).contains("circuit open");
+            assertThat(failure.neverSent()).as("its first attempt was sent").isFalse();
+            assertThat(failure.callerDetail()).hasValue(ProviderFailures.SENT_THEN_NOT_SENT_TOLD);
+        });
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
+    }
+
     @Test
     void refusalsDoNotOpenTheCircuit() {
         start(s -> s.withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(2, 2, Duration.ofMinutes(1))));

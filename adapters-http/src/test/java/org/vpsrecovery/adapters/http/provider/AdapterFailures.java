@@ -1,0 +1,101 @@
+package org.vpsrecovery.adapters.http.provider;
+
+import io.micronaut.core.propagation.PropagatedContext;
+import io.micronaut.http.client.exceptions.ContentLengthExceededException;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.json.JsonMapper;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.vpsrecovery.adapters.http.provider.ProviderFailures.Call;
+import org.vpsrecovery.adapters.http.provider.ProviderFailures.Reply;
+import org.vpsrecovery.domain.port.ProviderFailure;
+
+/**
+ * Failures of a read as the outbound adapter itself makes them ({@link ProviderFailures}, {@link ProviderResilience}),
+ * their operator's message and their words for the caller both: for tests of what the inbound adapters tell.
+ */
+public final class AdapterFailures {
+
+    private static final Call LIST = new Call("list snapshots", false);
+    private static final ProviderFailures FAILURES = new ProviderFailures(new ApiToken("demo-token"),
+            JsonMapper.createDefault(), Clock.systemUTC());
+    /** One attempt a call, as long as the test settings' connect and read timeouts. */
+    private static final Duration LONGEST_ATTEMPT = Duration.ofSeconds(6);
+
+    private AdapterFailures() {
+    }
+
+    public static ProviderFailure timedOut() {
+        return FAILURES.fromTransport(LIST, ReadTimeoutException.TIMEOUT_EXCEPTION, false);
+    }
+
+    public static ProviderFailure unreachable() {
+        return FAILURES.fromTransport(LIST, new HttpClientException("Connect Error: Connection refused: "
+                + "api.vps.example/10.1.2.3:443", new ConnectException("Connection refused: api.vps.example/10.1.2.3:443")),
+                false);
+    }
+
+    public static ProviderFailure answered500() {
+        return FAILURES.fromStatus(LIST, new Reply(500, "{\"detail\": \"boom\"}".getBytes(StandardCharsets.UTF_8),
+                Optional.empty()));
+    }
+
+    public static ProviderFailure tooLarge() {
+        return FAILURES.fromTransport(LIST, new ContentLengthExceededException(1024), false);
+    }
+
+    /** A read for a request with too little time left for one attempt: never sent. */
+    public static ProviderFailure outOfRequestTime() {
+        ProviderDeadline deadline = new ProviderDeadline(System.nanoTime() + Duration.ofMillis(10).toNanos());
+        try (PropagatedContext.Scope ignored = PropagatedContext.getOrEmpty().plus(deadline).propagate()) {
+            return failureOf(resilience(), () -> null);
+        }
+    }
+
+    /** A read refused by the circuit an earlier call's 500 opened: never sent. */
+    public static ProviderFailure circuitOpen() {
+        ProviderResilience resilience = resilience();
+        failureOf(resilience, () -> {
+            throw answered500();
+        });
+        return failureOf(resilience, () -> null);
+    }
+
+    /** A read held back by a 429 an earlier call heard: never sent. */
+    public static ProviderFailure heldBack() {
+        ProviderResilience resilience = resilience();
+        heardA429(resilience);
+        return failureOf(resilience, () -> null);
+    }
+
+    /** {@code last}, never sent, as a read whose earlier try was sent fails with it. */
+    public static ProviderFailure afterAnEarlierTryWasSent(ProviderFailure last) {
+        return ProviderFailures.afterAnEarlierTryWasSent(last);
+    }
+
+    private static void heardA429(ProviderResilience resilience) {
+        failureOf(resilience, () -> {
+            throw FAILURES.fromStatus(LIST, new Reply(429, new byte[0], Optional.of("120")));
+        });
+    }
+
+    private static ProviderResilience resilience() {
+        return new ProviderResilience(new VpsOrgSettings.Retry(1, Duration.ofMillis(10), Duration.ofMillis(50), 0.25,
+                Duration.ofSeconds(2)), new VpsOrgSettings.CircuitBreaker(1, 1, Duration.ofMinutes(1)),
+                VpsOrgSettings.Pool.defaults(), LONGEST_ATTEMPT, Duration.ofMinutes(1), Duration.ofSeconds(1));
+    }
+
+    private static ProviderFailure failureOf(ProviderResilience resilience,
+                                             dev.failsafe.function.CheckedSupplier<Object> attempt) {
+        try {
+            resilience.safe(LIST.description(), attempt);
+        } catch (ProviderFailure failure) {
+            return failure;
+        }
+        throw new AssertionError("the read did not fail");
+    }
+}
