@@ -43,9 +43,9 @@ public record OperationJson(String id, String state, @JsonProperty("final") bool
     public record ResourceJson(String type, long id) {
     }
 
+    /** A page of operations, newest first; {@code next} is null on the last (ADR 0024, amended in session 52). */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    /** A page of operations, newest first; {@code next} is null on the last (ADR 0024, amended in session 52). */
     public record OperationPageJson(int count, List<OperationJson> results, @Nullable String next) {
     }
 
