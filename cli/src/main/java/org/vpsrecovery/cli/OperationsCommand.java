@@ -27,30 +27,21 @@ final class OperationsCommand {
         return ExitCodes.OK;
     }
 
-    /** The facade's page size when no limit is given. */
-    private static final int DEFAULT_LIMIT = 100;
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first, up to --limit "
-            + "(the page has no next: when it is full, stderr says there may be more).")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Operations, newest first, a page of "
+            + "--limit at a time. The table ends with `more: --cursor C` when there is another page (CSV: on stderr).")
     int list(@Option(names = "--server-id", paramLabel = "ID") Long serverId,
              @Option(names = "--state", description = "accepted, in_progress, unresolved, awaiting_safety_snapshot, "
                      + "pending_approval, approved, completed, failed, vanished, timed_out, released, denied, expired "
                      + "or rejected") String state,
-             @Option(names = "--limit", description = "1-500 (100)") Integer limit) {
+             @Option(names = "--limit", description = "1-500 (100)") Integer limit,
+             @Option(names = "--cursor", description = "the previous page's `more: --cursor` (with the same filters)")
+             String cursor) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("server_id", serverId == null ? null : serverId.toString());
         query.put("state", state);
         query.put("limit", limit == null ? null : limit.toString());
-        var answer = vpsr.facade().get("/api/v1/operations/", query).body();
-        vpsr.output().rows(answer, COLUMNS);
-        // The facade's list of operations has no cursor: a full page may not be all of them. On stderr, as CSV's cursor.
-        int shown = answer.isArray() ? answer.size() : answer.path("results").size();
-        int asked = limit == null ? DEFAULT_LIMIT : limit;
-        if (shown >= asked) {
-            var err = vpsr.spec.commandLine().getErr();
-            err.println("(the newest " + shown + "; there may be more)");
-            err.flush();
-        }
+        query.put("after", cursor);
+        vpsr.output().rows(vpsr.facade().get("/api/v1/operations/", query).body(), COLUMNS);
         return ExitCodes.OK;
     }
 

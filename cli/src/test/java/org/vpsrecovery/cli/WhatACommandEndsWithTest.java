@@ -409,22 +409,33 @@ class WhatACommandEndsWithTest {
     }
 
     /**
-     * operations list has no next page to ask for: a page as long as its limit says there may be more, on stderr
-     * (stdout stays the list). Before, the list stopped at the limit without a word.
+     * operations list pages as the other cursor lists do (ADR 0024, amended in session 52): its filters and cursor sent
+     * as the service takes them, its next page named `more: --cursor C` (CSV: on stderr), nothing when there is none.
+     * Before, no --cursor (exit 2, an unknown option), and a full page only said "there may be more".
      */
     @Test
-    void anOperationsListAsLongAsItsLimitSaysThereMayBeMore() {
+    void anOperationsListSendsItsFiltersAndCursorAndNamesItsNextPage() {
         answers.put("GET /api/v1/operations/", Canned.json("{\"count\": 2, \"results\": [" + OPERATION_RELEASED + ", "
-                + OPERATION_RELEASED + "]}"));
+                + OPERATION_RELEASED + "], \"next\": \"" + OPERATION + "\"}"));
 
-        VpsrRun full = run("-o", "csv", "operations", "list", "--limit", "2");
-        VpsrRun shorter = run("operations", "list", "--limit", "3");
+        VpsrRun table = run("operations", "list", "--server-id", "12345", "--state", "released", "--limit", "2",
+                "--cursor", CHANGE);
+        VpsrRun csv = run("-o", "csv", "operations", "list", "--limit", "2");
 
-        assertThat(full.exitCode()).as(full.err()).isZero();
-        assertThat(full.err()).contains("(the newest 2; there may be more)");
-        assertThat(full.out()).doesNotContain("there may be more");
-        assertThat(shorter.exitCode()).as(shorter.err()).isZero();
-        assertThat(shorter.err()).doesNotContain("there may be more");
+        assertThat(table.exitCode()).as(table.err()).isZero();
+        assertThat(queries.getFirst()).isEqualTo("server_id=12345&state=released&limit=2&after=" + CHANGE);
+        assertThat(table.out()).contains("released").contains("more: --cursor " + OPERATION)
+                .doesNotContain("there may be more");
+        assertThat(csv.exitCode()).as(csv.err()).isZero();
+        assertThat(csv.out()).doesNotContain("more:");
+        assertThat(csv.err()).contains("more: --cursor " + OPERATION).doesNotContain("there may be more");
+
+        answers.put("GET /api/v1/operations/", Canned.json("{\"count\": 2, \"results\": [" + OPERATION_RELEASED + ", "
+                + OPERATION_RELEASED + "], \"next\": null}"));
+        VpsrRun last = run("operations", "list", "--limit", "2");
+        assertThat(last.exitCode()).as(last.err()).isZero();
+        assertThat(last.out()).doesNotContain("more:");
+        assertThat(last.err()).doesNotContain("more:");
     }
 
     /**

@@ -1,17 +1,17 @@
 package org.vpsrecovery.application.operation;
 
-import java.util.List;
-import java.util.Optional;
 import org.vpsrecovery.application.audit.AuditReader;
-import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.common.KeysetPage;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
-import org.vpsrecovery.domain.server.ServerId;
 
 public interface ListOperationsUseCase {
 
-    /** Newest first, within what the reader may see. */
-    List<RecoveryOperation> listOperations(AuditReader reader, Optional<ServerId> server,
-                                           Optional<OperationState> state, int limit);
+    /**
+     * A page of the operations the reader may see, newest first; {@code next} is the last one's id when more follow. The
+     * query's {@code after} is found among those the reader may see, else 404 {@code OPERATION_NOT_FOUND}.
+     */
+    KeysetPage<RecoveryOperation, OperationId> listOperations(AuditReader reader, ListOperationsQuery query);
 
     /**
      * The operations not yet final within what the reader may see, newest first, at most {@code limit}

@@ -2,19 +2,19 @@ package org.vpsrecovery.application.operation;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.operation.OperationId;
-import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
-import org.vpsrecovery.domain.server.ServerId;
 
 /**
  * Reads operations: a team its own (another team's is reported exactly as a missing one), an
@@ -106,10 +106,30 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
         return operations.find(id).isPresent();
     }
 
+    /**
+     * The cursor is found among the operations the reader may see (never deleted, so one a page gave is always found):
+     * another team's id, or one no operation has, is 404 {@code OPERATION_NOT_FOUND}, as the operation itself is.
+     */
     @Override
-    public List<RecoveryOperation> listOperations(AuditReader reader, Optional<ServerId> server,
-                                                  Optional<OperationState> state, int limit) {
-        return operations.list(reader.onlyTeam(), server, state, limit);
+    public KeysetPage<RecoveryOperation, OperationId> listOperations(AuditReader reader, ListOperationsQuery query) {
+        Optional<RecoveryOperation> from = query.after().map(id -> operations.find(id)
+                .filter(o -> reader.onlyTeam().map(o.team()::equals).orElse(true))
+                .orElseThrow(() -> new ResourceNotFound(ReasonCode.OPERATION_NOT_FOUND, "operation " + id
+                        + " (after) is no operation of this team's: list again from the start")));
+        // One more than shown says whether another page follows (KeysetPage); read in the store's pages, so a limit of
+        // MAX_PAGE reads MAX_PAGE, then the one more after the last of them.
+        List<RecoveryOperation> read = new ArrayList<>();
+        while (read.size() <= query.limit()) {
+            int asked = Math.min(query.limit() + 1 - read.size(), RecoveryOperations.MAX_PAGE);
+            List<RecoveryOperation> more = operations.newestFirst(reader.onlyTeam(), query.server(), query.state(), from,
+                    asked);
+            read.addAll(more);
+            if (more.size() < asked) {
+                break;
+            }
+            from = Optional.of(more.getLast());
+        }
+        return KeysetPage.of(read, query.limit(), RecoveryOperation::id);
     }
 
     @Override

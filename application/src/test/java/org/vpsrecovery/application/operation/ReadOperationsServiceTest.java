@@ -7,16 +7,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.application.audit.AuditReader;
+import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.audit.Operation;
+import org.vpsrecovery.domain.common.KeysetPage;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
+import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
+import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.testing.InMemoryRecoveryOperations;
+import org.vpsrecovery.domain.testing.RefusalReason;
 
 class ReadOperationsServiceTest {
 
@@ -57,5 +65,79 @@ class ReadOperationsServiceTest {
         assertThat(read.listInFlight(new AuditReader.Team(GREEN), 200).operations()).isEmpty();
         assertThatThrownBy(() -> read.listInFlight(blue, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> read.listInFlight(blue, 500)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private RecoveryOperation acceptedFor(TeamId team, Instant at) {
+        RecoveryOperation one = RecoveryOperation.accepted(OperationId.random(), team, new RequestId("r-" + at),
+                Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), at, Duration.ofHours(1));
+        operations.add(one);
+        return one;
+    }
+
+    private KeysetPage<RecoveryOperation, OperationId> page(AuditReader reader, Optional<OperationState> state,
+                                                            Optional<OperationId> after, int limit) {
+        return read.listOperations(reader, new ListOperationsQuery(Optional.empty(), state, after, limit));
+    }
+
+    /**
+     * GET /api/v1/operations/'s pages (ADR 0024, amended in session 52): newest first, a next only when more follow,
+     * an operation accepted since the first page never inside a later one, and a cursor found only among what the
+     * reader may see.
+     */
+    @Test
+    void aTeamsOperationsArePagedNewestFirstWithANextOnlyWhenMoreFollowAndOnlyItsOwnCursorIsFound() {
+        List<RecoveryOperation> blue = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            blue.add(0, accepted(T0.plusSeconds(i)));
+        }
+        RecoveryOperation greens = acceptedFor(GREEN, T0.plusSeconds(10));
+        RecoveryOperation failed = blue.get(1).refused(T0.plusSeconds(20), "refused");
+        assertThat(operations.update(blue.get(1), failed)).isTrue();
+        AuditReader reader = new AuditReader.Team(BLUE);
+
+        var first = page(reader, Optional.empty(), Optional.empty(), 2);
+        assertThat(first.items()).containsExactly(blue.get(0), failed);
+        assertThat(first.next()).contains(failed.id());
+        // One accepted since the first page comes before it, never inside a later page.
+        RecoveryOperation since = accepted(T0.plusSeconds(30));
+        var second = page(reader, Optional.empty(), first.next(), 2);
+        assertThat(second.items()).containsExactly(blue.get(2), blue.get(3));
+        var last = page(reader, Optional.empty(), second.next(), 2);
+        assertThat(last.items()).containsExactly(blue.get(4));
+        assertThat(last.next()).isEmpty();
+        // A last page exactly full points to no empty one.
+        assertThat(page(reader, Optional.empty(), Optional.empty(), 6).next()).isEmpty();
+        assertThat(page(reader, Optional.empty(), Optional.empty(), 6).items()).first().isEqualTo(since);
+
+        // One state: a page after one no longer in it (failed since) goes on from its place.
+        Optional<OperationState> accepted = Optional.of(OperationState.ACCEPTED);
+        assertThat(page(reader, accepted, Optional.of(failed.id()), 10).items())
+                .containsExactly(blue.get(2), blue.get(3), blue.get(4));
+
+        // Another team's operation, or an id no operation has, is no cursor of this team's: not found, as the operation.
+        assertThat(RefusalReason.of(() -> page(reader, Optional.empty(), Optional.of(greens.id()), 2)))
+                .isEqualTo(ReasonCode.OPERATION_NOT_FOUND);
+        assertThat(RefusalReason.of(() -> page(reader, Optional.empty(), Optional.of(OperationId.random()), 2)))
+                .isEqualTo(ReasonCode.OPERATION_NOT_FOUND);
+        // An auditor reads every team's, and goes on after any team's.
+        AuditReader auditor = new AuditReader.Auditor(new AuditorName("ivy"));
+        assertThat(page(auditor, Optional.empty(), Optional.of(greens.id()), 3).items())
+                .containsExactly(blue.get(0), failed, blue.get(2));
+        assertThatThrownBy(() -> new ListOperationsQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                RecoveryOperations.MAX_PAGE + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPageOfTheStoresWholePageReadsOneMoreAfterItToKnowWhetherMoreFollow() {
+        for (int i = 0; i < RecoveryOperations.MAX_PAGE; i++) {
+            accepted(T0.plusSeconds(i));
+        }
+        AuditReader reader = new AuditReader.Team(BLUE);
+        assertThat(page(reader, Optional.empty(), Optional.empty(), RecoveryOperations.MAX_PAGE).next()).isEmpty();
+        accepted(T0.minusSeconds(1));
+        var full = page(reader, Optional.empty(), Optional.empty(), RecoveryOperations.MAX_PAGE);
+        assertThat(full.items()).hasSize(RecoveryOperations.MAX_PAGE);
+        assertThat(full.next()).contains(full.items().getLast().id());
+        assertThat(page(reader, Optional.empty(), full.next(), RecoveryOperations.MAX_PAGE).items()).hasSize(1);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.bootstrap.e2e.RunningPlatform.Answer;
+import org.vpsrecovery.cli.ExitCodes;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.simulator.Fault;
 import org.vpsrecovery.simulator.SimulatorOptions;
@@ -83,6 +84,74 @@ class OperationLifecycleEndToEndTest {
         List<Map<String, Object>> results = (List<Map<String, Object>>) listed.get("results");
         assertThat(results).extracting(r -> r.get("id")).contains(operation);
         assertThat(SETUP.platform().send("GET", "/api/v1/operations/", RunningPlatform.OTHER_TOKEN, null).get("count")).isEqualTo(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> ids(Answer page) {
+        assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
+        return ((List<Map<String, Object>>) page.get("results")).stream().map(r -> r.get("id")).toList();
+    }
+
+    private static Answer operations(String query, String token) {
+        return SETUP.platform().send("GET", "/api/v1/operations/" + query, token, null);
+    }
+
+    private static void assertProblem(Answer answer, int status, String reason) {
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(status);
+        assertThat(answer.get("reason_code")).isEqualTo(reason);
+    }
+
+    /**
+     * GET /api/v1/operations/ a page at a time (ADR 0024, amended in session 52): newest first, `next` the last shown
+     * when more follow and null on the last page, `after` going on from it with the same filters, an operation accepted
+     * since never inside a later page; a cursor of another team's 404, a malformed one 400 INVALID_CURSOR; vpsr
+     * operations list --cursor. Before, `after` was ignored and no `next` was given: a team could read no further than
+     * its newest 500.
+     */
+    @Test
+    void aTeamListsItsOperationsAPageAtATime() {
+        List<String> created = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Answer answer = SETUP.platform().send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN,
+                    "{\"server_id\": 12345}");
+            assertThat(answer.status()).as(answer.body().toString()).isIn(201, 202);
+            created.add(0, answer.header("X-Operation-Id"));
+        }
+        String newest = created.get(0);
+        String middle = created.get(1);
+        String oldest = created.get(2);
+        String othersOperation = SETUP.platform().send("POST", "/api/v1/backups/", RunningPlatform.OTHER_TOKEN,
+                "{\"server_id\": 23456}").header("X-Operation-Id");
+
+        Answer first = operations("?server_id=12345&limit=2", RunningPlatform.DEMO_TOKEN);
+        assertThat(ids(first)).containsExactly(newest, middle);
+        assertThat(first.get("count")).isEqualTo(2);
+        assertThat(first.get("next")).isEqualTo(middle);
+        // One accepted since the first page comes before it, never inside a later page.
+        String since = SETUP.platform().send("POST", "/api/v1/backups/", RunningPlatform.DEMO_TOKEN,
+                "{\"server_id\": 12345}").header("X-Operation-Id");
+        Answer second = operations("?server_id=12345&limit=1&after=" + middle, RunningPlatform.DEMO_TOKEN);
+        assertThat(ids(second)).containsExactly(oldest);
+        assertThat(ids(operations("?limit=500", RunningPlatform.DEMO_TOKEN))).startsWith(since, newest, middle, oldest)
+                .doesNotContain(othersOperation);
+        // The last page: next is there, and null.
+        Answer all = operations("?limit=500", RunningPlatform.DEMO_TOKEN);
+        assertThat(all.body()).containsKey("next");
+        assertThat(all.get("next")).isNull();
+
+        assertProblem(operations("?after=" + othersOperation, RunningPlatform.DEMO_TOKEN), 404, "OPERATION_NOT_FOUND");
+        assertProblem(operations("?after=" + java.util.UUID.randomUUID(), RunningPlatform.DEMO_TOKEN), 404,
+                "OPERATION_NOT_FOUND");
+        assertProblem(operations("?after=not-an-operation", RunningPlatform.DEMO_TOKEN), 400, "INVALID_CURSOR");
+        assertProblem(operations("?after=" + middle + "&after=" + oldest, RunningPlatform.DEMO_TOKEN), 400,
+                "INVALID_QUERY_PARAMETER");
+        // An auditor reads every team's, and goes on after any team's.
+        assertThat(ids(operations("?limit=1&after=" + since, RunningPlatform.AUDITOR_TOKEN))).hasSize(1);
+
+        VpsrCommands.Run listed = VpsrCommands.against(SETUP.platform()).run(RunningPlatform.DEMO_TOKEN, "operations",
+                "list", "--server-id", "12345", "--limit", "1", "--cursor", newest);
+        assertThat(listed.exitCode()).as(listed.err()).isEqualTo(ExitCodes.OK);
+        assertThat(listed.out()).contains(middle).doesNotContain(oldest).contains("more: --cursor " + middle);
     }
 
     @Test

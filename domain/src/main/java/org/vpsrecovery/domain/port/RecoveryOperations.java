@@ -89,9 +89,20 @@ public interface RecoveryOperations {
         return found;
     }
 
-    /** Newest first; empty filters mean any. At most {@code limit} (1-{@value #MAX_PAGE}). */
-    List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
-                                 int limit);
+    /** Newest first ({@link #newestFirst}'s order); empty filters mean any. At most {@code limit} (1-{@value #MAX_PAGE}). */
+    default List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
+                                         int limit) {
+        return newestFirst(team, server, state, Optional.empty(), limit);
+    }
+
+    /**
+     * Newest first: accepted later first, then the greater id (both descending; a uuid orders as its lower-case hex
+     * text), so ties never skip or repeat one across pages. Empty filters mean any; only those after {@code after} in
+     * that order when given (the previous page's last operation: its acceptance and id place it, whatever its state
+     * now, and neither ever changes). At most {@code limit} (1-{@value #MAX_PAGE}). ADR 0024, amended in session 52.
+     */
+    List<RecoveryOperation> newestFirst(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
+                                        Optional<RecoveryOperation> after, int limit);
 
     /**
      * The operations of {@code team} stored under {@code request}, newest first (then by id), at most {@code limit}

@@ -68,9 +68,11 @@ public class ForwardingRecoveryOperations implements RecoveryOperations {
     }
 
     @Override
-    public List<RecoveryOperation> list(Optional<TeamId> team, Optional<org.vpsrecovery.domain.server.ServerId> server,
-                                        Optional<OperationState> state, int limit) {
-        return operations.list(team, server, state, limit);
+    public List<RecoveryOperation> newestFirst(Optional<TeamId> team,
+                                               Optional<org.vpsrecovery.domain.server.ServerId> server,
+                                               Optional<OperationState> state, Optional<RecoveryOperation> after,
+                                               int limit) {
+        return operations.newestFirst(team, server, state, after, limit);
     }
 
     @Override

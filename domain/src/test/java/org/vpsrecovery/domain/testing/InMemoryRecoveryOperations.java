@@ -87,16 +87,23 @@ public final class InMemoryRecoveryOperations implements RecoveryOperations {
         return Optional.ofNullable(operations.get(id));
     }
 
+    /** PostgreSQL's order: accepted later first, then the greater id (a uuid orders as its lower-case hex text). */
+    private static final Comparator<RecoveryOperation> NEWEST_FIRST = Comparator
+            .comparing(RecoveryOperation::acceptedAt)
+            .thenComparing(o -> o.id().value().toString())
+            .reversed();
+
     @Override
-    public synchronized List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server,
-                                                     Optional<OperationState> state, int limit) {
+    public synchronized List<RecoveryOperation> newestFirst(Optional<TeamId> team, Optional<ServerId> server,
+                                                            Optional<OperationState> state,
+                                                            Optional<RecoveryOperation> after, int limit) {
         RecoveryOperations.requirePage(limit);
         return operations.values().stream()
                 .filter(o -> team.map(o.team()::equals).orElse(true))
                 .filter(o -> server.map(o.server()::equals).orElse(true))
                 .filter(o -> state.map(s -> o.state() == s).orElse(true))
-                .sorted(Comparator.comparing(RecoveryOperation::acceptedAt).reversed()
-                        .thenComparing(o -> o.id().value()))
+                .filter(o -> after.map(last -> NEWEST_FIRST.compare(o, last) > 0).orElse(true))
+                .sorted(NEWEST_FIRST)
                 .limit(limit).toList();
     }
 

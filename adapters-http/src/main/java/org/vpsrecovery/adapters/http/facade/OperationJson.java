@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.audit.Actor;
+import org.vpsrecovery.domain.common.KeysetPage;
+import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 
 /** An operation on the wire; mapped from the domain here only. */
@@ -41,9 +43,10 @@ public record OperationJson(String id, String state, @JsonProperty("final") bool
     public record ResourceJson(String type, long id) {
     }
 
+    /** A page of operations, newest first; {@code next} is null on the last (ADR 0024, amended in session 52). */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record OperationPageJson(int count, List<OperationJson> results) {
+    public record OperationPageJson(int count, List<OperationJson> results, @Nullable String next) {
     }
 
     static final String PENDING_APPROVAL_ANSWER = "the team's requests of this kind need a second person: checked now, "
@@ -79,7 +82,9 @@ public record OperationJson(String id, String state, @JsonProperty("final") bool
         return new ActorJson(actor.subject(), actor.authentication().wireName());
     }
 
-    static OperationPageJson page(List<RecoveryOperation> operations) {
-        return new OperationPageJson(operations.size(), operations.stream().map(OperationJson::of).toList());
+    /** {@code next}: the last operation's id when more follow (the use case read one more). */
+    static OperationPageJson page(KeysetPage<RecoveryOperation, OperationId> page) {
+        return new OperationPageJson(page.items().size(), page.items().stream().map(OperationJson::of).toList(),
+                page.next().map(OperationId::toString).orElse(null));
     }
 }

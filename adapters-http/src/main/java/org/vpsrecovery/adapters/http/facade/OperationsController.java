@@ -23,12 +23,15 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PageAfterParameter;
+import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PageLimitParameter;
 import org.vpsrecovery.adapters.http.facade.OperationJson.OperationPageJson;
 import org.vpsrecovery.application.approval.DecideApprovalCommand;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.application.approval.DecideApprovalUseCase;
 import org.vpsrecovery.application.change.PendingChangesService;
 import org.vpsrecovery.application.operation.GetOperationUseCase;
+import org.vpsrecovery.application.operation.ListOperationsQuery;
 import org.vpsrecovery.application.operation.ListOperationsUseCase;
 import org.vpsrecovery.application.operation.ReadOperationsService;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
@@ -51,6 +54,7 @@ import org.vpsrecovery.domain.server.ServerId;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OperationsController {
 
+    private static final int DEFAULT_PAGE = 100;
     private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     private final GetOperationUseCase get;
@@ -168,9 +172,21 @@ public class OperationsController {
     }
 
     @Get("/")
-    @Operation(summary = "Operations, newest first", description = "A team's own; an auditor's token reads every team's.")
+    @Operation(summary = "Operations, newest first",
+            description = "A team's own; an auditor's token reads every team's. Newest accepted first, then by id (both "
+                    + "descending): a page holds `limit` (1-" + RecoveryOperations.MAX_PAGE + ", " + DEFAULT_PAGE + "); pass "
+                    + "the answer's `next` back as `after`, with the same filters, for the following page (`next` is null "
+                    + "on the last). When each was accepted never changes, so an operation accepted since the first page "
+                    + "comes before it, never inside a later page, and none is skipped or repeated. Refused 400: a repeated "
+                    + "server_id or after, a server_id that is no id, a state that is none of an operation's "
+                    + "(INVALID_QUERY_PARAMETER), a limit out of range (PAGE_SIZE_OUT_OF_RANGE), an `after` that is no "
+                    + "operation id (INVALID_CURSOR); an `after` that is no operation the caller may read (another team's, "
+                    + "or none) is 404 OPERATION_NOT_FOUND.")
     @ApiResponse(responseCode = "200", description = "a page of operations",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationPageJson.class)))
+    @ApiResponse(responseCode = "404", description = "`after` names no operation the caller may read (OPERATION_NOT_FOUND): "
+            + "list again from the start",
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public OperationPageJson listOperations(HttpRequest<?> request,
             @Parameter(description = "only this server's", schema = @Schema(type = "string", pattern = OpenApiPatterns.ID,
                     maxLength = OpenApiPatterns.ID_MAX_LENGTH)) @Nullable @QueryValue("server_id") String serverId,
@@ -178,14 +194,17 @@ public class OperationsController {
                     pattern = "^(accepted|in_progress|unresolved|awaiting_safety_snapshot|pending_approval|approved|completed|failed|vanished|timed_out|released|denied|expired|rejected)$",
                     maxLength = 24))
             @Nullable @QueryValue("state") String state,
-            @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
-                    maxLength = 3)) @Nullable @QueryValue("limit") String limit) {
+            @PageLimitParameter @Nullable @QueryValue("limit") String limit,
+            @PageAfterParameter @Nullable @QueryValue("after") String after) {
         RequestFields.requireOnce(request, "server_id");
+        RequestFields.requireOnce(request, "after");
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         Optional<OperationState> wanted = Optional.ofNullable(state).map(OperationsController::state);
-        int size = PageParameters.size(limit, RecoveryOperations.MAX_PAGE, 100);
-        return OperationJson.page(list.listOperations(RequestAttributes.auditReader(request), server, wanted, size));
+        int size = PageParameters.size(limit, RecoveryOperations.MAX_PAGE, DEFAULT_PAGE);
+        Optional<OperationId> from = PageParameters.after(after, OperationId::parse, "an operation id (a UUID)");
+        return OperationJson.page(list.listOperations(RequestAttributes.auditReader(request),
+                new ListOperationsQuery(server, wanted, from, size)));
     }
 
     private static OperationState state(String raw) {

@@ -259,6 +259,23 @@ class OpenApiDocumentTest {
                 .path("nullable").asBoolean()).as("next is null on the last page").isTrue();
     }
 
+    /**
+     * The list of operations pages as the other cursor lists do (ADR 0024, amended in session 52): its page parameters
+     * are theirs, its refusals are named, and its page's next is nullable.
+     */
+    @Test
+    void theOperationsListDocumentsItsPageAndItsRefusals() {
+        GeneratedOpenApi.Op list = DOCUMENT.operations().stream()
+                .filter(op -> op.toString().equals("GET /api/v1/operations")).findFirst().orElseThrow();
+        assertThat(list.hasParameter("query", "limit")).isTrue();
+        assertThat(list.hasParameter("query", "after")).isTrue();
+        assertThat(list.node().path("description").asText()).contains("INVALID_QUERY_PARAMETER", "PAGE_SIZE_OUT_OF_RANGE",
+                "INVALID_CURSOR", "OPERATION_NOT_FOUND");
+        assertThat(list.response("404").path("description").asText()).contains("OPERATION_NOT_FOUND");
+        assertThat(DOCUMENT.schemas().get("OperationJson.OperationPageJson").path("properties").path("next")
+                .path("nullable").asBoolean()).as("next is null on the last page").isTrue();
+    }
+
     private static Set<String> enumOf(GeneratedOpenApi.Op op, String parameter) {
         return GeneratedOpenApi.texts(DOCUMENT.resolve(op.parameter("query", parameter).path("schema")).path("enum"));
     }

@@ -78,13 +78,93 @@ public interface OperationRowRepository extends GenericRepository<OperationRow, 
             ORDER BY updated_at, id LIMIT :limit""")
     List<OperationRow> owingEvents(int limit);
 
+    /*
+     * Newest first (ADR 0024, amended in session 52): twelve statements, not one with optional parts, so that each is a
+     * plain condition of its V73 index (..., accepted_at DESC, id DESC) and its generic plan reads that index from the
+     * cursor's place on, in order, with no sort; an "OR :x IS NULL" would leave the cursor a filter over every newer
+     * row. A server's statements take the team as a filter (an auditor's and the platform's own reads have none): a
+     * server's operations are its team's.
+     */
+
+    /** recovery_operation_team_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE team = :team
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> teamNewestFirst(String team, int limit);
+
+    /** recovery_operation_team_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE team = :team AND (accepted_at, id) < (:afterAcceptedAt, :afterId)
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> teamNewestFirstAfter(String team, Instant afterAcceptedAt, UUID afterId, int limit);
+
+    /** recovery_operation_team_state_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE team = :team AND state = :state
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> teamInStateNewestFirst(String team, String state, int limit);
+
+    /** recovery_operation_team_state_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE team = :team AND state = :state
+                AND (accepted_at, id) < (:afterAcceptedAt, :afterId)
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> teamInStateNewestFirstAfter(String team, String state, Instant afterAcceptedAt, UUID afterId,
+                                                   int limit);
+
+    /** recovery_operation_server_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE server_id = :serverId
+                AND (CAST(:team AS text) IS NULL OR team = :team)
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> serverNewestFirst(long serverId, @Nullable String team, int limit);
+
+    /** recovery_operation_server_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE server_id = :serverId
+                AND (CAST(:team AS text) IS NULL OR team = :team) AND (accepted_at, id) < (:afterAcceptedAt, :afterId)
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> serverNewestFirstAfter(long serverId, @Nullable String team, Instant afterAcceptedAt,
+                                              UUID afterId, int limit);
+
+    /** recovery_operation_server_state_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE server_id = :serverId AND state = :state
+                AND (CAST(:team AS text) IS NULL OR team = :team)
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> serverInStateNewestFirst(long serverId, String state, @Nullable String team, int limit);
+
+    /** recovery_operation_server_state_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE server_id = :serverId AND state = :state
+                AND (CAST(:team AS text) IS NULL OR team = :team) AND (accepted_at, id) < (:afterAcceptedAt, :afterId)
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> serverInStateNewestFirstAfter(long serverId, String state, @Nullable String team,
+                                                     Instant afterAcceptedAt, UUID afterId, int limit);
+
+    /** recovery_operation_newest (V73). */
     @Query("""
             SELECT * FROM recovery_operation
-            WHERE (CAST(:team AS text) IS NULL OR team = :team)
-              AND (CAST(:serverId AS bigint) IS NULL OR server_id = :serverId)
-              AND (CAST(:state AS text) IS NULL OR state = :state)
-            ORDER BY accepted_at DESC, id LIMIT :limit""")
-    List<OperationRow> listNewestFirst(@Nullable String team, @Nullable Long serverId, @Nullable String state, int limit);
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> newestFirst(int limit);
+
+    /** recovery_operation_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE (accepted_at, id) < (:afterAcceptedAt, :afterId)
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> newestFirstAfter(Instant afterAcceptedAt, UUID afterId, int limit);
+
+    /** recovery_operation_state_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE state = :state
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> inStateNewestFirst(String state, int limit);
+
+    /** recovery_operation_state_newest (V73). */
+    @Query("""
+            SELECT * FROM recovery_operation WHERE state = :state AND (accepted_at, id) < (:afterAcceptedAt, :afterId)
+            ORDER BY accepted_at DESC, id DESC LIMIT :limit""")
+    List<OperationRow> inStateNewestFirstAfter(String state, Instant afterAcceptedAt, UUID afterId, int limit);
 
     /** A team's operations under one request id, newest first: served by recovery_operation_request (V61). */
     @Query("""

@@ -144,14 +144,39 @@ public final class OperationRows implements RecoveryOperations {
         return found;
     }
 
+    /** One statement per filter, each over its V73 index in the list's order (OperationRowRepository). */
     @Override
-    public List<RecoveryOperation> list(Optional<TeamId> team, Optional<ServerId> server, Optional<OperationState> state,
-                                        int limit) {
+    public List<RecoveryOperation> newestFirst(Optional<TeamId> team, Optional<ServerId> server,
+                                               Optional<OperationState> state, Optional<RecoveryOperation> after,
+                                               int limit) {
         RecoveryOperations.requirePage(limit);
-        return DatabaseOutOfReach.read("list operations", () -> rows.listNewestFirst(
-                team.map(TeamId::value).orElse(null), server.map(ServerId::value).orElse(null),
-                state.map(OperationState::wireName).orElse(null), limit))
-                .stream().map(OperationRows::toDomain).toList();
+        String t = team.map(TeamId::value).orElse(null);
+        String s = state.map(OperationState::wireName).orElse(null);
+        Instant at = after.map(RecoveryOperation::acceptedAt).orElse(null);
+        UUID id = after.map(last -> last.id().value()).orElse(null);
+        boolean first = after.isEmpty();
+        List<OperationRow> page = DatabaseOutOfReach.read("list operations", () -> {
+            if (server.isPresent()) {
+                long v = server.get().value();
+                if (s == null) {
+                    return first ? rows.serverNewestFirst(v, t, limit) : rows.serverNewestFirstAfter(v, t, at, id, limit);
+                }
+                return first ? rows.serverInStateNewestFirst(v, s, t, limit)
+                        : rows.serverInStateNewestFirstAfter(v, s, t, at, id, limit);
+            }
+            if (t != null) {
+                if (s == null) {
+                    return first ? rows.teamNewestFirst(t, limit) : rows.teamNewestFirstAfter(t, at, id, limit);
+                }
+                return first ? rows.teamInStateNewestFirst(t, s, limit)
+                        : rows.teamInStateNewestFirstAfter(t, s, at, id, limit);
+            }
+            if (s == null) {
+                return first ? rows.newestFirst(limit) : rows.newestFirstAfter(at, id, limit);
+            }
+            return first ? rows.inStateNewestFirst(s, limit) : rows.inStateNewestFirstAfter(s, at, id, limit);
+        });
+        return page.stream().map(OperationRows::toDomain).toList();
     }
 
     /** By the team and request id (recovery_operation_request, V61), not a scan of the team's newest. */

@@ -561,6 +561,66 @@ public abstract class RecoveryOperationsContract {
     }
 
     /**
+     * Each filter's pages (ADR 0024, amended in session 52): accepted later first, then the greater id, each page after
+     * the last one shown, a tie split between pages with none skipped or repeated, and a page after an operation whose
+     * state has changed since goes on from its place.
+     */
+    @Test
+    void pagesNewestFirstAfterTheLastShownInEachFiltersOrderWithTiesBrokenById() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation oldest = create(BLUE, WEB, T0);
+        RecoveryOperation middle = create(BLUE, DB, T0.plusSeconds(60));
+        // Two accepted at the same instant: the greater id first, as a uuid orders in PostgreSQL (its hex text).
+        RecoveryOperation tiedA = create(BLUE, WEB, T0.plusSeconds(120));
+        RecoveryOperation tiedB = create(BLUE, WEB, T0.plusSeconds(120));
+        RecoveryOperation greens = create(GREEN, WEB, T0.plusSeconds(150));
+        RecoveryOperation newest = create(BLUE, WEB, T0.plusSeconds(180));
+        List.of(middle, tiedA, oldest, greens, newest, tiedB).forEach(operations::add);
+        RecoveryOperation failedMiddle = middle.refused(T0.plusSeconds(200), "VPS.org refused");
+        assertThat(operations.update(middle, failedMiddle)).isTrue();
+        boolean aFirst = tiedA.id().value().toString().compareTo(tiedB.id().value().toString()) > 0;
+        RecoveryOperation tiedFirst = aFirst ? tiedA : tiedB;
+        RecoveryOperation tiedSecond = aFirst ? tiedB : tiedA;
+        Optional<OperationState> accepted = Optional.of(OperationState.ACCEPTED);
+
+        assertThat(operations.newestFirst(Optional.of(BLUE), Optional.empty(), Optional.empty(), Optional.empty(), 10))
+                .containsExactly(newest, tiedFirst, tiedSecond, failedMiddle, oldest);
+        // Pages of two: each after the last one shown, the tie split between pages.
+        assertThat(operations.newestFirst(Optional.of(BLUE), Optional.empty(), Optional.empty(), Optional.empty(), 2))
+                .containsExactly(newest, tiedFirst);
+        assertThat(operations.newestFirst(Optional.of(BLUE), Optional.empty(), Optional.empty(), Optional.of(tiedFirst), 2))
+                .containsExactly(tiedSecond, failedMiddle);
+        assertThat(operations.newestFirst(Optional.of(BLUE), Optional.empty(), Optional.empty(), Optional.of(failedMiddle), 2))
+                .containsExactly(oldest);
+        assertThat(operations.newestFirst(Optional.of(BLUE), Optional.empty(), Optional.empty(), Optional.of(oldest), 2))
+                .isEmpty();
+
+        // One state: a page after one no longer in it goes on from its place.
+        assertThat(operations.newestFirst(Optional.of(BLUE), Optional.empty(), accepted, Optional.of(middle), 10))
+                .containsExactly(oldest);
+        assertThat(operations.newestFirst(Optional.of(BLUE), Optional.empty(), accepted, Optional.of(tiedFirst), 10))
+                .containsExactly(tiedSecond, oldest);
+        // One server's, of one team or of every team (an auditor's, and the platform's own reads).
+        assertThat(operations.newestFirst(Optional.of(BLUE), Optional.of(WEB), Optional.empty(), Optional.of(newest), 10))
+                .containsExactly(tiedFirst, tiedSecond, oldest);
+        assertThat(operations.newestFirst(Optional.empty(), Optional.of(WEB), Optional.empty(), Optional.empty(), 2))
+                .containsExactly(newest, greens);
+        assertThat(operations.newestFirst(Optional.empty(), Optional.of(WEB), accepted, Optional.of(greens), 10))
+                .containsExactly(tiedFirst, tiedSecond, oldest);
+        assertThat(operations.newestFirst(Optional.empty(), Optional.of(DB), Optional.of(OperationState.FAILED),
+                Optional.empty(), 10)).containsExactly(failedMiddle);
+        // Every team's, and every team's in one state.
+        assertThat(operations.newestFirst(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(newest), 2))
+                .containsExactly(greens, tiedFirst);
+        assertThat(operations.newestFirst(Optional.empty(), Optional.empty(), accepted, Optional.of(tiedSecond), 10))
+                .containsExactly(oldest);
+        assertThat(operations.newestFirst(Optional.of(GREEN), Optional.empty(), Optional.empty(), Optional.empty(), 10))
+                .containsExactly(greens);
+        assertThatThrownBy(() -> operations.newestFirst(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), RecoveryOperations.MAX_PAGE + 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
      * What is in flight, however many newer operations have ended: one in each state not final, newest first, of every
      * team or of one; never an ended one; the limit keeps the newest.
      */
