@@ -164,6 +164,8 @@ public class AuditController {
                     description = "first (default): every event; latest-checkpoint: the events since the latest "
                             + "walked checkpoint",
                     schema = @Schema(type = "string", allowableValues = {"first", "latest-checkpoint"})))
+    @ApiResponse(responseCode = "200", description = "the chain intact or where it breaks",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChainVerificationJson.class)))
     @ProblemResponses.AuditReads
     public ChainVerificationJson verifyChain(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
@@ -242,6 +244,8 @@ public class AuditController {
             parameters = @Parameter(name = "expiring_within_days", in = ParameterIn.QUERY,
                     description = "automatic backups expiring within this many days, default 7",
                     schema = @Schema(type = "integer", format = "int32", minimum = "0", maximum = "365")))
+    @ApiResponse(responseCode = "200", description = "the report",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecoverabilityJson.class)))
     @ProblemResponses.ProviderAndAuditReads
     @ProblemResponses.AuditEvents
     public RecoverabilityJson recoverability(HttpRequest<?> request) {

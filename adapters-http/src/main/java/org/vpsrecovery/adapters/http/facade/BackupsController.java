@@ -23,7 +23,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.Optional;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupJson;
-import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupPageJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.BackupIdParameter;
 import org.vpsrecovery.application.backup.CreateManualBackupCommand;
 import org.vpsrecovery.application.plan.PlanDestructiveWorkUseCase;
@@ -71,7 +71,9 @@ public class BackupsController {
     @Operation(summary = "The team's backups",
             description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` and `backup_type` "
                     + "narrow it further (sent empty, they narrow nothing, as at VPS.org).")
-    public PageJson<BackupJson> listBackups(HttpRequest<?> request,
+    @ApiResponse(responseCode = "200", description = "the team's backups, VPS.org's list shape",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BackupPageJson.class)))
+    public BackupPageJson listBackups(HttpRequest<?> request,
             @Parameter(description = "only this server's backups", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId,
@@ -98,6 +100,8 @@ public class BackupsController {
     /** An extension VPS.org lacks: one backup by id. */
     @Get("/{backup_id}/")
     @Operation(summary = "One backup", description = "An extension VPS.org lacks: one of the team's backups by id.")
+    @ApiResponse(responseCode = "200", description = "the backup",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BackupJson.class)))
     @ProblemResponses.NotFound
     public BackupJson getBackup(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId) {
         BackupId id = backupId(backupId);

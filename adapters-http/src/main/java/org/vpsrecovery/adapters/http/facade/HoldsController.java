@@ -130,6 +130,8 @@ public class HoldsController {
 
     @Get("/snapshots/{snapshot_id}/holds/")
     @Operation(summary = "The holds on a snapshot", description = LIST_DESCRIPTION)
+    @ApiResponse(responseCode = "200", description = "a page of the snapshot's holds",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldPageJson.class)))
     @ProblemResponses.NotFound
     public HoldPageJson snapshotHolds(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
             @PageLimitParameter @Nullable @QueryValue("limit") String limit,
@@ -139,6 +141,8 @@ public class HoldsController {
 
     @Get("/backups/{backup_id}/holds/")
     @Operation(summary = "The holds on a backup", description = LIST_DESCRIPTION)
+    @ApiResponse(responseCode = "200", description = "a page of the backup's holds",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldPageJson.class)))
     @ProblemResponses.NotFound
     public HoldPageJson backupHolds(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId,
             @PageLimitParameter @Nullable @QueryValue("limit") String limit,

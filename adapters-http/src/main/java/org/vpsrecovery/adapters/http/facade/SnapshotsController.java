@@ -25,7 +25,7 @@ import jakarta.validation.Valid;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotPageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.SnapshotIdParameter;
@@ -89,7 +89,9 @@ public class SnapshotsController {
     @Operation(summary = "The team's snapshots",
             description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` narrows it to one "
                     + "(sent empty, it narrows nothing, as at VPS.org).")
-    public CompletableFuture<PageJson<SnapshotJson>> listSnapshots(HttpRequest<?> request,
+    @ApiResponse(responseCode = "200", description = "the team's snapshots, VPS.org's list shape",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotPageJson.class)))
+    public CompletableFuture<SnapshotPageJson> listSnapshots(HttpRequest<?> request,
             @Parameter(description = "only this server's snapshots", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId) {
@@ -105,6 +107,8 @@ public class SnapshotsController {
     @Get("/{snapshot_id}/")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "One snapshot", description = "An extension VPS.org lacks: one of the team's snapshots by id.")
+    @ApiResponse(responseCode = "200", description = "the snapshot",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotJson.class)))
     @ProblemResponses.NotFound
     public SnapshotJson getSnapshot(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);

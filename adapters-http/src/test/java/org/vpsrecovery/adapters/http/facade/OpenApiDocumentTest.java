@@ -238,6 +238,111 @@ class OpenApiDocumentTest {
                 "DELETE /api/v1/snapshots/{snapshot_id}");
     }
 
+    /**
+     * Every operation lists its success first, with its content type (a 204 has none): generators send as Accept the
+     * first JSON type of the responses in order, and nine routes without an explicit 2xx listed their errors first, so
+     * generated clients sent {@code Accept: application/problem+json} and were answered 406 (session 52).
+     */
+    @Test
+    void everyOperationListsItsSuccessFirstWithItsContentType() {
+        List<String> wrong = new ArrayList<>();
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            List<String> codes = new ArrayList<>();
+            op.node().path("responses").fieldNames().forEachRemaining(codes::add);
+            if (codes.isEmpty() || !codes.get(0).startsWith("2")) {
+                wrong.add(op + " lists " + codes.stream().findFirst().orElse("nothing") + " first");
+            }
+            for (String code : codes) {
+                if (!code.startsWith("2")) {
+                    continue;
+                }
+                Set<String> types = new TreeSet<>();
+                op.response(code).path("content").fieldNames().forEachRemaining(types::add);
+                if (code.equals("204") ? !types.isEmpty() : !types.contains("application/json")) {
+                    wrong.add(op + " " + code + " declares " + types);
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    /**
+     * Each alternative of a {@code oneOf} requires a member the others never have, so an answer matches exactly one:
+     * ReleasedRestoreHoldJson required nothing, so every operation answered by the release matched both and the
+     * generated Python client raised after a successful release (session 52).
+     */
+    @Test
+    void everyOneOfAlternativeRequiresAMemberTheOthersLack() {
+        List<String> ambiguous = new ArrayList<>();
+        int checked = 0;
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            for (JsonNode response : op.node().path("responses")) {
+                for (JsonNode content : response.path("content")) {
+                    List<JsonNode> alternatives = new ArrayList<>();
+                    content.path("schema").path("oneOf").forEach(alternatives::add);
+                    for (JsonNode a : alternatives) {
+                        for (JsonNode b : alternatives) {
+                            if (a == b) {
+                                continue;
+                            }
+                            checked++;
+                            Set<String> aMembers = new TreeSet<>();
+                            DOCUMENT.resolve(a).path("properties").fieldNames().forEachRemaining(aMembers::add);
+                            Set<String> bRequired = GeneratedOpenApi.texts(DOCUMENT.resolve(b).path("required"));
+                            if (aMembers.containsAll(bRequired)) {
+                                ambiguous.add(op + ": a " + a.path("$ref").asText() + " also matches " + b.path("$ref").asText());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(4);
+        assertThat(ambiguous).isEmpty();
+        assertThat(DOCUMENT.required("ReleasedRestoreHoldJson"))
+                .containsExactly("released_at", "server_id", "since", "state", "until");
+    }
+
+    /**
+     * An array's items are a type: the snapshot and backup lists' {@code results} were {@code {type: object}} (a
+     * generic {@code PageJson<T>}), so generated clients gave untyped maps; and an enum is not inline in an array's
+     * items: the webhook's {@code event_types} made the Java native client fail to compile (session 52).
+     */
+    @Test
+    void arraysHoldTypedItemsAndEnumsInArraysAreNamedSchemas() {
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> schema : DOCUMENT.schemas().entrySet()) {
+            schema.getValue().path("properties").properties().forEach(member -> {
+                JsonNode items = member.getValue().path("items");
+                if (items.isMissingNode()) {
+                    return;
+                }
+                if (items.path("type").asText().equals("object") && !items.has("properties")
+                        && !items.has("additionalProperties")) {
+                    wrong.add(schema.getKey() + "." + member.getKey() + ": untyped items");
+                }
+                if (items.has("enum")) {
+                    wrong.add(schema.getKey() + "." + member.getKey() + ": inline enum");
+                }
+            });
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(DOCUMENT.schemas().get("FacadeRequests.CreateWebhookRequest").path("properties").path("event_types")
+                .path("items").path("$ref").asText()).isEqualTo("#/components/schemas/EventType");
+        assertThat(GeneratedOpenApi.texts(DOCUMENT.schemas().get("EventType").path("enum")))
+                .isEqualTo(Arrays.stream(org.vpsrecovery.domain.webhook.WebhookEventType.values())
+                        .map(org.vpsrecovery.domain.webhook.WebhookEventType::wireName)
+                        .collect(Collectors.toCollection(TreeSet::new)));
+        for (String list : List.of("/api/v1/snapshots", "/api/v1/backups")) {
+            GeneratedOpenApi.Op op = DOCUMENT.operations().stream()
+                    .filter(o -> o.toString().equals("GET " + list)).findFirst().orElseThrow();
+            JsonNode page = DOCUMENT.resolve(op.response("200").path("content").path("application/json").path("schema"));
+            assertThat(GeneratedOpenApi.texts(page.path("required"))).as(list).containsExactly("count", "results");
+            assertThat(page.path("properties").path("results").path("items").path("$ref").asText()).as(list)
+                    .startsWith("#/components/schemas/FacadeJson.");
+        }
+    }
+
     private static Set<String> enumOf(GeneratedOpenApi.Op op, String parameter) {
         return GeneratedOpenApi.texts(DOCUMENT.resolve(op.parameter("query", parameter).path("schema")).path("enum"));
     }
