@@ -54,9 +54,13 @@ class AnswersMatchTheDocumentEndToEndTest {
 
         // Real traffic: changes answered, refused and not found, so the history holds events with and without a
         // server, a resource, a reason, a cause and VPS.org's status.
-        Answer snapshot = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN,
-                "{\"server_id\": 12345, \"name\": \"documented\"}");
+        String create = "{\"server_id\": 12345, \"name\": \"documented\"}";
+        Answer snapshot = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, create,
+                Map.of("Idempotency-Key", "documented-create"));
         assertThat(snapshot.status()).as(snapshot.raw().body()).isEqualTo(201);
+        Answer replayed = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, create,
+                Map.of("Idempotency-Key", "documented-create"));
+        assertThat(replayed.raw().headers().firstValue("Idempotent-Replayed")).contains("true");
         Answer backup = platform.send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}");
         assertThat(backup.status()).as(backup.raw().body()).isEqualTo(201);
         platform.send("DELETE", "/api/v1/snapshots/999999/", DEMO_TOKEN, null);
@@ -77,21 +81,29 @@ class AnswersMatchTheDocumentEndToEndTest {
                 "/api/v1/audit/verify/", "/api/v1/audit/recoverability/", "/api/v1/audit/drift/");
         List<String> wrong = new ArrayList<>();
         int validated = 0;
+        Map<String, Answer> changes = Map.of("/api/v1/snapshots/", snapshot, "/api/v1/snapshots/ (replayed)", replayed,
+                "/api/v1/backups/", backup, "/api/v1/snapshots/" + snapshotId + "/holds/", hold);
+        for (Map.Entry<String, Answer> change : changes.entrySet()) {
+            validated += validate(schemas, document, "post", change.getValue(), change.getKey().split(" ")[0], wrong);
+        }
         for (String path : teamReads) {
-            validated += validate(schemas, document, platform.send("GET", path, DEMO_TOKEN, null), path, wrong);
+            validated += validate(schemas, document, "get", platform.send("GET", path, DEMO_TOKEN, null), path, wrong);
         }
         for (String path : auditorReads) {
-            validated += validate(schemas, document, platform.send("GET", path, AUDITOR_TOKEN, null), path, wrong);
+            validated += validate(schemas, document, "get", platform.send("GET", path, AUDITOR_TOKEN, null), path, wrong);
         }
         assertThat(wrong).as("answers the served document does not describe").isEmpty();
-        assertThat(validated).isEqualTo(teamReads.size() + auditorReads.size());
+        assertThat(validated).isEqualTo(changes.size() + teamReads.size() + auditorReads.size());
     }
 
-    /** 1 when the answer was validated; what is wrong with it, if anything, added to {@code wrong}. */
-    private static int validate(JsonSchemaFactory schemas, JsonNode document, Answer answer, String path,
+    /**
+     * 1 when the answer was validated; what is wrong with it, if anything, added to {@code wrong}: its status, its
+     * content type, its body against their schema, and the README's headers it carries are declared for it.
+     */
+    private static int validate(JsonSchemaFactory schemas, JsonNode document, String method, Answer answer, String path,
                                 List<String> wrong) throws Exception {
-        String at = "GET " + path + " " + answer.status();
-        JsonNode operation = operationOf(document, "get", path);
+        String at = method.toUpperCase(Locale.ROOT) + " " + path + " " + answer.status();
+        JsonNode operation = operationOf(document, method, path);
         if (operation == null) {
             wrong.add(at + ": no such operation in the document");
             return 0;
@@ -100,6 +112,11 @@ class AnswersMatchTheDocumentEndToEndTest {
         if (response.isMissingNode()) {
             wrong.add(at + ": status not declared");
             return 0;
+        }
+        for (String header : List.of("X-Request-Id", "X-Operation-Id", "Idempotent-Replayed", "Retry-After", "ETag")) {
+            if (answer.raw().headers().firstValue(header).isPresent() && !response.path("headers").has(header)) {
+                wrong.add(at + ": header " + header + " sent, not declared");
+            }
         }
         String type = answer.contentType().split(";")[0].strip().toLowerCase(Locale.ROOT);
         String ref = response.path("content").path(type).path("schema").path("$ref").asText("");

@@ -89,7 +89,8 @@ public final class AcceptedTypes {
     /** How specifically a range names the type: -1 not at all, 0 {@code *}{@code /*}, 1 {@code type/*}, 2 problem+json for JSON, 3 exactly. */
     private static int specificity(MediaType range, MediaType type) {
         if (PROBLEM_JSON.equalsIgnoreCase(range.getName()) && MediaType.APPLICATION_JSON.equalsIgnoreCase(type.getName())) {
-            return 2;
+            // Only as a yes: problem+json;q=0 says nothing against JSON ("problem+json;q=0, */*" is JSON, as before).
+            return quality(range).signum() > 0 ? 2 : -1;
         }
         if (!range.matches(type)) {
             return -1;

@@ -233,7 +233,8 @@ class FacadeHttpTest {
     void anAcceptNamingOnlyProblemJsonIsServedTheRoutesJson() throws Exception {
         platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
         for (List<String> accept : List.of(List.of("application/problem+json"), List.of("application/problem+json;q=0.4"),
-                List.of("application/problem+json", "text/html"), List.of("application/problem+json, */*;q=0"))) {
+                List.of("application/problem+json", "text/html"), List.of("application/problem+json, */*;q=0"),
+                List.of("application/problem+json;q=0, */*"))) {
             Answer list = getAccepting("/api/v1/snapshots/", BLUE_TOKEN, accept.toArray(String[]::new));
             assertThat(list.status()).as(accept + ": " + list.raw().body()).isEqualTo(200);
             assertThat(list.contentType()).as(accept.toString()).isEqualTo("application/json");

@@ -343,6 +343,54 @@ class OpenApiDocumentTest {
         }
     }
 
+    /**
+     * The headers the README promises are declared where they are sent (session 52: none was): X-Request-Id on every
+     * answer; Idempotent-Replayed on a keyed change's successes; X-Operation-Id on a keyed change's 201/202/204 (a
+     * policy's only when it waits for approval), on VPS.org's 504 OUTCOME_UNKNOWN and on 409
+     * IDEMPOTENT_REQUEST_INTERRUPTED.
+     */
+    @Test
+    void theHeadersTheReadmePromisesAreDeclared() {
+        List<String> missing = new ArrayList<>();
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            boolean keyed = op.hasParameter("header", IdempotentRequests.HEADER);
+            op.node().path("responses").properties().forEach(entry -> {
+                String code = entry.getKey();
+                JsonNode headers = entry.getValue().path("headers");
+                String description = entry.getValue().path("description").asText();
+                Set<String> wanted = new TreeSet<>(Set.of(RequestAttributes.REQUEST_ID_HEADER));
+                if (keyed && code.startsWith("2")) {
+                    wanted.add(IdempotentRequests.REPLAYED_HEADER);
+                    if (Set.of("201", "202", "204").contains(code) && (!op.path().startsWith("/api/v1/policies") || code.equals("202"))) {
+                        wanted.add(RequestAttributes.OPERATION_ID_HEADER);
+                    }
+                }
+                if ((code.equals("504") && description.contains("(OUTCOME_UNKNOWN)"))
+                        || (code.equals("409") && description.contains("IDEMPOTENT_REQUEST_INTERRUPTED"))) {
+                    wanted.add(RequestAttributes.OPERATION_ID_HEADER);
+                }
+                for (String header : wanted) {
+                    if (!headers.has(header)) {
+                        missing.add(op + " " + code + " " + header);
+                    }
+                }
+            });
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    /**
+     * Operation ids name what they do (generated clients' method names): {@code list}, {@code summary} and
+     * {@code decide} said nothing; and the document says answer enums may gain values (session 52).
+     */
+    @Test
+    void operationIdsAreUniqueAndSpecificAndEnumsAreSaidToGrow() {
+        List<String> ids = DOCUMENT.operations().stream().map(op -> op.node().path("operationId").asText()).toList();
+        assertThat(ids).doesNotHaveDuplicates().doesNotContain("", "list", "summary", "decide")
+                .contains("listDrift", "auditSummary", "decideApproval");
+        assertThat(DOCUMENT.info().path("description").asText()).contains(FacadeApiDefinition.ENUMS_MAY_GROW);
+    }
+
     private static Set<String> enumOf(GeneratedOpenApi.Op op, String parameter) {
         return GeneratedOpenApi.texts(DOCUMENT.resolve(op.parameter("query", parameter).path("schema")).path("enum"));
     }
