@@ -15,8 +15,15 @@ import java.util.Optional;
  * {@code Accept: application/json;charset=utf-8} asks for JSON (ADR 0006, session 42). The header is read by Micronaut
  * ({@link HttpRequest#accept()}: every header line, split at commas, each range parsed by {@link MediaType}, unreadable
  * ones left out), which orders the ranges concrete first, then by q.
+ *
+ * <p>A range naming {@code application/problem+json} also accepts the JSON a route answers, less specifically than one
+ * naming {@code application/json} and more than a wildcard (ADR 0006, session 52): clients generated from the OpenAPI
+ * document send only that type when a route's success has no body (a 204) or its errors are listed first, and a 406 for
+ * JSON they can read helps none of them. RFC 9110 12.5.1 lets a server answer what Accept does not name.
  */
 public final class AcceptedTypes {
+
+    private static final String PROBLEM_JSON = ProblemDetails.MEDIA_TYPE;
 
     private AcceptedTypes() {
     }
@@ -53,9 +60,9 @@ public final class AcceptedTypes {
         int specificityFound = -1;
         int position = 0;
         for (MediaType range : ranges) {
-            int specificity = specificity(range);
+            int specificity = specificity(range, type);
             // The first of equally specific ranges: Micronaut put the higher q first.
-            if (specificity > specificityFound && range.matches(type)) {
+            if (specificity > specificityFound) {
                 found = new Weight(quality(range), position);
                 specificityFound = specificity;
             }
@@ -79,11 +86,19 @@ public final class AcceptedTypes {
         return range.getQualityAsNumber();
     }
 
-    private static int specificity(MediaType range) {
+    /** How specifically a range names the type: -1 not at all, 0 {@code *}{@code /*}, 1 {@code type/*}, 2 problem+json for JSON, 3 exactly. */
+    private static int specificity(MediaType range, MediaType type) {
+        if (PROBLEM_JSON.equalsIgnoreCase(range.getName()) && MediaType.APPLICATION_JSON.equalsIgnoreCase(type.getName())) {
+            // Only as a yes: problem+json;q=0 says nothing against JSON ("problem+json;q=0, */*" is JSON, as before).
+            return quality(range).signum() > 0 ? 2 : -1;
+        }
+        if (!range.matches(type)) {
+            return -1;
+        }
         if (range.getType().equals("*")) {
             return 0;
         }
-        return range.getSubtype().equals("*") ? 1 : 2;
+        return range.getSubtype().equals("*") ? 1 : 3;
     }
 
     private record Weight(BigDecimal quality, int position) {

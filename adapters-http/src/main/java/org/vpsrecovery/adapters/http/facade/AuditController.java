@@ -11,6 +11,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -109,7 +110,9 @@ public class AuditController {
                             schema = @Schema(type = "string", pattern = OpenApiPatterns.CURSOR, maxLength = 64))})
     @ApiResponse(responseCode = "200", description = "a page of events, or the CSV export",
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventPageJson.class)),
-                    @Content(mediaType = AuditCsv.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary"))})
+                    @Content(mediaType = AuditCsv.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary"))},
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.AuditReads
     @ProblemResponses.AuditEvents
     public HttpResponse<?> listEvents(HttpRequest<?> request) {
@@ -164,6 +167,10 @@ public class AuditController {
                     description = "first (default): every event; latest-checkpoint: the events since the latest "
                             + "walked checkpoint",
                     schema = @Schema(type = "string", allowableValues = {"first", "latest-checkpoint"})))
+    @ApiResponse(responseCode = "200", description = "the chain intact or where it breaks",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChainVerificationJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.AuditReads
     public ChainVerificationJson verifyChain(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
@@ -174,7 +181,7 @@ public class AuditController {
     }
 
     @Get("/summary/")
-    @Operation(summary = "Counts per team x operation x outcome, by day or month",
+    @Operation(operationId = "auditSummary", summary = "Counts per team x operation x outcome, by day or month",
             description = "Over [from, to) (default: the 30 days up to the end of today UTC, or by month the running month "
                     + "and the 11 before it, from a month's first day); the top "
                     + "rejection reasons; the failure rate of provider calls. Without team, the counts are summed over "
@@ -196,7 +203,9 @@ public class AuditController {
                             schema = @Schema(type = "boolean"))})
     @Produces(MediaType.APPLICATION_JSON)
     @ApiResponse(responseCode = "200", description = "the summary; above 20,000 counts written as it is produced (chunked)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SummaryJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.AuditReads
     @ProblemResponses.AuditEvents
     public HttpResponse<?> summary(HttpRequest<?> request) {
@@ -242,6 +251,10 @@ public class AuditController {
             parameters = @Parameter(name = "expiring_within_days", in = ParameterIn.QUERY,
                     description = "automatic backups expiring within this many days, default 7",
                     schema = @Schema(type = "integer", format = "int32", minimum = "0", maximum = "365")))
+    @ApiResponse(responseCode = "200", description = "the report",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RecoverabilityJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.ProviderAndAuditReads
     @ProblemResponses.AuditEvents
     public RecoverabilityJson recoverability(HttpRequest<?> request) {

@@ -30,14 +30,15 @@ public final class AuditJson {
             String team,
             @JsonProperty("request_id") String requestId,
             String operation,
-            @JsonProperty("server_id") Long serverId,
-            ResourceJson resource,
+            // Sent as null when the event has none (an audit read names no server, a success no reason): not left out.
+            @JsonProperty("server_id") @Nullable Long serverId,
+            @Nullable ResourceJson resource,
             String outcome,
-            @JsonProperty("reason_code") String reasonCode,
-            String cause,
-            @JsonProperty("provider_status") Integer providerStatus,
+            @JsonProperty("reason_code") @Nullable String reasonCode,
+            @Nullable String cause,
+            @JsonProperty("provider_status") @Nullable Integer providerStatus,
             Map<String, String> detail,
-            ActorJson actor,
+            @Nullable ActorJson actor,
             @JsonProperty("written_by_a_later_release") @JsonInclude(JsonInclude.Include.NON_NULL)
             @Nullable String writtenByALaterRelease) {
 
@@ -53,13 +54,13 @@ public final class AuditJson {
     /** Who acted (ADR 0034): null on events written before actors were recorded. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record ActorJson(String subject, String authentication, @JsonProperty("key_id") String keyId) {
+    public record ActorJson(String subject, String authentication, @JsonProperty("key_id") @Nullable String keyId) {
     }
 
     /** {@code next}: pass it back as {@code cursor} for the following page; null on the last page. */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record EventPageJson(int count, String next, List<EventJson> results) {
+    public record EventPageJson(int count, @Nullable String next, List<EventJson> results) {
     }
 
     /**
@@ -182,8 +183,8 @@ public final class AuditJson {
     public record ServerRecoverabilityJson(
             @JsonProperty("server_id") long serverId,
             String team,
-            @JsonProperty("newest_snapshot") RecoveryPointJson newestSnapshot,
-            @JsonProperty("newest_backup") RecoveryPointJson newestBackup,
+            @JsonProperty("newest_snapshot") @Nullable RecoveryPointJson newestSnapshot,
+            @JsonProperty("newest_backup") @Nullable RecoveryPointJson newestBackup,
             @JsonProperty("expiring_backups") List<ExpiringBackupJson> expiringBackups,
             @JsonProperty("has_recovery_point") boolean hasRecoveryPoint,
             @JsonProperty("last_completed_create") @Nullable String lastCompletedCreate,

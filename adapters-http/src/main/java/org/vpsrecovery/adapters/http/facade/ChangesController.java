@@ -11,6 +11,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -64,10 +65,14 @@ public class ChangesController {
                     + "(INVALID_QUERY_PARAMETER), a limit out of range (PAGE_SIZE_OUT_OF_RANGE), an `after` that is no "
                     + "change id (INVALID_CURSOR); an `after` that is no change of this team's is 404 OPERATION_NOT_FOUND.")
     @ApiResponse(responseCode = "200", description = "a page of changes", content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangePageJson.class)))
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangePageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = "`after` names no change of this team's (OPERATION_NOT_FOUND): "
             + "list again from the start",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public PendingChangePageJson listChanges(HttpRequest<?> request,
             @Parameter(description = "only changes in this state", schema = @Schema(type = "string",
                     allowableValues = {"pending_approval", "approved", "completed", "denied", "expired", "rejected"}))
@@ -101,9 +106,13 @@ public class ChangesController {
                     + "It shows the hold it releases, or the policy, the version it was asked against and the policy "
                     + "document it will write. Another team's is 404.")
     @ApiResponse(responseCode = "200", description = "the change",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = "No such change for this team (OPERATION_NOT_FOUND)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public PendingChangeJson getChange(HttpRequest<?> request,
             @Parameter(description = "the change id (a UUID)", schema = @Schema(type = "string", pattern = UUID,
                     maxLength = 36)) @PathVariable("change_id") String changeId) {

@@ -9,6 +9,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -42,7 +43,7 @@ public class DriftController {
     }
 
     @Get("/")
-    @Operation(summary = "Recovery points that drifted from the audit history, newest first",
+    @Operation(operationId = "listDrift", summary = "Recovery points that drifted from the audit history, newest first",
             description = "Made or deleted at VPS.org outside the platform, automatic backups gone by the provider's "
                     + "retention, points stuck in progress; each recorded once by the periodic scan, with its resolution "
                     + "once it goes away. Filters combine with AND; pass `next` back as `cursor` for the following page. "
@@ -62,7 +63,9 @@ public class DriftController {
                     @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`",
                             schema = @Schema(type = "string", pattern = OpenApiPatterns.CURSOR, maxLength = 64))})
     @ApiResponse(responseCode = "200", description = "a page of drifts",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DriftJson.DriftPageJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DriftJson.DriftPageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public DriftJson.DriftPageJson list(HttpRequest<?> request) {
         AuditReader reader = RequestAttributes.auditReader(request);
         AuditReportParameters parameters = AuditReportParameters.of(request, PARAMETERS);

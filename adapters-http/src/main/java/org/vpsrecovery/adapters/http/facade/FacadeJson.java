@@ -56,9 +56,19 @@ public final class FacadeJson {
             @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String message) {
     }
 
+    /**
+     * VPS.org's list of snapshots, {@code {"count": n, "results": [...]}} (docs/vpsorg-api.md). Concrete, not a generic
+     * page: micronaut-openapi published {@code PageJson<T>}'s items as untyped objects (session 52).
+     */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record PageJson<T>(int count, List<T> results) {
+    public record SnapshotPageJson(int count, List<SnapshotJson> results) {
+    }
+
+    /** VPS.org's list of backups, as {@link SnapshotPageJson}. */
+    @Serdeable
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record BackupPageJson(int count, List<BackupJson> results) {
     }
 
     @Serdeable

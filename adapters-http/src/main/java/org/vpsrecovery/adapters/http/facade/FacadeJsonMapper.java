@@ -3,7 +3,8 @@ package org.vpsrecovery.adapters.http.facade;
 import java.util.List;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupRestoreJson;
-import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupPageJson;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotPageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.RestoredBackupJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.RestoredSnapshotJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.ServerJson;
@@ -41,8 +42,8 @@ final class FacadeJsonMapper {
                 message);
     }
 
-    static PageJson<SnapshotJson> snapshots(List<Snapshot> snapshots) {
-        return new PageJson<>(snapshots.size(), snapshots.stream().map(s -> snapshot(s, null)).toList());
+    static SnapshotPageJson snapshots(List<Snapshot> snapshots) {
+        return new SnapshotPageJson(snapshots.size(), snapshots.stream().map(s -> snapshot(s, null)).toList());
     }
 
     static BackupJson backup(Backup b, String message) {
@@ -51,8 +52,8 @@ final class FacadeJsonMapper {
                 b.expiresAt().map(Object::toString).orElse(null), b.description(), message);
     }
 
-    static PageJson<BackupJson> backups(List<Backup> backups) {
-        return new PageJson<>(backups.size(), backups.stream().map(b -> backup(b, null)).toList());
+    static BackupPageJson backups(List<Backup> backups) {
+        return new BackupPageJson(backups.size(), backups.stream().map(b -> backup(b, null)).toList());
     }
 
     static SnapshotRestoreJson restore(SnapshotRestoreStarted started) {

@@ -120,11 +120,7 @@ final class FacadeRequests {
             @Serdeable.Deserializable(using = StrictJsonFields.Text.class)
             @NotNull(message = "url is required") String url,
             @ArraySchema(arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
-                    minItems = 1, maxItems = 13, uniqueItems = true, schema = @Schema(type = "string",
-                    allowableValues = {"operation.submitted", "operation.completed", "operation.failed",
-                            "operation.unresolved", "operation.unverifiable", "operation.deadline_passed",
-                            "request.rejected", "drift.detected", "drift.resolved", "approval.requested", "approval.approved",
-                            "approval.denied", "approval.expired"}, maxLength = 30))
+                    minItems = 1, maxItems = 13, uniqueItems = true, schema = @Schema(implementation = EventType.class))
             @JsonProperty("event_types") @Serdeable.Deserializable(using = StrictJsonFields.TextList.class)
             @NotNull(message = "event_types is required")
             @Size(min = 1, max = 13, message = "event_types must hold 1-13 event types") List<String> eventTypes) {

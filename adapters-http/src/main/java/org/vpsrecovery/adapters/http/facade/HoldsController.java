@@ -17,6 +17,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -100,7 +101,11 @@ public class HoldsController {
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "held",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
@@ -117,7 +122,11 @@ public class HoldsController {
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "held",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
@@ -130,6 +139,10 @@ public class HoldsController {
 
     @Get("/snapshots/{snapshot_id}/holds/")
     @Operation(summary = "The holds on a snapshot", description = LIST_DESCRIPTION)
+    @ApiResponse(responseCode = "200", description = "a page of the snapshot's holds",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldPageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.NotFound
     public HoldPageJson snapshotHolds(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId,
             @PageLimitParameter @Nullable @QueryValue("limit") String limit,
@@ -139,6 +152,10 @@ public class HoldsController {
 
     @Get("/backups/{backup_id}/holds/")
     @Operation(summary = "The holds on a backup", description = LIST_DESCRIPTION)
+    @ApiResponse(responseCode = "200", description = "a page of the backup's holds",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldPageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.NotFound
     public HoldPageJson backupHolds(HttpRequest<?> request, @BackupIdParameter @PathVariable("backup_id") String backupId,
             @PageLimitParameter @Nullable @QueryValue("limit") String limit,
@@ -160,9 +177,16 @@ public class HoldsController {
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "200", description = "released: the hold, now inactive",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"}))})
     @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.KeyReused
@@ -178,9 +202,16 @@ public class HoldsController {
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "200", description = "released: the hold, now inactive",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"}))})
     @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.KeyReused

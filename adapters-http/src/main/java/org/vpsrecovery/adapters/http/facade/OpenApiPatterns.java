@@ -6,6 +6,13 @@ final class OpenApiPatterns {
     /** A VPS.org id in a path or query: a positive decimal integer (at most a signed 64-bit one). */
     static final String ID = "^[1-9][0-9]{0,18}$";
     static final int ID_MAX_LENGTH = 19;
+    /** The response headers every answer, a change's or a replay's carries (README; ADR 0006, session 52). */
+    static final String REQUEST_ID_HEADER_DESCRIPTION = "the request's id, the one sent as X-Request-Id or one generated; "
+            + "quote it when asking the platform team";
+    static final int REQUEST_ID_MAX_LENGTH = 128; // RequestId.MAX_LENGTH
+    static final String OPERATION_ID_HEADER_DESCRIPTION = "the change's operation: follow it at GET /api/v1/operations/{id}/";
+    static final String REPLAYED_HEADER_DESCRIPTION = "true when this is the stored first answer to the same "
+            + "Idempotency-Key, sent again; VPS.org was not asked again";
     static final String ID_MAXIMUM = "9223372036854775807";
     /** {@code IdempotencyKey}: 1-255 printable ASCII characters. */
     static final String IDEMPOTENCY_KEY = "^[ -~]{1,255}$";

@@ -73,7 +73,7 @@ public class OperationsController {
     }
 
     @Post(value = "/{operation_id}/approval/", consumes = MediaType.APPLICATION_JSON)
-    @Operation(summary = "Approve or deny an operation waiting for a second person",
+    @Operation(operationId = "decideApproval", summary = "Approve or deny an operation waiting for a second person",
             description = "Two-person approval (ADR 0040): a restore or delete of a team whose configuration asks for it "
                     + "answers 202 with the operation pending_approval; it is asked for by a person signed in through the "
                     + "identity provider (a service token asking is refused 403 APPROVAL_NEEDS_A_PERSON). Another person of the same team, signed in through "
@@ -102,7 +102,9 @@ public class OperationsController {
                     + "was asked against, else it ends rejected), and the answer is the change (GET /api/v1/changes/{id}/).")
     @ApiResponse(responseCode = "200", description = "decided: the operation (or the pending change) as it stands now",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {OperationJson.class,
-                    PendingChangeJson.class})))
+                    PendingChangeJson.class})),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     @ProblemResponses.Body
@@ -141,15 +143,21 @@ public class OperationsController {
                     + "(0-60 s) the answer comes as soon as the operation is final, or after `wait` seconds as it stands. "
                     + "Waiting reads are bounded per instance and per team; past either bound, 503 TOO_MANY_WAITING_REQUESTS at once.")
     @ApiResponse(responseCode = "200", description = "the operation",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = "No such operation for this team (OPERATION_NOT_FOUND)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "503", description = "With `wait` > 0 only: this instance already runs as many waiting "
             + "reads as it allows (`vpsr.operations.max-waits`, 32 by default), or as many of the caller's team as one "
             + "team may run (`vpsr.operations.max-waits-per-team`, 8 by default): TOO_MANY_WAITING_REQUESTS, answered at "
             + "once. Retry after Retry-After seconds, or read without `wait`. Or " + ProblemResponses.ANY_UNAVAILABLE,
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public OperationJson getOperation(HttpRequest<?> request,
             @Parameter(description = "the operation id (a UUID)", schema = @Schema(type = "string", pattern = UUID,
@@ -183,10 +191,14 @@ public class OperationsController {
                     + "operation id (INVALID_CURSOR); an `after` that is no operation the caller may read (another team's, "
                     + "or none) is 404 OPERATION_NOT_FOUND.")
     @ApiResponse(responseCode = "200", description = "a page of operations",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationPageJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationPageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = "`after` names no operation the caller may read (OPERATION_NOT_FOUND): "
             + "list again from the start",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public OperationPageJson listOperations(HttpRequest<?> request,
             @Parameter(description = "only this server's", schema = @Schema(type = "string", pattern = OpenApiPatterns.ID,
                     maxLength = OpenApiPatterns.ID_MAX_LENGTH)) @Nullable @QueryValue("server_id") String serverId,

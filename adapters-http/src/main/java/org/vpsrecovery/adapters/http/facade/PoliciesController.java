@@ -87,17 +87,30 @@ public class PoliciesController {
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "created; ETag is its version",
-            headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
+            headers = {@Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
                     pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"}))},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyJson.class)))
     @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ApiResponse(responseCode = "404", description = "A listed server is not the team's (SERVER_NOT_FOUND)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.Idempotent
     public HttpResponse<?> createPolicy(HttpRequest<?> request, @Valid @Body PolicyRequests.PolicyRequest body) {
         return idempotent.run(request, bodies.fingerprintText(body), () -> switch (
@@ -113,7 +126,9 @@ public class PoliciesController {
             + "for the following page (`next` is null on the last). If that policy was deleted in between, the answer is "
             + "404 POLICY_NOT_FOUND (never an empty page that would read as the end): list again from the start.")
     @ApiResponse(responseCode = "200", description = "a page of policies",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyPageJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyPageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public PolicyPageJson listPolicies(HttpRequest<?> request,
             @Parameter(description = "page size, 1-500 (100)", schema = @Schema(type = "string", pattern = "^[0-9]{1,3}$",
                     maxLength = 3)) @Nullable @QueryValue("limit") String limit,
@@ -127,11 +142,15 @@ public class PoliciesController {
     @Get("/{policy_id}/")
     @Operation(summary = "One policy", description = "ETag is its version: send it back as If-Match to change it.")
     @ApiResponse(responseCode = "200", description = "the policy",
-            headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
+            headers = {@Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
                     pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyJson.class)))
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public HttpResponse<PolicyJson> getPolicy(HttpRequest<?> request,
                                               @PolicyIdParameter @PathVariable("policy_id") String policyId) {
         RecoveryPolicy policy = policies.get(RequestAttributes.callContext(request).team(), id(policyId));
@@ -151,21 +170,38 @@ public class PoliciesController {
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH))})
     @ApiResponse(responseCode = "200", description = "replaced; ETag is the new version",
-            headers = @Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
+            headers = {@Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
                     pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"}))},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyJson.class)))
     @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ApiResponse(responseCode = "404", description = NOT_FOUND + ", or a listed server is not the team's (SERVER_NOT_FOUND)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "412", description = "If-Match names a version that is no longer current (POLICY_VERSION_CONFLICT)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "428", description = "If-Match is missing (POLICY_VERSION_REQUIRED)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.Idempotent
     public HttpResponse<?> replacePolicy(HttpRequest<?> request,
                                          @PolicyIdParameter @PathVariable("policy_id") String policyId,
@@ -191,13 +227,24 @@ public class PoliciesController {
                     @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH))})
-    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "204", description = "deleted",
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"}))})
     @ApiResponse(responseCode = "202", description = PendingChangeJson.PENDING_ANSWER,
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "412", description = "If-Match names a version that is no longer current (POLICY_VERSION_CONFLICT)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.Idempotent
     public HttpResponse<?> deletePolicy(HttpRequest<?> request,
                                         @PolicyIdParameter @PathVariable("policy_id") String policyId) {
@@ -216,9 +263,13 @@ public class PoliciesController {
                     + "policy's kind at VPS.org with retention's verdict: keep, with the rules that keep it, or delete, "
                     + "with why. Read from VPS.org's lists only; nothing changes. Audited as PLAN_POLICY.")
     @ApiResponse(responseCode = "200", description = "the plan",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.Provider
     public PlanJson planPolicy(HttpRequest<?> request, @PolicyIdParameter @PathVariable("policy_id") String policyId,
             @Parameter(description = "how many next runs, 1-50 (10)", schema = @Schema(type = "string",

@@ -65,36 +65,58 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "400", description = BAD_REQUEST,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "401", description = "No valid team or auditor token (UNAUTHORIZED)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "403", description = "NOT_ENTITLED (a valid person's token naming no role of this "
             + "service, both roles, no configured team or not the team chosen), FORBIDDEN_FOR_ROLE (an auditor token outside the audit "
             + "reports and holds, or a team token naming another team), LEGAL_HOLD_NOT_RELEASABLE (a team releasing an "
             + "auditor's legal hold), APPROVAL_NEEDS_A_PERSON (a service token asking for a change that needs a second "
             + "person's approval) or CROSS_ORIGIN_REFUSED",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = "No route for this path (ROUTE_NOT_FOUND)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "405", description = "The path has no route for this method (METHOD_NOT_ALLOWED)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "406", description = "Accept names no type this answer is given in (NOT_ACCEPTABLE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "414", description = "The request line is longer than this API accepts (URI_TOO_LONG)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "429", description = "The team is over its fair share of VPS.org (ADR 0037): "
             + "its request rate is spent (TEAM_RATE_LIMITED) or it has as many requests in flight as it may "
             + "(TEAM_CALLS_IN_FLIGHT_LIMITED); nothing was done: retry after Retry-After seconds",
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "431", description = "The request headers are too large (HEADERS_TOO_LARGE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "500", description = "An unexpected error (INTERNAL_ERROR): quote the request id",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "503", description = "Unavailable: " + ANY_UNAVAILABLE,
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Common {
     }
@@ -106,7 +128,9 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "404", description = "No such snapshot, backup or server for this team: "
             + "SNAPSHOT_NOT_FOUND, BACKUP_NOT_FOUND, SERVER_NOT_FOUND, HOLD_NOT_FOUND; or VPS.org's own 404, passed on "
             + "(PROVIDER_NOT_FOUND)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public @interface NotFound {
     }
 
@@ -115,13 +139,20 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "502", description = PROVIDER_FAILED,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "503", description = PROVIDER_UNAVAILABLE + "; or " + ANY_UNAVAILABLE,
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "504", description = PROVIDER_OUTCOME_UNKNOWN,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     public @interface Provider {
     }
 
@@ -132,7 +163,9 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "504", description = "The platform's own store failed while committing the change "
             + "(PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list or read before trying again. No Retry-After "
             + "(a 503 PLATFORM_UNAVAILABLE with Retry-After is the one that says nothing was done)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public @interface OwnCommit {
     }
 
@@ -141,8 +174,10 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "503", description = AUDIT_READS_BUSY + "; or " + ANY_UNAVAILABLE,
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface AuditReads {
     }
@@ -156,14 +191,21 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "502", description = PROVIDER_FAILED,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "503", description = PROVIDER_UNAVAILABLE + "; " + AUDIT_READS_BUSY + "; or "
             + ANY_UNAVAILABLE,
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     @ApiResponse(responseCode = "504", description = PROVIDER_OUTCOME_UNKNOWN,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     public @interface ProviderAndAuditReads {
     }
 
@@ -179,7 +221,9 @@ public final class ProblemResponses {
             + "around it: run GET /api/v1/audit/verify/ (vpsr audit verify) and tell the platform's operators; asking "
             + "again answers the same. An export already streaming when it reaches such an event writes a last line "
             + "beginning `#AUDIT_EVENT_ALTERED` and ends without the chunked body's end, so no client takes it as whole",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public @interface AuditEvents {
     }
 
@@ -201,8 +245,11 @@ public final class ProblemResponses {
             + "have made it; the detail names it): no Retry-After. VPS.org's own 409 refusal for good, "
             + "passed on (PROVIDER_REJECTED, PROVIDER_LIMIT_REACHED): no Retry-After (one VPS.org sent a Retry-After "
             + "with is PROVIDER_BUSY)",
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Change {
     }
@@ -215,9 +262,13 @@ public final class ProblemResponses {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public @interface Body {
     }
 
@@ -231,7 +282,9 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "422", description = "This Idempotency-Key was used for another request "
             + "(IDEMPOTENCY_KEY_REUSED); on an operation that calls VPS.org, VPS.org's own 422 refusal for good, passed on "
             + "(PROVIDER_REJECTED, PROVIDER_LIMIT_REACHED; one VPS.org sent a Retry-After with is 409 PROVIDER_BUSY)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public @interface KeyReused {
     }
 
@@ -243,8 +296,11 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "409", description = "IDEMPOTENT_REQUEST_IN_PROGRESS (the first request with this "
             + "Idempotency-Key is still running): retry after Retry-After seconds; IDEMPOTENT_REQUEST_INTERRUPTED: the "
             + "first request with this Idempotency-Key died after it was accepted and is not run again (no Retry-After)",
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Idempotent {
     }
@@ -255,8 +311,10 @@ public final class ProblemResponses {
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "400", description = BAD_REQUEST + "; SERVER_RESTORING (" + RETRY_AFTER_WHILE_RESTORING
             + ")",
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Create {
     }
@@ -268,8 +326,10 @@ public final class ProblemResponses {
     @ApiResponse(responseCode = "400", description = BAD_REQUEST + "; SNAPSHOT_NOT_COMPLETED or BACKUP_NOT_COMPLETED "
             + "(the point is not completed; no Retry-After), SERVER_NOT_RESTORABLE (the server is already being "
             + "restored, " + RETRY_AFTER_WHILE_RESTORING + "; or the snapshot is another server's, no Retry-After)",
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Restore {
     }
@@ -280,8 +340,10 @@ public final class ProblemResponses {
     @Target({ElementType.TYPE, ElementType.METHOD})
     @ApiResponse(responseCode = "400", description = BAD_REQUEST + "; SNAPSHOT_IN_PROGRESS or BACKUP_IN_PROGRESS (the "
             + "point is still being made; no Retry-After), SERVER_RESTORING (" + RETRY_AFTER_WHILE_RESTORING + ")",
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public @interface Delete {
     }

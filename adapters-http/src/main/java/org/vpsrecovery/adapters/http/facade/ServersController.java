@@ -14,6 +14,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -72,7 +73,9 @@ public class ServersController {
                     + "source), or null. VPS.org has no server read: `status` is `restoring` while held, otherwise "
                     + "`unknown`; `name` is empty. No call reaches VPS.org.")
     @ApiResponse(responseCode = "200", description = "the server",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ServerStateJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ServerStateJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.NotFound
     public ServerStateJson getServer(HttpRequest<?> request, @ServerIdParameter @PathVariable("server_id") String serverId) {
         ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
@@ -91,7 +94,9 @@ public class ServersController {
     @ApiResponse(responseCode = "200", description = "released: the restore's operation, now final (OperationJson); when "
             + "another team asked the restore, only the hold released (ReleasedRestoreHoldJson)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(oneOf = {OperationJson.class, ReleasedRestoreHoldJson.class})))
+                    schema = @Schema(oneOf = {OperationJson.class, ReleasedRestoreHoldJson.class})),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.NotFound
     @ProblemResponses.Change
     public HttpResponse<?> releaseRestoreHold(HttpRequest<?> request,
@@ -119,9 +124,16 @@ public class ServersController {
                     description = SkipSafetySnapshot.DESCRIPTION, schema = @Schema(type = "boolean"))})
     @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
             + "the plan (PlanJson), also when a policy refuses the restore",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {BackupRestoreJson.class, PlanJson.class})))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {BackupRestoreJson.class, PlanJson.class})),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"}))})
     @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER + "; or " + OperationJson.PENDING_APPROVAL_ANSWER,
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ProblemResponses.Restore
     @ProblemResponses.NotFound
     @ProblemResponses.Change

@@ -16,6 +16,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -25,7 +26,7 @@ import jakarta.validation.Valid;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import org.vpsrecovery.adapters.http.facade.FacadeJson.PageJson;
+import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotPageJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotJson;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.SnapshotRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.SnapshotIdParameter;
@@ -89,7 +90,11 @@ public class SnapshotsController {
     @Operation(summary = "The team's snapshots",
             description = "VPS.org's list, narrowed to the servers of the caller's team; `server_id` narrows it to one "
                     + "(sent empty, it narrows nothing, as at VPS.org).")
-    public CompletableFuture<PageJson<SnapshotJson>> listSnapshots(HttpRequest<?> request,
+    @ApiResponse(responseCode = "200", description = "the team's snapshots, VPS.org's list shape",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotPageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
+    public CompletableFuture<SnapshotPageJson> listSnapshots(HttpRequest<?> request,
             @Parameter(description = "only this server's snapshots", schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.ID, maxLength = OpenApiPatterns.ID_MAX_LENGTH))
             @Nullable @QueryValue("server_id") String serverId) {
@@ -105,6 +110,10 @@ public class SnapshotsController {
     @Get("/{snapshot_id}/")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Operation(summary = "One snapshot", description = "An extension VPS.org lacks: one of the team's snapshots by id.")
+    @ApiResponse(responseCode = "200", description = "the snapshot",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ProblemResponses.NotFound
     public SnapshotJson getSnapshot(HttpRequest<?> request, @SnapshotIdParameter @PathVariable("snapshot_id") String snapshotId) {
         SnapshotId id = snapshotId(snapshotId);
@@ -124,7 +133,11 @@ public class SnapshotsController {
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH)))
     @ApiResponse(responseCode = "201", description = "creation started (status in_progress)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SnapshotJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ProblemResponses.Create
     @ProblemResponses.NotFound
     @ProblemResponses.Change
@@ -158,9 +171,16 @@ public class SnapshotsController {
                     description = SkipSafetySnapshot.DESCRIPTION, schema = @Schema(type = "boolean"))})
     @ApiResponse(responseCode = "200", description = "restore started (the server is restoring); or, with dry_run=true, "
             + "the plan (PlanJson), also when a policy refuses the restore",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {SnapshotRestoreJson.class, PlanJson.class})))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {SnapshotRestoreJson.class, PlanJson.class})),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"}))})
     @ApiResponse(responseCode = "202", description = SkipSafetySnapshot.WAITING_ANSWER + "; or " + OperationJson.PENDING_APPROVAL_ANSWER,
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ProblemResponses.Restore
     @ProblemResponses.NotFound
     @ProblemResponses.Change
@@ -196,11 +216,22 @@ public class SnapshotsController {
                     @Parameter(name = IdempotentRequests.HEADER, in = ParameterIn.HEADER,
                     description = OpenApiPatterns.IDEMPOTENCY_KEY_DESCRIPTION, schema = @Schema(type = "string",
                     pattern = OpenApiPatterns.IDEMPOTENCY_KEY, maxLength = OpenApiPatterns.IDEMPOTENCY_KEY_MAX_LENGTH))})
-    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "204", description = "deleted",
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ApiResponse(responseCode = "202", description = OperationJson.PENDING_APPROVAL_ANSWER,
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OperationJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"})),
+                    @Header(name = RequestAttributes.OPERATION_ID_HEADER, description = OpenApiPatterns.OPERATION_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", format = "uuid", maxLength = 36))})
     @ApiResponse(responseCode = "200", description = "dry_run=true: the plan (also when a policy refuses the action; nothing was done)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH)),
+                    @Header(name = IdempotentRequests.REPLAYED_HEADER, description = OpenApiPatterns.REPLAYED_HEADER_DESCRIPTION, schema = @Schema(type = "string", allowableValues = {"true"}))})
     @ProblemResponses.Delete
     @ProblemResponses.NotFound
     @ProblemResponses.Change

@@ -69,16 +69,24 @@ public class WebhooksController {
                     + "Delivery is at least once, in no guaranteed order: drop repeats by `webhook-id`, order by "
                     + "`data.audit_sequence`.")
     @ApiResponse(responseCode = "201", description = "subscribed; the secret is in this answer only",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedWebhookJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedWebhookJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "413", description = "The body is larger than 16 KiB (BODY_TOO_LARGE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "415", description = "The body is not application/json in UTF-8 (UNSUPPORTED_MEDIA_TYPE)",
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "503", description = "The host's lookup waited behind other new subscriptions' lookups, "
             + "or the team's own earlier one, and never began (WEBHOOK_TARGET_CHECKS_BUSY): nothing was stored; retry "
             + "after Retry-After seconds; or " + ProblemResponses.ANY_UNAVAILABLE,
-            headers = @Header(name = "Retry-After", description = "seconds to wait before trying again",
+            headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
+                    @Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))},
             content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
     public HttpResponse<CreatedWebhookJson> createWebhook(HttpRequest<?> request,
             @Valid @Body FacadeRequests.CreateWebhookRequest body) {
@@ -90,7 +98,9 @@ public class WebhooksController {
     @Get("/")
     @Operation(summary = "The team's webhooks", description = "Oldest first; without their secrets.")
     @ApiResponse(responseCode = "200", description = "the team's subscriptions",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookPageJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookPageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public WebhookPageJson listWebhooks(HttpRequest<?> request) {
         return WebhookJson.page(webhooks.list(team(request)));
     }
@@ -102,9 +112,13 @@ public class WebhooksController {
                     + "and the oldest one's age in seconds (null when none waits).")
     @ApiResponse(responseCode = "200", description = "the subscription and its undispatched backlog",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = WebhookWithBacklogJson.class)))
+                    schema = @Schema(implementation = WebhookWithBacklogJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public WebhookWithBacklogJson getWebhook(HttpRequest<?> request,
                                              @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
         return WebhookJson.withBacklog(webhooks.getWithBacklog(team(request), id(webhookId)));
@@ -113,9 +127,13 @@ public class WebhooksController {
     @Delete("/{webhook_id}/")
     @Operation(summary = "Delete a webhook", description = "Nothing more is sent to it; its delivery log goes with it.")
     @ProblemResponses.OwnCommit
-    @ApiResponse(responseCode = "204", description = "deleted")
+    @ApiResponse(responseCode = "204", description = "deleted",
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public HttpResponse<Void> deleteWebhook(HttpRequest<?> request,
                                             @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
         webhooks.delete(team(request), id(webhookId));
@@ -137,9 +155,13 @@ public class WebhooksController {
                     @Parameter(name = "cursor", in = ParameterIn.QUERY, description = "the previous page's `next`",
                             schema = @Schema(type = "string", pattern = OpenApiPatterns.CURSOR, maxLength = 64))})
     @ApiResponse(responseCode = "200", description = "a page of deliveries",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryPageJson.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeliveryPageJson.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)))
+            content = @Content(mediaType = ProblemDetails.MEDIA_TYPE, schema = @Schema(implementation = ProblemDetails.class)),
+            headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
+                    description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public DeliveryPageJson listDeliveries(HttpRequest<?> request,
             @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
         // Checked strictly, as the audit events' and drift's pages are: a typo in a filter must not widen the list.

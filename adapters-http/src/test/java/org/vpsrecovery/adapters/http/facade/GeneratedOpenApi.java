@@ -80,6 +80,10 @@ final class GeneratedOpenApi {
         return operations;
     }
 
+    JsonNode info() {
+        return document.path("info");
+    }
+
     /** Every schema under components, by name. */
     Map<String, JsonNode> schemas() {
         Map<String, JsonNode> schemas = new java.util.LinkedHashMap<>();

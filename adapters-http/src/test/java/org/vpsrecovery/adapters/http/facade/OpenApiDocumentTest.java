@@ -276,6 +276,159 @@ class OpenApiDocumentTest {
                 .path("nullable").asBoolean()).as("next is null on the last page").isTrue();
     }
 
+    /**
+     * Every operation lists its success first, with its content type (a 204 has none): generators send as Accept the
+     * first JSON type of the responses in order, and nine routes without an explicit 2xx listed their errors first, so
+     * generated clients sent {@code Accept: application/problem+json} and were answered 406 (session 52).
+     */
+    @Test
+    void everyOperationListsItsSuccessFirstWithItsContentType() {
+        List<String> wrong = new ArrayList<>();
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            List<String> codes = new ArrayList<>();
+            op.node().path("responses").fieldNames().forEachRemaining(codes::add);
+            if (codes.isEmpty() || !codes.get(0).startsWith("2")) {
+                wrong.add(op + " lists " + codes.stream().findFirst().orElse("nothing") + " first");
+            }
+            for (String code : codes) {
+                if (!code.startsWith("2")) {
+                    continue;
+                }
+                Set<String> types = new TreeSet<>();
+                op.response(code).path("content").fieldNames().forEachRemaining(types::add);
+                if (code.equals("204") ? !types.isEmpty() : !types.contains("application/json")) {
+                    wrong.add(op + " " + code + " declares " + types);
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    /**
+     * Each alternative of a {@code oneOf} requires a member the others never have, so an answer matches exactly one:
+     * ReleasedRestoreHoldJson required nothing, so every operation answered by the release matched both and the
+     * generated Python client raised after a successful release (session 52).
+     */
+    @Test
+    void everyOneOfAlternativeRequiresAMemberTheOthersLack() {
+        List<String> ambiguous = new ArrayList<>();
+        int checked = 0;
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            for (JsonNode response : op.node().path("responses")) {
+                for (JsonNode content : response.path("content")) {
+                    List<JsonNode> alternatives = new ArrayList<>();
+                    content.path("schema").path("oneOf").forEach(alternatives::add);
+                    for (JsonNode a : alternatives) {
+                        for (JsonNode b : alternatives) {
+                            if (a == b) {
+                                continue;
+                            }
+                            checked++;
+                            Set<String> aMembers = new TreeSet<>();
+                            DOCUMENT.resolve(a).path("properties").fieldNames().forEachRemaining(aMembers::add);
+                            Set<String> bRequired = GeneratedOpenApi.texts(DOCUMENT.resolve(b).path("required"));
+                            if (aMembers.containsAll(bRequired)) {
+                                ambiguous.add(op + ": a " + a.path("$ref").asText() + " also matches " + b.path("$ref").asText());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(4);
+        assertThat(ambiguous).isEmpty();
+        assertThat(DOCUMENT.required("ReleasedRestoreHoldJson"))
+                .containsExactly("released_at", "server_id", "since", "state", "until");
+    }
+
+    /**
+     * An array's items are a type: the snapshot and backup lists' {@code results} were {@code {type: object}} (a
+     * generic {@code PageJson<T>}), so generated clients gave untyped maps; and an enum is not inline in an array's
+     * items: the webhook's {@code event_types} made the Java native client fail to compile (session 52).
+     */
+    @Test
+    void arraysHoldTypedItemsAndEnumsInArraysAreNamedSchemas() {
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> schema : DOCUMENT.schemas().entrySet()) {
+            schema.getValue().path("properties").properties().forEach(member -> {
+                JsonNode items = member.getValue().path("items");
+                if (items.isMissingNode()) {
+                    return;
+                }
+                if (items.path("type").asText().equals("object") && !items.has("properties")
+                        && !items.has("additionalProperties")) {
+                    wrong.add(schema.getKey() + "." + member.getKey() + ": untyped items");
+                }
+                if (items.has("enum")) {
+                    wrong.add(schema.getKey() + "." + member.getKey() + ": inline enum");
+                }
+            });
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(DOCUMENT.schemas().get("FacadeRequests.CreateWebhookRequest").path("properties").path("event_types")
+                .path("items").path("$ref").asText()).isEqualTo("#/components/schemas/EventType");
+        assertThat(GeneratedOpenApi.texts(DOCUMENT.schemas().get("EventType").path("enum")))
+                .isEqualTo(Arrays.stream(org.vpsrecovery.domain.webhook.WebhookEventType.values())
+                        .map(org.vpsrecovery.domain.webhook.WebhookEventType::wireName)
+                        .collect(Collectors.toCollection(TreeSet::new)));
+        for (String list : List.of("/api/v1/snapshots", "/api/v1/backups")) {
+            GeneratedOpenApi.Op op = DOCUMENT.operations().stream()
+                    .filter(o -> o.toString().equals("GET " + list)).findFirst().orElseThrow();
+            JsonNode page = DOCUMENT.resolve(op.response("200").path("content").path("application/json").path("schema"));
+            assertThat(GeneratedOpenApi.texts(page.path("required"))).as(list).containsExactly("count", "results");
+            assertThat(page.path("properties").path("results").path("items").path("$ref").asText()).as(list)
+                    .startsWith("#/components/schemas/FacadeJson.");
+        }
+    }
+
+    /**
+     * The headers the README promises are declared where they are sent (session 52: none was): X-Request-Id on every
+     * answer; Idempotent-Replayed on a keyed change's successes; X-Operation-Id on a keyed change's 201/202/204 (a
+     * policy's only when it waits for approval), on VPS.org's 504 OUTCOME_UNKNOWN and on 409
+     * IDEMPOTENT_REQUEST_INTERRUPTED.
+     */
+    @Test
+    void theHeadersTheReadmePromisesAreDeclared() {
+        List<String> missing = new ArrayList<>();
+        for (GeneratedOpenApi.Op op : DOCUMENT.operations()) {
+            boolean keyed = op.hasParameter("header", IdempotentRequests.HEADER);
+            op.node().path("responses").properties().forEach(entry -> {
+                String code = entry.getKey();
+                JsonNode headers = entry.getValue().path("headers");
+                String description = entry.getValue().path("description").asText();
+                Set<String> wanted = new TreeSet<>(Set.of(RequestAttributes.REQUEST_ID_HEADER));
+                if (keyed && code.startsWith("2")) {
+                    wanted.add(IdempotentRequests.REPLAYED_HEADER);
+                    if (Set.of("201", "202", "204").contains(code) && (!op.path().startsWith("/api/v1/policies") || code.equals("202"))) {
+                        wanted.add(RequestAttributes.OPERATION_ID_HEADER);
+                    }
+                }
+                if ((code.equals("504") && description.contains("(OUTCOME_UNKNOWN)"))
+                        || (code.equals("409") && description.contains("IDEMPOTENT_REQUEST_INTERRUPTED"))) {
+                    wanted.add(RequestAttributes.OPERATION_ID_HEADER);
+                }
+                for (String header : wanted) {
+                    if (!headers.has(header)) {
+                        missing.add(op + " " + code + " " + header);
+                    }
+                }
+            });
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    /**
+     * Operation ids name what they do (generated clients' method names): {@code list}, {@code summary} and
+     * {@code decide} said nothing; and the document says answer enums may gain values (session 52).
+     */
+    @Test
+    void operationIdsAreUniqueAndSpecificAndEnumsAreSaidToGrow() {
+        List<String> ids = DOCUMENT.operations().stream().map(op -> op.node().path("operationId").asText()).toList();
+        assertThat(ids).doesNotHaveDuplicates().doesNotContain("", "list", "summary", "decide")
+                .contains("listDrift", "auditSummary", "decideApproval");
+        assertThat(DOCUMENT.info().path("description").asText()).contains(FacadeApiDefinition.ENUMS_MAY_GROW);
+    }
+
     private static Set<String> enumOf(GeneratedOpenApi.Op op, String parameter) {
         return GeneratedOpenApi.texts(DOCUMENT.resolve(op.parameter("query", parameter).path("schema")).path("enum"));
     }
