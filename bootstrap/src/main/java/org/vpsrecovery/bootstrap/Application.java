@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vpsrecovery.adapters.persistence.PostgresServerTooOld;
@@ -161,15 +162,25 @@ public final class Application {
      */
     static Optional<String> databaseFailure(Throwable failed) {
         SQLException sql = null;
+        boolean namesAJdbcUrl = false;
         Throwable root = failed;
         for (Throwable cause = failed; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (sql == null && cause instanceof SQLException found) {
                 sql = found;
             }
+            namesAJdbcUrl |= cause.getMessage() != null && cause.getMessage().contains("jdbc:");
             root = cause;
         }
         if (sql == null) {
-            return Optional.empty();
+            // Hikari's "Driver ... claims to not accept jdbcUrl, <url>" holds no SQLException (own-merge review).
+            // Our own refusals name the URL's form, never the URL: they say what to fix.
+            boolean ours = root instanceof StartupRefused || root instanceof IllegalArgumentException;
+            return namesAJdbcUrl && !ours ? Optional.of("the URL was refused (" + root.getClass().getSimpleName()
+                    + "; its message is not printed: it holds the URL)") : Optional.empty();
+        }
+        if (root instanceof javax.net.ssl.SSLException || root instanceof java.security.GeneralSecurityException) {
+            return Optional.of("TLS to its server failed (" + root.getClass().getSimpleName() + "; check sslmode, "
+                    + "sslrootcert and the server's certificate)");
         }
         if (root instanceof UnknownHostException) {
             return Optional.of("its host name is not known (check the host in VPSR_DATABASE_URL)");
@@ -188,8 +199,14 @@ public final class Application {
             case "08" -> "the connection could not be made";
             default -> "the server refused it";
         };
-        return Optional.of(meaning + (state.isEmpty() ? "" : " (SQLState " + state + ")")
-                + "; the server's log says more (its messages are not printed here: they may hold the URL)");
+        // These classes are the server's answers, whose words never hold the URL and name what is wrong (a schema, a
+        // role, a database, a pg_hba.conf line); a connection's (08) may be the client's, naming its host.
+        String serverSaid = Set.of("28", "3D", "42").contains(state.length() >= 2 ? state.substring(0, 2) : state)
+                && sql.getMessage() != null && !sql.getMessage().contains("jdbc:")
+                ? "; the server said: " + sql.getMessage().strip() : "";
+        String rootNamed = root == sql ? "" : "; cause " + root.getClass().getName();
+        return Optional.of(meaning + (state.isEmpty() ? "" : " (SQLState " + state + ")") + serverSaid + rootNamed
+                + "; the server's log may say more (the client's messages are not printed here: they may hold the URL)");
     }
 
     /**

@@ -399,10 +399,19 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         }
         // The URL is shown to auditors in /health's details: a password in it would be shown with it.
         // PgJDBC takes user:password@host for a host name, so the start would fail naming it (session 52).
-        if (authority(url).contains("@")) {
+        // Up to the parameters, not the authority only: a password holding / or ? ends the authority early (own-merge
+        // review), and PgJDBC then refused the URL printing it whole.
+        String beforeParameters = beforeParameters(url);
+        if (beforeParameters.contains("@")) {
             throw new StartupRefused("VPSR_DATABASE_URL must not carry a user or password before its host (user@ or "
                     + "user:password@): the URL is shown in /health's details; give them in VPSR_DATABASE_USER and "
                     + "VPSR_DATABASE_PASSWORD");
+        }
+        // PgJDBC's own rule (exactly one / between the hosts and the database), checked here so that its refusal,
+        // which prints the URL, is never reached.
+        if (beforeParameters.chars().filter(c -> c == '/').count() != 1) {
+            throw new StartupRefused("VPSR_DATABASE_URL must be jdbc:postgresql://host[:port]/database[?parameters], "
+                    + "with exactly one / after the host (a password belongs in VPSR_DATABASE_PASSWORD)");
         }
         urlParameters(url).filter(PASSWORD_PARAMETERS::contains).findFirst().ifPresent(parameter -> {
             throw new StartupRefused("VPSR_DATABASE_URL must not carry a password (" + parameter + "=): the URL is "
@@ -429,17 +438,11 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
     /** PgJDBC's URL parameters that are passwords (the connection's, the client key's). */
     private static final Set<String> PASSWORD_PARAMETERS = Set.of("password", "sslpassword");
 
-    /** What a PostgreSQL JDBC URL names its server(s) with: between {@code //} and the first {@code /} or {@code ?}. */
-    private static String authority(String url) {
+    /** A PostgreSQL JDBC URL's servers and database: between {@code //} and the first {@code ?}. */
+    private static String beforeParameters(String url) {
         String rest = url.substring("jdbc:postgresql://".length());
-        int end = rest.length();
-        for (char delimiter : new char[] {'/', '?'}) {
-            int at = rest.indexOf(delimiter);
-            if (at >= 0 && at < end) {
-                end = at;
-            }
-        }
-        return rest.substring(0, end);
+        int question = rest.indexOf('?');
+        return question < 0 ? rest : rest.substring(0, question);
     }
 
     /** The names of a JDBC URL's parameters ({@code ?a=1&b=2}), lower case as PgJDBC matches them. */

@@ -270,14 +270,21 @@ class DeploymentTest {
         // user:password@host (session 52): PgJDBC took it for a host name and the start failed printing it.
         for (String url : List.of("jdbc:postgresql://postgres:url-secret@127.0.0.1:5432/vpsr",
                 "jdbc:postgresql://postgres:url-secret@db/vpsr?sslmode=require", "jdbc:postgresql://url-secret@db",
-                "jdbc:postgresql://db1:5432,postgres:url-secret@db2:5432/vpsr", "jdbc:postgresql://a:url-secret@db?x=1")) {
+                "jdbc:postgresql://db1:5432,postgres:url-secret@db2:5432/vpsr", "jdbc:postgresql://a:url-secret@db?x=1",
+                // A password holding / or ? (own-merge review): the part up to the first / had no @.
+                "jdbc:postgresql://postgres:url/secret@db:5432/vpsr")) {
             assertThatThrownBy(() -> Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL", url)))
                     .isInstanceOf(StartupRefused.class)
                     .hasMessageContaining("VPSR_DATABASE_URL must not carry a user or password before its host")
                     .hasMessageContaining("VPSR_DATABASE_PASSWORD")
                     .message().doesNotContain("url-secret").doesNotContain("postgres:").doesNotContain("jdbc:");
         }
-        // An @ after the host (a parameter's value) is not the authority's.
+        // A ? in the password ends the servers early: PgJDBC's own rule (one / after the hosts) refuses it unprinted.
+        assertThatThrownBy(() -> Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL",
+                "jdbc:postgresql://postgres:url?secret@db/vpsr")))
+                .isInstanceOf(StartupRefused.class).hasMessageContaining("exactly one / after the host")
+                .message().doesNotContain("url?secret").doesNotContain("jdbc:postgresql://postgres");
+                // An @ after the host (a parameter's value) is not the authority's.
         assertThat(Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL",
                 "jdbc:postgresql://db:5432/vpsr?ApplicationName=vpsr@eu")).database()).isPresent();
         // Set but empty: a secret that did not arrive, as the provider's token.

@@ -90,7 +90,33 @@ class StartRefusalMessageTest {
 
         assertThat(said(wrapped(login))).isEqualTo("vps-recovery cannot start: the database (VPSR_DATABASE_URL, "
                 + "VPSR_DATABASE_USER) could not be used: the server refused the user or password (SQLState 28P01); "
-                + "the server's log says more (its messages are not printed here: they may hold the URL)\n");
+                + "the server said: FATAL: password authentication failed; the server's log may say more (the client's "
+                + "messages are not printed here: they may hold the URL)\n");
+    }
+
+    /**
+     * Own-merge review (session 52): Hikari's refusal of a URL PgJDBC does not accept holds no SQLException and was
+     * printed whole, URL and password; TLS failures read as "could not be made"; a privilege refused lost its schema.
+     */
+    @Test
+    void aUrlRefusedByTheDriverATlsFailureAndAPrivilegeAreToldWithoutTheUrl() {
+        RuntimeException notAccepted = new RuntimeException("Driver org.postgresql.Driver claims to not accept jdbcUrl, "
+                + "jdbc:postgresql://postgres:pa/ss@db:5432/vpsr");
+        assertThat(said(wrapped(notAccepted))).isEqualTo("vps-recovery cannot start: the database (VPSR_DATABASE_URL, "
+                + "VPSR_DATABASE_USER) could not be used: the URL was refused (RuntimeException; its message is not "
+                + "printed: it holds the URL)\n");
+
+        RuntimeException tls = new RuntimeException("Unable to obtain connection from database "
+                + "(jdbc:postgresql://db:5432/vpsr-url-marker)", new PSQLException("SSL error: PKIX path building failed",
+                PSQLState.CONNECTION_FAILURE, new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
+        assertThat(said(wrapped(tls))).contains("TLS to its server failed (SSLHandshakeException; check sslmode")
+                .doesNotContain("url-marker");
+
+        RuntimeException privilege = new RuntimeException("Unable to obtain connection from database "
+                + "(jdbc:postgresql://db:5432/vpsr-url-marker)", new PSQLException(
+                "ERROR: permission denied for schema vpsr", PSQLState.UNDEFINED_OBJECT));
+        assertThat(said(wrapped(privilege))).contains("the server said: ERROR: permission denied for schema vpsr")
+                .doesNotContain("url-marker");
     }
 
     private static RuntimeException wrapped(RuntimeException cause) {

@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.persistence.kept;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,27 +72,23 @@ final class OwnerOnly {
         if (!posix(directory)) {
             return;
         }
+        // Each path on its own (own-merge review): one that cannot be changed (a mount's root owned by another user)
+        // left every other one as the umask made it.
         int[] tightened = {0};
-        try {
-            tightenOne(directory, tightened);
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-                for (Path entry : entries) {
-                    tightenOne(entry, tightened);
-                    if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                        try (DirectoryStream<Path> inner = Files.newDirectoryStream(entry)) {
-                            for (Path file : inner) {
-                                tightenOne(file, tightened);
-                            }
-                        } catch (NoSuchFileException gone) {
-                            // taken over and removed by another process meanwhile
-                        }
-                    }
+        List<String> failed = new ArrayList<>();
+        tightenOne(directory, tightened, failed);
+        for (Path entry : entries(directory, failed)) {
+            tightenOne(entry, tightened, failed);
+            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                for (Path file : entries(entry, failed)) {
+                    tightenOne(file, tightened, failed);
                 }
             }
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.warn("cannot make the kept audit events in {} readable by this user only ({}): they hold actor subjects "
-                    + "and free text; set their permissions to 0700 (folders) and 0600 (files)", directory, e.toString());
-            return;
+        }
+        if (!failed.isEmpty()) {
+            LOG.warn("cannot make {} of the kept audit events' folders or files in {} readable by this user only (first: "
+                    + "{}): they hold actor subjects and free text; set their permissions to 0700 (folders) and 0600 "
+                    + "(files)", failed.size(), directory, failed.get(0));
         }
         if (tightened[0] > 0) {
             LOG.info("{} kept audit event folder(s) or file(s) in {} were readable by other users: now by this user only",
@@ -97,21 +96,31 @@ final class OwnerOnly {
         }
     }
 
-    private static void tightenOne(Path path, int[] tightened) throws IOException {
-        Set<PosixFilePermission> permissions;
-        try {
-            permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+    /** A folder's entries; none if it is gone or cannot be read (said among the failures). */
+    private static List<Path> entries(Path directory, List<String> failed) {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+            stream.forEach(entries::add);
         } catch (NoSuchFileException gone) {
-            return;
+            // taken over and removed by another process meanwhile
+        } catch (IOException | DirectoryIteratorException | UnsupportedOperationException e) {
+            failed.add(e.toString());
         }
-        if (Files.isSymbolicLink(path) || !permissions.removeAll(GROUP_AND_OTHERS)) {
-            return;
-        }
+        return entries;
+    }
+
+    private static void tightenOne(Path path, int[] tightened, List<String> failed) {
         try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+            if (Files.isSymbolicLink(path) || !permissions.removeAll(GROUP_AND_OTHERS)) {
+                return;
+            }
             Files.setPosixFilePermissions(path, permissions);
             tightened[0]++;
         } catch (NoSuchFileException gone) {
             // removed meanwhile
+        } catch (IOException | UnsupportedOperationException e) {
+            failed.add(e.toString());
         }
     }
 }
