@@ -7,12 +7,15 @@
 --   every team's, and every team's in one state (an auditor's list).
 -- V6's (team, accepted_at DESC) and (server_id, accepted_at DESC) are prefixes of two of these: replaced, not kept.
 -- The operations are written a few times each (accepted, in progress, ended); four more entries per write is little.
+-- The drops come last (own-merge review; as V56, ADR 0142 session 37): a DROP INDEX takes ACCESS EXCLUSIVE, held to
+-- the commit, so dropped first it stopped every read of the table for the whole of the six builds; built first, the
+-- builds hold SHARE, which reads do not wait for (writes do, as deploy.md says).
 SET LOCAL lock_timeout = '5s';
-DROP INDEX recovery_operation_team;
-DROP INDEX recovery_operation_server;
 CREATE INDEX recovery_operation_team_newest ON recovery_operation (team, accepted_at DESC, id DESC);
 CREATE INDEX recovery_operation_team_state_newest ON recovery_operation (team, state, accepted_at DESC, id DESC);
 CREATE INDEX recovery_operation_server_newest ON recovery_operation (server_id, accepted_at DESC, id DESC);
 CREATE INDEX recovery_operation_server_state_newest ON recovery_operation (server_id, state, accepted_at DESC, id DESC);
 CREATE INDEX recovery_operation_newest ON recovery_operation (accepted_at DESC, id DESC);
 CREATE INDEX recovery_operation_state_newest ON recovery_operation (state, accepted_at DESC, id DESC);
+DROP INDEX recovery_operation_team;
+DROP INDEX recovery_operation_server;

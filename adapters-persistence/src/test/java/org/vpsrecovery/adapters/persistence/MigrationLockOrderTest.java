@@ -53,6 +53,9 @@ class MigrationLockOrderTest {
     @RegisterExtension
     static final FreshDatabase APPEND_DURING_V57 = FreshDatabase.empty();
 
+    @RegisterExtension
+    static final FreshDatabase READS_DURING_V73 = FreshDatabase.empty();
+
     /** The bound on every wait of the test's own; the migrations' lock_timeout (10 s, 5 s) ends theirs sooner. */
     private static final Duration BOUND = Duration.ofSeconds(60);
 
@@ -158,6 +161,39 @@ class MigrationLockOrderTest {
                 + "JOIN webhook_subscription s ON s.id = d.subscription_id")).containsExactly("blue 1");
         assertThat(database.strings("SELECT column_name FROM information_schema.columns "
                 + "WHERE table_name = 'webhook_subscription' AND column_name = 'deleted_at'")).containsExactly("deleted_at");
+    }
+
+    /**
+     * V73 (session 52, own-merge review) builds its six indexes before dropping V6's two: built first, the builds wait
+     * for a write in flight with SHARE, which reads of recovery_operation do not wait for. Dropped first, the drop's
+     * ACCESS EXCLUSIVE queued every read behind the write and then held them off for the whole build.
+     */
+    @Test
+    void readsOfOperationsGoOnWhileV73WaitsForAWriteInFlight() throws Exception {
+        TestDatabase database = READS_DURING_V73.database();
+        migrate(database, "72");
+        try (Connection writer = openAppend(database); Connection observer = database.dataSource().getConnection()) {
+            try (Statement statement = writer.createStatement()) {
+                statement.execute("LOCK TABLE recovery_operation IN ROW EXCLUSIVE MODE");
+            }
+            Future<MigrateResult> migration = migrator.submit(() -> migrate(database, "73"));
+            String awaited = lockAwaitedFrom(observer, writer, migration);
+
+            try (Connection reader = database.dataSource().getConnection(); Statement statement = reader.createStatement()) {
+                statement.execute("SET lock_timeout = '" + READ_LOCK_TIMEOUT + "'");
+                try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM recovery_operation")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isZero();
+                } catch (SQLException e) {
+                    throw new AssertionError("a read of recovery_operation waited on V73 (" + e.getSQLState() + ")", e);
+                }
+            }
+            assertThat(awaited).isEqualTo("ShareLock on recovery_operation");
+            writer.commit();
+            assertThat(completed(migration).migrationsExecuted).isEqualTo(1);
+        }
+        assertThat(database.strings("SELECT indexname FROM pg_indexes WHERE indexname IN ('recovery_operation_team', "
+                + "'recovery_operation_server')")).isEmpty();
     }
 
     private static MigrateResult migrate(TestDatabase database, String target) {

@@ -22,7 +22,11 @@ class ConsoleReturnPathTest {
                 "https://evil.example/console/", "javascript:alert(1)", "/console/..%2f..%2fapi/v1/", "/console/../api/v1/",
                 "/console/./x", "%2F%2Fevil.example", "/%2F%2Fevil.example", "/%5Cevil.example", "/console/%2F%2Fevil",
                 "/console/%5Cevil", "/console//evil.example", "/console/\r\nSet-Cookie:x=y", " /console/", "/consolex/",
-                "/api/v1/snapshots/", "/console/x?a=\\b", "/console/x?a b", "", "/console/" + "a".repeat(2100))) {
+                "/api/v1/snapshots/", "/console/x?a=\\b", "/console/x?a b", "", "/console/" + "a".repeat(2100),
+                // Own-merge review: a broken escape made URI.create throw (a 500 after signing in), a long one passed
+                // the server's line once encoded again, and an export started a download at sign-in.
+                "/console/x?a=%zz", "/console/x?a=%", "/console/x?a=%4", "/console/" + "a".repeat(1001),
+                "/console/audit/events.csv?outcome=completed")) {
             assertThat(ConsoleReturnPath.safe(next)).as(next).isEmpty();
         }
         assertThat(ConsoleReturnPath.safe(null)).isEmpty();
