@@ -76,6 +76,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     private final Scheduler scheduler;
     private final Duration startWait;
     private final FirstAnswer firstAnswer;
+    private static final long PAUSED_SAID_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+    private final java.util.concurrent.atomic.AtomicLong pausedSaidAt =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - PAUSED_SAID_EVERY_NANOS);
 
     public ClusterJobs(DataSource dataSource, TrackOperationsService tracker, ReconcilePendingIntentsService reconciler,
                        IdempotencyRecords idempotencyRecords,
@@ -93,7 +96,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        AuditCountDeltas countDeltas,
                        @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery, FirstAnswer firstAnswer,
                        @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget, PgSharedAllowances sharedAllowances,
-                       VpsOrgClient vpsOrg) {
+                       VpsOrgClient vpsOrg,
+                       @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore) {
         if (missedHeartbeats < LEAST_MISSED_HEARTBEATS) {
             // db-scheduler refuses it too, with a message that names no key of ours.
             throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
@@ -125,6 +129,18 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                         IntentsUnderWay.class::isInstance, maxHold),
                 // Restores waiting for their safety snapshot (ADR 0029): read from the operations, so a restart loses none.
                 Tasks.recurring(CONTINUE_RESTORES, FixedDelay.of(continueEvery)).execute((instance, context) -> once(CONTINUE_RESTORES, () -> {
+                    // Paused after a database restore (ADR 0028, own-merge review of session 52): the restored
+                    // database may have forgotten that a waiting restore was already continued, and asking VPS.org
+                    // again would restore the server a second time. Left until the restart without the pause.
+                    if (pausedAfterRestore) {
+                        long now = System.nanoTime();
+                        long said = pausedSaidAt.get();
+                        if (now - said >= PAUSED_SAID_EVERY_NANOS && pausedSaidAt.compareAndSet(said, now)) {
+                            LOG.warn("restores waiting for their safety snapshot are not continued while {} is on",
+                                    Deployment.PAUSED_AFTER_RESTORE);
+                        }
+                        return;
+                    }
                     int moved = restores.tick();
                     if (moved > 0) {
                         LOG.info("continued {} restore(s) waiting for a safety snapshot", moved);

@@ -107,7 +107,7 @@ public final class AuditedAttempts {
     /** The refusal of a change VPS.org would make while {@link #pausedAfterRestore()}. */
     public static PlatformUnavailable pausedAfterRestoreRefusal(Operation operation) {
         return PlatformUnavailable.pausedAfterRestore("the platform's database was restored from a backup and this "
-                + "instance is paused until the operator has put it right (vpsr.paused-after-restore): "
+                + "instance is paused until the operator has put it right: "
                 + operation.name() + " is not done and VPS.org was not called; try again later", PAUSED_RETRY_AFTER);
     }
 

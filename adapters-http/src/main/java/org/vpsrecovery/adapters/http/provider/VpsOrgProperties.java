@@ -27,7 +27,8 @@ public class VpsOrgProperties {
     private int maxResponseSize = DEFAULTS.maxResponseSize();
     private int maxListItems = DEFAULTS.maxListItems();
     private Duration maxHold = DEFAULTS.maxHold();
-    private Duration holdWithoutRetryAfter = DEFAULTS.holdWithoutRetryAfter();
+    /** Unset: the default second, or max-hold if that is shorter (a max-hold under a second was valid before it). */
+    private Duration holdWithoutRetryAfter;
     private Pool pool = new Pool();
     private Retry retry = new Retry();
     private CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -43,7 +44,10 @@ public class VpsOrgProperties {
                         retry.maxRetryAfter),
                 new VpsOrgSettings.CircuitBreaker(circuitBreaker.failureThreshold, circuitBreaker.window,
                         circuitBreaker.openFor),
-                maxPages, listDeadline, maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter);
+                maxPages, listDeadline, maxResponseSize, maxListItems, maxHold, holdWithoutRetryAfter != null
+                        ? holdWithoutRetryAfter
+                        : maxHold != null && maxHold.compareTo(DEFAULTS.holdWithoutRetryAfter()) < 0 && maxHold.isPositive()
+                        ? maxHold : DEFAULTS.holdWithoutRetryAfter());
     }
 
     public void setBaseUrl(URI baseUrl) {

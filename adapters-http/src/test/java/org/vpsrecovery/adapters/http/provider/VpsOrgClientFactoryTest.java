@@ -209,6 +209,10 @@ class VpsOrgClientFactoryTest {
                 "vpsorg.hold-without-retry-after", "20s", "vpsorg.max-hold", "10s"))))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("vpsorg.hold-without-retry-after must be at most vpsorg.max-hold (PT10S), was PT20S");
+        // Own-merge review: a max-hold under a second, valid before the setting, must not refuse the start over a key
+        // the operator never set; unset, the hold is then the max-hold.
+        assertThat(settingsOf(Map.of("vpsorg.api-token", "s3cr3t-token", "vpsorg.max-hold", "500ms"))
+                .holdWithoutRetryAfter()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test
