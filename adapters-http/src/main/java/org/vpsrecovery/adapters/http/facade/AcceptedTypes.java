@@ -17,7 +17,8 @@ import java.util.Optional;
  * ones left out), which orders the ranges concrete first, then by q.
  *
  * <p>A range naming {@code application/problem+json} also accepts the JSON a route answers, less specifically than one
- * naming {@code application/json} and more than a wildcard (ADR 0006, session 52): clients generated from the OpenAPI
+ * naming {@code application/json} or a wildcard, and after every range (ADR 0006, session 52; own-merge review: it
+ * had outranked a wildcard and a named CSV, moving the audit events between JSON and CSV): clients generated from the OpenAPI
  * document send only that type when a route's success has no body (a 204) or its errors are listed first, and a 406 for
  * JSON they can read helps none of them. RFC 9110 12.5.1 lets a server answer what Accept does not name.
  */
@@ -57,18 +58,26 @@ public final class AcceptedTypes {
     /** The q the most specific matching range gives this type and where that range stands; null when none matches. */
     private static Weight weightOf(MediaType type, Collection<MediaType> ranges) {
         Weight found = null;
+        Weight problemJson = null;
         int specificityFound = -1;
         int position = 0;
         for (MediaType range : ranges) {
             int specificity = specificity(range, type);
-            // The first of equally specific ranges: Micronaut put the higher q first.
-            if (specificity > specificityFound) {
+            if (specificity == 0) {
+                // problem+json for JSON is a fallback standing after every range (own-merge review, session 52): it
+                // had outranked a wildcard and a named CSV, moving the audit events between JSON and CSV.
+                problemJson = problemJson == null ? new Weight(quality(range), Integer.MAX_VALUE) : problemJson;
+            } else if (specificity > specificityFound) {
+                // The first of equally specific ranges: Micronaut put the higher q first.
                 found = new Weight(quality(range), position);
                 specificityFound = specificity;
             }
             position++;
         }
-        return found;
+        // Taken where nothing else accepts JSON: no range matched, or only a wildcard refusing all else (q=0); JSON
+        // refused by name stays refused.
+        boolean refusedByWildcard = found != null && found.quality.signum() == 0 && specificityFound < 3;
+        return problemJson != null && (found == null || refusedByWildcard) ? problemJson : found;
     }
 
     /** A range's q: RFC 9110 names parameters case-insensitively; Micronaut reads only a lower-case {@code q}. */
@@ -86,19 +95,22 @@ public final class AcceptedTypes {
         return range.getQualityAsNumber();
     }
 
-    /** How specifically a range names the type: -1 not at all, 0 {@code *}{@code /*}, 1 {@code type/*}, 2 problem+json for JSON, 3 exactly. */
+    /**
+     * How specifically a range names the type: -1 not at all, 0 problem+json for JSON (a fallback), 1 {@code *}{@code /*},
+     * 2 {@code type/*}, 3 exactly.
+     */
     private static int specificity(MediaType range, MediaType type) {
         if (PROBLEM_JSON.equalsIgnoreCase(range.getName()) && MediaType.APPLICATION_JSON.equalsIgnoreCase(type.getName())) {
             // Only as a yes: problem+json;q=0 says nothing against JSON ("problem+json;q=0, */*" is JSON, as before).
-            return quality(range).signum() > 0 ? 2 : -1;
+            return quality(range).signum() > 0 ? 0 : -1;
         }
         if (!range.matches(type)) {
             return -1;
         }
         if (range.getType().equals("*")) {
-            return 0;
+            return 1;
         }
-        return range.getSubtype().equals("*") ? 1 : 3;
+        return range.getSubtype().equals("*") ? 2 : 3;
     }
 
     private record Weight(BigDecimal quality, int position) {

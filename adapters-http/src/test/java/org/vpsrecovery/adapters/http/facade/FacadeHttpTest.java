@@ -251,6 +251,14 @@ class FacadeHttpTest {
         // An error is problem+json as ever.
         assertProblem(getAccepting("/api/v1/snapshots/777777/", BLUE_TOKEN, "application/problem+json"), 404,
                 "SNAPSHOT_NOT_FOUND");
+        // Own-merge review: problem+json is a fallback for JSON, never above a type the header names itself or a
+        // wildcard: the audit events (JSON or CSV) are answered as before it counted.
+        HttpResponse<String> csv = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getPort()
+                        + "/api/v1/audit/events/")).timeout(Duration.ofSeconds(20)).GET()
+                .header("Authorization", "Bearer " + BLUE_TOKEN).header("Accept", "application/problem+json, text/csv")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
     }
 
     @Test
