@@ -19,6 +19,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.GenericPlans;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
@@ -84,7 +85,7 @@ class PendingChangesTeamPageIndexTest {
             assertThat(changes.newestFirst(BLUE, pending, Optional.of(blue.get(4)), 5))
                     .containsExactlyElementsOf(blue.subList(5, 10));
         }
-        List<String> statements = preparedOnTheirGenericPlans(context, "FROM pending_change WHERE team");
+        List<String> statements = GenericPlans.preparedOnTheirGenericPlans(context, "FROM pending_change WHERE team");
         assertThat(statements).as("the list's four statements, on their generic plans").hasSize(4);
         for (String statement : statements) {
             String plan = genericPlan(fresh, statement);
@@ -113,25 +114,15 @@ class PendingChangesTeamPageIndexTest {
 
         String pendingPage = plan(fresh, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM pending_change "
                 + "WHERE team = 'team-7' AND state = 'pending_approval' ORDER BY requested_at DESC, id DESC LIMIT 101");
-        assertThat(pendingPage).contains("Index Scan using pending_change_team_state_newest").doesNotContain("Sort")
-                .containsPattern("rows=4(\\.00)? loops=1");
+        // Either index reads the team's four pending rows and no other: V72's in order, or V24's partial index of the
+        // open changes (the few pending among many decided), whose four rows are then sorted. Which one the planner
+        // takes turns on ANALYZE's sample (seen both in the session 52 lead's runs); neither reads the decided rows.
+        assertThat(pendingPage).containsPattern("Index Scan using pending_change_(team_state_newest|open) ")
+                .doesNotContain("Seq Scan").containsPattern("Index Scan using [a-z_]+ on pending_change \\(actual "
+                        + "time=[0-9.]+ rows=4(\\.00)? loops=1\\)");
         String laterPage = plan(fresh, "EXPLAIN (COSTS OFF) SELECT * FROM pending_change WHERE team = 'team-7' "
                 + "AND (requested_at, id) < (timestamptz '2026-01-20', 'ffffffff-ffff-ffff-ffff-ffffffffffff') "
                 + "ORDER BY requested_at DESC, id DESC LIMIT 101");
         assertThat(laterPage).contains("Index Scan using pending_change_team_newest").doesNotContain("Sort");
-    }
-
-    /** Every statement the pool's one connection prepared, holding {@code fragment}, that has run a generic plan. */
-    private static List<String> preparedOnTheirGenericPlans(ApplicationContext context, String fragment) throws SQLException {
-        List<String> prepared = new ArrayList<>();
-        DataSource pool = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class));
-        try (Connection session = pool.getConnection(); Statement statement = session.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql "
-                     + "AND generic_plans > 0 AND strpos(statement, '" + fragment + "') > 0")) {
-            while (rs.next()) {
-                prepared.add(rs.getString(1));
-            }
-        }
-        return prepared;
     }
 }

@@ -18,6 +18,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.vpsrecovery.adapters.persistence.testing.GenericPlans;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
@@ -88,7 +89,7 @@ class OperationsNewestPageIndexTest {
                 assertThat(operations.newestFirst(Optional.empty(), Optional.empty(), state, fifth, 5)).hasSize(5);
             }
         }
-        List<String> statements = preparedOnTheirGenericPlans(context, "ORDER BY accepted_at DESC, id DESC");
+        List<String> statements = GenericPlans.preparedOnTheirGenericPlans(context, "ORDER BY accepted_at DESC, id DESC");
         assertThat(statements).as("the list's twelve statements, on their generic plans").hasSize(12);
         for (String statement : statements) {
             String plan = genericPlan(fresh, statement);
@@ -142,17 +143,4 @@ class OperationsNewestPageIndexTest {
         assertThat(everyTeamsLaterPage).contains("Index Scan using recovery_operation_newest").doesNotContain("Sort");
     }
 
-    /** Every statement the pool's one connection prepared, holding {@code fragment}, that has run a generic plan. */
-    private static List<String> preparedOnTheirGenericPlans(ApplicationContext context, String fragment) throws SQLException {
-        List<String> prepared = new ArrayList<>();
-        DataSource pool = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class));
-        try (Connection session = pool.getConnection(); Statement statement = session.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql "
-                     + "AND generic_plans > 0 AND strpos(statement, '" + fragment + "') > 0")) {
-            while (rs.next()) {
-                prepared.add(rs.getString(1));
-            }
-        }
-        return prepared;
-    }
 }

@@ -39,6 +39,23 @@ public final class GenericPlans {
         return prepared;
     }
 
+    /** Every statement the pool's one connection prepared, holding {@code fragment}, that has run a generic plan. */
+    public static java.util.List<String> preparedOnTheirGenericPlans(ApplicationContext context, String fragment)
+            throws SQLException {
+        java.util.List<String> prepared = new java.util.ArrayList<>();
+        try (Connection session = DelegatingDataSource.unwrapDataSource(context.getBean(DataSource.class)).getConnection();
+             PreparedStatement statement = session.prepareStatement("SELECT statement FROM pg_prepared_statements"
+                     + " WHERE NOT from_sql AND generic_plans > 0 AND strpos(statement, ?) > 0")) {
+            statement.setString(1, fragment);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    prepared.add(rs.getString(1));
+                }
+            }
+        }
+        return prepared;
+    }
+
     /** {@code prepared}'s generic plan, as EXPLAIN shows it with sequential scans off (a small table: can an index serve). */
     public static String genericPlan(TestDatabase database, String prepared) throws SQLException {
         return explained(database, "EXPLAIN (GENERIC_PLAN) " + prepared, true);
