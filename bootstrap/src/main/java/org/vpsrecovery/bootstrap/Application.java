@@ -174,7 +174,8 @@ public final class Application {
         if (sql == null) {
             // Hikari's "Driver ... claims to not accept jdbcUrl, <url>" holds no SQLException (own-merge review).
             // Our own refusals name the URL's form, never the URL: they say what to fix.
-            boolean ours = root instanceof StartupRefused || root instanceof IllegalArgumentException;
+            // (PGSimpleDataSource's "URL invalid <url>" is an IllegalArgumentException: not ours.)
+            boolean ours = root instanceof StartupRefused;
             return namesAJdbcUrl && !ours ? Optional.of("the URL was refused (" + root.getClass().getSimpleName()
                     + "; its message is not printed: it holds the URL)") : Optional.empty();
         }

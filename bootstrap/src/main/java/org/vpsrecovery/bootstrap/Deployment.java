@@ -409,9 +409,14 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         }
         // PgJDBC's own rule (exactly one / between the hosts and the database), checked here so that its refusal,
         // which prints the URL, is never reached.
-        if (beforeParameters.chars().filter(c -> c == '/').count() != 1) {
-            throw new StartupRefused("VPSR_DATABASE_URL must be jdbc:postgresql://host[:port]/database[?parameters], "
-                    + "with exactly one / after the host (a password belongs in VPSR_DATABASE_PASSWORD)");
+        // Each host as PgJDBC reads one, a name or [IPv6] and digits for its port: a password holding / then ? left
+        // "user:pass" where the hosts stand, and PgJDBC's warning about its "port" printed the password (own-merge
+        // review). Every URL passing this parses in PgJDBC.
+        if (beforeParameters.chars().filter(c -> c == '/').count() != 1
+                || !HOSTS.matcher(beforeParameters.substring(0, beforeParameters.indexOf('/'))).matches()) {
+            throw new StartupRefused("VPSR_DATABASE_URL must be jdbc:postgresql://host[:port][,host[:port]...]/database"
+                    + "[?parameters], each host a name or [IPv6 address] and each port digits, with exactly one / after "
+                    + "the hosts (a password belongs in VPSR_DATABASE_PASSWORD)");
         }
         urlParameters(url).filter(PASSWORD_PARAMETERS::contains).findFirst().ifPresent(parameter -> {
             throw new StartupRefused("VPSR_DATABASE_URL must not carry a password (" + parameter + "=): the URL is "
@@ -434,6 +439,11 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         }
         return Optional.of(new Database(url, user, password, migrationUser, migrationPassword));
     }
+
+    /** A JDBC URL's hosts: none (PgJDBC's localhost), or names or [IPv6] literals, each with an optional port. */
+    private static final String HOST = "(?:[A-Za-z0-9._-]+|\\[[0-9A-Za-z:.%]+\\])(?::[0-9]{1,5})?";
+    private static final java.util.regex.Pattern HOSTS =
+            java.util.regex.Pattern.compile("(?:" + HOST + "(?:," + HOST + ")*)?");
 
     /** PgJDBC's URL parameters that are passwords (the connection's, the client key's). */
     private static final Set<String> PASSWORD_PARAMETERS = Set.of("password", "sslpassword");

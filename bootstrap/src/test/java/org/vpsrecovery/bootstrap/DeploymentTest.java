@@ -284,6 +284,16 @@ class DeploymentTest {
                 "jdbc:postgresql://postgres:url?secret@db/vpsr")))
                 .isInstanceOf(StartupRefused.class).hasMessageContaining("exactly one / after the host")
                 .message().doesNotContain("url?secret").doesNotContain("jdbc:postgresql://postgres");
+        // A / then a ? in it (ownG): "user:pass" stood where the hosts do, and PgJDBC warned of its "port".
+        assertThatThrownBy(() -> Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL",
+                "jdbc:postgresql://vpsr:Ab3/x?y@db:5432/vpsr")))
+                .isInstanceOf(StartupRefused.class).hasMessageContaining("each port digits")
+                .message().doesNotContain("Ab3");
+        for (String valid : List.of("jdbc:postgresql://db1:5432,db2:5433/vpsr?targetServerType=primary",
+                "jdbc:postgresql://[::1]:5432/vpsr", "jdbc:postgresql://10.0.0.5/vpsr", "jdbc:postgresql:///vpsr")) {
+            assertThat(Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL", valid)).database()).as(valid)
+                    .isPresent();
+        }
                 // An @ after the host (a parameter's value) is not the authority's.
         assertThat(Deployment.fromEnvironment(with(production, "VPSR_DATABASE_URL",
                 "jdbc:postgresql://db:5432/vpsr?ApplicationName=vpsr@eu")).database()).isPresent();

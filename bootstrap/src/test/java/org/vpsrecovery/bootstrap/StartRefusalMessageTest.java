@@ -106,6 +106,10 @@ class StartRefusalMessageTest {
                 + "VPSR_DATABASE_USER) could not be used: the URL was refused (RuntimeException; its message is not "
                 + "printed: it holds the URL)\n");
 
+        // PGSimpleDataSource.setURL's refusal is an IllegalArgumentException naming the URL (ownG): not one of ours.
+        assertThat(said(wrapped(new IllegalArgumentException("URL invalid jdbc:postgresql://vpsr:Ab3/x?y@db/vpsr"))))
+                .contains("the URL was refused (IllegalArgumentException").doesNotContain("Ab3");
+
         RuntimeException tls = new RuntimeException("Unable to obtain connection from database "
                 + "(jdbc:postgresql://db:5432/vpsr-url-marker)", new PSQLException("SSL error: PKIX path building failed",
                 PSQLState.CONNECTION_FAILURE, new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));

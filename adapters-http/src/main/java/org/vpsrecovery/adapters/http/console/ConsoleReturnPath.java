@@ -36,7 +36,7 @@ final class ConsoleReturnPath {
             return Optional.empty();
         }
         // A download is no page to come back to: signing in must not start one (nor record an export in one's name).
-        if (path.endsWith(".csv")) {
+        if (path.contains(".csv/") || path.endsWith(".csv")) {
             return Optional.empty();
         }
         for (String segment : path.substring(1).split("/")) {

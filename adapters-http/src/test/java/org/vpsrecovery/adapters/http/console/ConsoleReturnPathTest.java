@@ -26,7 +26,7 @@ class ConsoleReturnPathTest {
                 // Own-merge review: a broken escape made URI.create throw (a 500 after signing in), a long one passed
                 // the server's line once encoded again, and an export started a download at sign-in.
                 "/console/x?a=%zz", "/console/x?a=%", "/console/x?a=%4", "/console/" + "a".repeat(1001),
-                "/console/audit/events.csv?outcome=completed")) {
+                "/console/audit/events.csv?outcome=completed", "/console/audit/events.csv/")) {
             assertThat(ConsoleReturnPath.safe(next)).as(next).isEmpty();
         }
         assertThat(ConsoleReturnPath.safe(null)).isEmpty();
