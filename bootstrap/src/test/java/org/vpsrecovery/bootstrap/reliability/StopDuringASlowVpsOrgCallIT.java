@@ -13,7 +13,6 @@ import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.bootstrap.process.ServiceProcess;
@@ -39,17 +38,37 @@ class StopDuringASlowVpsOrgCallIT {
     private static final List<Long> SERVERS = ReliabilitySetup.servers(7101, 1);
     private static final String SNAPSHOTS = "/api/v1/snapshots/";
     /**
-     * How long VPS.org takes to answer the create: past the old stop's 30 s from the SIGTERM, within one attempt
-     * ({@code vpsorg.read-timeout} raised to 45 s below; with the 5 s connect timeout, 50 s, inside the 60 s a
-     * request's calls get at the default idle timeout, so the start accepts it).
+     * How long VPS.org holds the create, and the settings the service runs with. {@link #DEFAULTS} is the case of ADR
+     * 0038 (session 46): VPS.org answers after 36 s, past the old stop's 30 s from the signal (a drain of 20 s and
+     * Micronaut's grace of 10 s), within one attempt ({@code vpsorg.read-timeout} raised to 45 s; with the 5 s connect
+     * timeout, 50 s, inside the 60 s a request's calls get at the default idle timeout, so the start accepts it), the
+     * drain's timeout derived from the default idle timeout; the one-signal runs use it. {@link #SHORTENED} scales the
+     * same operator settings down (CI time, ADR 0002 amended in session 53) for the second-signal runs: an idle timeout of 24 s (so a calls' budget and a drain of 16 s:
+     * the create's snapshot list, then a whole attempt left for its POST), Micronaut's grace 1 s, one attempt 1 + 8 s,
+     * VPS.org answering after 6 s: still past the drain delay (2 s) and the grace, so a stop that did not wait for the
+     * call (a second signal exiting at once, a first SIGINT undrained) fails the run. SIGINT alone stays at the
+     * defaults: undrained, its context's close (the jobs' 10 s wait) outlived a 6 s call and the caller still got 201.
      */
-    private static final Duration VPS_ORG_ANSWERS_AFTER = Duration.ofSeconds(36);
+    enum Timings {
+        DEFAULTS(Duration.ofSeconds(36), "vpsorg.read-timeout=45s"),
+        SHORTENED(Duration.ofSeconds(6), "micronaut.server.idle-timeout=24s",
+                "micronaut.lifecycle.graceful-shutdown.grace-period=1s", "vpsorg.connect-timeout=1s",
+                "vpsorg.read-timeout=8s");
 
-    @ParameterizedTest(name = "SIG{0}")
-    @EnumSource(StopSignal.class)
-    void aCreateWaitingForASlowVpsOrgWhenItsInstanceIsStoppedGetsVpsOrgsAnswer(StopSignal signal) {
+        final Duration vpsOrgAnswersAfter;
+        final String[] settings;
+
+        Timings(Duration vpsOrgAnswersAfter, String... settings) {
+            this.vpsOrgAnswersAfter = vpsOrgAnswersAfter;
+            this.settings = settings;
+        }
+    }
+
+    @ParameterizedTest(name = "SIG{0}, {1}")
+    @CsvSource({"TERM, DEFAULTS", "INT, DEFAULTS"})
+    void aCreateWaitingForASlowVpsOrgWhenItsInstanceIsStoppedGetsVpsOrgsAnswer(StopSignal signal, Timings timings) {
         String log = createHeldAtVpsOrgThenStopped("stop-during-slow-call-" + signal.name().toLowerCase(Locale.ROOT),
-                service -> service.stop(signal));
+                timings, service -> service.stop(signal));
 
         assertThat(log).contains("SIG" + signal + ": draining");
     }
@@ -64,7 +83,7 @@ class StopDuringASlowVpsOrgCallIT {
     @CsvSource({"TERM, TERM", "INT, TERM", "INT, INT"})
     void aSecondStopSignalDuringTheDrainChangesNothing(StopSignal first, StopSignal second) {
         String log = createHeldAtVpsOrgThenStopped("second-signal-" + first.name().toLowerCase(Locale.ROOT) + "-"
-                + second.name().toLowerCase(Locale.ROOT), service -> {
+                + second.name().toLowerCase(Locale.ROOT), Timings.SHORTENED, service -> {
                     service.signal(first);
                     service.awaitStdout("SIG" + first + ": draining", Duration.ofMinutes(1));
                     return service.stop(second);
@@ -75,11 +94,12 @@ class StopDuringASlowVpsOrgCallIT {
     }
 
     /**
-     * A service whose create VPS.org holds for {@link #VPS_ORG_ANSWERS_AFTER}, stopped by {@code stop} (answering the
-     * exit code) once that create's call is held: the caller gets 201, the history says the create was taken, the
+     * A service run with {@code timings}, whose create VPS.org holds for their time, stopped by {@code stop} (answering
+     * the exit code) once that create's call is held: the caller gets 201, the history says the create was taken, the
      * process drained and exited 0. Answers the service's log.
      */
-    private static String createHeldAtVpsOrgThenStopped(String requestId, ToIntFunction<ServiceProcess> stop) {
+    private static String createHeldAtVpsOrgThenStopped(String requestId, Timings timings,
+                                                        ToIntFunction<ServiceProcess> stop) {
         // A database of its own for each run: the runs' histories stay apart.
         TestDatabase database = DATABASE.anotherMigrated();
         AuditRows audit = new AuditRows(database.dataSource());
@@ -87,9 +107,9 @@ class StopDuringASlowVpsOrgCallIT {
         try (VpsOrgSimulator simulator = ReliabilitySetup.simulator(SERVERS, SimulatorOptions.defaults());
              PlatformClient team = new PlatformClient(ReliabilitySetup.TEAM_TOKEN);
              ServiceProcess service = ReliabilitySetup.service(requestId, database, simulator,
-                             ReliabilitySetup.teamsFile(SERVERS, 5), "vpsorg.read-timeout=45s")
+                             ReliabilitySetup.teamsFile(SERVERS, 5), timings.settings)
                      .stopTimeout(Duration.ofMinutes(3)).start()) {
-            simulator.faults().add(Fault.latency(VPS_ORG_ANSWERS_AFTER).on("POST", SNAPSHOTS));
+            simulator.faults().add(Fault.latency(timings.vpsOrgAnswersAfter).on("POST", SNAPSHOTS));
             CompletableFuture<Answer> created = CompletableFuture.supplyAsync(
                     () -> team.createSnapshot(service, SERVERS.getFirst(), "slow-at-the-stop", requestId),
                     callers);

@@ -43,7 +43,11 @@ class TwoInstancesRunEachPolicyOnceIT {
 
     @Test
     void eachServersRunForEachMinuteIsAskedOfVpsOrgOnce() {
-        int minutes = ReliabilitySetup.sized("vpsr.reliability.policy-minutes", 2);
+        // One cron minute in CI (ADR 0002, amended in session 53; it was two, a minute of CI time): a duplicate comes
+        // from a tick, not from a minute, and both instances tick every second until the counted window is over, so
+        // every tick that could ask a counted (server, minute) again, on either instance, has ended before the count.
+        // Raise it with -Dvpsr.reliability.policy-minutes=<n> for a longer run.
+        int minutes = ReliabilitySetup.sized("vpsr.reliability.policy-minutes", 1);
         try (VpsOrgSimulator simulator = ReliabilitySetup.simulator(SERVERS,
                 SimulatorOptions.defaults().withDelays(Duration.ZERO, Duration.ofSeconds(10)));
              PlatformClient team = new PlatformClient(ReliabilitySetup.TEAM_TOKEN)) {
