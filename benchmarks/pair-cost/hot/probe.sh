@@ -1,7 +1,8 @@
 #!/bin/bash
 # probe.sh VARIANT FILLFACTOR "DROP INDEX ...;": 1,000 pairs' operations inserted and moved as the service moves them,
-# then recovery_operation's updates and HOT updates (ADR 0123). recovery_operation.sql: the table and its ten indexes as
-# main 17cd079e migrates them (read from pg_attribute and pg_indexes). Needs a PostgreSQL on PROBE_PG_PORT (19410) of
+# then recovery_operation's updates and HOT updates (ADR 0123). recovery_operation.sql: the table and its fifteen indexes
+# as V73 leaves them (session 53: V6's team and server indexes replaced by V73's six list indexes; read from
+# pg_attribute and pg_indexes of a database migrated to V73; session 29's ten were main 17cd079e's). Needs a PostgreSQL on PROBE_PG_PORT (19410) of
 # its own: the probe's WAL would count in a pair-cost run's window.
 P="psql -X -q -At -h 127.0.0.1 -p ${PROBE_PG_PORT:-19410} -U postgres"
 $P -c "drop database if exists probe" ; $P -c "create database probe"

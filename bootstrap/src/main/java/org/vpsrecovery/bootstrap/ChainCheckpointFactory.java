@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
+import org.vpsrecovery.adapters.persistence.localfile.OwnerOnly;
 import org.vpsrecovery.application.audit.RecordChainCheckpointService;
 import org.vpsrecovery.application.audit.SetAsideCheckpoints;
 import org.vpsrecovery.domain.audit.CheckpointKeys;
@@ -69,14 +70,15 @@ public class ChainCheckpointFactory {
         Path directory = checkpointDirectory(properties);
         Path publicKey = directory.resolve("checkpoint-key-" + signer.keyId() + ".pub.pem");
         try {
-            Files.createDirectories(directory);
+            // Owner-only, as the checkpoints in it (ADR 0022, amended in session 53).
+            Files.createDirectories(directory, OwnerOnly.folder(directory));
             byte[] pem = CheckpointKeyFiles.publicKeyPem(signer.publicKey()).getBytes(StandardCharsets.US_ASCII);
             // Written again when it is not this key's PEM (left empty or torn by a crash, a full disk), and whole: a
             // file beside it moved into place, so no crash leaves it torn again (ADR 0141, session 46).
             if (!Files.isRegularFile(publicKey) || !Arrays.equals(Files.readAllBytes(publicKey), pem)) {
                 Path next = directory.resolve(publicKey.getFileName() + "." + UUID.randomUUID() + ".tmp");
                 try {
-                    Files.write(next, pem, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    OwnerOnly.write(next, pem, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                             StandardOpenOption.SYNC);
                     Files.move(next, publicKey, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {

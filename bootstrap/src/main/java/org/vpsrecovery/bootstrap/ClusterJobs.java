@@ -30,8 +30,8 @@ import org.vpsrecovery.domain.port.IdempotencyRecords;
 /**
  * The jobs over shared state, each run once across every instance by db-scheduler (its table
  * {@code scheduled_tasks}, migration V6): following open operations at VPS.org, settling intents no
- * operation follows, purging expired idempotency records, and sending webhooks ({@link WebhookJobs}, ADR
- * 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040), and the fold of the appends' count deltas into the summaries' counts
+ * operation follows, purging expired idempotency records, and sending webhooks and purging their ended deliveries
+ * ({@link WebhookJobs}, ADR 0025), the policies' scheduled runs ({@link PolicyRunJobs}, ADR 0028), and the drift scan ({@link DriftScanJobs}, ADR 0035), two-person approvals ({@link ApprovalJobs}, ADR 0040), and the fold of the appends' count deltas into the summaries' counts
  * (ADR 0119), and the deletion of idle bucket rows (ADR 0041, amended in session 51). A run missed while every
  * instance was down happens once at the next start, not once per missed tick. ADR 0024.
  *
@@ -116,7 +116,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         this.firstAnswer = firstAnswer;
         // A 429's wait puts off the next round at most this long, as it holds the client (ADR 0010, session 52).
         Duration maxHold = vpsOrg.settings().maxHold();
-        List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), policyRuns.task(), driftScans.task(), approvals.task(),
+        List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), webhooks.purgeEndedTask(), policyRuns.task(), driftScans.task(), approvals.task(),
                 // Both over VPS.org, each run bounded by the budget (ADR 0024, amended in session 45), and a round its
                 // budget cut short goes on at once with what it had left, as the drift scan's (amended in session 47).
                 BudgetedRecurringTask.of(TRACK_OPERATIONS, FixedDelay.of(trackEvery), null,

@@ -53,7 +53,16 @@ public class WebhookJobs {
     /** Rows of removed subscriptions deleted per dispatcher run: at the default 1 s, ~1.8 M an hour, each step short. */
     private static final int PURGE_BATCH = 500;
 
+    /** The retention purge (ADR 0025, session 53): its own job, so a long purge never holds up the dispatcher. */
+    static final String PURGE_ENDED = "purge-ended-webhook-deliveries";
+    static final String DELIVERY_RETENTION = "vpsr.webhooks.delivery-retention";
+    static final Duration PURGE_ENDED_EVERY = Duration.ofMinutes(10);
+    /** Ended deliveries deleted per statement (each its own short transaction), and statements per run at most. */
+    static final int PURGE_ENDED_BATCH = 500;
+    static final int PURGE_ENDED_BATCHES_PER_RUN = 200;
+
     private final SweepTurns sweeps;
+    private final RecurringTask<Void> purgeEnded;
 
     private final OneTimeTask<Integer> deliver;
     private final RecurringTask<Void> dispatch;
@@ -63,14 +72,16 @@ public class WebhookJobs {
                        @Value("${vpsr.webhooks.dispatch-every:1s}") Duration dispatchEvery,
                        @Value("${" + WebhooksFactory.FIRST_RETRY + ":30s}") Duration firstRetry,
                        @Value("${" + WebhooksFactory.MAX_ATTEMPTS + ":8}") int maxAttempts,
-                       @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore) {
-        this(dataSource, service, dispatchEvery, firstRetry, maxAttempts, System::nanoTime, pausedAfterRestore);
+                       @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore,
+                       @Value("${" + DELIVERY_RETENTION + ":30d}") Duration deliveryRetention) {
+        this(dataSource, service, dispatchEvery, firstRetry, maxAttempts, System::nanoTime, pausedAfterRestore,
+                deliveryRetention);
     }
 
     /** {@code ticker}: the monotonic ticker, in nanoseconds, the sweep's turns are measured on ({@link SweepTurns}). */
     WebhookJobs(DataSource dataSource, DeliverWebhooksService service, Duration dispatchEvery, Duration firstRetry,
                 int maxAttempts, LongSupplier ticker) {
-        this(dataSource, service, dispatchEvery, firstRetry, maxAttempts, ticker, false);
+        this(dataSource, service, dispatchEvery, firstRetry, maxAttempts, ticker, false, Duration.ofDays(30));
     }
 
     /**
@@ -79,12 +90,13 @@ public class WebhookJobs {
      * until the operator has checked it (ADR 0025, amended in session 51).
      */
     WebhookJobs(DataSource dataSource, DeliverWebhooksService service, Duration dispatchEvery, Duration firstRetry,
-                int maxAttempts, LongSupplier ticker, boolean pausedAfterRestore) {
+                int maxAttempts, LongSupplier ticker, boolean pausedAfterRestore, Duration deliveryRetention) {
         if (maxAttempts < 1 || firstRetry.isNegative() || firstRetry.isZero()) {
             throw new StartupRefused(WebhooksFactory.MAX_ATTEMPTS + " must be at least 1 and "
                     + WebhooksFactory.FIRST_RETRY + " positive");
         }
         StartupRefused.unlessPositive("vpsr.webhooks.dispatch-every", dispatchEvery);
+        StartupRefused.unlessPositive(DELIVERY_RETENTION, deliveryRetention);
         this.sweeps = new SweepTurns(ticker, SWEEP_EVERY);
         this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts),
                 pausedAfterRestore);
@@ -100,6 +112,29 @@ public class WebhookJobs {
             sweepNowAndThen(service);
             purgeAStep(service);
         });
+        // Not paused after a restore: deleting what ended long ago sends nothing.
+        this.purgeEnded = Tasks.recurring(PURGE_ENDED, FixedDelay.of(PURGE_ENDED_EVERY))
+                .execute((instance, context) -> purgeEnded(service, deliveryRetention));
+    }
+
+    /**
+     * Ended deliveries queued longer ago than the retention, in batches of {@value #PURGE_ENDED_BATCH}, each its own
+     * transaction, until one comes back short or {@value #PURGE_ENDED_BATCHES_PER_RUN} have run (the next run goes on).
+     * Answers how many went.
+     */
+    static int purgeEnded(DeliverWebhooksService service, Duration retention) {
+        int purged = 0;
+        for (int batch = 0; batch < PURGE_ENDED_BATCHES_PER_RUN; batch++) {
+            int step = service.purgeEndedDeliveries(retention, PURGE_ENDED_BATCH);
+            purged += step;
+            if (step < PURGE_ENDED_BATCH) {
+                break;
+            }
+        }
+        if (purged > 0) {
+            LOG.info("purged {} ended webhook delivery(ies) older than {} ({})", purged, retention, DELIVERY_RETENTION);
+        }
+        return purged;
     }
 
     /**
@@ -163,6 +198,10 @@ public class WebhookJobs {
 
     RecurringTask<Void> dispatchTask() {
         return dispatch;
+    }
+
+    RecurringTask<Void> purgeEndedTask() {
+        return purgeEnded;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.kagkarlsson.scheduler.TaskRepository;
 import com.github.kagkarlsson.scheduler.event.SchedulerListeners;
@@ -127,6 +128,16 @@ class WebhookJobsTest {
 
         public int purgeRemoved(Duration removedAtLeast, int limit) {
             return 0;
+        }
+
+        /** What the retention purge's steps answer, in turn (none left: 0), and the retention each step was asked. */
+        final java.util.ArrayDeque<Integer> purgeEndedAnswers = new java.util.ArrayDeque<>();
+        final List<Duration> purgeEndedAsked = new java.util.ArrayList<>();
+
+        public int purgeEnded(Duration olderThan, int limit) {
+            purgeEndedAsked.add(olderThan);
+            Integer answer = purgeEndedAnswers.poll();
+            return answer == null ? 0 : Math.min(answer, limit);
         }
 
         public void markDead(WebhookDeliveryId delivery) {
@@ -530,5 +541,42 @@ class WebhookJobsTest {
         dispatch.run();
         assertThat(store.sweeps).as("a minute on the ticker, the wall clock an hour behind the first sweep").isEqualTo(2);
     }
-}
 
+    /**
+     * The retention purge (ADR 0025, session 53) is a job of its own, once across instances: a run deletes batch after
+     * batch while they come back full, with the configured retention, and stops at the first short one.
+     */
+    @Test
+    void theRetentionPurgeRunsFullBatchesUntilAShortOneWithTheConfiguredRetention() {
+        WebhookJobs jobs = new WebhookJobs(DATABASE.dataSource(), service, Duration.ofSeconds(1), FIRST_RETRY, 8,
+                System::nanoTime, false, Duration.ofDays(7));
+        store.purgeEndedAnswers.addAll(List.of(WebhookJobs.PURGE_ENDED_BATCH, WebhookJobs.PURGE_ENDED_BATCH, 3, 99));
+
+        jobs.purgeEndedTask().execute(new TaskInstance<Void>(WebhookJobs.PURGE_ENDED, RecurringTask.INSTANCE), null);
+
+        assertThat(store.purgeEndedAsked).containsExactly(Duration.ofDays(7), Duration.ofDays(7), Duration.ofDays(7));
+        assertThat(jobs.purgeEndedTask().getName()).isEqualTo(WebhookJobs.PURGE_ENDED);
+    }
+
+    /** A run stops after its bound of batches even while every one comes back full; the next run goes on. */
+    @Test
+    void aRetentionPurgeRunStopsAfterItsBoundOfBatches() {
+        for (int i = 0; i < WebhookJobs.PURGE_ENDED_BATCHES_PER_RUN + 5; i++) {
+            store.purgeEndedAnswers.add(WebhookJobs.PURGE_ENDED_BATCH);
+        }
+
+        assertThat(WebhookJobs.purgeEnded(service, Duration.ofDays(30)))
+                .isEqualTo(WebhookJobs.PURGE_ENDED_BATCHES_PER_RUN * WebhookJobs.PURGE_ENDED_BATCH);
+        assertThat(store.purgeEndedAnswers).hasSize(5);
+    }
+
+    /** A retention that is not positive stops the start, naming the key. */
+    @Test
+    void aRetentionThatIsNotPositiveStopsTheStart() {
+        for (Duration wrong : List.of(Duration.ZERO, Duration.ofDays(-1))) {
+            assertThatThrownBy(() -> new WebhookJobs(DATABASE.dataSource(), service, Duration.ofSeconds(1), FIRST_RETRY,
+                    8, System::nanoTime, false, wrong)).isInstanceOf(StartupRefused.class)
+                    .hasMessageContaining(WebhookJobs.DELIVERY_RETENTION);
+        }
+    }
+}

@@ -36,7 +36,7 @@ import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
- * V56 and V57 run while an instance of the release before them still appends (ADRs 0142, 0025). Each test holds an
+ * V56, V57, V73 and V74 run while an instance of the release before them still appends (ADRs 0142, 0025). Each test holds an
  * append's transaction open on one connection, with the locks that append takes in its order, runs the migration on
  * another, and checks that the migration waits for the append, that neither fails (no deadlock, 40P01), and that
  * the migration completes once the append commits. Every wait is bounded (lock_timeout, a future's timeout): a wrong
@@ -55,6 +55,9 @@ class MigrationLockOrderTest {
 
     @RegisterExtension
     static final FreshDatabase READS_DURING_V73 = FreshDatabase.empty();
+
+    @RegisterExtension
+    static final FreshDatabase READS_DURING_V74 = FreshDatabase.empty();
 
     /** The bound on every wait of the test's own; the migrations' lock_timeout (10 s, 5 s) ends theirs sooner. */
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -194,6 +197,38 @@ class MigrationLockOrderTest {
         }
         assertThat(database.strings("SELECT indexname FROM pg_indexes WHERE indexname IN ('recovery_operation_team', "
                 + "'recovery_operation_server')")).isEmpty();
+    }
+
+    /**
+     * V74 (session 53) builds the retention purge's index on webhook_delivery in its transaction with SHARE: it waits for
+     * an append queueing a delivery, reads of the delivery log go on meanwhile, and it completes once the append commits.
+     */
+    @Test
+    void readsOfTheDeliveryLogGoOnWhileV74WaitsForAnAppendInFlight() throws Exception {
+        TestDatabase database = READS_DURING_V74.database();
+        migrate(database, "73");
+        try (Connection appender = openAppend(database); Connection observer = database.dataSource().getConnection()) {
+            try (Statement statement = appender.createStatement()) {
+                statement.execute("LOCK TABLE webhook_delivery IN ROW EXCLUSIVE MODE");
+            }
+            Future<MigrateResult> migration = migrator.submit(() -> migrate(database, "74"));
+            String awaited = lockAwaitedFrom(observer, appender, migration);
+
+            try (Connection reader = database.dataSource().getConnection(); Statement statement = reader.createStatement()) {
+                statement.execute("SET lock_timeout = '" + READ_LOCK_TIMEOUT + "'");
+                try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM webhook_delivery")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isZero();
+                } catch (SQLException e) {
+                    throw new AssertionError("a read of webhook_delivery waited on V74 (" + e.getSQLState() + ")", e);
+                }
+            }
+            assertThat(awaited).isEqualTo("ShareLock on webhook_delivery");
+            appender.commit();
+            assertThat(completed(migration).migrationsExecuted).isEqualTo(1);
+        }
+        assertThat(database.strings("SELECT indexdef FROM pg_indexes WHERE indexname = 'webhook_delivery_ended_created'"))
+                .singleElement().asString().contains("WHERE (state <> 'pending'::text)");
     }
 
     private static MigrateResult migrate(TestDatabase database, String target) {

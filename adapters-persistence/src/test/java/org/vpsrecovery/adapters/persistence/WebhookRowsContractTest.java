@@ -325,6 +325,47 @@ class WebhookRowsContractTest extends WebhooksContract {
         }
     }
 
+    /**
+     * The retention purge on PostgreSQL (ADR 0025, session 53): ended deliveries queued longer ago than the retention
+     * go, oldest first; a recent ended one and an old pending one stay.
+     */
+    @Test
+    void endedDeliveriesOlderThanTheRetentionGoAndRecentAndPendingOnesStay() {
+        WebhookSubscription subscription = subscribe(BLUE, WebhookSecret.random(), WebhookEventType.OPERATION_COMPLETED);
+        for (int i = 0; i < 5; i++) {
+            append(BLUE, new Outcome.Completed());
+        }
+        List<WebhookDeliveryId> log = deliveries.log(subscription.id(), 10).reversed().stream()
+                .map(WebhookDelivery::id).toList();
+        WebhookDeliveryId oldest = log.get(0);
+        WebhookDeliveryId oldDead = log.get(1);
+        WebhookDeliveryId oldPending = log.get(2);
+        WebhookDeliveryId recentDelivered = log.get(3);
+        WebhookDeliveryId recentDead = log.get(4);
+        for (WebhookDeliveryId delivered : List.of(oldest, recentDelivered)) {
+            deliveries.recordAttempt(delivered, Instant.now(), OptionalInt.of(204), Optional.empty(), true);
+        }
+        deliveries.recordAttempt(oldPending, Instant.now(), OptionalInt.of(503), Optional.of("the receiver answered 503"),
+                false);
+        deliveries.markDead(oldDead);
+        deliveries.markDead(recentDead);
+        sql("UPDATE webhook_delivery SET created_at = now() - interval '40 days' WHERE id IN ('" + oldest.value()
+                + "', '" + oldPending.value() + "')");
+        sql("UPDATE webhook_delivery SET created_at = now() - interval '31 days' WHERE id = '" + oldDead.value() + "'");
+        sql("UPDATE webhook_delivery SET created_at = now() - interval '29 days' WHERE id = '" + recentDelivered.value()
+                + "'");
+
+        assertThat(deliveries.purgeEnded(Duration.ofDays(30), 1)).isEqualTo(1);
+        assertThat(deliveries.message(oldest)).as("the oldest first").isEmpty();
+        assertThat(deliveries.message(oldDead)).isPresent();
+        assertThat(deliveries.purgeEnded(Duration.ofDays(30), 10)).isEqualTo(1);
+        assertThat(deliveries.purgeEnded(Duration.ofDays(30), 10)).isZero();
+
+        assertThat(deliveries.log(subscription.id(), 10)).extracting(WebhookDelivery::id)
+                .containsExactlyInAnyOrder(oldPending, recentDelivered, recentDead);
+        assertThat(count("SELECT count(*) FROM webhook_delivery")).isEqualTo(3);
+    }
+
     /** The rows behind the contract's purge: a removed subscription's stay, marked, until the purge takes them. */
     @Test
     void aRemovedSubscriptionsRowsStayMarkedUntilThePurge() {

@@ -268,6 +268,14 @@ public final class DeliverWebhooksService {
     }
 
     /**
+     * One small step of the retention purge (ADR 0025, session 53): at most {@code limit} ended deliveries (delivered or
+     * dead) queued at least {@code retention} ago. Answers how many went.
+     */
+    public int purgeEndedDeliveries(Duration retention, int limit) {
+        return deliveries.purgeEnded(retention, limit);
+    }
+
+    /**
      * The scheduler gave up after the receiver failed its attempts: the dead letter, kept in the log, whose
      * last error is the receiver's own last one.
      */

@@ -126,6 +126,13 @@ public interface WebhookDeliveries {
      */
     int purgeRemoved(Duration removedAtLeast, int limit);
 
+    /**
+     * Deliveries that ended (delivered, or dead) and were queued at least {@code olderThan} ago, oldest first: at most
+     * {@code limit} (1-{@value #MAX_PAGE}) deleted, bodies and receivers' answers with them (ADR 0025, session 53: the
+     * bodies name the events' actors). A pending delivery stays whatever its age. Answers how many went; 0 when none.
+     */
+    int purgeEnded(Duration olderThan, int limit);
+
     static void requirePage(int limit) {
         if (limit < 1 || limit > MAX_PAGE) {
             throw new IllegalArgumentException("limit must be 1-" + MAX_PAGE);

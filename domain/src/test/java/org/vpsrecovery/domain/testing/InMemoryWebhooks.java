@@ -128,6 +128,20 @@ public final class InMemoryWebhooks implements WebhookSubscriptions, WebhookDeli
         return gone.size() + empty.size();
     }
 
+    @Override
+    public synchronized int purgeEnded(Duration olderThan, int limit) {
+        WebhookDeliveries.requirePage(limit);
+        Instant before = clock.instant().minus(olderThan);
+        List<WebhookDeliveryId> gone = log.values().stream()
+                .filter(d -> d.state() != DeliveryState.PENDING && !d.createdAt().isAfter(before))
+                .sorted(Comparator.comparing(WebhookDelivery::createdAt)).map(WebhookDelivery::id).limit(limit).toList();
+        gone.forEach(log::remove);
+        gone.forEach(bodies::remove);
+        gone.forEach(putOffSince::remove);
+        dispatched.removeAll(gone);
+        return gone.size();
+    }
+
     private boolean ofRemoved(WebhookDeliveryId id) {
         WebhookDelivery delivery = log.get(id);
         return delivery != null && removed.containsKey(delivery.subscription());

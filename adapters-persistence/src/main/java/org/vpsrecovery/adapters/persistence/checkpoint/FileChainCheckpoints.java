@@ -23,6 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.vpsrecovery.adapters.persistence.localfile.OwnerOnly;
 import org.vpsrecovery.domain.audit.ChainCheckpoint;
 import org.vpsrecovery.domain.audit.StoredCheckpoint;
 import org.vpsrecovery.domain.port.ChainCheckpoints;
@@ -35,6 +36,9 @@ import org.vpsrecovery.domain.port.ChainCheckpoints;
  * <p>A crash mid-write leaves a last line without its newline: that is no checkpoint. Readers skip it;
  * the next append cuts it off first, so it never ends up inside the file where it would read as an
  * edit. Any other line that does not read as a checkpoint is reported as damaged.
+ *
+ * <p>The folder and the file are the service's user's only ({@link OwnerOnly}, ADR 0022, amended in session 53): made
+ * so when created, and tightened when a store opens them as an earlier release left them by the umask.
  */
 public final class FileChainCheckpoints implements ChainCheckpoints {
 
@@ -49,6 +53,8 @@ public final class FileChainCheckpoints implements ChainCheckpoints {
     public FileChainCheckpoints(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
         this.file = this.directory.resolve(FILE_NAME);
+        OwnerOnly.tightenEach("audit checkpoint folder and file", "they say the chain's heads and its signatures",
+                this.directory, this.file);
     }
 
     private FileChainCheckpoints(Path directory, Path file) {
@@ -75,9 +81,9 @@ public final class FileChainCheckpoints implements ChainCheckpoints {
         ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(file, path -> new ReentrantLock());
         inProcess.lock();
         try {
-            Files.createDirectories(directory);
+            Files.createDirectories(directory, OwnerOnly.folder(directory));
             boolean created = !Files.exists(file);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            try (FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
                  FileLock ignored = channel.lock()) {
                 long end = completeLength(channel);

@@ -31,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.adapters.persistence.localfile.OwnerOnly;
 import org.vpsrecovery.domain.audit.AuditEvent;
 import org.vpsrecovery.domain.port.KeptAuditEvents;
 

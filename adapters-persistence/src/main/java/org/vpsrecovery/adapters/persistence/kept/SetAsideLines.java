@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import org.vpsrecovery.adapters.persistence.localfile.OwnerOnly;
 
 /**
  * The lines of kept audit events that did not read as events where they were read ({@value FileKeptAuditEvents#UNREADABLE}

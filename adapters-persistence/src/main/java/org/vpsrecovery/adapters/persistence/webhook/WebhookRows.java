@@ -107,6 +107,16 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                   ORDER BY d.created_at, d.audit_sequence LIMIT ?) b""";
 
     /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
+    /**
+     * At most ? ended deliveries queued at least ? ms ago, oldest first, through V74's index of the ended rows. Rows
+     * another purge holds are skipped, not waited for. Parameters: ms, limit.
+     */
+    static final String PURGE_ENDED = """
+            DELETE FROM webhook_delivery WHERE id IN (
+                SELECT id FROM webhook_delivery
+                WHERE state <> 'pending' AND created_at <= now() - ? * interval '1 millisecond'
+                ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED)""";
+
     private static final String PURGE_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
@@ -206,6 +216,24 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                 }
             }
             return purged;
+        });
+    }
+
+    /** One statement, one small batch: no statement holds many row locks or runs long. */
+    @Override
+    public int purgeEnded(Duration olderThan, int limit) {
+        WebhookDeliveries.requirePage(limit);
+        long ms = olderThan.toMillis();
+        String unavailable = "could not purge ended webhook deliveries: the database did not answer";
+        return WriteTransaction.run(dataSource, unavailable, RETRY_AFTER, connection -> {
+            try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
+                timeout.execute();
+            }
+            try (PreparedStatement purge = connection.prepareStatement(PURGE_ENDED)) {
+                purge.setLong(1, ms);
+                purge.setInt(2, limit);
+                return purge.executeUpdate();
+            }
         });
     }
 

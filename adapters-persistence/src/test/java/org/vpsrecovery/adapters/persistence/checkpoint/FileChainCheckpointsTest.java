@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,47 @@ class FileChainCheckpointsTest extends ChainCheckpointsContract {
     protected ChainCheckpoints emptyCheckpoints() {
         // A directory that does not exist yet: the first append makes it.
         return new FileChainCheckpoints(temp.resolve("store-" + (++stores)).resolve("checkpoints"));
+    }
+
+    /**
+     * ADR 0022, amended in session 53: the folder and the file a store creates are its user's only (0700, 0600), as the
+     * kept audit events are, whatever the umask. (The tests run as root: the bits are checked, not a refused read.)
+     */
+    @Test
+    void theFolderAndTheFileAStoreCreatesAreOwnerOnly() throws IOException {
+        assumePosix();
+        FileChainCheckpoints store = (FileChainCheckpoints) emptyCheckpoints();
+
+        append(store, 3);
+
+        assertThat(permissions(store.file().getParent())).isEqualTo("rwx------");
+        assertThat(permissions(store.file())).isEqualTo("rw-------");
+    }
+
+    /** A folder and a file an earlier release left by the umask are made owner-only when a store opens them. */
+    @Test
+    void aFolderAndAFileLeftReadableByOthersAreMadeOwnerOnlyWhenAStoreOpensThem() throws IOException {
+        assumePosix();
+        FileChainCheckpoints earlier = (FileChainCheckpoints) emptyCheckpoints();
+        ChainCheckpoint written = append(earlier, 3);
+        Path directory = earlier.file().getParent();
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(earlier.file(), PosixFilePermissions.fromString("rw-r--r--"));
+
+        FileChainCheckpoints next = new FileChainCheckpoints(directory);
+
+        assertThat(permissions(directory)).isEqualTo("rwx------");
+        assertThat(permissions(next.file())).isEqualTo("rw-------");
+        assertThat(next.latest()).contains(written);
+    }
+
+    private static String permissions(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    private static void assumePosix() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
     }
 
     private static List<String> lines(FileChainCheckpoints store) throws IOException {

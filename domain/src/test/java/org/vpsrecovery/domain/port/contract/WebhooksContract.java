@@ -660,4 +660,26 @@ public abstract class WebhooksContract {
         assertThatThrownBy(() -> deliveries.purgeRemoved(Duration.ZERO, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(subscriptions.remove(BLUE, removed.id())).isFalse();
     }
+
+    /** Ended deliveries go in steps of at most the limit (ADR 0025, session 53); a pending one stays, whatever its age. */
+    @Test
+    void endedDeliveriesArePurgedInStepsAndPendingOnesStay() {
+        WebhookSubscription subscription = subscribed(BLUE, WebhookEventType.OPERATION_COMPLETED);
+        WebhookDeliveryId delivered = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED)).id();
+        WebhookDeliveryId dead = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED)).id();
+        WebhookDeliveryId pending = delivery(subscription, eventAppended(BLUE, WebhookEventType.OPERATION_COMPLETED)).id();
+        deliveries.recordAttempt(delivered, T0, OptionalInt.of(204), Optional.empty(), true);
+        deliveries.recordAttempt(pending, T0, OptionalInt.of(500), Optional.of("the receiver answered 500"), false);
+        deliveries.markDead(dead);
+
+        assertThat(deliveries.purgeEnded(Duration.ZERO, 1)).isEqualTo(1);
+        assertThat(deliveries.purgeEnded(Duration.ZERO, 1)).isEqualTo(1);
+        assertThat(deliveries.purgeEnded(Duration.ZERO, 1)).isZero();
+
+        assertThat(deliveries.log(subscription.id(), 10)).extracting(WebhookDelivery::id).containsExactly(pending);
+        assertThat(deliveries.message(delivered)).isEmpty();
+        assertThat(deliveries.message(dead)).isEmpty();
+        assertThat(deliveries.message(pending)).isPresent();
+        assertThatThrownBy(() -> deliveries.purgeEnded(Duration.ZERO, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,4 +1,4 @@
-package org.vpsrecovery.adapters.persistence.kept;
+package org.vpsrecovery.adapters.persistence.localfile;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -20,11 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kept audit events' folders (0700) and files (0600): readable by the service's user only, since they hold actor
- * subjects and free text (ADR 0141, session 52). Set at creation, as the checkpoint signing key is, not left to the
- * umask; a file system without POSIX permissions gets none (what it has is its mount's).
+ * Folders (0700) and files (0600) the service writes on its host, readable by the service's user only: the kept audit
+ * events (they hold actor subjects and free text, ADR 0141, session 52) and the audit checkpoints (ADR 0022, session
+ * 53). Set at creation, as the checkpoint signing key is, not left to the umask; a file system without POSIX
+ * permissions gets none (what it has is its mount's).
  */
-final class OwnerOnly {
+public final class OwnerOnly {
 
     private static final Logger LOG = LoggerFactory.getLogger(OwnerOnly.class);
     private static final Set<PosixFilePermission> GROUP_AND_OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
@@ -38,23 +39,23 @@ final class OwnerOnly {
         return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
-    static FileAttribute<?>[] folder(Path path) {
+    public static FileAttribute<?>[] folder(Path path) {
         return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
     }
 
-    static FileAttribute<?>[] file(Path path) {
+    public static FileAttribute<?>[] file(Path path) {
         return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
     }
 
     /** {@link FileChannel#open}, a file it creates being 0600. */
-    static FileChannel open(Path path, OpenOption... options) throws IOException {
+    public static FileChannel open(Path path, OpenOption... options) throws IOException {
         return FileChannel.open(path, Set.of(options), file(path));
     }
 
     /** {@link Files#write}, a file it creates being 0600. */
-    static void write(Path path, byte[] bytes, OpenOption... options) throws IOException {
+    public static void write(Path path, byte[] bytes, OpenOption... options) throws IOException {
         try (FileChannel out = open(path, options)) {
             java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
@@ -68,7 +69,7 @@ final class OwnerOnly {
      * their files), as an earlier release left them by the umask. Never refuses the start: what cannot be changed is
      * said in one WARN.
      */
-    static void tighten(Path directory) {
+    public static void tighten(Path directory) {
         if (!posix(directory)) {
             return;
         }
@@ -85,14 +86,34 @@ final class OwnerOnly {
                 }
             }
         }
-        if (!failed.isEmpty()) {
-            LOG.warn("cannot make {} of the kept audit events' folders or files in {} readable by this user only (first: "
-                    + "{}): they hold actor subjects and free text; set their permissions to 0700 (folders) and 0600 "
-                    + "(files)", failed.size(), directory, failed.get(0));
+        said("kept audit events' folders or files", "they hold actor subjects and free text", directory, tightened[0],
+                failed);
+    }
+
+    /**
+     * Takes group's and others' permissions off each of {@code paths} that exists (not what a folder among them holds),
+     * as an earlier release left them by the umask: the checkpoint folder and file. Never refuses the start: what
+     * cannot be changed is said in one WARN.
+     */
+    public static void tightenEach(String what, String why, Path... paths) {
+        if (paths.length == 0 || !posix(paths[0])) {
+            return;
         }
-        if (tightened[0] > 0) {
-            LOG.info("{} kept audit event folder(s) or file(s) in {} were readable by other users: now by this user only",
-                    tightened[0], directory);
+        int[] tightened = {0};
+        List<String> failed = new ArrayList<>();
+        for (Path path : paths) {
+            tightenOne(path, tightened, failed);
+        }
+        said(what, why, paths[0], tightened[0], failed);
+    }
+
+    private static void said(String what, String why, Path where, int tightened, List<String> failed) {
+        if (!failed.isEmpty()) {
+            LOG.warn("cannot make {} of the {} in {} readable by this user only (first: {}): {}; set their permissions to "
+                    + "0700 (folders) and 0600 (files)", failed.size(), what, where, failed.get(0), why);
+        }
+        if (tightened > 0) {
+            LOG.info("{} of the {} in {} were readable by other users: now by this user only", tightened, what, where);
         }
     }
 
