@@ -76,9 +76,42 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     private final Scheduler scheduler;
     private final Duration startWait;
     private final FirstAnswer firstAnswer;
-    private static final long PAUSED_SAID_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
-    private final java.util.concurrent.atomic.AtomicLong pausedSaidAt =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - PAUSED_SAID_EVERY_NANOS);
+    private final ContinueRestores continueRestores;
+
+    /**
+     * One run of {@value #CONTINUE_RESTORES}: the restores waiting for their safety snapshot continued ({@code tick}),
+     * except while paused after a database restore (ADR 0028, own-merge review of session 52): the restored database
+     * may have forgotten that a waiting restore was already continued, and asking VPS.org again would restore the server
+     * a second time. Left until the restart without the pause; said at most every ten minutes.
+     */
+    static final class ContinueRestores {
+        private static final long PAUSED_SAID_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        private final java.util.function.IntSupplier tick;
+        private final boolean pausedAfterRestore;
+        private final java.util.concurrent.atomic.AtomicLong pausedSaidAt =
+                new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - PAUSED_SAID_EVERY_NANOS);
+
+        ContinueRestores(java.util.function.IntSupplier tick, boolean pausedAfterRestore) {
+            this.tick = tick;
+            this.pausedAfterRestore = pausedAfterRestore;
+        }
+
+        void runOnce() {
+            if (pausedAfterRestore) {
+                long now = System.nanoTime();
+                long said = pausedSaidAt.get();
+                if (now - said >= PAUSED_SAID_EVERY_NANOS && pausedSaidAt.compareAndSet(said, now)) {
+                    LOG.warn("restores waiting for their safety snapshot are not continued while {} is on",
+                            Deployment.PAUSED_AFTER_RESTORE);
+                }
+                return;
+            }
+            int moved = tick.getAsInt();
+            if (moved > 0) {
+                LOG.info("continued {} restore(s) waiting for a safety snapshot", moved);
+            }
+        }
+    }
 
     public ClusterJobs(DataSource dataSource, TrackOperationsService tracker, ReconcilePendingIntentsService reconciler,
                        IdempotencyRecords idempotencyRecords,
@@ -114,6 +147,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         StartupRefused.unlessAtLeast("vpsr.jobs.polling-interval", pollingInterval, LEAST_POLLING_INTERVAL);
         this.startWait = startWait;
         this.firstAnswer = firstAnswer;
+        this.continueRestores = new ContinueRestores(restores::tick, pausedAfterRestore);
         // A 429's wait puts off the next round at most this long, as it holds the client (ADR 0010, session 52).
         Duration maxHold = vpsOrg.settings().maxHold();
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), webhooks.purgeEndedTask(), policyRuns.task(), driftScans.task(), approvals.task(),
@@ -128,24 +162,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                                 () -> reconcileOnce(reconciler, data, RunBudget.startingNow(runBudget))),
                         IntentsUnderWay.class::isInstance, maxHold),
                 // Restores waiting for their safety snapshot (ADR 0029): read from the operations, so a restart loses none.
-                Tasks.recurring(CONTINUE_RESTORES, FixedDelay.of(continueEvery)).execute((instance, context) -> once(CONTINUE_RESTORES, () -> {
-                    // Paused after a database restore (ADR 0028, own-merge review of session 52): the restored
-                    // database may have forgotten that a waiting restore was already continued, and asking VPS.org
-                    // again would restore the server a second time. Left until the restart without the pause.
-                    if (pausedAfterRestore) {
-                        long now = System.nanoTime();
-                        long said = pausedSaidAt.get();
-                        if (now - said >= PAUSED_SAID_EVERY_NANOS && pausedSaidAt.compareAndSet(said, now)) {
-                            LOG.warn("restores waiting for their safety snapshot are not continued while {} is on",
-                                    Deployment.PAUSED_AFTER_RESTORE);
-                        }
-                        return;
-                    }
-                    int moved = restores.tick();
-                    if (moved > 0) {
-                        LOG.info("continued {} restore(s) waiting for a safety snapshot", moved);
-                    }
-                })),
+                Tasks.recurring(CONTINUE_RESTORES, FixedDelay.of(continueEvery)).execute((instance, context) ->
+                        once(CONTINUE_RESTORES, continueRestores::runOnce)),
                 // Reads add the deltas not folded yet (ADR 0119): the fold keeps them few, it changes no answer.
                 Tasks.recurring(FOLD_AUDIT_COUNTS, FixedDelay.of(foldEvery))
                         .execute((instance, context) -> once(FOLD_AUDIT_COUNTS, countDeltas::fold)),

@@ -361,7 +361,11 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             // later while the claim is still this runner's; otherwise the attempt moved it and recorded what came of it.
             // A check that failed (something it had to do first did not happen) is no refusal: no rule refused the run,
             // so it is never ended rejected for it (ADR 0040, amended in session 47).
-            triedAgainLater(claim);
+            if (notNow instanceof PlatformUnavailable paused && paused.reason() == ReasonCode.PAUSED_AFTER_RESTORE) {
+                heldByThePause(claim);
+            } else {
+                triedAgainLater(claim);
+            }
         } catch (PlatformOutcomeUnknown inDoubt) {
             // Never a refusal: what the run did is not known, so no end is written over the claim (a REJECTED would be
             // a final outcome the platform does not know). The approver is told (504); the claim runs out and the job
@@ -457,6 +461,33 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     }
 
     /** Still approved: its next try backed off over this runner's claim; a store failing here lets the claim run out. */
+    /**
+     * An approved run held back while the instance is paused after a database restore (approved before the restore
+     * point): tried again later as any "not now", and its note says why and until when it may still run, written the
+     * first time only (the note is stored, so once across instances and restarts), with one WARN then. Without it the
+     * operation sat approved with no word of why until its run-by time gave it up (ADR 0043, amended in session 53).
+     */
+    private void heldByThePause(ApprovedRunClaim claim) {
+        RecoveryOperation approved = claim.operation();
+        String why = PAUSED_HOLD_NOTE + approved.deadline() + "; past it, it is given up";
+        if (approved.note().filter(why::equals).isPresent()) {
+            triedAgainLater(claim);
+            return;
+        }
+        try {
+            claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1), why));
+            LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) is held back: {2}", approved.id(),
+                    approved.kind(), why);
+        } catch (RuntimeException storeDown) {
+            // The claim's lease runs out, and the job tries it again.
+        }
+    }
+
+    /** The start of an approved run's note while it is held back by the pause after a database restore. */
+    public static final String PAUSED_HOLD_NOTE = "held back: the platform's database was restored from a backup and "
+            + "the service is paused until the operator has put it right; approved before the restore point, it runs "
+            + "once the service is restarted without the pause, if that is before its run-by time ";
+
     private void triedAgainLater(ApprovedRunClaim claim) {
         try {
             claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));

@@ -105,9 +105,20 @@ public final class RunPoliciesService {
     private static final Duration POLICY_REREAD_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final java.util.concurrent.atomic.AtomicLong mergedCronTimes = new java.util.concurrent.atomic.AtomicLong();
-    /** The put-off runs this instance knows are audited refused while paused: the history is read once for each. */
-    private final Set<RequestId> pausedRefusalsOnRecord = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final int PAUSED_REFUSALS_REMEMBERED = 10_000;
+    /**
+     * Per (policy, server) pair, the latest cron time this instance knows is audited refused while paused (or was made
+     * before the pause): the next paused tick walks the calendar from it, not from the window's last end, and reads the
+     * history only for a cron time after it (session 53). Only saves work: the history stays the judge of once-only.
+     */
+    private final java.util.Map<PausedPair, Instant> pausedAuditedUpTo = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int PAUSED_PAIRS_REMEMBERED = 10_000;
+    /**
+     * How far back a paused tick with nothing remembered (this instance's first) looks for a pair's latest cron time
+     * first: a frequent schedule finds it there, so a week's pause is not walked cron time by cron time (session 53).
+     */
+    static final Duration PAUSED_LOOK_BACK = Duration.ofDays(1);
+
+    private record PausedPair(PolicyId policy, ServerId server) { }
 
     public RunPoliciesService(TeamDirectory teams, RecoveryPolicies policies, ServerOwnership ownership,
                               SnapshotProvider snapshots, BackupProvider backups, TeamLimits limits,
@@ -317,7 +328,10 @@ public final class RunPoliciesService {
      * {@code REJECTED PAUSED_AFTER_RESTORE} under the run's request id, with the policy, its version and the cron time,
      * as a person's create is refused then. So an auditor sees which points were not taken, and why, in the history, not
      * in a log. Written once per cron time: the history is read first (by the run's request id; a refusal does not
-     * count as tried, so the run is still made after the pause). Returns how many were written now.
+     * count as tried, so the run is still made after the pause). Returns how many were written now. A tick's cost does not
+     * grow with the pause's length (session 53): each pair's walk starts at the cron time this instance last audited (or
+     * looks back {@link #PAUSED_LOOK_BACK} first on its first paused tick), and the history is read only for a cron time
+     * newer than that one.
      */
     public int auditPutOffWhilePaused(Instant from, Instant to) {
         if (!attempts.pausedAfterRestore() || !from.isBefore(to)) {
@@ -327,23 +341,27 @@ public final class RunPoliciesService {
         for (TeamId team : teams.teams().stream().sorted(Comparator.comparing(TeamId::value)).toList()) {
             for (RecoveryPolicy policy : inTickOrder(team)) {
                 for (ServerId server : covered(policy)) {
-                    Optional<Instant> latest = due(policy, server, from, to).latest();
-                    if (latest.isEmpty()) {
+                    PausedPair pair = new PausedPair(policy.id(), server);
+                    Instant known = pausedAuditedUpTo.get(pair);
+                    Optional<Instant> latest = latestPutOff(policy, server, known == null || known.isBefore(from)
+                            ? from : known, to);
+                    if (latest.isEmpty() || latest.get().equals(known)) {
                         continue;
                     }
                     Operation create = policy.spec().kind() == PolicyKind.SNAPSHOT
                             ? Operation.CREATE_SNAPSHOT : Operation.CREATE_MANUAL_BACKUP;
                     RequestId request = policy.runRequest(server, latest.get());
-                    // Made before the pause (a window under way), or on record refused already: not put off now.
-                    if (pausedRefusalsOnRecord.contains(request) || attempts.refusedWhilePaused(request, create)
+                    // Made before the pause (a window under way), or on record refused already (by another instance,
+                    // or this one before a restart): not put off now.
+                    if (attempts.refusedWhilePaused(request, create)
                             || tried(policy, server, latest.get()) != Tried.NOT_YET) {
-                        rememberPausedRefusal(request);
+                        rememberPausedAudit(pair, latest.get());
                         continue;
                     }
                     var attempt = attempts.attempt(new CallContext(policy.team(), request), create).onServer(server);
                     made(attempt, policy, latest.get());
                     attempt.refuse(AuditedAttempts.pausedAfterRestoreRefusal(create));
-                    rememberPausedRefusal(request);
+                    rememberPausedAudit(pair, latest.get());
                     written++;
                 }
             }
@@ -351,11 +369,25 @@ public final class RunPoliciesService {
         return written;
     }
 
-    private void rememberPausedRefusal(RequestId request) {
-        if (pausedRefusalsOnRecord.size() > PAUSED_REFUSALS_REMEMBERED) {
-            pausedRefusalsOnRecord.clear(); // only saves reads of the history
+    /**
+     * A pair's latest cron time due in {@code (from, to]}, walking at most {@link #PAUSED_LOOK_BACK} of cron times when
+     * one is there: the walk's cost follows the schedule's frequency, not the pause's length. Only a schedule with none
+     * in the look-back (a weekly one) walks the rest, a few cron times.
+     */
+    private Optional<Instant> latestPutOff(RecoveryPolicy policy, ServerId server, Instant from, Instant to) {
+        Instant lookBack = to.minus(PAUSED_LOOK_BACK);
+        if (!lookBack.isAfter(from)) {
+            return due(policy, server, from, to).latest();
         }
-        pausedRefusalsOnRecord.add(request);
+        Optional<Instant> recent = due(policy, server, lookBack, to).latest();
+        return recent.isPresent() ? recent : due(policy, server, from, lookBack).latest();
+    }
+
+    private void rememberPausedAudit(PausedPair pair, Instant cronTime) {
+        if (pausedAuditedUpTo.size() > PAUSED_PAIRS_REMEMBERED) {
+            pausedAuditedUpTo.clear(); // only saves walks and reads of the history
+        }
+        pausedAuditedUpTo.merge(pair, cronTime, (was, now) -> now.isAfter(was) ? now : was);
     }
 
     /** A team's policies, oldest first and then by id: read whole (a team has a bounded few), in {@link PairReached}'s order. */

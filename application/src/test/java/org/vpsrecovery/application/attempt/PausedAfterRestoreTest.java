@@ -136,4 +136,60 @@ class PausedAfterRestoreTest {
                 new RequestId("deny"), OperationId.random(), bob), pending.id(), Verdict.DENY, Optional.empty()));
         assertThat(denied.state()).isEqualTo(OperationState.DENIED);
     }
+
+    /**
+     * An operation approved before the restore point, found approved by the settle job while paused: held back (nothing
+     * asked of VPS.org, still approved), and its note says so and until when it may still run, written once, not at each
+     * round (ADR 0043, amended in session 53). Before, nothing anywhere said why it waited until its run-by time.
+     */
+    @Test
+    void anApprovalGivenBeforeTheRestorePointIsHeldBackAndItsOperationSaysWhyOnce() {
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");
+        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "k1");
+        platform.pausedAfterRestore = false;
+        AuditedAttempts open = platform.attempts();
+        ApprovalGate gate = new ApprovalGate((team, kind) -> kind.isApprovable() ? Optional.of(Duration.ofMinutes(30))
+                : Optional.empty(), open, platform.operations, platform.auditWriter, platform.clock);
+        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), open, platform.holds, Optional.of(gate));
+        RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), open, platform.clock, Optional.empty(), Optional.of(gate));
+        RecoveryOperation pending = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(
+                new CallContext(BLUE, new RequestId("ask-held"), OperationId.random(), alice), new SnapshotId(801)))
+                .orElseThrow();
+        // Approved before the restore point: the restored database holds it approved, its run not started.
+        RecoveryOperation approved = pending.approve(bob, platform.clock.instant(), Optional.empty(),
+                ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        // The restarted service, paused: one AuditedAttempts for the approvals and the changes they run, as wired.
+        AuditedAttempts paused = new AuditedAttempts(platform.auditWriter, platform.operations,
+                new InMemoryServerLock(Duration.ofSeconds(30)), platform.clock, TrackingDeadlines.DEFAULTS, true);
+        ApprovalGate pausedGate = new ApprovalGate((team, kind) -> kind.isApprovable()
+                ? Optional.of(Duration.ofMinutes(30)) : Optional.empty(), paused, platform.operations,
+                platform.auditWriter, platform.clock);
+        DeleteRecoveryPointService pausedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), paused, platform.holds, Optional.of(pausedGate));
+        RestoreRecoveryPointService pausedRestores = new RestoreRecoveryPointService(platform.provider,
+                platform.provider, platform.ownership, platform.serverStates(), paused, platform.clock, Optional.empty(),
+                Optional.of(pausedGate));
+        ApprovalsService approvals = new ApprovalsService(platform.operations, paused, platform.auditWriter,
+                platform.clock, pausedDeletes, pausedDeletes, pausedRestores, pausedRestores);
+        long callsBefore = mutatingCalls();
+        int eventsBefore = platform.history.all().size();
+
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        approvals.settle();
+        RecoveryOperation held = platform.operations.find(pending.id()).orElseThrow();
+        platform.clock.advance(Duration.ofMinutes(2));
+        approvals.settle();
+        RecoveryOperation heldStill = platform.operations.find(pending.id()).orElseThrow();
+
+        assertThat(mutatingCalls()).isEqualTo(callsBefore);
+        assertThat(held.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(held.note()).hasValueSatisfying(note -> assertThat(note)
+                .startsWith(ApprovalsService.PAUSED_HOLD_NOTE).contains(approved.deadline().toString()));
+        assertThat(heldStill.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(heldStill.note()).isEqualTo(held.note());
+        assertThat(platform.history.all()).as("no event per round").hasSize(eventsBefore);
+    }
 }

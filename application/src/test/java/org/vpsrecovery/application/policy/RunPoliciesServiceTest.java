@@ -135,6 +135,58 @@ class RunPoliciesServiceTest {
         assertThat(platform.provider.snapshotCount(WEB)).isOne();
     }
 
+    /** Every whole minute; counts the cron times it is asked for, the walk's cost. */
+    private static final class EveryMinuteCalendar implements org.vpsrecovery.domain.port.RunCalendar {
+        final java.util.concurrent.atomic.AtomicLong cronTimesRead = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public Optional<String> refusal(PolicySchedule schedule) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<Instant> nextRuns(PolicySchedule schedule, Instant after, int count) {
+            List<Instant> runs = new ArrayList<>();
+            Instant next = after.truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+            for (int i = 0; i < count; i++, next = next.plus(Duration.ofMinutes(1))) {
+                runs.add(next);
+            }
+            cronTimesRead.addAndGet(count);
+            return runs;
+        }
+    }
+
+    /**
+     * A per-minute policy paused a week: each paused tick audits the new cron time once, and a tick after the first
+     * walks only the cron times since the one it audited last, not the week's 10,000 (session 53). Before, every paused
+     * tick walked every cron time since the window's last end, its cost growing with the pause.
+     */
+    @Test
+    void aPausedTicksCostDoesNotGrowWithThePausesLength() {
+        EveryMinuteCalendar calendar = new EveryMinuteCalendar();
+        Instant now = platform.clock.instant();
+        Instant lastEnd = now.minus(Duration.ofDays(7));
+        RecoveryPolicy policy = RecoveryPolicy.created(PolicyId.random(), BLUE, new PolicySpec(
+                PolicyServers.of(List.of(WEB)), PolicyKind.SNAPSHOT, new PolicySchedule("* * * * *", ZoneId.of("UTC")),
+                new NameTemplate("minutely-{server_id}-{time}"), KEEP_TWO), lastEnd.minus(Duration.ofDays(1)));
+        store.add(policy);
+        platform.pausedAfterRestore = true;
+        RunPoliciesService paused = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                platform.serverStates(), calendar, platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(),
+                platform.clock);
+
+        assertThat(paused.auditPutOffWhilePaused(lastEnd, now)).isOne();
+        calendar.cronTimesRead.set(0);
+        assertThat(paused.auditPutOffWhilePaused(lastEnd, now.plus(Duration.ofMinutes(1)))).isOne();
+        assertThat(paused.auditPutOffWhilePaused(lastEnd, now.plus(Duration.ofMinutes(1)))).isZero();
+
+        assertThat(calendar.cronTimesRead.get()).as("cron times walked by the two later ticks").isLessThan(1_000);
+        assertThat(events(Operation.CREATE_SNAPSHOT)).extracting(AuditEvent::requestId).doesNotHaveDuplicates()
+                .hasSize(2);
+        assertThat(platform.provider.snapshotCount(WEB)).isZero();
+    }
+
     @Test
     void aWindowBeforeTheJitteredTimeRunsNothingAndTheJitterIsBounded() {
         RecoveryPolicy policy = nightly(KEEP_TWO);

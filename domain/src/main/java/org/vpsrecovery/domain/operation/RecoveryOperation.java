@@ -377,6 +377,17 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     }
 
     /**
+     * As {@link #unchanged(Instant, Duration, Duration)}, saying why in its note: an approved run held back while the
+     * instance is paused after a database restore (ADR 0043, amended in session 53) says so where the operation is shown.
+     */
+    public RecoveryOperation unchanged(Instant at, Duration first, Duration longest, String why) {
+        RecoveryOperation looked = unchanged(at, first, longest);
+        return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
+                updatedAt, deadline, Optional.of(why), looked.nextCheckAt(), looked.checks(), looked.version(), approval,
+                releasedBeforeVpsOrgWasAsked, approvedRunAt);
+    }
+
+    /**
      * VPS.org showed no change: look again later, backing off from {@code first} to at most
      * {@code longest} between looks, never past the deadline.
      */

@@ -299,4 +299,50 @@ class CheckpointCheckTest {
 
         assertThat(checked(history).walkStart()).isEmpty();
     }
+
+    /** Witnesses {@code position} as the first checkpoint after the database went back, naming {@code cut}. */
+    private ChainCheckpoint takeAfterCut(ChainPosition position, ChainCut cut) {
+        return witness.append(latest -> Optional.of(SIGNER.signAfterCut(position, T0.plusSeconds(3600 + position.sequence()),
+                ChainCheckpoint.digestOf(latest), java.util.OptionalLong.empty(), cut))).orElseThrow();
+    }
+
+    private static ChainCut cutOf(InMemoryAuditHistory history, long setAsideSequence) {
+        ChainHash some = positionOf(history, 1).hash();
+        return new ChainCut(setAsideSequence, some, some, T0, 0, Optional.empty());
+    }
+
+    /**
+     * A cut beside a break is shown only if its checkpoint's own signature holds (ADR 0022, amended in session 52): a
+     * checkpoint whose cut was edited (its signature no longer verifies) is the break, and names no cut that would
+     * explain it away. Untested before session 53.
+     */
+    @Test
+    void aCutInACheckpointWhoseOwnSignatureFailsIsNotShownBesideTheBreak() {
+        InMemoryAuditHistory history = historyOf(4);
+        take(SIGNER, positionOf(history, 2));
+        ChainCheckpoint genuine = takeAfterCut(positionOf(history, 4), cutOf(history, 9));
+        witness.tamperReplace(1, new StoredCheckpoint.Readable(new ChainCheckpoint(genuine.sequence(), genuine.hash(),
+                genuine.takenAt(), genuine.keyId(), genuine.previous(), genuine.walkedAfter(),
+                Optional.of(cutOf(history, 12)), genuine.signature())));
+
+        ChainVerification verification = verify(history);
+
+        assertBroken(verification, 4, ChainVerification.Fault.FORGED_CHECKPOINT);
+        assertThat(((ChainVerification.Broken) verification).cutAt()).as("a cut its own signature does not vouch for")
+                .isEmpty();
+    }
+
+    /** The same break beside a cut whose checkpoint's signature holds: the cut is shown, and may explain the break. */
+    @Test
+    void aCutInACheckpointWhoseOwnSignatureHoldsIsShownBesideALaterBreak() {
+        InMemoryAuditHistory history = historyOf(5);
+        ChainCheckpoint cutAt = takeAfterCut(positionOf(history, 3), cutOf(history, 9));
+        take(SIGNER, positionOf(history, 5));
+        history.tamperTruncate(4);
+
+        ChainVerification verification = verify(history);
+
+        assertBroken(verification, 4, ChainVerification.Fault.TRUNCATED);
+        assertThat(((ChainVerification.Broken) verification).cutAt()).contains(cutAt);
+    }
 }

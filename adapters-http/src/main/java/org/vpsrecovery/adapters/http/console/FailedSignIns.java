@@ -85,7 +85,7 @@ public class FailedSignIns {
      * shared call or a store out of reach (session 52; they were lost). The address's next attempt here uses one instead
      * of taking another. Dropped an interval after the last: the shared allowance has refilled them by then.
      */
-    private static final class Owed {
+    static final class Owed {
         private int shares;
         private Instant last = Instant.MIN;
 

@@ -382,4 +382,23 @@ class FailedSignInsTest {
                 .hasMessageContaining("vpsr.console.sign-in.shared-calls-at-once must be 1 to datasources.default."
                         + "maximum-pool-size (16) less one");
     }
+
+    /**
+     * Give-backs owed pile up at most to failures-per-address (own-merge review of session 52): more owed than an
+     * address may fail would be spent here unseen by the other instances' shared count. Untested before session 53.
+     */
+    @Test
+    void sharesOwedBackAreCappedAtTheFailuresPerAddress() {
+        FailedSignIns.Owed owed = new FailedSignIns.Owed();
+        java.time.Instant now = java.time.Instant.parse("2026-12-07T14:00:00Z");
+        for (int i = 0; i < 5; i++) {
+            owed.add(now, 2);
+        }
+
+        int used = 0;
+        while (owed.use(now, Duration.ofMinutes(1))) {
+            used++;
+        }
+        assertThat(used).as("owed shares used, of five give-backs that failed, at 2 failures per address").isEqualTo(2);
+    }
 }
