@@ -84,7 +84,7 @@ public final class AdapterFailures {
 
     /** {@code last}, never sent, as a read whose earlier try was sent fails with it. */
     public static ProviderFailure afterAnEarlierTryWasSent(ProviderFailure last) {
-        return ProviderFailures.afterAnEarlierTryWasSent(last);
+        return last.afterAnEarlierTryWasSent();
     }
 
     private static void heardA429(ProviderResilience resilience) {
