@@ -20,6 +20,7 @@ import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.persistence.fairshare.PgSharedAllowances;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
+import org.vpsrecovery.application.failure.AtMostEvery;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
@@ -76,9 +77,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     private final Scheduler scheduler;
     private final Duration startWait;
     private final FirstAnswer firstAnswer;
-    private static final long PAUSED_SAID_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
-    private final java.util.concurrent.atomic.AtomicLong pausedSaidAt =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - PAUSED_SAID_EVERY_NANOS);
+    private final AtMostEvery<String> pausedLine = new AtMostEvery<>(Duration.ofMinutes(10), 1, System::nanoTime);
 
     public ClusterJobs(DataSource dataSource, TrackOperationsService tracker, ReconcilePendingIntentsService reconciler,
                        IdempotencyRecords idempotencyRecords,
@@ -133,9 +132,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                     // database may have forgotten that a waiting restore was already continued, and asking VPS.org
                     // again would restore the server a second time. Left until the restart without the pause.
                     if (pausedAfterRestore) {
-                        long now = System.nanoTime();
-                        long said = pausedSaidAt.get();
-                        if (now - said >= PAUSED_SAID_EVERY_NANOS && pausedSaidAt.compareAndSet(said, now)) {
+                        if (pausedLine.sayNow(CONTINUE_RESTORES).isPresent()) {
                             LOG.warn("restores waiting for their safety snapshot are not continued while {} is on",
                                     Deployment.PAUSED_AFTER_RESTORE);
                         }
