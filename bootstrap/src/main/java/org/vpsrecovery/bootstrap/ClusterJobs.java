@@ -20,6 +20,7 @@ import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.persistence.fairshare.PgSharedAllowances;
 import org.vpsrecovery.application.attempt.ReconcilePendingIntentsService;
+import org.vpsrecovery.application.failure.AtMostEvery;
 import org.vpsrecovery.application.operation.TrackOperationsService;
 import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.restore.ContinueRestoresService;
@@ -85,11 +86,9 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
      * a second time. Left until the restart without the pause; said at most every ten minutes.
      */
     static final class ContinueRestores {
-        private static final long PAUSED_SAID_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
         private final java.util.function.IntSupplier tick;
         private final boolean pausedAfterRestore;
-        private final java.util.concurrent.atomic.AtomicLong pausedSaidAt =
-                new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - PAUSED_SAID_EVERY_NANOS);
+        private final AtMostEvery<String> pausedLine = new AtMostEvery<>(Duration.ofMinutes(10), 1, System::nanoTime);
 
         ContinueRestores(java.util.function.IntSupplier tick, boolean pausedAfterRestore) {
             this.tick = tick;
@@ -98,9 +97,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
 
         void runOnce() {
             if (pausedAfterRestore) {
-                long now = System.nanoTime();
-                long said = pausedSaidAt.get();
-                if (now - said >= PAUSED_SAID_EVERY_NANOS && pausedSaidAt.compareAndSet(said, now)) {
+                if (pausedLine.sayNow(CONTINUE_RESTORES).isPresent()) {
                     LOG.warn("restores waiting for their safety snapshot are not continued while {} is on",
                             Deployment.PAUSED_AFTER_RESTORE);
                 }

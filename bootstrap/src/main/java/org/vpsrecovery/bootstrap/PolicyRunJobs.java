@@ -99,14 +99,17 @@ public class PolicyRunJobs {
                          @Value("${" + ClusterJobs.RUN_BUDGET + ":1m}") Duration runBudget,
                          @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore,
                          VpsOrgClient vpsOrg) {
-        this(runs::tick, of -> runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor()), clock, dataSource,
-                every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, vpsOrg.settings().maxHold(),
-                runs::auditPutOffWhilePaused);
+        this(runs::tick, of -> runs.retry(of.team(), of.policy(), of.server(), of.scheduledFor()),
+                runs::auditPutOffWhilePaused, clock, dataSource, new Settings(every, retryFirst, retryAttempts,
+                        settleAfter, runBudget, pausedAfterRestore, vpsOrg.settings().maxHold()));
     }
 
     /** The audit of the runs a pause puts off, as {@link RunPoliciesService#auditPutOffWhilePaused} writes it. */
     @FunctionalInterface
     interface PutOffRuns {
+        /** None audited: for the tests that do not look at it. */
+        PutOffRuns NONE = (from, to) -> 0;
+
         int audit(Instant from, Instant to);
     }
 
@@ -122,43 +125,47 @@ public class PolicyRunJobs {
         Optional<RunPoliciesService.Run> retry(RetryOf of);
     }
 
-    /** Over the runs' tick and retry as given: for the tests, which choose what a tick comes to. */
-    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
-                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget) {
-        this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget, false);
+    /**
+     * The jobs' settings, as the public constructor reads them: {@code vpsr.policies.tick-every}, {@code retry-first}
+     * and {@code retry-attempts}, {@code vpsr.reconcile.settle-after}, the run budget, {@value
+     * Deployment#PAUSED_AFTER_RESTORE} (no window ticked while it is on) and {@code vpsorg.max-hold} (the longest a
+     * 429's wait puts off the next tick). {@link #DEFAULTS}: the shipped values, for the tests to change one at a time.
+     */
+    record Settings(Duration every, Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
+                    boolean pausedAfterRestore, Duration maxHold) {
+
+        static final Settings DEFAULTS = new Settings(Duration.ofSeconds(30), Duration.ofMinutes(1), 3,
+                Duration.ofMinutes(5), Duration.ofMinutes(1), false, VpsOrgSettings.DEFAULT_MAX_HOLD);
+
+        Settings withEvery(Duration every) {
+            return new Settings(every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, maxHold);
+        }
+
+        Settings withRetryAttempts(int retryAttempts) {
+            return new Settings(every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, maxHold);
+        }
+
+        Settings withRunBudget(Duration runBudget) {
+            return new Settings(every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, maxHold);
+        }
+
+        Settings withPausedAfterRestore(boolean pausedAfterRestore) {
+            return new Settings(every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, maxHold);
+        }
+
+        Settings withMaxHold(Duration maxHold) {
+            return new Settings(every, retryFirst, retryAttempts, settleAfter, runBudget, pausedAfterRestore, maxHold);
+        }
     }
 
-    /** {@code pausedAfterRestore}: {@value Deployment#PAUSED_AFTER_RESTORE}, no window ticked while it is on. */
-    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
-                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
-                  boolean pausedAfterRestore) {
-        this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget,
-                pausedAfterRestore, VpsOrgSettings.DEFAULT_MAX_HOLD, (from, to) -> 0);
-    }
-
-    /** {@code maxHold}: {@code vpsorg.max-hold}, the longest a 429's wait puts off the next tick. */
-    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
-                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
-                  boolean pausedAfterRestore, Duration maxHold) {
-        this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget,
-                pausedAfterRestore, maxHold, (from, to) -> 0);
-    }
-
-    /** {@code putOff}: audits the runs the pause puts off in a window, each once (ADR 0028, amended in session 52). */
-    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
-                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
-                  boolean pausedAfterRestore, PutOffRuns putOff) {
-        this(ticks, retries, clock, dataSource, every, retryFirst, retryAttempts, settleAfter, runBudget,
-                pausedAfterRestore, VpsOrgSettings.DEFAULT_MAX_HOLD, putOff);
-    }
-
-    PolicyRunJobs(WindowTicks ticks, RetryRun retries, Clock clock, DataSource dataSource, Duration every,
-                  Duration retryFirst, int retryAttempts, Duration settleAfter, Duration runBudget,
-                  boolean pausedAfterRestore, Duration maxHold, PutOffRuns putOff) {
-        this.pausedAfterRestore = pausedAfterRestore;
-        this.maxHold = Objects.requireNonNull(maxHold, "max hold");
+    /** Over the runs' tick, retry and put-off audit as given: the tests choose what a tick comes to. */
+    PolicyRunJobs(WindowTicks ticks, RetryRun retries, PutOffRuns putOff, Clock clock, DataSource dataSource,
+                  Settings settings) {
+        int retryAttempts = settings.retryAttempts();
+        this.pausedAfterRestore = settings.pausedAfterRestore();
+        this.maxHold = Objects.requireNonNull(settings.maxHold(), "max hold");
         this.putOff = Objects.requireNonNull(putOff, "put off");
-        if (retryAttempts < 0 || retryFirst.isNegative() || retryFirst.isZero()) {
+        if (retryAttempts < 0 || settings.retryFirst().isNegative() || settings.retryFirst().isZero()) {
             throw new StartupRefused("vpsr.policies.retry-attempts must not be negative and vpsr.policies.retry-first "
                     + "must be positive");
         }
@@ -166,13 +173,13 @@ public class PolicyRunJobs {
         this.retries = retries;
         this.retryAttempts = retryAttempts;
         this.clock = clock;
-        this.every = StartupRefused.unlessPositive("vpsr.policies.tick-every", every);
-        this.runBudget = StartupRefused.unlessPositive(ClusterJobs.RUN_BUDGET, runBudget);
-        this.retryFirst = retryFirst;
-        this.settleAfter = RecoveryServicesFactory.settleAfter(settleAfter);
+        this.every = StartupRefused.unlessPositive("vpsr.policies.tick-every", settings.every());
+        this.runBudget = StartupRefused.unlessPositive(ClusterJobs.RUN_BUDGET, settings.runBudget());
+        this.retryFirst = settings.retryFirst();
+        this.settleAfter = RecoveryServicesFactory.settleAfter(settings.settleAfter());
         this.retry = new OneTimeTask<>(POLICY_RUN_RETRY, Void.class,
                 new FailureHandler.MaxRetriesFailureHandler<>(Math.max(0, retryAttempts - 1),
-                        backoffHonouringVpsOrgsWait(retryFirst),
+                        backoffHonouringVpsOrgsWait(this.retryFirst),
                         (complete, operations) -> LOG.warn("policy run {} given up after {} retries; the next cron "
                                 + "time runs as usual", complete.getExecution().taskInstance.getId(), retryAttempts))) {
             @Override

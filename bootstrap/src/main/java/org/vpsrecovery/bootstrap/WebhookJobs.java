@@ -17,9 +17,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -27,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
 import org.vpsrecovery.adapters.persistence.webhook.DeliveryRowRepository;
+import org.vpsrecovery.application.failure.AtMostEvery;
 import org.vpsrecovery.application.webhook.DeliverWebhooksService;
 import org.vpsrecovery.application.webhook.DeliverySlots;
 import org.vpsrecovery.domain.webhook.WebhookDeliveryId;
@@ -98,7 +98,7 @@ public class WebhookJobs {
         StartupRefused.unlessPositive("vpsr.webhooks.dispatch-every", dispatchEvery);
         StartupRefused.unlessPositive(DELIVERY_RETENTION, deliveryRetention);
         this.sweeps = new SweepTurns(ticker, SWEEP_EVERY);
-        this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts),
+        this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts, ticker),
                 pausedAfterRestore);
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
         this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {
@@ -280,21 +280,22 @@ public class WebhookJobs {
 
         private static final int LONGEST_DOUBLING = 20;
         static final Duration RECEIVER_FAILURE_LINE_EVERY = Duration.ofMinutes(10);
-        /** Past this many subscriptions remembered, those whose last line is older than the interval are forgotten. */
+        /** Past this many subscriptions remembered, those whose interval has passed are forgotten first. */
         private static final int REMEMBERED = 1000;
 
         private final DeliverWebhooksService service;
         private final Duration firstRetry;
         private final int maxAttempts;
-        /** By subscription: when its last WARN was, and the failures since. */
-        private final Map<DeliverWebhooksService.Receiver, FailureLine> lines = new HashMap<>();
-
-        private static final class FailureLine {
-            Instant saidAt;
-            int since;
-        }
+        /** By subscription: its last WARN, and the failures since. */
+        private final AtMostEvery<DeliverWebhooksService.Receiver> lines;
 
         DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts) {
+            this(service, firstRetry, maxAttempts, System::nanoTime);
+        }
+
+        /** {@code ticker}: the monotonic ticker, in nanoseconds, a subscription's lines are spaced on (session 53). */
+        DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts, LongSupplier ticker) {
+            this.lines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker);
             this.service = service;
             this.firstRetry = firstRetry;
             this.maxAttempts = maxAttempts;
@@ -312,31 +313,20 @@ public class WebhookJobs {
                 gaveUp(id, operations, attempts + " attempt(s)", null);
                 return;
             }
-            receiver.ifPresent(failed -> sayNowAndThen(failed, id, attempts, now));
+            receiver.ifPresent(failed -> sayNowAndThen(failed, id, attempts));
             operations.reschedule(complete, now.plus(backoff(attempts)), errorsSoFar);
         }
 
         /** One WARN per subscription at most per interval; its target's host only (a URL may hold a token). */
-        private void sayNowAndThen(DeliverWebhooksService.Receiver receiver, String id, int attempts, Instant now) {
-            int since;
-            synchronized (lines) {
-                FailureLine line = lines.computeIfAbsent(receiver, r -> new FailureLine());
-                if (line.saidAt != null && !now.isBefore(line.saidAt)
-                        && now.isBefore(line.saidAt.plus(RECEIVER_FAILURE_LINE_EVERY))) {
-                    line.since++;
-                    return;
-                }
-                since = line.since;
-                line.saidAt = now;
-                line.since = 0;
-                if (lines.size() > REMEMBERED) {
-                    lines.values().removeIf(l -> l != line && l.saidAt.plus(RECEIVER_FAILURE_LINE_EVERY).isBefore(now));
-                }
+        private void sayNowAndThen(DeliverWebhooksService.Receiver receiver, String id, int attempts) {
+            OptionalLong since = lines.sayNow(receiver);
+            if (since.isEmpty()) {
+                return;
             }
             LOG.warn("webhook receiver at {} of team {} did not take delivery {} (attempt {}, retried; its delivery log says "
                     + "why); {} more failed attempt(s) to this subscription since its last line (at most one line per "
-                    + "subscription per {} min)", receiver.target().host(), receiver.team().value(), id, attempts, since,
-                    RECEIVER_FAILURE_LINE_EVERY.toMinutes());
+                    + "subscription per {} min)", receiver.target().host(), receiver.team().value(), id, attempts,
+                    since.getAsLong(), RECEIVER_FAILURE_LINE_EVERY.toMinutes());
         }
 
         @Override

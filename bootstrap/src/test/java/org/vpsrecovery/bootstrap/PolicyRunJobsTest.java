@@ -19,6 +19,8 @@ import org.vpsrecovery.application.policy.RunPoliciesService;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
 import org.vpsrecovery.domain.server.ServerId;
+import org.vpsrecovery.bootstrap.PolicyRunJobs.PutOffRuns;
+import org.vpsrecovery.bootstrap.PolicyRunJobs.Settings;
 
 /** The retries a failed policy run is given ({@code vpsr.policies.retry-attempts}), as rows of db-scheduler's table. */
 class PolicyRunJobsTest {
@@ -37,8 +39,8 @@ class PolicyRunJobsTest {
         return new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
                 new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
                         Instant.parse("2026-11-24T02:00:00Z"), result, List.of())), Optional.empty()),
-                of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1),
-                retryAttempts, Duration.ofMinutes(5), Duration.ofMinutes(1));
+                of -> Optional.empty(), PutOffRuns.NONE, CLOCK, DATABASE.dataSource(),
+                Settings.DEFAULTS.withRetryAttempts(retryAttempts));
     }
 
     private static List<Instant> retriesDue() throws SQLException {
@@ -87,8 +89,7 @@ class PolicyRunJobsTest {
         PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
             asked.add(from);
             return new RunPoliciesService.Ticked(List.of(), Optional.empty());
-        }, of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3,
-                Duration.ofMinutes(5), Duration.ofMinutes(1));
+        }, of -> Optional.empty(), PutOffRuns.NONE, CLOCK, DATABASE.dataSource(), Settings.DEFAULTS);
         long last = NOW.plusSeconds(60).toEpochMilli();
 
         assertThat(jobs.runOnce(last, org.vpsrecovery.application.job.RunBudget.UNBOUNDED)).isEqualTo(last);
@@ -110,8 +111,8 @@ class PolicyRunJobsTest {
             asked.add(from);
             return new RunPoliciesService.Ticked(List.of(), Optional.empty());
         };
-        PolicyRunJobs paused = new PolicyRunJobs(ticks, of -> Optional.empty(), CLOCK, DATABASE.dataSource(),
-                Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), true);
+        PolicyRunJobs paused = new PolicyRunJobs(ticks, of -> Optional.empty(), PutOffRuns.NONE, CLOCK,
+                DATABASE.dataSource(), Settings.DEFAULTS.withPausedAfterRestore(true));
         long last = NOW.minus(Duration.ofHours(2)).toEpochMilli();
 
         assertThat(paused.runOnce(last, org.vpsrecovery.application.job.RunBudget.UNBOUNDED)).isEqualTo(last);
@@ -121,11 +122,12 @@ class PolicyRunJobsTest {
                 NOW.minusSeconds(90)).id();
         assertThat(new PolicyRunJobs(ticks, of -> {
             throw new AssertionError("no retry runs while paused");
-        }, CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5),
-                Duration.ofMinutes(1), true).retryOnce(retry)).contains(NOW.plus(PolicyRunJobs.PAUSED_LOOK_AGAIN));
+        }, PutOffRuns.NONE, CLOCK, DATABASE.dataSource(),
+                Settings.DEFAULTS.withPausedAfterRestore(true))
+                .retryOnce(retry)).contains(NOW.plus(PolicyRunJobs.PAUSED_LOOK_AGAIN));
 
-        PolicyRunJobs resumed = new PolicyRunJobs(ticks, of -> Optional.empty(), CLOCK, DATABASE.dataSource(),
-                Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), false);
+        PolicyRunJobs resumed = new PolicyRunJobs(ticks, of -> Optional.empty(), PutOffRuns.NONE, CLOCK,
+                DATABASE.dataSource(), Settings.DEFAULTS);
         assertThat(resumed.runOnce(last, org.vpsrecovery.application.job.RunBudget.UNBOUNDED))
                 .isEqualTo(NOW.toEpochMilli());
         assertThat(asked).as("the window put off, from its last end").containsExactly(Instant.ofEpochMilli(last));
@@ -140,11 +142,10 @@ class PolicyRunJobsTest {
         List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
         PolicyRunJobs paused = new PolicyRunJobs((from, to, after, budget) -> {
             throw new AssertionError("nothing ticked while paused");
-        }, of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3,
-                Duration.ofMinutes(5), Duration.ofMinutes(1), true, (from, to) -> {
+        }, of -> Optional.empty(), (from, to) -> {
                     audited.add(from + " " + to);
                     return 1;
-                });
+                }, CLOCK, DATABASE.dataSource(), Settings.DEFAULTS.withPausedAfterRestore(true));
         long last = NOW.minus(Duration.ofHours(2)).toEpochMilli();
 
         assertThat(paused.runOnce(last, org.vpsrecovery.application.job.RunBudget.UNBOUNDED)).isEqualTo(last);
@@ -167,8 +168,8 @@ class PolicyRunJobsTest {
         PolicyRunJobs paused = new PolicyRunJobs((from, to, after, budget) -> {
             asked.add(from);
             return new RunPoliciesService.Ticked(List.of(), Optional.empty());
-        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), true);
+        }, of -> Optional.empty(), PutOffRuns.NONE, new SuppliedClock(time::now), DATABASE.dataSource(),
+                Settings.DEFAULTS.withPausedAfterRestore(true));
         PolicyRunJobs.WindowUnderWay underWay = PolicyRunJobs.WindowUnderWay.of(NOW.minusSeconds(60), NOW.minusSeconds(30),
                 new RunPoliciesService.PairReached(new TeamId("blue"), NOW.minus(Duration.ofDays(1)), PolicyId.random(),
                         new ServerId(12345)));
@@ -197,8 +198,8 @@ class PolicyRunJobsTest {
         var time = new com.github.kagkarlsson.scheduler.testhelper.SettableClock();
         time.set(NOW);
         PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(),
-                Optional.empty()), of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(),
-                Duration.ofSeconds(30), Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMillis(1));
+                Optional.empty()), of -> Optional.empty(), PutOffRuns.NONE, new SuppliedClock(time::now),
+                DATABASE.dataSource(), Settings.DEFAULTS.withRunBudget(Duration.ofMillis(1)));
         org.vpsrecovery.application.job.RunBudget budget = jobs.budgetFromNow();
         time.set(NOW.minus(Duration.ofHours(1)));
 
@@ -231,8 +232,8 @@ class PolicyRunJobsTest {
                     new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(12345),
                             Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.PUT_OFF, List.of(),
                             Optional.of(holdEnds))), Optional.empty()),
-                    of -> Optional.empty(), CLOCK, DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1),
-                    attempts, Duration.ofMinutes(5), Duration.ofMinutes(1)).tick(NOW.minusSeconds(30), NOW);
+                    of -> Optional.empty(), PutOffRuns.NONE, CLOCK, DATABASE.dataSource(),
+                    Settings.DEFAULTS.withRetryAttempts(attempts)).tick(NOW.minusSeconds(30), NOW);
 
             assertThat(retriesDue()).as("retry-attempts %d", attempts).containsExactly(holdEnds);
         }
@@ -263,9 +264,8 @@ class PolicyRunJobsTest {
                     return Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
                             next, List.of(), next == RunPoliciesService.RunResult.PUT_OFF ? Optional.of(holdEnds)
                             : Optional.empty()));
-                },
-                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 2,
-                Duration.ofMinutes(5), Duration.ofMinutes(1));
+                }, PutOffRuns.NONE, new SuppliedClock(time::now), DATABASE.dataSource(),
+                        Settings.DEFAULTS.withRetryAttempts(2));
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
         try {
@@ -309,9 +309,8 @@ class PolicyRunJobsTest {
                     return Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
                             heldBack.isPresent() ? RunPoliciesService.RunResult.FAILED : RunPoliciesService.RunResult.MADE,
                             List.of(), Optional.empty(), heldBack));
-                },
-                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 2,
-                Duration.ofMinutes(5), Duration.ofMinutes(1));
+                }, PutOffRuns.NONE, new SuppliedClock(time::now), DATABASE.dataSource(),
+                        Settings.DEFAULTS.withRetryAttempts(2));
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
         try {
@@ -350,9 +349,8 @@ class PolicyRunJobsTest {
                     return Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
                             RunPoliciesService.RunResult.FAILED, List.of(), Optional.empty(),
                             Optional.of(Duration.ofSeconds(30))));
-                },
-                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 2,
-                Duration.ofMinutes(5), Duration.ofMinutes(1));
+                }, PutOffRuns.NONE, new SuppliedClock(time::now), DATABASE.dataSource(),
+                        Settings.DEFAULTS.withRetryAttempts(2));
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
         try {
@@ -395,9 +393,8 @@ class PolicyRunJobsTest {
                         Instant.parse("2026-11-24T02:00:00Z"), RunPoliciesService.RunResult.UNRESOLVED, List.of())),
                 Optional.empty()),
                 of -> Optional.of(new RunPoliciesService.Run(of.team(), of.policy(), of.server(), of.scheduledFor(),
-                        answers.removeFirst(), List.of())),
-                new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30), Duration.ofMinutes(1), 3,
-                Duration.ofMinutes(5), Duration.ofMinutes(1));
+                        answers.removeFirst(), List.of())), PutOffRuns.NONE, new SuppliedClock(time::now),
+                        DATABASE.dataSource(), Settings.DEFAULTS);
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), jobs.retryTask()).clock(time).start();
         try {
@@ -458,8 +455,8 @@ class PolicyRunJobsTest {
         PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
             asked.add(new Asked(from, to, after));
             return new RunPoliciesService.Ticked(List.of(), asked.size() == 1 ? Optional.of(reached) : Optional.empty());
-        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1));
+        }, of -> Optional.empty(), PutOffRuns.NONE, new SuppliedClock(time::now), DATABASE.dataSource(),
+                Settings.DEFAULTS);
         var task = jobs.task();
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), task, jobs.retryTask()).clock(time).start();
@@ -500,8 +497,8 @@ class PolicyRunJobsTest {
             asked.add(new Asked(from, to, after));
             return asked.size() == 1 ? new RunPoliciesService.Ticked(List.of(), Optional.of(reached), Optional.of(retryAfter))
                     : new RunPoliciesService.Ticked(List.of(), Optional.empty());
-        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), false, Duration.ofMinutes(5));
+        }, of -> Optional.empty(), PutOffRuns.NONE, new SuppliedClock(time::now), DATABASE.dataSource(),
+                Settings.DEFAULTS.withMaxHold(Duration.ofMinutes(5)));
         var task = jobs.task();
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), task, jobs.retryTask()).clock(time).start();
@@ -542,8 +539,8 @@ class PolicyRunJobsTest {
             return asked.size() == 1
                     ? new RunPoliciesService.Ticked(List.of(), Optional.of(reached), Optional.of(Duration.ofHours(1)))
                     : new RunPoliciesService.Ticked(List.of(), Optional.empty());
-        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), Duration.ofSeconds(30),
-                Duration.ofMinutes(1), 3, Duration.ofMinutes(5), Duration.ofMinutes(1), false, maxHold);
+        }, of -> Optional.empty(), PutOffRuns.NONE, new SuppliedClock(time::now), DATABASE.dataSource(),
+                Settings.DEFAULTS.withMaxHold(maxHold));
         var task = jobs.task();
         var scheduler = com.github.kagkarlsson.scheduler.testhelper.TestHelper
                 .createManualScheduler(DATABASE.dataSource(), task, jobs.retryTask()).clock(time).start();

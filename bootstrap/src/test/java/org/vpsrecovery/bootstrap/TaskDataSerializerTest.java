@@ -31,6 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.application.drift.ScanDriftService;
 import org.vpsrecovery.application.policy.RunPoliciesService;
+import org.vpsrecovery.bootstrap.PolicyRunJobs.PutOffRuns;
+import org.vpsrecovery.bootstrap.PolicyRunJobs.Settings;
 
 /**
  * Task data another release wrote, of a class this one does not have, on db-scheduler and PostgreSQL as the service
@@ -97,8 +99,8 @@ class TaskDataSerializerTest {
         PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
             asked.add(new Window(from, to, after));
             return new RunPoliciesService.Ticked(List.of(), Optional.empty());
-        }, of -> Optional.empty(), new SuppliedClock(time::now), DATABASE.dataSource(), every, Duration.ofMinutes(1), 3,
-                Duration.ofMinutes(5), Duration.ofMinutes(1));
+        }, of -> Optional.empty(), PutOffRuns.NONE, new SuppliedClock(time::now), DATABASE.dataSource(),
+                Settings.DEFAULTS.withEvery(every));
         RecurringTask<Serializable> task = jobs.task();
         byte[] later = ofAClassThisReleaseLacks(new PolicyRunJobs.WindowUnderWay(NOW.minusSeconds(90),
                 NOW.minusSeconds(60), "blue", NOW.minus(Duration.ofDays(1)), UUID.randomUUID(), 12345),

@@ -344,8 +344,10 @@ class WebhookJobsTest {
         DeliverWebhooksService failingService = new DeliverWebhooksService(deliveries, failingReceiver(), new
                 WebhookTargetGuard(failingReceiver(), TargetAddressRules.PUBLIC_ONLY), clock, slots,
                 DeliverWebhooksService.putOffLimit(FIRST_RETRY, 3));
+        // The lines are spaced on the ticker (session 53), here the simulated time's.
         WebhookJobs.DeliverTask task = new WebhookJobs.DeliverTask(failingService,
-                new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3));
+                new WebhookJobs.DeliveryRetries(failingService, FIRST_RETRY, 3,
+                        () -> java.time.temporal.ChronoUnit.NANOS.between(NOW, now)));
         enqueue(2);
         enqueue(3);
         WebhookDeliveryId other = store.enqueue(new TeamId("red"), "/red-hook");

@@ -256,8 +256,8 @@ class SafetySnapshotRestoreTest {
                 platform.listBackups(), platform.ownership, new InMemoryServerLock(Duration.ofSeconds(30)),
                 platform.auditWriter, TrackingDeadlines.DEFAULTS, platform.clock);
         String adapters = "VPS.org failed repeatedly; calls are refused for 30 s more (circuit open), nothing was sent";
-        platform.provider.breakNextCall("restore", ProviderFailure.neverSent(ProviderFailure.Kind.UNAVAILABLE, adapters,
-                "VPS.org failed repeatedly; nothing was sent", Optional.of(Duration.ofSeconds(30)), null));
+        platform.provider.breakNextCall("restore", ProviderFailure.neverSent(ProviderFailure.NotSent.CIRCUIT_OPEN,
+                adapters, Optional.of(Duration.ofSeconds(30)), null));
 
         assertThat(continuing.tick()).isOne();
 

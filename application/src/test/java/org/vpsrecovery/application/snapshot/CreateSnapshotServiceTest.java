@@ -184,9 +184,8 @@ class CreateSnapshotServiceTest {
     @Test
     void aCreateNeverSentIsAuditedNotSent() {
         CallContext context = platform.as(BLUE);
-        var failure = ProviderFailure.neverSent(ProviderFailure.Kind.UNAVAILABLE,
-                "VPS.org could not be reached to create a snapshot (Connection refused)",
-                "VPS.org could not be reached now; nothing was sent.", Optional.empty(), null);
+        var failure = ProviderFailure.neverSent(ProviderFailure.NotSent.NO_CONNECTION,
+                "VPS.org could not be reached to create a snapshot (Connection refused)", Optional.empty(), null);
         var service = new CreateSnapshotService(new FailingCreates(platform, failure), platform.ownership,
                 platform.limits, platform.serverStates(), platform.attempts());
 
@@ -194,7 +193,7 @@ class CreateSnapshotServiceTest {
                 .isInstanceOfSatisfying(ProviderFailure.class, thrown -> {
                     assertThat(thrown.neverSent()).isTrue();
                     assertThat(thrown.operation()).contains(context.operationId());
-                    assertThat(thrown.callerDetail()).hasValue("VPS.org could not be reached now; nothing was sent.");
+                    assertThat(thrown.lastTryNotSent()).hasValue(ProviderFailure.NotSent.NO_CONNECTION);
                 });
 
         List<AuditEvent> events = platform.eventsOf(context);

@@ -66,6 +66,36 @@ public final class ProviderFailure extends RecoveryException {
         PLATFORM_FAILED_AFTER_THE_START
     }
 
+    /**
+     * Why a call (or its last try) never left the platform: facts, which the inbound adapter words for the caller
+     * (ADR 0010, amended in session 53). Each comes with its kind: a hold after VPS.org's 429 is rate limited, the rest
+     * unavailable.
+     */
+    public enum NotSent {
+        /** VPS.org's 429 holds the platform's calls back; {@link ProviderFailure#retryAfter()} is the wait left. */
+        HELD_BACK_BY_RATE_LIMIT(Kind.RATE_LIMITED),
+        /** VPS.org failed repeatedly, so calls to it are refused (circuit open); the wait left is the Retry-After. */
+        CIRCUIT_OPEN(Kind.UNAVAILABLE),
+        /** No connection to VPS.org could be made (refused, no such host, the connect timed out). */
+        NO_CONNECTION(Kind.UNAVAILABLE),
+        /** Every connection to VPS.org was busy with slow calls. */
+        NO_FREE_CONNECTION(Kind.UNAVAILABLE),
+        /** Too little of the request's time was left for a call to end within it. */
+        OUT_OF_REQUEST_TIME(Kind.UNAVAILABLE),
+        /** This instance's VPS.org client is closed (the instance is stopping). */
+        CLIENT_CLOSED(Kind.UNAVAILABLE);
+
+        private final Kind kind;
+
+        NotSent(Kind kind) {
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
+        }
+    }
+
     private final Kind kind;
     private final Integer providerStatus;
     private final Duration retryAfter;
@@ -73,13 +103,13 @@ public final class ProviderFailure extends RecoveryException {
     private final OperationId operation;
     private final NoAnswer noAnswer;
     private final boolean passingState;
-    private final boolean neverSent;
-    private final String callerDetail;
+    private final NotSent lastTryNotSent;
+    private final boolean earlierTrySent;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
-        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null, false, false,
-                null);
+        this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null, false, null,
+                false);
     }
 
     public ProviderFailure(Kind kind, String message) {
@@ -88,14 +118,14 @@ public final class ProviderFailure extends RecoveryException {
 
     private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                             Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer,
-                            boolean passingState, boolean neverSent, String callerDetail) {
+                            boolean passingState, NotSent lastTryNotSent, boolean earlierTrySent) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
-        if (neverSent && (answered || noAnswer != null || kind == Kind.OUTCOME_UNKNOWN)) {
-            throw new IllegalArgumentException("a call never sent has no answer, no reason one did not come, and a "
-                    + "known outcome: nothing was done");
+        if (lastTryNotSent != null && (answered || noAnswer != null || kind != lastTryNotSent.kind())) {
+            throw new IllegalArgumentException("a call never sent has no answer, no reason one did not come, and the "
+                    + "kind its reason comes with");
         }
-        if (callerDetail != null && callerDetail.isBlank()) {
-            throw new IllegalArgumentException("a caller's text says something");
+        if (earlierTrySent && lastTryNotSent == null) {
+            throw new IllegalArgumentException("only a call whose last try was not sent says an earlier one was");
         }
         if (noAnswer != null && answered) {
             throw new IllegalArgumentException("a failure with an answer cannot say why none came");
@@ -110,20 +140,22 @@ public final class ProviderFailure extends RecoveryException {
         this.operation = operation;
         this.noAnswer = noAnswer;
         this.passingState = passingState;
-        this.neverSent = neverSent;
-        this.callerDetail = callerDetail;
+        this.lastTryNotSent = lastTryNotSent;
+        this.earlierTrySent = earlierTrySent;
     }
 
     /**
-     * A call that never left the platform (its client closed, its calls held back after a 429, its circuit open, no
-     * connection to be had, no time left in the request): certainly not done, and said so to the caller in
-     * {@code callerDetail}, which names none of the platform's settings nor VPS.org's address (ADR 0010, amended in
-     * session 52). {@code message} is the operator's text, for the log line.
+     * A call that never left the platform, for the reason {@code why} (its kind is the reason's): certainly not done.
+     * {@code message} is the operator's text, for the log line; the caller is told in the inbound adapter's words for
+     * {@code why}, which name none of the platform's settings nor VPS.org's address (ADR 0010, amended in session 53).
      */
-    public static ProviderFailure neverSent(Kind kind, String message, String callerDetail,
-                                            Optional<Duration> retryAfter, Throwable cause) {
-        return new ProviderFailure(kind, message, OptionalInt.empty(), retryAfter, cause, false, null, null, false, true,
-                Objects.requireNonNull(callerDetail, "callerDetail"));
+    public static ProviderFailure neverSent(NotSent why, String message, Optional<Duration> retryAfter,
+                                            Throwable cause) {
+        if ((why == NotSent.HELD_BACK_BY_RATE_LIMIT || why == NotSent.CIRCUIT_OPEN) && retryAfter.isEmpty()) {
+            throw new IllegalArgumentException("a hold and an open circuit say how long they last");
+        }
+        return new ProviderFailure(Objects.requireNonNull(why, "why not sent").kind(), message, OptionalInt.empty(),
+                retryAfter, cause, false, null, null, false, why, false);
     }
 
     /**
@@ -134,13 +166,13 @@ public final class ProviderFailure extends RecoveryException {
      */
     public static ProviderFailure refusedInAPassingState(Kind kind, String message, OptionalInt providerStatus) {
         return new ProviderFailure(kind, message, providerStatus, Optional.empty(), null, providerStatus.isPresent(),
-                null, null, true, false, null);
+                null, null, true, null, false);
     }
 
     /** A failure of a request that got no answer, for the reason {@code why} (ADR 0010, amended in session 46). */
     public static ProviderFailure withoutAnswer(Kind kind, NoAnswer why, String message, Throwable cause) {
         return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), cause, false, null,
-                Objects.requireNonNull(why, "why no answer came"), false, false, null);
+                Objects.requireNonNull(why, "why no answer came"), false, null, false);
     }
 
     /**
@@ -161,7 +193,7 @@ public final class ProviderFailure extends RecoveryException {
      */
     public static ProviderFailure ofAnAnswer(Kind kind, String message) {
         return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null, false,
-                false, null);
+                null, false);
     }
 
     public Kind kind() {
@@ -218,31 +250,22 @@ public final class ProviderFailure extends RecoveryException {
      * database again, which may be the very thing out of reach (ADR 0023, amended in session 40).
      */
     public ProviderFailure ofOperation(OperationId operation) {
-        return copy(Objects.requireNonNull(operation, "operation"), neverSent, callerDetail);
-    }
-
-    /**
-     * This failure, told the caller in {@code callerDetail}: words that name none of the platform's settings nor
-     * VPS.org's address, which the message (the operator's) may carry. Set by the adapter, which alone knows what
-     * happened on the wire; the inbound adapters say it as it is (ADR 0006, amended in session 52).
-     */
-    public ProviderFailure toldTheCallerAs(String callerDetail) {
-        return copy(operation, neverSent, Objects.requireNonNull(callerDetail, "callerDetail"));
+        return copy(Objects.requireNonNull(operation, "operation"), earlierTrySent);
     }
 
     /**
      * This failure of a call's last try, never sent, when an earlier try (or page) of the same call was sent: the call
-     * as a whole was sent, so its "never sent" is dropped, and so are its words for the caller, about the last try
-     * alone: the caller is told {@code callerDetail}, the adapter's words for the whole call, which do not say nothing
-     * was sent (ADR 0010, amended in session 52). A failure already sent is returned as it is.
+     * as a whole was sent, so it is no longer {@link #neverSent()}, though why its last try was not stays known
+     * ({@link #lastTryNotSent()}), and the caller is not told that nothing was sent (ADR 0010, amended in session 53).
+     * A failure whose last try was sent is returned as it is.
      */
-    public ProviderFailure afterAnEarlierTryWasSent(String callerDetail) {
-        return neverSent ? copy(operation, false, Objects.requireNonNull(callerDetail, "callerDetail")) : this;
+    public ProviderFailure afterAnEarlierTryWasSent() {
+        return lastTryNotSent != null ? copy(operation, true) : this;
     }
 
-    private ProviderFailure copy(OperationId operation, boolean neverSent, String callerDetail) {
+    private ProviderFailure copy(OperationId operation, boolean earlierTrySent) {
         ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(), answered,
-                operation, noAnswer, passingState, neverSent, callerDetail);
+                operation, noAnswer, passingState, lastTryNotSent, earlierTrySent);
         of.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             of.addSuppressed(suppressed);
@@ -251,19 +274,21 @@ public final class ProviderFailure extends RecoveryException {
     }
 
     /**
-     * Whether the call never left the platform ({@link #neverSent(Kind, String, String, Optional, Throwable)}):
-     * VPS.org was not asked, so nothing was done, and the audit says "not sent" rather than a failure at VPS.org.
+     * Whether the call never left the platform ({@link #neverSent(NotSent, String, Optional, Throwable)}): VPS.org was
+     * not asked, so nothing was done, and the audit says "not sent" rather than a failure at VPS.org.
      */
     public boolean neverSent() {
-        return neverSent;
+        return lastTryNotSent != null && !earlierTrySent;
     }
 
-    /**
-     * What the caller is told of this failure, where the adapter wrote it: words without the platform's settings,
-     * VPS.org's address or the token. Empty: the inbound adapter's words for the failure's kind apply.
-     */
-    public Optional<String> callerDetail() {
-        return Optional.ofNullable(callerDetail);
+    /** Why the call's last try never left the platform; empty when it was sent. */
+    public Optional<NotSent> lastTryNotSent() {
+        return Optional.ofNullable(lastTryNotSent);
+    }
+
+    /** Whether an earlier try (or page) of a call whose last try was not sent was sent ({@link #afterAnEarlierTryWasSent}). */
+    public boolean earlierTrySent() {
+        return earlierTrySent;
     }
 
     /**
@@ -273,7 +298,7 @@ public final class ProviderFailure extends RecoveryException {
      */
     public ProviderFailure saying(String message) {
         ProviderFailure said = new ProviderFailure(kind, Objects.requireNonNull(message, "message"), providerStatus(),
-                retryAfter(), getCause(), answered, operation, noAnswer, passingState, neverSent, callerDetail);
+                retryAfter(), getCause(), answered, operation, noAnswer, passingState, lastTryNotSent, earlierTrySent);
         said.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             said.addSuppressed(suppressed);

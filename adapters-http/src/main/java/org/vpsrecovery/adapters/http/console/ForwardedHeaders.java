@@ -12,13 +12,13 @@ import jakarta.inject.Singleton;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vpsrecovery.application.failure.AtMostEvery;
 
 /**
  * What the balancer in front says of a console request: the client's address ({@code X-Forwarded-For}) and whether the
@@ -43,9 +43,9 @@ public class ForwardedHeaders {
 
     private final boolean believed;
     private final List<IpSubnetFilterRule> trustedProxies;
-    private static final long UNTRUSTED_PEER_SAID_EVERY_NANOS = TimeUnit.MINUTES.toNanos(10);
-    /** When the untrusted-peer WARN was last said (nanoTime): once per start let any peer reaching the port use it up. */
-    private final AtomicLong untrustedPeerSaidAt = new AtomicLong(System.nanoTime() - UNTRUSTED_PEER_SAID_EVERY_NANOS);
+    /** The untrusted-peer WARN, one line for every peer: once per start let any peer reaching the port use it up. */
+    private final AtMostEvery<String> untrustedPeerLine =
+            new AtMostEvery<>(Duration.ofMinutes(10), 1, System::nanoTime);
 
     /** With the trusted proxies left at their default, loopback. */
     public ForwardedHeaders(String clientAddress) {
@@ -106,10 +106,7 @@ public class ForwardedHeaders {
         if (peer != null && peer.getAddress() != null && trusted(peer.getAddress())) {
             return true;
         }
-        long said = untrustedPeerSaidAt.get();
-        long now = System.nanoTime();
-        if (request.getHeaders().contains(FORWARDED_FOR) && now - said >= UNTRUSTED_PEER_SAID_EVERY_NANOS
-                && untrustedPeerSaidAt.compareAndSet(said, now)) {
+        if (request.getHeaders().contains(FORWARDED_FOR) && untrustedPeerLine.sayNow("untrusted peer").isPresent()) {
             LOG.warn("X-Forwarded-For and X-Forwarded-Proto from {}, not in {}, are not believed: its sign-ins count "
                     + "against its own address (said at most every 10 minutes; list the balancer there if it is one)",
                     peer == null || peer.getAddress() == null ? "an unknown peer" : peer.getAddress().getHostAddress(),

@@ -154,9 +154,14 @@ public final class FacadeProblems {
      * the platform's own settings or VPS.org's internals, which only the log line ({@link #logIfOurs}) carries.
      */
     public static String detailOf(RecoveryException failure) {
-        if (failure instanceof ProviderFailure provider && provider.callerDetail().isPresent()) {
-            // The outbound adapter's own words for the caller: it alone knows what happened on the wire (session 52).
-            return provider.callerDetail().get();
+        if (failure instanceof ProviderFailure provider && provider.lastTryNotSent().isPresent()) {
+            return notSentDetailOf(provider, provider.lastTryNotSent().get());
+        }
+        if (failure instanceof ProviderFailure provider && provider.kind() != ProviderFailure.Kind.OUTCOME_UNKNOWN
+                && provider.noAnswer().filter(why -> why == ProviderFailure.NoAnswer.CONNECTION_DROPPED).isPresent()) {
+            // A read is tried again on a dropped connection: the last try's failure is the call's.
+            return "the connection to VPS.org was dropped before its answer came, at every try; nothing was done. "
+                    + TRY_AGAIN_SHORTLY;
         }
         if (failure instanceof ProviderFailure provider) {
             return switch (provider.kind()) {
@@ -192,11 +197,51 @@ public final class FacadeProblems {
         return failure.getMessage();
     }
 
+    /** How the caller's words for an outage end (ADR 0006, amended in session 51). */
+    private static final String TRY_AGAIN_SHORTLY = "Try again shortly; if it goes on, tell the platform's operators, "
+            + "quoting the request id";
+
+    /**
+     * A call whose last try never left the platform, told by why ({@code why}), in words that name none of the
+     * platform's settings nor VPS.org's address, which the operator's message may carry. A call an earlier try (or
+     * page) of which was sent is not told that nothing was sent (ADR 0006, amended in sessions 52 and 53).
+     */
+    private static String notSentDetailOf(ProviderFailure provider, ProviderFailure.NotSent why) {
+        if (provider.earlierTrySent()) {
+            return why == ProviderFailure.NotSent.HELD_BACK_BY_RATE_LIMIT
+                    ? "VPS.org asked the platform to slow down while this call was made, so its last try was held back"
+                    + provider.retryAfter().map(wait -> " (" + wholeSecondsUp(wait) + " s more)").orElse("")
+                    + ". Try again after the Retry-After"
+                    : "VPS.org gave this call no answer to use, and its last try could not be sent now. "
+                    + TRY_AGAIN_SHORTLY;
+        }
+        return switch (why) {
+            case HELD_BACK_BY_RATE_LIMIT -> "VPS.org asked the platform to slow down, so calls to it are held back for "
+                    + wholeSecondsUp(provider.retryAfter().orElseThrow()) + " s more; nothing was sent. Try again after "
+                    + "the Retry-After";
+            case CIRCUIT_OPEN -> "VPS.org failed repeatedly, so calls to it are refused for "
+                    + wholeSecondsUp(provider.retryAfter().orElseThrow()) + " s more; nothing was sent. "
+                    + TRY_AGAIN_SHORTLY;
+            case NO_CONNECTION -> "VPS.org could not be reached now; nothing was sent. " + TRY_AGAIN_SHORTLY;
+            case NO_FREE_CONNECTION -> "VPS.org was not called: every connection to it is busy with slow calls; "
+                    + "nothing was sent. " + TRY_AGAIN_SHORTLY;
+            case OUT_OF_REQUEST_TIME -> "VPS.org was not called: too little of this request's time was left for a call "
+                    + "to end within it; nothing was sent. " + TRY_AGAIN_SHORTLY;
+            case CLIENT_CLOSED -> "this instance's VPS.org client is closed (the instance is stopping); nothing was "
+                    + "sent. Try again: another instance answers";
+        };
+    }
+
+    /** A wait in whole seconds, rounded up, at least 1: a caller coming back a moment early is held back again. */
+    private static long wholeSecondsUp(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
+    }
+
     /**
      * VPS.org's outage told in fixed words, what happened and what to do: its message names the platform's settings
      * (vpsorg.read-timeout, micronaut.server.idle-timeout, vpsorg.max-response-size) and VPS.org's address, which only
-     * the WARN line ({@link #logIfOurs}) carries (ADR 0006, amended in session 51). Only for a failure the outbound
-     * adapter wrote no words for the caller ({@link ProviderFailure#callerDetail}): no case of its own here (session 52).
+     * the WARN line ({@link #logIfOurs}) carries (ADR 0006, amended in session 51). A call not sent and a read dropped
+     * at every try have words of their own ({@link #notSentDetailOf}, session 53).
      */
     private static String outageDetailOf(ProviderFailure provider) {
         return switch (provider.kind()) {

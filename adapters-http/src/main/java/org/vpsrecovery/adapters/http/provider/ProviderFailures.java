@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
 import org.vpsrecovery.domain.port.ProviderFailure.NoAnswer;
+import org.vpsrecovery.domain.port.ProviderFailure.NotSent;
 
 /**
  * Turns what went wrong on the wire into the port's typed failures. Two rules drive it: an
@@ -56,9 +57,6 @@ final class ProviderFailures {
             Pattern.compile("^\\s*ensure\\b|\\bcharacters?\\b|\\bdigits?\\b|\\bdecimal places\\b|\\belements?\\b",
                     Pattern.CASE_INSENSITIVE);
     private static final int MAX_DETAIL = 300;
-    /** How the caller's words for an outage end (ADR 0006, amended in session 51). */
-    static final String TRY_AGAIN_SHORTLY = "Try again shortly; if it goes on, tell the platform's operators, quoting "
-            + "the request id";
 
     /** What the adapter was doing; {@code changesState} for creates and restores (deletes: see VpsOrgClient#delete). */
     record Call(String description, boolean changesState) {
@@ -201,12 +199,12 @@ final class ProviderFailures {
         }
         if (neverSent(error)) {
             if (error instanceof ClientClosed closed) {
-                return ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org was not called to " + call.description()
-                        + ": " + closed.getMessage() + "; nothing was sent", CLOSED_CLIENT_TOLD, Optional.empty(), error);
+                return ProviderFailure.neverSent(NotSent.CLIENT_CLOSED, "VPS.org was not called to " + call.description()
+                        + ": " + closed.getMessage() + "; nothing was sent", Optional.empty(), error);
             }
             // The reason names VPS.org's address: the operator's text only.
-            return ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org could not be reached to " + call.description()
-                    + " (" + shortReason(error) + "); nothing was sent", NOT_REACHED_TOLD, Optional.empty(), error);
+            return ProviderFailure.neverSent(NotSent.NO_CONNECTION, "VPS.org could not be reached to " + call.description()
+                    + " (" + shortReason(error) + "); nothing was sent", Optional.empty(), error);
         }
         Optional<NoAnswer> why = noAnswer(error, clientClosed);
         String what = switch (why.orElse(null)) {
@@ -230,11 +228,6 @@ final class ProviderFailures {
         }
         Kind kind = why.filter(no -> no == NoAnswer.TIMED_OUT).isPresent() ? Kind.TIMEOUT : Kind.UNAVAILABLE;
         String message = what + " while trying to " + call.description();
-        if (why.filter(no -> no == NoAnswer.CONNECTION_DROPPED).isPresent()) {
-            // A read is tried again on a dropped connection: the last try's failure is the call's.
-            return ProviderFailure.withoutAnswer(kind, NoAnswer.CONNECTION_DROPPED, message, error)
-                    .toldTheCallerAs(DROPPED_TOLD);
-        }
         return why.map(no -> ProviderFailure.withoutAnswer(kind, no, message, error))
                 .orElseGet(() -> new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), error));
     }
@@ -263,37 +256,6 @@ final class ProviderFailures {
         }
         return Optional.empty();
     }
-
-    /**
-     * {@code last}, the failure of a call's last try or page, as the call's when an earlier try or page of it was sent:
-     * never sent itself, it is no longer "never sent", and the caller is told words that do not say nothing was sent
-     * (ADR 0010, amended in session 52). A failure already sent is returned as it is.
-     */
-    static ProviderFailure afterAnEarlierTryWasSent(ProviderFailure last) {
-        if (!last.neverSent()) {
-            return last;
-        }
-        return last.afterAnEarlierTryWasSent(last.kind() == Kind.RATE_LIMITED
-                ? "VPS.org asked the platform to slow down while this call was made, so its last try was held back"
-                + last.retryAfter().map(wait -> " (" + Math.max(1, (wait.toMillis() + 999) / 1000) + " s more)")
-                .orElse("") + ". Try again after the Retry-After"
-                : SENT_THEN_NOT_SENT_TOLD);
-    }
-
-    /** What the caller is told of a call sent, whose last try or page, unsent, failed it (ADR 0006, session 52). */
-    static final String SENT_THEN_NOT_SENT_TOLD = "VPS.org gave this call no answer to use, and its last try could "
-            + "not be sent now. " + TRY_AGAIN_SHORTLY;
-
-    /** What the caller is told of a call this instance's closed client never sent (ADR 0006, amended in session 52). */
-    static final String CLOSED_CLIENT_TOLD = "this instance's VPS.org client is closed (the instance is stopping); "
-            + "nothing was sent. Try again: another instance answers";
-
-    /** What the caller is told of a call that found no connection to VPS.org: its address stays in the log. */
-    static final String NOT_REACHED_TOLD = "VPS.org could not be reached now; nothing was sent. " + TRY_AGAIN_SHORTLY;
-
-    /** What the caller is told of a read whose connection was dropped at its last try (and the ones before it). */
-    static final String DROPPED_TOLD = "the connection to VPS.org was dropped before its answer came, at every try; "
-            + "nothing was done. " + TRY_AGAIN_SHORTLY;
 
     private static ProviderFailure outcomeUnknown(Call call, String why, OptionalInt status, Throwable cause) {
         return new ProviderFailure(Kind.OUTCOME_UNKNOWN, unknownWhether(call, why), status, Optional.empty(), cause);

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+import org.vpsrecovery.domain.port.ProviderFailure.NotSent;
 
 /**
  * Failsafe policies around provider calls (ADR 0010). Safe calls (reads, deletes) are retried with
@@ -122,7 +123,7 @@ final class ProviderResilience {
         try {
             return tried(description, call);
         } catch (ProviderFailure failure) {
-            throw sent.get() ? ProviderFailures.afterAnEarlierTryWasSent(failure) : failure;
+            throw sent.get() ? failure.afterAnEarlierTryWasSent() : failure;
         }
     }
 
@@ -166,11 +167,9 @@ final class ProviderResilience {
     private void requireNotHeldBack(String description) {
         Optional<Duration> left = throttle.remaining();
         if (left.isPresent()) {
-            throw ProviderFailure.neverSent(Kind.RATE_LIMITED, "VPS.org was not called to " + description + ": it "
-                    + "asked the platform's account to slow down (429) and calls are held back for "
-                    + left.get().toMillis() + " ms more; nothing was sent", "VPS.org asked the platform to slow down, "
-                    + "so calls to it are held back for " + seconds(left.get()) + " s more; nothing was sent. Try again "
-                    + "after the Retry-After", left, new HeldBack("a 429's Retry-After"));
+            throw ProviderFailure.neverSent(NotSent.HELD_BACK_BY_RATE_LIMIT, "VPS.org was not called to " + description
+                    + ": it asked the platform's account to slow down (429) and calls are held back for "
+                    + left.get().toMillis() + " ms more; nothing was sent", left, new HeldBack("a 429's Retry-After"));
         }
     }
 
@@ -190,12 +189,10 @@ final class ProviderResilience {
     }
 
     private ProviderFailure outOfRequestTime(String description, ProviderDeadline deadline) {
-        return ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org was not called to " + description + ": "
+        return ProviderFailure.neverSent(NotSent.OUT_OF_REQUEST_TIME, "VPS.org was not called to " + description + ": "
                 + deadline.remaining().toMillis() + " ms were left of the request's time (two thirds of "
                 + "micronaut.server.idle-timeout), less than one attempt may take (vpsorg.connect-timeout + "
                 + "vpsorg.read-timeout = " + longestAttempt.toMillis() + " ms); nothing was sent",
-                "VPS.org was not called: too little of this request's time was left for a call to end within it; "
-                + "nothing was sent. " + ProviderFailures.TRY_AGAIN_SHORTLY,
                 Optional.empty(), new OutOfTime("the request's deadline"));
     }
 
@@ -317,10 +314,9 @@ final class ProviderResilience {
     }
 
     private static ProviderFailure noFreeConnection(String why) {
-        return ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org could not be reached: all "
-                + "connections are busy with slow calls and " + why + "; nothing was sent",
-                "VPS.org was not called: every connection to it is busy with slow calls; nothing was sent. "
-                + ProviderFailures.TRY_AGAIN_SHORTLY, Optional.empty(), new NoFreeConnection(why));
+        return ProviderFailure.neverSent(NotSent.NO_FREE_CONNECTION, "VPS.org could not be reached: all "
+                + "connections are busy with slow calls and " + why + "; nothing was sent", Optional.empty(),
+                new NoFreeConnection(why));
     }
 
     boolean isCircuitOpen() {
@@ -344,10 +340,9 @@ final class ProviderResilience {
             return run.get();
         } catch (CircuitBreakerOpenException open) {
             Duration remaining = breaker.getRemainingDelay();
-            throw ProviderFailure.neverSent(Kind.UNAVAILABLE, "VPS.org failed repeatedly; calls are refused for "
-                    + Math.max(1, remaining.toSeconds()) + " s more (circuit open), nothing was sent", "VPS.org failed repeatedly, so "
-                    + "calls to it are refused for " + seconds(remaining) + " s more; nothing was sent. "
-                    + ProviderFailures.TRY_AGAIN_SHORTLY, Optional.of(remaining), null);
+            throw ProviderFailure.neverSent(NotSent.CIRCUIT_OPEN, "VPS.org failed repeatedly; calls are refused for "
+                    + Math.max(1, remaining.toSeconds()) + " s more (circuit open), nothing was sent",
+                    Optional.of(remaining), null);
         } catch (FailsafeException wrapped) {
             // Failsafe wraps checked exceptions; the only one our calls throw is an interruption.
             Throwable cause = wrapped.getCause();
@@ -361,10 +356,6 @@ final class ProviderResilience {
     }
 
     /** Whole seconds, at least one: a wait told a caller. */
-    private static long seconds(Duration wait) {
-        return Math.max(1, (wait.toMillis() + 999) / 1000);
-    }
-
     private boolean worthRetrying(Throwable failure) {
         if (!(failure instanceof ProviderFailure provider)) {
             return false;

@@ -553,7 +553,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 try {
                     answered = readPage(call, target, seen.size(), deadline, pageType, toPage);
                 } catch (ProviderFailure failure) {
-                    throw sentBefore || seen.size() > 1 ? ProviderFailures.afterAnEarlierTryWasSent(failure) : failure;
+                    throw sentBefore || seen.size() > 1 ? failure.afterAnEarlierTryWasSent() : failure;
                 }
                 if (answered.isEmpty()) {
                     return ListRead.changed("page " + seen.size() + " was gone");

@@ -112,4 +112,33 @@ class ProviderProblemsTest {
                 "was not called").contains("slow down").contains("Retry-After");
         assertThat(answer(heldBackAfterASentTry).getHeaders().get("Retry-After")).isNotNull();
     }
+
+    /**
+     * The caller's words for each call not sent, and for a read whose connection was dropped, word for word: the
+     * inbound adapter words them from the failure's facts (ADR 0006, amended in session 53). Before, only the hold's
+     * were pinned here; the open circuit's and no connection's were not.
+     */
+    @Test
+    void eachCallNotSentIsToldInItsOwnWords() {
+        String tryAgain = "Try again shortly; if it goes on, tell the platform's operators, quoting the request id";
+        assertThat(FacadeProblems.detailOf(AdapterFailures.circuitOpen())).matches("VPS\\.org failed repeatedly, so calls "
+                + "to it are refused for \\d+ s more; nothing was sent\\. " + java.util.regex.Pattern.quote(tryAgain));
+        assertThat(FacadeProblems.detailOf(AdapterFailures.unreachable()))
+                .isEqualTo("VPS.org could not be reached now; nothing was sent. " + tryAgain);
+        assertThat(FacadeProblems.detailOf(AdapterFailures.heldBack())).matches("VPS\\.org asked the platform to slow "
+                + "down, so calls to it are held back for \\d+ s more; nothing was sent\\. Try again after the Retry-After");
+        assertThat(FacadeProblems.detailOf(AdapterFailures.outOfRequestTime())).isEqualTo("VPS.org was not called: too "
+                + "little of this request's time was left for a call to end within it; nothing was sent. " + tryAgain);
+        assertThat(FacadeProblems.detailOf(AdapterFailures.clientClosed())).isEqualTo("this instance's VPS.org client "
+                + "is closed (the instance is stopping); nothing was sent. Try again: another instance answers");
+        assertThat(FacadeProblems.detailOf(AdapterFailures.dropped())).isEqualTo("the connection to VPS.org was "
+                + "dropped before its answer came, at every try; nothing was done. " + tryAgain);
+        assertThat(FacadeProblems.detailOf(AdapterFailures.afterAnEarlierTryWasSent(AdapterFailures.circuitOpen())))
+                .isEqualTo("VPS.org gave this call no answer to use, and its last try could not be sent now. " + tryAgain);
+        assertThat(FacadeProblems.detailOf(AdapterFailures.afterAnEarlierTryWasSent(AdapterFailures.unreachable())))
+                .isEqualTo("VPS.org gave this call no answer to use, and its last try could not be sent now. " + tryAgain);
+        assertThat(FacadeProblems.detailOf(AdapterFailures.afterAnEarlierTryWasSent(AdapterFailures.heldBack())))
+                .matches("VPS\\.org asked the platform to slow down while this call was made, so its last try was held "
+                + "back \\(\\d+ s more\\)\\. Try again after the Retry-After");
+    }
 }

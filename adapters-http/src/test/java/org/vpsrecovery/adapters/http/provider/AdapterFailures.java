@@ -48,6 +48,16 @@ public final class AdapterFailures {
         return FAILURES.fromTransport(LIST, new ContentLengthExceededException(1024), false);
     }
 
+    /** A read whose connection VPS.org dropped before its answer came (at every try). */
+    public static ProviderFailure dropped() {
+        return FAILURES.fromTransport(LIST, new java.io.IOException("Connection reset by peer"), false);
+    }
+
+    /** A read this instance's closed client never sent. */
+    public static ProviderFailure clientClosed() {
+        return FAILURES.fromTransport(LIST, new ProviderFailures.ClientClosed(), false);
+    }
+
     /** A read for a request with too little time left for one attempt: never sent. */
     public static ProviderFailure outOfRequestTime() {
         ProviderDeadline deadline = new ProviderDeadline(System.nanoTime() + Duration.ofMillis(10).toNanos());
@@ -74,7 +84,7 @@ public final class AdapterFailures {
 
     /** {@code last}, never sent, as a read whose earlier try was sent fails with it. */
     public static ProviderFailure afterAnEarlierTryWasSent(ProviderFailure last) {
-        return ProviderFailures.afterAnEarlierTryWasSent(last);
+        return last.afterAnEarlierTryWasSent();
     }
 
     private static void heardA429(ProviderResilience resilience) {

@@ -814,7 +814,8 @@ class FaultContractTest {
         assertThat(failure.kind()).isEqualTo(Kind.UNAVAILABLE);
         assertThat(failure.getMessage()).contains("circuit open");
         assertThat(failure.neverSent()).as("its first try was sent").isFalse();
-        assertThat(failure.callerDetail()).hasValue(ProviderFailures.SENT_THEN_NOT_SENT_TOLD);
+        assertThat(failure.earlierTrySent()).isTrue();
+        assertThat(failure.lastTryNotSent()).hasValue(ProviderFailure.NotSent.CIRCUIT_OPEN);
         PageNotSentAfterASentPageContractTest.assertSaidWithoutNothingSent(failure);
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
     }
@@ -835,7 +836,9 @@ class FaultContractTest {
         assertThat(failed).isInstanceOfSatisfying(ProviderFailure.class, failure -> {
             assertThat(failure.getMessage()).contains("circuit open");
             assertThat(failure.neverSent()).as("its first attempt was sent").isFalse();
-            assertThat(failure.callerDetail()).hasValue(ProviderFailures.SENT_THEN_NOT_SENT_TOLD);
+            assertThat(failure.earlierTrySent()).isTrue();
+            assertThat(failure.lastTryNotSent()).hasValue(ProviderFailure.NotSent.CIRCUIT_OPEN);
+            PageNotSentAfterASentPageContractTest.assertSaidWithoutNothingSent(failure);
         });
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
     }
