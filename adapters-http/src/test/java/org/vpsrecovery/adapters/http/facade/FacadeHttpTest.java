@@ -994,6 +994,7 @@ class FacadeHttpTest {
      */
     @Test
     void theOwnListsRefuseAnUnknownOrRepeatedQueryParameter() throws Exception {
+        platform.provider.addSnapshot(812, platform.web, CreationStatus.COMPLETED);
         Answer policy = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY);
         assertThat(policy.status()).as(policy.body().toString()).isEqualTo(201);
         for (String path : List.of("/api/v1/policies/?limt=2", "/api/v1/snapshots/801/holds/?afer=x",
@@ -1008,7 +1009,7 @@ class FacadeHttpTest {
                 "INVALID_QUERY_PARAMETER");
         // What each takes is still taken.
         assertThat(send("GET", "/api/v1/policies/?limit=2", BLUE_TOKEN, null).status()).isEqualTo(200);
-        assertThat(send("GET", "/api/v1/snapshots/811/holds/?limit=2", BLUE_TOKEN, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/snapshots/812/holds/?limit=2", BLUE_TOKEN, null).status()).isEqualTo(200);
         assertThat(send("GET", "/api/v1/webhooks/", BLUE_TOKEN, null).status()).isEqualTo(200);
     }
 
