@@ -413,7 +413,7 @@ class OpenApiDocumentTest {
                         wanted.add(RequestAttributes.OPERATION_ID_HEADER);
                     }
                     // A restore's 200 is its start (or a dry run's plan): the started one names its operation (session 53).
-                    if (code.equals("200") && op.path().endsWith("/restore/")) {
+                    if (code.equals("200") && op.path().endsWith("/restore")) {
                         wanted.add(RequestAttributes.OPERATION_ID_HEADER);
                     }
                 }
