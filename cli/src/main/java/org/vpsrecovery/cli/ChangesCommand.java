@@ -26,10 +26,13 @@ final class ChangesCommand {
             + "ends with `more: --cursor C` when there is another page (CSV: on stderr).")
     int list(@Option(names = "--state", description = "pending_approval, approved, completed, denied, expired or rejected")
              String state,
+             @Option(names = "--kind", description = "hold_release, policy_create, policy_update or policy_delete")
+             String kind,
              @Option(names = "--limit", description = "1-500 (100)") Integer limit,
              @Option(names = "--cursor", description = "the previous page's `more: --cursor`") String cursor) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("state", state);
+        query.put("kind", kind);
         query.put("limit", limit == null ? null : limit.toString());
         query.put("after", cursor);
         vpsr.output().rows(vpsr.facade().get("/api/v1/changes/", query).body(), COLUMNS);

@@ -408,6 +408,17 @@ class WhatACommandEndsWithTest {
         assertThat(refused.err()).contains("INVALID_QUERY_PARAMETER");
     }
 
+    /** changes list --kind (session 53): sent as the service's {@code kind}; before, no such option (exit 2). */
+    @Test
+    void aChangesListSendsItsKind() {
+        answers.put("GET /api/v1/changes/", Canned.json("{\"count\": 0, \"results\": [], \"next\": null}"));
+
+        VpsrRun listed = run("changes", "list", "--kind", "policy_delete", "--state", "pending_approval");
+
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(queries.getFirst()).isEqualTo("state=pending_approval&kind=policy_delete");
+    }
+
     /**
      * operations list pages as the other cursor lists do (ADR 0024, amended in session 52): its filters and cursor sent
      * as the service takes them, its next page named `more: --cursor C` (CSV: on stderr), nothing when there is none.

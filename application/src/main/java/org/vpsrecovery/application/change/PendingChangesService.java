@@ -175,7 +175,7 @@ public final class PendingChangesService {
         List<PendingChange> read = new ArrayList<>();
         while (read.size() <= query.limit()) {
             int asked = Math.min(query.limit() + 1 - read.size(), PendingChanges.MAX_PAGE);
-            List<PendingChange> more = changes.newestFirst(query.team(), query.state(), from, asked);
+            List<PendingChange> more = changes.newestFirst(query.team(), query.state(), query.kind(), from, asked);
             read.addAll(more);
             if (more.size() < asked) {
                 break;

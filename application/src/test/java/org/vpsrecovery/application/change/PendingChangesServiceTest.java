@@ -208,6 +208,29 @@ class PendingChangesServiceTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** {@code kind} keeps one kind's changes, with the state and the pages as ever (ADR 0043, session 53). */
+    @Test
+    void aTeamsChangesOfOneKindArePagedAlone() {
+        java.time.Instant t0 = platform.clock.instant();
+        PendingChange oldRelease = storedRelease(BLUE, t0);
+        PendingChange delete = PendingChange.policyDelete(OperationId.random(), BLUE, RequestId.random(),
+                PolicyId.random(), 3, Approval.requested(ALICE, t0.plusSeconds(1), t0.plusSeconds(3601), false));
+        store.add(delete, new ApprovalStep(Operation.REQUEST_APPROVAL, delete.requestId()));
+        PendingChange newRelease = storedRelease(BLUE, t0.plusSeconds(2));
+
+        Optional<Operation> releases = Optional.of(Operation.RELEASE_RECOVERY_POINT_HOLD);
+        var first = changes.list(new ListChangesQuery(BLUE, Optional.empty(), releases, Optional.empty(), 1));
+        assertThat(first.items()).containsExactly(newRelease);
+        assertThat(changes.list(new ListChangesQuery(BLUE, Optional.empty(), releases, first.next(), 1)).items())
+                .containsExactly(oldRelease);
+        assertThat(changes.list(new ListChangesQuery(BLUE, Optional.of(OperationState.PENDING_APPROVAL),
+                Optional.of(Operation.DELETE_POLICY), Optional.empty(), 10)).items()).containsExactly(delete);
+        assertThat(changes.list(new ListChangesQuery(BLUE, Optional.empty(), Optional.of(Operation.CREATE_POLICY),
+                Optional.empty(), 10)).items()).isEmpty();
+        assertThatThrownBy(() -> new ListChangesQuery(BLUE, Optional.empty(), Optional.of(Operation.CREATE_SNAPSHOT),
+                Optional.empty(), 10)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void aPageOfTheStoresWholePageReadsOneMoreAfterItToKnowWhetherMoreFollow() {
         java.time.Instant t0 = platform.clock.instant();

@@ -80,6 +80,13 @@ class OperationLifecycleEndToEndTest {
         // A bad page size is named as on every paged list (session 44; it was INVALID_QUERY_PARAMETER here).
         assertThat(SETUP.platform().send("GET", "/api/v1/operations/?limit=501", RunningPlatform.DEMO_TOKEN, null)
                 .get("reason_code")).isEqualTo("PAGE_SIZE_OUT_OF_RANGE");
+        // A typo in a filter is refused, never the unfiltered list as if filtered (ADR 0006, session 53).
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/?stat=failed", RunningPlatform.DEMO_TOKEN, null)
+                .get("reason_code")).isEqualTo("UNKNOWN_QUERY_PARAMETER");
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/?state=failed&state=completed",
+                RunningPlatform.DEMO_TOKEN, null).get("reason_code")).isEqualTo("INVALID_QUERY_PARAMETER");
+        assertThat(SETUP.platform().send("GET", "/api/v1/operations/" + operation + "/?wiat=30", RunningPlatform.DEMO_TOKEN,
+                null).get("reason_code")).isEqualTo("UNKNOWN_QUERY_PARAMETER");
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) listed.get("results");
         assertThat(results).extracting(r -> r.get("id")).contains(operation);

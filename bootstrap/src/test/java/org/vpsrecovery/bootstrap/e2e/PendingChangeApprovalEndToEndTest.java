@@ -346,6 +346,14 @@ class PendingChangeApprovalEndToEndTest {
         assertProblem(changes("?state=failed", bob), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(changes("?state=pending_approval&state=approved", bob), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(changes("?sate=pending_approval", bob), 400, "UNKNOWN_QUERY_PARAMETER");
+        // One kind's (session 53): alice's are policy creates; no hold release of hers is among them.
+        assertThat(results(changes("?kind=policy_create&limit=500", bob))).extracting(c -> c.get("id"))
+                .contains(newest, middle, oldest);
+        assertThat(results(changes("?kind=policy_create&limit=500", bob))).extracting(c -> c.get("change"))
+                .containsOnly("policy_create");
+        assertThat(results(changes("?kind=policy_delete&state=pending_approval&limit=500", bob)))
+                .extracting(c -> c.get("id")).doesNotContain(newest, middle, oldest);
+        assertProblem(changes("?kind=restore", bob), 400, "INVALID_QUERY_PARAMETER");
         assertProblem(changes("?limit=0", bob), 400, "PAGE_SIZE_OUT_OF_RANGE");
         assertProblem(changes("?limit=501", bob), 400, "PAGE_SIZE_OUT_OF_RANGE");
         assertProblem(changes("?after=not-a-change", bob), 400, "INVALID_CURSOR");

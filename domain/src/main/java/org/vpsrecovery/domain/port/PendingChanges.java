@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.vpsrecovery.domain.approval.ApprovalStep;
+import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.change.PendingChange;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -51,7 +52,14 @@ public interface PendingChanges {
      * last change: its ask's instant and id place it, whatever its state now); at most {@code limit}
      * (1-{@value #MAX_PAGE}). Another team's change is never read (ADR 0043, amended in session 52).
      */
-    List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state, Optional<PendingChange> after, int limit);
+    default List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state, Optional<PendingChange> after,
+                                            int limit) {
+        return newestFirst(team, state, Optional.empty(), after, limit);
+    }
+
+    /** As above, and only changes of {@code kind} when given (one of {@link PendingChange#KINDS}; session 53). */
+    List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state, Optional<Operation> kind,
+                                    Optional<PendingChange> after, int limit);
 
     /** A change and the approval steps whose events it is owed, in the order they were taken. */
     record OwedChangeEvents(PendingChange change, List<ApprovalStep> steps) {

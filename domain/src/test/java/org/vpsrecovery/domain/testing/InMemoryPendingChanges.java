@@ -84,10 +84,12 @@ public final class InMemoryPendingChanges implements PendingChanges {
 
     @Override
     public synchronized List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state,
+                                                        Optional<org.vpsrecovery.domain.audit.Operation> kind,
                                                         Optional<PendingChange> after, int limit) {
         PendingChanges.requirePage(limit);
         return changes.values().stream().filter(c -> c.team().equals(team))
                 .filter(c -> state.map(s -> c.state() == s).orElse(true))
+                .filter(c -> kind.map(k -> c.kind() == k).orElse(true))
                 .filter(c -> after.map(last -> NEWEST_FIRST.compare(c, last) > 0).orElse(true))
                 .sorted(NEWEST_FIRST).limit(limit).toList();
     }

@@ -211,6 +211,9 @@ final class ConsolePages {
         };
     }
 
+    /** A team's changes waiting for a second person (ADR 0043), as the API lists them. */
+    static final String PENDING_CHANGES_PATH = "/api/v1/changes/?state=pending_approval";
+
     static ConsoleViews.Operations operations(OperationsInFlight inFlight, Instant now) {
         return new ConsoleViews.Operations(inFlight.operations().stream().map(o -> {
             // From when it began: an approved operation's window is its run's, not the wait for its approval (ADR 0040).
@@ -226,7 +229,7 @@ final class ConsolePages {
                     Long.toString(o.server().value()), o.team().value(), o.state().wireName().replace('_', ' '),
                     time(o.acceptedAt()), time(o.updatedAt()), time(o.deadline()), o.checks(), o.note().orElse(""),
                     percent, label, awaiting, o.requestId().value(), "/api/v1/operations/" + o.id() + "/");
-        }).toList(), inFlight.more());
+        }).toList(), inFlight.more(), PENDING_CHANGES_PATH);
     }
 
     private static final List<Outcome.Kind> CHARTED = List.of(Outcome.Kind.COMPLETED, Outcome.Kind.ACCEPTED,

@@ -94,8 +94,12 @@ public final class ConsoleViews {
                                String elapsedLabel, String awaitingApproval, String requestId, String apiPath) {
     }
 
-    /** {@code more}: older operations are in flight too, beyond the rows shown. */
-    public record Operations(List<OperationRow> operations, boolean more) {
+    /**
+     * {@code more}: older operations are in flight too, beyond the rows shown. {@code pendingChangesPath}: where the API
+     * lists a team's hold releases and policy changes waiting for a second person, which are no operation at VPS.org
+     * and so never in flight here (ADR 0041, session 53).
+     */
+    public record Operations(List<OperationRow> operations, boolean more, String pendingChangesPath) {
     }
 
     /** A bar of a chart, in the SVG's user units; {@code kind} picks its colour class. */

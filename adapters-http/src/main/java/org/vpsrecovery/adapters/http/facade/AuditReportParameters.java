@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
@@ -48,18 +47,7 @@ public final class AuditReportParameters {
 
     /** The request's parameters, refusing any not in {@code allowed} and any given twice. */
     public static AuditReportParameters of(HttpRequest<?> request, Set<String> allowed) {
-        Set<String> unknown = new TreeSet<>(request.getParameters().names());
-        unknown.removeAll(allowed);
-        if (!unknown.isEmpty()) {
-            String first = unknown.iterator().next();
-            throw new InvalidRequest(RequestReason.UNKNOWN_QUERY_PARAMETER, bounded(first),
-                    "unknown query parameter " + bounded(first) + "; this report takes " + new TreeSet<>(allowed));
-        }
-        for (String name : request.getParameters().names()) {
-            if (request.getParameters().getAll(name).size() > 1) {
-                throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, name, name + " is given more than once");
-            }
-        }
+        StrictQueryParameters.check(request, allowed);
         return new AuditReportParameters(request);
     }
 
@@ -198,11 +186,5 @@ public final class AuditReportParameters {
             out.append(out.isEmpty() ? "" : ", ").append(value.name().toLowerCase(Locale.ROOT));
         }
         return out.toString();
-    }
-
-    /** Parameter names come from the caller: bounded and printable before they are echoed. */
-    private static String bounded(String name) {
-        String clean = name.replaceAll("[^A-Za-z0-9_.-]", "?");
-        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 }

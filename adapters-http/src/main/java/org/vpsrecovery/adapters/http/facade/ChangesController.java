@@ -42,7 +42,7 @@ public class ChangesController {
 
     private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
-    private static final Set<String> LIST_PARAMETERS = Set.of("state", "limit", "after");
+    private static final Set<String> LIST_PARAMETERS = Set.of("state", "kind", "limit", "after");
     private static final int DEFAULT_PAGE = 100;
     private static final String STATE_WORDS = "pending_approval, approved, completed, denied, expired, rejected";
 
@@ -57,12 +57,13 @@ public class ChangesController {
             description = "The caller's team's hold releases and policy changes that asked for two-person approval "
                     + "(ADR 0043), newest asked first, each as GET /api/v1/changes/{id}/ shows it. `state=pending_approval` "
                     + "lists what waits for a decision (decide at POST /api/v1/operations/{id}/approval/); any other "
-                    + "state a change can be in keeps those. A page holds `limit` (1-" + PendingChanges.MAX_PAGE + ", "
+                    + "state a change can be in keeps those. `kind` keeps one kind's, as each change's `change` names it "
+                    + "(hold_release, policy_create, policy_update, policy_delete); with `state`, both hold. A page holds `limit` (1-" + PendingChanges.MAX_PAGE + ", "
                     + DEFAULT_PAGE + "); pass the answer's `next` back as `after` for the following page (`next` is null "
                     + "on the last). The order is by when each was asked, which never changes: a change asked for since "
                     + "the first page comes before it, never inside a later page. Another team's changes never appear. Refused 400: an unknown or repeated parameter "
                     + "(UNKNOWN_QUERY_PARAMETER, INVALID_QUERY_PARAMETER), a state that is none of a change's "
-                    + "(INVALID_QUERY_PARAMETER), a limit out of range (PAGE_SIZE_OUT_OF_RANGE), an `after` that is no "
+                    + "or a kind none of its kinds (INVALID_QUERY_PARAMETER), a limit out of range (PAGE_SIZE_OUT_OF_RANGE), an `after` that is no "
                     + "change id (INVALID_CURSOR); an `after` that is no change of this team's is 404 OPERATION_NOT_FOUND.")
     @ApiResponse(responseCode = "200", description = "a page of changes", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangePageJson.class)),
@@ -77,15 +78,29 @@ public class ChangesController {
             @Parameter(description = "only changes in this state", schema = @Schema(type = "string",
                     allowableValues = {"pending_approval", "approved", "completed", "denied", "expired", "rejected"}))
             @Nullable @QueryValue("state") String state,
+            @Parameter(description = "only changes of this kind (each change's `change`)", schema = @Schema(type = "string",
+                    allowableValues = {"hold_release", "policy_create", "policy_update", "policy_delete"}))
+            @Nullable @QueryValue("kind") String kind,
             @PageLimitParameter @Nullable @QueryValue("limit") String limit,
             @PageAfterParameter @Nullable @QueryValue("after") String after) {
         // Checked strictly, as the deliveries' and audit pages are: a typo in a filter must not widen the list.
         AuditReportParameters.of(request, LIST_PARAMETERS);
         Optional<OperationState> wanted = Optional.ofNullable(state).map(ChangesController::state);
+        Optional<org.vpsrecovery.domain.audit.Operation> ofKind = Optional.ofNullable(kind).map(ChangesController::kind);
         int size = PageParameters.size(limit, PendingChanges.MAX_PAGE, DEFAULT_PAGE);
         Optional<OperationId> from = PageParameters.after(after, OperationId::parse, "a change id (a UUID)");
         return PendingChangeJson.page(changes.list(new ListChangesQuery(RequestAttributes.callContext(request).team(),
-                wanted, from, size)));
+                wanted, ofKind, from, size)));
+    }
+
+    private static org.vpsrecovery.domain.audit.Operation kind(String raw) {
+        for (org.vpsrecovery.domain.audit.Operation candidate : PendingChange.KINDS) {
+            if (PendingChangeJson.wireName(candidate).equals(raw)) {
+                return candidate;
+            }
+        }
+        throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, "kind",
+                "kind must be one of hold_release, policy_create, policy_update, policy_delete (a change's kinds)");
     }
 
     private static OperationState state(String raw) {

@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.vpsrecovery.adapters.http.facade.HoldJson.HoldPageJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.BackupIdParameter;
@@ -76,8 +77,10 @@ public class HoldsController {
 
     private static final String LIST_DESCRIPTION = "The holds placed on it, active and released, newest first, a page at a "
             + "time: pass the answer's `next` back as `after` for the following page (`next` is null on the last). A "
-            + "cursor that is no hold on this point is 404 HOLD_NOT_FOUND.";
+            + "cursor that is no hold on this point is 404 HOLD_NOT_FOUND. Unlike VPS.org's own lists, an unknown query "
+            + "parameter is 400 UNKNOWN_QUERY_PARAMETER and a repeated one INVALID_QUERY_PARAMETER.";
     private static final int DEFAULT_PAGE = 100;
+    private static final Set<String> LIST_PARAMETERS = Set.of("limit", "after");
 
     private final RecoveryPointHoldsUseCase holds;
     private final PendingChangesService changes;
@@ -165,6 +168,8 @@ public class HoldsController {
 
     /** Paged as the policies' list is: {@code limit} and {@code after}, the answer's {@code next} when more follow. */
     private HoldPageJson list(HttpRequest<?> request, ResourceRef point, @Nullable String rawLimit, @Nullable String rawAfter) {
+        // An extension of the platform's own under VPS.org's paths: checked strictly, as the platform's own lists are.
+        StrictQueryParameters.check(request, LIST_PARAMETERS);
         int limit = PageParameters.size(rawLimit, RecoveryPointHolds.MAX_PAGE, DEFAULT_PAGE);
         Optional<HoldId> after = PageParameters.after(rawAfter, HoldId::parse, "a hold id (a UUID)");
         HoldActor asker = actor(request);

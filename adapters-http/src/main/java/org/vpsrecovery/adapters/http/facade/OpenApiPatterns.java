@@ -11,6 +11,8 @@ final class OpenApiPatterns {
             + "quote it when asking the platform team";
     static final int REQUEST_ID_MAX_LENGTH = 128; // RequestId.MAX_LENGTH
     static final String OPERATION_ID_HEADER_DESCRIPTION = "the change's operation: follow it at GET /api/v1/operations/{id}/";
+    static final String RESTORE_OPERATION_ID_HEADER_DESCRIPTION = "the started restore's operation (absent on a dry run's "
+            + "plan): follow it at GET /api/v1/operations/{id}/";
     static final String REPLAYED_HEADER_DESCRIPTION = "true when this is the stored first answer to the same "
             + "Idempotency-Key, sent again; VPS.org was not asked again";
     static final String ID_MAXIMUM = "9223372036854775807";

@@ -23,6 +23,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PageAfterParameter;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PageLimitParameter;
 import org.vpsrecovery.adapters.http.facade.OperationJson.OperationPageJson;
@@ -55,6 +56,8 @@ import org.vpsrecovery.domain.server.ServerId;
 public class OperationsController {
 
     private static final int DEFAULT_PAGE = 100;
+    private static final Set<String> LIST_PARAMETERS = Set.of("server_id", "state", "limit", "after");
+    private static final Set<String> GET_PARAMETERS = Set.of("wait");
     private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     private final GetOperationUseCase get;
@@ -170,6 +173,7 @@ public class OperationsController {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest(RequestReason.INVALID_ID, "operation_id", "operation_id must be a UUID");
         }
+        StrictQueryParameters.check(request, GET_PARAMETERS);
         Duration waitFor = Duration.ofSeconds(wait == null ? 0
                 : bounded(wait, "wait", 0, ReadOperationsService.MAX_WAIT.toSeconds()));
         if (waitFor.isZero()) {
@@ -185,8 +189,8 @@ public class OperationsController {
                     + "descending): a page holds `limit` (1-" + RecoveryOperations.MAX_PAGE + ", " + DEFAULT_PAGE + "); pass "
                     + "the answer's `next` back as `after`, with the same filters, for the following page (`next` is null "
                     + "on the last). When each was accepted never changes, so an operation accepted since the first page "
-                    + "comes before it, never inside a later page, and none is skipped or repeated. Refused 400: a repeated "
-                    + "server_id or after, a server_id that is no id, a state that is none of an operation's "
+                    + "comes before it, never inside a later page, and none is skipped or repeated. Refused 400: an unknown "
+                    + "parameter (UNKNOWN_QUERY_PARAMETER), a repeated one, a server_id that is no id, a state that is none of an operation's "
                     + "(INVALID_QUERY_PARAMETER), a limit out of range (PAGE_SIZE_OUT_OF_RANGE), an `after` that is no "
                     + "operation id (INVALID_CURSOR); an `after` that is no operation the caller may read (another team's, "
                     + "or none) is 404 OPERATION_NOT_FOUND.")
@@ -208,8 +212,7 @@ public class OperationsController {
             @Nullable @QueryValue("state") String state,
             @PageLimitParameter @Nullable @QueryValue("limit") String limit,
             @PageAfterParameter @Nullable @QueryValue("after") String after) {
-        RequestFields.requireOnce(request, "server_id");
-        RequestFields.requireOnce(request, "after");
+        StrictQueryParameters.check(request, LIST_PARAMETERS);
         Optional<ServerId> server = Optional.ofNullable(serverId)
                 .map(raw -> new ServerId(RequestFields.parseId(raw, "server_id", RequestReason.INVALID_QUERY_PARAMETER)));
         Optional<OperationState> wanted = Optional.ofNullable(state).map(OperationsController::state);

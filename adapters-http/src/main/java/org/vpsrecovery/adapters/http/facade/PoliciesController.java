@@ -26,6 +26,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PolicyIdParameter;
@@ -50,6 +51,8 @@ import org.vpsrecovery.domain.port.RecoveryPolicies;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class PoliciesController {
 
+    private static final Set<String> LIST_PARAMETERS = Set.of("limit", "after");
+    private static final Set<String> PLAN_PARAMETERS = Set.of("runs");
     private static final String NOT_FOUND = "No such policy for this team (POLICY_NOT_FOUND)";
     private static final Pattern ETAG = Pattern.compile("(?:W/)?\"?([1-9][0-9]{0,17})\"?");
 
@@ -124,7 +127,9 @@ public class PoliciesController {
     @Get("/")
     @Operation(summary = "The team's policies", description = "Oldest first; pass the answer's `next` back as `after` "
             + "for the following page (`next` is null on the last). If that policy was deleted in between, the answer is "
-            + "404 POLICY_NOT_FOUND (never an empty page that would read as the end): list again from the start.")
+            + "404 POLICY_NOT_FOUND (never an empty page that would read as the end): list again from the start. Refused 400: an "
+            + "unknown parameter (UNKNOWN_QUERY_PARAMETER), a repeated one (INVALID_QUERY_PARAMETER), a limit out of range "
+            + "(PAGE_SIZE_OUT_OF_RANGE), an `after` that is no policy id (INVALID_CURSOR).")
     @ApiResponse(responseCode = "200", description = "a page of policies",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PolicyPageJson.class)),
             headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
@@ -134,6 +139,7 @@ public class PoliciesController {
                     maxLength = 3)) @Nullable @QueryValue("limit") String limit,
             @Parameter(description = "the previous page's `next`", schema = @Schema(type = "string",
                     pattern = "^[0-9a-fA-F-]{36}$", maxLength = 36)) @Nullable @QueryValue("after") String after) {
+        StrictQueryParameters.check(request, LIST_PARAMETERS);
         int size = PageParameters.size(limit, RecoveryPolicies.MAX_PAGE, 100);
         Optional<PolicyId> from = PageParameters.after(after, PolicyId::parse, "a policy id (a UUID)");
         return PolicyJson.page(policies.list(RequestAttributes.callContext(request).team(), from, size));
@@ -261,7 +267,8 @@ public class PoliciesController {
     @Operation(summary = "What the policy would do",
             description = "Its next runs (UTC and the policy's time zone) and, per server, each recovery point of the "
                     + "policy's kind at VPS.org with retention's verdict: keep, with the rules that keep it, or delete, "
-                    + "with why. Read from VPS.org's lists only; nothing changes. Audited as PLAN_POLICY.")
+                    + "with why. Read from VPS.org's lists only; nothing changes. Audited as PLAN_POLICY. An unknown parameter "
+                    + "is 400 UNKNOWN_QUERY_PARAMETER; a repeated one or `runs` out of 1-50, INVALID_QUERY_PARAMETER.")
     @ApiResponse(responseCode = "200", description = "the plan",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanJson.class)),
             headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
@@ -275,6 +282,7 @@ public class PoliciesController {
             @Parameter(description = "how many next runs, 1-50 (10)", schema = @Schema(type = "string",
                     pattern = "^[0-9]{1,2}$", maxLength = 2)) @Nullable @QueryValue("runs") String runs) {
         PolicyId id = id(policyId);
+        StrictQueryParameters.check(request, PLAN_PARAMETERS);
         int count = runs == null ? 10 : bounded(runs, "runs", 1, PlanPolicyUseCase.MAX_RUNS);
         return PolicyJson.plan(plans.plan(RequestAttributes.callContext(request), id, count));
     }

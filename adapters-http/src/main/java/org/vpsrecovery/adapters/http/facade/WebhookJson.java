@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import org.vpsrecovery.application.webhook.ManageWebhooksUseCase;
 import org.vpsrecovery.domain.common.KeysetPage;
@@ -14,12 +16,12 @@ import org.vpsrecovery.domain.webhook.WebhookSubscription;
 
 /** A webhook subscription on the wire; the secret only in {@link CreatedWebhookJson}, the create answer. */
 @Serdeable
-public record WebhookJson(String id, String url, @JsonProperty("event_types") List<String> eventTypes,
+public record WebhookJson(String id, String url, @JsonProperty("event_types") @ArraySchema(schema = @Schema(implementation = EventType.class)) List<String> eventTypes,
                           @JsonProperty("created_at") String createdAt) {
 
     /** The one answer with the secret: it is not shown again. */
     @Serdeable
-    public record CreatedWebhookJson(String id, String url, @JsonProperty("event_types") List<String> eventTypes,
+    public record CreatedWebhookJson(String id, String url, @JsonProperty("event_types") @ArraySchema(schema = @Schema(implementation = EventType.class)) List<String> eventTypes,
                                      @JsonProperty("created_at") String createdAt, String secret) {
     }
 
@@ -29,7 +31,7 @@ public record WebhookJson(String id, String url, @JsonProperty("event_types") Li
      */
     @Serdeable
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record WebhookWithBacklogJson(String id, String url, @JsonProperty("event_types") List<String> eventTypes,
+    public record WebhookWithBacklogJson(String id, String url, @JsonProperty("event_types") @ArraySchema(schema = @Schema(implementation = EventType.class)) List<String> eventTypes,
                                          @JsonProperty("created_at") String createdAt,
                                          @JsonProperty("undispatched_deliveries") long undispatchedDeliveries,
                                          @Nullable @JsonProperty("oldest_undispatched_age_seconds")

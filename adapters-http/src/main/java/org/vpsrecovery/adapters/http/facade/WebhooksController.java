@@ -96,12 +96,14 @@ public class WebhooksController {
     }
 
     @Get("/")
-    @Operation(summary = "The team's webhooks", description = "Oldest first; without their secrets.")
+    @Operation(summary = "The team's webhooks", description = "Oldest first; without their secrets. "
+            + "It takes no query parameter: any is 400 UNKNOWN_QUERY_PARAMETER.")
     @ApiResponse(responseCode = "200", description = "the team's subscriptions",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WebhookPageJson.class)),
             headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
                     description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public WebhookPageJson listWebhooks(HttpRequest<?> request) {
+        StrictQueryParameters.check(request, Set.of());
         return WebhookJson.page(webhooks.list(team(request)));
     }
 

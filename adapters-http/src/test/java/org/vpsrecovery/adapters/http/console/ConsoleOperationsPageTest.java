@@ -81,4 +81,11 @@ class ConsoleOperationsPageTest {
         assertThat(row.requestId()).isEqualTo("r-7");
         assertThat(row.apiPath()).isEqualTo("/api/v1/operations/" + accepted.id() + "/");
     }
+
+    /** Session 53 (ADR 0041, 0043): the page named nowhere the team's changes waiting for a second person. */
+    @Test
+    void thePageNamesWhereTheTeamsPendingChangesAreListedWithOrWithoutOperationsInFlight() {
+        assertThat(ConsolePages.operations(new OperationsInFlight(List.of(), false), ASKED).pendingChangesPath())
+                .isEqualTo("/api/v1/changes/?state=pending_approval");
+    }
 }

@@ -988,6 +988,31 @@ class FacadeHttpTest {
         }
     }
 
+    /**
+     * A typo in a list's query is refused as the changes list and the audit reports refuse it, never answered with the
+     * unfiltered list (ADR 0006, session 53): the policies, the holds, the webhooks and a policy's plan ignored it.
+     */
+    @Test
+    void theOwnListsRefuseAnUnknownOrRepeatedQueryParameter() throws Exception {
+        platform.provider.addSnapshot(812, platform.web, CreationStatus.COMPLETED);
+        Answer policy = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY);
+        assertThat(policy.status()).as(policy.body().toString()).isEqualTo(201);
+        for (String path : List.of("/api/v1/policies/?limt=2", "/api/v1/snapshots/801/holds/?afer=x",
+                "/api/v1/backups/499/holds/?limit=2&stat=active", "/api/v1/webhooks/?limit=2",
+                "/api/v1/policies/" + policy.get("id") + "/plan/?run=3")) {
+            Answer refused = send("GET", path, BLUE_TOKEN, null);
+            assertProblem(refused, 400, "UNKNOWN_QUERY_PARAMETER");
+            assertThat((String) refused.get("detail")).as(path).startsWith("unknown query parameter ");
+        }
+        assertProblem(send("GET", "/api/v1/policies/?limit=2&limit=3", BLUE_TOKEN, null), 400, "INVALID_QUERY_PARAMETER");
+        assertProblem(send("GET", "/api/v1/snapshots/801/holds/?limit=2&limit=3", BLUE_TOKEN, null), 400,
+                "INVALID_QUERY_PARAMETER");
+        // What each takes is still taken.
+        assertThat(send("GET", "/api/v1/policies/?limit=2", BLUE_TOKEN, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/snapshots/812/holds/?limit=2", BLUE_TOKEN, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/webhooks/", BLUE_TOKEN, null).status()).isEqualTo(200);
+    }
+
     @Test
     void aKeyLeftInFlightByAPlacementThatDiedAfterPlacingItsHoldPlacesNoSecond() throws Exception {
         OperationId dead = OperationId.random();

@@ -58,32 +58,34 @@ public interface PendingChangeRowRepository extends GenericRepository<PendingCha
      * A team's changes, newest asked first (ADR 0043, amended in session 52). Four statements, not one with optional
      * parts: each is a plain condition of its V72 index (team[, state], requested_at DESC, id DESC), so its generic plan
      * reads that index from the cursor's place on, in order, with no sort; an "OR :x IS NULL" would leave the cursor a
-     * filter over every newer row of the team.
+     * filter over every newer row of the team. The kinds asked (all four when the list names none; session 53) are a
+     * filter on the rows that index reads: a team's changes are few, and no index has kind.
      */
 
     /** The first page: pending_change_team_newest (V72). */
     @Query("""
-            SELECT * FROM pending_change WHERE team = :team
+            SELECT * FROM pending_change WHERE team = :team AND kind = ANY(:kinds)
             ORDER BY requested_at DESC, id DESC LIMIT :limit""")
-    List<PendingChangeRow> newestFirst(String team, int limit);
+    List<PendingChangeRow> newestFirst(String team, String[] kinds, int limit);
 
     /** A later page, after (afterRequestedAt, afterId), the last change shown: pending_change_team_newest (V72). */
     @Query("""
             SELECT * FROM pending_change WHERE team = :team AND (requested_at, id) < (:afterRequestedAt, :afterId)
+                AND kind = ANY(:kinds)
             ORDER BY requested_at DESC, id DESC LIMIT :limit""")
-    List<PendingChangeRow> newestFirstAfter(String team, Instant afterRequestedAt, UUID afterId, int limit);
+    List<PendingChangeRow> newestFirstAfter(String team, String[] kinds, Instant afterRequestedAt, UUID afterId, int limit);
 
     /** The first page of one state's: pending_change_team_state_newest (V72). */
     @Query("""
-            SELECT * FROM pending_change WHERE team = :team AND state = :state
+            SELECT * FROM pending_change WHERE team = :team AND state = :state AND kind = ANY(:kinds)
             ORDER BY requested_at DESC, id DESC LIMIT :limit""")
-    List<PendingChangeRow> newestFirstInState(String team, String state, int limit);
+    List<PendingChangeRow> newestFirstInState(String team, String state, String[] kinds, int limit);
 
     /** A later page of one state's: pending_change_team_state_newest (V72). */
     @Query("""
             SELECT * FROM pending_change WHERE team = :team AND state = :state
-                AND (requested_at, id) < (:afterRequestedAt, :afterId)
+                AND (requested_at, id) < (:afterRequestedAt, :afterId) AND kind = ANY(:kinds)
             ORDER BY requested_at DESC, id DESC LIMIT :limit""")
-    List<PendingChangeRow> newestFirstInStateAfter(String team, String state, Instant afterRequestedAt, UUID afterId,
-                                                   int limit);
+    List<PendingChangeRow> newestFirstInStateAfter(String team, String state, String[] kinds, Instant afterRequestedAt,
+                                                   UUID afterId, int limit);
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import org.vpsrecovery.adapters.persistence.approval.ApprovalStepMarks;
 import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
@@ -103,8 +104,8 @@ public final class PendingChangeRows implements PendingChanges {
     }
 
     @Override
-    public List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state, Optional<PendingChange> after,
-                                           int limit) {
+    public List<PendingChange> newestFirst(TeamId team, Optional<OperationState> state, Optional<Operation> kind,
+                                           Optional<PendingChange> after, int limit) {
         PendingChanges.requirePage(limit);
         after.ifPresent(last -> {
             if (!last.team().equals(team)) {
@@ -112,13 +113,15 @@ public final class PendingChangeRows implements PendingChanges {
             }
         });
         String t = team.value();
+        String[] kinds = kind.map(Set::of).orElse(PendingChange.KINDS).stream().map(Operation::name).sorted()
+                .toArray(String[]::new);
         List<PendingChangeRow> page = DatabaseOutOfReach.read("read the team's changes", () -> {
             if (state.isEmpty()) {
-                return after.isEmpty() ? rows.newestFirst(t, limit) : rows.newestFirstAfter(t,
+                return after.isEmpty() ? rows.newestFirst(t, kinds, limit) : rows.newestFirstAfter(t, kinds,
                         after.get().approval().requestedAt(), after.get().id().value(), limit);
             }
             String s = state.get().wireName();
-            return after.isEmpty() ? rows.newestFirstInState(t, s, limit) : rows.newestFirstInStateAfter(t, s,
+            return after.isEmpty() ? rows.newestFirstInState(t, s, kinds, limit) : rows.newestFirstInStateAfter(t, s, kinds,
                     after.get().approval().requestedAt(), after.get().id().value(), limit);
         });
         return page.stream().map(PendingChangeRows::toDomain).toList();

@@ -84,9 +84,15 @@ class PendingChangesTeamPageIndexTest {
             assertThat(changes.newestFirst(BLUE, pending, Optional.empty(), 5)).containsExactlyElementsOf(blue.subList(0, 5));
             assertThat(changes.newestFirst(BLUE, pending, Optional.of(blue.get(4)), 5))
                     .containsExactlyElementsOf(blue.subList(5, 10));
+            // One kind's (session 53): the same four statements, the kind a filter on the rows their index reads.
+            assertThat(changes.newestFirst(BLUE, pending, Optional.of(Operation.RELEASE_RECOVERY_POINT_HOLD),
+                    Optional.of(blue.get(4)), 5)).containsExactlyElementsOf(blue.subList(5, 10));
+            assertThat(changes.newestFirst(BLUE, Optional.empty(), Optional.of(Operation.DELETE_POLICY), Optional.empty(), 5))
+                    .isEmpty();
         }
         List<String> statements = GenericPlans.preparedOnTheirGenericPlans(context, "FROM pending_change WHERE team");
-        assertThat(statements).as("the list's four statements, on their generic plans").hasSize(4);
+        assertThat(statements).as("the list's four statements, on their generic plans").hasSize(4)
+                .allSatisfy(statement -> assertThat(statement).contains("kind = ANY("));
         for (String statement : statements) {
             String plan = genericPlan(fresh, statement);
             String index = statement.contains("state =") ? "pending_change_team_state_newest" : "pending_change_team_newest";
