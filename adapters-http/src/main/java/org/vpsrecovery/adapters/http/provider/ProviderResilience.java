@@ -355,7 +355,6 @@ final class ProviderResilience {
         }
     }
 
-    /** Whole seconds, at least one: a wait told a caller. */
     private boolean worthRetrying(Throwable failure) {
         if (!(failure instanceof ProviderFailure provider)) {
             return false;

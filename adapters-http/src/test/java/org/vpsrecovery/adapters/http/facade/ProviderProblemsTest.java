@@ -127,6 +127,11 @@ class ProviderProblemsTest {
                 .isEqualTo("VPS.org could not be reached now; nothing was sent. " + tryAgain);
         assertThat(FacadeProblems.detailOf(AdapterFailures.heldBack())).matches("VPS\\.org asked the platform to slow "
                 + "down, so calls to it are held back for \\d+ s more; nothing was sent\\. Try again after the Retry-After");
+        assertThat(FacadeProblems.detailOf(org.vpsrecovery.domain.port.ProviderFailure.neverSent(
+                org.vpsrecovery.domain.port.ProviderFailure.NotSent.NO_FREE_CONNECTION, "all connections busy",
+                java.util.Optional.empty(), null)))
+                .isEqualTo("VPS.org was not called: every connection to it is busy with slow calls; nothing was sent. "
+                        + tryAgain);
         assertThat(FacadeProblems.detailOf(AdapterFailures.outOfRequestTime())).isEqualTo("VPS.org was not called: too "
                 + "little of this request's time was left for a call to end within it; nothing was sent. " + tryAgain);
         assertThat(FacadeProblems.detailOf(AdapterFailures.clientClosed())).isEqualTo("this instance's VPS.org client "
