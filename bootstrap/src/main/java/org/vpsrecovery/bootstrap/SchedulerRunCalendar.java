@@ -56,11 +56,14 @@ final class SchedulerRunCalendar implements RunCalendar {
             if (next == null || !next.isAfter(last) || !next.isBefore(Schedule.NEVER)) {
                 break;
             }
-            Instant run = missedRunBefore(schedule, rules, last, next).orElse(next);
-            if (!repeatsARunAlreadyDue(schedule, cron, rules, run)) {
+            Instant found = missedRunBefore(schedule, rules, last, next).orElse(next);
+            Instant run = firstOccurrence(schedule, rules, found);
+            Instant listedUpTo = runs.isEmpty() ? after : runs.get(runs.size() - 1);
+            if (run.isAfter(listedUpTo)) {
                 runs.add(run);
             }
-            last = run;
+            // On from the time found, not its first occurrence: the search would answer the second one again.
+            last = found;
         }
         return runs;
     }
@@ -117,29 +120,26 @@ final class SchedulerRunCalendar implements RunCalendar {
     }
 
     /**
-     * Whether {@code run} is the second occurrence of a local time the fall-back repeats, for a schedule that then runs
-     * at its first occurrence only (ADR 0028, amended in session 48). db-scheduler's cron answers the first occurrence
-     * from a search start before it, and the second from a start between the two; the tick searches from every window's
-     * start, so a {@code 30 2 * * *} in Europe/Berlin ran at 02:30 CEST and, from a window starting after it, again at
-     * 02:30 CET. Vixie cron's rule: a job whose minute and hour fields both start with something other than {@code *}
-     * (the same local fields match the first occurrence, at the offset before the change) runs once; a job with a
-     * {@code *} at the start of either (hourly {@code 0 * * * *}, a step over every minute of hour 2) runs in both of the
-     * repeated hours.
+     * The run of {@code found} for a schedule that runs a repeated local time at its first occurrence only (ADR 0028,
+     * amended in sessions 48 and 53): a local time the fall-back repeats, for a schedule whose minute and hour fields
+     * both start with something other than {@code *}, runs at the offset before the change. db-scheduler's cron answers
+     * either occurrence depending on where its search starts (the second from a start on an earlier day, or between the
+     * two; Pacific/Chatham's 02:45-03:45 never the first 03:00), so the plan and the tick, which search from different
+     * starts, read each occurrence found as the first and list it once. Vixie cron's rule: a {@code *} at the start of
+     * either field (hourly {@code 0 * * * *}, a step over every minute of hour 2) runs in both repeated hours.
      */
-    private static boolean repeatsARunAlreadyDue(PolicySchedule schedule, CronSchedule cron, ZoneRules rules, Instant run) {
-        LocalDateTime local = LocalDateTime.ofInstant(run, rules.getOffset(run));
+    private static Instant firstOccurrence(PolicySchedule schedule, ZoneRules rules, Instant found) {
+        ZoneOffset offset = rules.getOffset(found);
+        LocalDateTime local = LocalDateTime.ofInstant(found, offset);
         ZoneOffsetTransition change = rules.getTransition(local);
-        if (change == null || !change.isOverlap() || !rules.getOffset(run).equals(change.getOffsetAfter())) {
-            return false;
+        if (change == null || !change.isOverlap() || !offset.equals(change.getOffsetAfter())) {
+            return found;
         }
         String[] fields = schedule.cron().trim().split("\\s+");
         if (fields[0].startsWith("*") || fields[1].startsWith("*")) {
-            return false;
+            return found;
         }
-        // Only when db-scheduler's cron does run the first occurrence: it drops it where the repeat starts within the
-        // hour (Pacific/Chatham's 02:45-03:45 lost 03:00 at +13:45), and the second then stands for it.
-        Instant first = local.toInstant(change.getOffsetBefore());
-        return first.equals(cron.getNextExecutionTime(ExecutionComplete.simulatedSuccess(first.minusSeconds(1))));
+        return local.toInstant(change.getOffsetBefore());
     }
 
     private static Optional<Instant> nextInFixedOffset(PolicySchedule schedule, ZoneOffset offset, Instant after) {

@@ -2,8 +2,12 @@ package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.domain.policy.PolicySchedule;
 
@@ -127,11 +131,66 @@ class SchedulerRunCalendarTest {
         PolicySchedule lordHowe = new PolicySchedule("45 1 * * *", ZoneId.of("Australia/Lord_Howe"));
         assertThat(calendar.nextRuns(lordHowe, Instant.parse("2026-04-04T14:50:00Z"), 1))
                 .containsExactly(Instant.parse("2026-04-05T15:15:00Z"));
-        // Pacific/Chatham repeats 02:45-03:45 local on 2026-04-05: db-scheduler's cron drops the first 03:00 (13:15Z),
-        // so the second (14:15Z) is the day's one run, not skipped too.
+        // Pacific/Chatham repeats 02:45-03:45 local on 2026-04-05: db-scheduler's cron drops the first 03:00 (13:15Z)
+        // and answers the second (14:15Z); the day's one run is the first, as elsewhere (session 53).
         PolicySchedule chatham = new PolicySchedule("0 3 * * *", ZoneId.of("Pacific/Chatham"));
         assertThat(calendar.nextRuns(chatham, Instant.parse("2026-04-04T11:00:00Z"), 2)).containsExactly(
-                Instant.parse("2026-04-04T14:15:00Z"), Instant.parse("2026-04-05T14:15:00Z"));
+                Instant.parse("2026-04-04T13:15:00Z"), Instant.parse("2026-04-05T14:15:00Z"));
+        assertThat(calendar.nextRuns(chatham, Instant.parse("2026-04-04T13:20:00Z"), 1))
+                .containsExactly(Instant.parse("2026-04-05T14:15:00Z"));
+    }
+
+    /**
+     * Searched from an earlier day, db-scheduler's cron answers the second occurrence of a repeated local time: it is
+     * the first occurrence's run, not a repeat of a run never listed (session 53: the plan missed the week's run).
+     */
+    @Test
+    void aRepeatedLocalTimeSearchedFromAnEarlierDayRunsAtItsFirstOccurrence() {
+        // Europe/Berlin repeats 02:00-03:00 local on Sunday 2026-10-25: 02:30 is 00:30Z (CEST), then 01:30Z (CET).
+        PolicySchedule weekly = new PolicySchedule("30 2 * * 0", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(weekly, Instant.parse("2026-10-20T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-10-25T00:30:00Z"), Instant.parse("2026-11-01T01:30:00Z"));
+        PolicySchedule monthly = new PolicySchedule("30 2 25 * *", ZoneId.of("Europe/Berlin"));
+        assertThat(calendar.nextRuns(monthly, Instant.parse("2026-10-20T12:00:00Z"), 2)).containsExactly(
+                Instant.parse("2026-10-25T00:30:00Z"), Instant.parse("2026-11-25T01:30:00Z"));
+    }
+
+    /**
+     * Wherever the search starts (the plan from now, the tick from each window's start), the next run is the one a
+     * single listing from well before names: for every quarter-hour start within two days of each 2026 change (zones
+     * whose changes repeat an hour, half an hour, an hour off the hour, or midnight).
+     */
+    @Test
+    void theNextRunFromAnyStartNearAChangeIsTheNextOfOneListing() {
+        List<String> zones = List.of("Europe/Berlin", "America/New_York", "Pacific/Chatham", "Australia/Lord_Howe",
+                "America/Santiago");
+        List<String> crons = List.of("30 2 * * 0", "0 3 * * *", "45 1 * * *", "0 0 * * *", "0 * * * *");
+        List<String> disagreements = new ArrayList<>();
+        for (String zoneName : zones) {
+            ZoneId zone = ZoneId.of(zoneName);
+            for (ZoneOffsetTransition change = zone.getRules().nextTransition(Instant.parse("2026-01-01T00:00:00Z"));
+                 change != null && change.getInstant().isBefore(Instant.parse("2027-01-01T00:00:00Z"));
+                 change = zone.getRules().nextTransition(change.getInstant())) {
+                Instant from = change.getInstant().minus(Duration.ofDays(2));
+                Instant to = change.getInstant().plus(Duration.ofDays(2));
+                for (String cron : crons) {
+                    PolicySchedule schedule = new PolicySchedule(cron, zone);
+                    // From a week before, past the end of the starts (and the following run).
+                    List<Instant> listing = calendar.nextRuns(schedule, from.minus(Duration.ofDays(7)), 600);
+                    assertThat(listing.get(listing.size() - 1)).isAfter(to.plus(Duration.ofDays(7)));
+                    for (Instant at = from; at.isBefore(to); at = at.plus(Duration.ofMinutes(15))) {
+                        Instant start = at;
+                        Instant listed = listing.stream().filter(run -> run.isAfter(start)).findFirst().orElseThrow();
+                        List<Instant> next = calendar.nextRuns(schedule, at, 1);
+                        if (!next.equals(List.of(listed))) {
+                            disagreements.add(zoneName + " '" + cron + "' from " + at + ": " + next + ", listed " + listed);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(disagreements).isEmpty();
     }
 
     /** A {@code *} at the start of the minute or hour field runs in both repeated hours; a time outside them is unmoved. */

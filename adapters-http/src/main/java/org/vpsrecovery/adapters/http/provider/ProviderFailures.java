@@ -12,6 +12,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -62,8 +63,11 @@ final class ProviderFailures {
     record Call(String description, boolean changesState) {
     }
 
-    /** One HTTP answer, body unread. */
-    record Reply(int status, byte[] body, Optional<String> retryAfter) {
+    /** One HTTP answer, body unread; {@code date} is its {@code Date} header, VPS.org's clock. */
+    record Reply(int status, byte[] body, Optional<String> retryAfter, Optional<String> date) {
+        Reply(int status, byte[] body, Optional<String> retryAfter) {
+            this(status, body, retryAfter, Optional.empty());
+        }
     }
 
     /**
@@ -98,7 +102,7 @@ final class ProviderFailures {
         String detail = detail(body);
         String said = detail.isEmpty() ? "" : ": " + detail;
         // Read once: the branches that keep no wait (401/403, 404/410, 5xx, below 400) leave it out.
-        Optional<Duration> wait = reply.retryAfter().flatMap(this::retryAfter);
+        Optional<Duration> wait = reply.retryAfter().flatMap(header -> retryAfter(header, reply.date()));
         if (status == 400 || status == 409 || status == 422) {
             // A field's value check ("no more than 100 characters") is no limit; any other message may speak of one.
             Kind kind = status == 400 && LIMIT_WORDS.matcher(limitWording(body)).find()
@@ -403,9 +407,11 @@ final class ProviderFailures {
     /**
      * {@code Retry-After}: delay-seconds or an HTTP date, at most {@link #LONGEST_RETRY_AFTER} (a longer one, of any
      * number of digits, is read as that: VPS.org asked for a long wait, not for none). A negative number, or anything
-     * else, is no {@code Retry-After}: the backoff's delay applies (ADR 0010, amended in session 51).
+     * else, is no {@code Retry-After}: the backoff's delay applies (ADR 0010, amended in session 51). An HTTP date is
+     * measured from the answer's {@code Date} when it has a readable one (both are VPS.org's clock, so a clock of ours
+     * that runs ahead or behind neither shortens nor stretches the wait), else from our clock (session 53).
      */
-    Optional<Duration> retryAfter(String header) {
+    Optional<Duration> retryAfter(String header, Optional<String> date) {
         String value = header.strip();
         if (value.matches("\\d+")) {
             String digits = value.replaceFirst("^0+(?=\\d)", "");
@@ -413,10 +419,23 @@ final class ProviderFailures {
                     : atMostTheLongest(Duration.ofSeconds(Long.parseLong(digits))));
         }
         try {
-            Duration until = Duration.between(clock.instant(),
-                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            Instant retryAt = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration until = Duration.between(date.flatMap(ProviderFailures::httpDate).orElseGet(clock::instant), retryAt);
             return Optional.of(until.isNegative() ? Duration.ZERO : atMostTheLongest(until));
         } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@link #retryAfter(String, Optional)} measured from our clock: an answer without a {@code Date}. */
+    Optional<Duration> retryAfter(String header) {
+        return retryAfter(header, Optional.empty());
+    }
+
+    private static Optional<Instant> httpDate(String header) {
+        try {
+            return Optional.of(ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException unreadable) {
             return Optional.empty();
         }
     }

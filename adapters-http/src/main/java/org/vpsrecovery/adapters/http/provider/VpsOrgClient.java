@@ -761,18 +761,23 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         try {
             HttpResponse<byte[]> response = blocking.exchange(request, BYTES, BYTES);
             log(method, uri, response.code(), started);
-            return new Reply(response.code(), response.getBody(byte[].class).orElse(new byte[0]),
-                    Optional.ofNullable(response.getHeaders().get(HttpHeaders.RETRY_AFTER)));
+            return reply(response);
         } catch (HttpClientResponseException e) {
             // Only if the client was configured to throw on error statuses after all.
             log(method, uri, e.code(), started);
-            return new Reply(e.code(), e.getResponse().getBody(byte[].class).orElse(new byte[0]),
-                    Optional.ofNullable(e.getResponse().getHeaders().get(HttpHeaders.RETRY_AFTER)));
+            return reply(e.getResponse());
         } catch (HttpClientException e) {
             LOG.debug("VPS.org {} {} failed after {} ms: {}", method, uri.getRawPath(),
                     (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName());
             throw failures.fromTransport(call, e, !http.isRunning());
         }
+    }
+
+    /** The answer's status, body and wait: its Date read with its Retry-After, VPS.org's clock (ADR 0010, session 53). */
+    private static Reply reply(HttpResponse<?> response) {
+        return new Reply(response.code(), response.getBody(byte[].class).orElse(new byte[0]),
+                Optional.ofNullable(response.getHeaders().get(HttpHeaders.RETRY_AFTER)),
+                Optional.ofNullable(response.getHeaders().get(HttpHeaders.DATE)));
     }
 
     /**
@@ -798,8 +803,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         ? wrapped.getCause() : failure;
                 if (cause instanceof HttpClientResponseException e) {
                     log(method, uri, e.code(), started);
-                    return new Reply(e.code(), e.getResponse().getBody(byte[].class).orElse(new byte[0]),
-                            Optional.ofNullable(e.getResponse().getHeaders().get(HttpHeaders.RETRY_AFTER)));
+                    return reply(e.getResponse());
                 }
                 if (cause instanceof ProviderFailure known) {
                     throw known;
@@ -811,8 +815,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         !http.isRunning());
             }
             log(method, uri, response.code(), started);
-            return new Reply(response.code(), response.getBody(byte[].class).orElse(new byte[0]),
-                    Optional.ofNullable(response.getHeaders().get(HttpHeaders.RETRY_AFTER)));
+            return reply(response);
         });
     }
 

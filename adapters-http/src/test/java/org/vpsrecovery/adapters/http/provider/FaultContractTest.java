@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micronaut.core.propagation.PropagatedContext;
+import io.micronaut.json.JsonMapper;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,6 +202,30 @@ class FaultContractTest {
         assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
         assertThat(failure.providerStatus()).isEqualTo(OptionalInt.of(429));
         assertThat(failure.retryAfter()).hasValue(Duration.ofSeconds(120));
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
+    }
+
+    /**
+     * A Retry-After date is VPS.org's clock: the wait is measured from the answer's Date (ADR 0010, amended in session
+     * 53). Our clock ten minutes ahead read a two-minute wait as already past: retried at once, three 429s, no wait.
+     */
+    @Test
+    void aRetryAfterDateIsMeasuredFromTheAnswersDateNotOurClock() {
+        start();
+        vpsOrg.simulator.faults().add(Fault.rateLimitedUntilDate(Duration.ofSeconds(120)).on("GET", SNAPSHOTS));
+        VpsOrgSettings settings = SimulatedVpsOrg.testSettings(vpsOrg.simulator.baseUri(), VpsOrgSimulator.DEMO_TOKEN);
+        Clock aheadOfVpsOrg = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10));
+
+        ProviderFailure failure;
+        try (VpsOrgClient skewed = new VpsOrgClient(settings, VpsOrgClient.httpClient(settings),
+                JsonMapper.createDefault(), aheadOfVpsOrg)) {
+            failure = catchThrowableOfType(ProviderFailure.class, () -> skewed.listSnapshots(Optional.empty()));
+        }
+
+        assertThat(failure.kind()).isEqualTo(Kind.RATE_LIMITED);
+        // Both headers are whole seconds, the Date written after the Retry-After.
+        assertThat(failure.retryAfter()).hasValueSatisfying(wait ->
+                assertThat(wait).isBetween(Duration.ofSeconds(118), Duration.ofSeconds(120)));
         assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
     }
 

@@ -30,6 +30,22 @@ class RetryAfterReadingTest {
         assertThat(failures.retryAfter("Mon, 07 Dec 2026 08:00:30 GMT")).hasValue(Duration.ofSeconds(30));
     }
 
+    /** A date is measured from the answer's Date, VPS.org's clock; from ours without a readable one (session 53). */
+    @Test
+    void aRetryAfterDateIsMeasuredFromTheAnswersDate() {
+        // Our clock (08:00) is ten minutes ahead of VPS.org's (07:50): its two minutes are two minutes, not none.
+        assertThat(failures.retryAfter("Mon, 07 Dec 2026 07:52:00 GMT", Optional.of("Mon, 07 Dec 2026 07:50:00 GMT")))
+                .hasValue(Duration.ofMinutes(2));
+        // Behind ours: not stretched by the skew.
+        assertThat(failures.retryAfter("Mon, 07 Dec 2026 08:10:30 GMT", Optional.of("Mon, 07 Dec 2026 08:10:00 GMT")))
+                .hasValue(Duration.ofSeconds(30));
+        assertThat(failures.retryAfter("Mon, 07 Dec 2026 08:00:30 GMT", Optional.of("not a date")))
+                .hasValue(Duration.ofSeconds(30));
+        assertThat(failures.retryAfter("Mon, 07 Dec 2026 08:00:30 GMT", Optional.empty())).hasValue(Duration.ofSeconds(30));
+        // Seconds are seconds whatever the Date says.
+        assertThat(failures.retryAfter("45", Optional.of("Mon, 07 Dec 2026 07:50:00 GMT"))).hasValue(Duration.ofSeconds(45));
+    }
+
     /** A negative number is no Retry-After (the backoff applies); one of 0, or a date past, is zero. */
     @Test
     void aNegativeRetryAfterIsNoneAndZeroOrAPastDateIsZero() {
