@@ -310,7 +310,7 @@ public class RecoveryServicesFactory {
     GaugeReading<RecoveryOperations.Open> openOperationsReading(TrackOperationsService tracker, MeterRegistry registry,
                                                                 Clock clock) {
         GaugeReading<RecoveryOperations.Open> open = new GaugeReading<>("open-operations", tracker::open,
-                RecoveryOperations.Open.NONE, OPEN_OPERATIONS_READ_EVERY);
+                RecoveryOperations.Open.NONE, OPEN_OPERATIONS_READ_EVERY).withLastReadGauge(registry);
         Gauge.builder("vpsr.operations.open", open, o -> o.latest().count())
                 .description("Operations the tracker has yet to follow to an end (accepted, in progress, unresolved), "
                         + "all instances', read from the database every " + OPEN_OPERATIONS_READ_EVERY.toSeconds() + " s")
