@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
@@ -249,6 +250,11 @@ public class WebhookJobs {
         private final int maxAttempts;
         /** By subscription: when its last WARN was, and the failures since. */
         private final Map<DeliverWebhooksService.Receiver, FailureLine> lines = new HashMap<>();
+        /**
+         * By subscription, when its last "dead" WARN was and the deaths since; empty: deaths by the platform's own errors,
+         * whose receiver is not looked up (a database outage could end many at once: one WARN per delivery was a flood).
+         */
+        private final Map<Optional<DeliverWebhooksService.Receiver>, FailureLine> deadLines = new HashMap<>();
 
         private static final class FailureLine {
             Instant saidAt;
@@ -270,7 +276,7 @@ public class WebhookJobs {
             int attempts = service.attemptsMade(WebhookDeliveryId.parse(id));
             if (attempts >= maxAttempts) {
                 service.giveUpAfterAttempts(WebhookDeliveryId.parse(id));
-                gaveUp(id, operations, attempts + " attempt(s)", null);
+                gaveUp(id, operations, attempts + " attempt(s)", receiver, null, now);
                 return;
             }
             receiver.ifPresent(failed -> sayNowAndThen(failed, id, attempts, now));
@@ -279,25 +285,36 @@ public class WebhookJobs {
 
         /** One WARN per subscription at most per interval; its target's host only (a URL may hold a token). */
         private void sayNowAndThen(DeliverWebhooksService.Receiver receiver, String id, int attempts, Instant now) {
-            int since;
+            OptionalInt since = lineDue(lines, receiver, now);
+            if (since.isEmpty()) {
+                return;
+            }
+            LOG.warn("webhook receiver at {} of team {} did not take delivery {} (attempt {}, retried; its delivery log says "
+                    + "why); {} more failed attempt(s) to this subscription since its last line (at most one line per "
+                    + "subscription per {} min)", receiver.target().host(), receiver.team().value(), id, attempts,
+                    since.getAsInt(), RECEIVER_FAILURE_LINE_EVERY.toMinutes());
+        }
+
+        /**
+         * Whether a line about {@code key} is due now: if so, how many went unsaid since its last line (counted as said
+         * now); if not, empty (counted). At most one per key per {@link #RECEIVER_FAILURE_LINE_EVERY}.
+         */
+        private static <K> OptionalInt lineDue(Map<K, FailureLine> lines, K key, Instant now) {
             synchronized (lines) {
-                FailureLine line = lines.computeIfAbsent(receiver, r -> new FailureLine());
+                FailureLine line = lines.computeIfAbsent(key, k -> new FailureLine());
                 if (line.saidAt != null && !now.isBefore(line.saidAt)
                         && now.isBefore(line.saidAt.plus(RECEIVER_FAILURE_LINE_EVERY))) {
                     line.since++;
-                    return;
+                    return OptionalInt.empty();
                 }
-                since = line.since;
+                int since = line.since;
                 line.saidAt = now;
                 line.since = 0;
                 if (lines.size() > REMEMBERED) {
                     lines.values().removeIf(l -> l != line && l.saidAt.plus(RECEIVER_FAILURE_LINE_EVERY).isBefore(now));
                 }
+                return OptionalInt.of(since);
             }
-            LOG.warn("webhook receiver at {} of team {} did not take delivery {} (attempt {}, retried; its delivery log says "
-                    + "why); {} more failed attempt(s) to this subscription since its last line (at most one line per "
-                    + "subscription per {} min)", receiver.target().host(), receiver.team().value(), id, attempts, since,
-                    RECEIVER_FAILURE_LINE_EVERY.toMinutes());
         }
 
         @Override
@@ -309,15 +326,30 @@ public class WebhookJobs {
             int errors = (errorsSoFar == null ? 0 : errorsSoFar) + 1;
             if (errors >= maxAttempts) {
                 service.giveUpAfterPlatformErrors(WebhookDeliveryId.parse(id), errors);
-                gaveUp(id, operations, errors + " error(s) of the platform's own", cause);
+                gaveUp(id, operations, errors + " error(s) of the platform's own", Optional.empty(), cause, now);
                 return;
             }
             operations.reschedule(complete, now.plus(backoff(errors)), errors);
         }
 
-        private static void gaveUp(String id, ExecutionOperations<Integer> operations, String after, Throwable cause) {
+        /**
+         * The task removed, and one WARN per subscription at most per interval, with the deaths since its last (ADR 0025,
+         * session 53: one per delivery); the cause's class and fixed words, not its trace ({@link FailureWords}).
+         */
+        private void gaveUp(String id, ExecutionOperations<Integer> operations, String after,
+                            Optional<DeliverWebhooksService.Receiver> receiver, Throwable cause, Instant now) {
             operations.remove();
-            LOG.warn("webhook delivery {} is dead after {}", id, after, cause);
+            OptionalInt since = lineDue(deadLines, receiver, now);
+            if (since.isEmpty()) {
+                return;
+            }
+            String whose = receiver.map(r -> " to the receiver at " + r.target().host() + " of team " + r.team().value())
+                    .orElse("");
+            String why = cause == null ? "" : " (last: " + FailureWords.of(cause) + ")";
+            LOG.warn("webhook delivery {} is dead after {}{}{}; {} more dead {} since its last line (at most one line per "
+                    + "subscription per {} min)", id, after, whose, why, since.getAsInt(),
+                    receiver.isPresent() ? "to this subscription" : "by the platform's own errors",
+                    RECEIVER_FAILURE_LINE_EVERY.toMinutes());
         }
 
         private Duration backoff(int failures) {
