@@ -1,6 +1,7 @@
 package org.vpsrecovery.bootstrap;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
@@ -169,7 +170,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 // The console's per-address sign-in buckets past their expiry, and the old rate scheme's team rows.
                 Tasks.recurring(PURGE_IDLE_BUCKETS, FixedDelay.of(PURGE_IDLE_BUCKETS_EVERY))
                         .execute((instance, context) -> once(PURGE_IDLE_BUCKETS, sharedAllowances::purgeIdle)));
-        this.scheduler = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(), policyRuns.retryTask())
+        SchedulerBuilder builder = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(),
+                        policyRuns.retryTask())
                 .startTasks(tasks)
                 // Task data another release wrote in a class this one lacks is read as none, a fresh round, not a
                 // failure at every run for ever (ADR 0024, amended in session 48).
@@ -183,8 +185,10 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 .threads(THREADS)
                 // At a stop, runs under way get this long to end; one still running then is interrupted and its
                 // row, no longer heartbeating, is revived by another instance (missed heartbeats above). ADR 0038.
-                .shutdownMaxWait(shutdownMaxWait)
-                .build();
+                .shutdownMaxWait(shutdownMaxWait);
+        // The end of a loop's failures is said when it runs again (ServiceLogging's filter; ADR 0024, session 53).
+        SchedulerLoopLines.listenerIn(LoggerFactory.getILoggerFactory()).ifPresent(builder::addSchedulerListener);
+        this.scheduler = builder.build();
     }
 
     /**

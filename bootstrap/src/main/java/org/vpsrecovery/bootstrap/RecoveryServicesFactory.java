@@ -144,6 +144,7 @@ public class RecoveryServicesFactory {
     @Bean(typed = ProviderAnswersOnTheAskedServer.class)
     ProviderAnswersOnTheAskedServer answersOnTheAskedServer(VpsOrgClient client, MeterRegistry registry) {
         heldBackSeconds(client, registry);
+        circuitOpen(client, registry);
         return new ProviderAnswersOnTheAskedServer(client, client);
     }
 
@@ -159,6 +160,19 @@ public class RecoveryServicesFactory {
                 .description("How long a 429 from VPS.org still holds back every VPS.org call of this instance (0: none)")
                 .baseUnit("seconds")
                 .register(registry);
+    }
+
+    /** {@value #CIRCUIT_OPEN}'s name. */
+    static final String CIRCUIT_OPEN = "vpsr.vpsorg.circuit_open";
+
+    /**
+     * {@value #CIRCUIT_OPEN}: 1 while this instance's circuit breaker is open (every VPS.org call fails fast, nothing
+     * sent), 0 when closed or half-open, read from the client on each scrape (ADR 0010, amended in session 53).
+     */
+    static Gauge circuitOpen(VpsOrgClient client, MeterRegistry registry) {
+        return Gauge.builder(CIRCUIT_OPEN, client, c -> c.isCircuitOpen() ? 1 : 0)
+                .description("1 while this instance's VPS.org circuit breaker is open (calls fail fast, nothing sent), "
+                        + "else 0").register(registry);
     }
 
     /**
@@ -310,7 +324,7 @@ public class RecoveryServicesFactory {
     GaugeReading<RecoveryOperations.Open> openOperationsReading(TrackOperationsService tracker, MeterRegistry registry,
                                                                 Clock clock) {
         GaugeReading<RecoveryOperations.Open> open = new GaugeReading<>("open-operations", tracker::open,
-                RecoveryOperations.Open.NONE, OPEN_OPERATIONS_READ_EVERY);
+                RecoveryOperations.Open.NONE, OPEN_OPERATIONS_READ_EVERY).withLastReadGauge(registry);
         Gauge.builder("vpsr.operations.open", open, o -> o.latest().count())
                 .description("Operations the tracker has yet to follow to an end (accepted, in progress, unresolved), "
                         + "all instances', read from the database every " + OPEN_OPERATIONS_READ_EVERY.toSeconds() + " s")

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.function.LongSupplier;
 
 /**
  * The service's logging, set up in code (logback finds it as a {@link Configurator} service): one line per event on
@@ -38,6 +39,11 @@ public final class ServiceLogging extends ContextAwareBase implements Configurat
     }
 
     static void apply(LoggerContext context, String jobsLevel) {
+        apply(context, jobsLevel, System::nanoTime);
+    }
+
+    /** {@code nanoTime}: the monotonic ticker the outage lines' intervals are measured on ({@link SchedulerLoopLines}). */
+    static void apply(LoggerContext context, String jobsLevel, LongSupplier nanoTime) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);
@@ -54,5 +60,9 @@ public final class ServiceLogging extends ContextAwareBase implements Configurat
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
         context.getLogger(ClusterJobs.class.getName()).setLevel(Level.toLevel(jobsLevel, Level.INFO));
+        // db-scheduler's loops logged a trace at every failure while the database was out of reach (ADR 0024, session 53).
+        SchedulerLoopLines loops = new SchedulerLoopLines(context, nanoTime);
+        loops.start();
+        context.addTurboFilter(loops);
     }
 }

@@ -288,6 +288,11 @@ public class WebhookJobs {
         private final int maxAttempts;
         /** By subscription: its last WARN, and the failures since. */
         private final AtMostEvery<DeliverWebhooksService.Receiver> lines;
+        /**
+         * By subscription, its last "dead" WARN and the deaths since; empty: deaths by the platform's own errors, whose
+         * receiver is not looked up (a database outage could end many at once: one WARN per delivery was a flood).
+         */
+        private final AtMostEvery<Optional<DeliverWebhooksService.Receiver>> deadLines;
 
         DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts) {
             this(service, firstRetry, maxAttempts, System::nanoTime);
@@ -296,6 +301,7 @@ public class WebhookJobs {
         /** {@code ticker}: the monotonic ticker, in nanoseconds, a subscription's lines are spaced on (session 53). */
         DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts, LongSupplier ticker) {
             this.lines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker);
+            this.deadLines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker);
             this.service = service;
             this.firstRetry = firstRetry;
             this.maxAttempts = maxAttempts;
@@ -310,7 +316,7 @@ public class WebhookJobs {
             int attempts = service.attemptsMade(WebhookDeliveryId.parse(id));
             if (attempts >= maxAttempts) {
                 service.giveUpAfterAttempts(WebhookDeliveryId.parse(id));
-                gaveUp(id, operations, attempts + " attempt(s)", null);
+                gaveUp(id, operations, attempts + " attempt(s)", receiver, null, now);
                 return;
             }
             receiver.ifPresent(failed -> sayNowAndThen(failed, id, attempts));
@@ -338,15 +344,30 @@ public class WebhookJobs {
             int errors = (errorsSoFar == null ? 0 : errorsSoFar) + 1;
             if (errors >= maxAttempts) {
                 service.giveUpAfterPlatformErrors(WebhookDeliveryId.parse(id), errors);
-                gaveUp(id, operations, errors + " error(s) of the platform's own", cause);
+                gaveUp(id, operations, errors + " error(s) of the platform's own", Optional.empty(), cause, now);
                 return;
             }
             operations.reschedule(complete, now.plus(backoff(errors)), errors);
         }
 
-        private static void gaveUp(String id, ExecutionOperations<Integer> operations, String after, Throwable cause) {
+        /**
+         * The task removed, and one WARN per subscription at most per interval, with the deaths since its last (ADR 0025,
+         * session 53: one per delivery); the cause's class and fixed words, not its trace ({@link FailureWords}).
+         */
+        private void gaveUp(String id, ExecutionOperations<Integer> operations, String after,
+                            Optional<DeliverWebhooksService.Receiver> receiver, Throwable cause, Instant now) {
             operations.remove();
-            LOG.warn("webhook delivery {} is dead after {}", id, after, cause);
+            OptionalLong since = deadLines.sayNow(receiver);
+            if (since.isEmpty()) {
+                return;
+            }
+            String whose = receiver.map(r -> " to the receiver at " + r.target().host() + " of team " + r.team().value())
+                    .orElse("");
+            String why = cause == null ? "" : " (last: " + FailureWords.of(cause) + ")";
+            LOG.warn("webhook delivery {} is dead after {}{}{}; {} more dead {} since its last line (at most one line per "
+                    + "subscription per {} min)", id, after, whose, why, since.getAsLong(),
+                    receiver.isPresent() ? "to this subscription" : "by the platform's own errors",
+                    RECEIVER_FAILURE_LINE_EVERY.toMinutes());
         }
 
         private Duration backoff(int failures) {

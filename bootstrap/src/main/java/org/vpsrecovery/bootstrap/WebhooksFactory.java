@@ -159,7 +159,7 @@ public class WebhooksFactory {
     GaugeReading<WebhookDeliveries.Backlog> dispatchBacklogReading(DeliverWebhooksService service,
                                                                   MeterRegistry registry) {
         GaugeReading<WebhookDeliveries.Backlog> backlog = new GaugeReading<>("webhook-backlog", service::dispatchBacklog,
-                new WebhookDeliveries.Backlog(0, Duration.ZERO), BACKLOG_READ_EVERY);
+                new WebhookDeliveries.Backlog(0, Duration.ZERO), BACKLOG_READ_EVERY).withLastReadGauge(registry);
         Gauge.builder("vpsr.webhooks.undispatched", backlog, b -> b.latest().count())
                 .description("Webhook deliveries waiting for the dispatcher, all teams', read from the database every "
                         + BACKLOG_READ_EVERY.toSeconds() + " s").register(registry);

@@ -79,4 +79,23 @@ class MeteredProviderTest {
             assertThat(gauge.value()).isPositive().isLessThanOrEqualTo(60.0);
         }
     }
+
+    /** The circuit breaker's state is a gauge (session 53: it showed only in one WARN as it opened): 0, then 1 while open. */
+    @Test
+    void anOpenCircuitIsShownAsAGauge() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (VpsOrgSimulator simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+             VpsOrgClient client = VpsOrgClient.connect(
+                     VpsOrgSettings.defaults(simulator.baseUri(), new ApiToken(VpsOrgSimulator.DEMO_TOKEN))
+                             .withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(3, 3, java.time.Duration.ofMinutes(1))))) {
+            var gauge = RecoveryServicesFactory.circuitOpen(client, registry);
+            assertThat(gauge.value()).isZero();
+
+            simulator.faults().add(Fault.serverError(503));
+            assertThatThrownBy(() -> client.listSnapshots(Optional.empty())).isInstanceOf(ProviderFailure.class);
+
+            assertThat(registry.find("vpsr.vpsorg.circuit_open").gauge()).isSameAs(gauge);
+            assertThat(gauge.value()).isEqualTo(1.0);
+        }
+    }
 }

@@ -563,4 +563,23 @@ class PolicyRunJobsTest {
             scheduler.stop();
         }
     }
+
+    @Test
+    void aWindowsLineCountsItsRunsAndNamesOnlyTheNotMadeAtMostTwenty() {
+        Instant at = Instant.parse("2026-11-24T02:00:00Z");
+        List<RunPoliciesService.Run> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            runs.add(new RunPoliciesService.Run(new TeamId("blue"), PolicyId.random(), new ServerId(10_000 + i), at,
+                    i < 25 ? RunPoliciesService.RunResult.FAILED : i < 30 ? RunPoliciesService.RunResult.MISSED
+                            : RunPoliciesService.RunResult.MADE, List.of()));
+        }
+
+        String line = PolicyRunJobs.runsLine(at.minusSeconds(30), at, runs);
+
+        assertThat(line).startsWith("policy runs in (2026-11-24T01:59:30Z, 2026-11-24T02:00:00Z]: 1000 run(s), "
+                + "made 970, failed 25, missed 5; not made: policy ");
+        assertThat(line).contains("on server 10000 of team blue at 2026-11-24T02:00:00Z failed")
+                .contains("on server 10019 ").doesNotContain("on server 10020 ").doesNotContain("on server 10030 ")
+                .endsWith(" and 10 more").hasSizeLessThan(4_000);
+    }
 }

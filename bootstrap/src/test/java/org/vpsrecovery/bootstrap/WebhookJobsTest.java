@@ -337,7 +337,7 @@ class WebhookJobsTest {
      * A team's receiver that keeps failing filled the operators' log: each failed attempt was thrown to db-scheduler,
      * which logged a WARN with its exception line each time. Now a failed attempt completes the execution (its retry
      * scheduled as before, its delivery log saying why), and is said in one WARN per subscription at most per 10 minutes,
-     * with the count since; the "dead" WARN stays (ADR 0025, session 52).
+     * with the count since (ADR 0025, session 52); so is a delivery's death (session 53).
      */
     @Test
     void aFailingReceiverIsOneWarnPerSubscriptionPerIntervalNotOnePerAttempt() {
@@ -385,8 +385,13 @@ class WebhookJobsTest {
                 .contains("0 more failed attempt(s)");
         // Team blue's three deliveries failed twice each before their deaths: the first line, then 5 not said.
         assertThat(blue.get(1)).contains("of team blue did not take delivery " + later).contains("5 more failed attempt(s)");
-        assertThat(warnings.stream().filter(w -> w.endsWith("is dead after 3 attempt(s)"))).hasSize(4);
-        assertThat(warnings).hasSize(3 + 4);
+        // Deaths too are one WARN per subscription per interval (session 53: one per delivery): blue's first, red's.
+        List<String> deadLines = warnings.stream().filter(w -> w.contains(" is dead after 3 attempt(s)")).toList();
+        assertThat(deadLines).hasSize(2);
+        assertThat(deadLines).filteredOn(w -> w.contains(" to the receiver at " + HOST + " of team blue; 0 more dead "
+                + "to this subscription since its last line (at most one line per subscription per 10 min)")).hasSize(1);
+        assertThat(deadLines).filteredOn(w -> w.contains(" of team red; 0 more dead")).hasSize(1);
+        assertThat(warnings).hasSize(3 + 2);
         assertThat(failingService.deadFor(DeliverWebhooksService.DeadCause.RECEIVER_FAILED)).isEqualTo(4);
     }
 

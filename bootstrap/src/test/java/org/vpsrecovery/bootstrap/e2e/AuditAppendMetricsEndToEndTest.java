@@ -101,6 +101,19 @@ class AuditAppendMetricsEndToEndTest {
                 .toList();
     }
 
+    /**
+     * While the database is out of reach the gauges keep their last reading: when it was read is a series of its own,
+     * and so is the VPS.org circuit breaker's state, both there from the start (ADR 0024 and ADR 0010, session 53).
+     */
+    @Test
+    void theGaugesLastReadAndTheCircuitsStateAreOnPrometheus() {
+        String body = SETUP.platform().send("GET", "/prometheus", null, null, Map.of("Accept", "text/plain")).raw().body();
+        assertThat(body)
+                .containsPattern("(?m)^vpsr_gauge_last_read_timestamp_seconds\\{[^}]*what=\"webhook-backlog\"[^}]*\\} \\S+$")
+                .containsPattern("(?m)^vpsr_gauge_last_read_timestamp_seconds\\{[^}]*what=\"open-operations\"[^}]*\\} \\S+$")
+                .containsPattern("(?m)^vpsr_vpsorg_circuit_open(\\{[^}]*\\})? 0\\.0$");
+    }
+
     /** The sample of {@code name} whose labels hold {@code label} on /prometheus, 0 when there is none yet. */
     private static double value(String name, String label) {
         String body = SETUP.platform().send("GET", "/prometheus", null, null, Map.of("Accept", "text/plain")).raw().body();

@@ -869,8 +869,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         }
     }
 
-    /** For tests and health checks: whether calls currently fail fast. */
-    boolean isCircuitOpen() {
+    /** Whether calls currently fail fast (the circuit open; half-open is not): for its gauge, tests and health checks. */
+    public boolean isCircuitOpen() {
         return resilience.isCircuitOpen();
     }
 
