@@ -5,6 +5,8 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalLong;
+import org.vpsrecovery.application.failure.AtMostEvery;
 import org.vpsrecovery.domain.common.AccessDenied;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryDenied;
@@ -310,17 +312,47 @@ public final class FacadeProblems {
         };
     }
 
+    /** What a call not sent to VPS.org is refused for: its line is said once a minute per key, not per request. */
+    record NotSentRefusal(ReasonCode reason, ProviderFailure.NotSent why) {
+    }
+
+    /** Shared by the API and the console, as their lines are; reasons times why-not-sent stays far below 64 keys. */
+    private static final AtMostEvery<NotSentRefusal> NOT_SENT_LINES =
+            new AtMostEvery<>(Duration.ofMinutes(1), 64, System::nanoTime);
+
     /**
      * A failure answered with a 5xx is logged at WARN, with the request's id, as the API's handler and the console both
-     * do: the platform's own messages (no token, no body), so operators see what the caller's detail leaves out.
+     * do: the platform's own messages (no token, no body), so operators see what the caller's detail leaves out. A call
+     * whose last try was never sent to VPS.org (circuit open, VPS.org's rate-limit hold, no connection, no free
+     * connection, out of the request's time) is said at most once a minute per reason and why-not-sent, the next line
+     * counting those held back: in an outage every request is refused so, and a line each (up to a team's fair share a
+     * minute) would drown the rest. Each refusal stays traceable by its request id in the audit, which keeps every
+     * attempt; every other 5xx keeps its own line (ADR 0006, amended in session 53).
      */
     public static void logIfOurs(org.slf4j.Logger log, io.micronaut.http.HttpRequest<?> request, HttpStatus status,
                                  RecoveryException failure) {
-        if (status.getCode() >= 500) {
-            try (var id = LoggedRequestId.of(request)) {
-                log.warn("{} {} answered {} {}: {}", request.getMethodName(), request.getPath(), status.getCode(),
-                        failure.reason(), failure.getMessage());
+        logIfOurs(log, request, status, failure, NOT_SENT_LINES);
+    }
+
+    static void logIfOurs(org.slf4j.Logger log, io.micronaut.http.HttpRequest<?> request, HttpStatus status,
+                          RecoveryException failure, AtMostEvery<NotSentRefusal> notSentLines) {
+        if (status.getCode() < 500) {
+            return;
+        }
+        String heldBackSince = "";
+        if (failure instanceof ProviderFailure provider && provider.lastTryNotSent().isPresent()) {
+            OptionalLong heldBack = notSentLines.sayNow(
+                    new NotSentRefusal(failure.reason(), provider.lastTryNotSent().get()));
+            if (heldBack.isEmpty()) {
+                return;
             }
+            if (heldBack.getAsLong() > 0) {
+                heldBackSince = " (and " + heldBack.getAsLong() + " more refused the same way since)";
+            }
+        }
+        try (var id = LoggedRequestId.of(request)) {
+            log.warn("{} {} answered {} {}: {}{}", request.getMethodName(), request.getPath(), status.getCode(),
+                    failure.reason(), failure.getMessage(), heldBackSince);
         }
     }
 
