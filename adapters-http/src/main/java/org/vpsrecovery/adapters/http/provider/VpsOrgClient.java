@@ -212,7 +212,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
         return listAll(call, first, SnapshotPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
+                page -> new Page<>(VpsOrgWireMapper.link(page.next()), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
                 Snapshot::id);
     }
 
@@ -226,7 +226,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
         return listConsistently(call, first, bound, SnapshotPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
+                page -> new Page<>(VpsOrgWireMapper.link(page.next()), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
                 Snapshot::id);
     }
 
@@ -255,7 +255,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         long started = System.nanoTime();
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
-        Function<SnapshotPageWire, Page<Snapshot>> toPage = wire -> new Page<>(wire.next(),
+        Function<SnapshotPageWire, Page<Snapshot>> toPage = wire -> new Page<>(VpsOrgWireMapper.link(wire.next()),
                 wire.results() == null ? null : mapper.snapshots(wire.results()), wire.count());
         Optional<ProviderResilience.Attempt> attempt = resilience.attemptAtOnce();
         if (attempt.isEmpty()) {
@@ -374,7 +374,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 + consistently.map(VpsOrgClient::consistently).orElse(""), false);
         URI first = endpoint("api/v1/backups/", query(server, word));
         Function<BackupPageWire, Page<Backup>> toPage =
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results()), page.count());
+                page -> new Page<>(VpsOrgWireMapper.link(page.next()), page.results() == null ? null : mapper.backups(page.results()), page.count());
         List<Backup> backups = consistently.isPresent()
                 ? listConsistently(call, first, consistently.get(), BackupPageWire.class, toPage, Backup::id)
                 : listAll(call, first, BackupPageWire.class, toPage, Backup::id);

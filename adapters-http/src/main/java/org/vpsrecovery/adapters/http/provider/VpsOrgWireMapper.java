@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.micronaut.json.tree.JsonNode;
 import org.vpsrecovery.adapters.http.provider.wire.BackupWire;
 import org.vpsrecovery.adapters.http.provider.wire.CreateBackupWire;
 import org.vpsrecovery.adapters.http.provider.wire.CreateSnapshotWire;
@@ -67,8 +68,9 @@ public final class VpsOrgWireMapper {
         }
         try {
             return new Snapshot(new SnapshotId(required(wire.id(), "snapshot id")), serverRef(wire.server()),
-                    text(wire.name()), creationStatus(wire.status()),
-                    size(wire.sizeMb()), instant(wire.createdAt(), "snapshot created_at"), text(wire.description()));
+                    text(wire.name()), creationStatus(word(wire.status())),
+                    size(wire.sizeMb()), instant(timeText(wire.createdAt()), "snapshot created_at"),
+                    text(wire.description()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("snapshot " + wire.id() + " is unreadable: " + e.getMessage());
         }
@@ -83,10 +85,10 @@ public final class VpsOrgWireMapper {
             throw new UnreadableAnswer("a backup is null");
         }
         try {
-            Optional<Instant> expiresAt = expiresAt(wire.expiresAt());
+            Optional<Instant> expiresAt = expiresAt(word(wire.expiresAt()));
             return new Backup(new BackupId(required(wire.id(), "backup id")), serverRef(wire.server()),
-                    backupType(wire.backupType()), creationStatus(wire.status()), size(wire.sizeMb()),
-                    instant(wire.createdAt(), "backup created_at"), expiresAt, text(wire.description()));
+                    backupType(word(wire.backupType())), creationStatus(word(wire.status())), size(wire.sizeMb()),
+                    instant(timeText(wire.createdAt()), "backup created_at"), expiresAt, text(wire.description()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("backup " + wire.id() + " is unreadable: " + e.getMessage());
         }
@@ -190,6 +192,64 @@ public final class VpsOrgWireMapper {
         return new ServerRef(new ServerId(required(server.id(), "server id")), text(server.name()));
     }
 
+    /**
+     * A listed point's server: {@code {"id": n, "name": ...}} as documented; a bare id (a number, or digits in a string) is
+     * read as that server, unnamed. Its id is required: without it the point's owner is unknown.
+     */
+    private static ServerRef serverRef(JsonNode server) {
+        if (server == null || server.isNull()) {
+            throw new UnreadableAnswer("server is missing");
+        }
+        if (server.isObject()) {
+            return new ServerRef(new ServerId(required(wholeNumber(server.get("id")).orElse(null), "server id")),
+                    text(server.get("name")));
+        }
+        return new ServerRef(new ServerId(required(wholeNumber(server).orElse(null), "server id")), "");
+    }
+
+    /** A whole number sent as a number or as digits in a string; empty for anything else. */
+    private static Optional<Long> wholeNumber(JsonNode node) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (node.isNumber()) {
+            java.math.BigDecimal value = node.getBigDecimalValue();
+            try {
+                return Optional.of(value.longValueExact());
+            } catch (ArithmeticException notWhole) {
+                return Optional.empty();
+            }
+        }
+        if (node.isString() && node.getStringValue().strip().matches("-?[0-9]{1,18}")) {
+            return Optional.of(Long.parseLong(node.getStringValue().strip()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A field VPS.org documents as a word (a status, a type, a description, a time): its text when it sent a string (or a
+     * number or boolean, as their JSON text), null for anything else (an object, a list, null), so a field of a wrong
+     * type is read as none, never making the answer unreadable (session 53).
+     */
+    static String word(JsonNode node) {
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            return null;
+        }
+        return node.isString() ? node.getStringValue() : node.coerceStringValue();
+    }
+
+    /**
+     * A page's {@code next} link: a string, else none ({@code {"href": null}}, a number): the page is then the last, and a
+     * {@code count} it falls short of is caught as a list that changed (ADR 0010).
+     */
+    static String link(JsonNode next) {
+        return next != null && next.isString() ? next.getStringValue() : null;
+    }
+
+    private static String text(JsonNode node) {
+        return text(word(node));
+    }
+
     private static long required(Long value, String what) {
         if (value == null) {
             throw new UnreadableAnswer(what + " is missing");
@@ -198,11 +258,23 @@ public final class VpsOrgWireMapper {
     }
 
     /**
-     * Read leniently (docs/vpsorg-api.md): a size no recovery point can have (negative) is read as none, as a
-     * {@code null} is, rather than make the whole list, every team's, unreadable.
+     * Read leniently (docs/vpsorg-api.md): a size no recovery point can have (negative), or not a number (an object,
+     * "5 GB"), is read as none, as a {@code null} is, rather than make the whole list, every team's, unreadable; digits in
+     * a string are read as the number.
      */
-    private static OptionalLong size(Double sizeMb) {
-        return sizeMb == null || sizeMb < 0 ? OptionalLong.empty() : OptionalLong.of(Math.round(sizeMb));
+    private static OptionalLong size(JsonNode sizeMb) {
+        Double megabytes = null;
+        if (sizeMb != null && sizeMb.isNumber()) {
+            megabytes = sizeMb.getDoubleValue();
+        } else if (sizeMb != null && sizeMb.isString()) {
+            try {
+                megabytes = Double.valueOf(sizeMb.getStringValue().strip());
+            } catch (NumberFormatException notANumber) {
+                return OptionalLong.empty(); // "5 GB": none, as a null is
+            }
+        }
+        return megabytes == null || megabytes.isNaN() || megabytes < 0 || megabytes.isInfinite()
+                ? OptionalLong.empty() : OptionalLong.of(Math.round(megabytes));
     }
 
     /**
@@ -257,6 +329,11 @@ public final class VpsOrgWireMapper {
         }
         parsedTimes.put(value, parsed);
         return parsed;
+    }
+
+    /** A time as sent: its text (a number's too, for an epoch); null (then missing) for an object or a list. */
+    private static String timeText(JsonNode node) {
+        return word(node);
     }
 
     /** ISO-8601 with an offset ({@code Z} as documented); a time without offset is read as UTC. */
