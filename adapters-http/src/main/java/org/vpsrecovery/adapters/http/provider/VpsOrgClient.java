@@ -96,7 +96,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * A restore's 2xx without a body (a 204, or a 200/202 with none) read as {@code {}}: VPS.org said yes, and naming
      * nothing is what {@code {}} says too. A create's empty answer stays unreadable: it lacks the created id.
      */
-    private static final RestoreAnswerWire NO_RESTORE_ANSWER = new RestoreAnswerWire(null, null, null);
+    private static final RestoreAnswerWire NO_RESTORE_ANSWER = new RestoreAnswerWire(null, null, null, null, null);
 
     private final VpsOrgSettings settings;
     private final HttpClient http;

@@ -47,8 +47,12 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
 public final class VpsOrgWireMapper {
 
     static final int PARSED_TIMES_KEPT = 4096;
-    /** A restore answer's {@code status} words that say VPS.org did not take it. */
-    private static final Set<String> RESTORE_FAILURE_WORDS = java.util.Set.of("error", "failed", "failure");
+    /**
+     * A restore answer's {@code status} that says VPS.org did not take it: one of these anywhere in it ("rejected",
+     * "denied", "not_started", "error: busy"), case aside (session 53; before, only error/failed/failure exactly).
+     */
+    private static final java.util.regex.Pattern RESTORE_REFUSAL_WORDS =
+            java.util.regex.Pattern.compile("error|fail|reject|denied|deny|refus|invalid|not_|not ", java.util.regex.Pattern.CASE_INSENSITIVE);
     private final Map<String, Instant> parsedTimes = new ConcurrentHashMap<>();
 
     /** The provider's answer has the right status but not the data the platform needs. */
@@ -102,10 +106,19 @@ public final class VpsOrgWireMapper {
      */
     public RestoreStarted restoreStarted(RestoreAnswerWire wire, Optional<ServerId> requestedServer) {
         try {
-            // A 2xx saying "error", "failed" or "failure" is no yes. Any other word (the backup restore's answers are
-            // not documented for us: "accepted", "queued", ...) or none is: VPS.org took the restore (ADR 0010, session 50).
-            if (wire != null && wire.status() != null && RESTORE_FAILURE_WORDS.contains(wire.status().strip().toLowerCase(Locale.ROOT))) {
-                throw new UnreadableAnswer("the restore answer's status is " + storable(wire.status().strip()));
+            // A 2xx whose status says no, or with "success": false, or an "error", is no yes: its outcome is unknown (the
+            // list cannot tell). Any other word (the backup restore's answers are not documented for us: "accepted",
+            // "queued", ...) or none is: VPS.org took the restore (ADR 0010, sessions 50 and 53).
+            String status = wire == null ? null : word(wire.status());
+            if (status != null && RESTORE_REFUSAL_WORDS.matcher(status).find()) {
+                throw new UnreadableAnswer("the restore answer's status is " + storable(status.strip()));
+            }
+            if (wire != null && wire.success() != null && wire.success().isBoolean() && !wire.success().getBooleanValue()) {
+                throw new UnreadableAnswer("the restore answer says success: false");
+            }
+            if (wire != null && wire.error() != null && !wire.error().isNull()
+                    && !(wire.error().isBoolean() && !wire.error().getBooleanValue())) {
+                throw new UnreadableAnswer("the restore answer carries an error");
             }
             ServerWire server = wire == null ? null : wire.server();
             if (server == null || server.id() == null) {

@@ -90,7 +90,7 @@ class DocumentedExamplesTest {
     void documentedSnapshotRestoreMapsFieldForField() throws IOException {
         RestoreAnswerWire wire = json.readValue(example("restore-snapshot.json"), Argument.of(RestoreAnswerWire.class));
 
-        assertThat(wire.status()).isEqualTo("success");
+        assertThat(VpsOrgWireMapper.word(wire.status())).isEqualTo("success");
         assertThat(wire.message()).isEqualTo("Server is being restored from snapshot. This may take 5-15 minutes.");
         assertThat(mapper.restoreStarted(wire, Optional.empty()))
                 .isEqualTo(new RestoreStarted(new Server(WEB_SERVER, ServerStatus.RESTORING)));
