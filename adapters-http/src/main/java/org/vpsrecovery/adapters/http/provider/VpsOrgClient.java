@@ -723,6 +723,13 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 throw failure;
             }
             if (reply.status() / 100 == 2) {
+                // It reached VPS.org. A body (none is documented) must be JSON that does not say no; otherwise whether it
+                // deleted is unknown, never taken as done (docs/vpsorg-api.md, session 53).
+                Optional<String> unreadable = deleteAnswerUnreadable(reply.body());
+                if (unreadable.isPresent()) {
+                    mayHaveHappened.set(true);
+                    throw failures.unreadable(call, reply.status(), unreadable.get(), null);
+                }
                 return null;
             }
             if ((reply.status() == 404 || reply.status() == 410) && mayHaveHappened.get()) {
@@ -735,6 +742,23 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             throw failures.fromStatus(call, reply);
         });
+    }
+
+    /** Why a delete's 2xx body is not a yes (not JSON, or saying no); empty for none, or JSON that says no no. */
+    private Optional<String> deleteAnswerUnreadable(byte[] body) {
+        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return Optional.empty();
+        }
+        io.micronaut.json.tree.JsonNode answer;
+        try {
+            answer = json.readValue(body, Argument.of(io.micronaut.json.tree.JsonNode.class));
+        } catch (IOException | RuntimeException notJson) {
+            return Optional.of("not JSON");
+        }
+        if (answer == null || !answer.isObject()) {
+            return answer == null || answer.isNull() ? Optional.empty() : Optional.of("not a JSON object");
+        }
+        return VpsOrgWireMapper.saysNo(answer.get("status"), answer.get("success"), answer.get("error"));
     }
 
     private MutableHttpRequest<Object> request(HttpMethod method, URI uri) {

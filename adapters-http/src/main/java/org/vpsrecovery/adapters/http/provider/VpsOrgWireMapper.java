@@ -109,16 +109,9 @@ public final class VpsOrgWireMapper {
             // A 2xx whose status says no, or with "success": false, or an "error", is no yes: its outcome is unknown (the
             // list cannot tell). Any other word (the backup restore's answers are not documented for us: "accepted",
             // "queued", ...) or none is: VPS.org took the restore (ADR 0010, sessions 50 and 53).
-            String status = wire == null ? null : word(wire.status());
-            if (status != null && RESTORE_REFUSAL_WORDS.matcher(status).find()) {
-                throw new UnreadableAnswer("the restore answer's status is " + storable(status.strip()));
-            }
-            if (wire != null && wire.success() != null && wire.success().isBoolean() && !wire.success().getBooleanValue()) {
-                throw new UnreadableAnswer("the restore answer says success: false");
-            }
-            if (wire != null && wire.error() != null && !wire.error().isNull()
-                    && !(wire.error().isBoolean() && !wire.error().getBooleanValue())) {
-                throw new UnreadableAnswer("the restore answer carries an error");
+            Optional<String> no = wire == null ? Optional.empty() : saysNo(wire.status(), wire.success(), wire.error());
+            if (no.isPresent()) {
+                throw new UnreadableAnswer("the restore answer " + no.get());
             }
             ServerWire server = wire == null ? null : wire.server();
             if (server == null || server.id() == null) {
@@ -129,6 +122,24 @@ public final class VpsOrgWireMapper {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("the restore answer is unreadable: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether a 2xx answer's body says VPS.org did not do it, and how: a {@code status} holding a refusal word, a
+     * {@code "success": false}, or any {@code error} but null or false (session 53). Empty: it says no no.
+     */
+    static Optional<String> saysNo(JsonNode status, JsonNode success, JsonNode error) {
+        String word = word(status);
+        if (word != null && RESTORE_REFUSAL_WORDS.matcher(word).find()) {
+            return Optional.of("says status " + storable(word.strip()));
+        }
+        if (success != null && success.isBoolean() && !success.getBooleanValue()) {
+            return Optional.of("says success: false");
+        }
+        if (error != null && !error.isNull() && !(error.isBoolean() && !error.getBooleanValue())) {
+            return Optional.of("carries an error");
+        }
+        return Optional.empty();
     }
 
     /**
