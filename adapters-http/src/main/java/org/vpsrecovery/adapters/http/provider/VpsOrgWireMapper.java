@@ -3,7 +3,6 @@ package org.vpsrecovery.adapters.http.provider;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -360,14 +359,39 @@ public final class VpsOrgWireMapper {
         return word(node);
     }
 
-    /** ISO-8601 with an offset ({@code Z} as documented); a time without offset is read as UTC. */
+    /**
+     * ISO-8601 as documented ({@code 2025-01-15T18:30:00Z}), and the variants a server framework may send instead (session
+     * 53): a space for the {@code T}, an offset with or without its colon ({@code +0000}), a zone id after it
+     * ({@code Z[UTC]}), none (read as UTC). Optional sections of one formatter, not hand parsing.
+     */
+    private static final java.time.format.DateTimeFormatter LENIENT_ISO = new java.time.format.DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(java.time.format.DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendLiteral('[').parseCaseSensitive().appendZoneRegionId().appendLiteral(']').optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    /**
+     * A time as {@link #LENIENT_ISO} reads it, else an RFC 1123 date ({@code Wed, 15 Jan 2025 18:30:00 GMT}), else whole
+     * seconds since the epoch ({@code 1736965800}, sent as a number or as digits).
+     */
     private static Instant parsedInstant(String value, String what) {
+        String text = value.strip();
         try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
-        } catch (DateTimeParseException withoutOffset) {
+            java.time.temporal.TemporalAccessor read = LENIENT_ISO.parse(text);
+            java.time.ZoneId zone = read.query(java.time.temporal.TemporalQueries.zone());
+            return LocalDateTime.from(read).atZone(zone == null ? ZoneOffset.UTC : zone).toInstant();
+        } catch (java.time.DateTimeException notIso) {
             try {
-                return LocalDateTime.parse(value.strip()).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
+                return java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            } catch (DateTimeParseException notRfc1123) {
+                if (text.matches("[0-9]{9,11}")) {
+                    return Instant.ofEpochSecond(Long.parseLong(text));
+                }
                 throw new UnreadableAnswer(what + " is not an ISO-8601 time");
             }
         }

@@ -107,9 +107,27 @@ class WrongTypedFieldsContractTest {
         assertThat(listed).extracting(s -> s.id().value()).containsExactly(801L);
     }
 
+    /**
+     * Session 53: a created_at in a framework's other ISO shape, RFC 1123 or epoch seconds made the whole list
+     * unreadable; each is now read as the instant it names (java.time's formatter with optional sections).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"\"2025-01-15 18:30:00\"", "\"2025-01-15T18:30:00+0000\"", "\"2025-01-15T20:30:00+0200\"",
+            "\"2025-01-15T18:30:00Z[UTC]\"", "\"2025-01-15T18:30:00.000Z\"", "\"Wed, 15 Jan 2025 18:30:00 GMT\"",
+            "1736965800", "\"1736965800\"", "\"2025-01-15t18:30:00z\""})
+    void aCreatedAtInAnotherShapeIsReadAsTheInstantItNames(String createdAt) {
+        List<Snapshot> listed = snapshotsListed(SNAPSHOT.replace("\"2025-01-15T18:30:00Z\"", createdAt));
+
+        assertThat(listed).singleElement().satisfies(s ->
+                assertThat(s.createdAt()).isEqualTo(java.time.Instant.parse("2025-01-15T18:30:00Z")));
+    }
+
     @Test
     void theRequiredFieldsStayStrict() {
         assertThatThrownBy(() -> snapshotsListed(SNAPSHOT.replace("\"id\": 12345, ", "")))
+                .isInstanceOfSatisfying(ProviderFailure.class,
+                        failure -> assertThat(failure.kind()).isEqualTo(ProviderFailure.Kind.MALFORMED_RESPONSE));
+        assertThatThrownBy(() -> snapshotsListed(SNAPSHOT.replace("\"2025-01-15T18:30:00Z\"", "\"2025-01-15\"")))
                 .isInstanceOfSatisfying(ProviderFailure.class,
                         failure -> assertThat(failure.kind()).isEqualTo(ProviderFailure.Kind.MALFORMED_RESPONSE));
         assertThatThrownBy(() -> snapshotsListed(SNAPSHOT.replace("\"2025-01-15T18:30:00Z\"", "{\"at\": 1}")))
