@@ -277,7 +277,8 @@ public final class TrackOperationsService {
             }
             try {
                 moved += (slice.key().takenOnly() ? followingLock : lock).callExclusively(slice.key().server(),
-                        () -> trackServer(slice.key().server(), slice.few(), slice.key().takenOnly()));
+                        () -> trackServer(slice.key().server(), slice.few(), slice.key().takenOnly(),
+                                () -> notNow.add(slice.key())));
             } catch (RecoveryException busyOrFailed) {
                 if (busyOrFailed instanceof ProviderFailure failure && failure.kind() == ProviderFailure.Kind.RATE_LIMITED) {
                     // VPS.org's limit is the account's: every later server would be refused too (ADR 0024, session 51).
@@ -287,7 +288,7 @@ public final class TrackOperationsService {
                 // next round.
                 notNow.add(slice.key());
                 if (!stopping()) { // a stop cuts the lock's wait short: no server was passed over
-                    passedOver(slice.key().server(), busyOrFailed);
+                    passedOver(slice.key().server(), busyOrFailed, true);
                 }
             }
         }
@@ -299,13 +300,15 @@ public final class TrackOperationsService {
      * round runs every few seconds, and a server failing for an hour would otherwise fill the log (ADR 0024, amended in
      * session 51). Before, the tracker passed a server over silently, and nothing could tell a stuck tracker.
      */
-    private void passedOver(ServerId server, RecoveryException cause) {
+    private void passedOver(ServerId server, RecoveryException cause, boolean stayDue) {
         serversPassedOver.increment();
         Instant now = clock.instant();
         warnedAt.values().removeIf(at -> !now.isBefore(at.plus(WARN_AGAIN_AFTER)));
         if (warnedAt.putIfAbsent(server, now) == null) {
-            LOG.log(System.Logger.Level.WARNING, "the tracker passed over server {0} this round, its operations stay due "
-                    + "for the next one: {1}: {2} (said again in {3} if it lasts)", String.valueOf(server.value()),
+            LOG.log(System.Logger.Level.WARNING, "the tracker passed over server {0} this round, " + (stayDue
+                    ? "its operations stay due for the next one"
+                    : "its operations are looked at again later, those past their deadline ended unverifiable")
+                    + ": {1}: {2} (said again in {3} if it lasts)", String.valueOf(server.value()),
                     cause.getClass().getSimpleName(), cause.getMessage(), WARN_AGAIN_AFTER);
         }
     }
@@ -383,6 +386,11 @@ public final class TrackOperationsService {
         /** How a consistent read failed under this hold: answered again instead of read again. */
         private AbsenceUnconfirmed snapshotsUnconfirmed;
         private AbsenceUnconfirmed backupsUnconfirmed;
+        /** How an ordinary list failed under this hold: answered again instead of read again (ADR 0024, session 53). */
+        private ProviderFailure snapshotsFailed;
+        private ProviderFailure backupsFailed;
+        /** The last list failure an operation of this hold was moved on by; null if none. */
+        private ProviderFailure listFailure;
 
         ServerView(ServerId server) {
             this.server = server;
@@ -390,7 +398,15 @@ public final class TrackOperationsService {
 
         List<Snapshot> snapshots() {
             if (snapshotList == null && !consistent) {
-                snapshotList = snapshots.listSnapshots(Optional.of(server));
+                if (snapshotsFailed != null) {
+                    throw snapshotsFailed;
+                }
+                try {
+                    snapshotList = snapshots.listSnapshots(Optional.of(server));
+                } catch (ProviderFailure failure) {
+                    snapshotsFailed = failure;
+                    throw failure;
+                }
                 listedSnapshots = snapshotList;
             } else if (snapshotList == null) {
                 if (snapshotsUnconfirmed != null) {
@@ -408,7 +424,15 @@ public final class TrackOperationsService {
 
         List<Backup> backups() {
             if (backupList == null && !consistent) {
-                backupList = backups.listBackups(Optional.of(server), Optional.empty());
+                if (backupsFailed != null) {
+                    throw backupsFailed;
+                }
+                try {
+                    backupList = backups.listBackups(Optional.of(server), Optional.empty());
+                } catch (ProviderFailure failure) {
+                    backupsFailed = failure;
+                    throw failure;
+                }
                 listedBackups = backupList;
             } else if (backupList == null) {
                 if (backupsUnconfirmed != null) {
@@ -488,7 +512,8 @@ public final class TrackOperationsService {
         }
     }
 
-    private int trackServer(ServerId server, List<RecoveryOperation> due, boolean takenOnly) {
+    /** {@code listFailed}: told when VPS.org's list failed under this hold, so the server's later few wait a round. */
+    private int trackServer(ServerId server, List<RecoveryOperation> due, boolean takenOnly, Runnable listFailed) {
         ServerView view = new ServerView(server);
         Set<OperationId> counted = new HashSet<>();
         int moved = 0;
@@ -505,13 +530,32 @@ public final class TrackOperationsService {
                         || takenOnly != followedWithoutRequestsKeptOut(current.get())) {
                     continue;
                 }
-                if (track(current.get(), view) && counted.add(current.get().id())) {
+                boolean movedOne;
+                try {
+                    movedOne = track(current.get(), view);
+                } catch (ProviderFailure listUnread) {
+                    if (listUnread.kind() == ProviderFailure.Kind.RATE_LIMITED) {
+                        throw listUnread; // the account's limit: the round ends (session 51)
+                    }
+                    // VPS.org's list keeps failing (an outage, an answer in a shape we cannot read): passing the server
+                    // over left its operations first in the queue for good, past their deadlines, and every other
+                    // server's behind them. Ended at the deadline naming the failure, else looked at again after the
+                    // usual back-off (ADR 0024, amended in session 53). The failed list is not read again in this hold.
+                    view.listFailure = listUnread;
+                    movedOne = dueOrLater(current.get(), clock.instant(), new AttemptEvents(current.get(), view),
+                            "VPS.org's list could not be read: " + listUnread.getMessage());
+                }
+                if (movedOne && counted.add(current.get().id())) {
                     moved++;
                 }
             }
         } finally {
             // Still under the lock; the ends found before a look that failed are written too.
             moved += endAll(view, counted);
+        }
+        if (view.listFailure != null) {
+            listFailed.run();
+            passedOver(server, view.listFailure, false);
         }
         return moved;
     }

@@ -568,6 +568,7 @@ class TrackOperationsServiceTest {
         assertThat(round.moved()).isEqualTo(1);
         assertThat(round.leftByBudget()).containsExactly(spare1.operationId(), spare2.operationId(), green.operationId());
 
+        Instant spare1DueAt = platform.operations.find(spare1.operationId()).orElseThrow().nextCheckAt();
         TrackOperationsService.Round failed = oneAtATime.roundGoingOn(round.leftByBudget(),
                 RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(5)));
         assertThat(failed.moved()).isZero();
@@ -578,13 +579,16 @@ class TrackOperationsServiceTest {
                 RunBudget.startingNow(platform.clock::nanoTime, Duration.ofSeconds(5)));
         assertThat(rest.moved()).isEqualTo(1);
         assertThat(rest.leftByBudget()).isEmpty();
-        assertThat(List.of(spare1, spare2)).allSatisfy(context -> {
-            RecoveryOperation open = platform.operations.find(context.operationId()).orElseThrow();
-            assertThat(open.state()).isEqualTo(OperationState.IN_PROGRESS);
-            assertThat(open.nextCheckAt()).as("still due").isBeforeOrEqualTo(platform.clock.instant());
-        });
+        assertThat(List.of(spare1, spare2)).allSatisfy(context ->
+                assertThat(stateOf(context)).isEqualTo(OperationState.IN_PROGRESS));
+        assertThat(platform.operations.find(spare1.operationId()).orElseThrow().nextCheckAt())
+                .as("the one its list failed for looks again after the usual back-off (session 53)")
+                .isAfter(spare1DueAt);
+        assertThat(platform.operations.find(spare2.operationId()).orElseThrow().nextCheckAt())
+                .as("its server's later few, not reached, stays due").isBeforeOrEqualTo(platform.clock.instant());
 
         spareFails.set(false);
+        platform.clock.advance(Duration.ofMinutes(1));
         TrackOperationsService.Round next = oneAtATime.round(RunBudget.UNBOUNDED);
         assertThat(next.moved()).isEqualTo(2);
         assertThat(next.leftByBudget()).isEmpty();
@@ -638,6 +642,52 @@ class TrackOperationsServiceTest {
         }
         assertThat(stateOf(web)).isEqualTo(OperationState.COMPLETED);
         assertThat(failingSpare.open()).isEqualTo(new RecoveryOperations.Open(1, Optional.of(spareAccepted)));
+    }
+
+    /**
+     * A server whose ordinary list keeps failing (here an answer in a shape we cannot read) no longer holds the head of
+     * every round: its operation looks again after the usual back-off, so the other server's is followed, and it ends
+     * unverifiable at its deadline naming the failure, instead of staying open for good and first in the queue (ADR
+     * 0024, amended in session 53). Before, it was passed over unmoved: with a batch of one, WEB's create was never
+     * followed and SPARE's stayed open past its deadline.
+     */
+    @Test
+    void aServerWhoseListKeepsFailingNeitherStarvesTheOthersNorStaysOpenPastItsDeadline() {
+        AtomicInteger spareLists = new AtomicInteger();
+        TrackOperationsService oneADue = new TrackOperationsService(platform.operations,
+                new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                        if (server.equals(Optional.of(SPARE))) {
+                            spareLists.incrementAndGet();
+                            throw new ProviderFailure(ProviderFailure.Kind.MALFORMED_RESPONSE,
+                                    "VPS.org's answer is unreadable: a description sent as an object");
+                        }
+                        return super.listSnapshots(server);
+                    }
+                }, platform.provider, platform.history, platform.auditWriter,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 1, Duration.ZERO));
+        CallContext spare = createOn(BLUE, SPARE, "spare");
+        CallContext web = createOn(BLUE, WEB, "web");
+        platform.provider.finishCreations();
+        platform.clock.advance(Duration.ofSeconds(10));
+
+        assertThat(oneADue.tick()).as("spare's list failed").isZero();
+        assertThat(oneADue.tick()).as("web's create, behind it, is followed").isEqualTo(1);
+        assertThat(stateOf(web)).isEqualTo(OperationState.COMPLETED);
+        assertThat(stateOf(spare)).isEqualTo(OperationState.IN_PROGRESS);
+
+        Instant deadline = platform.operations.find(spare.operationId()).orElseThrow().deadline();
+        platform.clock.advance(Duration.between(platform.clock.instant(), deadline));
+        assertThat(oneADue.tick()).isEqualTo(1);
+        assertThat(stateOf(spare)).isEqualTo(OperationState.TIMED_OUT);
+        Outcome last = platform.eventsOf(spare).getLast().outcome();
+        assertThat(last).isInstanceOfSatisfying(Outcome.Unverifiable.class, unverifiable -> {
+            assertThat(unverifiable.reason()).isEqualTo(ReasonCode.TRACKING_DEADLINE_PASSED);
+            assertThat(unverifiable.cause()).contains("could not be read", "a description sent as an object");
+        });
+        assertThat(spareLists).as("one read a look, not one a round").hasValue(2);
     }
 
     /** A snapshot create of {@code team} on {@code server}, then the clock a second on: each is due after the last. */

@@ -95,14 +95,22 @@ final class ProviderResilience {
                 // A call the platform's closed client refused is not (session 47): counted, it would open the circuit,
                 // whose refusals say VPS.org failed. Recorded as a success instead: harmless, since a closed client
                 // sends nothing again.
+                // Nor is a 2xx whose body could not be read (a create answered in a new shape): VPS.org is up and did
+                // act; counted, five such creates opened the circuit for every call (session 53, VpsOrgSettings).
                 .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind())
-                        && !(provider.getCause() instanceof ProviderFailures.ClientClosed))
+                        && !(provider.getCause() instanceof ProviderFailures.ClientClosed)
+                        && !answered2xx(provider))
                 .withFailureThreshold(breakerSettings.failureThreshold(), breakerSettings.window())
                 .withDelay(breakerSettings.openFor())
                 .onOpen(event -> LOG.warn("VPS.org circuit opened: calls fail fast for {}", breakerSettings.openFor()))
                 .onHalfOpen(event -> LOG.info("VPS.org circuit half-open: trying one call"))
                 .onClose(event -> LOG.info("VPS.org circuit closed"))
                 .build();
+    }
+
+    /** An unknown outcome VPS.org answered with a 2xx (its body unreadable): the provider is up, not in trouble. */
+    private static boolean answered2xx(ProviderFailure failure) {
+        return failure.providerStatus().isPresent() && failure.providerStatus().getAsInt() / 100 == 2;
     }
 
     /**

@@ -96,7 +96,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * A restore's 2xx without a body (a 204, or a 200/202 with none) read as {@code {}}: VPS.org said yes, and naming
      * nothing is what {@code {}} says too. A create's empty answer stays unreadable: it lacks the created id.
      */
-    private static final RestoreAnswerWire NO_RESTORE_ANSWER = new RestoreAnswerWire(null, null, null);
+    private static final RestoreAnswerWire NO_RESTORE_ANSWER = new RestoreAnswerWire(null, null, null, null, null);
 
     private final VpsOrgSettings settings;
     private final HttpClient http;
@@ -212,7 +212,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
         return listAll(call, first, SnapshotPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
+                page -> new Page<>(VpsOrgWireMapper.link(page.next()), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
                 Snapshot::id);
     }
 
@@ -226,7 +226,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
         return listConsistently(call, first, bound, SnapshotPageWire.class,
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
+                page -> new Page<>(VpsOrgWireMapper.link(page.next()), page.results() == null ? null : mapper.snapshots(page.results()), page.count()),
                 Snapshot::id);
     }
 
@@ -255,7 +255,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         long started = System.nanoTime();
         Call call = new Call("list snapshots" + server.map(s -> " of server " + s).orElse(""), false);
         URI first = endpoint("api/v1/snapshots/", query(server, Optional.empty()));
-        Function<SnapshotPageWire, Page<Snapshot>> toPage = wire -> new Page<>(wire.next(),
+        Function<SnapshotPageWire, Page<Snapshot>> toPage = wire -> new Page<>(VpsOrgWireMapper.link(wire.next()),
                 wire.results() == null ? null : mapper.snapshots(wire.results()), wire.count());
         Optional<ProviderResilience.Attempt> attempt = resilience.attemptAtOnce();
         if (attempt.isEmpty()) {
@@ -374,7 +374,7 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 + consistently.map(VpsOrgClient::consistently).orElse(""), false);
         URI first = endpoint("api/v1/backups/", query(server, word));
         Function<BackupPageWire, Page<Backup>> toPage =
-                page -> new Page<>(page.next(), page.results() == null ? null : mapper.backups(page.results()), page.count());
+                page -> new Page<>(VpsOrgWireMapper.link(page.next()), page.results() == null ? null : mapper.backups(page.results()), page.count());
         List<Backup> backups = consistently.isPresent()
                 ? listConsistently(call, first, consistently.get(), BackupPageWire.class, toPage, Backup::id)
                 : listAll(call, first, BackupPageWire.class, toPage, Backup::id);
@@ -723,6 +723,13 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 throw failure;
             }
             if (reply.status() / 100 == 2) {
+                // It reached VPS.org. A body (none is documented) must be JSON that does not say no; otherwise whether it
+                // deleted is unknown, never taken as done (docs/vpsorg-api.md, session 53).
+                Optional<String> unreadable = deleteAnswerUnreadable(reply.body());
+                if (unreadable.isPresent()) {
+                    mayHaveHappened.set(true);
+                    throw failures.unreadable(call, reply.status(), unreadable.get(), null);
+                }
                 return null;
             }
             if ((reply.status() == 404 || reply.status() == 410) && mayHaveHappened.get()) {
@@ -735,6 +742,23 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             }
             throw failures.fromStatus(call, reply);
         });
+    }
+
+    /** Why a delete's 2xx body is not a yes (not JSON, or saying no); empty for none, or JSON that says no no. */
+    private Optional<String> deleteAnswerUnreadable(byte[] body) {
+        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return Optional.empty();
+        }
+        io.micronaut.json.tree.JsonNode answer;
+        try {
+            answer = json.readValue(body, Argument.of(io.micronaut.json.tree.JsonNode.class));
+        } catch (IOException | RuntimeException notJson) {
+            return Optional.of("not JSON");
+        }
+        if (answer == null || !answer.isObject()) {
+            return answer == null || answer.isNull() ? Optional.empty() : Optional.of("not a JSON object");
+        }
+        return VpsOrgWireMapper.saysNo(answer.get("status"), answer.get("success"), answer.get("error"));
     }
 
     private MutableHttpRequest<Object> request(HttpMethod method, URI uri) {

@@ -3,7 +3,6 @@ package org.vpsrecovery.adapters.http.provider;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import io.micronaut.json.tree.JsonNode;
 import org.vpsrecovery.adapters.http.provider.wire.BackupWire;
 import org.vpsrecovery.adapters.http.provider.wire.CreateBackupWire;
 import org.vpsrecovery.adapters.http.provider.wire.CreateSnapshotWire;
@@ -46,8 +46,12 @@ import org.vpsrecovery.domain.snapshot.SnapshotId;
 public final class VpsOrgWireMapper {
 
     static final int PARSED_TIMES_KEPT = 4096;
-    /** A restore answer's {@code status} words that say VPS.org did not take it. */
-    private static final Set<String> RESTORE_FAILURE_WORDS = java.util.Set.of("error", "failed", "failure");
+    /**
+     * A restore answer's {@code status} that says VPS.org did not take it: one of these anywhere in it ("rejected",
+     * "denied", "not_started", "error: busy"), case aside (session 53; before, only error/failed/failure exactly).
+     */
+    private static final java.util.regex.Pattern RESTORE_REFUSAL_WORDS =
+            java.util.regex.Pattern.compile("error|fail|reject|denied|deny|refus|invalid|not_|not ", java.util.regex.Pattern.CASE_INSENSITIVE);
     private final Map<String, Instant> parsedTimes = new ConcurrentHashMap<>();
 
     /** The provider's answer has the right status but not the data the platform needs. */
@@ -67,8 +71,9 @@ public final class VpsOrgWireMapper {
         }
         try {
             return new Snapshot(new SnapshotId(required(wire.id(), "snapshot id")), serverRef(wire.server()),
-                    text(wire.name()), creationStatus(wire.status()),
-                    size(wire.sizeMb()), instant(wire.createdAt(), "snapshot created_at"), text(wire.description()));
+                    text(wire.name()), creationStatus(word(wire.status())),
+                    size(wire.sizeMb()), instant(timeText(wire.createdAt()), "snapshot created_at"),
+                    text(wire.description()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("snapshot " + wire.id() + " is unreadable: " + e.getMessage());
         }
@@ -83,10 +88,10 @@ public final class VpsOrgWireMapper {
             throw new UnreadableAnswer("a backup is null");
         }
         try {
-            Optional<Instant> expiresAt = expiresAt(wire.expiresAt());
+            Optional<Instant> expiresAt = expiresAt(word(wire.expiresAt()));
             return new Backup(new BackupId(required(wire.id(), "backup id")), serverRef(wire.server()),
-                    backupType(wire.backupType()), creationStatus(wire.status()), size(wire.sizeMb()),
-                    instant(wire.createdAt(), "backup created_at"), expiresAt, text(wire.description()));
+                    backupType(word(wire.backupType())), creationStatus(word(wire.status())), size(wire.sizeMb()),
+                    instant(timeText(wire.createdAt()), "backup created_at"), expiresAt, text(wire.description()));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("backup " + wire.id() + " is unreadable: " + e.getMessage());
         }
@@ -100,10 +105,12 @@ public final class VpsOrgWireMapper {
      */
     public RestoreStarted restoreStarted(RestoreAnswerWire wire, Optional<ServerId> requestedServer) {
         try {
-            // A 2xx saying "error", "failed" or "failure" is no yes. Any other word (the backup restore's answers are
-            // not documented for us: "accepted", "queued", ...) or none is: VPS.org took the restore (ADR 0010, session 50).
-            if (wire != null && wire.status() != null && RESTORE_FAILURE_WORDS.contains(wire.status().strip().toLowerCase(Locale.ROOT))) {
-                throw new UnreadableAnswer("the restore answer's status is " + storable(wire.status().strip()));
+            // A 2xx whose status says no, or with "success": false, or an "error", is no yes: its outcome is unknown (the
+            // list cannot tell). Any other word (the backup restore's answers are not documented for us: "accepted",
+            // "queued", ...) or none is: VPS.org took the restore (ADR 0010, sessions 50 and 53).
+            Optional<String> no = wire == null ? Optional.empty() : saysNo(wire.status(), wire.success(), wire.error());
+            if (no.isPresent()) {
+                throw new UnreadableAnswer("the restore answer " + no.get());
             }
             ServerWire server = wire == null ? null : wire.server();
             if (server == null || server.id() == null) {
@@ -114,6 +121,24 @@ public final class VpsOrgWireMapper {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("the restore answer is unreadable: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether a 2xx answer's body says VPS.org did not do it, and how: a {@code status} holding a refusal word, a
+     * {@code "success": false}, or any {@code error} but null or false (session 53). Empty: it says no no.
+     */
+    static Optional<String> saysNo(JsonNode status, JsonNode success, JsonNode error) {
+        String word = word(status);
+        if (word != null && RESTORE_REFUSAL_WORDS.matcher(word).find()) {
+            return Optional.of("says status " + storable(word.strip()));
+        }
+        if (success != null && success.isBoolean() && !success.getBooleanValue()) {
+            return Optional.of("says success: false");
+        }
+        if (error != null && !error.isNull() && !(error.isBoolean() && !error.getBooleanValue())) {
+            return Optional.of("carries an error");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -190,6 +215,64 @@ public final class VpsOrgWireMapper {
         return new ServerRef(new ServerId(required(server.id(), "server id")), text(server.name()));
     }
 
+    /**
+     * A listed point's server: {@code {"id": n, "name": ...}} as documented; a bare id (a number, or digits in a string) is
+     * read as that server, unnamed. Its id is required: without it the point's owner is unknown.
+     */
+    private static ServerRef serverRef(JsonNode server) {
+        if (server == null || server.isNull()) {
+            throw new UnreadableAnswer("server is missing");
+        }
+        if (server.isObject()) {
+            return new ServerRef(new ServerId(required(wholeNumber(server.get("id")).orElse(null), "server id")),
+                    text(server.get("name")));
+        }
+        return new ServerRef(new ServerId(required(wholeNumber(server).orElse(null), "server id")), "");
+    }
+
+    /** A whole number sent as a number or as digits in a string; empty for anything else. */
+    private static Optional<Long> wholeNumber(JsonNode node) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (node.isNumber()) {
+            java.math.BigDecimal value = node.getBigDecimalValue();
+            try {
+                return Optional.of(value.longValueExact());
+            } catch (ArithmeticException notWhole) {
+                return Optional.empty();
+            }
+        }
+        if (node.isString() && node.getStringValue().strip().matches("-?[0-9]{1,18}")) {
+            return Optional.of(Long.parseLong(node.getStringValue().strip()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A field VPS.org documents as a word (a status, a type, a description, a time): its text when it sent a string (or a
+     * number or boolean, as their JSON text), null for anything else (an object, a list, null), so a field of a wrong
+     * type is read as none, never making the answer unreadable (session 53).
+     */
+    static String word(JsonNode node) {
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            return null;
+        }
+        return node.isString() ? node.getStringValue() : node.coerceStringValue();
+    }
+
+    /**
+     * A page's {@code next} link: a string, else none ({@code {"href": null}}, a number): the page is then the last, and a
+     * {@code count} it falls short of is caught as a list that changed (ADR 0010).
+     */
+    static String link(JsonNode next) {
+        return next != null && next.isString() ? next.getStringValue() : null;
+    }
+
+    private static String text(JsonNode node) {
+        return text(word(node));
+    }
+
     private static long required(Long value, String what) {
         if (value == null) {
             throw new UnreadableAnswer(what + " is missing");
@@ -198,11 +281,23 @@ public final class VpsOrgWireMapper {
     }
 
     /**
-     * Read leniently (docs/vpsorg-api.md): a size no recovery point can have (negative) is read as none, as a
-     * {@code null} is, rather than make the whole list, every team's, unreadable.
+     * Read leniently (docs/vpsorg-api.md): a size no recovery point can have (negative), or not a number (an object,
+     * "5 GB"), is read as none, as a {@code null} is, rather than make the whole list, every team's, unreadable; digits in
+     * a string are read as the number.
      */
-    private static OptionalLong size(Double sizeMb) {
-        return sizeMb == null || sizeMb < 0 ? OptionalLong.empty() : OptionalLong.of(Math.round(sizeMb));
+    private static OptionalLong size(JsonNode sizeMb) {
+        Double megabytes = null;
+        if (sizeMb != null && sizeMb.isNumber()) {
+            megabytes = sizeMb.getDoubleValue();
+        } else if (sizeMb != null && sizeMb.isString()) {
+            try {
+                megabytes = Double.valueOf(sizeMb.getStringValue().strip());
+            } catch (NumberFormatException notANumber) {
+                return OptionalLong.empty(); // "5 GB": none, as a null is
+            }
+        }
+        return megabytes == null || megabytes.isNaN() || megabytes < 0 || megabytes.isInfinite()
+                ? OptionalLong.empty() : OptionalLong.of(Math.round(megabytes));
     }
 
     /**
@@ -259,14 +354,44 @@ public final class VpsOrgWireMapper {
         return parsed;
     }
 
-    /** ISO-8601 with an offset ({@code Z} as documented); a time without offset is read as UTC. */
+    /** A time as sent: its text (a number's too, for an epoch); null (then missing) for an object or a list. */
+    private static String timeText(JsonNode node) {
+        return word(node);
+    }
+
+    /**
+     * ISO-8601 as documented ({@code 2025-01-15T18:30:00Z}), and the variants a server framework may send instead (session
+     * 53): a space for the {@code T}, an offset with or without its colon ({@code +0000}), a zone id after it
+     * ({@code Z[UTC]}), none (read as UTC). Optional sections of one formatter, not hand parsing.
+     */
+    private static final java.time.format.DateTimeFormatter LENIENT_ISO = new java.time.format.DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(java.time.format.DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM:ss", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendLiteral('[').parseCaseSensitive().appendZoneRegionId().appendLiteral(']').optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    /**
+     * A time as {@link #LENIENT_ISO} reads it, else an RFC 1123 date ({@code Wed, 15 Jan 2025 18:30:00 GMT}), else whole
+     * seconds since the epoch ({@code 1736965800}, sent as a number or as digits).
+     */
     private static Instant parsedInstant(String value, String what) {
+        String text = value.strip();
         try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
-        } catch (DateTimeParseException withoutOffset) {
+            java.time.temporal.TemporalAccessor read = LENIENT_ISO.parse(text);
+            java.time.ZoneId zone = read.query(java.time.temporal.TemporalQueries.zone());
+            return LocalDateTime.from(read).atZone(zone == null ? ZoneOffset.UTC : zone).toInstant();
+        } catch (java.time.DateTimeException notIso) {
             try {
-                return LocalDateTime.parse(value.strip()).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
+                return java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            } catch (DateTimeParseException notRfc1123) {
+                if (text.matches("[0-9]{9,11}")) {
+                    return Instant.ofEpochSecond(Long.parseLong(text));
+                }
                 throw new UnreadableAnswer(what + " is not an ISO-8601 time");
             }
         }

@@ -65,7 +65,7 @@ class DocumentedExamplesTest {
         SnapshotPageWire page = json.readValue(example("list-snapshots.json"), Argument.of(SnapshotPageWire.class));
 
         assertThat(page.count()).isEqualTo(2);
-        assertThat(page.next()).isNull();
+        assertThat(VpsOrgWireMapper.link(page.next())).isNull();
         assertThat(mapper.snapshots(page.results())).containsExactly(
                 new Snapshot(new SnapshotId(801), WEB_SERVER, "pre-migration-snapshot", CreationStatus.COMPLETED,
                         OptionalLong.of(5120), Instant.parse("2025-01-15T18:30:00Z"), "Before major migration"),
@@ -77,7 +77,7 @@ class DocumentedExamplesTest {
     void documentedSnapshotCreationMapsFieldForField() throws IOException {
         SnapshotWire wire = json.readValue(example("create-snapshot.json"), Argument.of(SnapshotWire.class));
 
-        assertThat(wire.message()).isEqualTo(
+        assertThat(VpsOrgWireMapper.word(wire.message())).isEqualTo(
                 "Snapshot is being created. This may take 3-10 minutes depending on server size.");
         Snapshot snapshot = mapper.snapshot(wire);
         assertThat(snapshot).isEqualTo(new Snapshot(new SnapshotId(802), WEB_SERVER, "before-update-snapshot",
@@ -90,7 +90,7 @@ class DocumentedExamplesTest {
     void documentedSnapshotRestoreMapsFieldForField() throws IOException {
         RestoreAnswerWire wire = json.readValue(example("restore-snapshot.json"), Argument.of(RestoreAnswerWire.class));
 
-        assertThat(wire.status()).isEqualTo("success");
+        assertThat(VpsOrgWireMapper.word(wire.status())).isEqualTo("success");
         assertThat(wire.message()).isEqualTo("Server is being restored from snapshot. This may take 5-15 minutes.");
         assertThat(mapper.restoreStarted(wire, Optional.empty()))
                 .isEqualTo(new RestoreStarted(new Server(WEB_SERVER, ServerStatus.RESTORING)));
@@ -119,7 +119,7 @@ class DocumentedExamplesTest {
     void documentedBackupCreationMapsFieldForField() throws IOException {
         BackupWire wire = json.readValue(example("create-backup.json"), Argument.of(BackupWire.class));
 
-        assertThat(wire.message()).isEqualTo(
+        assertThat(VpsOrgWireMapper.word(wire.message())).isEqualTo(
                 "Backup is being created. This may take several minutes depending on server size.");
         assertThat(mapper.backup(wire)).isEqualTo(new Backup(new BackupId(502), WEB_SERVER, BackupType.MANUAL,
                 CreationStatus.IN_PROGRESS, OptionalLong.empty(), Instant.parse("2025-01-16T15:45:00Z"),

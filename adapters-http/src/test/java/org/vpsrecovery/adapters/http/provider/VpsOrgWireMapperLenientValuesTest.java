@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.vpsrecovery.adapters.http.provider.wire.BackupWire;
-import org.vpsrecovery.adapters.http.provider.wire.ServerWire;
 import org.vpsrecovery.adapters.http.provider.wire.SnapshotWire;
 import org.vpsrecovery.domain.backup.Backup;
 
@@ -21,9 +20,24 @@ class VpsOrgWireMapperLenientValuesTest {
     private final VpsOrgWireMapper mapper = new VpsOrgWireMapper();
 
     private static BackupWire backup(long id, Double sizeMb, String createdAt, String expiresAt) {
-        return new BackupWire(id, new ServerWire(12345L, "web-server-01", null), "automatic", "completed", sizeMb,
-                createdAt, expiresAt, "Automatic daily backup", null);
+        return new BackupWire(id, server(12345L, "web-server-01"), json("automatic"), json("completed"), json(sizeMb),
+                json(createdAt), json(expiresAt), json("Automatic daily backup"), null);
     }
+
+    /** A wire value as VPS.org's JSON would carry it (null: the field absent). */
+    static io.micronaut.json.tree.JsonNode json(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return value instanceof Number number ? io.micronaut.json.tree.JsonNode.createNumberNode(number.doubleValue())
+                : io.micronaut.json.tree.JsonNode.createStringNode(value.toString());
+    }
+
+    static io.micronaut.json.tree.JsonNode server(long id, String name) {
+        return io.micronaut.json.tree.JsonNode.createObjectNode(java.util.Map.of(
+                "id", io.micronaut.json.tree.JsonNode.createNumberNode(id), "name", json(name)));
+    }
+
 
     @Test
     void aNegativeSizeAndAnUnreadableExpiryLeaveTheRestOfTheListReadable() {
@@ -43,8 +57,8 @@ class VpsOrgWireMapperLenientValuesTest {
 
     @Test
     void aSnapshotsNegativeSizeIsNoSize() {
-        assertThat(mapper.snapshot(new SnapshotWire(801L, new ServerWire(12345L, "web", null), "nightly", "completed", -5.0,
-                "2025-01-15T18:30:00Z", "", null)).sizeMb()).isEmpty();
+        assertThat(mapper.snapshot(new SnapshotWire(801L, server(12345L, "web"), json("nightly"), json("completed"),
+                json(-5.0), json("2025-01-15T18:30:00Z"), json(""), null)).sizeMb()).isEmpty();
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.vpsrecovery.adapters.http.provider.wire.ServerWire;
 import org.vpsrecovery.adapters.http.provider.wire.SnapshotWire;
 
 /** VPS.org's times, each text parsed once and kept (ADR 0127): the same answers as parsing every time. */
@@ -14,8 +13,9 @@ class VpsOrgWireMapperTimesTest {
     private final VpsOrgWireMapper mapper = new VpsOrgWireMapper();
 
     private Instant createdAt(String text) {
-        return mapper.snapshot(new SnapshotWire(7L, new ServerWire(12345L, "web", "running"), "nightly", "completed",
-                10.0, text, null, null)).createdAt();
+        return mapper.snapshot(new SnapshotWire(7L, VpsOrgWireMapperLenientValuesTest.server(12345L, "web"),
+                VpsOrgWireMapperLenientValuesTest.json("nightly"), VpsOrgWireMapperLenientValuesTest.json("completed"),
+                VpsOrgWireMapperLenientValuesTest.json(10.0), VpsOrgWireMapperLenientValuesTest.json(text), null, null)).createdAt();
     }
 
     @Test
