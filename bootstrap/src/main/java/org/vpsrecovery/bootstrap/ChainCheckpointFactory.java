@@ -70,15 +70,16 @@ public class ChainCheckpointFactory {
         Path directory = checkpointDirectory(properties);
         Path publicKey = directory.resolve("checkpoint-key-" + signer.keyId() + ".pub.pem");
         try {
-            // Owner-only, as the checkpoints in it (ADR 0022, amended in session 53).
-            Files.createDirectories(directory, OwnerOnly.folder(directory));
+            // Closed to others, as the checkpoints in it; the group's left to it (ADR 0022, amended in session 53).
+            Files.createDirectories(directory, OwnerOnly.groupFolder(directory));
             byte[] pem = CheckpointKeyFiles.publicKeyPem(signer.publicKey()).getBytes(StandardCharsets.US_ASCII);
             // Written again when it is not this key's PEM (left empty or torn by a crash, a full disk), and whole: a
             // file beside it moved into place, so no crash leaves it torn again (ADR 0141, session 46).
             if (!Files.isRegularFile(publicKey) || !Arrays.equals(Files.readAllBytes(publicKey), pem)) {
                 Path next = directory.resolve(publicKey.getFileName() + "." + UUID.randomUUID() + ".tmp");
                 try {
-                    OwnerOnly.write(next, pem, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    // By the umask: it is public, and a peer instance listing it must read it.
+                    Files.write(next, pem, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                             StandardOpenOption.SYNC);
                     Files.move(next, publicKey, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {

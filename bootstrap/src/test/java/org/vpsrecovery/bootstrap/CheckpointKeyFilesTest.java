@@ -143,6 +143,27 @@ class CheckpointKeyFilesTest {
         assertThat(Files.readString(empty, StandardCharsets.US_ASCII)).isEqualTo(pem);
     }
 
+    /**
+     * The public key file beside the checkpoints is written by the umask, as any file the umask makes (it is public): a
+     * peer instance under another user of the group lists it in VPSR_CHECKPOINT_TRUSTED_KEYS and must read it (ADR
+     * 0022, amended in session 53). Before, it was 0600, and the peer's start failed reading it.
+     */
+    @Test
+    void thePublicKeyFileBesideTheCheckpointsIsWrittenByTheUmask() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        CheckpointSigner signer = new CheckpointSigner(KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        Path checkpoints = dir.resolve("checkpoints");
+        var properties = new PropertySourcePropertyResolver(PropertySource.of(Map.of(
+                ChainCheckpointFactory.DIRECTORY, checkpoints.toString())));
+
+        new ChainCheckpointFactory().chainCheckpoints(properties, signer);
+
+        Path byTheUmask = Files.createFile(dir.resolve("by-the-umask"));
+        assertThat(Files.getPosixFilePermissions(checkpoints.resolve("checkpoint-key-" + signer.keyId() + ".pub.pem")))
+                .isEqualTo(Files.getPosixFilePermissions(byTheUmask));
+    }
+
     /** A file where the checkpoints' directory should be: the refusal says what failed, not only the path twice. */
     @Test
     void aCheckpointDirectoryThatIsAFileIsRefusedWithItsCause() throws Exception {

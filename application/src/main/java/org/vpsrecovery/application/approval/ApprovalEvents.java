@@ -27,6 +27,10 @@ import org.vpsrecovery.domain.operation.RecoveryOperation;
  */
 final class ApprovalEvents {
 
+    /** The start of the note (and event message) of an approved run given up while the pause held it back. */
+    static final String GAVE_UP_WHILE_PAUSED = "approved before the restore point of the platform's database, it was "
+            + "held back by the pause after that restore until its run-by time ";
+
     private ApprovalEvents() {
     }
 
@@ -64,7 +68,17 @@ final class ApprovalEvents {
         };
     }
 
+    /**
+     * Why an approved run was given up, its run-by time passed. Held back by the pause after a database restore (its
+     * note the pause's, or already these words: the settle job makes the event again from the stored row), the pause is
+     * named, not the server or VPS.org; the reason code stays the one the history knows (ADR 0043, amended in session 53).
+     */
     static String gaveUp(RecoveryOperation approved) {
+        if (approved.note().filter(note -> note.startsWith(ApprovalsService.PAUSED_HOLD_NOTE)
+                || note.startsWith(GAVE_UP_WHILE_PAUSED)).isPresent()) {
+            return GAVE_UP_WHILE_PAUSED + approved.deadline() + " passed; VPS.org was not asked; ask again once the "
+                    + "service runs without the pause";
+        }
         return "approved, but it could not start by " + approved.deadline() + " (the server busy or VPS.org "
                 + "unavailable); ask again";
     }

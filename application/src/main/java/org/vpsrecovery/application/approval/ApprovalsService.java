@@ -460,7 +460,6 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         }
     }
 
-    /** Still approved: its next try backed off over this runner's claim; a store failing here lets the claim run out. */
     /**
      * An approved run held back while the instance is paused after a database restore (approved before the restore
      * point): tried again later as any "not now", and its note says why and until when it may still run, written the
@@ -488,6 +487,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             + "the service is paused until the operator has put it right; approved before the restore point, it runs "
             + "once the service is restarted without the pause, if that is before its run-by time ";
 
+    /** Still approved: its next try backed off over this runner's claim; a store failing here lets the claim run out. */
     private void triedAgainLater(ApprovedRunClaim claim) {
         try {
             claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));

@@ -343,6 +343,11 @@ public final class RunPoliciesService {
                 for (ServerId server : covered(policy)) {
                     PausedPair pair = new PausedPair(policy.id(), server);
                     Instant known = pausedAuditedUpTo.get(pair);
+                    if (known != null && known.isAfter(to)) {
+                        // The clock stepped back: forgotten, or the real cron times up to it would go unaudited.
+                        pausedAuditedUpTo.remove(pair);
+                        known = null;
+                    }
                     Optional<Instant> latest = latestPutOff(policy, server, known == null || known.isBefore(from)
                             ? from : known, to);
                     if (latest.isEmpty() || latest.get().equals(known)) {

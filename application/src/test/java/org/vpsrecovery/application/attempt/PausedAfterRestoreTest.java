@@ -192,4 +192,63 @@ class PausedAfterRestoreTest {
         assertThat(heldStill.note()).isEqualTo(held.note());
         assertThat(platform.history.all()).as("no event per round").hasSize(eventsBefore);
     }
+
+    /**
+     * Held back by the pause past its run-by time, the approved run is given up, and its note and REJECTED event name
+     * the pause (VPS.org never asked), not a busy server or VPS.org; the settle job's event made again from the stored
+     * row is the same; the reason code stays the one the history knows (ADR 0043, amended in session 53).
+     */
+    @Test
+    void anApprovalThePauseHeldPastItsRunByTimeIsGivenUpNamingThePause() {
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");
+        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "k1");
+        platform.pausedAfterRestore = false;
+        AuditedAttempts open = platform.attempts();
+        ApprovalGate gate = new ApprovalGate((team, kind) -> kind.isApprovable() ? Optional.of(Duration.ofMinutes(30))
+                : Optional.empty(), open, platform.operations, platform.auditWriter, platform.clock);
+        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), open, platform.holds, Optional.of(gate));
+        RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), open, platform.clock, Optional.empty(), Optional.of(gate));
+        RecoveryOperation pending = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(
+                new CallContext(BLUE, new RequestId("ask-held-long"), OperationId.random(), alice), new SnapshotId(801)))
+                .orElseThrow();
+        // Approved before the restore point: the restored database holds it approved, its run not started.
+        RecoveryOperation approved = pending.approve(bob, platform.clock.instant(), Optional.empty(),
+                ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        // The restarted service, paused: one AuditedAttempts for the approvals and the changes they run, as wired.
+        AuditedAttempts paused = new AuditedAttempts(platform.auditWriter, platform.operations,
+                new InMemoryServerLock(Duration.ofSeconds(30)), platform.clock, TrackingDeadlines.DEFAULTS, true);
+        ApprovalGate pausedGate = new ApprovalGate((team, kind) -> kind.isApprovable()
+                ? Optional.of(Duration.ofMinutes(30)) : Optional.empty(), paused, platform.operations,
+                platform.auditWriter, platform.clock);
+        DeleteRecoveryPointService pausedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), paused, platform.holds, Optional.of(pausedGate));
+        RestoreRecoveryPointService pausedRestores = new RestoreRecoveryPointService(platform.provider,
+                platform.provider, platform.ownership, platform.serverStates(), paused, platform.clock, Optional.empty(),
+                Optional.of(pausedGate));
+        ApprovalsService approvals = new ApprovalsService(platform.operations, paused, platform.auditWriter,
+                platform.clock, pausedDeletes, pausedDeletes, pausedRestores, pausedRestores);
+        long callsBefore = mutatingCalls();
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        approvals.settle();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().note()).hasValueSatisfying(note ->
+                assertThat(note).startsWith(ApprovalsService.PAUSED_HOLD_NOTE));
+
+        platform.clock.advance(ApprovalsService.RUN_BY);
+        approvals.settle();
+
+        RecoveryOperation givenUp = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(mutatingCalls()).isEqualTo(callsBefore);
+        assertThat(givenUp.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(givenUp.note()).hasValueSatisfying(note -> assertThat(note).contains("pause")
+                .contains(approved.deadline().toString()).doesNotContain("VPS.org unavailable"));
+        List<AuditEvent> rejected = platform.history.all().stream()
+                .filter(e -> e.outcome().kind() == Outcome.Kind.REJECTED).toList();
+        assertThat(rejected).singleElement().satisfies(event -> {
+            assertThat(event.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE));
+            assertThat(event.detail().get(AuditEvent.MESSAGE)).isEqualTo(givenUp.note().orElseThrow());
+        });
+    }
 }

@@ -187,6 +187,37 @@ class RunPoliciesServiceTest {
         assertThat(platform.provider.snapshotCount(WEB)).isZero();
     }
 
+    /**
+     * The clock stepped forward, a cron time then audited, and stepped back: the cron times after the step back are
+     * audited again as they come, the one remembered past the window forgotten (session 53). Before, they went unaudited
+     * until a restart.
+     */
+    @Test
+    void aPausedTickAfterTheClockSteppedBackAuditsTheRealCronTimes() {
+        Instant now = platform.clock.instant();
+        Instant lastEnd = now.minus(Duration.ofHours(1));
+        RecoveryPolicy policy = RecoveryPolicy.created(PolicyId.random(), BLUE, new PolicySpec(
+                PolicyServers.of(List.of(WEB)), PolicyKind.SNAPSHOT, new PolicySchedule("* * * * *", ZoneId.of("UTC")),
+                new NameTemplate("minutely-{server_id}-{time}"), KEEP_TWO), lastEnd.minus(Duration.ofDays(1)));
+        store.add(policy);
+        platform.pausedAfterRestore = true;
+        RunPoliciesService paused = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                platform.provider, platform.provider, platform.limits, platform.operations, platform.holds,
+                platform.serverStates(), new EveryMinuteCalendar(), platform.attempts(), platform.deleteSnapshot(),
+                platform.deleteBackup(), platform.clock);
+        platform.clock.advance(Duration.ofHours(2));
+        assertThat(paused.auditPutOffWhilePaused(lastEnd, platform.clock.instant())).isOne();
+
+        platform.clock.setTo(now);
+        assertThat(paused.auditPutOffWhilePaused(lastEnd, platform.clock.instant())).isOne();
+        platform.clock.advance(Duration.ofMinutes(1));
+        assertThat(paused.auditPutOffWhilePaused(lastEnd, platform.clock.instant())).isOne();
+
+        assertThat(events(Operation.CREATE_SNAPSHOT)).extracting(e -> e.detail().get(AuditEvent.SCHEDULED_FOR))
+                .as("the latest cron time before each tick").containsExactly(now.plus(Duration.ofHours(2)).minus(Duration.ofMinutes(1)).toString(),
+                        now.minus(Duration.ofMinutes(1)).toString(), now.toString());
+    }
+
     @Test
     void aWindowBeforeTheJitteredTimeRunsNothingAndTheJitterIsBounded() {
         RecoveryPolicy policy = nightly(KEEP_TWO);

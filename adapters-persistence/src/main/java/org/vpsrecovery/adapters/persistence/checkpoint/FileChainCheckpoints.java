@@ -37,8 +37,9 @@ import org.vpsrecovery.domain.port.ChainCheckpoints;
  * the next append cuts it off first, so it never ends up inside the file where it would read as an
  * edit. Any other line that does not read as a checkpoint is reported as damaged.
  *
- * <p>The folder and the file are the service's user's only ({@link OwnerOnly}, ADR 0022, amended in session 53): made
- * so when created, and tightened when a store opens them as an earlier release left them by the umask.
+ * <p>The folder and the file are closed to other users, the group's bits kept ({@link OwnerOnly}, ADR 0022, amended in
+ * session 53): instances run by different users of one group share the folder. Made so when created, and others' bits
+ * taken off when a store opens them as an earlier release left them by the umask.
  */
 public final class FileChainCheckpoints implements ChainCheckpoints {
 
@@ -53,7 +54,7 @@ public final class FileChainCheckpoints implements ChainCheckpoints {
     public FileChainCheckpoints(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
         this.file = this.directory.resolve(FILE_NAME);
-        OwnerOnly.tightenEach("audit checkpoint folder and file", "they say the chain's heads and its signatures",
+        OwnerOnly.closeToOthersEach("audit checkpoint folder and file", "they say the chain's heads and its signatures",
                 this.directory, this.file);
     }
 
@@ -81,9 +82,9 @@ public final class FileChainCheckpoints implements ChainCheckpoints {
         ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(file, path -> new ReentrantLock());
         inProcess.lock();
         try {
-            Files.createDirectories(directory, OwnerOnly.folder(directory));
+            Files.createDirectories(directory, OwnerOnly.groupFolder(directory));
             boolean created = !Files.exists(file);
-            try (FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            try (FileChannel channel = OwnerOnly.openForGroup(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
                  FileLock ignored = channel.lock()) {
                 long end = completeLength(channel);

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Folders (0700) and files (0600) the service writes on its host, readable by the service's user only: the kept audit
- * events (they hold actor subjects and free text, ADR 0141, session 52) and the audit checkpoints (ADR 0022, session
- * 53). Set at creation, as the checkpoint signing key is, not left to the umask; a file system without POSIX
+ * events (they hold actor subjects and free text, ADR 0141, session 52); the audit checkpoints, which instances of
+ * one group may share, are closed to others only (ADR 0022, session 53). Set at creation, as the checkpoint signing key is, not left to the umask; a file system without POSIX
  * permissions gets none (what it has is its mount's).
  */
 public final class OwnerOnly {
@@ -30,6 +30,9 @@ public final class OwnerOnly {
     private static final Logger LOG = LoggerFactory.getLogger(OwnerOnly.class);
     private static final Set<PosixFilePermission> GROUP_AND_OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.OTHERS_READ,
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private OwnerOnly() {
@@ -47,6 +50,23 @@ public final class OwnerOnly {
     public static FileAttribute<?>[] file(Path path) {
         return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------"))} : new FileAttribute<?>[0];
+    }
+
+    /**
+     * A folder for the service's user and its group, none for others: asked rwxrwx---, less the umask's bits (0750 under
+     * the usual 022, 0770 under 002). The checkpoints' folder, which instances run by different users of one group share
+     * (ADR 0022, amended in session 53).
+     */
+    public static FileAttribute<?>[] groupFolder(Path path) {
+        return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxrwx---"))} : new FileAttribute<?>[0];
+    }
+
+    /** {@link FileChannel#open}, a file it creates being rw-rw---- less the umask's bits, none for others. */
+    public static FileChannel openForGroup(Path path, OpenOption... options) throws IOException {
+        return FileChannel.open(path, Set.of(options), posix(path) ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw----"))}
+            : new FileAttribute<?>[0]);
     }
 
     /** {@link FileChannel#open}, a file it creates being 0600. */
@@ -77,12 +97,12 @@ public final class OwnerOnly {
         // left every other one as the umask made it.
         int[] tightened = {0};
         List<String> failed = new ArrayList<>();
-        tightenOne(directory, tightened, failed);
+        tightenOne(directory, GROUP_AND_OTHERS, tightened, failed);
         for (Path entry : entries(directory, failed)) {
-            tightenOne(entry, tightened, failed);
+            tightenOne(entry, GROUP_AND_OTHERS, tightened, failed);
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                 for (Path file : entries(entry, failed)) {
-                    tightenOne(file, tightened, failed);
+                    tightenOne(file, GROUP_AND_OTHERS, tightened, failed);
                 }
             }
         }
@@ -91,20 +111,27 @@ public final class OwnerOnly {
     }
 
     /**
-     * Takes group's and others' permissions off each of {@code paths} that exists (not what a folder among them holds),
-     * as an earlier release left them by the umask: the checkpoint folder and file. Never refuses the start: what
-     * cannot be changed is said in one WARN.
+     * Takes others' permissions off each of {@code paths} that exists (not what a folder among them holds), the group's
+     * left as found: the checkpoint folder and file, which instances run by different users of one group may share
+     * (ADR 0022, amended in session 53). Never refuses the start: what cannot be changed is said in one WARN.
      */
-    public static void tightenEach(String what, String why, Path... paths) {
+    public static void closeToOthersEach(String what, String why, Path... paths) {
         if (paths.length == 0 || !posix(paths[0])) {
             return;
         }
         int[] tightened = {0};
         List<String> failed = new ArrayList<>();
         for (Path path : paths) {
-            tightenOne(path, tightened, failed);
+            tightenOne(path, OTHERS, tightened, failed);
         }
-        said(what, why, paths[0], tightened[0], failed);
+        if (!failed.isEmpty()) {
+            LOG.warn("cannot take other users' permissions off {} of the {} in {} (first: {}): {}; set them to 0750 or "
+                    + "0770 (folders) and 0640 or 0660 (files)", failed.size(), what, paths[0], failed.get(0), why);
+        }
+        if (tightened[0] > 0) {
+            LOG.info("{} of the {} in {} were open to other users: now to this user and its group only", tightened[0], what,
+                    paths[0]);
+        }
     }
 
     private static void said(String what, String why, Path where, int tightened, List<String> failed) {
@@ -130,10 +157,10 @@ public final class OwnerOnly {
         return entries;
     }
 
-    private static void tightenOne(Path path, int[] tightened, List<String> failed) {
+    private static void tightenOne(Path path, Set<PosixFilePermission> taken, int[] tightened, List<String> failed) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-            if (Files.isSymbolicLink(path) || !permissions.removeAll(GROUP_AND_OTHERS)) {
+            if (Files.isSymbolicLink(path) || !permissions.removeAll(taken)) {
                 return;
             }
             Files.setPosixFilePermissions(path, permissions);

@@ -106,7 +106,6 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                       AND EXISTS (SELECT FROM webhook_subscription s WHERE s.id = d.subscription_id AND s.deleted_at IS NULL)
                   ORDER BY d.created_at, d.audit_sequence LIMIT ?) b""";
 
-    /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
     /**
      * At most ? ended deliveries queued at least ? ms ago, oldest first, through V74's index of the ended rows. Rows
      * another purge holds are skipped, not waited for. Parameters: ms, limit.
@@ -117,6 +116,7 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                 WHERE state <> 'pending' AND created_at <= now() - ? * interval '1 millisecond'
                 ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED)""";
 
+    /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
     private static final String PURGE_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
