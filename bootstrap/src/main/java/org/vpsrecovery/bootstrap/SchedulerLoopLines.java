@@ -43,7 +43,10 @@ final class SchedulerLoopLines extends TurboFilter {
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
         OutageLines loop = byLogger.get(logger.getName());
-        if (loop == null || t == null || level != Level.ERROR || !KEEPS_RUNNING.equals(format)) {
+        // Only an outage of the database is folded: any other failure (a bug, an Error) keeps db-scheduler's line
+        // and its trace (own-merge review of session 53).
+        if (loop == null || t == null || level != Level.ERROR || !KEEPS_RUNNING.equals(format)
+                || Application.databaseFailure(t).isEmpty()) {
             return FilterReply.NEUTRAL;
         }
         loop.failed(t);

@@ -101,6 +101,8 @@ class ServiceLoggingTest {
             }
             nanos.addAndGet(java.time.Duration.ofSeconds(6).toNanos());
         }
+        // Own-merge review of session 53: a failure that is not the database's (a bug) keeps its line and its trace.
+        polling.error("Unhandled exception. Will keep running.", new IllegalStateException("task data unreadable"));
         polling.error("Unexpected interruption of thread. Will keep running.", new InterruptedException());
         SchedulerLoopLines.listenerIn(context).ifPresent(listener -> {
             listener.onSchedulerEvent(com.github.kagkarlsson.scheduler.event.SchedulerListener.SchedulerEventType
@@ -110,16 +112,19 @@ class ServiceLoggingTest {
         });
 
         java.util.List<String> said = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        assertThat(said).hasSize(5);
+        assertThat(said).hasSize(6);
         assertThat(said.get(0)).isEqualTo("db-scheduler's polling for due jobs is failing: java.lang.RuntimeException: "
                 + "Unable to open connection (the database: nothing accepted the connection at its host and port); it "
                 + "keeps trying, one line at most every 10 min while it fails and one when it works again");
         assertThat(said.get(1)).startsWith("db-scheduler's housekeeping (heartbeats, dead executions) is failing: ");
         assertThat(said.get(2)).startsWith("db-scheduler's polling for due jobs is still failing after 600 s: 99 more "
                 + "failure(s) since the last line (101 in all); last: java.lang.RuntimeException");
-        assertThat(said.get(3)).as("not an outage: as db-scheduler says it")
+        assertThat(said.get(3)).as("not the database's: as db-scheduler says it")
+                .isEqualTo("Unhandled exception. Will keep running.");
+        assertThat(lines.list.get(3).getThrowableProxy()).as("with its trace").isNotNull();
+        assertThat(said.get(4)).as("not an outage: as db-scheduler says it")
                 .isEqualTo("Unexpected interruption of thread. Will keep running.");
-        assertThat(said.get(4)).isEqualTo("db-scheduler's polling for due jobs works again after 101 failure(s) over 606 s");
+        assertThat(said.get(5)).isEqualTo("db-scheduler's polling for due jobs works again after 101 failure(s) over 606 s");
         assertThat(lines.list.subList(0, 3)).allSatisfy(line -> assertThat(line.getThrowableProxy()).isNull());
         assertThat(String.join("\n", said)).doesNotContain("10.0.0.7");
     }

@@ -79,6 +79,11 @@ final class ApprovalEvents {
             return GAVE_UP_WHILE_PAUSED + approved.deadline() + " passed; VPS.org was not asked; ask again once the "
                     + "service runs without the pause";
         }
+        return gaveUpForTheOrdinaryReasons(approved);
+    }
+
+    /** Why an approved run was given up when no pause held it: the server busy or VPS.org unavailable. */
+    static String gaveUpForTheOrdinaryReasons(RecoveryOperation approved) {
         return "approved, but it could not start by " + approved.deadline() + " (the server busy or VPS.org "
                 + "unavailable); ask again";
     }

@@ -584,7 +584,10 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         if (refusal.isPresent()) {
             return operations.update(approved, refusedAsRecorded(approved, refusal.get()));
         }
-        RecoveryOperation rejected = approved.rejectedOnRun(stepInstant(), ApprovalEvents.gaveUp(approved));
+        // The pause's words only while paused: a service restarted without it gives up for the ordinary reasons
+        // (own-merge review of session 53); the stored words are what the event is made from again.
+        RecoveryOperation rejected = approved.rejectedOnRun(stepInstant(), attempts.pausedAfterRestore()
+                ? ApprovalEvents.gaveUp(approved) : ApprovalEvents.gaveUpForTheOrdinaryReasons(approved));
         ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
         if (!operations.update(approved, rejected, step)) {
             return false;

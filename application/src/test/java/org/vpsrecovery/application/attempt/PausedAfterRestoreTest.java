@@ -198,6 +198,57 @@ class PausedAfterRestoreTest {
      * the pause (VPS.org never asked), not a busy server or VPS.org; the settle job's event made again from the stored
      * row is the same; the reason code stays the one the history knows (ADR 0043, amended in session 53).
      */
+    /**
+     * Own-merge review of session 53: held by the pause, then given up past its run-by time by a service restarted
+     * without it (the server busy meanwhile): the pause no longer holds it, so the ordinary words are said, not the pause's.
+     */
+    @Test
+    void anApprovalThePauseHeldThatAServiceWithoutThePauseGivesUpIsNotBlamedOnThePause() {
+        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");
+        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "k1");
+        platform.pausedAfterRestore = false;
+        AuditedAttempts open = platform.attempts();
+        ApprovalGate gate = new ApprovalGate((team, kind) -> kind.isApprovable() ? Optional.of(Duration.ofMinutes(30))
+                : Optional.empty(), open, platform.operations, platform.auditWriter, platform.clock);
+        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), open, platform.holds, Optional.of(gate));
+        RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), open, platform.clock, Optional.empty(), Optional.of(gate));
+        RecoveryOperation pending = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(
+                new CallContext(BLUE, new RequestId("ask-held-then-unpaused"), OperationId.random(), alice), new SnapshotId(801)))
+                .orElseThrow();
+        // Approved before the restore point: the restored database holds it approved, its run not started.
+        RecoveryOperation approved = pending.approve(bob, platform.clock.instant(), Optional.empty(),
+                ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        // The restarted service, paused: one AuditedAttempts for the approvals and the changes they run, as wired.
+        AuditedAttempts paused = new AuditedAttempts(platform.auditWriter, platform.operations,
+                new InMemoryServerLock(Duration.ofSeconds(30)), platform.clock, TrackingDeadlines.DEFAULTS, true);
+        ApprovalGate pausedGate = new ApprovalGate((team, kind) -> kind.isApprovable()
+                ? Optional.of(Duration.ofMinutes(30)) : Optional.empty(), paused, platform.operations,
+                platform.auditWriter, platform.clock);
+        DeleteRecoveryPointService pausedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), paused, platform.holds, Optional.of(pausedGate));
+        RestoreRecoveryPointService pausedRestores = new RestoreRecoveryPointService(platform.provider,
+                platform.provider, platform.ownership, platform.serverStates(), paused, platform.clock, Optional.empty(),
+                Optional.of(pausedGate));
+        ApprovalsService approvals = new ApprovalsService(platform.operations, paused, platform.auditWriter,
+                platform.clock, pausedDeletes, pausedDeletes, pausedRestores, pausedRestores);
+        long callsBefore = mutatingCalls();
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        approvals.settle();
+        assertThat(platform.operations.find(pending.id()).orElseThrow().note()).hasValueSatisfying(note ->
+                assertThat(note).startsWith(ApprovalsService.PAUSED_HOLD_NOTE));
+
+        ApprovalsService unpaused = new ApprovalsService(platform.operations, open, platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores);
+        platform.clock.advance(ApprovalsService.RUN_BY);
+        unpaused.settle();
+
+        assertThat(platform.operations.find(pending.id()).orElseThrow().note()).hasValueSatisfying(note ->
+                assertThat(note).startsWith("approved, but it could not start by").doesNotContain("pause"));
+    }
+
     @Test
     void anApprovalThePauseHeldPastItsRunByTimeIsGivenUpNamingThePause() {
         Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");

@@ -690,6 +690,39 @@ class TrackOperationsServiceTest {
         assertThat(spareLists).as("one read a look, not one a round").hasValue(2);
     }
 
+    /**
+     * A stop during a list (the job's thread interrupted, so the call fails unavailable) ends no overdue operation:
+     * the failure says nothing of VPS.org, and a real look may find the create done (own-merge review of session 53).
+     */
+    @Test
+    void aListFailedByAStopEndsNoOverdueOperation() {
+        TrackOperationsService stopped = new TrackOperationsService(platform.operations,
+                new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public List<Snapshot> listSnapshots(Optional<ServerId> server) {
+                        Thread.currentThread().interrupt();
+                        throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE,
+                                "the VPS.org call was interrupted while waiting");
+                    }
+                }, platform.provider, platform.history, platform.auditWriter,
+                new InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                new TrackOperationsService.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), 1, Duration.ZERO));
+        CallContext spare = createOn(BLUE, SPARE, "spare");
+        platform.provider.finishCreations();
+        Instant deadline = platform.operations.find(spare.operationId()).orElseThrow().deadline();
+        platform.clock.advance(Duration.between(platform.clock.instant(), deadline).plusSeconds(1));
+
+        try {
+            stopped.tick();
+        } catch (RuntimeException stopsFailure) {
+            // how the stop ends the round is not this test's matter
+        } finally {
+            Thread.interrupted(); // the stop is this test's, not the runner's
+        }
+
+        assertThat(stateOf(spare)).as("left for the next instance's round").isEqualTo(OperationState.IN_PROGRESS);
+    }
+
     /** A snapshot create of {@code team} on {@code server}, then the clock a second on: each is due after the last. */
     private CallContext createOn(org.vpsrecovery.domain.common.TeamId team, ServerId server, String name) {
         CallContext context = platform.as(team);

@@ -326,8 +326,9 @@ public final class FacadeProblems {
      * whose last try was never sent to VPS.org (circuit open, VPS.org's rate-limit hold, no connection, no free
      * connection, out of the request's time) is said at most once a minute per reason and why-not-sent, the next line
      * counting those held back: in an outage every request is refused so, and a line each (up to a team's fair share a
-     * minute) would drown the rest. Each refusal stays traceable by its request id in the audit, which keeps every
-     * attempt; every other 5xx keeps its own line (ADR 0006, amended in session 53).
+     * minute) would drown the rest. A change refused so stays traceable by its request id in the audit, which keeps
+     * every attempt; a read is not audited, so each one held back is said at DEBUG with its request id. Every other 5xx,
+     * and one whose earlier try was sent, keeps its own line (ADR 0006, amended in session 53).
      */
     public static void logIfOurs(org.slf4j.Logger log, io.micronaut.http.HttpRequest<?> request, HttpStatus status,
                                  RecoveryException failure) {
@@ -340,10 +341,20 @@ public final class FacadeProblems {
             return;
         }
         String heldBackSince = "";
-        if (failure instanceof ProviderFailure provider && provider.lastTryNotSent().isPresent()) {
+        // Never sent at any try: one whose earlier try was sent may have been done at VPS.org, and keeps its own line
+        // (own-merge review of session 53).
+        if (failure instanceof ProviderFailure provider && provider.neverSent()
+                && provider.lastTryNotSent().isPresent()) {
             OptionalLong heldBack = notSentLines.sayNow(
                     new NotSentRefusal(failure.reason(), provider.lastTryNotSent().get()));
             if (heldBack.isEmpty()) {
+                // Reads are not audited: the request id of each refusal held back is still at DEBUG.
+                if (log.isDebugEnabled()) {
+                    try (var id = LoggedRequestId.of(request)) {
+                        log.debug("{} {} answered {} {} (held back from WARN): {}", request.getMethodName(),
+                                request.getPath(), status.getCode(), failure.reason(), failure.getMessage());
+                    }
+                }
                 return;
             }
             if (heldBack.getAsLong() > 0) {

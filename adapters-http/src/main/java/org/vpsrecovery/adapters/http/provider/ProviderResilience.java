@@ -327,8 +327,9 @@ final class ProviderResilience {
                 new NoFreeConnection(why));
     }
 
+    /** Open and still refusing: past its open period, Failsafe leaves OPEN only at the next call (a quiet instance). */
     boolean isCircuitOpen() {
-        return breaker.isOpen();
+        return breaker.isOpen() && breaker.getRemainingDelay().compareTo(Duration.ZERO) > 0;
     }
 
     boolean isCircuitClosed() {

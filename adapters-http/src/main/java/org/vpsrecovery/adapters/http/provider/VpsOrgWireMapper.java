@@ -50,8 +50,17 @@ public final class VpsOrgWireMapper {
      * A restore answer's {@code status} that says VPS.org did not take it: one of these anywhere in it ("rejected",
      * "denied", "not_started", "error: busy"), case aside (session 53; before, only error/failed/failure exactly).
      */
-    private static final java.util.regex.Pattern RESTORE_REFUSAL_WORDS =
-            java.util.regex.Pattern.compile("error|fail|reject|denied|deny|refus|invalid|not_|not ", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /**
+     * A status saying no: one of these whole words ("error: busy", "Rejected"), or "not started"/"not_started" as a
+     * whole. Whole words, not parts: "no_errors", "failover_started" and "not_yet_started" say yes (own-merge review of
+     * session 53: a yes taken for a no is an outcome not established either).
+     */
+    private static final java.util.regex.Pattern RESTORE_REFUSAL_WORDS = java.util.regex.Pattern.compile(
+            "(?<![a-z0-9])(error|errored|fail|failed|failure|reject|rejected|denied|refused|invalid)(?![a-z0-9])"
+                    + "|^\\s*not[_ -]?started\\s*$", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /** An {@code error} text that says there is none. */
+    private static final java.util.Set<String> NO_ERROR_WORDS = java.util.Set.of("", "none", "ok", "null", "false", "0",
+            "no");
     private final Map<String, Instant> parsedTimes = new ConcurrentHashMap<>();
 
     /** The provider's answer has the right status but not the data the platform needs. */
@@ -125,20 +134,37 @@ public final class VpsOrgWireMapper {
 
     /**
      * Whether a 2xx answer's body says VPS.org did not do it, and how: a {@code status} holding a refusal word, a
-     * {@code "success": false}, or any {@code error} but null or false (session 53). Empty: it says no no.
+     * {@code "success": false}, or an {@code error} that names one (true, a word other than none/ok, a non-empty object
+     * or list, a number other than 0) unless {@code success} says true (session 53, narrowed by its own-merge review).
+     * Empty: it says no no.
      */
     static Optional<String> saysNo(JsonNode status, JsonNode success, JsonNode error) {
         String word = word(status);
         if (word != null && RESTORE_REFUSAL_WORDS.matcher(word).find()) {
             return Optional.of("says status " + storable(word.strip()));
         }
-        if (success != null && success.isBoolean() && !success.getBooleanValue()) {
+        String succeeded = word(success);
+        if (succeeded != null && succeeded.strip().equalsIgnoreCase("false")) {
             return Optional.of("says success: false");
         }
-        if (error != null && !error.isNull() && !(error.isBoolean() && !error.getBooleanValue())) {
-            return Optional.of("carries an error");
+        if (succeeded != null && succeeded.strip().equalsIgnoreCase("true")) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return namesAnError(error) ? Optional.of("carries an error") : Optional.empty();
+    }
+
+    private static boolean namesAnError(JsonNode error) {
+        if (error == null || error.isNull()) {
+            return false;
+        }
+        if (error.isContainerNode()) {
+            return error.size() > 0;
+        }
+        if (error.isBoolean()) {
+            return error.getBooleanValue();
+        }
+        String text = word(error);
+        return text != null && !NO_ERROR_WORDS.contains(text.strip().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -383,6 +409,12 @@ public final class VpsOrgWireMapper {
         String text = value.strip();
         try {
             java.time.temporal.TemporalAccessor read = LENIENT_ISO.parse(text);
+            // The offset when one is given: it names the instant even in an hour the fall-back repeats, where the
+            // region alone would pick the earlier offset (own-merge review of session 53); the region only without one.
+            ZoneOffset offset = read.query(java.time.temporal.TemporalQueries.offset());
+            if (offset != null) {
+                return LocalDateTime.from(read).toInstant(offset);
+            }
             java.time.ZoneId zone = read.query(java.time.temporal.TemporalQueries.zone());
             return LocalDateTime.from(read).atZone(zone == null ? ZoneOffset.UTC : zone).toInstant();
         } catch (java.time.DateTimeException notIso) {

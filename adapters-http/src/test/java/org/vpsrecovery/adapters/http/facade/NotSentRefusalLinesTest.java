@@ -75,6 +75,18 @@ class NotSentRefusalLinesTest {
         assertThat(lines()).hasSize(2);
     }
 
+    /** Own-merge review of session 53: an earlier try was sent, so it may have been done: a line each. */
+    @Test
+    void aRefusalWhoseEarlierTryWasSentKeepsALineEach() {
+        ProviderFailure mayHaveBeenDone = ProviderFailure.neverSent(ProviderFailure.NotSent.CIRCUIT_OPEN,
+                "circuit open", Optional.of(Duration.ofSeconds(30)), null).afterAnEarlierTryWasSent();
+        for (int i = 0; i < 3; i++) {
+            log("req-" + i, HttpStatus.SERVICE_UNAVAILABLE, mayHaveBeenDone);
+        }
+
+        assertThat(lines()).hasSize(3);
+    }
+
     @Test
     void aFailureVpsOrgAnsweredKeepsALineEachWithItsRequestId() {
         ProviderFailure answered = new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered HTTP 500",

@@ -32,7 +32,8 @@ class RestoreAnswerSayingNoContractTest {
     @ValueSource(strings = {"{\"status\": \"rejected\"}", "{\"status\": \"denied\"}", "{\"status\": \"not_started\"}",
             "{\"status\": \"error: busy\"}", "{\"status\": \"Refused\"}",
             "{\"success\": false, \"error\": \"cannot restore\"}", "{\"success\": false}",
-            "{\"error\": {\"code\": \"busy\"}}"})
+            "{\"error\": {\"code\": \"busy\"}}", "{\"status\": \"Not Started\"}", "{\"status\": \"failed\"}",
+            "{\"success\": \"false\"}", "{\"error\": true}", "{\"error\": [\"busy\"]}"})
     void aTwoHundredSayingNoIsAnUnknownOutcomeNeverAStartedRestore(String body) {
         for (boolean fromBackup : new boolean[] {false, true}) {
             assertThatThrownBy(() -> restoreAnswered(body, fromBackup)).isInstanceOfSatisfying(ProviderFailure.class,
@@ -42,7 +43,10 @@ class RestoreAnswerSayingNoContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"status\": \"accepted\"}", "{\"status\": \"queued\"}", "{\"status\": \"pending\"}",
-            "{\"success\": true, \"error\": null}"})
+            "{\"success\": true, \"error\": null}", "{\"status\": \"not_yet_started\"}",
+            "{\"status\": \"failover_started\"}", "{\"status\": \"no_errors\"}", "{\"status\": \"notified\"}",
+            "{\"success\": true, \"error\": \"\"}", "{\"error\": \"\"}", "{\"error\": \"none\"}",
+            "{\"error\": {}}", "{\"error\": []}", "{\"success\": \"true\", \"error\": \"x\"}"})
     void aYesInOtherWordsStillStartsIt(String body) {
         assertThat(restoreAnswered(body, true)).isNotNull();
     }

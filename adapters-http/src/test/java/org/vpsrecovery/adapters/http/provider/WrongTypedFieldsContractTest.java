@@ -122,6 +122,16 @@ class WrongTypedFieldsContractTest {
                 assertThat(s.createdAt()).isEqualTo(java.time.Instant.parse("2025-01-15T18:30:00Z")));
     }
 
+    /** Own-merge review of session 53: in an hour the fall-back repeats, the offset given names the instant, not the region. */
+    @Test
+    void aCreatedAtWithAnOffsetAndARegionIsReadByItsOffset() {
+        List<Snapshot> listed = snapshotsListed(SNAPSHOT.replace("\"2025-01-15T18:30:00Z\"",
+                "\"2025-10-26T02:30:00+01:00[Europe/Berlin]\""));
+
+        assertThat(listed).singleElement().satisfies(s ->
+                assertThat(s.createdAt()).isEqualTo(java.time.Instant.parse("2025-10-26T01:30:00Z")));
+    }
+
     @Test
     void theRequiredFieldsStayStrict() {
         assertThatThrownBy(() -> snapshotsListed(SNAPSHOT.replace("\"id\": 12345, ", "")))
