@@ -157,11 +157,16 @@ final class RunningPlatform implements AutoCloseable {
         RuntimeException failed = null;
         for (io.micronaut.context.BeanRegistration<Object> bean : made) {
             try {
-                context.destroyBean(bean);
-                // The datasource's pool has no destroy hook of its own (its factory closes it at a context's close).
-                if (bean.bean() instanceof javax.sql.DataSource dataSource
-                        && dataSource.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
-                    dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).close();
+                try {
+                    context.destroyBean(bean);
+                } finally {
+                    // The datasource's pool has no destroy hook of its own (its factory closes it at a context's
+                    // close), and is closed even when its bean's destroy failed: a pool left open went on logging
+                    // about its dropped database into later classes' tests.
+                    if (bean.bean() instanceof javax.sql.DataSource dataSource
+                            && dataSource.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
+                        dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).close();
+                    }
                 }
             } catch (java.sql.SQLException e) {
                 failed = failed == null ? new IllegalStateException(e) : failed;
