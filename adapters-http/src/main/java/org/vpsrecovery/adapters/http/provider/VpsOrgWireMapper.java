@@ -18,7 +18,6 @@ import org.vpsrecovery.adapters.http.provider.wire.CreateBackupWire;
 import org.vpsrecovery.adapters.http.provider.wire.CreateSnapshotWire;
 import org.vpsrecovery.adapters.http.provider.wire.RestoreAnswerWire;
 import org.vpsrecovery.adapters.http.provider.wire.RestoreFromBackupWire;
-import org.vpsrecovery.adapters.http.provider.wire.ServerWire;
 import org.vpsrecovery.adapters.http.provider.wire.SnapshotWire;
 import org.vpsrecovery.domain.backup.Backup;
 import org.vpsrecovery.domain.backup.BackupDraft;
@@ -121,12 +120,20 @@ public final class VpsOrgWireMapper {
             if (no.isPresent()) {
                 throw new UnreadableAnswer("the restore answer " + no.get());
             }
-            ServerWire server = wire == null ? null : wire.server();
-            if (server == null || server.id() == null) {
-                ServerId id = requestedServer.orElseThrow(() -> new UnreadableAnswer("the restore answer names no server"));
-                return new RestoreStarted(new Server(new ServerRef(id, ""), ServerStatus.UNKNOWN));
+            JsonNode server = wire == null ? null : wire.server();
+            JsonNode id = server != null && server.isObject() ? server.get("id") : server;
+            if (id == null || id.isNull()) {
+                ServerId asked = requestedServer.orElseThrow(() -> new UnreadableAnswer("the restore answer names no server"));
+                return new RestoreStarted(new Server(new ServerRef(asked, ""), ServerStatus.UNKNOWN));
             }
-            return new RestoreStarted(new Server(serverRef(server), serverStatus(server.status())));
+            // Which server it names decides the outcome (another's is held unknown, ProviderAnswersOnTheAskedServer): an
+            // id sent but unreadable stays so. Its name and status decide nothing: a wrong type is none (session 54).
+            ServerId named = new ServerId(wholeNumber(id).orElseThrow(() -> new UnreadableAnswer(
+                    "the restore answer's server is " + (server.isObject() ? "an id that is no whole number" : "no id"))));
+            return server.isObject()
+                    ? new RestoreStarted(new Server(new ServerRef(named, text(server.get("name"))),
+                            serverStatus(word(server.get("status")))))
+                    : new RestoreStarted(new Server(new ServerRef(named, ""), ServerStatus.UNKNOWN));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new UnreadableAnswer("the restore answer is unreadable: " + e.getMessage());
         }
@@ -232,13 +239,6 @@ public final class VpsOrgWireMapper {
 
     public RestoreFromBackupWire toWire(BackupId backup) {
         return new RestoreFromBackupWire(backup.value());
-    }
-
-    private static ServerRef serverRef(ServerWire server) {
-        if (server == null) {
-            throw new UnreadableAnswer("server is missing");
-        }
-        return new ServerRef(new ServerId(required(server.id(), "server id")), text(server.name()));
     }
 
     /**

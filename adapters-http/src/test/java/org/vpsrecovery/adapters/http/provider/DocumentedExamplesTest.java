@@ -91,7 +91,7 @@ class DocumentedExamplesTest {
         RestoreAnswerWire wire = json.readValue(example("restore-snapshot.json"), Argument.of(RestoreAnswerWire.class));
 
         assertThat(VpsOrgWireMapper.word(wire.status())).isEqualTo("success");
-        assertThat(wire.message()).isEqualTo("Server is being restored from snapshot. This may take 5-15 minutes.");
+        assertThat(VpsOrgWireMapper.word(wire.message())).isEqualTo("Server is being restored from snapshot. This may take 5-15 minutes.");
         assertThat(mapper.restoreStarted(wire, Optional.empty()))
                 .isEqualTo(new RestoreStarted(new Server(WEB_SERVER, ServerStatus.RESTORING)));
     }
