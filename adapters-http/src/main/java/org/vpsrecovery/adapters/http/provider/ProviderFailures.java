@@ -99,16 +99,18 @@ final class ProviderFailures {
         OptionalInt code = OptionalInt.of(status);
         // Parsed once: the detail, the limit's words and the general words are all read from this tree.
         JsonNode body = jsonObject(reply.body());
-        String detail = detail(body);
-        String said = detail.isEmpty() ? "" : ": " + detail;
+        List<Said> said = said(body);
+        String detail = detail(body, said);
+        String saying = detail.isEmpty() ? "" : ": " + detail;
         // Read once: the branches that keep no wait (401/403, 404/410, 5xx, below 400) leave it out.
         Optional<Duration> wait = reply.retryAfter().flatMap(header -> retryAfter(header, reply.date()));
         if (status == 400 || status == 409 || status == 422) {
             // A field's value check ("no more than 100 characters") is no limit; any other message may speak of one.
-            Kind kind = status == 400 && LIMIT_WORDS.matcher(limitWording(body)).find()
+            Kind kind = status == 400 && LIMIT_WORDS.matcher(limitWording(said)).find()
                     ? Kind.LIMIT_REACHED : Kind.REJECTED;
             // A Retry-After on a refusal says "not now": kept, so the refusal is never taken for one for good.
-            return refusal(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + said, code, wait, body);
+            return refusal(kind, "VPS.org refused to " + call.description() + " (HTTP " + status + ")" + saying, code, wait,
+                    said);
         }
         if (status == 401 || status == 403) {
             return new ProviderFailure(Kind.UNAUTHORIZED, "VPS.org did not accept the platform's API token (HTTP "
@@ -117,7 +119,7 @@ final class ProviderFailures {
         }
         if (status == 404 || status == 410) {
             return new ProviderFailure(Kind.NOT_FOUND, "VPS.org does not know what was asked to " + call.description()
-                    + " (HTTP " + status + ")" + said, code, Optional.empty(), null);
+                    + " (HTTP " + status + ")" + saying, code, Optional.empty(), null);
         }
         if (status == 429) {
             return new ProviderFailure(Kind.RATE_LIMITED, "VPS.org is rate limiting (HTTP 429) the call to "
@@ -128,21 +130,21 @@ final class ProviderFailures {
             // "Try later": the server says it did not process the request (408: it was not received whole in time;
             // 425: too early to process). For a change, nothing was done, as UNAVAILABLE means; never a refusal for good.
             return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org asked to try later (HTTP " + status + ") the call to "
-                    + call.description() + wait.map(w -> "; retry after " + w.toSeconds() + " s").orElse("") + said,
+                    + call.description() + wait.map(w -> "; retry after " + w.toSeconds() + " s").orElse("") + saying,
                     code, wait, null);
         }
         if (status >= 500 && status <= 599) {
             // Any 5xx may come after the provider acted (a 500, a gateway's 502/504, a router's 503 on an upstream
             // reset); VPS.org documents no 5xx, nor a Retry-After, that says it did not act (ADR 0010, session 37).
             if (call.changesState()) {
-                return outcomeUnknown(call, "VPS.org or a gateway before it answered HTTP " + status + said, code, null);
+                return outcomeUnknown(call, "VPS.org or a gateway before it answered HTTP " + status + saying, code, null);
             }
             return new ProviderFailure(Kind.UNAVAILABLE, "VPS.org failed to " + call.description() + " (HTTP "
-                    + status + ")" + said, code, Optional.empty(), null);
+                    + status + ")" + saying, code, Optional.empty(), null);
         }
         if (status >= 400) {
             return refusal(Kind.REJECTED, "VPS.org refused to " + call.description() + " (unexpected HTTP " + status + ")"
-                    + said, code, wait, body);
+                    + saying, code, wait, said);
         }
         return new ProviderFailure(Kind.MALFORMED_RESPONSE, "VPS.org answered the call to " + call.description()
                 + " with unexpected HTTP " + status, code, Optional.empty(), null);
@@ -152,8 +154,8 @@ final class ProviderFailures {
      * A refusal: "not now" when it carries a Retry-After (kept) or its general words speak of a passing state, whatever
      * its code (a 423 as a 409); otherwise one for good (ADR 0010, amended in session 50).
      */
-    private ProviderFailure refusal(Kind kind, String message, OptionalInt code, Optional<Duration> wait, JsonNode body) {
-        if (wait.isEmpty() && PASSING_STATE_WORDS.matcher(generalDetail(body)).find()) {
+    private ProviderFailure refusal(Kind kind, String message, OptionalInt code, Optional<Duration> wait, List<Said> said) {
+        if (wait.isEmpty() && PASSING_STATE_WORDS.matcher(generalDetail(said)).find()) {
             return ProviderFailure.refusedInAPassingState(kind, message, code);
         }
         return new ProviderFailure(kind, message, code, wait, null);
@@ -317,8 +319,102 @@ final class ProviderFailures {
         return clean(message);
     }
 
-    /** The provider's explanation: {@code detail}, or DRF-style field errors, or nothing for a non-JSON body (null). */
-    private String detail(JsonNode node) {
+    /**
+     * Keys whose words are the refusal's own, not a field's: DRF's {@code detail} and {@code non_field_errors}, and the
+     * shapes other APIs nest them in ({@code {"error": {"message": ..}}}, {@code {"errors": [{"message": ..}]}}; session
+     * 54). Their words are said without the key.
+     */
+    private static final java.util.Set<String> GENERAL_KEYS =
+            java.util.Set.of("detail", "non_field_errors", "message", "error", "errors", "msg");
+    /** What is read inside a nested error object, in this order; any other key of it is ignored. */
+    private static final List<String> NESTED_WORD_KEYS = List.of("message", "detail", "msg", "error", "errors", "description");
+    /** How deep nested error objects and lists are read, and how many messages at most: a body never costs more. */
+    private static final int MAX_NESTING = 4;
+    private static final int MAX_MESSAGES = 64;
+
+    /**
+     * One message of an error body: the top-level key it came under, its words as said, and as classified (a nested
+     * {@code code} such as {@code snapshot_limit_reached} read with spaces for its underscores).
+     */
+    private record Said(String key, String text, String classified) {
+        boolean general() {
+            return GENERAL_KEYS.contains(key);
+        }
+    }
+
+    /**
+     * The messages of an error body (null: none), read once: each top-level field's string, list of strings, or nested
+     * error objects (their message, detail, msg, error, errors, description and code; anything else ignored), at most
+     * {@link #MAX_NESTING} deep and {@link #MAX_MESSAGES} in all (ADR 0010, amended in session 54). Before, a nested
+     * body's words were lost: {@code {"error": {"message": "Snapshot limit reached"}}} was refused with none.
+     */
+    private static List<Said> said(JsonNode body) {
+        List<Said> said = new ArrayList<>();
+        if (body == null) {
+            return said;
+        }
+        for (Map.Entry<String, JsonNode> field : body.entries()) {
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isArray()) {
+                for (JsonNode item : value.values()) {
+                    if (said.size() >= MAX_MESSAGES) {
+                        break;
+                    }
+                    int before = said.size();
+                    nested(key, item, 1, said);
+                    if (said.size() == before && !item.isObject()) {
+                        said.add(new Said(key, "invalid", ""));
+                    }
+                }
+            } else {
+                nested(key, value, 0, said);
+            }
+            if (said.size() >= MAX_MESSAGES) {
+                break;
+            }
+        }
+        return said;
+    }
+
+    private static void nested(String key, JsonNode node, int depth, List<Said> said) {
+        if (node == null || said.size() >= MAX_MESSAGES || depth > MAX_NESTING) {
+            return;
+        }
+        if (node.isString()) {
+            said.add(new Said(key, node.getStringValue(), node.getStringValue()));
+        } else if (node.isArray()) {
+            for (JsonNode item : node.values()) {
+                nested(key, item, depth + 1, said);
+                if (said.size() >= MAX_MESSAGES) {
+                    return;
+                }
+            }
+        } else if (node.isObject()) {
+            int before = said.size();
+            for (String wordKey : NESTED_WORD_KEYS) {
+                nested(key, node.get(wordKey), depth + 1, said);
+            }
+            JsonNode code = node.get("code");
+            if (code != null && (code.isString() || code.isNumber()) && said.size() < MAX_MESSAGES) {
+                String text = code.isString() ? code.getStringValue() : code.coerceStringValue();
+                String classified = text.replaceAll("[_-]", " ");
+                if (said.size() > before) {
+                    // "Snapshot limit reached (snapshot_limit)": the code follows the message it came with.
+                    Said last = said.removeLast();
+                    said.add(new Said(key, last.text() + " (" + text + ")", last.classified() + " " + classified));
+                } else {
+                    said.add(new Said(key, text, classified));
+                }
+            }
+        }
+    }
+
+    /**
+     * The provider's explanation: a string {@code detail} alone, else every message, a field's after its name
+     * ({@code name: ...}), the general ones' without their key; nothing for a body that is not a JSON object (null).
+     */
+    private String detail(JsonNode node, List<Said> said) {
         if (node == null) {
             return "";
         }
@@ -326,57 +422,41 @@ final class ProviderFailures {
         if (detail != null && detail.isString()) {
             return clean(detail.getStringValue());
         }
-        List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> field : node.entries()) {
-            List<String> messages = new ArrayList<>();
-            if (field.getValue().isString()) {
-                messages.add(field.getValue().getStringValue());
-            } else if (field.getValue().isArray()) {
-                field.getValue().values().forEach(v -> messages.add(v.isString() ? v.getStringValue() : "invalid"));
-            }
-            if (!messages.isEmpty()) {
-                parts.add((field.getKey().equals("non_field_errors") ? "" : field.getKey() + ": ")
-                        + String.join(" ", messages));
-            }
+        Map<String, List<String>> byKey = new java.util.LinkedHashMap<>();
+        for (Said one : said) {
+            byKey.computeIfAbsent(one.key(), k -> new ArrayList<>()).add(one.text());
         }
+        List<String> parts = new ArrayList<>();
+        byKey.forEach((key, messages) -> parts.add((GENERAL_KEYS.contains(key) ? "" : key + ": ")
+                + String.join(" ", messages)));
         return clean(String.join("; ", parts));
     }
 
     /**
-     * The messages that may speak of a limit: {@code detail}, and every field's ({@code non_field_errors} or a DRF field
-     * error such as {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's (ADR 0010, session 50).
+     * The messages that may speak of a limit: {@code detail}'s, and every other one ({@code non_field_errors}, a nested
+     * error's, a DRF field error such as {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's (ADR 0010,
+     * sessions 50 and 54).
      */
-    private static String limitWording(JsonNode node) {
-        if (node == null) {
-            return "";
-        }
+    private static String limitWording(List<Said> said) {
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> field : node.entries()) {
-            JsonNode value = field.getValue();
-            List<JsonNode> messages = value.isArray() ? new ArrayList<>() : List.of(value);
-            if (value.isArray()) {
-                value.values().forEach(messages::add);
+        for (Said one : said) {
+            if (one.key().equals("detail") || !VALUE_CHECK.matcher(one.text()).find()) {
+                parts.add(one.classified());
             }
-            messages.stream().filter(JsonNode::isString).map(JsonNode::getStringValue)
-                    .filter(message -> field.getKey().equals("detail") || !VALUE_CHECK.matcher(message).find())
-                    .forEach(parts::add);
         }
         return String.join(" ", parts);
     }
 
-    /** The general words of a refusal: {@code detail} and {@code non_field_errors}, never a field's own error. */
-    private static String generalDetail(JsonNode node) {
-        if (node == null) {
-            return "";
-        }
+    /**
+     * The general words of a refusal: {@code detail}, {@code non_field_errors} and the nested error's ({@code message},
+     * {@code error}, {@code errors}, {@code msg}), never a field's own error (ADR 0010, sessions 50 and 54).
+     */
+    private static String generalDetail(List<Said> said) {
         List<String> parts = new ArrayList<>();
-        JsonNode detail = node.get("detail");
-        if (detail != null && detail.isString()) {
-            parts.add(detail.getStringValue());
-        }
-        JsonNode general = node.get("non_field_errors");
-        if (general != null && general.isArray()) {
-            general.values().forEach(v -> parts.add(v.isString() ? v.getStringValue() : ""));
+        for (Said one : said) {
+            if (one.general()) {
+                parts.add(one.classified());
+            }
         }
         return String.join(" ", parts);
     }

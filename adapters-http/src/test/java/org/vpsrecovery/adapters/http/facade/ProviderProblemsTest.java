@@ -146,4 +146,27 @@ class ProviderProblemsTest {
                 .matches("VPS\\.org asked the platform to slow down while this call was made, so its last try was held "
                 + "back \\(\\d+ s more\\)\\. Try again after the Retry-After");
     }
+
+    /**
+     * VPS.org's refusal nesting its words is told in those words, a limit as a limit and a "try later" as not now
+     * (ADR 0010, amended in session 54). Before, both were PROVIDER_REJECTED saying only "(HTTP 400)".
+     */
+    @Test
+    void aNestedRefusalIsToldInVpsOrgsWords() {
+        var limit = AdapterFailures.createRefused(400, "{\"error\": {\"message\": \"Snapshot limit reached\"}}");
+        assertThat(answer(limit).getBody()).hasValueSatisfying(body -> {
+            assertThat(body.reasonCode()).isEqualTo("PROVIDER_LIMIT_REACHED");
+            assertThat(body.detail()).isEqualTo("VPS.org refused to create a snapshot of server 12345 (HTTP 400): "
+                    + "Snapshot limit reached");
+        });
+        var busy = answer(AdapterFailures.createRefused(400,
+                "{\"errors\": [{\"message\": \"Server busy,\\ttry again later\", \"code\": \"busy\"}]}"));
+        assertThat(busy.getStatus().getCode()).isEqualTo(409);
+        assertThat(busy.getHeaders().get("Retry-After")).isEqualTo("30");
+        assertThat(busy.getBody()).hasValueSatisfying(body -> {
+            assertThat(body.reasonCode()).isEqualTo("PROVIDER_BUSY");
+            assertThat(body.detail()).isEqualTo("VPS.org refused to create a snapshot of server 12345 (HTTP 400): "
+                    + "Server busy, try again later (busy)");
+        });
+    }
 }

@@ -44,6 +44,12 @@ public final class AdapterFailures {
                 Optional.empty()));
     }
 
+    /** A create VPS.org refused with {@code status} and {@code body}, as the adapter reads it. */
+    public static ProviderFailure createRefused(int status, String body) {
+        return FAILURES.fromStatus(new Call("create a snapshot of server 12345", true),
+                new Reply(status, body.getBytes(StandardCharsets.UTF_8), Optional.empty()));
+    }
+
     public static ProviderFailure tooLarge() {
         return FAILURES.fromTransport(LIST, new ContentLengthExceededException(1024), false);
     }
