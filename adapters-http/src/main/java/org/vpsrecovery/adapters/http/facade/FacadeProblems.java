@@ -249,8 +249,11 @@ public final class FacadeProblems {
         return switch (provider.kind()) {
             case TIMEOUT -> "VPS.org did not answer in time; nothing was changed. Try again shortly; if it goes on, "
                     + "tell the platform's operators, quoting the request id";
+            // Answered without a code of its own: a list VPS.org sent inconsistent at every read (session 54).
             case UNAVAILABLE -> (provider.providerStatus().isPresent()
                     ? "VPS.org failed to answer (HTTP " + provider.providerStatus().getAsInt() + ")"
+                    : provider.answered() ? "VPS.org's list was inconsistent at every read (its pages did not hold what "
+                    + "its count said, or kept changing), so it could not be used"
                     : "VPS.org could not be reached now") + "; nothing was done. Try again shortly; if it goes on, tell "
                     + "the platform's operators, quoting the request id";
             case MALFORMED_RESPONSE -> "VPS.org's answer could not be read; operators have been told. Read what you "

@@ -179,6 +179,15 @@ final class ProviderFailures {
         return new ProviderFailure(Kind.UNAVAILABLE, why, OptionalInt.empty(), Optional.empty(), cause);
     }
 
+    /**
+     * A list VPS.org answered, whose reads were inconsistent at every try (its pages short of their count, or changing):
+     * "try later" as {@link #listNotReadNow} is, but known answered, so the caller is told the list was inconsistent,
+     * not that VPS.org could not be reached (ADR 0010, amended in session 54).
+     */
+    static ProviderFailure listInconsistent(String why) {
+        return ProviderFailure.ofAnAnswer(Kind.UNAVAILABLE, why);
+    }
+
     /** A delete whose earlier try may have reached the provider, then ended in {@code last}: nobody knows. */
     ProviderFailure deleteOutcomeUnknown(Call call, ProviderFailure last) {
         String why = "an earlier try may have reached VPS.org, then " + last.getMessage();

@@ -459,9 +459,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                         + "not established as gone", null);
             }
             if (confirming == REREADS_OF_A_CHANGING_LIST) {
-                throw ProviderFailures.listNotReadNow("VPS.org's list kept changing while it was "
+                throw ProviderFailures.listInconsistent("VPS.org's list kept changing while it was "
                         + "read to " + call.description() + " (" + (confirming + 1) + " reads, each lacking an item "
-                        + "of the one before): what it leaves out is not established as gone", null);
+                        + "of the one before): what it leaves out is not established as gone");
             }
             // The earlier read was sent: a later one never sent fails the call as sent (session 52).
             ListRead<T> later = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), true,
@@ -493,15 +493,39 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 return read;
             }
             if (reread == REREADS_OF_A_CHANGING_LIST) {
-                // Not the provider's trouble (the breaker does not count it) nor a final answer: callers try later.
-                throw ProviderFailures.listNotReadNow("VPS.org's list kept changing, or fell short of its count, while"
+                // Not the provider's trouble (the breaker does not count it) nor a final answer: callers try later. Said
+                // at WARN, spaced per route: a count persistently wrong fails every list, at INFO only before (ADR 0010,
+                // amended in session 54).
+                warnListInconsistent(call, first, reread + 1, read);
+                throw ProviderFailures.listInconsistent("VPS.org's list kept changing, or fell short of its count, while"
                         + " its pages were read to " + call.description() + " (read " + (reread + 1) + " times; last: "
-                        + read.changed() + ")", null);
+                        + read.changed() + ")");
             }
             LOG.info("VPS.org: the list changed, or fell short of its count, while read to {} ({}); reading it again",
                     call.description(), read.changed());
             alreadyRead = null;
         }
+    }
+
+    /** A list given up as inconsistent is said at WARN once in five minutes per route, the times held back counted. */
+    private static final org.vpsrecovery.application.failure.AtMostEvery<String> INCONSISTENT_LIST_LINES =
+            new org.vpsrecovery.application.failure.AtMostEvery<>(Duration.ofMinutes(5), 256, System::nanoTime);
+
+    /**
+     * The WARN of a list given up after {@code reads} reads: its route (path and query: the server, never the token),
+     * the call, and the last read's two numbers, what its pages listed and what its count said, where it had both.
+     */
+    private static void warnListInconsistent(Call call, URI first, int reads, ListRead<?> last) {
+        String route = first.getRawPath() + (first.getRawQuery() == null ? "" : "?" + first.getRawQuery());
+        java.util.OptionalLong heldBack = INCONSISTENT_LIST_LINES.sayNow(route);
+        if (heldBack.isEmpty()) {
+            return;
+        }
+        LOG.warn("VPS.org's list at GET {} was inconsistent at each of {} reads to {}{}; failed as try later. If it goes "
+                        + "on, VPS.org's count or paging is wrong: tell VPS.org{}", route, reads, call.description(),
+                last.count() == null ? " (last: " + last.changed() + ")"
+                        : ": its pages listed " + last.listed() + " points, its count said " + last.count(),
+                heldBack.getAsLong() > 0 ? " (" + heldBack.getAsLong() + " more lists failed so since the last line)" : "");
     }
 
     /** When ({@link System#nanoTime()}) a list started at {@code startedNanos} may start no more page reads. */
@@ -513,10 +537,16 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * One read of a list's pages: the items, in how many pages, and whether every page said its {@code count}; or
      * ({@code changed}: how it showed) a list that changed meanwhile.
      */
-    private record ListRead<T>(List<T> items, String changed, int pages, boolean everyPageCounted) {
+    private record ListRead<T>(List<T> items, String changed, int pages, boolean everyPageCounted, long listed,
+                               Long count) {
 
         static <T> ListRead<T> changed(String how) {
-            return new ListRead<>(null, how, 0, false);
+            return new ListRead<>(null, how, 0, false, 0, null);
+        }
+
+        /** A read whose pages joined, {@code listed} items, are not as many as the {@code count} they said. */
+        static <T> ListRead<T> shortOfCount(String how, long listed, long count) {
+            return new ListRead<>(null, how, 0, false, listed, count);
         }
     }
 
@@ -590,11 +620,12 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         // twice: counted twice, it would make a quota look reached (pages without a count do not show the change).
         List<T> joined = List.copyOf(joinedById.values());
         if (!asCounted(count, seen.size(), sent, joined.size())) {
-            return ListRead.changed(seen.size() == 1
+            return ListRead.shortOfCount(seen.size() == 1
                     ? sent + " listed in one page without a next link, count " + count
-                    : joined.size() + " listed in " + seen.size() + " pages, count " + count);
+                    : joined.size() + " listed in " + seen.size() + " pages, count " + count,
+                    seen.size() == 1 ? sent : joined.size(), count);
         }
-        return new ListRead<>(joined, null, seen.size(), everyPageCounted);
+        return new ListRead<>(joined, null, seen.size(), everyPageCounted, joined.size(), count);
     }
 
     /**

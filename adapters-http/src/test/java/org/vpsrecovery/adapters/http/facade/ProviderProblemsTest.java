@@ -169,4 +169,22 @@ class ProviderProblemsTest {
                     + "Server busy, try again later (busy)");
         });
     }
+
+    /**
+     * A list VPS.org answered inconsistently at every read (a count larger than its pages hold) was told as "VPS.org
+     * could not be reached now": it was reached. Now the caller reads what happened; still 503 PROVIDER_UNAVAILABLE with
+     * a Retry-After, as a list that changed settles (ADR 0010, amended in session 54).
+     */
+    @Test
+    void aListInconsistentAtEveryReadIsToldSo() {
+        var inconsistent = answer(AdapterFailures.listInconsistent(515151));
+        assertThat(inconsistent.getStatus().getCode()).isEqualTo(503);
+        assertThat(inconsistent.getHeaders().get("Retry-After")).isEqualTo("5");
+        assertThat(inconsistent.getBody()).hasValueSatisfying(body -> {
+            assertThat(body.reasonCode()).isEqualTo("PROVIDER_UNAVAILABLE");
+            assertThat(body.detail()).isEqualTo("VPS.org's list was inconsistent at every read (its pages did not hold "
+                    + "what its count said, or kept changing), so it could not be used; nothing was done. Try again "
+                    + "shortly; if it goes on, tell the platform's operators, quoting the request id");
+        });
+    }
 }

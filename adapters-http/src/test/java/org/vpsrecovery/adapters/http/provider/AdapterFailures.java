@@ -50,6 +50,27 @@ public final class AdapterFailures {
                 new Reply(status, body.getBytes(StandardCharsets.UTF_8), Optional.empty()));
     }
 
+    /**
+     * A list of {@code server} VPS.org answers at every read with a {@code count} of 3 and two points, no next link: read
+     * over real HTTP on loopback, the failure the client gives up with.
+     */
+    public static ProviderFailure listInconsistent(long server) {
+        String point = "{\"id\": %d, \"server\": {\"id\": " + server + ", \"name\": \"web\"}, \"name\": \"s%d\", "
+                + "\"status\": \"completed\", \"size_mb\": 1, \"created_at\": \"2025-01-15T18:30:00Z\"}";
+        String page = "{\"count\": 3, \"next\": null, \"results\": [" + point.formatted(801, 801) + ", "
+                + point.formatted(802, 802) + "]}";
+        try (LoopbackProvider vpsOrg = LoopbackProvider.answering((exchange, base) -> LoopbackProvider.json(exchange, 200,
+                page)); VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(vpsOrg.base(),
+                "demo-token"))) {
+            client.listSnapshots(Optional.of(new org.vpsrecovery.domain.server.ServerId(server)));
+        } catch (ProviderFailure failure) {
+            return failure;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("the list did not fail");
+    }
+
     public static ProviderFailure tooLarge() {
         return FAILURES.fromTransport(LIST, new ContentLengthExceededException(1024), false);
     }
