@@ -31,7 +31,7 @@ final class GaugeReading<T> implements AutoCloseable {
     private final String what;
     private final Supplier<T> read;
     private final ScheduledExecutorService reader;
-    private final OutageLines failures;
+    private final LoopFailureLines failures;
     private final Clock clock;
     private volatile T latest;
     /** When the last read succeeded, on the wall clock; empty until the first. */
@@ -45,13 +45,13 @@ final class GaugeReading<T> implements AutoCloseable {
         this(what, read, before, every, Clock.systemUTC(), System::nanoTime);
     }
 
-    /** {@code clock}: when a read succeeded, for its gauge; {@code nanoTime}: the failures' lines ({@link OutageLines}). */
+    /** {@code clock}: when a read succeeded, for its gauge; {@code nanoTime}: the failures' lines ({@link LoopFailureLines}). */
     GaugeReading(String what, Supplier<T> read, T before, Duration every, Clock clock, LongSupplier nanoTime) {
         this.what = Objects.requireNonNull(what, "what");
         this.read = Objects.requireNonNull(read, "read");
         this.latest = Objects.requireNonNull(before, "before");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.failures = new OutageLines(LOG, Level.WARN, "reading the " + what + " for its gauges (they keep the last "
+        this.failures = new LoopFailureLines(LOG, Level.WARN, "reading the " + what + " for its gauges (they keep the last "
                 + "reading)", nanoTime);
         reader = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(what + "-reading").factory());
         reader.scheduleWithFixedDelay(this::read, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);

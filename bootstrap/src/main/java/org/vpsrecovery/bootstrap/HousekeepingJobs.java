@@ -3,15 +3,15 @@ package org.vpsrecovery.bootstrap;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.failure.DatabaseOutOfReach;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.application.failure.FailureLine;
+import org.vpsrecovery.application.failure.OutageLines;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 
 /**
@@ -32,17 +32,20 @@ public class HousekeepingJobs {
     private static final int CAUSE_LENGTH = 500;
 
     private final AuditWriter auditWriter;
-    private final Clock clock;
-    /** What the last WARN said of the cause, and when: the same cause is said again once a minute, not every flush. */
-    private FailureLine warnedCause;
-    private Instant warnedAt = Instant.MIN;
+    /** The events' wait as an outage: the same cause is said again once a minute, not every flush; another at once. */
+    private final OutageLines waiting;
 
-    public HousekeepingJobs(AuditWriter auditWriter, @Value("${vpsr.audit.backlog-flush-every:2s}") Duration flushEvery,
-                            Clock clock) {
+    @jakarta.inject.Inject
+    public HousekeepingJobs(AuditWriter auditWriter, @Value("${vpsr.audit.backlog-flush-every:2s}") Duration flushEvery) {
+        this(auditWriter, flushEvery, System::nanoTime);
+    }
+
+    /** {@code nanoTime}: the monotonic ticker the WARN is spaced on (a stepped wall clock does not move it). */
+    HousekeepingJobs(AuditWriter auditWriter, Duration flushEvery, LongSupplier nanoTime) {
         // Micronaut's scheduler refuses a period that is not positive with no key named.
         StartupRefused.unlessPositive("vpsr.audit.backlog-flush-every", flushEvery);
         this.auditWriter = auditWriter;
-        this.clock = clock;
+        this.waiting = new OutageLines(WARN_AGAIN_AFTER, true, HousekeepingJobs::describedLine, nanoTime);
     }
 
     @Scheduled(fixedDelay = "${vpsr.audit.backlog-flush-every:2s}", initialDelay = "2s")
@@ -55,7 +58,7 @@ public class HousekeepingJobs {
         if (auditWriter.waiting() > 0) {
             warnWaiting(auditWriter.waiting(), auditWriter.lastFailure());
         } else {
-            warnedCause = null;
+            waiting.worked();
             LOG.info("wrote {} audit event(s) that had waited for the history", written);
         }
     }
@@ -64,18 +67,13 @@ public class HousekeepingJobs {
      * Says why the events wait, with the cause the writer noted, at most once a {@link #WARN_AGAIN_AFTER} while the cause
      * is the same (ADR 0141, amended in session 50): a history refusing appends (a constraint, a trigger) and one out of
      * reach call for different hands, and a flush every 2 s said neither, every 2 s. The same cause is the same line but
-     * for its numbers: a pool's timeout says its counts and waits, new at every flush (session 51).
+     * for its numbers: a pool's timeout says its counts and waits, new at every flush (session 51). The shared rule of
+     * {@link OutageLines} (session 54).
      */
-    void warnWaiting(int waiting, Optional<RuntimeException> failure) {
-        FailureLine cause = failure.map(HousekeepingJobs::describedLine).orElse(NO_FAILURE_NOTED);
-        Instant now = clock.instant();
-        if (cause.sameCauseAs(warnedCause) && now.isBefore(warnedAt.plus(WARN_AGAIN_AFTER))) {
-            return;
-        }
-        warnedCause = cause;
-        warnedAt = now;
-        LOG.warn("{}; {} event(s) wait to be written (said again in {} while this lasts)", cause.cutTo(CAUSE_LENGTH),
-                waiting, WARN_AGAIN_AFTER);
+    void warnWaiting(int events, Optional<RuntimeException> failure) {
+        waiting.failed(failure.map(HousekeepingJobs::describedLine).orElse(NO_FAILURE_NOTED)).ifPresent(line ->
+                LOG.warn("{}; {} event(s) wait to be written (said again in {} while this lasts)",
+                        line.cause().cutTo(CAUSE_LENGTH), events, WARN_AGAIN_AFTER));
     }
 
     private static final FailureLine NO_FAILURE_NOTED =
@@ -89,7 +87,7 @@ public class HousekeepingJobs {
         return describedLine(failure).cutTo(CAUSE_LENGTH);
     }
 
-    private static FailureLine describedLine(RuntimeException failure) {
+    private static FailureLine describedLine(Throwable failure) {
         boolean unavailable = failure instanceof PlatformUnavailable || DatabaseOutOfReach.outOfReach(failure);
         // PostgreSQL's "Detail: Failing row contains (...)" quotes the refused row: an audit event, its actor's subject
         // (a person's email) among its parts. The constraint's or trigger's name is on the first line (own-merge review).

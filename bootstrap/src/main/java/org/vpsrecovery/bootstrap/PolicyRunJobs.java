@@ -23,7 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.http.provider.VpsOrgClient;
 import org.vpsrecovery.adapters.http.provider.VpsOrgSettings;
 import org.vpsrecovery.adapters.persistence.PostgresAdapterFactory;
+import org.vpsrecovery.application.failure.AtMostEvery;
 import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.policy.RunPoliciesService;
 import org.vpsrecovery.application.policy.RunPoliciesService.PairReached;
@@ -76,6 +79,14 @@ public class PolicyRunJobs {
     static final String POLICY_RUN_RETRY = "policy-run-retry";
     /** How soon a retry put off while {@value Deployment#PAUSED_AFTER_RESTORE} is on is looked at again. */
     static final Duration PAUSED_LOOK_AGAIN = Duration.ofMinutes(1);
+    /**
+     * A missed run's WARN, and a put-off one's while paused, is said at most once per this per policy (per kind of
+     * put-off), with the count held back: a day's outage with per-minute policies missed thousands, each a WARN of its
+     * own (ADR 0025, amended in session 54). Each is still audited as before.
+     */
+    static final Duration LINE_EVERY = Duration.ofMinutes(10);
+    /** Policies whose missed-run line is remembered: past this, those whose interval has passed are forgotten first. */
+    private static final int POLICIES_REMEMBERED = 1000;
 
     private final WindowTicks ticks;
     private final RetryRun retries;
@@ -93,6 +104,9 @@ public class PolicyRunJobs {
     /** {@code vpsorg.max-hold}: the longest a 429's wait puts off the next tick (ADR 0010, amended in session 52). */
     private final Duration maxHold;
     private final PutOffRuns putOff;
+    private final AtMostEvery<PolicyId> missedLines;
+    /** While paused: the ticks' line ("runs") and the retries' ("retries"), each at most once a {@link #LINE_EVERY}. */
+    private final AtMostEvery<String> pausedLines;
 
     @jakarta.inject.Inject
     public PolicyRunJobs(RunPoliciesService runs, Clock clock, DataSource dataSource,
@@ -165,6 +179,14 @@ public class PolicyRunJobs {
     /** Over the runs' tick, retry and put-off audit as given: the tests choose what a tick comes to. */
     PolicyRunJobs(WindowTicks ticks, RetryRun retries, PutOffRuns putOff, Clock clock, DataSource dataSource,
                   Settings settings) {
+        this(ticks, retries, putOff, clock, dataSource, settings, System::nanoTime);
+    }
+
+    /** {@code nanoTime}: the monotonic ticker the missed and put-off lines are spaced on ({@link #LINE_EVERY}). */
+    PolicyRunJobs(WindowTicks ticks, RetryRun retries, PutOffRuns putOff, Clock clock, DataSource dataSource,
+                  Settings settings, LongSupplier nanoTime) {
+        this.missedLines = new AtMostEvery<>(LINE_EVERY, POLICIES_REMEMBERED, nanoTime);
+        this.pausedLines = new AtMostEvery<>(LINE_EVERY, 2, nanoTime);
         int retryAttempts = settings.retryAttempts();
         this.pausedAfterRestore = settings.pausedAfterRestore();
         this.maxHold = Objects.requireNonNull(settings.maxHold(), "max hold");
@@ -223,9 +245,13 @@ public class PolicyRunJobs {
             // runs each (policy, server) pair's latest cron time since then, once (RunPoliciesService merges the rest).
             Instant since = data instanceof WindowUnderWay underWay ? underWay.from()
                     : data instanceof Long last && last >= 0 ? Instant.ofEpochMilli(last) : null;
-            LOG.warn("policy runs are put off: {} is on (the platform's database went back; policies are as they were "
-                    + "at the restore point). The runs due since {} run once it is off", Deployment.PAUSED_AFTER_RESTORE,
-                    since == null ? "this start" : since);
+            OptionalLong ticksSince = pausedLines.sayNow("runs");
+            if (ticksSince.isPresent()) {
+                LOG.warn("policy runs are put off: {} is on (the platform's database went back; policies are as they "
+                        + "were at the restore point). The runs due since {} run once it is off ({} more tick(s) put off "
+                        + "since the last line; at most one line per {} min)", Deployment.PAUSED_AFTER_RESTORE,
+                        since == null ? "this start" : since, ticksSince.getAsLong(), LINE_EVERY.toMinutes());
+            }
             if (since != null) {
                 // Each put-off cron time audited once, refused PAUSED_AFTER_RESTORE: the history says the point was not
                 // taken and why (ADR 0028, amended in session 52). The history away: said, and tried at the next tick.
@@ -429,14 +455,20 @@ public class PolicyRunJobs {
         return run.result() == RunPoliciesService.RunResult.PUT_OFF || run.rateLimitedFor().isPresent();
     }
 
-    /** A run put off past its next cron time (a restore's hold, VPS.org's 429) is said, with why: no retry follows it. */
-    private static void reportMissed(RunPoliciesService.Run run) {
-        if (run.result() == RunPoliciesService.RunResult.MISSED) {
-            LOG.warn("policy {} on server {}: the run of {} is missed: a restore holds the server, or the point its "
-                    + "rotation would delete, or VPS.org's 429 asked to wait, until its next cron time or later, which "
-                    + "runs as usual (its audited SERVER_RESTORING, RECOVERY_POINT_IN_USE or PROVIDER_RATE_LIMITED "
-                    + "failure says until when)", run.policy().value(), run.server().value(), run.scheduledFor());
+    /**
+     * A run put off past its next cron time (a restore's hold, VPS.org's 429) is said, with why: no retry follows it. At
+     * most one line per policy per {@link #LINE_EVERY}, with the runs missed since its last (each audited all the same).
+     */
+    private void reportMissed(RunPoliciesService.Run run) {
+        if (run.result() != RunPoliciesService.RunResult.MISSED) {
+            return;
         }
+        missedLines.sayNow(run.policy()).ifPresent(since -> LOG.warn("policy {} on server {}: the run of {} is missed: a "
+                + "restore holds the server, or the point its rotation would delete, or VPS.org's 429 asked to wait, until "
+                + "its next cron time or later, which runs as usual (its audited SERVER_RESTORING, RECOVERY_POINT_IN_USE or "
+                + "PROVIDER_RATE_LIMITED failure says until when); {} more missed run(s) of this policy since its last line "
+                + "(at most one line per policy per {} min)", run.policy().value(), run.server().value(),
+                run.scheduledFor(), since, LINE_EVERY.toMinutes()));
     }
 
     /**
@@ -447,7 +479,9 @@ public class PolicyRunJobs {
         if (pausedAfterRestore) {
             // A retry kept from before the restore is put off too, spending no attempt; past its pair's next cron time
             // it owes nothing (RunPoliciesService.retry).
-            LOG.warn("policy run retry {} put off: {} is on", retryId, Deployment.PAUSED_AFTER_RESTORE);
+            pausedLines.sayNow("retries").ifPresent(since -> LOG.warn("policy run retry {} put off: {} is on; {} more "
+                    + "retry(ies) put off since the last line (at most one line per {} min)", retryId,
+                    Deployment.PAUSED_AFTER_RESTORE, since, LINE_EVERY.toMinutes()));
             return Optional.of(clock.instant().plus(PAUSED_LOOK_AGAIN));
         }
         Optional<RunPoliciesService.Run> again = retry(RetryOf.parse(retryId));
@@ -464,7 +498,7 @@ public class PolicyRunJobs {
         }
         // A success rescheduled: a put-off (by a hold) or not settled look spends no failed attempt, and db-scheduler
         // counts the failures again from none after it.
-        again.ifPresent(PolicyRunJobs::reportMissed);
+        again.ifPresent(this::reportMissed);
         return again.flatMap(this::lookAgain);
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.Marker;
  * db-scheduler's loops say "Unhandled exception. Will keep running." at ERROR with the whole trace at every failure: its
  * polling for due jobs about every 6 s and its housekeeping, ~15 traces of 45-60 lines a minute for as long as PostgreSQL
  * is out of reach. This filter (logback's, set up by {@link ServiceLogging}; db-scheduler itself is left as it is) turns
- * each loop's failures into {@link OutageLines}: one line as they begin, a reminder at most every 10 min with the count,
+ * each loop's failures into {@link LoopFailureLines}: one line as they begin, a reminder at most every 10 min with the count,
  * and one as the loop works again, which db-scheduler's events tell ({@link #listenerIn}). ADR 0024, session 53.
  */
 final class SchedulerLoopLines extends TurboFilter {
@@ -26,14 +26,14 @@ final class SchedulerLoopLines extends TurboFilter {
     static final String HOUSEKEEPING = "com.github.kagkarlsson.scheduler.RunAndLogErrors";
     private static final String KEEPS_RUNNING = "Unhandled exception. Will keep running.";
 
-    private final OutageLines polling;
-    private final OutageLines housekeeping;
-    private final Map<String, OutageLines> byLogger;
+    private final LoopFailureLines polling;
+    private final LoopFailureLines housekeeping;
+    private final Map<String, LoopFailureLines> byLogger;
 
     SchedulerLoopLines(LoggerContext context, LongSupplier nanoTime) {
         org.slf4j.Logger said = context.getLogger(SchedulerLoopLines.class);
-        polling = new OutageLines(said, org.slf4j.event.Level.ERROR, "db-scheduler's polling for due jobs", nanoTime);
-        housekeeping = new OutageLines(said, org.slf4j.event.Level.ERROR,
+        polling = new LoopFailureLines(said, org.slf4j.event.Level.ERROR, "db-scheduler's polling for due jobs", nanoTime);
+        housekeeping = new LoopFailureLines(said, org.slf4j.event.Level.ERROR,
                 "db-scheduler's housekeeping (heartbeats, dead executions)", nanoTime);
         byLogger = Map.of(POLLING, polling, HOUSEKEEPING, housekeeping);
         setContext(context);
@@ -42,7 +42,7 @@ final class SchedulerLoopLines extends TurboFilter {
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        OutageLines loop = byLogger.get(logger.getName());
+        LoopFailureLines loop = byLogger.get(logger.getName());
         // Only an outage of the database is folded: any other failure (a bug, an Error) keeps db-scheduler's line
         // and its trace (own-merge review of session 53).
         if (loop == null || t == null || level != Level.ERROR || !KEEPS_RUNNING.equals(format)

@@ -251,9 +251,8 @@ public class WebhookJobs {
                             instance.getData());
                 };
                 case PUT_OFF_TOO_LONG -> {
-                    // Marked dead already (its log says why), before its task goes.
-                    LOG.warn("webhook delivery {} is dead: put off with no attempt for longer than its retries may take",
-                            instance.getId());
+                    // Marked dead already (its log says why, its metric counts it), before its task goes.
+                    retries.putOffTooLong(instance.getId());
                     yield new CompletionHandler.OnCompleteRemove<>();
                 }
                 case DELIVERED, NOTHING_TO_DO -> new CompletionHandler.OnCompleteRemove<>();
@@ -293,6 +292,11 @@ public class WebhookJobs {
          * receiver is not looked up (a database outage could end many at once: one WARN per delivery was a flood).
          */
         private final AtMostEvery<Optional<DeliverWebhooksService.Receiver>> deadLines;
+        /**
+         * The deaths of deliveries put off too long, one WARN per interval with the count since (ADR 0025, session 54:
+         * one per delivery; a host busy for a day ended them by the thousand). Their receiver is not looked up.
+         */
+        private final AtMostEvery<Boolean> putOffTooLongLines;
 
         DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts) {
             this(service, firstRetry, maxAttempts, System::nanoTime);
@@ -302,6 +306,7 @@ public class WebhookJobs {
         DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts, LongSupplier ticker) {
             this.lines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker);
             this.deadLines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker);
+            this.putOffTooLongLines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, 1, ticker);
             this.service = service;
             this.firstRetry = firstRetry;
             this.maxAttempts = maxAttempts;
@@ -321,6 +326,13 @@ public class WebhookJobs {
             }
             receiver.ifPresent(failed -> sayNowAndThen(failed, id, attempts));
             operations.reschedule(complete, now.plus(backoff(attempts)), errorsSoFar);
+        }
+
+        /** A delivery put off with no attempt for longer than its retries may take is dead: said at most once an interval. */
+        void putOffTooLong(String id) {
+            putOffTooLongLines.sayNow(true).ifPresent(since -> LOG.warn("webhook delivery {} is dead: put off with no "
+                    + "attempt for longer than its retries may take; {} more dead so since the last line (at most one "
+                    + "line per {} min)", id, since, RECEIVER_FAILURE_LINE_EVERY.toMinutes()));
         }
 
         /** One WARN per subscription at most per interval; its target's host only (a URL may hold a token). */

@@ -62,18 +62,17 @@ class HousekeepingJobsTest {
      */
     @Test
     void aPoolTimeoutWhoseNumbersChangeIsOneCause() {
-        Instant[] now = {Instant.parse("2026-12-07T08:00:00Z")};
-        HousekeepingJobs jobs = new HousekeepingJobs(new AuditWriter(DOWN), Duration.ofSeconds(2),
-                new SuppliedClock(() -> now[0]));
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        HousekeepingJobs jobs = new HousekeepingJobs(new AuditWriter(DOWN), Duration.ofSeconds(2), nanos::get);
 
         List<String> said = warned(() -> {
             jobs.warnWaiting(3, Optional.of(poolTimeout(5001, 3)));
-            now[0] = now[0].plusSeconds(2);
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
             jobs.warnWaiting(4, Optional.of(poolTimeout(5004, 12)));
-            now[0] = now[0].plusSeconds(2);
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
             jobs.warnWaiting(4, Optional.of(new DatabaseFailure("could not append the audit event",
                     new SQLException("ERROR: no appends", "P0001"))));
-            now[0] = now[0].plusSeconds(2);
+            nanos.addAndGet(Duration.ofSeconds(2).toNanos());
             jobs.warnWaiting(5, Optional.of(poolTimeout(5002, 7)));
         });
 

@@ -582,4 +582,80 @@ class PolicyRunJobsTest {
                 .contains("on server 10019 ").doesNotContain("on server 10020 ").doesNotContain("on server 10030 ")
                 .endsWith(" and 10 more").hasSizeLessThan(4_000);
     }
+
+    /**
+     * A day's outage with per-minute policies missed thousands of runs, each a WARN of its own. Now 1,000 missed runs of
+     * two policies over 20 minutes are four lines: each policy's first said whole, then one per policy per 10 minutes
+     * naming the runs missed since (ADR 0025, amended in session 54). Each run is still in the window's line (and
+     * audited by the service, which this does not change).
+     */
+    @Test
+    void missedRunsAreOneLinePerPolicyPerTenMinutesNamingTheCountMissedSince() throws SQLException {
+        PolicyId first = PolicyId.random();
+        PolicyId second = PolicyId.random();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(-7_000_000_000L);
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
+            List<RunPoliciesService.Run> missed = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                missed.add(new RunPoliciesService.Run(new TeamId("blue"), i % 2 == 0 ? first : second,
+                        new ServerId(10_000 + i), from, RunPoliciesService.RunResult.MISSED, List.of()));
+            }
+            return new RunPoliciesService.Ticked(missed, Optional.empty());
+        }, of -> Optional.empty(), PutOffRuns.NONE, CLOCK, DATABASE.dataSource(), Settings.DEFAULTS, nanos::get);
+
+        List<String> said = policyRunJobsWarnings(() -> {
+            for (int minute = 0; minute < 20; minute++) { // 20 ticks of 50 missed runs: 1,000
+                jobs.tick(NOW.plus(Duration.ofMinutes(minute)), NOW.plus(Duration.ofMinutes(minute + 1)));
+                nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            }
+        });
+
+        assertThat(said).hasSize(4).allSatisfy(line -> assertThat(line).contains(" is missed: ",
+                "at most one line per policy per 10 min"));
+        assertThat(said).filteredOn(line -> line.startsWith("policy " + first.value() + " ")).hasSize(2)
+                .satisfies(lines -> {
+                    assertThat(lines.get(0)).contains("; 0 more missed run(s) of this policy since its last line");
+                    // 24 more in its first tick, then 25 in each of the nine after it.
+                    assertThat(lines.get(1)).contains("; 249 more missed run(s) of this policy since its last line");
+                });
+        assertThat(retriesScheduled()).as("a missed run is not retried").isZero();
+    }
+
+    /** While paused, each kept retry put off a minute at a time said so at each look: now a line per 10 minutes. */
+    @Test
+    void retriesPutOffWhilePausedAreOneLineEveryTenMinutesWithTheCount() {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        PolicyRunJobs paused = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(),
+                Optional.empty()), of -> {
+            throw new AssertionError("no retry runs while paused");
+        }, PutOffRuns.NONE, CLOCK, DATABASE.dataSource(), Settings.DEFAULTS.withPausedAfterRestore(true), nanos::get);
+
+        List<String> said = policyRunJobsWarnings(() -> {
+            for (int look = 0; look < 1000; look++) { // 50 retries looked at once a minute for 20 minutes
+                paused.retryOnce(new PolicyRunJobs.RetryOf(new TeamId("blue"), PolicyId.random(),
+                        new ServerId(10_000 + look % 50), NOW.minusSeconds(90)).id());
+                if (look % 50 == 49) {
+                    nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+                }
+            }
+        });
+
+        assertThat(said).hasSize(2);
+        assertThat(said.get(1)).contains("put off: vpsr.paused-after-restore is on; 499 more retry(ies) put off since "
+                + "the last line (at most one line per 10 min)");
+    }
+
+    private static List<String> policyRunJobsWarnings(Runnable action) {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PolicyRunJobs.class);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    }
 }

@@ -483,6 +483,31 @@ class WebhookJobsTest {
     }
 
     /**
+     * Each delivery put off too long was a WARN of its own: a host busy for a day ended them by the thousand. Now 1,000
+     * such deaths over 20 minutes are two lines, the first whole, the next naming the deaths since (ADR 0025, amended
+     * in session 54); each is still marked dead and counted by the service (above), which this does not change.
+     */
+    @Test
+    void deliveriesPutOffTooLongAreOneLineEveryTenMinutesWithTheCount() {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        WebhookJobs.DeliveryRetries retries = new WebhookJobs.DeliveryRetries(service, FIRST_RETRY, 3, nanos::get);
+
+        List<String> said = webhookJobsWarnings(() -> {
+            for (int death = 0; death < 1000; death++) { // 50 a minute for 20 minutes
+                retries.putOffTooLong(java.util.UUID.randomUUID().toString());
+                if (death % 50 == 49) {
+                    nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+                }
+            }
+        });
+
+        assertThat(said).hasSize(2).allSatisfy(line -> assertThat(line).contains(" is dead: put off with no attempt for "
+                + "longer than its retries may take; ", "(at most one line per 10 min)"));
+        assertThat(said.get(0)).contains("; 0 more dead so since the last line");
+        assertThat(said.get(1)).contains("; 499 more dead so since the last line");
+    }
+
+    /**
      * The dispatcher's sweep for dropped deliveries comes at its first run, then once a minute on the monotonic ticker,
      * whatever value it starts from (negative too); the host's wall clock, which NTP may step back, is not read.
      */

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.vpsrecovery.application.attempt.AuditWriter;
+import org.vpsrecovery.application.failure.AtMostEvery;
 import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -146,8 +147,11 @@ public final class TrackOperationsService {
     private final Clock clock;
     private final Settings settings;
     private final java.util.concurrent.atomic.LongAdder serversPassedOver = new java.util.concurrent.atomic.LongAdder();
-    /** When the WARN about each server passed over last said so; kept no longer than {@link #WARN_AGAIN_AFTER}. */
-    private final Map<ServerId, Instant> warnedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The WARN about each server passed over, at most once a {@link #WARN_AGAIN_AFTER}, by the shared rule of
+     * {@link AtMostEvery} (session 54; before, a map of its own). Spaced on this service's clock, as before.
+     */
+    private final AtMostEvery<ServerId> passedOverLines;
 
     public TrackOperationsService(RecoveryOperations operations, SnapshotProvider snapshots, BackupProvider backups,
                                   AuditHistory history, AuditWriter writer, ServerLock lock, Clock clock,
@@ -172,6 +176,11 @@ public final class TrackOperationsService {
         this.lock = Objects.requireNonNull(lock, "lock");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        // Nanoseconds since the epoch on the service's clock (fits a long until 2262): the tests move that clock.
+        this.passedOverLines = new AtMostEvery<>(WARN_AGAIN_AFTER, PASSED_OVER_REMEMBERED, () -> {
+            Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        });
     }
 
     /** What it was configured with: the operator's keys as they reached it. */
@@ -302,16 +311,17 @@ public final class TrackOperationsService {
      */
     private void passedOver(ServerId server, RecoveryException cause, boolean stayDue) {
         serversPassedOver.increment();
-        Instant now = clock.instant();
-        warnedAt.values().removeIf(at -> !now.isBefore(at.plus(WARN_AGAIN_AFTER)));
-        if (warnedAt.putIfAbsent(server, now) == null) {
-            LOG.log(System.Logger.Level.WARNING, "the tracker passed over server {0} this round, " + (stayDue
-                    ? "its operations stay due for the next one"
-                    : "its operations are looked at again later, those past their deadline ended unverifiable")
-                    + ": {1}: {2} (said again in {3} if it lasts)", String.valueOf(server.value()),
-                    cause.getClass().getSimpleName(), cause.getMessage(), WARN_AGAIN_AFTER);
-        }
+        passedOverLines.sayNow(server).ifPresent(since -> LOG.log(System.Logger.Level.WARNING,
+                "the tracker passed over server {0} this round, " + (stayDue
+                        ? "its operations stay due for the next one"
+                        : "its operations are looked at again later, those past their deadline ended unverifiable")
+                        + ": {1}: {2} (said again in {3} if it lasts; passed over {4} more time(s) since its last line)",
+                String.valueOf(server.value()), cause.getClass().getSimpleName(), cause.getMessage(), WARN_AGAIN_AFTER,
+                String.valueOf(since)));
     }
+
+    /** Servers whose passed-over WARN is remembered: past this, those whose interval has passed are forgotten first. */
+    private static final int PASSED_OVER_REMEMBERED = 1000;
 
     /** How many times a round passed a server over (its lock busy, VPS.org or the database failing), since start. */
     public long serversPassedOver() {
