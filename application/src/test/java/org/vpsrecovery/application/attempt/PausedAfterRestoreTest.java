@@ -37,6 +37,7 @@ import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
@@ -218,6 +219,32 @@ class PausedAfterRestoreTest {
 
         assertThat(platform.operations.find(held.approved().id()).orElseThrow().note()).hasValueSatisfying(note ->
                 assertThat(note).startsWith("approved, but it could not start by").doesNotContain("pause"));
+    }
+
+    /**
+     * Held by the pause, then found by a service restarted without it while VPS.org is down: still approved, tried again,
+     * and its note no longer says the pause holds it (it said so until the run started or was given up); the note is the
+     * operation's, shown as it is by its answer, the console and the CLI (ADR 0043, amended in session 54).
+     */
+    @Test
+    void anApprovalThePauseHeldNoLongerSaysSoOnceAServiceWithoutThePauseTriesIt() {
+        ApprovedBeforeTheRestorePoint held = approvedBeforeTheRestorePoint("ask-held-then-tried-unpaused");
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        wiredThrough(pausedAttempts()).approvals().settle();
+        assertThat(platform.operations.find(held.approved().id()).orElseThrow().note()).hasValueSatisfying(note ->
+                assertThat(note).startsWith(ApprovalsService.PAUSED_HOLD_NOTE));
+        int eventsBefore = platform.history.all().size();
+
+        platform.clock.advance(Duration.ofMinutes(1));
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org is down"));
+        held.unpaused().approvals().settle();
+
+        RecoveryOperation triedAgain = platform.operations.find(held.approved().id()).orElseThrow();
+        assertThat(triedAgain.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(triedAgain.note()).hasValueSatisfying(note -> assertThat(note)
+                .startsWith(ApprovalsService.NO_LONGER_HELD_NOTE).contains("approved by bob")
+                .contains(held.approved().deadline().toString()).doesNotContain("pause"));
+        assertThat(platform.history.all()).as("the audit history is not rewritten nor added to").hasSize(eventsBefore);
     }
 
     /**
