@@ -321,7 +321,7 @@ public class WebhookJobs {
             int attempts = service.attemptsMade(WebhookDeliveryId.parse(id));
             if (attempts >= maxAttempts) {
                 service.giveUpAfterAttempts(WebhookDeliveryId.parse(id));
-                gaveUp(id, operations, attempts + " attempt(s)", receiver, null, now);
+                gaveUp(id, operations, attempts + " attempt(s)", receiver, null);
                 return;
             }
             receiver.ifPresent(failed -> sayNowAndThen(failed, id, attempts));
@@ -356,7 +356,7 @@ public class WebhookJobs {
             int errors = (errorsSoFar == null ? 0 : errorsSoFar) + 1;
             if (errors >= maxAttempts) {
                 service.giveUpAfterPlatformErrors(WebhookDeliveryId.parse(id), errors);
-                gaveUp(id, operations, errors + " error(s) of the platform's own", Optional.empty(), cause, now);
+                gaveUp(id, operations, errors + " error(s) of the platform's own", Optional.empty(), cause);
                 return;
             }
             operations.reschedule(complete, now.plus(backoff(errors)), errors);
@@ -367,7 +367,7 @@ public class WebhookJobs {
          * session 53: one per delivery); the cause's class and fixed words, not its trace ({@link FailureWords}).
          */
         private void gaveUp(String id, ExecutionOperations<Integer> operations, String after,
-                            Optional<DeliverWebhooksService.Receiver> receiver, Throwable cause, Instant now) {
+                            Optional<DeliverWebhooksService.Receiver> receiver, Throwable cause) {
             operations.remove();
             OptionalLong since = deadLines.sayNow(receiver);
             if (since.isEmpty()) {

@@ -487,13 +487,35 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             + "the service is paused until the operator has put it right; approved before the restore point, it runs "
             + "once the service is restarted without the pause, if that is before its run-by time ";
 
-    /** Still approved: its next try backed off over this runner's claim; a store failing here lets the claim run out. */
+    /**
+     * The start of an approved run's note once a service without the pause found it still saying it was held back by the
+     * pause (the run kept from starting for the ordinary reasons now): the pause's words superseded (ADR 0043, amended in
+     * session 54).
+     */
+    public static final String NO_LONGER_HELD_NOTE = "no longer held back: the service runs normally again since the "
+            + "database restore; ";
+
+    /**
+     * Still approved: its next try backed off over this runner's claim; a store failing here lets the claim run out. A
+     * service without the pause supersedes a note saying the pause holds it back: that note stayed, a restart without the
+     * pause notwithstanding, until the run started or was given up (ADR 0043, amended in session 54).
+     */
     private void triedAgainLater(ApprovedRunClaim claim) {
+        Instant now = clock.instant();
         try {
-            claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));
+            claim.move(held -> !attempts.pausedAfterRestore() && held.note().filter(n -> n.startsWith(PAUSED_HOLD_NOTE))
+                    .isPresent()
+                    ? held.unchanged(now, Duration.ofSeconds(5), Duration.ofMinutes(1), noLongerHeld(held))
+                    : held.unchanged(now, Duration.ofSeconds(5), Duration.ofMinutes(1)));
         } catch (RuntimeException storeDown) {
             // The claim's lease runs out, and the job tries it again.
         }
+    }
+
+    private static String noLongerHeld(RecoveryOperation approved) {
+        return NO_LONGER_HELD_NOTE + "approved by " + approved.approval().orElseThrow().decision().orElseThrow().by()
+                .subject() + ", it runs once the server and VPS.org let it, if that is before its run-by time "
+                + approved.deadline() + "; past it, it is given up";
     }
 
     /**

@@ -37,6 +37,7 @@ import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.snapshot.SnapshotId;
 import org.vpsrecovery.domain.snapshot.SnapshotName;
 import org.vpsrecovery.domain.testing.InMemoryServerLock;
@@ -48,6 +49,9 @@ import org.vpsrecovery.domain.testing.InMemoryServerLock;
  * session 52).
  */
 class PausedAfterRestoreTest {
+
+    private static final Actor ALICE = Actor.of("alice", Actor.Authentication.JWT, "k1");
+    private static final Actor BOB = Actor.of("bob", Actor.Authentication.JWT, "k1");
 
     private final PlatformFixture platform = new PlatformFixture();
 
@@ -101,26 +105,58 @@ class PausedAfterRestoreTest {
         assertThat(platform.history.all()).noneMatch(e -> e.outcome().reasonCode().filter(ReasonCode.PAUSED_AFTER_RESTORE::equals).isPresent());
     }
 
+    /**
+     * A service's approval wiring (30 minutes to decide an approvable change) on the fixture's stores, through
+     * {@code attempts}: paused or not, as the service was started.
+     */
+    private record ApprovalWiring(DeleteRecoveryPointService deletes, ApprovalsService approvals) {
+    }
+
+    private ApprovalWiring wiredThrough(AuditedAttempts attempts) {
+        ApprovalGate gate = new ApprovalGate((team, kind) -> kind.isApprovable() ? Optional.of(Duration.ofMinutes(30))
+                : Optional.empty(), attempts, platform.operations, platform.auditWriter, platform.clock);
+        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), attempts, platform.holds, Optional.of(gate));
+        RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), attempts, platform.clock, Optional.empty(), Optional.of(gate));
+        return new ApprovalWiring(deletes, new ApprovalsService(platform.operations, attempts, platform.auditWriter,
+                platform.clock, deletes, deletes, restores, restores));
+    }
+
+    /** The attempts of a service restarted paused after a restore: one for the approvals and the changes they run. */
+    private AuditedAttempts pausedAttempts() {
+        return new AuditedAttempts(platform.auditWriter, platform.operations,
+                new InMemoryServerLock(Duration.ofSeconds(30)), platform.clock, TrackingDeadlines.DEFAULTS, true);
+    }
+
+    /**
+     * A deletion of snapshot 801 asked by alice and approved by bob before the restore point: the restored database holds
+     * it approved, its run not started. {@code unpaused}: the service as it ran before the restore.
+     */
+    private record ApprovedBeforeTheRestorePoint(RecoveryOperation approved, ApprovalWiring unpaused) {
+    }
+
+    private ApprovedBeforeTheRestorePoint approvedBeforeTheRestorePoint(String requestId) {
+        platform.pausedAfterRestore = false;
+        ApprovalWiring unpaused = wiredThrough(platform.attempts());
+        RecoveryOperation pending = unpaused.deletes().requestDeleteSnapshot(new DeleteSnapshotCommand(
+                new CallContext(BLUE, new RequestId(requestId), OperationId.random(), ALICE), new SnapshotId(801)))
+                .orElseThrow();
+        RecoveryOperation approved = pending.approve(BOB, platform.clock.instant(), Optional.empty(),
+                ApprovalsService.RUN_BY);
+        assertThat(platform.operations.update(pending, approved)).isTrue();
+        return new ApprovedBeforeTheRestorePoint(approved, unpaused);
+    }
+
     @Test
     void anApprovalWouldRunItsChangeSoItIsRefusedAndTheOperationKeepsWaitingWhileADenialIsTaken() {
-        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");
-        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "k1");
         platform.pausedAfterRestore = false;
-        AuditedAttempts open = platform.attempts();
-        ApprovalGate gate = new ApprovalGate((team, kind) -> kind.isApprovable() ? Optional.of(Duration.ofMinutes(30))
-                : Optional.empty(), open, platform.operations, platform.auditWriter, platform.clock);
-        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), open, platform.holds, Optional.of(gate));
-        RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), open, platform.clock, Optional.empty(), Optional.of(gate));
+        DeleteRecoveryPointService deletes = wiredThrough(platform.attempts()).deletes();
         RecoveryOperation pending = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(
-                new CallContext(BLUE, new RequestId("ask"), OperationId.random(), alice), new SnapshotId(801))).orElseThrow();
-        AuditedAttempts paused = new AuditedAttempts(platform.auditWriter, platform.operations,
-                new InMemoryServerLock(Duration.ofSeconds(30)), platform.clock, TrackingDeadlines.DEFAULTS, true);
-        ApprovalsService approvals = new ApprovalsService(platform.operations, paused, platform.auditWriter,
-                platform.clock, deletes, deletes, restores, restores);
+                new CallContext(BLUE, new RequestId("ask"), OperationId.random(), ALICE), new SnapshotId(801))).orElseThrow();
+        ApprovalsService approvals = wiredThrough(pausedAttempts()).approvals();
         long callsBefore = mutatingCalls();
-        CallContext approving = new CallContext(BLUE, new RequestId("approve"), OperationId.random(), bob);
+        CallContext approving = new CallContext(BLUE, new RequestId("approve"), OperationId.random(), BOB);
 
         assertThatThrownBy(() -> approvals.decide(new DecideApprovalCommand(approving, pending.id(), Verdict.APPROVE,
                 Optional.empty()))).isInstanceOfSatisfying(PlatformUnavailable.class,
@@ -133,7 +169,7 @@ class PausedAfterRestoreTest {
                 .containsExactly("APPROVE_OPERATION " + new Outcome.Rejected(ReasonCode.PAUSED_AFTER_RESTORE));
 
         RecoveryOperation denied = approvals.decide(new DecideApprovalCommand(new CallContext(BLUE,
-                new RequestId("deny"), OperationId.random(), bob), pending.id(), Verdict.DENY, Optional.empty()));
+                new RequestId("deny"), OperationId.random(), BOB), pending.id(), Verdict.DENY, Optional.empty()));
         assertThat(denied.state()).isEqualTo(OperationState.DENIED);
     }
 
@@ -144,45 +180,17 @@ class PausedAfterRestoreTest {
      */
     @Test
     void anApprovalGivenBeforeTheRestorePointIsHeldBackAndItsOperationSaysWhyOnce() {
-        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");
-        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "k1");
-        platform.pausedAfterRestore = false;
-        AuditedAttempts open = platform.attempts();
-        ApprovalGate gate = new ApprovalGate((team, kind) -> kind.isApprovable() ? Optional.of(Duration.ofMinutes(30))
-                : Optional.empty(), open, platform.operations, platform.auditWriter, platform.clock);
-        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), open, platform.holds, Optional.of(gate));
-        RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), open, platform.clock, Optional.empty(), Optional.of(gate));
-        RecoveryOperation pending = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(
-                new CallContext(BLUE, new RequestId("ask-held"), OperationId.random(), alice), new SnapshotId(801)))
-                .orElseThrow();
-        // Approved before the restore point: the restored database holds it approved, its run not started.
-        RecoveryOperation approved = pending.approve(bob, platform.clock.instant(), Optional.empty(),
-                ApprovalsService.RUN_BY);
-        assertThat(platform.operations.update(pending, approved)).isTrue();
-        // The restarted service, paused: one AuditedAttempts for the approvals and the changes they run, as wired.
-        AuditedAttempts paused = new AuditedAttempts(platform.auditWriter, platform.operations,
-                new InMemoryServerLock(Duration.ofSeconds(30)), platform.clock, TrackingDeadlines.DEFAULTS, true);
-        ApprovalGate pausedGate = new ApprovalGate((team, kind) -> kind.isApprovable()
-                ? Optional.of(Duration.ofMinutes(30)) : Optional.empty(), paused, platform.operations,
-                platform.auditWriter, platform.clock);
-        DeleteRecoveryPointService pausedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), paused, platform.holds, Optional.of(pausedGate));
-        RestoreRecoveryPointService pausedRestores = new RestoreRecoveryPointService(platform.provider,
-                platform.provider, platform.ownership, platform.serverStates(), paused, platform.clock, Optional.empty(),
-                Optional.of(pausedGate));
-        ApprovalsService approvals = new ApprovalsService(platform.operations, paused, platform.auditWriter,
-                platform.clock, pausedDeletes, pausedDeletes, pausedRestores, pausedRestores);
+        RecoveryOperation approved = approvedBeforeTheRestorePoint("ask-held").approved();
+        ApprovalsService approvals = wiredThrough(pausedAttempts()).approvals();
         long callsBefore = mutatingCalls();
         int eventsBefore = platform.history.all().size();
 
         platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
         approvals.settle();
-        RecoveryOperation held = platform.operations.find(pending.id()).orElseThrow();
+        RecoveryOperation held = platform.operations.find(approved.id()).orElseThrow();
         platform.clock.advance(Duration.ofMinutes(2));
         approvals.settle();
-        RecoveryOperation heldStill = platform.operations.find(pending.id()).orElseThrow();
+        RecoveryOperation heldStill = platform.operations.find(approved.id()).orElseThrow();
 
         assertThat(mutatingCalls()).isEqualTo(callsBefore);
         assertThat(held.state()).isEqualTo(OperationState.APPROVED);
@@ -194,103 +202,70 @@ class PausedAfterRestoreTest {
     }
 
     /**
-     * Held back by the pause past its run-by time, the approved run is given up, and its note and REJECTED event name
-     * the pause (VPS.org never asked), not a busy server or VPS.org; the settle job's event made again from the stored
-     * row is the same; the reason code stays the one the history knows (ADR 0043, amended in session 53).
-     */
-    /**
      * Own-merge review of session 53: held by the pause, then given up past its run-by time by a service restarted
      * without it (the server busy meanwhile): the pause no longer holds it, so the ordinary words are said, not the pause's.
      */
     @Test
     void anApprovalThePauseHeldThatAServiceWithoutThePauseGivesUpIsNotBlamedOnThePause() {
-        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");
-        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "k1");
-        platform.pausedAfterRestore = false;
-        AuditedAttempts open = platform.attempts();
-        ApprovalGate gate = new ApprovalGate((team, kind) -> kind.isApprovable() ? Optional.of(Duration.ofMinutes(30))
-                : Optional.empty(), open, platform.operations, platform.auditWriter, platform.clock);
-        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), open, platform.holds, Optional.of(gate));
-        RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), open, platform.clock, Optional.empty(), Optional.of(gate));
-        RecoveryOperation pending = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(
-                new CallContext(BLUE, new RequestId("ask-held-then-unpaused"), OperationId.random(), alice), new SnapshotId(801)))
-                .orElseThrow();
-        // Approved before the restore point: the restored database holds it approved, its run not started.
-        RecoveryOperation approved = pending.approve(bob, platform.clock.instant(), Optional.empty(),
-                ApprovalsService.RUN_BY);
-        assertThat(platform.operations.update(pending, approved)).isTrue();
-        // The restarted service, paused: one AuditedAttempts for the approvals and the changes they run, as wired.
-        AuditedAttempts paused = new AuditedAttempts(platform.auditWriter, platform.operations,
-                new InMemoryServerLock(Duration.ofSeconds(30)), platform.clock, TrackingDeadlines.DEFAULTS, true);
-        ApprovalGate pausedGate = new ApprovalGate((team, kind) -> kind.isApprovable()
-                ? Optional.of(Duration.ofMinutes(30)) : Optional.empty(), paused, platform.operations,
-                platform.auditWriter, platform.clock);
-        DeleteRecoveryPointService pausedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), paused, platform.holds, Optional.of(pausedGate));
-        RestoreRecoveryPointService pausedRestores = new RestoreRecoveryPointService(platform.provider,
-                platform.provider, platform.ownership, platform.serverStates(), paused, platform.clock, Optional.empty(),
-                Optional.of(pausedGate));
-        ApprovalsService approvals = new ApprovalsService(platform.operations, paused, platform.auditWriter,
-                platform.clock, pausedDeletes, pausedDeletes, pausedRestores, pausedRestores);
-        long callsBefore = mutatingCalls();
+        ApprovedBeforeTheRestorePoint held = approvedBeforeTheRestorePoint("ask-held-then-unpaused");
+        ApprovalsService approvals = wiredThrough(pausedAttempts()).approvals();
         platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
         approvals.settle();
-        assertThat(platform.operations.find(pending.id()).orElseThrow().note()).hasValueSatisfying(note ->
+        assertThat(platform.operations.find(held.approved().id()).orElseThrow().note()).hasValueSatisfying(note ->
                 assertThat(note).startsWith(ApprovalsService.PAUSED_HOLD_NOTE));
 
-        ApprovalsService unpaused = new ApprovalsService(platform.operations, open, platform.auditWriter,
-                platform.clock, deletes, deletes, restores, restores);
         platform.clock.advance(ApprovalsService.RUN_BY);
-        unpaused.settle();
+        held.unpaused().approvals().settle();
 
-        assertThat(platform.operations.find(pending.id()).orElseThrow().note()).hasValueSatisfying(note ->
+        assertThat(platform.operations.find(held.approved().id()).orElseThrow().note()).hasValueSatisfying(note ->
                 assertThat(note).startsWith("approved, but it could not start by").doesNotContain("pause"));
     }
 
+    /**
+     * Held by the pause, then found by a service restarted without it while VPS.org is down: still approved, tried again,
+     * and its note no longer says the pause holds it (it said so until the run started or was given up); the note is the
+     * operation's, shown as it is by its answer, the console and the CLI (ADR 0043, amended in session 54).
+     */
+    @Test
+    void anApprovalThePauseHeldNoLongerSaysSoOnceAServiceWithoutThePauseTriesIt() {
+        ApprovedBeforeTheRestorePoint held = approvedBeforeTheRestorePoint("ask-held-then-tried-unpaused");
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        wiredThrough(pausedAttempts()).approvals().settle();
+        assertThat(platform.operations.find(held.approved().id()).orElseThrow().note()).hasValueSatisfying(note ->
+                assertThat(note).startsWith(ApprovalsService.PAUSED_HOLD_NOTE));
+        int eventsBefore = platform.history.all().size();
+
+        platform.clock.advance(Duration.ofMinutes(1));
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org is down"));
+        held.unpaused().approvals().settle();
+
+        RecoveryOperation triedAgain = platform.operations.find(held.approved().id()).orElseThrow();
+        assertThat(triedAgain.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(triedAgain.note()).hasValueSatisfying(note -> assertThat(note)
+                .startsWith(ApprovalsService.NO_LONGER_HELD_NOTE).contains("approved by bob")
+                .contains(held.approved().deadline().toString()).doesNotContain("pause"));
+        assertThat(platform.history.all()).as("the audit history is not rewritten nor added to").hasSize(eventsBefore);
+    }
+
+    /**
+     * Held back by the pause past its run-by time, the approved run is given up, and its note and REJECTED event name
+     * the pause (VPS.org never asked), not a busy server or VPS.org; the settle job's event made again from the stored
+     * row is the same; the reason code stays the one the history knows (ADR 0043, amended in session 53).
+     */
     @Test
     void anApprovalThePauseHeldPastItsRunByTimeIsGivenUpNamingThePause() {
-        Actor alice = Actor.of("alice", Actor.Authentication.JWT, "k1");
-        Actor bob = Actor.of("bob", Actor.Authentication.JWT, "k1");
-        platform.pausedAfterRestore = false;
-        AuditedAttempts open = platform.attempts();
-        ApprovalGate gate = new ApprovalGate((team, kind) -> kind.isApprovable() ? Optional.of(Duration.ofMinutes(30))
-                : Optional.empty(), open, platform.operations, platform.auditWriter, platform.clock);
-        DeleteRecoveryPointService deletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), open, platform.holds, Optional.of(gate));
-        RestoreRecoveryPointService restores = new RestoreRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), open, platform.clock, Optional.empty(), Optional.of(gate));
-        RecoveryOperation pending = deletes.requestDeleteSnapshot(new DeleteSnapshotCommand(
-                new CallContext(BLUE, new RequestId("ask-held-long"), OperationId.random(), alice), new SnapshotId(801)))
-                .orElseThrow();
-        // Approved before the restore point: the restored database holds it approved, its run not started.
-        RecoveryOperation approved = pending.approve(bob, platform.clock.instant(), Optional.empty(),
-                ApprovalsService.RUN_BY);
-        assertThat(platform.operations.update(pending, approved)).isTrue();
-        // The restarted service, paused: one AuditedAttempts for the approvals and the changes they run, as wired.
-        AuditedAttempts paused = new AuditedAttempts(platform.auditWriter, platform.operations,
-                new InMemoryServerLock(Duration.ofSeconds(30)), platform.clock, TrackingDeadlines.DEFAULTS, true);
-        ApprovalGate pausedGate = new ApprovalGate((team, kind) -> kind.isApprovable()
-                ? Optional.of(Duration.ofMinutes(30)) : Optional.empty(), paused, platform.operations,
-                platform.auditWriter, platform.clock);
-        DeleteRecoveryPointService pausedDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
-                platform.ownership, platform.serverStates(), paused, platform.holds, Optional.of(pausedGate));
-        RestoreRecoveryPointService pausedRestores = new RestoreRecoveryPointService(platform.provider,
-                platform.provider, platform.ownership, platform.serverStates(), paused, platform.clock, Optional.empty(),
-                Optional.of(pausedGate));
-        ApprovalsService approvals = new ApprovalsService(platform.operations, paused, platform.auditWriter,
-                platform.clock, pausedDeletes, pausedDeletes, pausedRestores, pausedRestores);
+        RecoveryOperation approved = approvedBeforeTheRestorePoint("ask-held-long").approved();
+        ApprovalsService approvals = wiredThrough(pausedAttempts()).approvals();
         long callsBefore = mutatingCalls();
         platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
         approvals.settle();
-        assertThat(platform.operations.find(pending.id()).orElseThrow().note()).hasValueSatisfying(note ->
+        assertThat(platform.operations.find(approved.id()).orElseThrow().note()).hasValueSatisfying(note ->
                 assertThat(note).startsWith(ApprovalsService.PAUSED_HOLD_NOTE));
 
         platform.clock.advance(ApprovalsService.RUN_BY);
         approvals.settle();
 
-        RecoveryOperation givenUp = platform.operations.find(pending.id()).orElseThrow();
+        RecoveryOperation givenUp = platform.operations.find(approved.id()).orElseThrow();
         assertThat(mutatingCalls()).isEqualTo(callsBefore);
         assertThat(givenUp.state()).isEqualTo(OperationState.REJECTED);
         assertThat(givenUp.note()).hasValueSatisfying(note -> assertThat(note).contains("pause")

@@ -119,7 +119,8 @@ public class ChangesController {
                     + "(its id came as X-Operation-Id with the 202): pending_approval until another person of the team "
                     + "decides at POST /api/v1/operations/{id}/approval/, then completed, rejected, denied or expired. "
                     + "It shows the hold it releases, or the policy, the version it was asked against and the policy "
-                    + "document it will write. Another team's is 404.")
+                    + "document it will write. Another team's is 404."
+                    + " It takes no query parameter: any is 400 UNKNOWN_QUERY_PARAMETER.")
     @ApiResponse(responseCode = "200", description = "the change",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PendingChangeJson.class)),
             headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
@@ -137,6 +138,7 @@ public class ChangesController {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequest(RequestReason.INVALID_ID, "change_id", "change_id must be a UUID");
         }
+        StrictQueryParameters.check(request, Set.of());
         return PendingChangeJson.of(changes.find(RequestAttributes.callContext(request).team(), id).orElseThrow(() ->
                 new ResourceNotFound(ReasonCode.OPERATION_NOT_FOUND, "change " + id + " not found")));
     }

@@ -45,7 +45,6 @@ public class DuplicateJsonKeyFilter implements Ordered, ConditionalFilter {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** How Jackson words the duplicate's refusal ({@code JsonReadContext}); only the answer's detail depends on it. */
     private static final String DUPLICATE_FIELD = "Duplicate field '";
-    private static final int LONGEST_NAME_TOLD = 64;
 
     /**
      * The body is asked for here, not as a {@code @Body} argument: Micronaut reads that before the method runs, and on a
@@ -84,16 +83,12 @@ public class DuplicateJsonKeyFilter implements Ordered, ConditionalFilter {
             String message = unreadable.getOriginalMessage();
             if (message != null && message.startsWith(DUPLICATE_FIELD)) {
                 String name = message.substring(DUPLICATE_FIELD.length(), message.length() - 1);
-                return refuse(request, "the request body names \"" + shortened(name) + "\" twice in one object");
+                return refuse(request, "the request body names \"" + CallerNames.told(name) + "\" twice in one object");
             }
             return refuse(request, "the request body is not valid JSON");
         } catch (IOException cannotHappen) {
             throw new UncheckedIOException("reading a request body held in memory", cannotHappen);
         }
-    }
-
-    private static String shortened(String name) {
-        return name.length() <= LONGEST_NAME_TOLD ? name : name.substring(0, LONGEST_NAME_TOLD) + "…";
     }
 
     private static MutableHttpResponse<?> refuse(HttpRequest<?> request, String detail) {

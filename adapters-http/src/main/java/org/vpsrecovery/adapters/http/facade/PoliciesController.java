@@ -146,7 +146,8 @@ public class PoliciesController {
     }
 
     @Get("/{policy_id}/")
-    @Operation(summary = "One policy", description = "ETag is its version: send it back as If-Match to change it.")
+    @Operation(summary = "One policy", description = "ETag is its version: send it back as If-Match to change it."
+            + " It takes no query parameter: any is 400 UNKNOWN_QUERY_PARAMETER.")
     @ApiResponse(responseCode = "200", description = "the policy",
             headers = {@Header(name = "ETag", description = "the policy's version, quoted", schema = @Schema(type = "string",
                     pattern = "^\"[0-9]{1,18}\"$", maxLength = 20)),
@@ -159,7 +160,9 @@ public class PoliciesController {
                     description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public HttpResponse<PolicyJson> getPolicy(HttpRequest<?> request,
                                               @PolicyIdParameter @PathVariable("policy_id") String policyId) {
-        RecoveryPolicy policy = policies.get(RequestAttributes.callContext(request).team(), id(policyId));
+        PolicyId id = id(policyId);
+        StrictQueryParameters.check(request, Set.of());
+        RecoveryPolicy policy = policies.get(RequestAttributes.callContext(request).team(), id);
         return HttpResponse.ok(PolicyJson.of(policy)).header(HttpHeaders.ETAG, etag(policy));
     }
 

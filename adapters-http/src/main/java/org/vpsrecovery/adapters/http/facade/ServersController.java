@@ -20,6 +20,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import java.util.Set;
 import org.vpsrecovery.adapters.http.facade.FacadeJson.BackupRestoreJson;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.ServerIdParameter;
 import org.vpsrecovery.application.backup.BackupRestoreStarted;
@@ -71,7 +72,8 @@ public class ServersController {
             description = "VPS.org's server object as its restore answer shows it (id, name, status), plus the platform "
                     + "extension `x_vpsr_restore`: the hold a restore puts on the server (state, since, until, operation_id, "
                     + "source), or null. VPS.org has no server read: `status` is `restoring` while held, otherwise "
-                    + "`unknown`; `name` is empty. No call reaches VPS.org.")
+                    + "`unknown`; `name` is empty. No call reaches VPS.org."
+                    + " It takes no query parameter: any is 400 UNKNOWN_QUERY_PARAMETER.")
     @ApiResponse(responseCode = "200", description = "the server",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ServerStateJson.class)),
             headers = {@Header(name = RequestAttributes.REQUEST_ID_HEADER,
@@ -79,6 +81,7 @@ public class ServersController {
     @ProblemResponses.NotFound
     public ServerStateJson getServer(HttpRequest<?> request, @ServerIdParameter @PathVariable("server_id") String serverId) {
         ServerId server = new ServerId(RequestFields.parseId(serverId, "server_id", RequestReason.INVALID_ID));
+        StrictQueryParameters.check(request, Set.of());
         TeamId team = RequestAttributes.callContext(request).team();
         return ServerStateJson.of(servers.getServer(team, server), team);
     }

@@ -9,6 +9,7 @@ import java.util.TreeSet;
  * snapshot and backup lists) makes of its query: a parameter it does not take is 400 UNKNOWN_QUERY_PARAMETER, one given
  * twice 400 INVALID_QUERY_PARAMETER (ADR 0006). A typo in a filter ({@code ?stat=failed}) must never answer the
  * unfiltered list as if filtered. The VPS.org-compatible lists tolerate what VPS.org tolerates and do not call this.
+ * Since session 54 the platform's own single reads (a webhook, a server, a change, a policy) make it too.
  */
 public final class StrictQueryParameters {
 
@@ -20,7 +21,7 @@ public final class StrictQueryParameters {
         Set<String> unknown = new TreeSet<>(request.getParameters().names());
         unknown.removeAll(allowed);
         if (!unknown.isEmpty()) {
-            String first = bounded(unknown.iterator().next());
+            String first = CallerNames.told(unknown.iterator().next());
             throw new InvalidRequest(RequestReason.UNKNOWN_QUERY_PARAMETER, first, "unknown query parameter " + first
                     + (allowed.isEmpty() ? "; this route takes none" : "; this route takes " + new TreeSet<>(allowed)));
         }
@@ -29,11 +30,5 @@ public final class StrictQueryParameters {
                 throw new InvalidRequest(RequestReason.INVALID_QUERY_PARAMETER, name, name + " is given more than once");
             }
         }
-    }
-
-    /** Parameter names come from the caller: bounded and printable before they are echoed. */
-    private static String bounded(String name) {
-        String clean = name.replaceAll("[^A-Za-z0-9_.-]", "?");
-        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 }

@@ -111,7 +111,8 @@ public class WebhooksController {
     @Operation(summary = "One webhook",
             description = "Without its secret; with its deliveries not yet handed to the platform's scheduler: how many "
                     + "(counted up to " + WebhookDeliveries.MAX_BACKLOG_COUNTED + ", which then means at least that many) "
-                    + "and the oldest one's age in seconds (null when none waits).")
+                    + "and the oldest one's age in seconds (null when none waits)."
+                    + " It takes no query parameter: any is 400 UNKNOWN_QUERY_PARAMETER.")
     @ApiResponse(responseCode = "200", description = "the subscription and its undispatched backlog",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookWithBacklogJson.class)),
@@ -123,7 +124,9 @@ public class WebhooksController {
                     description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     public WebhookWithBacklogJson getWebhook(HttpRequest<?> request,
                                              @WebhookIdParameter @PathVariable("webhook_id") String webhookId) {
-        return WebhookJson.withBacklog(webhooks.getWithBacklog(team(request), id(webhookId)));
+        WebhookSubscriptionId id = id(webhookId);
+        StrictQueryParameters.check(request, Set.of());
+        return WebhookJson.withBacklog(webhooks.getWithBacklog(team(request), id));
     }
 
     @Delete("/{webhook_id}/")

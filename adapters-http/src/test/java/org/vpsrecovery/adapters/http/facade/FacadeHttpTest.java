@@ -1013,6 +1013,33 @@ class FacadeHttpTest {
         assertThat(send("GET", "/api/v1/webhooks/", BLUE_TOKEN, null).status()).isEqualTo(200);
     }
 
+    /**
+     * The platform's own single reads refuse a query parameter as its lists do (ADR 0006, amended in session 54): a
+     * webhook, a server, a change and a policy ignored any, answering 200 (or 404) as if it meant nothing. The name said
+     * back is cleaned as every caller-chosen name is (CallerNames). The VPS.org-compatible reads still ignore one.
+     */
+    @Test
+    void theOwnSingleReadsRefuseAnUnknownQueryParameter() throws Exception {
+        platform.provider.addSnapshot(801, platform.web, CreationStatus.COMPLETED);
+        Answer policy = send("POST", "/api/v1/policies/", BLUE_TOKEN, NIGHTLY);
+        assertThat(policy.status()).as(policy.body().toString()).isEqualTo(201);
+        for (String path : List.of("/api/v1/webhooks/" + java.util.UUID.randomUUID() + "/?verbose=1",
+                "/api/v1/servers/12345/?expand=hold", "/api/v1/changes/" + java.util.UUID.randomUUID() + "/?wait=5",
+                "/api/v1/policies/" + policy.get("id") + "/?version=1")) {
+            Answer refused = send("GET", path, BLUE_TOKEN, null);
+            assertProblem(refused, 400, "UNKNOWN_QUERY_PARAMETER");
+            assertThat((String) refused.get("detail")).as(path).startsWith("unknown query parameter ")
+                    .endsWith("this route takes none");
+        }
+        Answer echoed = send("GET", "/api/v1/servers/12345/?%3Cscript%3E=1", BLUE_TOKEN, null);
+        assertProblem(echoed, 400, "UNKNOWN_QUERY_PARAMETER");
+        assertThat(echoed.get("field")).isEqualTo("?script?");
+        // What each answered is still answered without one; VPS.org's own read still ignores what VPS.org ignores.
+        assertThat(send("GET", "/api/v1/servers/12345/", BLUE_TOKEN, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/policies/" + policy.get("id") + "/", BLUE_TOKEN, null).status()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/snapshots/801/?expand=1", BLUE_TOKEN, null).status()).isEqualTo(200);
+    }
+
     @Test
     void aKeyLeftInFlightByAPlacementThatDiedAfterPlacingItsHoldPlacesNoSecond() throws Exception {
         OperationId dead = OperationId.random();
