@@ -71,6 +71,7 @@ class DatabaseOutageHealthEndToEndTest {
                 assertThat(back.status()).as("the first probe once the database is back: " + back.raw().body())
                         .isEqualTo(200);
                 assertThat(jdbc(back)).containsEntry("status", "UP");
+                assertThat(back.raw().body()).as("the URL, shown to auditors as before").contains("jdbc:postgresql:");
                 said = log.events();
             }
             List<String> indicatorLines = said.stream().filter(event -> event.getLoggerName().equals(INDICATOR))
