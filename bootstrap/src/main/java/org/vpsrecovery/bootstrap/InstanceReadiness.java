@@ -17,7 +17,7 @@ import org.reactivestreams.Publisher;
  * Whether this instance should be sent requests ({@code /health/readiness}): the database migrations
  * ran, its job scheduler joined the others ({@link ClusterJobs}) and is not stopping, and it is not
  * draining ({@link Drain}). The database and the HTTP server have their own readiness checks
- * (Micronaut's {@code jdbc} and {@code service}); VPS.org's is left out ({@link ProbeHealthEndpoint}).
+ * ({@link DatabaseHealthIndicator}'s {@code jdbc} and Micronaut's {@code service}); VPS.org's is left out ({@link ProbeHealthEndpoint}).
  * ADR 0038.
  */
 @Singleton

@@ -20,7 +20,7 @@ import org.vpsrecovery.adapters.http.facade.FilterPaths;
 
 /**
  * Who sees what of {@code /health}: anyone its status (UP or DOWN, for load balancers and probes,
- * no token needed); an auditor also the details (each check, the database's JDBC URL,
+ * no token needed); an auditor also the details (each check, the database's JDBC URL or why it failed,
  * VPS.org's last answer), whether the auditor signed in with a token or a JWT. Micronaut shows details
  * to a request that has a {@link Principal}
  * ({@code endpoints.health.details-visible=AUTHENTICATED}); this filter sets one for an auditor

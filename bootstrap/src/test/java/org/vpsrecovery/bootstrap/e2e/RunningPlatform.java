@@ -73,12 +73,18 @@ final class RunningPlatform implements AutoCloseable {
      */
     static RunningPlatform start(TestDatabase database, VpsOrgSimulator simulator, Map<String, Object> overrides,
                                  Clock clock) {
+        return start(database.url(), database.user(), database.password(), simulator, overrides, clock);
+    }
+
+    /** As above, on a database given by its JDBC URL and login (a PostgreSQL server the test stops and starts). */
+    static RunningPlatform start(String databaseUrl, String user, String password, VpsOrgSimulator simulator,
+                                 Map<String, Object> overrides, Clock clock) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("micronaut.server.port", -1);
         properties.put("micronaut.server.host", "127.0.0.1");
-        properties.put("datasources.default.url", database.url());
-        properties.put("datasources.default.username", database.user());
-        properties.put("datasources.default.password", database.password());
+        properties.put("datasources.default.url", databaseUrl);
+        properties.put("datasources.default.username", user);
+        properties.put("datasources.default.password", password);
         properties.put("vpsorg.base-url", simulator.baseUri().toString());
         properties.put("vpsorg.api-token", VpsOrgSimulator.DEMO_TOKEN);
         properties.put("vpsorg.read-timeout", "2s");
