@@ -40,7 +40,7 @@ import org.slf4j.event.Level;
  * {@code vpsr.health.database-check-timeout} (1 s), and closes it: no wait for the pool (shared with requests, and
  * refilled with a back-off of up to 5 s after an outage, so the database's return is seen at the first probe). One check
  * runs at a time: probes that come while it runs are answered its result, none waits longer than the timeout. A failure
- * is said in the details by {@link FailureWords} (no URL or host, no trace) and in the log by {@link OutageLines}. ADR 0038,
+ * is said in the details by {@link FailureWords} (no URL or host, no trace) and in the log by {@link LoopFailureLines}. ADR 0038,
  * amended in session 54.
  */
 @Singleton
@@ -57,7 +57,7 @@ public class DatabaseHealthIndicator implements HealthIndicator {
     private final Properties login;
     private final Duration timeout;
     private final int timeoutSeconds;
-    private final OutageLines outage;
+    private final LoopFailureLines outage;
     private final ExecutorService checking = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("database-health-check").factory());
     private final AtomicReference<CompletableFuture<HealthResult>> running = new AtomicReference<>();
@@ -83,7 +83,7 @@ public class DatabaseHealthIndicator implements HealthIndicator {
         for (String bound : new String[] {"connectTimeout", "loginTimeout", "socketTimeout"}) {
             login.setProperty(bound, Integer.toString(timeoutSeconds));
         }
-        this.outage = new OutageLines(LOG, Level.WARN, "the health check of the database (/health, /health/readiness "
+        this.outage = new LoopFailureLines(LOG, Level.WARN, "the health check of the database (/health, /health/readiness "
                 + "answer 503)", System::nanoTime);
     }
 
