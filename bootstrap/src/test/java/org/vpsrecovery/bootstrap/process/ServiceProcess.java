@@ -56,6 +56,15 @@ import org.vpsrecovery.bootstrap.StartupRefused;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /**
+     * The test scaffolding's JVM options for a started service, unless a test sets its own (those checking the
+     * operator's flags, e.g. {@code @docs/deploy/jvm.options}, do): the serial collector, a 512 MB heap and the client
+     * compiler only. A process here lives seconds to minutes on two shared cores: C2's compiler threads slowed its
+     * start and the test's other processes more than its code paid back (ADR 0002, amended in session 54).
+     */
+    public static final List<String> TEST_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m",
+            "-XX:TieredStopAtLevel=1");
+
     /** Printed by the service once its HTTP server is up (Application.printWelcome). */
     private static final Pattern LISTENING = Pattern.compile("vps-recovery is listening on (http://\\S+)");
     private static final List<String> NOT_INHERITED = List.of("VPSR_", "VPSORG_", "MICRONAUT_");
@@ -128,7 +137,7 @@ public final class ServiceProcess implements AutoCloseable {
         private final String name;
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final Map<String, FileToWrite> files = new LinkedHashMap<>();
-        private List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m");
+        private List<String> jvmOptions = TEST_JVM_OPTIONS;
         private Path jar = Path.of(System.getProperty("vpsr.service.jar", "target/vps-recovery.jar")).toAbsolutePath();
         private Duration startTimeout = Duration.ofSeconds(180);
         private Duration stopTimeout = Duration.ofSeconds(60);
@@ -160,7 +169,7 @@ public final class ServiceProcess implements AutoCloseable {
             return this;
         }
 
-        /** Replaces the JVM options (default: serial GC, 512 MB heap); {@code java.io.tmpdir} is always set. */
+        /** Replaces the JVM options (default: {@link #TEST_JVM_OPTIONS}); {@code java.io.tmpdir} is always set. */
         public Builder jvmOptions(String... options) {
             this.jvmOptions = List.of(options);
             return this;

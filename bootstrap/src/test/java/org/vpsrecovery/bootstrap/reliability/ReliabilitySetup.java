@@ -30,7 +30,7 @@ final class ReliabilitySetup {
     static final String TEAM_TOKEN = "reliability-team-token";
     static final String AUDITOR_TOKEN = "reliability-auditor-token";
     /** The fixture's default JVM options, kept when a test adds its own. */
-    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m");
+    private static final List<String> DEFAULT_JVM_OPTIONS = ServiceProcess.TEST_JVM_OPTIONS;
 
     private ReliabilitySetup() {
     }
