@@ -149,8 +149,9 @@ final class RunningPlatform implements AutoCloseable {
      * A context whose start failed is not running, and Micronaut's close then closes nothing: its beans made so far
      * (the datasource's pool among them) are destroyed here, in the reverse of the order the context lists them. That
      * order is its singletons' hash order, not their dependencies': a bean destroyed after the datasource can have a
-     * bean made anew for its destroy, and with it a second datasource and pool (seen in CI: a refused start left
-     * "HikariPool-2" running after "HikariPool-1" was closed). So what is made is destroyed again, round after round,
+     * bean made anew for its destroy, and with it a second datasource and pool (ChainCheckpointJob's checkpoint on the
+     * way out reads the chain head through a repository whose connection operations are made at first use: a refused
+     * start left "HikariPool-2" running after "HikariPool-1" was closed). So what is made is destroyed again, round after round,
      * until the context holds nothing; what it still holds after the last round fails the start's close.
      */
     private static void closeAfterFailedStart(ApplicationContext context) {
