@@ -148,45 +148,74 @@ final class RunningPlatform implements AutoCloseable {
         }
     }
 
+    /** Rounds of destroying a failed start's beans before what is still made is reported as left open. */
+    private static final int DESTROY_ROUNDS = 5;
+
     /**
      * A context whose start failed is not running, and Micronaut's close then closes nothing: its beans made so far
-     * (the datasource's pool among them) are destroyed here, in the reverse of the order the context lists them.
+     * (the datasource's pool among them) are destroyed here, in the reverse of the order the context lists them. That
+     * order is its singletons' hash order, not their dependencies': a bean destroyed after the datasource can have a
+     * bean made anew for its destroy, and with it a second datasource and pool (ChainCheckpointJob's checkpoint on the
+     * way out reads the chain head through a repository whose connection operations are made at first use: a refused
+     * start left "HikariPool-2" running after "HikariPool-1" was closed). So what is made is destroyed again, round after round,
+     * until the context holds nothing; what it still holds after the last round fails the start's close.
      */
     private static void closeAfterFailedStart(ApplicationContext context) {
         if (context.isRunning()) {
             context.close();
             return;
         }
-        List<io.micronaut.context.BeanRegistration<Object>> made = new java.util.ArrayList<>(
-                context.getActiveBeanRegistrations(Object.class));
-        java.util.Collections.reverse(made);
         RuntimeException failed = null;
-        for (io.micronaut.context.BeanRegistration<Object> bean : made) {
-            try {
-                try {
-                    context.destroyBean(bean);
-                } finally {
-                    // The datasource's pool has no destroy hook of its own (its factory closes it at a context's
-                    // close), and is closed even when its bean's destroy failed: a pool left open went on logging
-                    // about its dropped database into later classes' tests.
-                    if (bean.bean() instanceof javax.sql.DataSource dataSource
-                            && dataSource.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
-                        dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).close();
-                    }
-                }
-            } catch (java.sql.SQLException e) {
-                failed = failed == null ? new IllegalStateException(e) : failed;
-            } catch (RuntimeException e) {
-                if (failed == null) {
-                    failed = e;
-                } else {
-                    failed.addSuppressed(e);
-                }
+        for (int round = 1; round <= DESTROY_ROUNDS; round++) {
+            List<io.micronaut.context.BeanRegistration<Object>> made = new java.util.ArrayList<>(
+                    context.getActiveBeanRegistrations(Object.class));
+            if (made.isEmpty()) {
+                break;
+            }
+            if (round == DESTROY_ROUNDS) {
+                failed = add(failed, new IllegalStateException("a failed start's beans are made again at each destroy"
+                        + " round: " + made.stream().map(bean -> bean.getBeanDefinition().getBeanType().getName()).toList()));
+            }
+            java.util.Collections.reverse(made);
+            for (io.micronaut.context.BeanRegistration<Object> bean : made) {
+                failed = add(failed, destroy(context, bean));
             }
         }
         if (failed != null) {
             throw failed;
         }
+    }
+
+    /** {@code bean} destroyed, its pool closed even when its destroy failed; null, or why either failed. */
+    private static RuntimeException destroy(ApplicationContext context, io.micronaut.context.BeanRegistration<Object> bean) {
+        try {
+            try {
+                context.destroyBean(bean);
+            } finally {
+                // The datasource's pool has no destroy hook of its own (its factory closes it at a context's close),
+                // and is closed even when its bean's destroy failed: a pool left open went on logging about its
+                // dropped database into later classes' tests.
+                if (bean.bean() instanceof javax.sql.DataSource dataSource
+                        && dataSource.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
+                    dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).close();
+                }
+            }
+            return null;
+        } catch (java.sql.SQLException e) {
+            return new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    private static RuntimeException add(RuntimeException failed, RuntimeException more) {
+        if (failed == null) {
+            return more;
+        }
+        if (more != null) {
+            failed.addSuppressed(more);
+        }
+        return failed;
     }
 
     Answer send(String method, String path, String token, String body, Map<String, String> headers) {
