@@ -62,16 +62,17 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
      * before it marks dispatched, so a dispatched one's task, if it still exists, is seen; the outer state check
      * leaves one that was delivered or died meanwhile as it is. Its last error says the platform ended it, then the
      * last attempt's (ADR 0025, session 49). A removed subscription's are left to the purge. The
-     * candidates come from V57's partial index, not from the whole log.
+     * candidates come from V57's partial index, not from the whole log, picked once in an InitPlan
+     * ({@code = ANY(ARRAY(...))}): an {@code IN (...)} sub-select may run again per outer row (session 54).
      */
     @Query("UPDATE webhook_delivery SET state = 'dead', last_error = left('"
             + WebhookDeliveries.DROPPED_BY_THE_SCHEDULER
             + "' || coalesce('; the last attempt: ' || last_error, ''), " + WebhookDeliveries.MAX_ERROR + ")"
-            + " WHERE state = 'pending' AND id IN ("
+            + " WHERE state = 'pending' AND id = ANY(ARRAY("
             + "SELECT d.id FROM webhook_delivery d WHERE d.state = 'pending' AND d.dispatched AND NOT EXISTS ("
             + "SELECT 1 FROM scheduled_tasks t WHERE t.task_name = '" + DELIVERY_TASK + "'"
             + " AND t.task_instance = CAST(d.id AS text)) AND EXISTS (SELECT 1 FROM webhook_subscription s"
-            + " WHERE s.id = d.subscription_id AND s.deleted_at IS NULL) LIMIT :limit)")
+            + " WHERE s.id = d.subscription_id AND s.deleted_at IS NULL) LIMIT :limit))")
     long markDeadWhenUnscheduled(int limit);
 
     /** A page of the log, newest first, before a sequence: V7's {@code webhook_delivery_log} index, read in its order. */

@@ -61,21 +61,26 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
     public static final String REMOVE = """
             UPDATE webhook_subscription SET deleted_at = now() WHERE id = ? AND team = ? AND deleted_at IS NULL""";
 
-    /** At most ? deliveries of subscriptions removed at least ? ms ago. */
+    /**
+     * At most ? deliveries of subscriptions removed at least ? ms ago. Each batch statement here picks its rows in an
+     * {@code = ANY(ARRAY(...))} sub-select, an InitPlan run once, then finds them by primary key: an {@code IN (...)}
+     * sub-select may be run again for every outer row, and with FOR UPDATE each run skips the rows already deleted and
+     * picks others, more than the limit in all (ADR 0025, amended in session 54).
+     */
     static final String PURGE_DELIVERIES = """
-            DELETE FROM webhook_delivery WHERE id IN (
+            DELETE FROM webhook_delivery WHERE id = ANY(ARRAY(
                 SELECT d.id FROM webhook_subscription s JOIN webhook_delivery d ON d.subscription_id = s.id
-                WHERE s.deleted_at <= now() - ? * interval '1 millisecond' LIMIT ?)""";
+                WHERE s.deleted_at <= now() - ? * interval '1 millisecond' LIMIT ?))""";
 
     /**
      * At most ? of those subscriptions with no delivery left. A delivery an append queued meanwhile goes with the
      * cascade; the removal's wait means no append still reads the row (see {@link WebhookDeliveries#purgeRemoved}).
      */
     static final String PURGE_SUBSCRIPTIONS = """
-            DELETE FROM webhook_subscription WHERE id IN (
+            DELETE FROM webhook_subscription WHERE id = ANY(ARRAY(
                 SELECT s.id FROM webhook_subscription s
                 WHERE s.deleted_at <= now() - ? * interval '1 millisecond'
-                    AND NOT EXISTS (SELECT FROM webhook_delivery d WHERE d.subscription_id = s.id) LIMIT ?)""";
+                    AND NOT EXISTS (SELECT FROM webhook_delivery d WHERE d.subscription_id = s.id) LIMIT ?))""";
 
     /**
      * A put-off (V60): the first since the last attempt is kept. One recorded by a release before V60 never cleared
@@ -107,14 +112,16 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
                   ORDER BY d.created_at, d.audit_sequence LIMIT ?) b""";
 
     /**
-     * At most ? ended deliveries queued at least ? ms ago, oldest first, through V74's index of the ended rows. Rows
-     * another purge holds are skipped, not waited for. Parameters: ms, limit.
+     * At most ? ended deliveries queued at least ? ms ago, oldest first (the id breaks ties), through V74's index of the
+     * ended rows. Rows another purge holds are skipped, not waited for. Picked once, as {@link #PURGE_DELIVERIES} says:
+     * as {@code IN (...)} a purge of 1 deleted every ended row under a plan that ran the sub-select per row (session
+     * 54). Parameters: ms, limit.
      */
     static final String PURGE_ENDED = """
-            DELETE FROM webhook_delivery WHERE id IN (
+            DELETE FROM webhook_delivery WHERE id = ANY(ARRAY(
                 SELECT id FROM webhook_delivery
                 WHERE state <> 'pending' AND created_at <= now() - ? * interval '1 millisecond'
-                ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED)""";
+                ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED))""";
 
     /** The purge waits no longer for a row lock (an attempt recording on a delivery): it tries again next run. */
     private static final String PURGE_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '2s'";
