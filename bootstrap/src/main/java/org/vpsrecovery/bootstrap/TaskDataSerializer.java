@@ -3,7 +3,11 @@ package org.vpsrecovery.bootstrap;
 import com.github.kagkarlsson.scheduler.exceptions.SerializationException;
 import com.github.kagkarlsson.scheduler.serializer.JavaSerializer;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * it starts a fresh round, which each of ours reads as such (ADR 0024, amended in session 48). Read as it was, it failed
  * every run, and db-scheduler's failure handler kept the same data, so the job failed at every interval for ever.
  * Only that case: any other failure to read (a stream cut short, a value its record refuses) fails the run as before.
+ *
+ * <p>The bytes are read through an allow-list ({@link #TASK_DATA}): the jobs' own task-data records and the JDK values
+ * they hold. A class outside it (a gadget put into {@code scheduled_tasks}, or a class a later release added) is refused
+ * before it is made, none of its code run, and read as none like an unknown class (ADR 0024, amended in session 54).
  */
 final class TaskDataSerializer implements Serializer {
 
@@ -24,6 +32,23 @@ final class TaskDataSerializer implements Serializer {
 
     /** The job whose data is being read on this thread, for the log (the serializer is not told which it reads for). */
     private static final ThreadLocal<String> READING_FOR = new ThreadLocal<>();
+
+    /**
+     * What task data may hold: what the jobs store (a {@link Long} or {@link Integer}, the records below, none for the
+     * others) and what those records are made of ({@code List.copyOf}'s serial form, UUIDs, {@code Instant}s and
+     * {@code Duration}s, read through {@code java.time.Ser}, strings). Everything else is refused.
+     */
+    static final ObjectInputFilter TASK_DATA = ObjectInputFilter.Config.createFilter(String.join(";",
+            "maxdepth=10",
+            DriftScanJobs.RoundUnderWay.class.getName(),
+            PolicyRunJobs.WindowUnderWay.class.getName(),
+            ClusterJobs.OperationsUnderWay.class.getName(),
+            ClusterJobs.IntentsUnderWay.class.getName(),
+            BudgetedRecurringTask.HeldOff.class.getName(),
+            "java.lang.Number", "java.lang.Long", "java.lang.Integer", "java.lang.String", "java.lang.Object",
+            "java.util.UUID", "java.util.CollSer", "java.util.ImmutableCollections$List12",
+            "java.util.ImmutableCollections$ListN", "java.time.Ser", "java.time.Instant", "java.time.Duration",
+            "!*"));
 
     private final Serializer java = new JavaSerializer();
 
@@ -53,17 +78,30 @@ final class TaskDataSerializer implements Serializer {
     @Override
     public <T> T deserialize(Class<T> dataClass, byte[] serialized) {
         try {
-            return java.deserialize(dataClass, serialized);
+            return readAllowed(dataClass, serialized);
         } catch (SerializationException e) {
             if (!(e.getCause() instanceof ClassNotFoundException || e.getCause() instanceof InvalidClassException)) {
                 throw e;
             }
             String task = Objects.requireNonNullElse(READING_FOR.get(), "a job");
             if (toldOf.add(task)) {
-                LOG.warn("{}: its task data is of a class this release does not know or reads otherwise ({}), written "
-                        + "by another release: read as none, so its round starts fresh", task, e.getCause().getMessage());
+                LOG.warn("{}: its task data is of a class this release does not know, reads otherwise or does not allow "
+                        + "({}), written by another release or not by this service: read as none, so its round starts fresh", task, e.getCause().getMessage());
             }
             return null;
+        }
+    }
+
+    /** As db-scheduler's {@link JavaSerializer} reads, through {@link #TASK_DATA}. */
+    private static <T> T readAllowed(Class<T> dataClass, byte[] serialized) {
+        if (serialized == null) {
+            return null;
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized))) {
+            in.setObjectInputFilter(TASK_DATA);
+            return dataClass.cast(in.readObject());
+        } catch (IOException | ClassNotFoundException e) {
+            throw new SerializationException("Failed to deserialize object", e);
         }
     }
 }

@@ -37,7 +37,8 @@ import org.vpsrecovery.bootstrap.PolicyRunJobs.Settings;
 /**
  * Task data another release wrote, of a class this one does not have, on db-scheduler and PostgreSQL as the service
  * builds them (ADR 0024, amended in session 48): the job's round starts fresh and its data becomes its own, where the
- * default serializer failed the run, kept the data and failed again at every interval.
+ * default serializer failed the run, kept the data and failed again at every interval. And (session 54) data is read
+ * through an allow-list: a class outside it is never made, the jobs' own data still reads.
  */
 class TaskDataSerializerTest {
 
@@ -118,6 +119,69 @@ class TaskDataSerializerTest {
             assertThat(row(PolicyRunJobs.POLICY_RUNS)).isEqualTo(new Row(0, NOW.toEpochMilli()));
         } finally {
             scheduler.stop();
+        }
+    }
+
+    @Test
+    void aStoredRoundUnderWayStillReadsThroughTheAllowList() throws Exception {
+        Duration every = Duration.ofMinutes(10);
+        List<Asked> asked = new CopyOnWriteArrayList<>();
+        DriftScanJobs jobs = new DriftScanJobs((after, servers, pacing, budget) -> {
+            asked.add(new Asked(after, servers));
+            return new ScanDriftService.Round(5, 0, 0, 0, Optional.of(4200L), 0);
+        }, every, 100, Duration.ZERO, Duration.ofMinutes(1),
+                org.vpsrecovery.adapters.http.provider.VpsOrgSettings.DEFAULT_MAX_HOLD);
+        RecurringTask<Serializable> task = jobs.task();
+        ManualScheduler scheduler = scheduler(task);
+        try {
+            scheduler.schedule(task.instance(RecurringTask.INSTANCE, -1L), NOW);
+            storeData(DriftScanJobs.DRIFT_SCAN, serialized(new DriftScanJobs.RoundUnderWay(7, 5)));
+
+            scheduler.runAnyDueExecutions();
+
+            assertThat(asked).containsExactly(new Asked(Optional.of(7L), 5));
+            assertThat(row(DriftScanJobs.DRIFT_SCAN)).isEqualTo(new Row(0, 4200L));
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    @Test
+    void everyKindOfDataTheJobsStoreReadsBack() throws IOException {
+        UUID one = UUID.randomUUID();
+        List<Serializable> stored = List.of(42L, 3, new DriftScanJobs.RoundUnderWay(-1, 5),
+                new PolicyRunJobs.WindowUnderWay(NOW.minusSeconds(90), NOW, "blue", NOW.minus(Duration.ofDays(1)),
+                        one, 12345),
+                new ClusterJobs.OperationsUnderWay(List.of(one)),
+                new ClusterJobs.OperationsUnderWay(List.of(one, UUID.randomUUID(), UUID.randomUUID())),
+                new ClusterJobs.IntentsUnderWay(17, 3),
+                new BudgetedRecurringTask.HeldOff(99L, Duration.ofSeconds(30)));
+        for (Serializable data : stored) {
+            assertThat(new TaskDataSerializer().deserialize(Serializable.class, serialized(data))).isEqualTo(data);
+        }
+        assertThat(new TaskDataSerializer().deserialize(Serializable.class, null)).isNull();
+    }
+
+    @Test
+    void aClassOutsideTheAllowListIsNotMadeAndIsReadAsNone() throws IOException {
+        Gadget.made.set(0);
+        byte[] alone = serialized(new Gadget());
+        byte[] inside = serialized(new BudgetedRecurringTask.HeldOff(new Gadget(), Duration.ofSeconds(1)));
+
+        assertThat(new TaskDataSerializer().deserialize(Serializable.class, alone)).isNull();
+        assertThat(new TaskDataSerializer().deserialize(Serializable.class, inside)).isNull();
+        // Its readObject never ran: refused by its class, before an instance was made.
+        assertThat(Gadget.made).hasValue(0);
+    }
+
+    /** A class no job stores, whose reading runs code of its own (what a deserialization gadget does). */
+    private static final class Gadget implements Serializable {
+        private static final long serialVersionUID = 1L;
+        static final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+
+        private void readObject(java.io.ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            made.incrementAndGet();
         }
     }
 

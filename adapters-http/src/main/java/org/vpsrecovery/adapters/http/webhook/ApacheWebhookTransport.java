@@ -49,7 +49,7 @@ import org.vpsrecovery.domain.webhook.WebhookTarget;
  * <p>One client (its connection pool shared by every delivery), no proxy (a proxy would resolve
  * the host itself), redirects never followed (a 3xx could point anywhere), no automatic retry (the
  * scheduler retries), a bounded connect time and a bounded time for the whole exchange. The
- * receiver's body is never read: the connection is dropped instead.
+ * receiver's body is never read: the connection is dropped instead, and no answer is decompressed.
  */
 public final class ApacheWebhookTransport implements WebhookTransport, AutoCloseable {
 
@@ -192,6 +192,9 @@ public final class ApacheWebhookTransport implements WebhookTransport, AutoClose
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableAuthCaching()
+                // The body is never read, so nothing is to be decoded; and HttpClient 5.5's decompression can keep a
+                // connection leased when decoding fails (CVE-2026-64607). No Accept-Encoding is sent either.
+                .disableContentCompression()
                 .build();
     }
 
