@@ -155,7 +155,7 @@ final class ProviderFailures {
      * its code (a 423 as a 409); otherwise one for good (ADR 0010, amended in session 50).
      */
     private ProviderFailure refusal(Kind kind, String message, OptionalInt code, Optional<Duration> wait, List<Said> said) {
-        if (wait.isEmpty() && PASSING_STATE_WORDS.matcher(generalDetail(said)).find()) {
+        if (wait.isEmpty() && speaksOfAPassingState(said)) {
             return ProviderFailure.refusedInAPassingState(kind, message, code);
         }
         return new ProviderFailure(kind, message, code, wait, null);
@@ -342,29 +342,60 @@ final class ProviderFailures {
     private static final int MAX_MESSAGES = 64;
 
     /**
-     * One message of an error body: the top-level key it came under, its words as said, and as classified (a nested
-     * {@code code} such as {@code snapshot_limit_reached} read with spaces for its underscores).
+     * The codes that speak of a passing state, whole ({@code -} read as {@code _}, any case): busy, in progress, pending,
+     * restoring or being created, try later, temporarily unavailable, alone or of a server, a point or an operation
+     * ({@code server_busy}, {@code operation_in_progress}). A code is no sentence: one word of it ({@code not_busy},
+     * {@code payment_pending}: nothing that passes by itself) said nothing of a passing state (ADR 0010, session 54).
+     * Not "locked", as in {@link #PASSING_STATE_WORDS}.
      */
-    private record Said(String key, String text, String classified) {
-        boolean general() {
-            return GENERAL_KEYS.contains(key);
+    private static final Pattern PASSING_STATE_CODE = Pattern.compile("((server|resource|snapshot|backup|restore|"
+            + "operation|action|task|job)_)?(is_|already_)?(busy|in_progress|pending|restoring|creating|being_created|"
+            + "try_later|try_again_later|retry_later|temporarily_unavailable)");
+
+    /**
+     * One message of an error body: the top-level key it came under, its words as said (a code after them), the
+     * message's own words, the code that came with it ("" if none), whether it is the refusal's own ({@code general}:
+     * not a field's), and whether it is a top-level string {@code detail}, DRF's sentence for the whole refusal.
+     */
+    private record Said(String key, String text, String words, String code, boolean general, boolean topLevelDetail) {
+
+        /** Its words and its code, the code's underscores as spaces ({@code snapshot_limit_reached}: a limit). */
+        String classified() {
+            return code.isEmpty() ? words : (words + " " + code.replaceAll("[_-]", " ")).strip();
+        }
+
+        /** Whether its code names a passing state (no code: false). */
+        boolean passingStateCode() {
+            return PASSING_STATE_CODE.matcher(code.replace('-', '_').toLowerCase(Locale.ROOT)).matches();
+        }
+
+        /** A value's own bounds ("Ensure ...", "characters", {@code too_many_characters}): no limit reached. */
+        boolean valueCheck() {
+            return VALUE_CHECK.matcher(text).find() || VALUE_CHECK.matcher(classified()).find();
         }
     }
 
     /**
      * The messages of an error body (null: none), read once: each top-level field's string, list of strings, or nested
      * error objects (their message, detail, msg, error, errors, description and code; anything else ignored), at most
-     * {@link #MAX_NESTING} deep and {@link #MAX_MESSAGES} in all (ADR 0010, amended in session 54). Before, a nested
-     * body's words were lost: {@code {"error": {"message": "Snapshot limit reached"}}} was refused with none.
+     * {@link #MAX_NESTING} deep and {@link #MAX_MESSAGES} in all, and the body's own {@code code} read as a nested one's
+     * (ADR 0010, amended in session 54). Before, a nested body's words were lost: {@code {"error": {"message":
+     * "Snapshot limit reached"}}} was refused with none.
      */
     private static List<Said> said(JsonNode body) {
         List<Said> said = new ArrayList<>();
         if (body == null) {
             return said;
         }
+        JsonNode code = body.get("code");
+        boolean scalarCode = code != null && (code.isString() || code.isNumber());
+        int codesMessage = -1;
         for (Map.Entry<String, JsonNode> field : body.entries()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
+            if (scalarCode && key.equals("code")) {
+                continue;
+            }
             if (value.isArray()) {
                 for (JsonNode item : value.values()) {
                     if (said.size() >= MAX_MESSAGES) {
@@ -373,7 +404,17 @@ final class ProviderFailures {
                     int before = said.size();
                     nested(key, item, 1, said);
                     if (said.size() == before && !item.isObject()) {
-                        said.add(new Said(key, "invalid", ""));
+                        said.add(new Said(key, "invalid", "", "", GENERAL_KEYS.contains(key), false));
+                    }
+                }
+            } else if (value.isString()) {
+                if (said.size() < MAX_MESSAGES) {
+                    said.add(new Said(key, value.getStringValue(), value.getStringValue(), "", GENERAL_KEYS.contains(key),
+                            key.equals("detail")));
+                    // The body's code follows its own message (not a field's), as a nested error's does.
+                    if (GENERAL_KEYS.contains(key) && NESTED_WORD_KEYS.contains(key) && (codesMessage < 0 || NESTED_WORD_KEYS.indexOf(key)
+                            < NESTED_WORD_KEYS.indexOf(said.get(codesMessage).key()))) {
+                        codesMessage = said.size() - 1;
                     }
                 }
             } else {
@@ -383,15 +424,31 @@ final class ProviderFailures {
                 break;
             }
         }
+        if (scalarCode) {
+            String text = code.isString() ? code.getStringValue() : code.coerceStringValue();
+            if (codesMessage >= 0) {
+                Said message = said.get(codesMessage);
+                said.set(codesMessage, withCode(message, text));
+            } else if (said.size() < MAX_MESSAGES) {
+                said.add(new Said("code", text, "", text, true, false));
+            }
+        }
         return said;
+    }
+
+    private static Said withCode(Said message, String code) {
+        // "Snapshot limit reached (snapshot_limit)": the code follows the message it came with.
+        return new Said(message.key(), message.text() + " (" + code + ")", message.words(), code, message.general(),
+                message.topLevelDetail());
     }
 
     private static void nested(String key, JsonNode node, int depth, List<Said> said) {
         if (node == null || said.size() >= MAX_MESSAGES || depth > MAX_NESTING) {
             return;
         }
+        boolean general = GENERAL_KEYS.contains(key);
         if (node.isString()) {
-            said.add(new Said(key, node.getStringValue(), node.getStringValue()));
+            said.add(new Said(key, node.getStringValue(), node.getStringValue(), "", general, false));
         } else if (node.isArray()) {
             for (JsonNode item : node.values()) {
                 nested(key, item, depth + 1, said);
@@ -407,13 +464,10 @@ final class ProviderFailures {
             JsonNode code = node.get("code");
             if (code != null && (code.isString() || code.isNumber()) && said.size() < MAX_MESSAGES) {
                 String text = code.isString() ? code.getStringValue() : code.coerceStringValue();
-                String classified = text.replaceAll("[_-]", " ");
                 if (said.size() > before) {
-                    // "Snapshot limit reached (snapshot_limit)": the code follows the message it came with.
-                    Said last = said.removeLast();
-                    said.add(new Said(key, last.text() + " (" + text + ")", last.classified() + " " + classified));
+                    said.add(withCode(said.removeLast(), text));
                 } else {
-                    said.add(new Said(key, text, classified));
+                    said.add(new Said(key, text, "", text, general, false));
                 }
             }
         }
@@ -442,14 +496,15 @@ final class ProviderFailures {
     }
 
     /**
-     * The messages that may speak of a limit: {@code detail}'s, and every other one ({@code non_field_errors}, a nested
-     * error's, a DRF field error such as {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's (ADR 0010,
-     * sessions 50 and 54).
+     * The messages that may speak of a limit: a top-level string {@code detail}, and every other one
+     * ({@code non_field_errors}, a nested error's, a DRF field error such as {@code {"server_id": ["... maximum of 5
+     * ..."]}}) but a value check's, a code's read with its underscores spaced too (ADR 0010, sessions 50 and 54: a
+     * FastAPI/pydantic {@code {"detail": [{"msg": "... at most 100 characters"}]}} is the value refused, no limit).
      */
     private static String limitWording(List<Said> said) {
         List<String> parts = new ArrayList<>();
         for (Said one : said) {
-            if (one.key().equals("detail") || !VALUE_CHECK.matcher(one.text()).find()) {
+            if (one.topLevelDetail() || !one.valueCheck()) {
                 parts.add(one.classified());
             }
         }
@@ -457,17 +512,21 @@ final class ProviderFailures {
     }
 
     /**
-     * The general words of a refusal: {@code detail}, {@code non_field_errors} and the nested error's ({@code message},
-     * {@code error}, {@code errors}, {@code msg}), never a field's own error (ADR 0010, sessions 50 and 54).
+     * Whether the refusal's own words speak of a passing state: those of {@code detail}, {@code non_field_errors} and the
+     * nested error's ({@code message}, {@code error}, {@code errors}, {@code msg}), never a field's own error; or a code
+     * of theirs or the body's that names one ({@link #PASSING_STATE_CODE}; ADR 0010, sessions 50 and 54).
      */
-    private static String generalDetail(List<Said> said) {
-        List<String> parts = new ArrayList<>();
+    private static boolean speaksOfAPassingState(List<Said> said) {
+        List<String> words = new ArrayList<>();
         for (Said one : said) {
             if (one.general()) {
-                parts.add(one.classified());
+                if (one.passingStateCode()) {
+                    return true;
+                }
+                words.add(one.words());
             }
         }
-        return String.join(" ", parts);
+        return PASSING_STATE_WORDS.matcher(String.join(" ", words)).find();
     }
 
     /** The body's JSON object, or null when it is none (empty, not JSON, another JSON value). */

@@ -507,25 +507,31 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         }
     }
 
-    /** A list given up as inconsistent is said at WARN once in five minutes per route, the times held back counted. */
-    private static final org.vpsrecovery.application.failure.AtMostEvery<String> INCONSISTENT_LIST_LINES =
+    /**
+     * A list given up as inconsistent is said at WARN once in five minutes per route (the path: one key for every server's
+     * list, so any number of servers failing cannot evict a key within its interval), the times held back counted; per
+     * client, so that one client's lines never hold back another's (ADR 0010, amended in session 54).
+     */
+    private final org.vpsrecovery.application.failure.AtMostEvery<String> inconsistentListLines =
             new org.vpsrecovery.application.failure.AtMostEvery<>(Duration.ofMinutes(5), 256, System::nanoTime);
 
     /**
-     * The WARN of a list given up after {@code reads} reads: its route (path and query: the server, never the token),
-     * the call, and the last read's two numbers, what its pages listed and what its count said, where it had both.
+     * The WARN of a list given up after {@code reads} reads: its route and the server it was read for (path and query,
+     * never the token), the call, the last read's two numbers, what its pages listed and what its count said, where it
+     * had both, and how many lists of the route failed so since the route's last line.
      */
-    private static void warnListInconsistent(Call call, URI first, int reads, ListRead<?> last) {
-        String route = first.getRawPath() + (first.getRawQuery() == null ? "" : "?" + first.getRawQuery());
-        java.util.OptionalLong heldBack = INCONSISTENT_LIST_LINES.sayNow(route);
+    private void warnListInconsistent(Call call, URI first, int reads, ListRead<?> last) {
+        java.util.OptionalLong heldBack = inconsistentListLines.sayNow(first.getRawPath());
         if (heldBack.isEmpty()) {
             return;
         }
+        String asked = first.getRawPath() + (first.getRawQuery() == null ? "" : "?" + first.getRawQuery());
         LOG.warn("VPS.org's list at GET {} was inconsistent at each of {} reads to {}{}; failed as try later. If it goes "
-                        + "on, VPS.org's count or paging is wrong: tell VPS.org{}", route, reads, call.description(),
+                        + "on, VPS.org's count or paging is wrong: tell VPS.org{}", asked, reads, call.description(),
                 last.count() == null ? " (last: " + last.changed() + ")"
                         : ": its pages listed " + last.listed() + " points, its count said " + last.count(),
-                heldBack.getAsLong() > 0 ? " (" + heldBack.getAsLong() + " more lists failed so since the last line)" : "");
+                heldBack.getAsLong() > 0 ? " (" + heldBack.getAsLong() + " more lists of " + first.getRawPath()
+                        + " failed so since its last line)" : "");
     }
 
     /** When ({@link System#nanoTime()}) a list started at {@code startedNanos} may start no more page reads. */

@@ -48,7 +48,8 @@ class NestedErrorBodiesContractTest {
             "{\"errors\": [{\"message\": \"Snapshot limit reached\"}]}",
             "{\"detail\": {\"message\": \"Snapshot limit reached\"}}",
             "{\"detail\": [{\"loc\": [\"body\", \"server_id\"], \"msg\": \"Snapshot limit reached\"}]}",
-            "{\"error\": {\"code\": \"snapshot_limit_reached\"}, \"request_id\": 77}"})
+            "{\"error\": {\"code\": \"snapshot_limit_reached\"}, \"request_id\": 77}",
+            "{\"code\": \"snapshot_limit_reached\", \"message\": \"Bad request\"}"})
     void aNestedLimitIsALimitInItsOwnWords(String body) {
         ProviderFailure failure = createRefused(400, body);
 
@@ -72,7 +73,9 @@ class NestedErrorBodiesContractTest {
     @ValueSource(strings = {"{\"error\": {\"message\": \"Server is busy, try again later\"}}",
             "{\"errors\": [{\"message\": \"Another operation is in progress\"}]}",
             "{\"error\": {\"code\": \"server_busy\"}}",
-            "{\"message\": \"Snapshot is being created\"}"})
+            "{\"message\": \"Snapshot is being created\"}",
+            "{\"code\": \"server_busy\", \"message\": \"Request refused\"}",
+            "{\"errors\": [{\"message\": \"Refused\", \"code\": \"OPERATION-IN-PROGRESS\"}]}"})
     void aNestedTryLaterIsNotNowNeverForGood(String body) {
         for (int status : new int[] {400, 409}) {
             ProviderFailure failure = deleteRefused(status, body);
@@ -82,11 +85,68 @@ class NestedErrorBodiesContractTest {
         }
     }
 
+    /**
+     * Mend of session 54: a value check said inside a {@code detail} list (FastAPI/pydantic's validation body), or as a
+     * code, was read as a limit ("at most", "too many"): it is the value refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"detail\": [{\"loc\": [\"body\", \"name\"], \"msg\": \"ensure this value has at most 100 characters\"}]}",
+            "{\"detail\": [{\"loc\": [\"body\", \"name\"], \"msg\": \"String should have at most 100 characters\"}]}",
+            "{\"detail\": {\"message\": \"Ensure this field has at most 100 characters.\"}}",
+            "{\"error\": {\"code\": \"too_many_characters\"}}",
+            "{\"code\": \"too_many_characters\", \"message\": \"Bad request\"}"})
+    void aValueCheckSaidNestedIsNoLimit(String body) {
+        assertThat(createRefused(400, body).kind()).isEqualTo(Kind.REJECTED);
+    }
+
+    /** A top-level string {@code detail} is the refusal's own sentence: its limit words count whatever else it says. */
+    @Test
+    void aTopLevelDetailSpeaksOfALimitEvenNamingCharacters() {
+        assertThat(createRefused(400, "{\"detail\": \"Snapshot limit reached: at most 5 snapshots, names of 100 "
+                + "characters\"}").kind()).isEqualTo(Kind.LIMIT_REACHED);
+    }
+
+    /**
+     * Mend of session 54: a code was a passing state by any word in it, negated or not ("not_busy"), and whatever the
+     * waiting was for ("payment_pending": nothing that passes by itself), so such a refusal was "not now" and a rotation's
+     * delete retried for ever. A code counts only from a list of its own, never negated; flat as nested.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"error\": {\"code\": \"not_busy\"}}",
+            "{\"errors\": [{\"message\": \"Refused\", \"code\": \"payment_pending\"}]}",
+            "{\"error\": {\"code\": \"verification_pending\"}}",
+            "{\"error\": {\"code\": \"no_operation_in_progress\"}}",
+            "{\"code\": \"not_busy\", \"message\": \"Request refused\"}",
+            "{\"code\": \"payment_pending\"}"})
+    void aCodeNegatedOrWaitingOnSomethingElseIsRefusedForGood(String body) {
+        for (int status : new int[] {400, 409}) {
+            ProviderFailure failure = deleteRefused(status, body);
+
+            assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isFalse();
+            assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isTrue();
+        }
+    }
+
+    /** At most 64 messages are read: a 65th, the only one speaking of a limit, is not (the 64th still is). */
+    @Test
+    void noMoreThan64MessagesAreRead() {
+        String x = "{\"message\": \"x\"}, ";
+        assertThat(createRefused(400, "{\"errors\": [" + x.repeat(63) + "{\"message\": \"limit\"}]}").kind())
+                .as("the 64th").isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(createRefused(400, "{\"errors\": [" + x.repeat(64) + "{\"message\": \"limit\"}]}").kind())
+                .as("the 65th").isEqualTo(Kind.REJECTED);
+        assertThat(createRefused(400, "{\"errors\": [{\"errors\": [" + x.repeat(64) + "{\"message\": \"limit\"}]}]}")
+                .kind()).as("the 65th, nested").isEqualTo(Kind.REJECTED);
+    }
+
     /** Deep, odd or huge nesting is never a crash, and what is not an error's word is ignored. */
     @Test
     void oddNestingIsNeverACrash() {
-        String deep = "{\"error\": " + "[".repeat(5_000) + "\"limit\"" + "]".repeat(5_000) + "}";
-        assertThat(createRefused(400, deep).kind()).isEqualTo(Kind.REJECTED);
+        String tooDeepToParse = "{\"error\": " + "[".repeat(5_000) + "\"limit\"" + "]".repeat(5_000) + "}";
+        assertThat(createRefused(400, tooDeepToParse).kind()).as("past the JSON reader's depth").isEqualTo(Kind.REJECTED);
+        String deep = "{\"error\": " + "[".repeat(200) + "\"limit\"" + "]".repeat(200) + "}";
+        assertThat(createRefused(400, deep).kind()).as("parsed, past the depth read").isEqualTo(Kind.REJECTED);
         String deeper = "{\"error\": {\"error\": {\"error\": {\"error\": {\"error\": {\"message\": \"limit\"}}}}}}";
         assertThat(createRefused(400, deeper).kind()).as("past the depth read").isEqualTo(Kind.REJECTED);
         ProviderFailure unknownKeys = createRefused(400, "{\"error\": {\"trace\": \"quota limit\", \"status\": 400, "
