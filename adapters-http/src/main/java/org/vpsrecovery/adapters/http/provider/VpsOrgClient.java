@@ -509,7 +509,10 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /** A list given up as inconsistent is said at WARN once in five minutes per route, the times held back counted. */
     private static final org.vpsrecovery.application.failure.AtMostEvery<String> INCONSISTENT_LIST_LINES =
-            new org.vpsrecovery.application.failure.AtMostEvery<>(Duration.ofMinutes(5), 256, System::nanoTime);
+            new org.vpsrecovery.application.failure.AtMostEvery<>(Duration.ofMinutes(5), 256, System::nanoTime,
+                    heldBack -> LOG.warn("VPS.org's lists were inconsistent on more routes than the 256 whose line is "
+                            + "remembered: {} more lists failed so on other routes since the last such line; if it goes "
+                            + "on, tell VPS.org", heldBack));
 
     /**
      * The WARN of a list given up after {@code reads} reads: its route (path and query: the server, never the token),
