@@ -12,6 +12,7 @@ import io.micronaut.management.health.indicator.HealthResult;
 import io.micronaut.management.health.indicator.annotation.Readiness;
 import io.micronaut.management.health.indicator.jdbc.JdbcIndicator;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -19,7 +20,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +33,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
+import org.vpsrecovery.adapters.persistence.DatabaseUrlOptions;
 
 /**
  * Whether the database answers, for {@code /health} and {@code /health/readiness} (as {@code jdbc}, in place of
@@ -58,18 +62,50 @@ public class DatabaseHealthIndicator implements HealthIndicator {
     private final Duration timeout;
     private final int timeoutSeconds;
     private final LoopFailureLines outage;
+    private final Connect connect;
     private final ExecutorService checking = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("database-health-check").factory());
     private final AtomicReference<CompletableFuture<HealthResult>> running = new AtomicReference<>();
 
+    /** Opens the check's connection: pgjdbc's {@link DriverManager}, or a test's. */
+    @FunctionalInterface
+    interface Connect {
+        Connection to(String url, Properties login) throws SQLException;
+    }
+
+    /** The URL arguments that would override the check's own bounds (pgjdbc lets a URL's argument win). */
+    static final Set<String> BOUNDS = Set.of("connectTimeout", "loginTimeout", "socketTimeout");
+
+    @Inject
     public DatabaseHealthIndicator(DataSource dataSource,
                                    @Value("${vpsr.health.database-check-timeout:1s}") Duration timeout) throws SQLException {
+        this(dataSource.unwrap(HikariDataSource.class), timeout);
+    }
+
+    private DatabaseHealthIndicator(HikariDataSource pool, Duration timeout) {
+        this(pool.getJdbcUrl(), loginOf(pool), timeout, DriverManager::getConnection);
+    }
+
+    DatabaseHealthIndicator(String poolUrl, Properties poolLogin, Duration timeout, Connect connect) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("vpsr.health.database-check-timeout must be positive, not " + timeout);
         }
-        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
-        this.url = pool.getJdbcUrl();
+        this.url = checkUrl(poolUrl);
         this.login = new Properties();
+        login.putAll(poolLogin);
+        this.timeout = timeout;
+        this.connect = Objects.requireNonNull(connect, "connect");
+        // pgjdbc's timeouts are whole seconds: the probe's own wait below is the exact bound.
+        this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+        for (String bound : BOUNDS) {
+            login.setProperty(bound, Integer.toString(timeoutSeconds));
+        }
+        this.outage = new LoopFailureLines(LOG, Level.WARN, "the health check of the database (/health, /health/readiness "
+                + "answer 503)", "it is checked again at each probe", System::nanoTime);
+    }
+
+    private static Properties loginOf(HikariDataSource pool) {
+        Properties login = new Properties();
         login.putAll(pool.getDataSourceProperties());
         if (pool.getUsername() != null) {
             login.setProperty("user", pool.getUsername());
@@ -77,14 +113,15 @@ public class DatabaseHealthIndicator implements HealthIndicator {
         if (pool.getPassword() != null) {
             login.setProperty("password", pool.getPassword());
         }
-        this.timeout = timeout;
-        // pgjdbc's timeouts are whole seconds: the probe's own wait below is the exact bound.
-        this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-        for (String bound : new String[] {"connectTimeout", "loginTimeout", "socketTimeout"}) {
-            login.setProperty(bound, Integer.toString(timeoutSeconds));
-        }
-        this.outage = new LoopFailureLines(LOG, Level.WARN, "the health check of the database (/health, /health/readiness "
-                + "answer 503)", System::nanoTime);
+        return login;
+    }
+
+    /**
+     * The pool's URL without its {@link #BOUNDS}: an operator's {@code ?socketTimeout=120} there (docs/deploy.md allows
+     * it for the pool) held the one check slot that long, every probe answering DOWN after PostgreSQL was back.
+     */
+    static String checkUrl(String poolUrl) {
+        return DatabaseUrlOptions.without(poolUrl, BOUNDS);
     }
 
     @Override
@@ -105,9 +142,15 @@ public class DatabaseHealthIndicator implements HealthIndicator {
             if (running.compareAndSet(null, started)) {
                 try {
                     checking.execute(() -> {
-                        HealthResult result = checkNow();
-                        running.compareAndSet(started, null);
-                        started.complete(result);
+                        // Whatever ends the check (an Error too: a thread pgjdbc could not start), the slot is freed and
+                        // its probes answered; before, an Error left every later probe at "no answer" until a restart.
+                        HealthResult result = down("the check ended without a result");
+                        try {
+                            result = checkNow();
+                        } finally {
+                            running.compareAndSet(started, null);
+                            started.complete(result);
+                        }
                     });
                 } catch (RuntimeException refused) { // stopping
                     running.compareAndSet(started, null);
@@ -119,7 +162,7 @@ public class DatabaseHealthIndicator implements HealthIndicator {
     }
 
     private HealthResult checkNow() {
-        try (Connection connection = DriverManager.getConnection(url, login)) {
+        try (Connection connection = connect.to(url, login)) {
             if (!connection.isValid(timeoutSeconds)) {
                 throw new SQLException("the connection was not valid");
             }
@@ -129,7 +172,7 @@ public class DatabaseHealthIndicator implements HealthIndicator {
                     "database", metadata.getDatabaseProductName(), "version", metadata.getDatabaseProductVersion())).build();
             outage.worked();
             return up;
-        } catch (SQLException | RuntimeException failed) {
+        } catch (Throwable failed) { // an Error too: see check()
             outage.failed(failed);
             return down(FailureWords.of(failed));
         }

@@ -21,10 +21,17 @@ final class LoopFailureLines {
     private final Logger log;
     private final Level level;
     private final String what;
+    private final String whileFailing;
     private final OutageLines outage;
 
     /** {@code what}: the loop, as the lines name it ("db-scheduler's polling for due jobs"); {@code level}: of its failures. */
     LoopFailureLines(Logger log, Level level, String what, LongSupplier nanoTime) {
+        this(log, level, what, "it keeps trying", nanoTime);
+    }
+
+    /** {@code whileFailing}: what it does meanwhile, for one that does not keep trying ("it is checked again at each probe"). */
+    LoopFailureLines(Logger log, Level level, String what, String whileFailing, LongSupplier nanoTime) {
+        this.whileFailing = Objects.requireNonNull(whileFailing, "whileFailing");
         this.log = Objects.requireNonNull(log, "log");
         this.level = Objects.requireNonNull(level, "level");
         this.what = Objects.requireNonNull(what, "what");
@@ -35,7 +42,7 @@ final class LoopFailureLines {
 
     void failed(Throwable cause) {
         outage.failed(cause).ifPresent(line -> log.atLevel(level).log(line.first()
-                ? what + " is failing: " + line.cause().text() + "; it keeps trying, one line at most every "
+                ? what + " is failing: " + line.cause().text() + "; " + whileFailing + ", one line at most every "
                         + REMIND_EVERY.toMinutes() + " min while it fails and one when it works again"
                 : what + " is still failing after " + line.lasted().toSeconds() + " s: " + line.heldBack()
                         + " more failure(s) since the last line (" + line.failures() + " in all); last: "

@@ -85,7 +85,10 @@ public class PolicyRunJobs {
      * own (ADR 0025, amended in session 54). Each is still audited as before.
      */
     static final Duration LINE_EVERY = Duration.ofMinutes(10);
-    /** Policies whose missed-run line is remembered: past this, those whose interval has passed are forgotten first. */
+    /**
+     * Policies whose missed-run line is remembered (about 200 bytes each): past this, those whose interval has passed are
+     * forgotten; the others share one line an interval ({@link AtMostEvery}).
+     */
     private static final int POLICIES_REMEMBERED = 1000;
 
     private final WindowTicks ticks;
@@ -185,7 +188,10 @@ public class PolicyRunJobs {
     /** {@code nanoTime}: the monotonic ticker the missed and put-off lines are spaced on ({@link #LINE_EVERY}). */
     PolicyRunJobs(WindowTicks ticks, RetryRun retries, PutOffRuns putOff, Clock clock, DataSource dataSource,
                   Settings settings, LongSupplier nanoTime) {
-        this.missedLines = new AtMostEvery<>(LINE_EVERY, POLICIES_REMEMBERED, nanoTime);
+        this.missedLines = new AtMostEvery<>(LINE_EVERY, POLICIES_REMEMBERED, nanoTime, heldBack -> LOG.warn("runs of "
+                + "more policies than the {} whose missed-run line is remembered were missed: {} missed run(s) of other "
+                + "policies since the last such line, each audited (at most one such line per {} min)",
+                POLICIES_REMEMBERED, heldBack, LINE_EVERY.toMinutes()));
         this.pausedLines = new AtMostEvery<>(LINE_EVERY, 2, nanoTime);
         int retryAttempts = settings.retryAttempts();
         this.pausedAfterRestore = settings.pausedAfterRestore();

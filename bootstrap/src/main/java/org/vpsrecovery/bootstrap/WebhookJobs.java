@@ -304,8 +304,14 @@ public class WebhookJobs {
 
         /** {@code ticker}: the monotonic ticker, in nanoseconds, a subscription's lines are spaced on (session 53). */
         DeliveryRetries(DeliverWebhooksService service, Duration firstRetry, int maxAttempts, LongSupplier ticker) {
-            this.lines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker);
-            this.deadLines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker);
+            this.lines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker, heldBack -> LOG.warn(
+                    "webhook receivers of more subscriptions than the {} whose line is remembered did not take deliveries: "
+                    + "{} failed attempt(s) to other subscriptions since the last such line (their delivery logs say why; "
+                    + "at most one such line per {} min)", REMEMBERED, heldBack, RECEIVER_FAILURE_LINE_EVERY.toMinutes()));
+            this.deadLines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, REMEMBERED, ticker, heldBack -> LOG.warn(
+                    "webhook deliveries to more subscriptions than the {} whose line is remembered are dead: {} more dead "
+                    + "to other subscriptions since the last such line (at most one such line per {} min)", REMEMBERED,
+                    heldBack, RECEIVER_FAILURE_LINE_EVERY.toMinutes()));
             this.putOffTooLongLines = new AtMostEvery<>(RECEIVER_FAILURE_LINE_EVERY, 1, ticker);
             this.service = service;
             this.firstRetry = firstRetry;

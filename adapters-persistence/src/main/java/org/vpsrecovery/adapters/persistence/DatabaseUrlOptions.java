@@ -3,6 +3,7 @@ package org.vpsrecovery.adapters.persistence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.postgresql.Driver;
 
 /**
@@ -10,7 +11,7 @@ import org.postgresql.Driver;
  * it joins the session bounds instead of replacing them (ADR 0023, amended in session 40): pgjdbc lets a URL's argument
  * replace the connection property of the same name whole, and {@code options} is one string.
  */
-final class DatabaseUrlOptions {
+public final class DatabaseUrlOptions {
 
     private static final String OPTIONS = PooledSessionBounds.OPTIONS;
 
@@ -25,6 +26,14 @@ final class DatabaseUrlOptions {
 
     /** The URL without its {@code options} arguments, every other one as written and in its place. */
     static String without(String url) {
+        return without(url, Set.of(OPTIONS));
+    }
+
+    /**
+     * The URL without its arguments named {@code names}, every other one as written and in its place: for bootstrap's
+     * health check, whose own bounds a URL's {@code socketTimeout} would replace (ADR 0038, amended in session 54).
+     */
+    public static String without(String url, Set<String> names) {
         int query = url == null ? -1 : url.indexOf('?');
         if (query < 0) {
             return url;
@@ -33,7 +42,7 @@ final class DatabaseUrlOptions {
         for (String argument : url.substring(query + 1).split("&")) {
             int equals = argument.indexOf('=');
             String name = equals < 0 ? argument : argument.substring(0, equals);
-            if (!argument.isEmpty() && !name.equals(OPTIONS)) {
+            if (!argument.isEmpty() && !names.contains(name)) {
                 kept.add(argument);
             }
         }

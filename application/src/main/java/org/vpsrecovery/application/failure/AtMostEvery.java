@@ -6,20 +6,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
  * A line that would repeat (a WARN at every request or run) said at most once per interval for each key, the times it
  * was held back counted until it is said again. Time is read from an injected monotonic ticker (nanoseconds, as
  * {@link System#nanoTime}), which a stepped wall clock does not move. At most {@code keysRemembered} keys are kept: past
- * that, those whose interval has passed (they would be said at once anyway) are forgotten, then the longest unsaid,
- * which may then be said early: the memory stays bounded whatever the keys (an address, a subscription).
+ * that, only those whose interval has passed (they would be said at once anyway) are forgotten; while all are within
+ * theirs, a new key's line is not said on its own but counted into one shared line for the others, said at most once per
+ * interval ({@code othersLine}, given the lines held back since its last). The memory and the lines stay bounded
+ * whatever the keys (an address, a subscription). Before (session 54's review), the eldest key within its interval was
+ * forgotten: past the bound, keys cycling through were each said at every pass. ADR 0025, amended in session 54.
  */
 public final class AtMostEvery<K> {
 
     private final long intervalNanos;
     private final int keysRemembered;
     private final LongSupplier nanoTime;
+    private final LongConsumer othersLine;
+    /** The shared line for keys not remembered: when last said (valid if {@link #othersSaid}), and held back since. */
+    private boolean othersSaid;
+    private long othersSaidAt;
+    private long othersHeldBack;
     /** By key, in the order they were last said: the eldest first. */
     private final LinkedHashMap<K, Said> said = new LinkedHashMap<>();
 
@@ -32,7 +41,20 @@ public final class AtMostEvery<K> {
         }
     }
 
+    /**
+     * For a fixed set of keys no larger than {@code keysRemembered} (a kind of line, a reason): past it, a key not
+     * remembered is held back without a line.
+     */
     public AtMostEvery(Duration interval, int keysRemembered, LongSupplier nanoTime) {
+        this(interval, keysRemembered, nanoTime, heldBack -> {
+        });
+    }
+
+    /**
+     * {@code othersLine}: says the shared line for keys not remembered, given how many of their lines were held back since
+     * its last (this one's included); called outside this object's lock.
+     */
+    public AtMostEvery(Duration interval, int keysRemembered, LongSupplier nanoTime, LongConsumer othersLine) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("an interval is positive, was " + interval);
         }
@@ -42,40 +64,53 @@ public final class AtMostEvery<K> {
         this.intervalNanos = interval.toNanos();
         this.keysRemembered = keysRemembered;
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.othersLine = Objects.requireNonNull(othersLine, "othersLine");
     }
 
     /**
      * Whether {@code key}'s line is to be said now: if so, how many times it was held back since it was last said (0 the
      * first time); empty if it was said less than the interval ago, this time counted as held back.
      */
-    public synchronized OptionalLong sayNow(K key) {
+    public OptionalLong sayNow(K key) {
         Objects.requireNonNull(key, "key");
-        long now = nanoTime.getAsLong();
-        Said last = said.get(key);
-        if (last != null && now - last.at < intervalNanos) {
-            last.heldBack++;
-            return OptionalLong.empty();
+        long othersNow;
+        synchronized (this) {
+            long now = nanoTime.getAsLong();
+            Said last = said.get(key);
+            if (last != null && now - last.at < intervalNanos) {
+                last.heldBack++;
+                return OptionalLong.empty();
+            }
+            if (last == null && said.size() >= keysRemembered) {
+                forgetPast(now);
+            }
+            if (last != null || said.size() < keysRemembered) {
+                long heldBack = last == null ? 0 : last.heldBack;
+                said.remove(key);
+                said.put(key, new Said(now));
+                return OptionalLong.of(heldBack);
+            }
+            // Every key remembered is within its interval: this one joins the others' shared line.
+            othersHeldBack++;
+            if (othersSaid && now - othersSaidAt < intervalNanos) {
+                return OptionalLong.empty();
+            }
+            othersSaid = true;
+            othersSaidAt = now;
+            othersNow = othersHeldBack;
+            othersHeldBack = 0;
         }
-        long heldBack = last == null ? 0 : last.heldBack;
-        said.remove(key);
-        said.put(key, new Said(now));
-        forgetPast(now);
-        return OptionalLong.of(heldBack);
+        othersLine.accept(othersNow);
+        return OptionalLong.empty();
     }
 
+    /** Forgets the keys whose interval has passed: in the order said, the first still within its interval ends them. */
     private void forgetPast(long now) {
         Iterator<Map.Entry<K, Said>> eldest = said.entrySet().iterator();
-        while (said.size() > keysRemembered && eldest.hasNext()) {
-            Map.Entry<K, Said> entry = eldest.next();
-            // In the order said: the first still within its interval ends the ones that may go without loss.
-            if (now - entry.getValue().at < intervalNanos) {
+        while (eldest.hasNext()) {
+            if (now - eldest.next().getValue().at < intervalNanos) {
                 break;
             }
-            eldest.remove();
-        }
-        eldest = said.entrySet().iterator();
-        while (said.size() > keysRemembered) {
-            eldest.next();
             eldest.remove();
         }
     }

@@ -180,7 +180,10 @@ public final class TrackOperationsService {
         this.passedOverLines = new AtMostEvery<>(WARN_AGAIN_AFTER, PASSED_OVER_REMEMBERED, () -> {
             Instant now = clock.instant();
             return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        });
+        }, heldBack -> LOG.log(System.Logger.Level.WARNING, "the tracker passed over more servers than the {0} whose "
+                + "line is remembered, each said at most once a {1}: {2} passing(s) over of other servers held back since "
+                + "the last such line (its VPS.org or database outage may be wide; the count of servers passed over is "
+                + "in the metrics)", String.valueOf(PASSED_OVER_REMEMBERED), WARN_AGAIN_AFTER, String.valueOf(heldBack)));
     }
 
     /** What it was configured with: the operator's keys as they reached it. */
@@ -320,7 +323,10 @@ public final class TrackOperationsService {
                 String.valueOf(since)));
     }
 
-    /** Servers whose passed-over WARN is remembered: past this, those whose interval has passed are forgotten first. */
+    /**
+     * Servers whose passed-over WARN is remembered (about 200 bytes each): past this, those whose interval has passed
+     * are forgotten; the others share one line an interval ({@link AtMostEvery}).
+     */
     private static final int PASSED_OVER_REMEMBERED = 1000;
 
     /** How many times a round passed a server over (its lock busy, VPS.org or the database failing), since start. */

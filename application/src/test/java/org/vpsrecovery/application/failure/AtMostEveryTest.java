@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -47,27 +49,64 @@ class AtMostEveryTest {
         assertThat(lines.sayNow("b")).isEmpty();
     }
 
-    /** Past the keys remembered, the ones whose interval passed go first; the rest, eldest first: memory stays bounded. */
+    /**
+     * Past the keys remembered, only those whose interval passed are forgotten; while all are within theirs, a new key's
+     * line goes into the others' shared line: memory stays bounded.
+     */
     @Test
     void theKeysRememberedAreBounded() {
-        AtMostEvery<Integer> lines = new AtMostEvery<>(TEN_MINUTES, 3, ticker::get);
+        List<Long> othersLines = new ArrayList<>();
+        AtMostEvery<Integer> lines = new AtMostEvery<>(TEN_MINUTES, 3, ticker::get, othersLines::add);
 
         lines.sayNow(1);
         lines.sayNow(1);
         pass(Duration.ofMinutes(20));
         lines.sayNow(2);
         lines.sayNow(3);
-        lines.sayNow(4);
+        assertThat(lines.sayNow(4)).as("1 forgotten, its interval passed: no count kept").hasValue(0);
         assertThat(lines.remembered()).isEqualTo(3);
         assertThat(lines.sayNow(2)).as("within its interval, still remembered").isEmpty();
-        assertThat(lines.sayNow(1)).as("forgotten first, its interval passed: no count kept").hasValue(0);
+        assertThat(lines.sayNow(1)).as("2, 3, 4 within theirs: 1 goes into the others' line").isEmpty();
+        assertThat(othersLines).containsExactly(1L);
         assertThat(lines.remembered()).isEqualTo(3);
 
         for (int key = 100; key < 10_000; key++) {
             lines.sayNow(key);
         }
-        assertThat(lines.remembered()).as("all within their interval: the eldest go").isEqualTo(3);
-        assertThat(lines.sayNow(9_999)).isEmpty();
+        assertThat(lines.remembered()).isEqualTo(3);
+        assertThat(othersLines).as("once per interval").containsExactly(1L);
+        assertThat(lines.sayNow(2)).as("kept: not put out by the new keys").isEmpty();
+        pass(TEN_MINUTES);
+        assertThat(lines.sayNow(2)).as("its interval passed: said, with the times held back").hasValue(2);
+        assertThat(lines.sayNow(9_999)).as("3 and 4 forgotten, their interval passed: room for it").hasValue(0);
+        assertThat(lines.sayNow(10_000)).hasValue(0);
+        assertThat(lines.sayNow(10_001)).as("all within theirs again: the others' line, those held back since").isEmpty();
+        assertThat(othersLines).containsExactly(1L, 9_901L);
+    }
+
+    /**
+     * More keys than remembered, each coming back every round (a tracker's servers every 5 s): a bounded number of lines,
+     * not one per key per round as when the eldest key within its interval was put out (session 54's review).
+     */
+    @Test
+    void keysCyclingPastTheBoundSayABoundedNumberOfLines() {
+        AtomicLong othersLines = new AtomicLong();
+        AtMostEvery<Integer> lines = new AtMostEvery<>(TEN_MINUTES, 1_000, ticker::get,
+                heldBack -> othersLines.incrementAndGet());
+        long keyLines = 0;
+        Duration round = Duration.ofSeconds(5);
+        int rounds = (int) (TEN_MINUTES.multipliedBy(3).toSeconds() / round.toSeconds()); // three intervals
+        for (int pass = 0; pass < rounds; pass++) {
+            for (int key = 0; key < 2_000; key++) {
+                if (lines.sayNow(key).isPresent()) {
+                    keyLines++;
+                }
+            }
+            pass(round);
+        }
+        assertThat(keyLines).as("at most the keys remembered, once per interval").isLessThanOrEqualTo(3 * 1_000);
+        assertThat(othersLines).as("one shared line per interval").hasValueLessThanOrEqualTo(3);
+        assertThat(lines.remembered()).isEqualTo(1_000);
     }
 
     @Test

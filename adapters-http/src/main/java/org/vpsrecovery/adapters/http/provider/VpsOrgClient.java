@@ -510,10 +510,14 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
     /**
      * A list given up as inconsistent is said at WARN once in five minutes per route (the path: one key for every server's
      * list, so any number of servers failing cannot evict a key within its interval), the times held back counted; per
-     * client, so that one client's lines never hold back another's (ADR 0010, amended in session 54).
+     * client, so that one client's lines never hold back another's (ADR 0010, amended in session 54). Past the bound,
+     * other routes share one line an interval (ADR 0025).
      */
     private final org.vpsrecovery.application.failure.AtMostEvery<String> inconsistentListLines =
-            new org.vpsrecovery.application.failure.AtMostEvery<>(Duration.ofMinutes(5), 256, System::nanoTime);
+            new org.vpsrecovery.application.failure.AtMostEvery<>(Duration.ofMinutes(5), 256, System::nanoTime,
+                    heldBack -> LOG.warn("VPS.org's lists were inconsistent on more routes than the 256 whose line is "
+                            + "remembered: {} more lists failed so on other routes since the last such line; if it goes "
+                            + "on, tell VPS.org", heldBack));
 
     /**
      * The WARN of a list given up after {@code reads} reads: its route and the server it was read for (path and query,
