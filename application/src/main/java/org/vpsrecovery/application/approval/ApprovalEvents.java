@@ -72,6 +72,10 @@ final class ApprovalEvents {
      * Why an approved run was given up, its run-by time passed. Held back by the pause after a database restore (its
      * note the pause's, or already these words: the settle job makes the event again from the stored row), the pause is
      * named, not the server or VPS.org; the reason code stays the one the history knows (ADR 0043, amended in session 53).
+     * A note saying it is no longer held ({@link ApprovalsService#NO_LONGER_HELD_NOTE}), even given up by a paused
+     * instance of a mixed fleet, gives the ordinary reason: an instance without the pause had it to run and could not
+     * start it, so the pause alone did not keep it, and the give-up agrees with the note last shown (ADR 0043, amended in
+     * session 54).
      */
     static String gaveUp(RecoveryOperation approved) {
         if (approved.note().filter(note -> note.startsWith(ApprovalsService.PAUSED_HOLD_NOTE)

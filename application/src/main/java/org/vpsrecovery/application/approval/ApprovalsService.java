@@ -465,11 +465,14 @@ public final class ApprovalsService implements DecideApprovalUseCase {
      * point): tried again later as any "not now", and its note says why and until when it may still run, written the
      * first time only (the note is stored, so once across instances and restarts), with one WARN then. Without it the
      * operation sat approved with no word of why until its run-by time gave it up (ADR 0043, amended in session 53).
+     * A note an instance without the pause wrote ({@link #NO_LONGER_HELD_NOTE}) is left as it is, as the pause's own
+     * would be: in the rolling restart out of the pause the fleet is mixed, and a paused instance writing the pause's
+     * note back (and warning again) would flip it with each round of either (ADR 0043, amended in session 54).
      */
     private void heldByThePause(ApprovedRunClaim claim) {
         RecoveryOperation approved = claim.operation();
         String why = PAUSED_HOLD_NOTE + approved.deadline() + "; past it, it is given up";
-        if (approved.note().filter(why::equals).isPresent()) {
+        if (approved.note().filter(note -> note.equals(why) || note.startsWith(NO_LONGER_HELD_NOTE)).isPresent()) {
             triedAgainLater(claim);
             return;
         }

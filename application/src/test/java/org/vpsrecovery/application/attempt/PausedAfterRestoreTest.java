@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vpsrecovery.application.PlatformFixture.BLUE;
 import static org.vpsrecovery.application.PlatformFixture.WEB;
 
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.application.CapturedLogRecords;
 import org.vpsrecovery.application.PlatformFixture;
 import org.vpsrecovery.application.approval.ApprovalGate;
 import org.vpsrecovery.application.approval.ApprovalsService;
@@ -245,6 +248,67 @@ class PausedAfterRestoreTest {
                 .startsWith(ApprovalsService.NO_LONGER_HELD_NOTE).contains("approved by bob")
                 .contains(held.approved().deadline().toString()).doesNotContain("pause"));
         assertThat(platform.history.all()).as("the audit history is not rewritten nor added to").hasSize(eventsBefore);
+    }
+
+    /**
+     * The rolling restart out of the pause: held by a paused instance, then tried by one without the pause while VPS.org
+     * is down (its note superseded), then found again by a paused instance. The paused one leaves the "no longer held"
+     * note as it is, with no second "is held back" WARN; before, it wrote the pause's note again and warned again, and
+     * each instance undid the other's note at every round (ADR 0043, amended in session 54). Returns the operation.
+     */
+    private RecoveryOperation heldThenTriedUnpausedThenFoundPausedAgain(String requestId) {
+        ApprovedBeforeTheRestorePoint held = approvedBeforeTheRestorePoint(requestId);
+        ApprovalsService paused = wiredThrough(pausedAttempts()).approvals();
+        try (CapturedLogRecords log = CapturedLogRecords.of(ApprovalsService.class)) {
+            platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+            paused.settle();
+            platform.clock.advance(Duration.ofMinutes(1));
+            platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org is down"));
+            held.unpaused().approvals().settle();
+            assertThat(platform.operations.find(held.approved().id()).orElseThrow().note()).hasValueSatisfying(note ->
+                    assertThat(note).startsWith(ApprovalsService.NO_LONGER_HELD_NOTE));
+            int eventsBefore = platform.history.all().size();
+
+            platform.clock.advance(Duration.ofMinutes(2));
+            paused.settle();
+            platform.clock.advance(Duration.ofMinutes(2));
+            paused.settle();
+
+            RecoveryOperation foundAgain = platform.operations.find(held.approved().id()).orElseThrow();
+            assertThat(foundAgain.state()).isEqualTo(OperationState.APPROVED);
+            assertThat(foundAgain.note()).hasValueSatisfying(note ->
+                    assertThat(note).startsWith(ApprovalsService.NO_LONGER_HELD_NOTE));
+            assertThat(log.at(Level.WARNING)).as("one \"is held back\" WARN, the first paused round's")
+                    .filteredOn(record -> MessageFormat.format(record.getMessage(), record.getParameters())
+                            .contains("is held back"))
+                    .hasSize(1);
+            assertThat(platform.history.all()).as("no event per round").hasSize(eventsBefore);
+            return foundAgain;
+        }
+    }
+
+    @Test
+    void aPausedInstanceLeavesTheNoteOfOneWithoutThePauseAsItIsAndWarnsNoMore() {
+        heldThenTriedUnpausedThenFoundPausedAgain("ask-mixed-fleet");
+    }
+
+    /**
+     * Given up past its run-by time by a paused instance while its note says "no longer held" (a mixed fleet): the
+     * ordinary words, not the pause's. An instance without the pause had it to run and could not start it (the server
+     * busy or VPS.org unavailable), so the pause alone did not keep it from running, and the give-up agrees with the note
+     * the operator last read (ADR 0043, amended in session 54).
+     */
+    @Test
+    void anApprovalGivenUpByAPausedInstanceAfterOneWithoutThePauseTriedItGivesTheOrdinaryReason() {
+        RecoveryOperation approved = heldThenTriedUnpausedThenFoundPausedAgain("ask-mixed-fleet-given-up");
+
+        platform.clock.advance(ApprovalsService.RUN_BY);
+        wiredThrough(pausedAttempts()).approvals().settle();
+
+        RecoveryOperation givenUp = platform.operations.find(approved.id()).orElseThrow();
+        assertThat(givenUp.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(givenUp.note()).hasValueSatisfying(note ->
+                assertThat(note).startsWith("approved, but it could not start by").doesNotContain("pause"));
     }
 
     /**

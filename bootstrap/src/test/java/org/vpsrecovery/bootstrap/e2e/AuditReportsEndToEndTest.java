@@ -129,6 +129,7 @@ class AuditReportsEndToEndTest {
     @Test
     @Order(1)
     void eachFilterMatchesTheHistoryExactly() {
+        appendedOutOfTimeOrder();
         List<RecordedAuditEvent> history = wholeHistory();
         assertThat(history).hasSizeGreaterThan(10);
         Instant middle = history.get(history.size() / 2).event().occurredAt();
@@ -156,6 +157,33 @@ class AuditReportsEndToEndTest {
         assertThat(expected(all.withReason(ReasonCode.SNAPSHOT_LIMIT_REACHED))).isNotEmpty();
         assertThat(expected(all.withReason(ReasonCode.SNAPSHOT_NOT_FOUND))).isNotEmpty();
         assertThat(expected(all.withOperation(Operation.CREATE_MANUAL_BACKUP))).isNotEmpty();
+    }
+
+    /**
+     * Run first, the filter walk would see only the seed's traffic, appended one request after another: time order and
+     * sequence order the same, so a time range read as a sequence range, or pages kept in time order, would pass. So
+     * events of both teams are appended in parallel (times taken before the appends, sequences in whatever order they
+     * commit, near-tied), then one dated before every event so far, appended last: the newest sequence, among the oldest
+     * times (review of session 54's cispeed2).
+     */
+    private static void appendedOutOfTimeOrder() {
+        List<AuditEvent> parallel = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            boolean demo = i % 2 == 0;
+            parallel.add(new AuditEvent(Instant.now(), new TeamId(demo ? "demo" : "other-team"),
+                    new RequestId("disorder-" + i), demo ? Operation.DELETE_BACKUP : Operation.CREATE_SNAPSHOT,
+                    Optional.of(new ServerId(demo ? 12345 : 23456)), Optional.empty(), new Outcome.Rejected(demo
+                    ? ReasonCode.BACKUP_IN_PROGRESS : ReasonCode.SNAPSHOT_LIMIT_REACHED), OptionalInt.empty(), Map.of()));
+        }
+        parallel.parallelStream().forEach(SETUP.platform().audit()::append);
+        Instant beforeEveryEvent = wholeHistory().stream().map(e -> e.event().occurredAt()).min(Comparator.naturalOrder())
+                .orElseThrow().minusSeconds(1);
+        SETUP.platform().audit().append(new AuditEvent(beforeEveryEvent, new TeamId("demo"), new RequestId("disorder-dated-early"),
+                Operation.DELETE_BACKUP, Optional.of(new ServerId(12345)), Optional.empty(),
+                new Outcome.Rejected(ReasonCode.BACKUP_IN_PROGRESS), OptionalInt.empty(), Map.of()));
+        List<RecordedAuditEvent> appended = wholeHistory();
+        assertThat(appended.getFirst().event().occurredAt()).as("the newest sequence, the oldest time")
+                .isEqualTo(beforeEveryEvent);
     }
 
     @Test

@@ -161,6 +161,18 @@ class HttpEdgesEndToEndTest {
         for (String body : List.of("{\"backup_id\": 499} {\"backup_id\": 501}", "{\"backup_id\": 499}]")) {
             assertProblem(platform.send("POST", "/api/v1/servers/12345/restore/", DEMO_TOKEN, body), 400, "INVALID_JSON");
         }
+        // The key twice is told as CallerNames cleans a caller's name: markup and non-ASCII as "?", cut at 64 then "…".
+        Map<String, String> toldAs = new LinkedHashMap<>();
+        toldAs.put("<a>", "?a?");
+        toldAs.put("cl\u00e9", "cl?");
+        toldAs.put("k".repeat(100), "k".repeat(64) + "\u2026");
+        toldAs.forEach((key, told) -> {
+            Answer answer = platform.send("POST", "/api/v1/snapshots/", DEMO_TOKEN, "{\"" + key + "\": 1, \"" + key
+                    + "\": 2}", Map.of("Idempotency-Key", "twice-told-" + Integer.toHexString(key.hashCode())));
+            assertProblem(answer, 400, "INVALID_JSON");
+            assertThat(answer.get("detail")).as(key).asString().contains("names \"" + told + "\" twice")
+                    .doesNotContain("<", "\u00e9", "k".repeat(65));
+        });
         assertThat(SETUP.simulator().requests()).isEmpty();
         assertThat(auditedEvents()).isEqualTo(before);
 
