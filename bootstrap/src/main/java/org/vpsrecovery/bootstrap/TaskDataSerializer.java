@@ -36,10 +36,13 @@ final class TaskDataSerializer implements Serializer {
     /**
      * What task data may hold: what the jobs store (a {@link Long} or {@link Integer}, the records below, none for the
      * others) and what those records are made of ({@code List.copyOf}'s serial form, UUIDs, {@code Instant}s and
-     * {@code Duration}s, read through {@code java.time.Ser}, strings). Everything else is refused.
+     * {@code Duration}s, read through {@code java.time.Ser}, strings). Everything else is refused. The sizes are bounded
+     * too: a list's length is read from the bytes and its array made before any element, so a row claiming 10^8 elements
+     * would exhaust the heap of every instance that picks the job up, again after each restart; the largest list stored
+     * holds at most {@code vpsr.tracking.batch} ids (200 by default).
      */
     static final ObjectInputFilter TASK_DATA = ObjectInputFilter.Config.createFilter(String.join(";",
-            "maxdepth=10",
+            "maxdepth=10", "maxarray=100000", "maxrefs=1000000",
             DriftScanJobs.RoundUnderWay.class.getName(),
             PolicyRunJobs.WindowUnderWay.class.getName(),
             ClusterJobs.OperationsUnderWay.class.getName(),

@@ -174,6 +174,14 @@ class TaskDataSerializerTest {
         assertThat(Gadget.made).hasValue(0);
     }
 
+    /** An array longer than any list a job stores is refused before it is made (a length in the bytes sizes it). */
+    @Test
+    void anArrayLongerThanAnyStoredListIsReadAsNone() throws IOException {
+        assertThat(new TaskDataSerializer().deserialize(Serializable.class, serialized(new Object[100_000]))).isNotNull();
+
+        assertThat(new TaskDataSerializer().deserialize(Serializable.class, serialized(new Object[100_001]))).isNull();
+    }
+
     /** A class no job stores, whose reading runs code of its own (what a deserialization gadget does). */
     private static final class Gadget implements Serializable {
         private static final long serialVersionUID = 1L;
