@@ -343,14 +343,16 @@ final class ProviderFailures {
 
     /**
      * The codes that speak of a passing state, whole ({@code -} read as {@code _}, any case): busy, in progress, pending,
-     * restoring or being created, try later, temporarily unavailable, alone or of a server, a point or an operation
-     * ({@code server_busy}, {@code operation_in_progress}). A code is no sentence: one word of it ({@code not_busy},
-     * {@code payment_pending}: nothing that passes by itself) said nothing of a passing state (ADR 0010, session 54).
-     * Not "locked", as in {@link #PASSING_STATE_WORDS}.
+     * restoring, being created, restored, deleted, processed or made, not ready, try later, temporarily unavailable,
+     * alone or of a server, a point or an operation ({@code server_busy}, {@code snapshot_being_deleted}). A code is no
+     * sentence: one word of it ({@code not_busy}, {@code payment_pending}: nothing that passes by itself) said nothing of
+     * a passing state (ADR 0010, session 54); {@code not_ready} is the one negated form that says "not now", as the
+     * words do. Not "locked", as in {@link #PASSING_STATE_WORDS}.
      */
     private static final Pattern PASSING_STATE_CODE = Pattern.compile("((server|resource|snapshot|backup|restore|"
-            + "operation|action|task|job)_)?(is_|already_)?(busy|in_progress|pending|restoring|creating|being_created|"
-            + "try_later|try_again_later|retry_later|temporarily_unavailable)");
+            + "operation|action|task|job)_)?(is_|already_)?(busy|in_progress|pending|restoring|creating|"
+            + "being_(created|restored|deleted|processed|made)|not_ready|try_later|try_again_later|retry_later|"
+            + "temporarily_unavailable)");
 
     /**
      * One message of an error body: the top-level key it came under, its words as said (a code after them), the
@@ -361,7 +363,11 @@ final class ProviderFailures {
 
         /** Its words and its code, the code's underscores as spaces ({@code snapshot_limit_reached}: a limit). */
         String classified() {
-            return code.isEmpty() ? words : (words + " " + code.replaceAll("[_-]", " ")).strip();
+            return code.isEmpty() ? words : (words + " " + spacedCode()).strip();
+        }
+
+        String spacedCode() {
+            return code.replaceAll("[_-]", " ");
         }
 
         /** Whether its code names a passing state (no code: false). */
@@ -496,15 +502,22 @@ final class ProviderFailures {
     }
 
     /**
-     * The messages that may speak of a limit: a top-level string {@code detail}, and every other one
-     * ({@code non_field_errors}, a nested error's, a DRF field error such as {@code {"server_id": ["... maximum of 5
-     * ..."]}}) but a value check's, a code's read with its underscores spaced too (ADR 0010, sessions 50 and 54: a
+     * The messages that may speak of a limit: a top-level string {@code detail}'s own words (a code beside it only when
+     * no value check's), and every other one ({@code non_field_errors}, a nested error's, a DRF field error such as
+     * {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's, a code's read with its underscores spaced too
+     * (ADR 0010, sessions 50 and 54: a
      * FastAPI/pydantic {@code {"detail": [{"msg": "... at most 100 characters"}]}} is the value refused, no limit).
      */
     private static String limitWording(List<Said> said) {
         List<String> parts = new ArrayList<>();
         for (Said one : said) {
-            if (one.topLevelDetail() || !one.valueCheck()) {
+            if (one.topLevelDetail()) {
+                // Only the detail's own words skip the value check: a code beside it ("too_many_characters") does not.
+                parts.add(one.words());
+                if (!VALUE_CHECK.matcher(one.spacedCode()).find()) {
+                    parts.add(one.spacedCode());
+                }
+            } else if (!one.valueCheck()) {
                 parts.add(one.classified());
             }
         }

@@ -128,6 +128,44 @@ class NestedErrorBodiesContractTest {
         }
     }
 
+    /**
+     * Mend of session 54, after review: a code was read against the message words before ("being deleted", "not ready"),
+     * the code list kept only {@code being_created} of them, so a rotation's delete refused with
+     * {@code snapshot_being_deleted} ended ROTATION_NOT_POSSIBLE instead of being retried. Nested and top-level.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"server_being_restored", "snapshot_being_deleted", "being_processed", "being_made",
+            "not_ready", "server_not_ready", "Snapshot-Being-Deleted"})
+    void aPassingStateSaidAsACodeIsNotNow(String code) {
+        for (String body : new String[] {"{\"error\": {\"code\": \"" + code + "\"}}", "{\"code\": \"" + code + "\"}",
+                "{\"code\": \"" + code + "\", \"message\": \"Request refused\"}"}) {
+            for (int status : new int[] {400, 409}) {
+                ProviderFailure failure = deleteRefused(status, body);
+
+                assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isTrue();
+                assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isFalse();
+            }
+        }
+    }
+
+    /**
+     * Mend of session 54, after review: the body's code attached to a top-level string {@code detail} skipped the
+     * value-check filter with it, so a name refused for its length was a limit reached (and a policy run deleted an old
+     * snapshot to make room). Only the detail's own words skip it; a code that is no value check still counts.
+     */
+    @Test
+    void aValueCheckCodeBesideATopLevelDetailIsNoLimit() {
+        assertThat(createRefused(400, "{\"detail\": \"Invalid name.\", \"code\": \"too_many_characters\"}").kind())
+                .isEqualTo(Kind.REJECTED);
+        assertThat(createRefused(400, "{\"detail\": \"Invalid name.\", \"code\": \"too_many_digits\"}").kind())
+                .isEqualTo(Kind.REJECTED);
+        assertThat(createRefused(400, "{\"detail\": \"Snapshot limit reached\"}").kind()).isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(createRefused(400, "{\"detail\": \"Snapshot limit reached\", \"code\": \"too_many_characters\"}")
+                .kind()).as("the detail's own words").isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(createRefused(400, "{\"detail\": \"Refused.\", \"code\": \"snapshot_limit_reached\"}").kind())
+                .as("a code that is no value check").isEqualTo(Kind.LIMIT_REACHED);
+    }
+
     /** At most 64 messages are read: a 65th, the only one speaking of a limit, is not (the 64th still is). */
     @Test
     void noMoreThan64MessagesAreRead() {
