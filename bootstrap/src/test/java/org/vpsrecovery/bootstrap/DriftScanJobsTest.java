@@ -160,7 +160,7 @@ class DriftScanJobsTest {
         try {
             scheduler.schedule(task.instance(RecurringTask.INSTANCE, -1L), NOW);
 
-            List<String> warned = BudgetedRecurringTaskWarnings.during(scheduler::runAnyDueExecutions);
+            List<String> warned = LoggedWarnings.of(BudgetedRecurringTask.class, scheduler::runAnyDueExecutions);
 
             assertThat(scansDue()).as("VPS.org's hour capped by vpsorg.max-hold").containsExactly(NOW.plus(maxHold));
             assertThat(warned).singleElement().asString().contains(DriftScanJobs.DRIFT_SCAN, "wait 3600 s",

@@ -2,9 +2,6 @@ package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
@@ -12,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.DatabaseFailure;
 import org.vpsrecovery.application.attempt.AuditWriter;
 import org.vpsrecovery.domain.audit.AuditEvent;
@@ -91,17 +87,7 @@ class HousekeepingJobsTest {
 
     /** The WARN lines {@link HousekeepingJobs} logged while {@code action} ran. */
     private static List<String> warned(Runnable action) {
-        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(HousekeepingJobs.class);
-        var appender = new ListAppender<ILoggingEvent>();
-        appender.start();
-        logger.addAppender(appender);
-        try {
-            action.run();
-        } finally {
-            logger.detachAppender(appender);
-        }
-        return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
-                .toList();
+        return LoggedWarnings.of(HousekeepingJobs.class, action);
     }
 
     /** A history that takes no appends: the flush's WARN is what is tested, not the flush. */

@@ -547,7 +547,7 @@ class PolicyRunJobsTest {
         try {
             scheduler.schedule(task.instance(com.github.kagkarlsson.scheduler.task.helper.RecurringTask.INSTANCE, -1L), NOW);
 
-            List<String> warned = BudgetedRecurringTaskWarnings.during(scheduler::runAnyDueExecutions);
+            List<String> warned = LoggedWarnings.of(BudgetedRecurringTask.class, scheduler::runAnyDueExecutions);
 
             Instant windowStart = NOW.minusSeconds(30);
             assertThat(asked).containsExactly(new Asked(windowStart, NOW, Optional.empty()));
@@ -646,16 +646,6 @@ class PolicyRunJobsTest {
     }
 
     private static List<String> policyRunJobsWarnings(Runnable action) {
-        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PolicyRunJobs.class);
-        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-        appender.start();
-        logger.addAppender(appender);
-        try {
-            action.run();
-        } finally {
-            logger.detachAppender(appender);
-        }
-        return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        return LoggedWarnings.of(PolicyRunJobs.class, action);
     }
 }

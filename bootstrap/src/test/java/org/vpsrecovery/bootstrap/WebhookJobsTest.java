@@ -410,17 +410,7 @@ class WebhookJobsTest {
     }
 
     private static List<String> webhookJobsWarnings(Runnable action) {
-        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebhookJobs.class);
-        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-        appender.start();
-        logger.addAppender(appender);
-        try {
-            action.run();
-        } finally {
-            logger.detachAppender(appender);
-        }
-        return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        return LoggedWarnings.of(WebhookJobs.class, action);
     }
 
     /**

@@ -6,14 +6,14 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** The WARN lines {@link BudgetedRecurringTask} logs while an action runs. */
-final class BudgetedRecurringTaskWarnings {
+/** The WARN lines a class logs while an action runs (a ListAppender on its logger for the time of the action). */
+final class LoggedWarnings {
 
-    private BudgetedRecurringTaskWarnings() {
+    private LoggedWarnings() {
     }
 
-    static List<String> during(Runnable action) {
-        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(BudgetedRecurringTask.class);
+    static List<String> of(Class<?> source, Runnable action) {
+        var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(source);
         var appender = new ListAppender<ILoggingEvent>();
         appender.start();
         logger.addAppender(appender);
