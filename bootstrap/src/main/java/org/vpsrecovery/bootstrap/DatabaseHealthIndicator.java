@@ -13,7 +13,6 @@ import io.micronaut.management.health.indicator.annotation.Readiness;
 import io.micronaut.management.health.indicator.jdbc.JdbcIndicator;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -47,7 +46,7 @@ import org.vpsrecovery.adapters.persistence.DatabaseUrlOptions;
  * is said in the details by {@link FailureWords} (no URL or host, no trace) and in the log by {@link LoopFailureLines}. ADR 0038,
  * amended in session 54.
  */
-@Singleton
+@io.micronaut.context.annotation.Context // built at start, so a wrong vpsr.health.database-check-timeout stops it (ADR 0021)
 @Readiness
 @Replaces(JdbcIndicator.class)
 @Requires(beans = {HealthEndpoint.class, DataSource.class})
