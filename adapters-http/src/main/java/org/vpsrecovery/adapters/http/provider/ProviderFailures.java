@@ -25,6 +25,7 @@ import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+import org.vpsrecovery.domain.port.ProviderFailure.ListGivenUp;
 import org.vpsrecovery.domain.port.ProviderFailure.NoAnswer;
 import org.vpsrecovery.domain.port.ProviderFailure.NotSent;
 
@@ -172,20 +173,13 @@ final class ProviderFailures {
     }
 
     /**
-     * A list not read whole now (it kept changing, or ran out of its deadline): "try later", no answer of VPS.org's to
-     * report and no final outcome to draw from it.
+     * A list given up "try later" for the reason {@code why}: VPS.org answered it inconsistently at every read, or in
+     * pages not each with a count, or its pages were not all read within its deadline. No answer of VPS.org's to report
+     * and no final outcome to draw from it; the caller is told which, never that VPS.org could not be reached (ADR 0010,
+     * amended in sessions 54 and 55).
      */
-    static ProviderFailure listNotReadNow(String why, Throwable cause) {
-        return new ProviderFailure(Kind.UNAVAILABLE, why, OptionalInt.empty(), Optional.empty(), cause);
-    }
-
-    /**
-     * A list VPS.org answered, whose reads were inconsistent at every try (its pages short of their count, or changing):
-     * "try later" as {@link #listNotReadNow} is, but known answered, so the caller is told the list was inconsistent,
-     * not that VPS.org could not be reached (ADR 0010, amended in session 54).
-     */
-    static ProviderFailure listInconsistent(String why) {
-        return ProviderFailure.ofAnAnswer(Kind.UNAVAILABLE, why);
+    static ProviderFailure listGivenUp(ListGivenUp why, String message, Throwable cause) {
+        return ProviderFailure.listGivenUp(why, message, cause);
     }
 
     /** A delete whose earlier try may have reached the provider, then ended in {@code last}: nobody knows. */
