@@ -46,11 +46,24 @@ final class ProviderFailures {
      * restored"), a point "in_progress" ("being created"), a restore refused "in its present state"; a busy or "try again
      * later" refusal says the same. Not "locked": a point locked at VPS.org stays so for as long as it likes, and a
      * restore's rotation must end 409 ROTATION_NOT_POSSIBLE then, not be retried for ever (ADR 0029, session 49). Such a refusal is "not now", never one for good (ADR 0010, amended in
-     * session 50); words that say nothing of it (a name refused, a point protected) keep it for good.
+     * session 50); words that say nothing of it (a name refused, a point protected) keep it for good. A "pending" counts
+     * only as {@link #pendingByItself} reads it (session 55).
      */
     private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
             + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|"
-            + "\\btry again later\\b|\\btemporarily\\b|\\bnot ready\\b|\\bpending\\b", Pattern.CASE_INSENSITIVE);
+            + "\\btry again later\\b|\\btemporarily\\b|\\bnot ready\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PENDING = Pattern.compile("\\bpending\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * What a "pending" may wait on that does not pass by itself: the account, its billing or payment, a verification, a
+     * confirmation, an approval or review by someone ("Payment pending", "Account pending approval", "Pending
+     * verification"). The words then say what the codes say ({@code payment_pending} is for good: ADR 0010, sessions 54
+     * and 55); a "pending" without one ("Snapshot creation pending", "Operation pending") is still "not now".
+     */
+    private static final Pattern WAITS_ON_SOMEONE = Pattern.compile("\\b(accounts?|billing|payments?|paid|unpaid|"
+            + "invoices?|credit|subscriptions?|verif\\w*|confirm\\w*|approv\\w*|reviews?|kyc|identity)\\b",
+            Pattern.CASE_INSENSITIVE);
+    /** Where a clause ends: a "pending" is read with the words of its own clause only. */
+    private static final Pattern CLAUSE_END = Pattern.compile("[.;:!?,()\\[\\]\\n]");
     /**
      * Django's and DRF's words for a value's own bounds ("Ensure this field has no more than 100 characters.", "at most
      * 5 digits"): a refusal of the value, not a limit reached.
@@ -527,13 +540,40 @@ final class ProviderFailures {
         List<String> words = new ArrayList<>();
         for (Said one : said) {
             if (one.general()) {
-                if (one.passingStateCode()) {
+                if (one.passingStateCode() || pendingByItself(one.words())) {
                     return true;
                 }
                 words.add(one.words());
             }
         }
         return PASSING_STATE_WORDS.matcher(String.join(" ", words)).find();
+    }
+
+    /**
+     * Whether a "pending" of {@code words} waits on nothing but time: none of {@link #WAITS_ON_SOMEONE} among the four
+     * words before it nor the two after it in its clause ("Account pending approval", "Payment is pending": for good).
+     */
+    private static boolean pendingByItself(String words) {
+        java.util.regex.Matcher pending = PENDING.matcher(words);
+        while (pending.find()) {
+            String before = words.substring(0, pending.start());
+            java.util.regex.Matcher end = CLAUSE_END.matcher(before);
+            int clauseStart = 0;
+            while (end.find()) {
+                clauseStart = end.end();
+            }
+            String[] wordsBefore = before.substring(clauseStart).strip().split("\\s+");
+            String after = words.substring(pending.end());
+            java.util.regex.Matcher next = CLAUSE_END.matcher(after);
+            String[] wordsAfter = (next.find() ? after.substring(0, next.start()) : after).strip().split("\\s+");
+            String around = String.join(" ", java.util.Arrays.copyOfRange(wordsBefore,
+                    Math.max(0, wordsBefore.length - 4), wordsBefore.length)) + " "
+                    + String.join(" ", java.util.Arrays.copyOf(wordsAfter, Math.min(2, wordsAfter.length)));
+            if (!WAITS_ON_SOMEONE.matcher(around).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The body's JSON object, or null when it is none (empty, not JSON, another JSON value). */

@@ -195,4 +195,44 @@ class NestedErrorBodiesContractTest {
                 + "{\"message\": \"end\"}]}");
         assertThat(many.getMessage()).hasSizeLessThan(500);
     }
+
+    /**
+     * Session 55: a message's "pending" was a passing state whatever it waited on, so "Payment pending" or "Account
+     * pending approval" was "not now" (a person told to try again shortly, a rotation's delete retried for ever) where
+     * the code {@code payment_pending} is for good. A qualifier of the account, billing, a verification or an approval
+     * around it makes it for good, the words agreeing with the codes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"detail\": \"Payment pending\"}",
+            "{\"detail\": \"Verification pending\"}",
+            "{\"detail\": \"Account pending approval\"}",
+            "{\"message\": \"Your account is pending verification.\"}",
+            "{\"non_field_errors\": [\"Billing pending: update the card on file\"]}",
+            "{\"error\": {\"message\": \"Pending approval\"}}",
+            "{\"detail\": \"Snapshot deletion pending review\"}"})
+    void aPendingThatWaitsOnSomeoneIsRefusedForGood(String body) {
+        for (int status : new int[] {400, 409}) {
+            ProviderFailure failure = deleteRefused(status, body);
+
+            assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isFalse();
+            assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isTrue();
+        }
+    }
+
+    /** What passes by itself stays "not now": a pending operation or creation, one in progress, a server not ready. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"detail\": \"Snapshot creation pending\"}",
+            "{\"detail\": \"operation pending\"}",
+            "{\"errors\": [{\"message\": \"Another operation is in progress\"}]}",
+            "{\"detail\": \"Server not ready\"}",
+            "{\"detail\": \"Payment verified. Snapshot creation pending\"}",
+            "{\"message\": \"Pending\"}"})
+    void aPendingOperationIsStillNotNow(String body) {
+        for (int status : new int[] {400, 409}) {
+            ProviderFailure failure = deleteRefused(status, body);
+
+            assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isTrue();
+            assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isFalse();
+        }
+    }
 }
