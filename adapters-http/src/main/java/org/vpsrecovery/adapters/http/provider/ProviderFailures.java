@@ -69,8 +69,28 @@ final class ProviderFailures {
      * 5 digits"): a refusal of the value, not a limit reached.
      */
     private static final Pattern VALUE_CHECK =
-            Pattern.compile("^\\s*ensure\\b|\\bcharacters?\\b|\\bdigits?\\b|\\bdecimal places\\b|\\belements?\\b",
-                    Pattern.CASE_INSENSITIVE);
+            Pattern.compile("^\\s*ensure\\b|\\bcharacters?\\b|\\bdigits?\\b|\\bdecimal places\\b|\\belements?\\b"
+                    // pydantic v2's length checks: "List should have at most 5 items after validation, not 6".
+                    + "|\\bitems? after validation\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * pydantic v2's error types (its {@code type}, as FastAPI sends them: {@code {"detail": [{"type": "too_long", "loc":
+     * [..], "msg": "List should have at most 5 items after validation, not 6", "input": [..], "ctx": {"max_length":
+     * 5}}]}}) for a value's own bounds, lengths and form: a value refused, never a limit reached, whatever the words say
+     * ("at most", "exceeded maximum size"). Read as such as a {@code code} too (ADR 0010, amended in session 55).
+     */
+    /**
+     * pydantic v2's own sentence for a length or size checked ("String should have at most 100 characters", "List should
+     * have at most 5 items after validation, not 6"), which a top-level {@code detail} may pass on as it is: a value
+     * refused, though a top-level detail's words otherwise count whatever they name (session 55).
+     */
+    private static final Pattern PYDANTIC_LENGTH_SENTENCE = Pattern.compile("^\\s*(list|tuple|set|frozenset|dict|"
+            + "dictionary|value|string|data|url|input|generator)\\s+should have at (most|least) \\d+ (items?|characters?|"
+            + "bytes?)\\b", Pattern.CASE_INSENSITIVE);
+    private static final java.util.Set<String> VALUE_CHECK_TYPES = java.util.Set.of("too_short", "too_long",
+            "string_too_short", "string_too_long", "bytes_too_short", "bytes_too_long", "url_too_long",
+            "string_pattern_mismatch", "greater_than", "greater_than_equal", "less_than", "less_than_equal",
+            "multiple_of", "finite_number", "int_parsing_size", "decimal_max_digits", "decimal_max_places",
+            "decimal_whole_digits");
     private static final int MAX_DETAIL = 300;
 
     /** What the adapter was doing; {@code changesState} for creates and restores (deletes: see VpsOrgClient#delete). */
@@ -366,7 +386,17 @@ final class ProviderFailures {
      * message's own words, the code that came with it ("" if none), whether it is the refusal's own ({@code general}:
      * not a field's), and whether it is a top-level string {@code detail}, DRF's sentence for the whole refusal.
      */
-    private record Said(String key, String text, String words, String code, boolean general, boolean topLevelDetail) {
+    private record Said(String key, String text, String words, String code, boolean general, boolean topLevelDetail,
+                        boolean typedValueCheck) {
+
+        Said(String key, String text, String words, String code, boolean general, boolean topLevelDetail) {
+            this(key, text, words, code, general, topLevelDetail, false);
+        }
+
+        /** This message as a value check's, its error object's pydantic {@code type} being one (session 55). */
+        Said asTypedValueCheck() {
+            return new Said(key, text, words, code, general, topLevelDetail, true);
+        }
 
         /** Its words and its code, the code's underscores as spaces ({@code snapshot_limit_reached}: a limit). */
         String classified() {
@@ -384,7 +414,8 @@ final class ProviderFailures {
 
         /** A value's own bounds ("Ensure ...", "characters", {@code too_many_characters}): no limit reached. */
         boolean valueCheck() {
-            return VALUE_CHECK.matcher(text).find() || VALUE_CHECK.matcher(classified()).find();
+            return typedValueCheck || valueCheckCode(code) || VALUE_CHECK.matcher(text).find()
+                    || VALUE_CHECK.matcher(classified()).find();
         }
     }
 
@@ -452,7 +483,24 @@ final class ProviderFailures {
     private static Said withCode(Said message, String code) {
         // "Snapshot limit reached (snapshot_limit)": the code follows the message it came with.
         return new Said(message.key(), message.text() + " (" + code + ")", message.words(), code, message.general(),
-                message.topLevelDetail());
+                message.topLevelDetail(), message.typedValueCheck());
+    }
+
+    /** Whether {@code code} is one of pydantic v2's value checks ({@link #VALUE_CHECK_TYPES}), any case, {@code -} as {@code _}. */
+    private static boolean valueCheckCode(String code) {
+        return VALUE_CHECK_TYPES.contains(code.strip().replace('-', '_').toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether {@code node} is a pydantic error object ({@code type} beside {@code loc} or {@code msg}) whose type is a
+     * value check: its words are the value refused (session 55).
+     */
+    private static boolean pydanticValueCheck(JsonNode node) {
+        JsonNode type = node.get("type");
+        JsonNode loc = node.get("loc");
+        JsonNode msg = node.get("msg");
+        return type != null && type.isString() && ((loc != null && loc.isArray()) || (msg != null && msg.isString()))
+                && valueCheckCode(type.getStringValue());
     }
 
     private static void nested(String key, JsonNode node, int depth, List<Said> said) {
@@ -481,6 +529,11 @@ final class ProviderFailures {
                     said.add(withCode(said.removeLast(), text));
                 } else {
                     said.add(new Said(key, text, "", text, general, false));
+                }
+            }
+            if (pydanticValueCheck(node)) {
+                for (int i = before; i < said.size(); i++) {
+                    said.set(i, said.get(i).asTypedValueCheck());
                 }
             }
         }
@@ -513,15 +566,19 @@ final class ProviderFailures {
      * no value check's), and every other one ({@code non_field_errors}, a nested error's, a DRF field error such as
      * {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's, a code's read with its underscores spaced too
      * (ADR 0010, sessions 50 and 54: a
-     * FastAPI/pydantic {@code {"detail": [{"msg": "... at most 100 characters"}]}} is the value refused, no limit).
+     * FastAPI/pydantic {@code {"detail": [{"msg": "... at most 100 characters"}]}} is the value refused, no limit; session
+     * 55: so is a pydantic v2 error object of a value check's {@code type}, and its length sentence as the detail).
      */
     private static String limitWording(List<Said> said) {
         List<String> parts = new ArrayList<>();
         for (Said one : said) {
             if (one.topLevelDetail()) {
-                // Only the detail's own words skip the value check: a code beside it ("too_many_characters") does not.
-                parts.add(one.words());
-                if (!VALUE_CHECK.matcher(one.spacedCode()).find()) {
+                // Only the detail's own words skip the value check: a code beside it ("too_many_characters") does not;
+                // nor does pydantic's own sentence passed on as the detail.
+                if (!PYDANTIC_LENGTH_SENTENCE.matcher(one.words()).find()) {
+                    parts.add(one.words());
+                }
+                if (!VALUE_CHECK.matcher(one.spacedCode()).find() && !valueCheckCode(one.code())) {
                     parts.add(one.spacedCode());
                 }
             } else if (!one.valueCheck()) {

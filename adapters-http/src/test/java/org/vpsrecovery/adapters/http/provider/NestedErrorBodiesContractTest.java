@@ -235,4 +235,43 @@ class NestedErrorBodiesContractTest {
             assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isFalse();
         }
     }
+
+    /**
+     * Session 55: pydantic v2's value checks, as FastAPI sends them ({@code type}, {@code loc}, {@code msg},
+     * {@code input}, {@code ctx}), were read as a limit reached on their words ("at most", "maximum"), so a policy run
+     * would delete an old snapshot to make room for a value refused. Their type, or pydantic's sentence, says a value
+     * check.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"detail\": [{\"type\": \"too_long\", \"loc\": [\"body\", \"tags\"], \"msg\": \"List should have at most 5 "
+                    + "items after validation, not 6\", \"input\": [1, 2, 3, 4, 5, 6], \"ctx\": {\"field_type\": \"List\", "
+                    + "\"max_length\": 5, \"actual_length\": 6}, \"url\": \"https://errors.pydantic.dev/2.9/v/too_long\"}]}",
+            "{\"detail\": [{\"type\": \"string_too_long\", \"loc\": [\"body\", \"name\"], \"msg\": \"String should have at "
+                    + "most 100 characters\", \"input\": \"x\", \"ctx\": {\"max_length\": 100}}]}",
+            "{\"detail\": [{\"type\": \"int_parsing_size\", \"loc\": [\"body\", \"server_id\"], \"msg\": \"Unable to parse "
+                    + "input string as an integer, exceeded maximum size\", \"input\": \"99999999999999999999999\"}]}",
+            "{\"detail\": [{\"type\": \"less_than_equal\", \"loc\": [\"body\", \"keep\"], \"msg\": \"Input should be less "
+                    + "than or equal to 5\", \"input\": 6, \"ctx\": {\"le\": 5}}]}",
+            "{\"detail\": [{\"loc\": [\"query\", \"ids\"], \"msg\": \"Tuple should have at most 5 items after validation, "
+                    + "not 7\"}]}",
+            "{\"error\": {\"code\": \"too_long\", \"message\": \"At most 5 tags\"}}",
+            "{\"detail\": \"List should have at most 5 items after validation, not 6\"}",
+            "{\"detail\": \"String should have at most 100 characters\"}"})
+    void aPydanticV2ValueCheckIsNoLimit(String body) {
+        ProviderFailure failure = createRefused(400, body);
+
+        assertThat(failure.kind()).as(body).isEqualTo(Kind.REJECTED);
+        assertThat(failure.refusedForGood()).isTrue();
+    }
+
+    /** A pydantic error of another type (a validator's own ValueError) still speaks of a limit in its words. */
+    @Test
+    void aPydanticValueErrorSpeakingOfALimitIsALimit() {
+        assertThat(createRefused(400, "{\"detail\": [{\"type\": \"value_error\", \"loc\": [\"body\", \"server_id\"], "
+                + "\"msg\": \"Value error, Snapshot limit reached\", \"input\": 12345, \"ctx\": {\"error\": \"Snapshot limit "
+                + "reached\"}}]}").kind()).isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(createRefused(400, "{\"detail\": \"Snapshot limit reached: at most 5 snapshots\"}").kind())
+                .isEqualTo(Kind.LIMIT_REACHED);
+    }
 }
