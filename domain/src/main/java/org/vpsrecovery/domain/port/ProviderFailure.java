@@ -96,6 +96,20 @@ public final class ProviderFailure extends RecoveryException {
         }
     }
 
+    /**
+     * Why a list of VPS.org's was given up without a final answer, "try later" ({@link Kind#UNAVAILABLE}, no code of
+     * VPS.org's): facts, which the inbound adapter words for the caller, since "VPS.org could not be reached" is untrue
+     * of each (ADR 0010, amended in session 55).
+     */
+    public enum ListGivenUp {
+        /** VPS.org answered every read, inconsistently (its pages short of their count, or changing) at each one. */
+        INCONSISTENT,
+        /** VPS.org answered in several pages, not each with its {@code count}: nothing showed the list whole. */
+        PAGES_WITHOUT_COUNT,
+        /** The list's pages were not all read within the time the platform gives one list ({@code vpsorg.list-deadline}). */
+        OUT_OF_LIST_TIME
+    }
+
     private final Kind kind;
     private final Integer providerStatus;
     private final Duration retryAfter;
@@ -105,11 +119,12 @@ public final class ProviderFailure extends RecoveryException {
     private final boolean passingState;
     private final NotSent lastTryNotSent;
     private final boolean earlierTrySent;
+    private final ListGivenUp listGivenUp;
 
     public ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                            Throwable cause) {
         this(kind, message, providerStatus, retryAfter, cause, providerStatus.isPresent(), null, null, false, null,
-                false);
+                false, null);
     }
 
     public ProviderFailure(Kind kind, String message) {
@@ -118,8 +133,14 @@ public final class ProviderFailure extends RecoveryException {
 
     private ProviderFailure(Kind kind, String message, OptionalInt providerStatus, Optional<Duration> retryAfter,
                             Throwable cause, boolean answered, OperationId operation, NoAnswer noAnswer,
-                            boolean passingState, NotSent lastTryNotSent, boolean earlierTrySent) {
+                            boolean passingState, NotSent lastTryNotSent, boolean earlierTrySent,
+                            ListGivenUp listGivenUp) {
         super(Objects.requireNonNull(kind, "kind").reason(), message, cause);
+        if (listGivenUp != null && (kind != Kind.UNAVAILABLE || providerStatus.isPresent() || noAnswer != null
+                || lastTryNotSent != null)) {
+            throw new IllegalArgumentException("a list given up is unavailable, with no code, no reason no answer came, "
+                    + "and sent");
+        }
         if (lastTryNotSent != null && (answered || noAnswer != null || kind != lastTryNotSent.kind())) {
             throw new IllegalArgumentException("a call never sent has no answer, no reason one did not come, and the "
                     + "kind its reason comes with");
@@ -142,6 +163,7 @@ public final class ProviderFailure extends RecoveryException {
         this.passingState = passingState;
         this.lastTryNotSent = lastTryNotSent;
         this.earlierTrySent = earlierTrySent;
+        this.listGivenUp = listGivenUp;
     }
 
     /**
@@ -155,7 +177,7 @@ public final class ProviderFailure extends RecoveryException {
             throw new IllegalArgumentException("a hold and an open circuit say how long they last");
         }
         return new ProviderFailure(Objects.requireNonNull(why, "why not sent").kind(), message, OptionalInt.empty(),
-                retryAfter, cause, false, null, null, false, why, false);
+                retryAfter, cause, false, null, null, false, why, false, null);
     }
 
     /**
@@ -166,13 +188,13 @@ public final class ProviderFailure extends RecoveryException {
      */
     public static ProviderFailure refusedInAPassingState(Kind kind, String message, OptionalInt providerStatus) {
         return new ProviderFailure(kind, message, providerStatus, Optional.empty(), null, providerStatus.isPresent(),
-                null, null, true, null, false);
+                null, null, true, null, false, null);
     }
 
     /** A failure of a request that got no answer, for the reason {@code why} (ADR 0010, amended in session 46). */
     public static ProviderFailure withoutAnswer(Kind kind, NoAnswer why, String message, Throwable cause) {
         return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), cause, false, null,
-                Objects.requireNonNull(why, "why no answer came"), false, null, false);
+                Objects.requireNonNull(why, "why no answer came"), false, null, false, null);
     }
 
     /**
@@ -193,7 +215,18 @@ public final class ProviderFailure extends RecoveryException {
      */
     public static ProviderFailure ofAnAnswer(Kind kind, String message) {
         return new ProviderFailure(kind, message, OptionalInt.empty(), Optional.empty(), null, true, null, null, false,
-                null, false);
+                null, false, null);
+    }
+
+    /**
+     * A list given up "try later" for the reason {@code why} ({@link Kind#UNAVAILABLE}): answered unless it ran out of
+     * its time, where the pages read may have been none. {@code message} is the operator's text, for the log and the
+     * audit; the caller is told in the inbound adapter's words for {@code why} (ADR 0010, amended in session 55).
+     */
+    public static ProviderFailure listGivenUp(ListGivenUp why, String message, Throwable cause) {
+        return new ProviderFailure(Kind.UNAVAILABLE, message, OptionalInt.empty(), Optional.empty(), cause,
+                Objects.requireNonNull(why, "why the list was given up") != ListGivenUp.OUT_OF_LIST_TIME, null, null,
+                false, null, false, why);
     }
 
     public Kind kind() {
@@ -240,6 +273,11 @@ public final class ProviderFailure extends RecoveryException {
         return Optional.ofNullable(noAnswer);
     }
 
+    /** Why a list was given up "try later" ({@link #listGivenUp}); empty for any other failure. */
+    public Optional<ListGivenUp> listGivenUp() {
+        return Optional.ofNullable(listGivenUp);
+    }
+
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
@@ -265,7 +303,7 @@ public final class ProviderFailure extends RecoveryException {
 
     private ProviderFailure copy(OperationId operation, boolean earlierTrySent) {
         ProviderFailure of = new ProviderFailure(kind, getMessage(), providerStatus(), retryAfter(), getCause(), answered,
-                operation, noAnswer, passingState, lastTryNotSent, earlierTrySent);
+                operation, noAnswer, passingState, lastTryNotSent, earlierTrySent, listGivenUp);
         of.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             of.addSuppressed(suppressed);
@@ -298,7 +336,8 @@ public final class ProviderFailure extends RecoveryException {
      */
     public ProviderFailure saying(String message) {
         ProviderFailure said = new ProviderFailure(kind, Objects.requireNonNull(message, "message"), providerStatus(),
-                retryAfter(), getCause(), answered, operation, noAnswer, passingState, lastTryNotSent, earlierTrySent);
+                retryAfter(), getCause(), answered, operation, noAnswer, passingState, lastTryNotSent, earlierTrySent,
+                listGivenUp);
         said.setStackTrace(getStackTrace());
         for (Throwable suppressed : getSuppressed()) {
             said.addSuppressed(suppressed);

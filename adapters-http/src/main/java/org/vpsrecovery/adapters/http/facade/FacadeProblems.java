@@ -249,16 +249,27 @@ public final class FacadeProblems {
         return switch (provider.kind()) {
             case TIMEOUT -> "VPS.org did not answer in time; nothing was changed. Try again shortly; if it goes on, "
                     + "tell the platform's operators, quoting the request id";
-            // Answered without a code of its own: a list VPS.org sent inconsistent at every read (session 54).
+            // A list given up is told by why: VPS.org answered it, or ran out of its time (sessions 54 and 55).
             case UNAVAILABLE -> (provider.providerStatus().isPresent()
                     ? "VPS.org failed to answer (HTTP " + provider.providerStatus().getAsInt() + ")"
-                    : provider.answered() ? "VPS.org's list was inconsistent at every read (its pages did not hold what "
-                    + "its count said, or kept changing), so it could not be used"
-                    : "VPS.org could not be reached now") + "; nothing was done. Try again shortly; if it goes on, tell "
-                    + "the platform's operators, quoting the request id";
+                    : provider.listGivenUp().map(FacadeProblems::listGivenUp).orElse("VPS.org could not be reached now"))
+                    + "; nothing was done. Try again shortly; if it goes on, tell the platform's operators, quoting the "
+                    + "request id";
             case MALFORMED_RESPONSE -> "VPS.org's answer could not be read; operators have been told. Read what you "
                     + "asked about before trying again, and quote the request id to the platform's operators";
             default -> throw new IllegalArgumentException("not an outage: " + provider.kind());
+        };
+    }
+
+    /** What happened to a list given up "try later", in words naming none of the platform's settings (session 55). */
+    private static String listGivenUp(ProviderFailure.ListGivenUp why) {
+        return switch (why) {
+            case INCONSISTENT -> "VPS.org's list was inconsistent at every read (its pages did not hold what its count "
+                    + "said, or kept changing), so it could not be used";
+            case PAGES_WITHOUT_COUNT -> "VPS.org's list came in several pages without its count on each, so it could "
+                    + "not be confirmed whole and was not used";
+            case OUT_OF_LIST_TIME -> "VPS.org's list could not be read whole within the time the platform gives one "
+                    + "list (its pages came too slowly, or too many of them), so it was not used";
         };
     }
 

@@ -25,6 +25,7 @@ import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
+import org.vpsrecovery.domain.port.ProviderFailure.ListGivenUp;
 import org.vpsrecovery.domain.port.ProviderFailure.NoAnswer;
 import org.vpsrecovery.domain.port.ProviderFailure.NotSent;
 
@@ -45,18 +46,51 @@ final class ProviderFailures {
      * restored"), a point "in_progress" ("being created"), a restore refused "in its present state"; a busy or "try again
      * later" refusal says the same. Not "locked": a point locked at VPS.org stays so for as long as it likes, and a
      * restore's rotation must end 409 ROTATION_NOT_POSSIBLE then, not be retried for ever (ADR 0029, session 49). Such a refusal is "not now", never one for good (ADR 0010, amended in
-     * session 50); words that say nothing of it (a name refused, a point protected) keep it for good.
+     * session 50); words that say nothing of it (a name refused, a point protected) keep it for good. A "pending" counts
+     * only as {@link #pendingByItself} reads it (session 55).
      */
     private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
             + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|"
-            + "\\btry again later\\b|\\btemporarily\\b|\\bnot ready\\b|\\bpending\\b", Pattern.CASE_INSENSITIVE);
+            + "\\btry again later\\b|\\btemporarily\\b|\\bnot ready\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PENDING = Pattern.compile("\\bpending\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * What a "pending" may wait on that does not pass by itself: the account, its billing or payment, a verification, a
+     * confirmation, an approval or review by someone ("Payment pending", "Account pending approval", "Pending
+     * verification"). The words then say what the codes say ({@code payment_pending} is for good: ADR 0010, sessions 54
+     * and 55); a "pending" without one ("Snapshot creation pending", "Operation pending") is still "not now".
+     */
+    private static final Pattern WAITS_ON_SOMEONE = Pattern.compile("\\b(accounts?|billing|payments?|paid|unpaid|"
+            + "invoices?|credit|subscriptions?|verif\\w*|confirm\\w*|approv\\w*|reviews?|kyc|identity)\\b",
+            Pattern.CASE_INSENSITIVE);
+    /** Where a clause ends: a "pending" is read with the words of its own clause only. */
+    private static final Pattern CLAUSE_END = Pattern.compile("[.;:!?,()\\[\\]\\n]");
     /**
      * Django's and DRF's words for a value's own bounds ("Ensure this field has no more than 100 characters.", "at most
      * 5 digits"): a refusal of the value, not a limit reached.
      */
     private static final Pattern VALUE_CHECK =
-            Pattern.compile("^\\s*ensure\\b|\\bcharacters?\\b|\\bdigits?\\b|\\bdecimal places\\b|\\belements?\\b",
-                    Pattern.CASE_INSENSITIVE);
+            Pattern.compile("^\\s*ensure\\b|\\bcharacters?\\b|\\bdigits?\\b|\\bdecimal places\\b|\\belements?\\b"
+                    // pydantic v2's length checks: "List should have at most 5 items after validation, not 6".
+                    + "|\\bitems? after validation\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * pydantic v2's error types (its {@code type}, as FastAPI sends them: {@code {"detail": [{"type": "too_long", "loc":
+     * [..], "msg": "List should have at most 5 items after validation, not 6", "input": [..], "ctx": {"max_length":
+     * 5}}]}}) for a value's own bounds, lengths and form: a value refused, never a limit reached, whatever the words say
+     * ("at most", "exceeded maximum size"). Read as such as a {@code code} too (ADR 0010, amended in session 55).
+     */
+    /**
+     * pydantic v2's own sentence for a length or size checked ("String should have at most 100 characters", "List should
+     * have at most 5 items after validation, not 6"), which a top-level {@code detail} may pass on as it is: a value
+     * refused, though a top-level detail's words otherwise count whatever they name (session 55).
+     */
+    private static final Pattern PYDANTIC_LENGTH_SENTENCE = Pattern.compile("^\\s*(list|tuple|set|frozenset|dict|"
+            + "dictionary|value|string|data|url|input|generator)\\s+should have at (most|least) \\d+ (items?|characters?|"
+            + "bytes?)\\b", Pattern.CASE_INSENSITIVE);
+    private static final java.util.Set<String> VALUE_CHECK_TYPES = java.util.Set.of("too_short", "too_long",
+            "string_too_short", "string_too_long", "bytes_too_short", "bytes_too_long", "url_too_long",
+            "string_pattern_mismatch", "greater_than", "greater_than_equal", "less_than", "less_than_equal",
+            "multiple_of", "finite_number", "int_parsing_size", "decimal_max_digits", "decimal_max_places",
+            "decimal_whole_digits");
     private static final int MAX_DETAIL = 300;
 
     /** What the adapter was doing; {@code changesState} for creates and restores (deletes: see VpsOrgClient#delete). */
@@ -172,20 +206,13 @@ final class ProviderFailures {
     }
 
     /**
-     * A list not read whole now (it kept changing, or ran out of its deadline): "try later", no answer of VPS.org's to
-     * report and no final outcome to draw from it.
+     * A list given up "try later" for the reason {@code why}: VPS.org answered it inconsistently at every read, or in
+     * pages not each with a count, or its pages were not all read within its deadline. No answer of VPS.org's to report
+     * and no final outcome to draw from it; the caller is told which, never that VPS.org could not be reached (ADR 0010,
+     * amended in sessions 54 and 55).
      */
-    static ProviderFailure listNotReadNow(String why, Throwable cause) {
-        return new ProviderFailure(Kind.UNAVAILABLE, why, OptionalInt.empty(), Optional.empty(), cause);
-    }
-
-    /**
-     * A list VPS.org answered, whose reads were inconsistent at every try (its pages short of their count, or changing):
-     * "try later" as {@link #listNotReadNow} is, but known answered, so the caller is told the list was inconsistent,
-     * not that VPS.org could not be reached (ADR 0010, amended in session 54).
-     */
-    static ProviderFailure listInconsistent(String why) {
-        return ProviderFailure.ofAnAnswer(Kind.UNAVAILABLE, why);
+    static ProviderFailure listGivenUp(ListGivenUp why, String message, Throwable cause) {
+        return ProviderFailure.listGivenUp(why, message, cause);
     }
 
     /** A delete whose earlier try may have reached the provider, then ended in {@code last}: nobody knows. */
@@ -359,7 +386,17 @@ final class ProviderFailures {
      * message's own words, the code that came with it ("" if none), whether it is the refusal's own ({@code general}:
      * not a field's), and whether it is a top-level string {@code detail}, DRF's sentence for the whole refusal.
      */
-    private record Said(String key, String text, String words, String code, boolean general, boolean topLevelDetail) {
+    private record Said(String key, String text, String words, String code, boolean general, boolean topLevelDetail,
+                        boolean typedValueCheck) {
+
+        Said(String key, String text, String words, String code, boolean general, boolean topLevelDetail) {
+            this(key, text, words, code, general, topLevelDetail, false);
+        }
+
+        /** This message as a value check's, its error object's pydantic {@code type} being one (session 55). */
+        Said asTypedValueCheck() {
+            return new Said(key, text, words, code, general, topLevelDetail, true);
+        }
 
         /** Its words and its code, the code's underscores as spaces ({@code snapshot_limit_reached}: a limit). */
         String classified() {
@@ -377,7 +414,8 @@ final class ProviderFailures {
 
         /** A value's own bounds ("Ensure ...", "characters", {@code too_many_characters}): no limit reached. */
         boolean valueCheck() {
-            return VALUE_CHECK.matcher(text).find() || VALUE_CHECK.matcher(classified()).find();
+            return typedValueCheck || valueCheckCode(code) || VALUE_CHECK.matcher(text).find()
+                    || VALUE_CHECK.matcher(classified()).find();
         }
     }
 
@@ -445,7 +483,24 @@ final class ProviderFailures {
     private static Said withCode(Said message, String code) {
         // "Snapshot limit reached (snapshot_limit)": the code follows the message it came with.
         return new Said(message.key(), message.text() + " (" + code + ")", message.words(), code, message.general(),
-                message.topLevelDetail());
+                message.topLevelDetail(), message.typedValueCheck());
+    }
+
+    /** Whether {@code code} is one of pydantic v2's value checks ({@link #VALUE_CHECK_TYPES}), any case, {@code -} as {@code _}. */
+    private static boolean valueCheckCode(String code) {
+        return VALUE_CHECK_TYPES.contains(code.strip().replace('-', '_').toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether {@code node} is a pydantic error object ({@code type} beside {@code loc} or {@code msg}) whose type is a
+     * value check: its words are the value refused (session 55).
+     */
+    private static boolean pydanticValueCheck(JsonNode node) {
+        JsonNode type = node.get("type");
+        JsonNode loc = node.get("loc");
+        JsonNode msg = node.get("msg");
+        return type != null && type.isString() && ((loc != null && loc.isArray()) || (msg != null && msg.isString()))
+                && valueCheckCode(type.getStringValue());
     }
 
     private static void nested(String key, JsonNode node, int depth, List<Said> said) {
@@ -474,6 +529,11 @@ final class ProviderFailures {
                     said.add(withCode(said.removeLast(), text));
                 } else {
                     said.add(new Said(key, text, "", text, general, false));
+                }
+            }
+            if (pydanticValueCheck(node)) {
+                for (int i = before; i < said.size(); i++) {
+                    said.set(i, said.get(i).asTypedValueCheck());
                 }
             }
         }
@@ -506,15 +566,19 @@ final class ProviderFailures {
      * no value check's), and every other one ({@code non_field_errors}, a nested error's, a DRF field error such as
      * {@code {"server_id": ["... maximum of 5 ..."]}}) but a value check's, a code's read with its underscores spaced too
      * (ADR 0010, sessions 50 and 54: a
-     * FastAPI/pydantic {@code {"detail": [{"msg": "... at most 100 characters"}]}} is the value refused, no limit).
+     * FastAPI/pydantic {@code {"detail": [{"msg": "... at most 100 characters"}]}} is the value refused, no limit; session
+     * 55: so is a pydantic v2 error object of a value check's {@code type}, and its length sentence as the detail).
      */
     private static String limitWording(List<Said> said) {
         List<String> parts = new ArrayList<>();
         for (Said one : said) {
             if (one.topLevelDetail()) {
-                // Only the detail's own words skip the value check: a code beside it ("too_many_characters") does not.
-                parts.add(one.words());
-                if (!VALUE_CHECK.matcher(one.spacedCode()).find()) {
+                // Only the detail's own words skip the value check: a code beside it ("too_many_characters") does not;
+                // nor does pydantic's own sentence passed on as the detail.
+                if (!PYDANTIC_LENGTH_SENTENCE.matcher(one.words()).find()) {
+                    parts.add(one.words());
+                }
+                if (!VALUE_CHECK.matcher(one.spacedCode()).find() && !valueCheckCode(one.code())) {
                     parts.add(one.spacedCode());
                 }
             } else if (!one.valueCheck()) {
@@ -533,13 +597,40 @@ final class ProviderFailures {
         List<String> words = new ArrayList<>();
         for (Said one : said) {
             if (one.general()) {
-                if (one.passingStateCode()) {
+                if (one.passingStateCode() || pendingByItself(one.words())) {
                     return true;
                 }
                 words.add(one.words());
             }
         }
         return PASSING_STATE_WORDS.matcher(String.join(" ", words)).find();
+    }
+
+    /**
+     * Whether a "pending" of {@code words} waits on nothing but time: none of {@link #WAITS_ON_SOMEONE} among the four
+     * words before it nor the two after it in its clause ("Account pending approval", "Payment is pending": for good).
+     */
+    private static boolean pendingByItself(String words) {
+        java.util.regex.Matcher pending = PENDING.matcher(words);
+        while (pending.find()) {
+            String before = words.substring(0, pending.start());
+            java.util.regex.Matcher end = CLAUSE_END.matcher(before);
+            int clauseStart = 0;
+            while (end.find()) {
+                clauseStart = end.end();
+            }
+            String[] wordsBefore = before.substring(clauseStart).strip().split("\\s+");
+            String after = words.substring(pending.end());
+            java.util.regex.Matcher next = CLAUSE_END.matcher(after);
+            String[] wordsAfter = (next.find() ? after.substring(0, next.start()) : after).strip().split("\\s+");
+            String around = String.join(" ", java.util.Arrays.copyOfRange(wordsBefore,
+                    Math.max(0, wordsBefore.length - 4), wordsBefore.length)) + " "
+                    + String.join(" ", java.util.Arrays.copyOf(wordsAfter, Math.min(2, wordsAfter.length)));
+            if (!WAITS_ON_SOMEONE.matcher(around).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The body's JSON object, or null when it is none (empty, not JSON, another JSON value). */

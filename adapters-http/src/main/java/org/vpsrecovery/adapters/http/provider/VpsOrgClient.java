@@ -454,14 +454,15 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 return earlier.items();
             }
             if (!earlier.everyPageCounted()) {
-                throw ProviderFailures.listNotReadNow("VPS.org's list came in " + earlier.pages()
-                        + " pages without a count on every page, to " + call.description() + ": what it leaves out is "
-                        + "not established as gone", null);
+                throw ProviderFailures.listGivenUp(ProviderFailure.ListGivenUp.PAGES_WITHOUT_COUNT, "VPS.org's list "
+                        + "came in " + earlier.pages() + " pages without a count on every page, to " + call.description()
+                        + ": what it leaves out is not established as gone; failed as try later. If it goes on, VPS.org "
+                        + "leaves its count out of its pages: tell VPS.org", null);
             }
             if (confirming == REREADS_OF_A_CHANGING_LIST) {
-                throw ProviderFailures.listInconsistent("VPS.org's list kept changing while it was "
-                        + "read to " + call.description() + " (" + (confirming + 1) + " reads, each lacking an item "
-                        + "of the one before): what it leaves out is not established as gone");
+                throw ProviderFailures.listGivenUp(ProviderFailure.ListGivenUp.INCONSISTENT, "VPS.org's list kept "
+                        + "changing while it was read to " + call.description() + " (" + (confirming + 1) + " reads, each lacking an item "
+                        + "of the one before): what it leaves out is not established as gone", null);
             }
             // The earlier read was sent: a later one never sent fails the call as sent (session 52).
             ListRead<T> later = listFrom(call, first, null, bound.deadlineCountedFrom(System.nanoTime()), true,
@@ -497,9 +498,9 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
                 // at WARN, spaced per route: a count persistently wrong fails every list, at INFO only before (ADR 0010,
                 // amended in session 54).
                 warnListInconsistent(call, first, reread + 1, read);
-                throw ProviderFailures.listInconsistent("VPS.org's list kept changing, or fell short of its count, while"
-                        + " its pages were read to " + call.description() + " (read " + (reread + 1) + " times; last: "
-                        + read.changed() + ")");
+                throw ProviderFailures.listGivenUp(ProviderFailure.ListGivenUp.INCONSISTENT, "VPS.org's list kept "
+                        + "changing, or fell short of its count, while its pages were read to " + call.description()
+                        + " (read " + (reread + 1) + " times; last: " + read.changed() + ")", null);
             }
             LOG.info("VPS.org: the list changed, or fell short of its count, while read to {} ({}); reading it again",
                     call.description(), read.changed());
@@ -677,9 +678,11 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
 
     /** Not the provider's answer nor a final one: callers try later, as for any list not read now. */
     private ProviderFailure outOfTime(Call call, int number) {
-        return ProviderFailures.listNotReadNow("VPS.org's list was not read within "
-                + "vpsorg.list-deadline=" + settings.listDeadline().toMillis() + " ms to " + call.description()
-                + " (stopped before page " + number + ")", new ProviderResilience.OutOfTime("the list's deadline passed"));
+        return ProviderFailures.listGivenUp(ProviderFailure.ListGivenUp.OUT_OF_LIST_TIME, "VPS.org's list was not read "
+                + "within vpsorg.list-deadline=" + settings.listDeadline().toMillis() + " ms to " + call.description()
+                + " (stopped before page " + number + "); failed as try later. If it goes on, VPS.org's pages are slow "
+                + "or many: look at its latency, or raise vpsorg.list-deadline", new ProviderResilience.OutOfTime(
+                "the list's deadline passed"));
     }
 
     /**

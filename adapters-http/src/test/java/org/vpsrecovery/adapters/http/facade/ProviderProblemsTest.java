@@ -187,4 +187,38 @@ class ProviderProblemsTest {
                     + "shortly; if it goes on, tell the platform's operators, quoting the request id");
         });
     }
+
+    /**
+     * A list given up because VPS.org's pages came without their count, or because its pages were not all read within
+     * the list's deadline, was told "VPS.org could not be reached now": VPS.org answered. Each is told what happened,
+     * naming no setting; still 503 PROVIDER_UNAVAILABLE with Retry-After 5. The operator's words (the WARN line, the
+     * audit's cause) say what to do (ADR 0010, amended in session 55).
+     */
+    @Test
+    void aListGivenUpIsToldWhyNeverAsVpsOrgUnreachable() {
+        String tryAgain = "; nothing was done. Try again shortly; if it goes on, tell the platform's operators, quoting "
+                + "the request id";
+        ProviderFailure withoutCount = AdapterFailures.listPagesWithoutCount(616161);
+        ProviderFailure outOfTime = AdapterFailures.listOutOfTime();
+        assertThat(withoutCount.getMessage()).contains("2 pages without a count on every page")
+                .contains("tell VPS.org");
+        assertThat(outOfTime.getMessage()).contains("vpsorg.list-deadline=100 ms").contains("raise vpsorg.list-deadline");
+
+        var pages = answer(withoutCount);
+        var slow = answer(outOfTime);
+        for (var answered : java.util.List.of(pages, slow)) {
+            assertThat(answered.getStatus().getCode()).isEqualTo(503);
+            assertThat(answered.getHeaders().get("Retry-After")).isEqualTo("5");
+        }
+        assertThat(pages.getBody()).hasValueSatisfying(body -> {
+            assertThat(body.reasonCode()).isEqualTo("PROVIDER_UNAVAILABLE");
+            assertThat(body.detail()).isEqualTo("VPS.org's list came in several pages without its count on each, so it "
+                    + "could not be confirmed whole and was not used" + tryAgain);
+        });
+        assertThat(slow.getBody()).hasValueSatisfying(body -> {
+            assertThat(body.reasonCode()).isEqualTo("PROVIDER_UNAVAILABLE");
+            assertThat(body.detail()).isEqualTo("VPS.org's list could not be read whole within the time the platform "
+                    + "gives one list (its pages came too slowly, or too many of them), so it was not used" + tryAgain);
+        });
+    }
 }

@@ -71,6 +71,53 @@ public final class AdapterFailures {
         throw new AssertionError("the list did not fail");
     }
 
+    /**
+     * A consistent list of {@code server} VPS.org answers in two pages, neither with a {@code count}: read over real HTTP
+     * on loopback, the failure the client gives up with (nothing shows the list whole).
+     */
+    public static ProviderFailure listPagesWithoutCount(long server) {
+        String point = "{\"id\": %d, \"server\": {\"id\": " + server + ", \"name\": \"web\"}, \"name\": \"s%d\", "
+                + "\"status\": \"completed\", \"size_mb\": 1, \"created_at\": \"2025-01-15T18:30:00Z\"}";
+        try (LoopbackProvider vpsOrg = LoopbackProvider.answering((exchange, base) -> {
+            boolean second = String.valueOf(exchange.getRequestURI().getRawQuery()).contains("page=2");
+            LoopbackProvider.json(exchange, 200, second ? "{\"next\": null, \"results\": [" + point.formatted(802, 802)
+                    + "]}" : "{\"next\": \"" + base + "api/v1/snapshots/?server_id=" + server + "&page=2\", "
+                    + "\"results\": [" + point.formatted(801, 801) + "]}");
+        }); VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(vpsOrg.base(), "demo-token"))) {
+            client.listSnapshotsConsistently(Optional.of(new org.vpsrecovery.domain.server.ServerId(server)),
+                    org.vpsrecovery.domain.port.ConsistentListBound.eachReadItsOwnDeadline());
+        } catch (ProviderFailure failure) {
+            return failure;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("the list did not fail");
+    }
+
+    /**
+     * A list whose first page VPS.org answers, with a link to a second, only after the list's whole deadline (0.1 s) has
+     * passed: read over real HTTP on loopback, the failure the client gives up with.
+     */
+    public static ProviderFailure listOutOfTime() {
+        try (LoopbackProvider vpsOrg = LoopbackProvider.answering((exchange, base) -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            LoopbackProvider.json(exchange, 200, "{\"count\": 2, \"next\": \"" + base + "api/v1/snapshots/?page=2\", "
+                    + "\"results\": []}");
+        }); VpsOrgClient client = VpsOrgClient.connect(SimulatedVpsOrg.testSettings(vpsOrg.base(), "demo-token")
+                .withListDeadline(Duration.ofMillis(100)))) {
+            client.listSnapshots(Optional.empty());
+        } catch (ProviderFailure failure) {
+            return failure;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("the list did not fail");
+    }
+
     public static ProviderFailure tooLarge() {
         return FAILURES.fromTransport(LIST, new ContentLengthExceededException(1024), false);
     }

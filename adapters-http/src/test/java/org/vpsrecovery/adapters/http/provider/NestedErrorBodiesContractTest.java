@@ -195,4 +195,83 @@ class NestedErrorBodiesContractTest {
                 + "{\"message\": \"end\"}]}");
         assertThat(many.getMessage()).hasSizeLessThan(500);
     }
+
+    /**
+     * Session 55: a message's "pending" was a passing state whatever it waited on, so "Payment pending" or "Account
+     * pending approval" was "not now" (a person told to try again shortly, a rotation's delete retried for ever) where
+     * the code {@code payment_pending} is for good. A qualifier of the account, billing, a verification or an approval
+     * around it makes it for good, the words agreeing with the codes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"detail\": \"Payment pending\"}",
+            "{\"detail\": \"Verification pending\"}",
+            "{\"detail\": \"Account pending approval\"}",
+            "{\"message\": \"Your account is pending verification.\"}",
+            "{\"non_field_errors\": [\"Billing pending: update the card on file\"]}",
+            "{\"error\": {\"message\": \"Pending approval\"}}",
+            "{\"detail\": \"Snapshot deletion pending review\"}"})
+    void aPendingThatWaitsOnSomeoneIsRefusedForGood(String body) {
+        for (int status : new int[] {400, 409}) {
+            ProviderFailure failure = deleteRefused(status, body);
+
+            assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isFalse();
+            assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isTrue();
+        }
+    }
+
+    /** What passes by itself stays "not now": a pending operation or creation, one in progress, a server not ready. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"detail\": \"Snapshot creation pending\"}",
+            "{\"detail\": \"operation pending\"}",
+            "{\"errors\": [{\"message\": \"Another operation is in progress\"}]}",
+            "{\"detail\": \"Server not ready\"}",
+            "{\"detail\": \"Payment verified. Snapshot creation pending\"}",
+            "{\"message\": \"Pending\"}"})
+    void aPendingOperationIsStillNotNow(String body) {
+        for (int status : new int[] {400, 409}) {
+            ProviderFailure failure = deleteRefused(status, body);
+
+            assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isTrue();
+            assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isFalse();
+        }
+    }
+
+    /**
+     * Session 55: pydantic v2's value checks, as FastAPI sends them ({@code type}, {@code loc}, {@code msg},
+     * {@code input}, {@code ctx}), were read as a limit reached on their words ("at most", "maximum"), so a policy run
+     * would delete an old snapshot to make room for a value refused. Their type, or pydantic's sentence, says a value
+     * check.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"detail\": [{\"type\": \"too_long\", \"loc\": [\"body\", \"tags\"], \"msg\": \"List should have at most 5 "
+                    + "items after validation, not 6\", \"input\": [1, 2, 3, 4, 5, 6], \"ctx\": {\"field_type\": \"List\", "
+                    + "\"max_length\": 5, \"actual_length\": 6}, \"url\": \"https://errors.pydantic.dev/2.9/v/too_long\"}]}",
+            "{\"detail\": [{\"type\": \"string_too_long\", \"loc\": [\"body\", \"name\"], \"msg\": \"String should have at "
+                    + "most 100 characters\", \"input\": \"x\", \"ctx\": {\"max_length\": 100}}]}",
+            "{\"detail\": [{\"type\": \"int_parsing_size\", \"loc\": [\"body\", \"server_id\"], \"msg\": \"Unable to parse "
+                    + "input string as an integer, exceeded maximum size\", \"input\": \"99999999999999999999999\"}]}",
+            "{\"detail\": [{\"type\": \"less_than_equal\", \"loc\": [\"body\", \"keep\"], \"msg\": \"Input should be less "
+                    + "than or equal to 5\", \"input\": 6, \"ctx\": {\"le\": 5}}]}",
+            "{\"detail\": [{\"loc\": [\"query\", \"ids\"], \"msg\": \"Tuple should have at most 5 items after validation, "
+                    + "not 7\"}]}",
+            "{\"error\": {\"code\": \"too_long\", \"message\": \"At most 5 tags\"}}",
+            "{\"detail\": \"List should have at most 5 items after validation, not 6\"}",
+            "{\"detail\": \"String should have at most 100 characters\"}"})
+    void aPydanticV2ValueCheckIsNoLimit(String body) {
+        ProviderFailure failure = createRefused(400, body);
+
+        assertThat(failure.kind()).as(body).isEqualTo(Kind.REJECTED);
+        assertThat(failure.refusedForGood()).isTrue();
+    }
+
+    /** A pydantic error of another type (a validator's own ValueError) still speaks of a limit in its words. */
+    @Test
+    void aPydanticValueErrorSpeakingOfALimitIsALimit() {
+        assertThat(createRefused(400, "{\"detail\": [{\"type\": \"value_error\", \"loc\": [\"body\", \"server_id\"], "
+                + "\"msg\": \"Value error, Snapshot limit reached\", \"input\": 12345, \"ctx\": {\"error\": \"Snapshot limit "
+                + "reached\"}}]}").kind()).isEqualTo(Kind.LIMIT_REACHED);
+        assertThat(createRefused(400, "{\"detail\": \"Snapshot limit reached: at most 5 snapshots\"}").kind())
+                .isEqualTo(Kind.LIMIT_REACHED);
+    }
 }
