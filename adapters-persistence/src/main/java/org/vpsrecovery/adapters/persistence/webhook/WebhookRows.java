@@ -202,46 +202,37 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
      */
     @Override
     public int purgeRemoved(Duration removedAtLeast, int limit) {
-        WebhookDeliveries.requirePage(limit);
-        long ms = removedAtLeast.toMillis();
-        String unavailable = "could not purge removed webhook subscriptions: the database did not answer";
-        return WriteTransaction.run(dataSource, unavailable, RETRY_AFTER, connection -> {
-            try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
-                timeout.execute();
-            }
-            int purged;
-            try (PreparedStatement purge = connection.prepareStatement(PURGE_DELIVERIES)) {
-                purge.setLong(1, ms);
-                purge.setInt(2, limit);
-                purged = purge.executeUpdate();
-            }
-            if (purged < limit) {
-                try (PreparedStatement purge = connection.prepareStatement(PURGE_SUBSCRIPTIONS)) {
-                    purge.setLong(1, ms);
-                    purge.setInt(2, limit);
-                    purged += purge.executeUpdate();
-                }
-            }
-            return purged;
-        });
+        return purge("purge removed webhook subscriptions", removedAtLeast, limit, PURGE_DELIVERIES, PURGE_SUBSCRIPTIONS);
     }
 
     /** One statement, one small batch: no statement holds many row locks or runs long. */
     @Override
     public int purgeEnded(Duration olderThan, int limit) {
+        return purge("purge ended webhook deliveries", olderThan, limit, PURGE_ENDED);
+    }
+
+    /**
+     * The batch statements of parameters (ms, limit) in one transaction under {@link #PURGE_LOCK_TIMEOUT}, each run
+     * only while fewer than {@code limit} rows went. Answers how many went.
+     */
+    private int purge(String what, Duration age, int limit, String... statements) {
         WebhookDeliveries.requirePage(limit);
-        long ms = olderThan.toMillis();
-        String unavailable = "could not purge ended webhook deliveries: the database did not answer";
-        return WriteTransaction.run(dataSource, unavailable, RETRY_AFTER, connection -> {
-            try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
-                timeout.execute();
-            }
-            try (PreparedStatement purge = connection.prepareStatement(PURGE_ENDED)) {
-                purge.setLong(1, ms);
-                purge.setInt(2, limit);
-                return purge.executeUpdate();
-            }
-        });
+        long ms = age.toMillis();
+        return WriteTransaction.run(dataSource, "could not " + what + ": the database did not answer", RETRY_AFTER,
+                connection -> {
+                    try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
+                        timeout.execute();
+                    }
+                    int purged = 0;
+                    for (int next = 0; next < statements.length && purged < limit; next++) {
+                        try (PreparedStatement batch = connection.prepareStatement(statements[next])) {
+                            batch.setLong(1, ms);
+                            batch.setInt(2, limit);
+                            purged += batch.executeUpdate();
+                        }
+                    }
+                    return purged;
+                });
     }
 
     @Override
