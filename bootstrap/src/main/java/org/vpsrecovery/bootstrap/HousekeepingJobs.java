@@ -38,17 +38,21 @@ public class HousekeepingJobs {
     @jakarta.inject.Inject
     public HousekeepingJobs(AuditWriter auditWriter, @Value("${vpsr.audit.backlog-flush-every:2s}") Duration flushEvery,
                             java.time.Clock clock) {
-        // On the platform's clock, as since session 50 (ADR 0141): AuditAppendMetricsEndToEndTest moves it to see the
-        // once-a-minute reminder; a wall clock stepped back only delays a reminder.
-        this(auditWriter, flushEvery, () -> clock.millis() * 1_000_000L);
+        // On the platform's wall clock, as since session 50 (ADR 0141): AuditAppendMetricsEndToEndTest moves it to see
+        // the once-a-minute reminder; stepped back, it only delays a reminder.
+        this(auditWriter, flushEvery, new OutageLines(WARN_AGAIN_AFTER, true, HousekeepingJobs::describedLine, clock));
     }
 
-    /** {@code nanoTime}: the ticker the WARN is spaced on, in nanoseconds. */
-    HousekeepingJobs(AuditWriter auditWriter, Duration flushEvery, LongSupplier nanoTime) {
+    /** {@code nowNanos}: now in nanoseconds on any clock (a test's), which the WARN is spaced on. */
+    HousekeepingJobs(AuditWriter auditWriter, Duration flushEvery, LongSupplier nowNanos) {
+        this(auditWriter, flushEvery, new OutageLines(WARN_AGAIN_AFTER, true, HousekeepingJobs::describedLine, nowNanos));
+    }
+
+    private HousekeepingJobs(AuditWriter auditWriter, Duration flushEvery, OutageLines waiting) {
         // Micronaut's scheduler refuses a period that is not positive with no key named.
         StartupRefused.unlessPositive("vpsr.audit.backlog-flush-every", flushEvery);
         this.auditWriter = auditWriter;
-        this.waiting = new OutageLines(WARN_AGAIN_AFTER, true, HousekeepingJobs::describedLine, nanoTime);
+        this.waiting = waiting;
     }
 
     @Scheduled(fixedDelay = "${vpsr.audit.backlog-flush-every:2s}", initialDelay = "2s")

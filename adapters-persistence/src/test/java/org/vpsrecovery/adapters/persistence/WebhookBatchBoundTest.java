@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,7 @@ import org.vpsrecovery.domain.port.WebhookDeliveries;
  * per row of the outer scan: each run skipped the rows the statement had already deleted (locked by itself) and picked
  * the next, so a purge of 1 deleted every ended delivery. The contract tests met such a plan under load (with whatever
  * statistics the table had then). Here every connection to this class's database plans with settings that force it.
+ * Beside another purge or sweep holding rows (session 55), each statement also skips those, still within its limit.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhookBatchBoundTest {
@@ -46,16 +48,23 @@ class WebhookBatchBoundTest {
 
     private static final int ENDED = 12;
 
+    /** A statement waiting on a row another transaction holds fails here rather than hanging (the purges set 2 s). */
+    private static final String WAIT_AT_MOST = "10s";
+
     private ApplicationContext context;
     private WebhookDeliveries deliveries;
-    /** The last audit sequence given to a delivery here: unique per subscription (V7). */
+    /** The last audit sequence given to a delivery here, and its id's number: ids in the order rows were made. */
     private long sequence;
+    /** The last subscription id's number: subscriptions' ids in the order they were made. */
+    private long subscriptions;
 
     @BeforeAll
     void planWithTheSubSelectRescanned() throws SQLException {
         for (String setting : RESCANNING_PLAN) {
             DATABASE.database().execute("ALTER DATABASE " + DATABASE.database().name() + " SET " + setting + " = off");
         }
+        DATABASE.database().execute("ALTER DATABASE " + DATABASE.database().name() + " SET lock_timeout = '"
+                + WAIT_AT_MOST + "'");
         context = AdapterContext.on(DATABASE.database());
         deliveries = context.getBean(WebhookDeliveries.class);
     }
@@ -123,6 +132,59 @@ class WebhookBatchBoundTest {
         assertThat(count("SELECT count(*) FROM webhook_delivery WHERE state = 'dead'")).isEqualTo(4);
     }
 
+    /**
+     * Another purge's transaction holds the first removed subscription's deliveries (its deletes not yet committed): this
+     * purge deletes its limit of the second's, none of the held ones, and does not wait for them. With the sub-select as
+     * {@code IN (...)} the plan here deleted all six of the second's; without SKIP LOCKED it waited on the held ones.
+     */
+    @Test
+    void aRemovedDeliveriesPurgeBesideAnotherTakesItsLimitOfTheRowsNotHeld() throws SQLException {
+        UUID held = subscription("3 hours");
+        UUID free = subscription("1 hour");
+        deliveries(held, 6, "delivered", true);
+        deliveries(free, 6, "delivered", true);
+
+        int purged = whileHeld("DELETE FROM webhook_delivery WHERE subscription_id = '" + held + "'",
+                () -> deliveries.purgeRemoved(Duration.ZERO, 2));
+
+        assertThat(purged).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM webhook_delivery WHERE subscription_id = '" + held + "'"))
+                .as("the rows the other purge held").isEqualTo(6);
+        assertThat(count("SELECT count(*) FROM webhook_delivery WHERE subscription_id = '" + free + "'")).isEqualTo(4);
+    }
+
+    /** The same for the emptied subscriptions: another purge holds the three removed first, this one takes two others. */
+    @Test
+    void aRemovedSubscriptionsPurgeBesideAnotherTakesItsLimitOfTheRowsNotHeld() throws SQLException {
+        List<UUID> held = List.of(subscription("3 hours"), subscription("3 hours"), subscription("3 hours"));
+        List<UUID> free = List.of(subscription("1 hour"), subscription("1 hour"), subscription("1 hour"));
+
+        int purged = whileHeld("DELETE FROM webhook_subscription WHERE id IN (" + quoted(held) + ")",
+                () -> deliveries.purgeRemoved(Duration.ZERO, 2));
+
+        assertThat(purged).as("no delivery, then two subscriptions").isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM webhook_subscription WHERE id IN (" + quoted(held) + ")"))
+                .as("the rows the other purge held").isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM webhook_subscription WHERE id IN (" + quoted(free) + ")")).isEqualTo(1);
+    }
+
+    /** The same for the sweep: another sweep holds the first three dropped deliveries, this one ends two others. */
+    @Test
+    void theSweepBesideAnotherEndsItsLimitOfTheRowsNotHeld() throws SQLException {
+        UUID subscription = subscription(false);
+        List<UUID> held = deliveries(subscription, 3, "pending", true);
+        List<UUID> free = deliveries(subscription, 3, "pending", true);
+
+        int swept = whileHeld("UPDATE webhook_delivery SET state = 'dead' WHERE id IN (" + quoted(held) + ")",
+                () -> deliveries.markDeadWhenUnscheduled(2));
+
+        assertThat(swept).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM webhook_delivery WHERE state = 'pending' AND id IN (" + quoted(held) + ")"))
+                .as("the rows the other sweep held").isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM webhook_delivery WHERE state = 'dead' AND id IN (" + quoted(free) + ")"))
+                .isEqualTo(2);
+    }
+
     /** What the old shape deletes here, rolled back. */
     private long overshootOfTheOldShape() throws SQLException {
         try (Connection connection = DATABASE.dataSource().getConnection(); Statement s = connection.createStatement()) {
@@ -135,21 +197,59 @@ class WebhookBatchBoundTest {
         }
     }
 
+    /**
+     * {@code step} run while another transaction (another purge or sweep) holds the rows {@code holding} changes, not yet
+     * committed; that one is rolled back after, so the held rows are as they were unless {@code step} changed them.
+     */
+    private int whileHeld(String holding, StepUnderTest step) throws SQLException {
+        try (Connection other = DATABASE.dataSource().getConnection(); Statement s = other.createStatement()) {
+            other.setAutoCommit(false);
+            try {
+                assertThat(s.executeUpdate(holding)).as("rows held").isPositive();
+                return step.run();
+            } finally {
+                other.rollback();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface StepUnderTest {
+        int run();
+    }
+
     private UUID subscription(boolean removed) throws SQLException {
-        UUID id = UUID.randomUUID();
+        return subscription(removed ? "1 hour" : null);
+    }
+
+    /** A subscription removed {@code removedAgo} (an interval), or kept when null; ids ascend as they are made. */
+    private UUID subscription(String removedAgo) throws SQLException {
+        UUID id = new UUID(0, ++subscriptions);
         sql("INSERT INTO webhook_subscription (id, team, target_url, event_types, secret, created_at, deleted_at) VALUES ('"
                 + id + "', 'blue', 'https://hooks.example.com/in', 'operation.completed', 'whsec_c2VjcmV0', now(), "
-                + (removed ? "now() - interval '1 hour'" : "NULL") + ")");
+                + (removedAgo == null ? "NULL" : "now() - interval '" + removedAgo + "'") + ")");
         return id;
     }
 
-    /** {@code rows} deliveries of one state, all queued at the same instant: ties on {@code created_at}. */
-    private void deliveries(UUID subscription, int rows, String state, boolean dispatched) throws SQLException {
+    /**
+     * {@code rows} deliveries of one state, all queued at the same instant: ties on {@code created_at}. Their ids ascend
+     * as they are made; answered in that order.
+     */
+    private List<UUID> deliveries(UUID subscription, int rows, String state, boolean dispatched) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        for (int row = 1; row <= rows; row++) {
+            ids.add(new UUID(0, sequence + row));
+        }
         sql("INSERT INTO webhook_delivery (id, subscription_id, event_type, audit_sequence, body, state, dispatched,"
-                + " attempts, created_at) SELECT gen_random_uuid(), '" + subscription + "', 'operation.completed',"
-                + " " + sequence + " + g, 'body', '" + state + "', " + dispatched + ", 0,"
-                + " now() - interval '1 day' FROM generate_series(1, " + rows + ") g");
+                + " attempts, created_at) SELECT ('00000000-0000-0000-0000-' || lpad(to_hex(" + sequence + " + g), 12, '0'))"
+                + "::uuid, '" + subscription + "', 'operation.completed', " + sequence + " + g, 'body', '" + state + "', "
+                + dispatched + ", 0, now() - interval '1 day' FROM generate_series(1, " + rows + ") g");
         sequence += rows;
+        return ids;
+    }
+
+    private static String quoted(List<UUID> ids) {
+        return ids.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", "));
     }
 
     private long count(String query) throws SQLException {

@@ -1,5 +1,6 @@
 package org.vpsrecovery.application.failure;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,7 +14,8 @@ import java.util.function.LongSupplier;
  * but for its numbers) is said at once too. It decides; the caller says, in its own words and logger: each line's words
  * are pinned by its tests and docs/deploy.md (ADR 0025, amended in session 54; before, four classes each kept this
  * rule). A failure is put in words by {@code wording}, which leaves out what must not be logged (a JDBC URL, a refused
- * row). Time is read from an injected monotonic ticker (nanoseconds, as {@link System#nanoTime}).
+ * row). Time is read from an injected nanosecond clock ({@code nowNanos}): any will do, {@link System#nanoTime} or a
+ * wall clock ({@link #OutageLines(Duration, boolean, Function, Clock)}); one stepping back only delays a reminder.
  *
  * <p>Not {@link AtMostEvery}: that one says a line per key at most once per interval, whatever its cause, for lines that
  * have no end (a receiver's failures, a missed run); this one follows one outage from its first failure to its end.
@@ -23,7 +25,7 @@ public final class OutageLines {
     private final long sayAgainAfterNanos;
     private final boolean newCauseAtOnce;
     private final Function<Throwable, FailureLine> wording;
-    private final LongSupplier nanoTime;
+    private final LongSupplier nowNanos;
     /** Under this object's lock: the outage going on, if any, and what was last said of it. */
     private boolean failing;
     private long startedAt;
@@ -47,15 +49,29 @@ public final class OutageLines {
         }
     }
 
+    /** {@code nowNanos}: now in nanoseconds, on any clock; stepping back only delays a reminder. */
     public OutageLines(Duration sayAgainAfter, boolean newCauseAtOnce, Function<Throwable, FailureLine> wording,
-                       LongSupplier nanoTime) {
+                       LongSupplier nowNanos) {
         if (sayAgainAfter.isNegative() || sayAgainAfter.isZero()) {
             throw new IllegalArgumentException("an interval is positive, was " + sayAgainAfter);
         }
         this.sayAgainAfterNanos = sayAgainAfter.toNanos();
         this.newCauseAtOnce = newCauseAtOnce;
         this.wording = Objects.requireNonNull(wording, "wording");
-        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.nowNanos = Objects.requireNonNull(nowNanos, "nowNanos");
+    }
+
+    /**
+     * On a wall clock, read in milliseconds: for lines a test moves with the platform's clock. Stepped back (NTP, a
+     * test) it only delays a reminder.
+     */
+    public OutageLines(Duration sayAgainAfter, boolean newCauseAtOnce, Function<Throwable, FailureLine> wording,
+                       Clock wallClock) {
+        this(sayAgainAfter, newCauseAtOnce, wording, millisAsNanos(Objects.requireNonNull(wallClock, "wallClock")));
+    }
+
+    private static LongSupplier millisAsNanos(Clock wallClock) {
+        return () -> wallClock.millis() * 1_000_000L;
     }
 
     /** {@code failure} as {@code wording} puts it: {@link #failed(FailureLine)}. */
@@ -66,7 +82,7 @@ public final class OutageLines {
     /** A failure, in words already: the line to say now, or empty if it is held back (and counted). */
     public Optional<Failing> failed(FailureLine cause) {
         Objects.requireNonNull(cause, "cause");
-        long now = nanoTime.getAsLong();
+        long now = nowNanos.getAsLong();
         synchronized (this) {
             if (!failing) {
                 failing = true;
@@ -92,7 +108,7 @@ public final class OutageLines {
 
     /** It worked: the line ending the outage, or empty if none was going on. */
     public Optional<Ended> worked() {
-        long now = nanoTime.getAsLong();
+        long now = nowNanos.getAsLong();
         synchronized (this) {
             if (!failing) {
                 return Optional.empty();

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.domain.testing.AdjustableClock;
 
 /** One outage's lines on a fake ticker: its first failure, at most one a period after, its end (session 54). */
 class OutageLinesTest {
@@ -84,6 +86,25 @@ class OutageLinesTest {
 
         assertThat(lines.failed(new IllegalStateException("the secret is out"))).hasValueSatisfying(line ->
                 assertThat(line.cause().text()).isEqualTo("IllegalStateException: the (not said) is out"));
+    }
+
+    /** A wall clock (the platform's, which a test moves), read in milliseconds: stepped back, a reminder only waits. */
+    @Test
+    void onAWallClockSteppedBackTheReminderIsOnlyDelayed() {
+        AdjustableClock wall = new AdjustableClock(Instant.parse("2026-12-07T20:00:00Z"));
+        OutageLines lines = new OutageLines(Duration.ofMinutes(1), false, FailureLine::of, wall);
+
+        assertThat(lines.failed(new IllegalStateException("down"))).isPresent();
+        wall.advance(Duration.ofMinutes(-5));
+        wall.advance(Duration.ofMinutes(1));
+        assertThat(lines.failed(new IllegalStateException("down"))).as("a minute on, but 4 min before the line by the wall")
+                .isEmpty();
+        wall.advance(Duration.ofMinutes(5));
+        assertThat(lines.failed(new IllegalStateException("down"))).as("a minute after the line by the wall")
+                .hasValueSatisfying(line -> {
+                    assertThat(line.heldBack()).isEqualTo(1);
+                    assertThat(line.lasted()).isEqualTo(Duration.ofMinutes(1));
+                });
     }
 
     @Test

@@ -63,7 +63,8 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
      * leaves one that was delivered or died meanwhile as it is. Its last error says the platform ended it, then the
      * last attempt's (ADR 0025, session 49). A removed subscription's are left to the purge. The
      * candidates come from V57's partial index, not from the whole log, picked once in an InitPlan
-     * ({@code = ANY(ARRAY(...))}): an {@code IN (...)} sub-select may run again per outer row (session 54).
+     * ({@code = ANY(ARRAY(...))}): an {@code IN (...)} sub-select may run again per outer row (session 54). In the
+     * index's order, rows another sweep or an attempt's record holds skipped, not waited for (session 55).
      */
     @Query("UPDATE webhook_delivery SET state = 'dead', last_error = left('"
             + WebhookDeliveries.DROPPED_BY_THE_SCHEDULER
@@ -72,7 +73,8 @@ public interface DeliveryRowRepository extends GenericRepository<DeliveryRow, UU
             + "SELECT d.id FROM webhook_delivery d WHERE d.state = 'pending' AND d.dispatched AND NOT EXISTS ("
             + "SELECT 1 FROM scheduled_tasks t WHERE t.task_name = '" + DELIVERY_TASK + "'"
             + " AND t.task_instance = CAST(d.id AS text)) AND EXISTS (SELECT 1 FROM webhook_subscription s"
-            + " WHERE s.id = d.subscription_id AND s.deleted_at IS NULL) LIMIT :limit))")
+            + " WHERE s.id = d.subscription_id AND s.deleted_at IS NULL)"
+            + " ORDER BY d.id LIMIT :limit FOR NO KEY UPDATE OF d SKIP LOCKED))")
     long markDeadWhenUnscheduled(int limit);
 
     /** A page of the log, newest first, before a sequence: V7's {@code webhook_delivery_log} index, read in its order. */

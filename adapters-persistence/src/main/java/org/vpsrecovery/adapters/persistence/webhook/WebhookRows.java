@@ -62,25 +62,32 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
             UPDATE webhook_subscription SET deleted_at = now() WHERE id = ? AND team = ? AND deleted_at IS NULL""";
 
     /**
-     * At most ? deliveries of subscriptions removed at least ? ms ago. Each batch statement here picks its rows in an
-     * {@code = ANY(ARRAY(...))} sub-select, an InitPlan run once, then finds them by primary key: an {@code IN (...)}
-     * sub-select may be run again for every outer row, and with FOR UPDATE each run skips the rows already deleted and
-     * picks others, more than the limit in all (ADR 0025, amended in session 54).
+     * At most ? deliveries of subscriptions removed at least ? ms ago, oldest first per subscription, picked by
+     * subscription id through V7's unique index (subscription_id, audit_sequence) in its order: a join of the removed
+     * subscriptions with the log read the log from its start each batch, the whole of it in the last (ADR 0025, session
+     * 55). Each batch statement here picks its
+     * rows in an {@code = ANY(ARRAY(...))} sub-select, an InitPlan run once, then finds them by primary key: an
+     * {@code IN (...)} sub-select may be run again for every outer row, and with FOR UPDATE each run skips the rows
+     * already deleted and picks others, more than the limit in all (session 54). Each skips the rows another purge or
+     * sweep holds rather than waiting for them (session 55).
      */
     static final String PURGE_DELIVERIES = """
             DELETE FROM webhook_delivery WHERE id = ANY(ARRAY(
-                SELECT d.id FROM webhook_subscription s JOIN webhook_delivery d ON d.subscription_id = s.id
-                WHERE s.deleted_at <= now() - ? * interval '1 millisecond' LIMIT ?))""";
+                SELECT d.id FROM webhook_delivery d WHERE d.subscription_id = ANY(ARRAY(
+                    SELECT s.id FROM webhook_subscription s WHERE s.deleted_at <= now() - ? * interval '1 millisecond'))
+                ORDER BY d.subscription_id, d.audit_sequence LIMIT ? FOR UPDATE SKIP LOCKED))""";
 
     /**
-     * At most ? of those subscriptions with no delivery left. A delivery an append queued meanwhile goes with the
-     * cascade; the removal's wait means no append still reads the row (see {@link WebhookDeliveries#purgeRemoved}).
+     * At most ? of those subscriptions with no delivery left, the longest removed first. A delivery an append queued
+     * meanwhile goes with the cascade; the removal's wait means no append still reads the row (see
+     * {@link WebhookDeliveries#purgeRemoved}). One an append is queueing for (its key share) is skipped till next run.
      */
     static final String PURGE_SUBSCRIPTIONS = """
             DELETE FROM webhook_subscription WHERE id = ANY(ARRAY(
                 SELECT s.id FROM webhook_subscription s
                 WHERE s.deleted_at <= now() - ? * interval '1 millisecond'
-                    AND NOT EXISTS (SELECT FROM webhook_delivery d WHERE d.subscription_id = s.id) LIMIT ?))""";
+                    AND NOT EXISTS (SELECT FROM webhook_delivery d WHERE d.subscription_id = s.id)
+                ORDER BY s.deleted_at, s.id LIMIT ? FOR UPDATE SKIP LOCKED))""";
 
     /**
      * A put-off (V60): the first since the last attempt is kept. One recorded by a release before V60 never cleared
@@ -197,51 +204,41 @@ public final class WebhookRows implements WebhookSubscriptions, WebhookDeliverie
 
     /**
      * One transaction: a batch of deliveries, then, when fewer than a batch were left, the emptied subscriptions. Small
-     * steps, so no statement holds many row locks or runs long; two instances purging at once delete disjoint rows or
-     * wait briefly on each other's.
+     * steps, so no statement holds many row locks or runs long; two instances purging at once skip each other's rows.
      */
     @Override
     public int purgeRemoved(Duration removedAtLeast, int limit) {
-        WebhookDeliveries.requirePage(limit);
-        long ms = removedAtLeast.toMillis();
-        String unavailable = "could not purge removed webhook subscriptions: the database did not answer";
-        return WriteTransaction.run(dataSource, unavailable, RETRY_AFTER, connection -> {
-            try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
-                timeout.execute();
-            }
-            int purged;
-            try (PreparedStatement purge = connection.prepareStatement(PURGE_DELIVERIES)) {
-                purge.setLong(1, ms);
-                purge.setInt(2, limit);
-                purged = purge.executeUpdate();
-            }
-            if (purged < limit) {
-                try (PreparedStatement purge = connection.prepareStatement(PURGE_SUBSCRIPTIONS)) {
-                    purge.setLong(1, ms);
-                    purge.setInt(2, limit);
-                    purged += purge.executeUpdate();
-                }
-            }
-            return purged;
-        });
+        return purge("purge removed webhook subscriptions", removedAtLeast, limit, PURGE_DELIVERIES, PURGE_SUBSCRIPTIONS);
     }
 
     /** One statement, one small batch: no statement holds many row locks or runs long. */
     @Override
     public int purgeEnded(Duration olderThan, int limit) {
+        return purge("purge ended webhook deliveries", olderThan, limit, PURGE_ENDED);
+    }
+
+    /**
+     * The batch statements of parameters (ms, limit) in one transaction under {@link #PURGE_LOCK_TIMEOUT}, each run
+     * only while fewer than {@code limit} rows went. Answers how many went.
+     */
+    private int purge(String what, Duration age, int limit, String... statements) {
         WebhookDeliveries.requirePage(limit);
-        long ms = olderThan.toMillis();
-        String unavailable = "could not purge ended webhook deliveries: the database did not answer";
-        return WriteTransaction.run(dataSource, unavailable, RETRY_AFTER, connection -> {
-            try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
-                timeout.execute();
-            }
-            try (PreparedStatement purge = connection.prepareStatement(PURGE_ENDED)) {
-                purge.setLong(1, ms);
-                purge.setInt(2, limit);
-                return purge.executeUpdate();
-            }
-        });
+        long ms = age.toMillis();
+        return WriteTransaction.run(dataSource, "could not " + what + ": the database did not answer", RETRY_AFTER,
+                connection -> {
+                    try (PreparedStatement timeout = connection.prepareStatement(PURGE_LOCK_TIMEOUT)) {
+                        timeout.execute();
+                    }
+                    int purged = 0;
+                    for (int next = 0; next < statements.length && purged < limit; next++) {
+                        try (PreparedStatement batch = connection.prepareStatement(statements[next])) {
+                            batch.setLong(1, ms);
+                            batch.setInt(2, limit);
+                            purged += batch.executeUpdate();
+                        }
+                    }
+                    return purged;
+                });
     }
 
     @Override
