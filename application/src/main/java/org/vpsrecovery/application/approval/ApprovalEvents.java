@@ -17,6 +17,7 @@ import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.Outcome;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
+import org.vpsrecovery.domain.operation.PauseHold;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 
 /**
@@ -27,9 +28,8 @@ import org.vpsrecovery.domain.operation.RecoveryOperation;
  */
 final class ApprovalEvents {
 
-    /** The start of the note (and event message) of an approved run given up while the pause held it back. */
-    static final String GAVE_UP_WHILE_PAUSED = "approved before the restore point of the platform's database, it was "
-            + "held back by the pause after that restore until its run-by time ";
+    /** The start of the note (and event message) of an approved run given up while the pause held it back: words only. */
+    static final String GAVE_UP_WHILE_PAUSED = PauseHold.GIVEN_UP_WHILE_HELD.noteStart();
 
     private ApprovalEvents() {
     }
@@ -69,17 +69,16 @@ final class ApprovalEvents {
     }
 
     /**
-     * Why an approved run was given up, its run-by time passed. Held back by the pause after a database restore (its
-     * note the pause's, or already these words: the settle job makes the event again from the stored row), the pause is
-     * named, not the server or VPS.org; the reason code stays the one the history knows (ADR 0043, amended in session 53).
-     * A note saying it is no longer held ({@link ApprovalsService#NO_LONGER_HELD_NOTE}), even given up by a paused
-     * instance of a mixed fleet, gives the ordinary reason: an instance without the pause had it to run and could not
-     * start it, so the pause alone did not keep it, and the give-up agrees with the note last shown (ADR 0043, amended in
-     * session 54).
+     * Why an approved run was given up, its run-by time passed. Held back by the pause after a database restore (or
+     * given up so already: the settle job makes the event again from the stored row), the pause is named, not the server
+     * or VPS.org; the reason code stays the one the history knows (ADR 0043, amended in session 53). A run no longer held
+     * ({@link PauseHold#NO_LONGER_HELD}), even given up by a paused instance of a mixed fleet, gives the ordinary reason:
+     * an instance without the pause had it to run and could not start it, so the pause alone did not keep it, and the
+     * give-up agrees with the note last shown (ADR 0043, amended in session 54). Decided from the operation's hold, never
+     * from its note's words (session 55).
      */
     static String gaveUp(RecoveryOperation approved) {
-        if (approved.note().filter(note -> note.startsWith(ApprovalsService.PAUSED_HOLD_NOTE)
-                || note.startsWith(GAVE_UP_WHILE_PAUSED)).isPresent()) {
+        if (approved.pauseHold() == PauseHold.HELD_BACK || approved.pauseHold() == PauseHold.GIVEN_UP_WHILE_HELD) {
             return GAVE_UP_WHILE_PAUSED + approved.deadline() + " passed; VPS.org was not asked; ask again once the "
                     + "service runs without the pause";
         }

@@ -33,6 +33,7 @@ import org.vpsrecovery.domain.common.RecoveryDenied;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.ResourceNotFound;
 import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.PauseHold;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.PlatformOutcomeUnknown;
 import org.vpsrecovery.domain.port.PlatformOutcomeUnknown.StoredRequest.Kind;
@@ -463,62 +464,53 @@ public final class ApprovalsService implements DecideApprovalUseCase {
     /**
      * An approved run held back while the instance is paused after a database restore (approved before the restore
      * point): tried again later as any "not now", and its note says why and until when it may still run, written the
-     * first time only (the note is stored, so once across instances and restarts), with one WARN then. Without it the
+     * first time only (the hold is stored, so once across instances and restarts), with one WARN then. Without it the
      * operation sat approved with no word of why until its run-by time gave it up (ADR 0043, amended in session 53).
-     * A note an instance without the pause wrote ({@link #NO_LONGER_HELD_NOTE}) is left as it is, as the pause's own
-     * would be: in the rolling restart out of the pause the fleet is mixed, and a paused instance writing the pause's
-     * note back (and warning again) would flip it with each round of either (ADR 0043, amended in session 54).
+     * A run no longer held ({@link PauseHold#NO_LONGER_HELD}, written by an instance without the pause) is left as it is,
+     * as one already held back is: in the rolling restart out of the pause the fleet is mixed, and a paused instance
+     * holding it back again (and warning again) would flip it with each round of either (ADR 0043, amended in session 54).
+     * Decided from the operation's hold, never from its note's words (session 55).
      */
     private void heldByThePause(ApprovedRunClaim claim) {
         RecoveryOperation approved = claim.operation();
-        String why = PAUSED_HOLD_NOTE + approved.deadline() + "; past it, it is given up";
-        if (approved.note().filter(note -> note.equals(why) || note.startsWith(NO_LONGER_HELD_NOTE)).isPresent()) {
+        if (approved.pauseHold() != PauseHold.NONE) {
             triedAgainLater(claim);
             return;
         }
         try {
-            claim.move(held -> held.unchanged(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1), why));
-            LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) is held back: {2}", approved.id(),
-                    approved.kind(), why);
+            Optional<RecoveryOperation> held = claim.move(found ->
+                    found.heldBackByThePause(clock.instant(), Duration.ofSeconds(5), Duration.ofMinutes(1)));
+            held.ifPresent(moved -> LOG.log(System.Logger.Level.WARNING, "approved operation {0} ({1}) is held back: {2}",
+                    approved.id(), approved.kind(), moved.note().orElseThrow()));
         } catch (RuntimeException storeDown) {
             // The claim's lease runs out, and the job tries it again.
         }
     }
 
-    /** The start of an approved run's note while it is held back by the pause after a database restore. */
-    public static final String PAUSED_HOLD_NOTE = "held back: the platform's database was restored from a backup and "
-            + "the service is paused until the operator has put it right; approved before the restore point, it runs "
-            + "once the service is restarted without the pause, if that is before its run-by time ";
+    /** The start of an approved run's note while it is held back by the pause after a database restore: words only. */
+    public static final String PAUSED_HOLD_NOTE = PauseHold.HELD_BACK.noteStart();
 
     /**
-     * The start of an approved run's note once a service without the pause found it still saying it was held back by the
-     * pause (the run kept from starting for the ordinary reasons now): the pause's words superseded (ADR 0043, amended in
-     * session 54).
+     * The start of an approved run's note once a service without the pause found it held back by the pause (the run kept
+     * from starting for the ordinary reasons now): words only (ADR 0043, amended in sessions 54 and 55).
      */
-    public static final String NO_LONGER_HELD_NOTE = "no longer held back: the service runs normally again since the "
-            + "database restore; ";
+    public static final String NO_LONGER_HELD_NOTE = PauseHold.NO_LONGER_HELD.noteStart();
 
     /**
      * Still approved: its next try backed off over this runner's claim; a store failing here lets the claim run out. A
-     * service without the pause supersedes a note saying the pause holds it back: that note stayed, a restart without the
-     * pause notwithstanding, until the run started or was given up (ADR 0043, amended in session 54).
+     * service without the pause moves a run the pause held back to no longer held: its note said the pause held it, a
+     * restart without the pause notwithstanding, until the run started or was given up (ADR 0043, amended in sessions 54
+     * and 55).
      */
     private void triedAgainLater(ApprovedRunClaim claim) {
         Instant now = clock.instant();
         try {
-            claim.move(held -> !attempts.pausedAfterRestore() && held.note().filter(n -> n.startsWith(PAUSED_HOLD_NOTE))
-                    .isPresent()
-                    ? held.unchanged(now, Duration.ofSeconds(5), Duration.ofMinutes(1), noLongerHeld(held))
+            claim.move(held -> !attempts.pausedAfterRestore() && held.pauseHold() == PauseHold.HELD_BACK
+                    ? held.noLongerHeldBack(now, Duration.ofSeconds(5), Duration.ofMinutes(1))
                     : held.unchanged(now, Duration.ofSeconds(5), Duration.ofMinutes(1)));
         } catch (RuntimeException storeDown) {
             // The claim's lease runs out, and the job tries it again.
         }
-    }
-
-    private static String noLongerHeld(RecoveryOperation approved) {
-        return NO_LONGER_HELD_NOTE + "approved by " + approved.approval().orElseThrow().decision().orElseThrow().by()
-                .subject() + ", it runs once the server and VPS.org let it, if that is before its run-by time "
-                + approved.deadline() + "; past it, it is given up";
     }
 
     /**
@@ -609,10 +601,12 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         if (refusal.isPresent()) {
             return operations.update(approved, refusedAsRecorded(approved, refusal.get()));
         }
-        // The pause's words only while paused: a service restarted without it gives up for the ordinary reasons
-        // (own-merge review of session 53); the stored words are what the event is made from again.
-        RecoveryOperation rejected = approved.rejectedOnRun(stepInstant(), attempts.pausedAfterRestore()
-                ? ApprovalEvents.gaveUp(approved) : ApprovalEvents.gaveUpForTheOrdinaryReasons(approved));
+        // Given up while held only while paused and still held back: a service restarted without it gives up for the
+        // ordinary reasons (own-merge review of session 53), as does one after a service without the pause tried it
+        // (session 54); the stored hold is what the event is made from again (session 55).
+        RecoveryOperation rejected = attempts.pausedAfterRestore() && approved.pauseHold() == PauseHold.HELD_BACK
+                ? approved.givenUpWhileHeldBack(stepInstant(), ApprovalEvents.gaveUp(approved))
+                : approved.rejectedOnRun(stepInstant(), ApprovalEvents.gaveUpForTheOrdinaryReasons(approved));
         ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
         if (!operations.update(approved, rejected, step)) {
             return false;

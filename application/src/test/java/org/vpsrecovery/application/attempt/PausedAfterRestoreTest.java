@@ -38,6 +38,7 @@ import org.vpsrecovery.domain.hold.HoldActor;
 import org.vpsrecovery.domain.hold.HoldReason;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.PauseHold;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
 import org.vpsrecovery.domain.port.ProviderFailure;
@@ -340,5 +341,69 @@ class PausedAfterRestoreTest {
             assertThat(event.outcome()).isEqualTo(new Outcome.Rejected(ReasonCode.PLATFORM_UNAVAILABLE));
             assertThat(event.detail().get(AuditEvent.MESSAGE)).isEqualTo(givenUp.note().orElseThrow());
         });
+    }
+
+    /**
+     * The hold is the operation's field, not its note's words (ADR 0043, amended in session 55): held back by a paused
+     * instance, its note's words then changed (edited, translated, cut), the run is still held back: a paused instance
+     * neither writes the pause's note again nor warns again, one without the pause still supersedes it, and the give-up
+     * while held still names the pause. Before, each was decided by the note's start, so changed words changed them.
+     */
+    @Test
+    void anApprovalHeldBackWhoseNoteWordsChangedIsDecidedByItsHoldNotItsWords() {
+        ApprovedBeforeTheRestorePoint asked = approvedBeforeTheRestorePoint("ask-held-words-changed");
+        ApprovalsService paused = wiredThrough(pausedAttempts()).approvals();
+        try (CapturedLogRecords log = CapturedLogRecords.of(ApprovalsService.class)) {
+            platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+            paused.settle();
+            RecoveryOperation held = platform.operations.find(asked.approved().id()).orElseThrow();
+            assertThat(held.pauseHold()).isEqualTo(PauseHold.HELD_BACK);
+            RecoveryOperation reworded = withNote(held, "retenu : la base de la plateforme a été restaurée");
+            assertThat(platform.operations.update(held, reworded)).isTrue();
+
+            platform.clock.advance(Duration.ofMinutes(2));
+            paused.settle();
+
+            RecoveryOperation stillHeld = platform.operations.find(held.id()).orElseThrow();
+            assertThat(stillHeld.pauseHold()).isEqualTo(PauseHold.HELD_BACK);
+            assertThat(stillHeld.note()).isEqualTo(reworded.note());
+            assertThat(log.at(Level.WARNING)).as("one \"is held back\" WARN, the first paused round's")
+                    .filteredOn(record -> MessageFormat.format(record.getMessage(), record.getParameters())
+                            .contains("is held back"))
+                    .hasSize(1);
+        }
+
+        platform.clock.advance(ApprovalsService.RUN_BY);
+        paused.settle();
+
+        RecoveryOperation givenUp = platform.operations.find(asked.approved().id()).orElseThrow();
+        assertThat(givenUp.state()).isEqualTo(OperationState.REJECTED);
+        assertThat(givenUp.pauseHold()).isEqualTo(PauseHold.GIVEN_UP_WHILE_HELD);
+        assertThat(givenUp.note()).hasValueSatisfying(note -> assertThat(note).contains("pause"));
+    }
+
+    /** Words that merely look like the pause's hold nothing: an operation without the hold is no longer held by nothing. */
+    @Test
+    void aNoteThatStartsWithThePausesWordsWithoutTheHoldIsNotSupersededByAServiceWithoutThePause() {
+        ApprovedBeforeTheRestorePoint asked = approvedBeforeTheRestorePoint("ask-words-without-hold");
+        RecoveryOperation lookalike = withNote(asked.approved(), ApprovalsService.PAUSED_HOLD_NOTE + "(quoted by a person)");
+        assertThat(platform.operations.update(asked.approved(), lookalike)).isTrue();
+
+        platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org is down"));
+        asked.unpaused().approvals().settle();
+
+        RecoveryOperation triedAgain = platform.operations.find(lookalike.id()).orElseThrow();
+        assertThat(triedAgain.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(triedAgain.pauseHold()).isEqualTo(PauseHold.NONE);
+        assertThat(triedAgain.note()).isEqualTo(lookalike.note());
+    }
+
+    /** {@code o} moved once, its note's words replaced and nothing else. */
+    private static RecoveryOperation withNote(RecoveryOperation o, String words) {
+        return new RecoveryOperation(o.id(), o.team(), o.requestId(), o.kind(), o.server(), o.resource(),
+                o.resourceServer(), o.state(), o.acceptedAt(), o.updatedAt(), o.deadline(), Optional.of(words),
+                o.nextCheckAt(), o.checks(), o.version() + 1, o.approval(), o.releasedBeforeVpsOrgWasAsked(),
+                o.approvedRunAt(), o.pauseHold());
     }
 }

@@ -47,12 +47,18 @@ import org.vpsrecovery.domain.server.ServerId;
  * asked ({@code acceptedAt}, kept as the ask on purpose: the operations' order and answer). Empty for one that needed
  * no approval, or had not run, or ran before it was recorded (ADR 0040, amended in session 43). {@link #startedAt}
  * reads it: a restore's hold begins there.
+ *
+ * {@code pauseHold}: whether the pause after a platform database restore holds this approved run back, no longer does,
+ * or held it until it was given up ({@link PauseHold}). A field of its own, moved only by its transitions
+ * ({@link #heldBackByThePause}, {@link #noLongerHeldBack}, {@link #givenUpWhileHeldBack}); the note's words are made from
+ * it and nothing decides from them (ADR 0043, amended in session 55).
  */
 public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId, Operation kind, ServerId server,
                                 Optional<ResourceRef> resource, Optional<ServerId> resourceServer, OperationState state, Instant acceptedAt,
                                 Instant updatedAt, Instant deadline, Optional<String> note, Instant nextCheckAt,
                                 int checks, int version, Optional<Approval> approval,
-                                boolean releasedBeforeVpsOrgWasAsked, Optional<Instant> approvedRunAt) {
+                                boolean releasedBeforeVpsOrgWasAsked, Optional<Instant> approvedRunAt,
+                                PauseHold pauseHold) {
 
     public static final int MAX_NOTE_LENGTH = 500;
 
@@ -109,6 +115,10 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                         + "last move");
             }
         }
+        Objects.requireNonNull(pauseHold, "pause hold (NONE when none)");
+        if (pauseHold != PauseHold.NONE && pauseHold.state() != state) {
+            throw new IllegalArgumentException("an operation " + state.wireName() + " is not " + pauseHold.wireName());
+        }
     }
 
     /** An operation that needed no second person. */
@@ -117,7 +127,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                              Instant acceptedAt, Instant updatedAt, Instant deadline, Optional<String> note,
                              Instant nextCheckAt, int checks, int version) {
         this(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt, updatedAt, deadline, note,
-                nextCheckAt, checks, version, Optional.empty(), false, Optional.empty());
+                nextCheckAt, checks, version, Optional.empty(), false, Optional.empty(), PauseHold.NONE);
     }
 
     /**
@@ -138,7 +148,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         return new RecoveryOperation(id, team, requestId, kind, server, Optional.of(resource),
                 resourceServer.filter(other -> !other.equals(server)), OperationState.PENDING_APPROVAL, at, at,
                 approval.expiresAt(), Optional.empty(), approval.expiresAt(), 0, 0, Optional.of(approval), false,
-                Optional.empty());
+                Optional.empty(), PauseHold.NONE);
     }
 
     /**
@@ -152,7 +162,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant when = at.isBefore(updatedAt) ? updatedAt : at;
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, OperationState.APPROVED,
                 acceptedAt, when, when.plus(runBy), Optional.of("approved by " + by.subject()), when, 0, version + 1,
-                Optional.of(decided), releasedBeforeVpsOrgWasAsked, approvedRunAt);
+                Optional.of(decided), releasedBeforeVpsOrgWasAsked, approvedRunAt, PauseHold.NONE);
     }
 
     /** A second person denies: final, and VPS.org is never asked. */
@@ -186,7 +196,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant when = run.updatedAt().isBefore(updatedAt) ? updatedAt : run.updatedAt();
         return new RecoveryOperation(id, team, requestId, kind, server, run.resource(), run.resourceServer(), run.state(),
                 acceptedAt, when, run.deadline(), run.note(), run.nextCheckAt(), 0, version + 1, approval,
-                releasedBeforeVpsOrgWasAsked, Optional.of(when));
+                releasedBeforeVpsOrgWasAsked, Optional.of(when), PauseHold.NONE);
     }
 
     /**
@@ -198,7 +208,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         require(OperationState.APPROVED, "claimedToRun");
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
                 updatedAt, deadline, note, at.plus(lease), checks, version + 1, approval, releasedBeforeVpsOrgWasAsked,
-                approvedRunAt);
+                approvedRunAt, pauseHold);
     }
 
     /** Approved, but refused when it came to run (its policies again, under the lock), or never able to start. */
@@ -236,7 +246,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     private RecoveryOperation withApproval(Approval decided) {
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
                 updatedAt, deadline, note, nextCheckAt, checks, version, Optional.of(decided), releasedBeforeVpsOrgWasAsked,
-                approvedRunAt);
+                approvedRunAt, pauseHold);
     }
 
     /** A new operation, the moment its intent is on record. */
@@ -280,7 +290,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         RecoveryOperation moved = next(OperationState.ACCEPTED, resource, when, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
                 acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version(), approval,
-                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt);
+                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE);
     }
 
     /**
@@ -297,7 +307,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         RecoveryOperation moved = next(OperationState.AWAITING_SAFETY_SNAPSHOT, resource, at, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
                 acceptedAt, moved.updatedAt(), waitingDeadline, moved.note(), moved.nextCheckAt(), 0, moved.version(),
-                approval, moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt);
+                approval, moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE);
     }
 
     /** The safety snapshot did not complete (or the restore was refused on the second look): VPS.org is never asked. */
@@ -322,7 +332,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant windowEnd = deadline.plus(Duration.between(updatedAt, moved.updatedAt()));
         return new RecoveryOperation(id, team, requestId, kind, server, moved.resource(), resourceServer, moved.state(),
                 acceptedAt, moved.updatedAt(), windowEnd, moved.note(), moved.nextCheckAt(), 0, moved.version(), approval,
-                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt);
+                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE);
     }
 
     /** VPS.org refused or failed it for certain. */
@@ -377,14 +387,52 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     }
 
     /**
-     * As {@link #unchanged(Instant, Duration, Duration)}, saying why in its note: an approved run held back while the
-     * instance is paused after a database restore (ADR 0043, amended in session 53) says so where the operation is shown.
+     * An approved run the pause after a database restore keeps from starting: looked at again later as by
+     * {@link #unchanged(Instant, Duration, Duration)}, its note saying why and until when it may still run. Once: a run
+     * already held back, or no longer held (a service without the pause tried it), is refused (ADR 0043, amended in
+     * session 55).
      */
-    public RecoveryOperation unchanged(Instant at, Duration first, Duration longest, String why) {
-        RecoveryOperation looked = unchanged(at, first, longest);
+    public RecoveryOperation heldBackByThePause(Instant at, Duration first, Duration longest) {
+        require(OperationState.APPROVED, "heldBackByThePause");
+        if (pauseHold != PauseHold.NONE) {
+            throw new IllegalOperationTransition(id, state, "heldBackByThePause when " + pauseHold.wireName());
+        }
+        return unchanged(at, first, longest).withPauseHold(PauseHold.HELD_BACK,
+                PauseHold.HELD_BACK.noteStart() + deadline + "; past it, it is given up");
+    }
+
+    /**
+     * A run the pause held back, tried by a service without the pause and not startable now (the server busy, VPS.org
+     * unavailable): looked at again later, its note no longer saying the pause holds it. Only from held back.
+     */
+    public RecoveryOperation noLongerHeldBack(Instant at, Duration first, Duration longest) {
+        require(OperationState.APPROVED, "noLongerHeldBack");
+        if (pauseHold != PauseHold.HELD_BACK) {
+            throw new IllegalOperationTransition(id, state, "noLongerHeldBack when " + pauseHold.wireName());
+        }
+        return unchanged(at, first, longest).withPauseHold(PauseHold.NO_LONGER_HELD, PauseHold.NO_LONGER_HELD.noteStart()
+                + "approved by " + approval.orElseThrow().decision().orElseThrow().by().subject() + ", it runs once the "
+                + "server and VPS.org let it, if that is before its run-by time " + deadline + "; past it, it is given up");
+    }
+
+    /**
+     * A run still held back by the pause when its run-by time passed: {@code REJECTED}, never asked of VPS.org, its note
+     * {@code note} (which names the pause). Only from held back; any other give-up is {@link #rejectedOnRun}.
+     */
+    public RecoveryOperation givenUpWhileHeldBack(Instant at, String note) {
+        require(OperationState.APPROVED, "givenUpWhileHeldBack");
+        if (pauseHold != PauseHold.HELD_BACK) {
+            throw new IllegalOperationTransition(id, state, "givenUpWhileHeldBack when " + pauseHold.wireName());
+        }
+        RecoveryOperation rejected = next(OperationState.REJECTED, resource, at, note);
+        return rejected.withPauseHold(PauseHold.GIVEN_UP_WHILE_HELD, rejected.note().orElseThrow());
+    }
+
+    private RecoveryOperation withPauseHold(PauseHold hold, String why) {
+        String words = why.length() <= MAX_NOTE_LENGTH ? why : why.substring(0, MAX_NOTE_LENGTH);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
-                updatedAt, deadline, Optional.of(why), looked.nextCheckAt(), looked.checks(), looked.version(), approval,
-                releasedBeforeVpsOrgWasAsked, approvedRunAt);
+                updatedAt, deadline, Optional.of(words), nextCheckAt, checks, version, approval,
+                releasedBeforeVpsOrgWasAsked, approvedRunAt, hold);
     }
 
     /**
@@ -406,7 +454,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         }
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
                 updatedAt, deadline, note, next, checks + 1, version + 1, approval, releasedBeforeVpsOrgWasAsked,
-                approvedRunAt);
+                approvedRunAt, pauseHold);
     }
 
     /**
@@ -563,6 +611,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                 .map(t -> t.length() <= MAX_NOTE_LENGTH ? t : t.substring(0, MAX_NOTE_LENGTH));
         // A new state is looked at again at once by the tracker: checks start over.
         return new RecoveryOperation(id, team, requestId, kind, server, about, resourceServer, to, acceptedAt, when,
-                deadline, written.or(() -> note), when, 0, version + 1, approval, releasedBeforeAsked, approvedRunAt);
+                deadline, written.or(() -> note), when, 0, version + 1, approval, releasedBeforeAsked, approvedRunAt,
+                PauseHold.NONE);
     }
 }

@@ -19,6 +19,7 @@ import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.IllegalOperationTransition;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.PauseHold;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.server.RestoreHold;
 import org.vpsrecovery.domain.server.ServerId;
@@ -69,7 +70,8 @@ class ApprovalLifecycleTest {
         RecoveryOperation endedUndecided = new RecoveryOperation(pending.id(), pending.team(), pending.requestId(),
                 pending.kind(), pending.server(), pending.resource(), pending.resourceServer(), OperationState.COMPLETED,
                 pending.acceptedAt(), T0.plusSeconds(5), pending.deadline(), Optional.of("completed"),
-                pending.nextCheckAt(), 0, pending.version() + 1, pending.approval(), false, Optional.empty());
+                pending.nextCheckAt(), 0, pending.version() + 1, pending.approval(), false, Optional.empty(),
+                PauseHold.NONE);
         assertThat(RefusalReason.of(() -> endedUndecided.approve(BOB, T0.plusSeconds(60), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
         assertThat(RefusalReason.of(() -> endedUndecided.deny(BOB, T0.plusSeconds(60), Optional.empty())))
@@ -261,6 +263,7 @@ class ApprovalLifecycleTest {
     private static RecoveryOperation withRunInstant(RecoveryOperation o, Instant ranAt) {
         return new RecoveryOperation(o.id(), o.team(), o.requestId(), o.kind(), o.server(), o.resource(),
                 o.resourceServer(), o.state(), o.acceptedAt(), o.updatedAt(), o.deadline(), o.note(), o.nextCheckAt(),
-                o.checks(), o.version(), o.approval(), o.releasedBeforeVpsOrgWasAsked(), Optional.of(ranAt));
+                o.checks(), o.version(), o.approval(), o.releasedBeforeVpsOrgWasAsked(), Optional.of(ranAt),
+                o.pauseHold());
     }
 }

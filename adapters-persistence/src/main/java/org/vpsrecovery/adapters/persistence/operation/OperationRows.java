@@ -23,6 +23,7 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.PauseHold;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.server.ServerId;
@@ -96,7 +97,7 @@ public final class OperationRows implements RecoveryOperations {
         OperationRow row = toRow(next);
         return DatabaseOutOfReach.write("move the operation", () -> rows.updateOverVersion(row.id(), row.resourceType(),
                 row.resourceId(), row.state(), row.updatedAt(), row.deadline(), row.note(), row.nextCheckAt(), row.checks(),
-                row.version(), row.releasedBeforeVpsOrgWasAsked(), row.approvedRunAt(), row.approvalVerdict(), row.approvalDeciderSubject(), row.approvalDeciderAuthentication(),
+                row.version(), row.releasedBeforeVpsOrgWasAsked(), row.approvedRunAt(), row.pauseHold(), row.approvalVerdict(), row.approvalDeciderSubject(), row.approvalDeciderAuthentication(),
                 row.approvalDeciderKeyId(), row.approvalDecidedAt(), row.approvalReason(), eventOwed, from.version(),
                 unflushed)) == 1;
     }
@@ -296,7 +297,7 @@ public final class OperationRows implements RecoveryOperations {
                 decider.map(a -> a.authentication().wireName()).orElse(null), decider.flatMap(Actor::keyId).orElse(null),
                 decision.map(ApprovalDecision::at).map(OperationRows::stored).orElse(null),
                 decision.flatMap(ApprovalDecision::reason).orElse(null), eventsOwed, o.releasedBeforeVpsOrgWasAsked(),
-                o.approvedRunAt().map(OperationRows::stored).orElse(null));
+                o.approvedRunAt().map(OperationRows::stored).orElse(null), o.pauseHold().wireName(), o.version());
     }
 
     /**
@@ -327,10 +328,23 @@ public final class OperationRows implements RecoveryOperations {
     static RecoveryOperation toDomain(OperationRow r) {
         Optional<ResourceRef> resource = r.resourceType() == null ? Optional.empty()
                 : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(r.resourceType()), r.resourceId()));
+        OperationState state = OperationState.valueOf(r.state().toUpperCase(Locale.ROOT));
+        Optional<String> note = Optional.ofNullable(r.note());
         return new RecoveryOperation(new OperationId(r.id()), new TeamId(r.team()), new RequestId(r.requestId()),
                 Operation.valueOf(r.kind()), new ServerId(r.serverId()), resource,
-                Optional.ofNullable(r.resourceServerId()).map(ServerId::new), OperationState.valueOf(r.state().toUpperCase(Locale.ROOT)), r.acceptedAt(), r.updatedAt(), r.deadline(),
-                Optional.ofNullable(r.note()), r.nextCheckAt(), r.checks(), r.version(), approvalOf(r),
-                r.releasedBeforeVpsOrgWasAsked(), Optional.ofNullable(r.approvedRunAt()));
+                Optional.ofNullable(r.resourceServerId()).map(ServerId::new), state, r.acceptedAt(), r.updatedAt(), r.deadline(),
+                note, r.nextCheckAt(), r.checks(), r.version(), approvalOf(r),
+                r.releasedBeforeVpsOrgWasAsked(), Optional.ofNullable(r.approvedRunAt()), pauseHoldOf(r, state, note));
+    }
+
+    /**
+     * The pause's hold as this release stored it, when it stored it at the row's version: a row the release before V75
+     * wrote, or moved last (its moves leave both columns as they were, and its note words say what it meant), is read
+     * from its note's start, that release's rule (ADR 0043, amended in session 55). A name of a later release too.
+     */
+    private static PauseHold pauseHoldOf(OperationRow r, OperationState state, Optional<String> note) {
+        Optional<PauseHold> stored = r.pauseHoldVersion() != null && r.pauseHoldVersion() == r.version()
+                ? Optional.ofNullable(r.pauseHold()).flatMap(PauseHold::fromWireName) : Optional.empty();
+        return stored.orElseGet(() -> PauseHold.fromNoteOfThePreviousRelease(state, note));
     }
 }

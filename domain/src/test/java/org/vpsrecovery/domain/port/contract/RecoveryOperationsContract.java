@@ -18,6 +18,7 @@ import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
+import org.vpsrecovery.domain.operation.PauseHold;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
 import org.vpsrecovery.domain.port.RecoveryOperations;
 import org.vpsrecovery.domain.port.RecoveryOperations.OwedApprovalEvents;
@@ -225,6 +226,51 @@ public abstract class RecoveryOperationsContract {
         RecoveryOperation denied = other.deny(carol, T0.plusSeconds(5), Optional.empty());
         assertThat(operations.update(other, denied)).isTrue();
         assertThat(operations.find(other.id())).contains(denied);
+    }
+
+    /**
+     * The pause's hold on an approved run is stored as it moves, whatever the note's words (ADR 0043, amended in session
+     * 55): held back, claimed, no longer held, and given up while held each read back as written.
+     */
+    @Test
+    void thePauseHoldOfAnApprovedRunIsStoredThroughEachOfItsMoves() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-held"),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(801)), Optional.empty(),
+                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), T0, T0.plus(Duration.ofHours(1)),
+                        false));
+        operations.add(pending);
+        RecoveryOperation approved = pending.approve(Actor.of("bob", Actor.Authentication.JWT, "key-1"),
+                T0.plusSeconds(30), Optional.empty(), Duration.ofMinutes(10));
+        assertThat(operations.update(pending, approved)).isTrue();
+        assertThat(operations.find(pending.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.NONE);
+
+        RecoveryOperation held = approved.heldBackByThePause(T0.plusSeconds(90), Duration.ofSeconds(5), Duration.ofMinutes(1));
+        assertThat(operations.update(approved, held)).isTrue();
+        assertThat(operations.find(pending.id())).contains(held);
+        RecoveryOperation claimed = held.claimedToRun(T0.plusSeconds(200), Duration.ofMinutes(2));
+        assertThat(operations.update(held, claimed)).isTrue();
+        assertThat(operations.find(pending.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.HELD_BACK);
+        RecoveryOperation noLonger = claimed.noLongerHeldBack(T0.plusSeconds(210), Duration.ofSeconds(5),
+                Duration.ofMinutes(1));
+        assertThat(operations.update(claimed, noLonger)).isTrue();
+        assertThat(operations.find(pending.id())).contains(noLonger);
+
+        RecoveryOperation other = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-gone"),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(802)), Optional.empty(),
+                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), T0, T0.plus(Duration.ofHours(1)),
+                        false));
+        operations.add(other);
+        RecoveryOperation otherApproved = other.approve(Actor.of("bob", Actor.Authentication.JWT, "key-1"),
+                T0.plusSeconds(30), Optional.empty(), Duration.ofMinutes(10));
+        RecoveryOperation otherHeld = otherApproved.heldBackByThePause(T0.plusSeconds(90), Duration.ofSeconds(5),
+                Duration.ofMinutes(1));
+        RecoveryOperation givenUp = otherHeld.givenUpWhileHeldBack(T0.plusSeconds(700), "given up while held");
+        assertThat(operations.update(other, otherApproved)).isTrue();
+        assertThat(operations.update(otherApproved, otherHeld)).isTrue();
+        assertThat(operations.update(otherHeld, givenUp)).isTrue();
+        assertThat(operations.find(other.id())).contains(givenUp);
+        assertThat(operations.find(other.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.GIVEN_UP_WHILE_HELD);
     }
 
     @Test
