@@ -2,8 +2,10 @@ package org.vpsrecovery.bootstrap;
 
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.core.order.Ordered;
 import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -20,7 +22,7 @@ import org.vpsrecovery.domain.audit.CheckpointSigner;
  * key or directory that does not work stops the service instead of leaving it without a witness.
  */
 @Context
-public class ChainCheckpointJob {
+public class ChainCheckpointJob implements ApplicationEventListener<ShutdownEvent>, Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChainCheckpointJob.class);
     /** How long the round on the way out waits for a periodic round under way (docs/deploy.md counts it in a stop). */
@@ -74,15 +76,27 @@ public class ChainCheckpointJob {
      * a walk from the first event, nor a wait for a periodic round doing one: either could hold the stop for
      * minutes (ADR 0052, amended in session 45). The next round, here or at another instance, signs what this
      * one could not.
+     * <p>
+     * Taken once per stop, when the context's stop publishes {@link ShutdownEvent} (DefaultBeanContext.stop): after
+     * Micronaut's graceful shutdown, whose listener comes first (the HTTP server's connections, the scheduled executor
+     * of the periodic rounds), and before any bean is destroyed, so the pool is open whatever order the destroys
+     * take. A context whose start failed publishes none: its close takes no round (ADR 0052, amended in session 55).
      */
-    @PreDestroy
-    void checkpointOnShutdown() {
+    @Override
+    public void onApplicationEvent(ShutdownEvent stopping) {
         try {
             checkpoints.recordOnTheWayOut(WAY_OUT_WAIT).ifPresentOrElse(this::reported, () -> LOG.warn(
                     "a periodic audit chain checkpoint round is still under way after {}: nothing is signed on the "
                     + "way out; the next round after a start signs the head", WAY_OUT_WAIT));
         } catch (RuntimeException e) {
+            // Thrown on, it would end the context's stop before any bean is destroyed (the pool left open).
             LOG.warn("the checkpoint at shutdown failed: {}", e.getMessage());
         }
+    }
+
+    /** After every other listener of the stop: Micronaut's graceful shutdown first. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
     }
 }

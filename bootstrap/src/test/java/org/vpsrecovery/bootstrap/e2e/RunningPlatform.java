@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.context.BeanRegistration;
 import io.micronaut.context.RuntimeBeanDefinition;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -18,9 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.audit.AuditQuery;
@@ -79,6 +84,53 @@ final class RunningPlatform implements AutoCloseable {
     /** As above, on a database given by its JDBC URL and login (a PostgreSQL server the test stops and starts). */
     static RunningPlatform start(String databaseUrl, String user, String password, VpsOrgSimulator simulator,
                                  Map<String, Object> overrides, Clock clock) {
+        return start(databaseUrl, user, password, simulator, overrides, clock, List.of(), REVERSE_OF_THE_LISTING);
+    }
+
+    /** As {@link #start(TestDatabase, VpsOrgSimulator, Map)}, with {@code beans} of the test's own in the context. */
+    static RunningPlatform startWith(TestDatabase database, VpsOrgSimulator simulator, Map<String, Object> overrides,
+                                     List<RuntimeBeanDefinition<?>> beans) {
+        return start(database.url(), database.user(), database.password(), simulator, overrides, null, beans,
+                REVERSE_OF_THE_LISTING);
+    }
+
+    /**
+     * As {@link #start(TestDatabase, VpsOrgSimulator, Map)}, a failed start's beans destroyed in each round in the order
+     * {@code destroyOrder} puts the context's listing in (see {@link #closeAfterFailedStart}).
+     */
+    static RunningPlatform startDestroyingAFailedStartIn(TestDatabase database, VpsOrgSimulator simulator,
+                                                         Map<String, Object> overrides, DestroyOrder destroyOrder) {
+        return start(database.url(), database.user(), database.password(), simulator, overrides, null, List.of(),
+                destroyOrder);
+    }
+
+    /** The order a failed start's close destroys the beans the context lists as made, in one round. */
+    @FunctionalInterface
+    interface DestroyOrder {
+        List<BeanRegistration<Object>> of(List<BeanRegistration<Object>> listed);
+    }
+
+    /** The set-up's own order: the reverse of the context's listing, which is its singletons' hash order. */
+    static final DestroyOrder REVERSE_OF_THE_LISTING = listed -> listed.reversed();
+
+    /**
+     * An order drawn from {@code seed}: the listing sorted by bean type and name first, so that a seed gives the same
+     * order in every JVM (the listing's hash order does not), then shuffled.
+     */
+    static DestroyOrder shuffledWith(long seed) {
+        Random random = new Random(seed);
+        return listed -> {
+            List<BeanRegistration<Object>> order = new ArrayList<>(listed);
+            order.sort(Comparator.comparing((BeanRegistration<Object> bean) -> bean.getBeanDefinition().getBeanType()
+                    .getName()).thenComparing(bean -> String.valueOf(bean.getIdentifier())));
+            Collections.shuffle(order, random);
+            return order;
+        };
+    }
+
+    private static RunningPlatform start(String databaseUrl, String user, String password, VpsOrgSimulator simulator,
+                                         Map<String, Object> overrides, Clock clock, List<RuntimeBeanDefinition<?>> beans,
+                                         DestroyOrder failedStartDestroyOrder) {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("micronaut.server.port", -1);
         properties.put("micronaut.server.host", "127.0.0.1");
@@ -128,6 +180,7 @@ final class RunningPlatform implements AutoCloseable {
             builder.beanDefinitions(RuntimeBeanDefinition.builder(Clock.class, () -> clock).singleton(true)
                     .replaces(Clock.class).build());
         }
+        beans.forEach(builder::beanDefinitions);
         // As builder.run(EmbeddedServer.class), but what a failed start opened is closed: the pool, the jobs and the
         // periodic threads would otherwise outlive the class and log about its dropped database into later classes'.
         ApplicationContext context = builder.build();
@@ -140,7 +193,7 @@ final class RunningPlatform implements AutoCloseable {
             return new RunningPlatform(server, dataDirectory);
         } catch (RuntimeException | Error startFailed) {
             try {
-                closeAfterFailedStart(context);
+                closeAfterFailedStart(context, failedStartDestroyOrder);
             } catch (RuntimeException | Error closeFailed) {
                 startFailed.addSuppressed(closeFailed);
             }
@@ -153,22 +206,22 @@ final class RunningPlatform implements AutoCloseable {
 
     /**
      * A context whose start failed is not running, and Micronaut's close then closes nothing: its beans made so far
-     * (the datasource's pool among them) are destroyed here, in the reverse of the order the context lists them. That
-     * order is its singletons' hash order, not their dependencies': a bean destroyed after the datasource can have a
-     * bean made anew for its destroy, and with it a second datasource and pool (ChainCheckpointJob's checkpoint on the
-     * way out reads the chain head through a repository whose connection operations are made at first use: a refused
-     * start left "HikariPool-2" running after "HikariPool-1" was closed). So what is made is destroyed again, round after round,
-     * until the context holds nothing; what it still holds after the last round fails the start's close.
+     * (the datasource's pool among them) are destroyed here, in {@code destroyOrder} (the set-up's: the reverse of the
+     * order the context lists them). That order is its singletons' hash order, not their dependencies': a bean destroyed
+     * after the datasource can have a bean made anew for its destroy, and with it a second datasource and pool (until
+     * session 55, ChainCheckpointJob's checkpoint on the way out, then a destroy hook, read the chain head through a
+     * repository whose connection operations are made at first use: a refused start left "HikariPool-2" running after
+     * "HikariPool-1" was closed). So what is made is destroyed again, round after round, until the context holds
+     * nothing; what it still holds after the last round fails the start's close.
      */
-    private static void closeAfterFailedStart(ApplicationContext context) {
+    private static void closeAfterFailedStart(ApplicationContext context, DestroyOrder destroyOrder) {
         if (context.isRunning()) {
             context.close();
             return;
         }
         RuntimeException failed = null;
         for (int round = 1; round <= DESTROY_ROUNDS; round++) {
-            List<io.micronaut.context.BeanRegistration<Object>> made = new java.util.ArrayList<>(
-                    context.getActiveBeanRegistrations(Object.class));
+            List<BeanRegistration<Object>> made = List.copyOf(context.getActiveBeanRegistrations(Object.class));
             if (made.isEmpty()) {
                 break;
             }
@@ -176,8 +229,7 @@ final class RunningPlatform implements AutoCloseable {
                 failed = add(failed, new IllegalStateException("a failed start's beans are made again at each destroy"
                         + " round: " + made.stream().map(bean -> bean.getBeanDefinition().getBeanType().getName()).toList()));
             }
-            java.util.Collections.reverse(made);
-            for (io.micronaut.context.BeanRegistration<Object> bean : made) {
+            for (BeanRegistration<Object> bean : destroyOrder.of(made)) {
                 failed = add(failed, destroy(context, bean));
             }
         }
@@ -187,7 +239,7 @@ final class RunningPlatform implements AutoCloseable {
     }
 
     /** {@code bean} destroyed, its pool closed even when its destroy failed; null, or why either failed. */
-    private static RuntimeException destroy(ApplicationContext context, io.micronaut.context.BeanRegistration<Object> bean) {
+    private static RuntimeException destroy(ApplicationContext context, BeanRegistration<Object> bean) {
         try {
             try {
                 context.destroyBean(bean);
