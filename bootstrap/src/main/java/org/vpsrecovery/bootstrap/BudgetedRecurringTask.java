@@ -36,7 +36,7 @@ final class BudgetedRecurringTask {
      * What a run answers when VPS.org asked the platform to slow down (429): {@code data} is its task data as any, and
      * the next run comes no sooner than {@code notSoonerThan} after this one. Never stored itself.
      */
-    record HeldOff(Serializable data, Duration notSoonerThan) implements Serializable {
+    record HeldOff(Serializable data, Duration notSoonerThan) implements TaskData {
         HeldOff {
             Objects.requireNonNull(notSoonerThan, "not sooner than");
             if (notSoonerThan.isNegative()) {

@@ -2,9 +2,11 @@ package org.vpsrecovery.bootstrap;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerBuilder;
+import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
@@ -12,6 +14,7 @@ import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -128,7 +131,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                        @Value("${vpsr.audit.fold-counts-every:1s}") Duration foldEvery, FirstAnswer firstAnswer,
                        @Value("${" + RUN_BUDGET + ":1m}") Duration runBudget, PgSharedAllowances sharedAllowances,
                        VpsOrgClient vpsOrg,
-                       @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore) {
+                       @Value("${" + Deployment.PAUSED_AFTER_RESTORE + ":false}") boolean pausedAfterRestore,
+                       MeterRegistry registry) {
         if (missedHeartbeats < LEAST_MISSED_HEARTBEATS) {
             // db-scheduler refuses it too, with a message that names no key of ours.
             throw new IllegalArgumentException("vpsr.jobs.missed-heartbeats must be at least " + LEAST_MISSED_HEARTBEATS
@@ -170,12 +174,19 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 // The console's per-address sign-in buckets past their expiry, and the old rate scheme's team rows.
                 Tasks.recurring(PURGE_IDLE_BUCKETS, FixedDelay.of(PURGE_IDLE_BUCKETS_EVERY))
                         .execute((instance, context) -> once(PURGE_IDLE_BUCKETS, sharedAllowances::purgeIdle)));
+        List<Task<?>> everyTask = new ArrayList<>(tasks);
+        everyTask.add(webhooks.deliverTask());
+        everyTask.add(policyRuns.retryTask());
+        // Each job's own data reads back through the allow-list, or the start is refused: a release mistake found here,
+        // not as rows read as none at run time (ADR 0024, amended in session 55).
+        TaskDataSerializer.refuseUnreadable(everyTask);
         SchedulerBuilder builder = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(),
                         policyRuns.retryTask())
                 .startTasks(tasks)
                 // Task data another release wrote in a class this one lacks is read as none, a fresh round, not a
-                // failure at every run for ever (ADR 0024, amended in session 48).
-                .serializer(new TaskDataSerializer())
+                // failure at every run for ever (ADR 0024, amended in session 48), and counted by job (session 55).
+                .serializer(new TaskDataSerializer(registry, everyTask.stream()
+                        .filter(task -> task.getDataClass() != Void.class).map(Task::getName).toList()))
                 .pollingInterval(pollingInterval)
                 // An instance killed mid-run (tracking, a webhook attempt) holds its job's row until its
                 // heartbeats are missed: then another instance revives it (30 s by default, not db-scheduler's 30 min).
@@ -210,7 +221,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
      * the order it would have taken them (at most the batch, {@code vpsr.tracking.batch}). Plain serializable values
      * (db-scheduler's Java serialization), checked when read back as when made.
      */
-    record OperationsUnderWay(List<UUID> left) implements Serializable {
+    record OperationsUnderWay(List<UUID> left) implements TaskData {
 
         OperationsUnderWay {
             left = List.copyOf(left);
@@ -251,7 +262,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
      * The rest of a reconcile round its budget cut short: the sequence of the last intent it reached and how many of the
      * round's intents it had left, so the round takes no more than {@value #INTENTS_PER_ROUND} in all.
      */
-    record IntentsUnderWay(long after, int intentsLeft) implements Serializable {
+    record IntentsUnderWay(long after, int intentsLeft) implements TaskData {
 
         IntentsUnderWay {
             if (after < 0 || intentsLeft < 1) {

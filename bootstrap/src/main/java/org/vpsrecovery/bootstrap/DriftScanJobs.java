@@ -105,7 +105,7 @@ public class DriftScanJobs {
      * A round a spent budget cut short: the last server it reached (-1: none yet) and how many of the round's servers it
      * had left, so the rest of the round scans no more than {@code vpsr.drift.servers-per-run} in all.
      */
-    record RoundUnderWay(long lastServer, int serversLeft) implements Serializable {
+    record RoundUnderWay(long lastServer, int serversLeft) implements TaskData {
 
         RoundUnderWay {
             if (serversLeft < 1) {

@@ -371,7 +371,7 @@ public class PolicyRunJobs {
      * window is done. Plain serializable values (db-scheduler's Java serialization), checked when read back as when made.
      */
     record WindowUnderWay(Instant from, Instant to, String team, Instant policyCreatedAt, UUID policy, long server)
-            implements Serializable {
+            implements TaskData {
 
         WindowUnderWay {
             Objects.requireNonNull(from, "from");

@@ -1,14 +1,21 @@
 package org.vpsrecovery.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.kagkarlsson.scheduler.exceptions.SerializationException;
 import com.github.kagkarlsson.scheduler.serializer.JavaSerializer;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -172,6 +179,109 @@ class TaskDataSerializerTest {
         assertThat(new TaskDataSerializer().deserialize(Serializable.class, inside)).isNull();
         // Its readObject never ran: refused by its class, before an instance was made.
         assertThat(Gadget.made).hasValue(0);
+    }
+
+    /**
+     * Every serializable record of the platform's code is one of {@link TaskData}'s, the list the allow-list is built
+     * from: a record a job stores that is not listed there fails here, before its rows are read as none (session 55).
+     */
+    @Test
+    void everySerializableRecordOfThePlatformIsListedAsTaskData() {
+        JavaClasses production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.vpsrecovery");
+        List<String> serializable = production.stream()
+                .filter(c -> c.isRecord() && c.isAssignableTo(Serializable.class))
+                .map(JavaClass::getName).sorted().toList();
+
+        assertThat(serializable).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(TaskData.class.getPermittedSubclasses()).map(Class::getName).toList());
+    }
+
+    /**
+     * What each job may store, populated as this release writes it (lists of the most ids a tracking round holds,
+     * instants, durations, each record nested in a {@code HeldOff}), reads back equal through the allow-list: a record or
+     * a field's type left out of {@code TASK_DATA} fails here (ADR 0024, amended in session 55).
+     */
+    @Test
+    void everyTaskDataPopulatedAsWrittenReadsBackEqual() throws IOException {
+        List<Object> written = TaskDataSerializer.writtenBy(Serializable.class);
+
+        assertThat(written).extracting(Object::getClass).contains(Long.class, DriftScanJobs.RoundUnderWay.class,
+                PolicyRunJobs.WindowUnderWay.class, ClusterJobs.OperationsUnderWay.class,
+                ClusterJobs.IntentsUnderWay.class, BudgetedRecurringTask.HeldOff.class);
+        assertThat(written).filteredOn(ClusterJobs.OperationsUnderWay.class::isInstance)
+                .singleElement().extracting(data -> ((ClusterJobs.OperationsUnderWay) data).left().size())
+                .isEqualTo(org.vpsrecovery.domain.port.RecoveryOperations.MAX_PAGE);
+        assertThat(written).filteredOn(BudgetedRecurringTask.HeldOff.class::isInstance)
+                .extracting(held -> (Object) ((BudgetedRecurringTask.HeldOff) held).data().getClass())
+                .contains(Long.class, DriftScanJobs.RoundUnderWay.class,
+                        PolicyRunJobs.WindowUnderWay.class, ClusterJobs.OperationsUnderWay.class,
+                        ClusterJobs.IntentsUnderWay.class);
+        List<Object> all = new java.util.ArrayList<>(written);
+        all.addAll(TaskDataSerializer.writtenBy(Integer.class));
+        for (Object data : all) {
+            assertThat(TaskDataSerializer.readBack(data)).as("%s", data.getClass()).isEmpty();
+            assertThat(new TaskDataSerializer().deserialize(Serializable.class, serialized((Serializable) data)))
+                    .isEqualTo(data);
+        }
+    }
+
+    /** The start's check passes for the jobs as the service builds them, and refuses a task whose data would not read. */
+    @Test
+    void theStartIsRefusedWhenATasksOwnDataWouldNotReadBack() {
+        DriftScanJobs drift = new DriftScanJobs((after, servers, pacing, budget) -> null, Duration.ofMinutes(10), 100,
+                Duration.ZERO, Duration.ofMinutes(1), org.vpsrecovery.adapters.http.provider.VpsOrgSettings.DEFAULT_MAX_HOLD);
+        assertThatCode(() -> TaskDataSerializer.refuseUnreadable(List.of(drift.task(),
+                Tasks.oneTime("delivery", Integer.class).execute((instance, context) -> { }),
+                Tasks.oneTime("retry").execute((instance, context) -> { })))).doesNotThrowAnyException();
+
+        assertThatThrownBy(() -> TaskDataSerializer.refuseUnreadable(List.of(
+                Tasks.oneTime("later-kind", Unlisted.class).execute((instance, context) -> { }))))
+                .isInstanceOf(StartupRefused.class)
+                .hasMessageContaining("later-kind's task data (" + Unlisted.class.getName() + ")")
+                .hasMessageContaining("refused " + Unlisted.class.getName());
+    }
+
+    /** A value of a type outside the list inside a listed record (an enum, a HashSet in a {@code HeldOff}) is named. */
+    @Test
+    void aFieldOfATypeOutsideTheListIsNamedAndNotRead() {
+        BudgetedRecurringTask.HeldOff holdingAnEnum = new BudgetedRecurringTask.HeldOff(Kind.LATER, Duration.ofSeconds(1));
+
+        assertThat(TaskDataSerializer.readBack(holdingAnEnum)).hasValueSatisfying(problem ->
+                assertThat(problem).contains("refused " + Kind.class.getName()));
+        assertThat(TaskDataSerializer.readBack(new BudgetedRecurringTask.HeldOff(new java.util.HashSet<>(List.of(1L)),
+                Duration.ofSeconds(1)))).hasValueSatisfying(problem -> assertThat(problem).contains("java.util.HashSet"));
+    }
+
+    /** Each read as none is counted by job, from 0, beyond the one WARN, which names the class refused. */
+    @Test
+    void dataReadAsNoneIsCountedByJobAndItsWarnNamesTheClassRefused() throws IOException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TaskDataSerializer serializer = new TaskDataSerializer(registry, List.of(DriftScanJobs.DRIFT_SCAN));
+        assertThat(registry.get(TaskDataSerializer.UNREAD).tag("job", DriftScanJobs.DRIFT_SCAN).counter().count())
+                .isZero();
+        byte[] refused = serialized(new BudgetedRecurringTask.HeldOff(Kind.LATER, Duration.ofSeconds(1)));
+
+        List<String> warnings = LoggedWarnings.of(TaskDataSerializer.class, () -> {
+            for (int run = 0; run < 3; run++) {
+                assertThat(TaskDataSerializer.readFor(DriftScanJobs.DRIFT_SCAN,
+                        () -> serializer.deserialize(Serializable.class, refused))).isNull();
+            }
+        });
+
+        assertThat(registry.get(TaskDataSerializer.UNREAD).tag("job", DriftScanJobs.DRIFT_SCAN).counter().count())
+                .isEqualTo(3);
+        assertThat(warnings).singleElement().asString().startsWith(DriftScanJobs.DRIFT_SCAN + ": ")
+                .contains("refused " + Kind.class.getName()).contains("vpsr_jobs_task_data_unread_total");
+    }
+
+    /** A record no job lists, as a later release's or a release mistake's would be. */
+    private record Unlisted(List<UUID> ids) implements Serializable {
+    }
+
+    /** A type outside the allow-list. */
+    private enum Kind {
+        LATER
     }
 
     /** An array longer than any list a job stores is refused before it is made (a length in the bytes sizes it). */

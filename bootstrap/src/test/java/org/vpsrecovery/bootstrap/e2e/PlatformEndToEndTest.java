@@ -370,6 +370,9 @@ class PlatformEndToEndTest {
                 .contains("vpsr_tracking_servers_passed_over_total ")
                 .contains("vpsr_drift_servers_passed_over_total{why=\"later_release\"} ")
                 .contains("vpsr_drift_servers_passed_over_total{why=\"failed\"} ")
+                // Each job that keeps task data, from 0 (ADR 0024, amended in session 55).
+                .contains("vpsr_jobs_task_data_unread_total{job=\"policy-runs\"} ")
+                .contains("vpsr_jobs_task_data_unread_total{job=\"deliver-webhook\"} ")
                 .doesNotContain(VpsOrgSimulator.DEMO_TOKEN, DEMO_TOKEN);
 
         var openApi = SETUP.platform().send("GET", "/swagger/vps-recovery-1.yml", null, null).raw();
