@@ -246,6 +246,7 @@ public class PolicyRunJobs {
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */
     Serializable runOnce(Serializable data, RunBudget budget) {
+        sayHeldBackLines();
         if (pausedAfterRestore) {
             // Put off, not skipped: the window stays open from its last end, so once the switch is off the first tick
             // runs each (policy, server) pair's latest cron time since then, once (RunPoliciesService merges the rest).
@@ -305,6 +306,7 @@ public class PolicyRunJobs {
 
     /** One window; public for the end-to-end tests, which drive it with their own times. */
     public List<RunPoliciesService.Run> tick(Instant from, Instant to) {
+        sayHeldBackLines();
         return tick(from, to, Optional.empty(), RunBudget.UNBOUNDED).runs();
     }
 
@@ -475,6 +477,23 @@ public class PolicyRunJobs {
                 + "PROVIDER_RATE_LIMITED failure says until when); {} more missed run(s) of this policy since its last line "
                 + "(at most one line per policy per {} min)", run.policy().value(), run.server().value(),
                 run.scheduledFor(), since, LINE_EVERY.toMinutes()));
+    }
+
+    /**
+     * The counts held back by the missed-run and put-off lines whose events stopped: said at each run of the task, once
+     * quiet for a {@link #LINE_EVERY} (ADR 0025, amended in session 55: before, the misses after a policy's last line
+     * were in no line when they stopped). On the instance that held them back, at its next run of {@value #POLICY_RUNS}.
+     */
+    private void sayHeldBackLines() {
+        for (AtMostEvery.Expired<PolicyId> missed : missedLines.sayExpired()) {
+            LOG.warn("policy {}: {} more missed run(s) of this policy since its last line, and none missed since for {} "
+                    + "min (each audited)", missed.key().value(), missed.heldBack(), LINE_EVERY.toMinutes());
+        }
+        for (AtMostEvery.Expired<String> putOff : pausedLines.sayExpired()) {
+            LOG.warn("policy {} put off while {} is on: {} more since the last line, and none since for {} min",
+                    putOff.key().equals("runs") ? "run tick(s)" : "run retry(ies)", Deployment.PAUSED_AFTER_RESTORE,
+                    putOff.heldBack(), LINE_EVERY.toMinutes());
+        }
     }
 
     /**
