@@ -246,7 +246,15 @@ public class PolicyRunJobs {
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */
     Serializable runOnce(Serializable data, RunBudget budget) {
-        sayHeldBackLines();
+        // After the run: a line its own events bring says their count first, so a stream going on is not said twice.
+        try {
+            return runOnceBeforeTheHeldBackLines(data, budget);
+        } finally {
+            sayHeldBackLines();
+        }
+    }
+
+    private Serializable runOnceBeforeTheHeldBackLines(Serializable data, RunBudget budget) {
         if (pausedAfterRestore) {
             // Put off, not skipped: the window stays open from its last end, so once the switch is off the first tick
             // runs each (policy, server) pair's latest cron time since then, once (RunPoliciesService merges the rest).
@@ -306,8 +314,9 @@ public class PolicyRunJobs {
 
     /** One window; public for the end-to-end tests, which drive it with their own times. */
     public List<RunPoliciesService.Run> tick(Instant from, Instant to) {
+        List<RunPoliciesService.Run> runs = tick(from, to, Optional.empty(), RunBudget.UNBOUNDED).runs();
         sayHeldBackLines();
-        return tick(from, to, Optional.empty(), RunBudget.UNBOUNDED).runs();
+        return runs;
     }
 
     /** The pairs of a window after {@code after}, within {@code budget}, and the retries of the runs that failed. */
