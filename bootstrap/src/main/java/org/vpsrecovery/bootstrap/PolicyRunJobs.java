@@ -246,6 +246,15 @@ public class PolicyRunJobs {
 
     /** One run of {@value #POLICY_RUNS} from its task data: what its task data becomes. */
     Serializable runOnce(Serializable data, RunBudget budget) {
+        // After the run: a line its own events bring says their count first, so a stream going on is not said twice.
+        try {
+            return runOnceBeforeTheHeldBackLines(data, budget);
+        } finally {
+            sayHeldBackLines();
+        }
+    }
+
+    private Serializable runOnceBeforeTheHeldBackLines(Serializable data, RunBudget budget) {
         if (pausedAfterRestore) {
             // Put off, not skipped: the window stays open from its last end, so once the switch is off the first tick
             // runs each (policy, server) pair's latest cron time since then, once (RunPoliciesService merges the rest).
@@ -305,7 +314,9 @@ public class PolicyRunJobs {
 
     /** One window; public for the end-to-end tests, which drive it with their own times. */
     public List<RunPoliciesService.Run> tick(Instant from, Instant to) {
-        return tick(from, to, Optional.empty(), RunBudget.UNBOUNDED).runs();
+        List<RunPoliciesService.Run> runs = tick(from, to, Optional.empty(), RunBudget.UNBOUNDED).runs();
+        sayHeldBackLines();
+        return runs;
     }
 
     /** The pairs of a window after {@code after}, within {@code budget}, and the retries of the runs that failed. */
@@ -475,6 +486,23 @@ public class PolicyRunJobs {
                 + "PROVIDER_RATE_LIMITED failure says until when); {} more missed run(s) of this policy since its last line "
                 + "(at most one line per policy per {} min)", run.policy().value(), run.server().value(),
                 run.scheduledFor(), since, LINE_EVERY.toMinutes()));
+    }
+
+    /**
+     * The counts held back by the missed-run and put-off lines whose events stopped: said at each run of the task, once
+     * quiet for a {@link #LINE_EVERY} (ADR 0025, amended in session 55: before, the misses after a policy's last line
+     * were in no line when they stopped). On the instance that held them back, at its next run of {@value #POLICY_RUNS}.
+     */
+    private void sayHeldBackLines() {
+        for (AtMostEvery.Expired<PolicyId> missed : missedLines.sayExpired()) {
+            LOG.warn("policy {}: {} more missed run(s) of this policy since its last line, and none missed since for {} "
+                    + "min (each audited)", missed.key().value(), missed.heldBack(), LINE_EVERY.toMinutes());
+        }
+        for (AtMostEvery.Expired<String> putOff : pausedLines.sayExpired()) {
+            LOG.warn("policy {} put off while {} is on: {} more since the last line, and none since for {} min",
+                    putOff.key().equals("runs") ? "run tick(s)" : "run retry(ies)", Deployment.PAUSED_AFTER_RESTORE,
+                    putOff.heldBack(), LINE_EVERY.toMinutes());
+        }
     }
 
     /**

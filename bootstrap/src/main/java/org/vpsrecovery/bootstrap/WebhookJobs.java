@@ -98,10 +98,12 @@ public class WebhookJobs {
         StartupRefused.unlessPositive("vpsr.webhooks.dispatch-every", dispatchEvery);
         StartupRefused.unlessPositive(DELIVERY_RETENTION, deliveryRetention);
         this.sweeps = new SweepTurns(ticker, SWEEP_EVERY);
-        this.deliver = new DeliverTask(service, new DeliveryRetries(service, firstRetry, maxAttempts, ticker),
-                pausedAfterRestore);
+        DeliveryRetries retries = new DeliveryRetries(service, firstRetry, maxAttempts, ticker);
+        this.deliver = new DeliverTask(service, retries, pausedAfterRestore);
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
         this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {
+            // Each run (every second), whatever it finds: the counts the retries' lines held back and no next line will say.
+            retries.sayHeldBackLines();
             if (pausedAfterRestore) {
                 // Left pending in the outbox, handed out once the switch is off; nor swept: none was dropped.
                 purgeAStep(service);
@@ -339,6 +341,30 @@ public class WebhookJobs {
             putOffTooLongLines.sayNow(true).ifPresent(since -> LOG.warn("webhook delivery {} is dead: put off with no "
                     + "attempt for longer than its retries may take; {} more dead so since the last line (at most one "
                     + "line per {} min)", id, since, RECEIVER_FAILURE_LINE_EVERY.toMinutes()));
+        }
+
+        /**
+         * The counts held back by the receiver, dead and put-off-death lines whose events stopped, once quiet for a
+         * {@link #RECEIVER_FAILURE_LINE_EVERY} (ADR 0025, amended in session 55: before, in no line). Asked by the
+         * dispatcher at each of its runs on this instance.
+         */
+        void sayHeldBackLines() {
+            for (AtMostEvery.Expired<DeliverWebhooksService.Receiver> quiet : lines.sayExpired()) {
+                LOG.warn("webhook receiver at {} of team {}: {} more failed attempt(s) to this subscription since its last "
+                        + "line, and none since for {} min (its delivery log says why)", quiet.key().target().host(),
+                        quiet.key().team().value(), quiet.heldBack(), RECEIVER_FAILURE_LINE_EVERY.toMinutes());
+            }
+            for (AtMostEvery.Expired<Optional<DeliverWebhooksService.Receiver>> quiet : deadLines.sayExpired()) {
+                LOG.warn("webhook deliveries {}: {} more dead since the last line, and none since for {} min",
+                        quiet.key().map(r -> "to the receiver at " + r.target().host() + " of team " + r.team().value())
+                                .orElse("dead by the platform's own errors"), quiet.heldBack(),
+                        RECEIVER_FAILURE_LINE_EVERY.toMinutes());
+            }
+            for (AtMostEvery.Expired<Boolean> quiet : putOffTooLongLines.sayExpired()) {
+                LOG.warn("webhook deliveries put off with no attempt for longer than their retries may take: {} more dead "
+                        + "so since the last line, and none since for {} min", quiet.heldBack(),
+                        RECEIVER_FAILURE_LINE_EVERY.toMinutes());
+            }
         }
 
         /** One WARN per subscription at most per interval; its target's host only (a URL may hold a token). */

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.application.job.RunBudget;
 import org.vpsrecovery.application.policy.RunPoliciesService;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.policy.PolicyId;
@@ -621,6 +622,90 @@ class PolicyRunJobsTest {
         assertThat(retriesScheduled()).as("a missed run is not retried").isZero();
     }
 
+    /**
+     * 1,000 missed runs of two policies, then none: once quiet for 10 minutes, a line per policy says the misses held
+     * back since its last line (session 55: before, the last window's 249 were in no line).
+     */
+    @Test
+    void missedRunsThenSilenceEndWithALineNamingTheLastWindowsCount() {
+        PolicyId first = PolicyId.random();
+        PolicyId second = PolicyId.random();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(-7_000_000_000L);
+        java.util.concurrent.atomic.AtomicBoolean missing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> {
+            List<RunPoliciesService.Run> missed = new java.util.ArrayList<>();
+            for (int i = 0; missing.get() && i < 50; i++) {
+                missed.add(new RunPoliciesService.Run(new TeamId("blue"), i % 2 == 0 ? first : second,
+                        new ServerId(10_000 + i), from, RunPoliciesService.RunResult.MISSED, List.of()));
+            }
+            return new RunPoliciesService.Ticked(missed, Optional.empty());
+        }, of -> Optional.empty(), PutOffRuns.NONE, CLOCK, DATABASE.dataSource(), Settings.DEFAULTS, nanos::get);
+
+        List<String> said = new java.util.ArrayList<>();
+        said.addAll(policyRunJobsWarnings(() -> {
+            for (int minute = 0; minute < 20; minute++) { // 20 ticks of 50 missed runs: 1,000
+                jobs.tick(NOW.plus(Duration.ofMinutes(minute)), NOW.plus(Duration.ofMinutes(minute + 1)));
+                nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            }
+        }));
+        missing.set(false);
+        List<String> quiet = policyRunJobsWarnings(() -> {
+            for (int minute = 20; minute < 29; minute++) { // the last misses at minute 19: quiet for 9 minutes
+                jobs.tick(NOW.plus(Duration.ofMinutes(minute)), NOW.plus(Duration.ofMinutes(minute + 1)));
+                nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            }
+        });
+        assertThat(quiet).as("not yet quiet for 10 minutes").isEmpty();
+        List<String> ended = policyRunJobsWarnings(() -> {
+            for (int minute = 29; minute < 40; minute++) {
+                jobs.tick(NOW.plus(Duration.ofMinutes(minute)), NOW.plus(Duration.ofMinutes(minute + 1)));
+                nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            }
+        });
+
+        assertThat(said).hasSize(4);
+        // 24 more in the tick of its line at minute 10, then 25 in each of the nine after it: 249 in no line before.
+        assertThat(ended).containsExactlyInAnyOrder(
+                "policy " + first.value() + ": 249 more missed run(s) of this policy since its last line, and none "
+                        + "missed since for 10 min (each audited)",
+                "policy " + second.value() + ": 249 more missed run(s) of this policy since its last line, and none "
+                        + "missed since for 10 min (each audited)");
+    }
+
+    /**
+     * Runs of more policies missed than the 1,000 whose line is remembered: the others share one line an interval, and
+     * its count held back is said once they stop (session 55: its words and count pinned by no test before).
+     */
+    @Test
+    void missedRunsOfPoliciesPastTheOnesRememberedShareOneLineAndItsCountEnds() {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean missing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<PolicyId> policies = java.util.stream.Stream.generate(PolicyId::random).limit(1_500).toList();
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(
+                !missing.get() ? List.of() : policies.stream().map(policy -> new RunPoliciesService.Run(new TeamId("blue"),
+                        policy, new ServerId(10_000), from, RunPoliciesService.RunResult.MISSED, List.of())).toList(),
+                Optional.empty()), of -> Optional.empty(), PutOffRuns.NONE, CLOCK, DATABASE.dataSource(),
+                Settings.DEFAULTS, nanos::get);
+
+        List<String> said = policyRunJobsWarnings(() -> {
+            jobs.tick(NOW, NOW.plus(Duration.ofMinutes(1))); // 1,500 policies' runs missed
+            nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            missing.set(false);
+            for (int minute = 1; minute <= 11; minute++) {
+                jobs.tick(NOW.plus(Duration.ofMinutes(minute)), NOW.plus(Duration.ofMinutes(minute + 1)));
+                nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            }
+        });
+
+        assertThat(said).filteredOn(line -> line.contains(" is missed: ")).hasSize(1_000);
+        assertThat(said).filteredOn(line -> line.startsWith("runs of more policies")).containsExactly(
+                "runs of more policies than the 1000 whose missed-run line is remembered were missed: 1 missed run(s) of "
+                        + "other policies since the last such line, each audited (at most one such line per 10 min)",
+                "runs of more policies than the 1000 whose missed-run line is remembered were missed: 499 missed run(s) "
+                        + "of other policies since the last such line, each audited (at most one such line per 10 min)");
+        assertThat(said).as("the 1,000 with a line held nothing back: no closing line of theirs").hasSize(1_002);
+    }
+
     /** While paused, each kept retry put off a minute at a time said so at each look: now a line per 10 minutes. */
     @Test
     void retriesPutOffWhilePausedAreOneLineEveryTenMinutesWithTheCount() {
@@ -643,6 +728,15 @@ class PolicyRunJobsTest {
         assertThat(said).hasSize(2);
         assertThat(said.get(1)).contains("put off: vpsr.paused-after-restore is on; 499 more retry(ies) put off since "
                 + "the last line (at most one line per 10 min)");
+
+        // The retries stop (their next cron times passed): once quiet for 10 minutes, the task's next run says the rest.
+        nanos.addAndGet(Duration.ofMinutes(8).toNanos()); // the last put off at minute 19: quiet for 9 minutes
+        assertThat(policyRunJobsWarnings(() -> paused.runOnce(-1L, RunBudget.UNBOUNDED)))
+                .noneMatch(line -> line.contains("retry(ies)"));
+        nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertThat(policyRunJobsWarnings(() -> paused.runOnce(-1L, RunBudget.UNBOUNDED))).contains("policy run "
+                + "retry(ies) put off while vpsr.paused-after-restore is on: 499 more since the last line, and none since "
+                + "for 10 min");
     }
 
     private static List<String> policyRunJobsWarnings(Runnable action) {

@@ -495,6 +495,15 @@ class WebhookJobsTest {
                 + "longer than its retries may take; ", "(at most one line per 10 min)"));
         assertThat(said.get(0)).contains("; 0 more dead so since the last line");
         assertThat(said.get(1)).contains("; 499 more dead so since the last line");
+
+        // The deaths stop (the last at minute 19): once none for 10 minutes, the 499 since the last line are said.
+        nanos.addAndGet(Duration.ofMinutes(8).toNanos());
+        assertThat(webhookJobsWarnings(retries::sayHeldBackLines)).isEmpty();
+        nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+        assertThat(webhookJobsWarnings(retries::sayHeldBackLines)).containsExactly("webhook deliveries put off with no "
+                + "attempt for longer than their retries may take: 499 more dead so since the last line, and none since "
+                + "for 10 min");
+        assertThat(webhookJobsWarnings(retries::sayHeldBackLines)).as("said once").isEmpty();
     }
 
     /**

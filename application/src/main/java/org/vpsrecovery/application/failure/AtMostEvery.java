@@ -1,8 +1,10 @@
 package org.vpsrecovery.application.failure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -18,6 +20,10 @@ import java.util.function.LongSupplier;
  * interval ({@code othersLine}, given the lines held back since its last). The memory and the lines stay bounded
  * whatever the keys (an address, a subscription). Before (session 54's review), the eldest key within its interval was
  * forgotten: past the bound, keys cycling through were each said at every pass. ADR 0025, amended in session 54.
+ *
+ * <p>When a key's lines stop, the times held back since its last would be said by no line: {@link #sayExpired()}, called
+ * from a loop that ticks anyway, hands back each key quiet for an interval since the last time it was held back, with
+ * that count, and forgets it; the shared line's count is said so too (ADR 0025, amended in session 55).
  */
 public final class AtMostEvery<K> {
 
@@ -29,12 +35,16 @@ public final class AtMostEvery<K> {
     private boolean othersSaid;
     private long othersSaidAt;
     private long othersHeldBack;
+    /** When the shared line's last event was held back (valid if {@link #othersHeldBack} is not 0). */
+    private long othersLastHeldAt;
     /** By key, in the order they were last said: the eldest first. */
     private final LinkedHashMap<K, Said> said = new LinkedHashMap<>();
 
     private static final class Said {
         final long at;
         long heldBack;
+        /** When it was last held back (valid if {@link #heldBack} is not 0). */
+        long lastHeldAt;
 
         Said(long at) {
             this.at = at;
@@ -79,6 +89,7 @@ public final class AtMostEvery<K> {
             Said last = said.get(key);
             if (last != null && now - last.at < intervalNanos) {
                 last.heldBack++;
+                last.lastHeldAt = now;
                 return OptionalLong.empty();
             }
             if (last == null && said.size() >= keysRemembered) {
@@ -92,6 +103,7 @@ public final class AtMostEvery<K> {
             }
             // Every key remembered is within its interval: this one joins the others' shared line.
             othersHeldBack++;
+            othersLastHeldAt = now;
             if (othersSaid && now - othersSaidAt < intervalNanos) {
                 return OptionalLong.empty();
             }
@@ -102,6 +114,49 @@ public final class AtMostEvery<K> {
         }
         othersLine.accept(othersNow);
         return OptionalLong.empty();
+    }
+
+    /** A key's times held back since its last line, said by no line yet: {@link #sayExpired()}. */
+    public record Expired<K>(K key, long heldBack) {
+        public Expired {
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /**
+     * The lines held back that no next line will say: each key held back at least once since its last line and not since
+     * for an interval (so its interval has passed too, and no line came after it), with that count; the key is forgotten,
+     * and its next line is said whole, as a first. Keys whose interval has passed with nothing held back are forgotten
+     * with no line. The others' shared line, quiet for an interval with some held back, is said the same way (through
+     * its {@code othersLine}, outside the lock). While a key's lines go on (one at least every interval) this says
+     * nothing of it: the next line says the count, as before. For a loop that ticks whatever happens (ADR 0025, session 55).
+     */
+    public List<Expired<K>> sayExpired() {
+        List<Expired<K>> expired = new ArrayList<>();
+        long othersNow = 0;
+        synchronized (this) {
+            long now = nanoTime.getAsLong();
+            Iterator<Map.Entry<K, Said>> keys = said.entrySet().iterator();
+            while (keys.hasNext()) {
+                Map.Entry<K, Said> key = keys.next();
+                Said last = key.getValue();
+                if (last.heldBack == 0 ? now - last.at >= intervalNanos : now - last.lastHeldAt >= intervalNanos) {
+                    keys.remove();
+                    if (last.heldBack > 0) {
+                        expired.add(new Expired<>(key.getKey(), last.heldBack));
+                    }
+                }
+            }
+            if (othersHeldBack > 0 && now - othersLastHeldAt >= intervalNanos) {
+                othersNow = othersHeldBack;
+                othersHeldBack = 0;
+                othersSaid = false;
+            }
+        }
+        if (othersNow > 0) {
+            othersLine.accept(othersNow);
+        }
+        return expired;
     }
 
     /** Forgets the keys whose interval has passed: in the order said, the first still within its interval ends them. */

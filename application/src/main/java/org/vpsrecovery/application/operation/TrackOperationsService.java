@@ -212,6 +212,18 @@ public final class TrackOperationsService {
     }
 
     /**
+     * The passed-over counts no next line will say: a server passed over again within its interval and then not for a
+     * whole one (ADR 0025, amended in session 55). At the end of each round, after its own lines.
+     */
+    private void sayPassedOverHeldBack() {
+        for (AtMostEvery.Expired<ServerId> quiet : passedOverLines.sayExpired()) {
+            LOG.log(System.Logger.Level.WARNING, "the tracker passed over server {0} {1} more time(s) since its last line, "
+                    + "and not since for {2}", String.valueOf(quiet.key().value()), String.valueOf(quiet.heldBack()),
+                    WARN_AGAIN_AFTER);
+        }
+    }
+
+    /**
      * What one round did: how many operations changed state, and the operations it read as due that its spent budget
      * left, in the order it would have taken them (empty: it took them all, or a stop ended it). Those of a server whose
      * few failed in this round are not among them: they stay due for the next round, as before budgets.
@@ -235,7 +247,11 @@ public final class TrackOperationsService {
 
     /** A round over what is due now (as {@link #tick(RunBudget)}), saying what its budget left. */
     public Round round(RunBudget budget) {
-        return follow(operations.openByServer(clock.instant(), settings.batch()), budget);
+        try {
+            return follow(operations.openByServer(clock.instant(), settings.batch()), budget);
+        } finally {
+            sayPassedOverHeldBack();
+        }
     }
 
     /**
@@ -254,7 +270,11 @@ public final class TrackOperationsService {
                 dueByServer.computeIfAbsent(operation.server(), server -> new ArrayList<>()).add(operation);
             }
         }
-        return follow(dueByServer, budget);
+        try {
+            return follow(dueByServer, budget);
+        } finally {
+            sayPassedOverHeldBack();
+        }
     }
 
     /** The states a round follows: those {@link RecoveryOperations#openByServer} reads. */

@@ -109,6 +109,69 @@ class AtMostEveryTest {
         assertThat(lines.remembered()).isEqualTo(1_000);
     }
 
+    /**
+     * A key's lines stopping: the count held back since its last line is said once the key has been quiet for an
+     * interval, then the key is forgotten and its next line is said whole (session 55: before, that count was never said).
+     */
+    @Test
+    void theCountHeldBackWhenTheLinesStopIsSaidOnceQuietForAnInterval() {
+        AtMostEvery<String> lines = new AtMostEvery<>(TEN_MINUTES, 10, ticker::get);
+
+        assertThat(lines.sayNow("a")).hasValue(0);
+        assertThat(lines.sayNow("b")).hasValue(0);
+        for (int minute = 0; minute < 37; minute++) { // 37 more of "a" in its interval, then none
+            assertThat(lines.sayNow("a")).isEmpty();
+            pass(Duration.ofSeconds(15));
+        }
+        assertThat(lines.sayExpired()).as("within the interval: nothing yet").isEmpty();
+        pass(TEN_MINUTES.minusSeconds(15).minusNanos(1));
+        assertThat(lines.sayExpired()).as("not yet quiet for an interval since the last held back").isEmpty();
+        pass(Duration.ofNanos(1));
+        assertThat(lines.sayExpired()).as("said once; b, nothing held back, forgotten without a line")
+                .containsExactly(new AtMostEvery.Expired<>("a", 37));
+        assertThat(lines.remembered()).isZero();
+        assertThat(lines.sayExpired()).as("said once").isEmpty();
+        assertThat(lines.sayNow("a")).as("its next line said whole, as a first").hasValue(0);
+    }
+
+    /** Lines going on (one each interval or sooner): the next line says the count, the sweep says nothing. */
+    @Test
+    void whileAKeysLinesGoOnTheSweepSaysNothingOfIt() {
+        AtMostEvery<String> lines = new AtMostEvery<>(TEN_MINUTES, 10, ticker::get);
+        List<Long> said = new ArrayList<>();
+
+        for (int minute = 0; minute <= 30; minute++) {
+            lines.sayNow("a").ifPresent(said::add);
+            assertThat(lines.sayExpired()).isEmpty();
+            pass(Duration.ofMinutes(1));
+        }
+        assertThat(said).containsExactly(0L, 9L, 9L, 9L);
+    }
+
+    /** The others' shared line: its count held back is said once quiet for an interval, through its own line. */
+    @Test
+    void theOthersCountHeldBackIsSaidOnceQuietForAnInterval() {
+        List<Long> othersLines = new ArrayList<>();
+        AtMostEvery<Integer> lines = new AtMostEvery<>(TEN_MINUTES, 2, ticker::get, othersLines::add);
+
+        lines.sayNow(1);
+        lines.sayNow(2);
+        for (int key = 3; key < 1_003; key++) { // 1,000 past the bound: the first said, 999 held back
+            assertThat(lines.sayNow(key)).isEmpty();
+        }
+        assertThat(othersLines).containsExactly(1L);
+        pass(Duration.ofMinutes(5));
+        lines.sayNow(3);
+        pass(TEN_MINUTES.minusNanos(1));
+        lines.sayExpired();
+        assertThat(othersLines).as("quiet for less than an interval").containsExactly(1L);
+        pass(Duration.ofNanos(1));
+        assertThat(lines.sayExpired()).isEmpty();
+        assertThat(othersLines).as("999 and the one five minutes later").containsExactly(1L, 1_000L);
+        lines.sayExpired();
+        assertThat(othersLines).as("said once").containsExactly(1L, 1_000L);
+    }
+
     @Test
     void anIntervalIsPositiveAndAKeyIsRemembered() {
         assertThatThrownBy(() -> new AtMostEvery<String>(Duration.ZERO, 1, ticker::get))

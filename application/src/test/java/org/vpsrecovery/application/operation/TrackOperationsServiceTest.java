@@ -604,11 +604,12 @@ class TrackOperationsServiceTest {
      */
     @Test
     void aServerPassedOverIsCountedEachRoundAndSaidAtWarnOnceAnIntervalWithItsCause() {
+        java.util.concurrent.atomic.AtomicBoolean spareFails = new java.util.concurrent.atomic.AtomicBoolean(true);
         TrackOperationsService failingSpare = new TrackOperationsService(platform.operations,
                 new org.vpsrecovery.domain.testing.ForwardingSnapshotProvider(platform.provider) {
                     @Override
                     public List<Snapshot> listSnapshots(Optional<ServerId> server) {
-                        if (server.equals(Optional.of(SPARE))) {
+                        if (server.equals(Optional.of(SPARE)) && spareFails.get()) {
                             throw new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org answered 503");
                         }
                         return super.listSnapshots(server);
@@ -639,9 +640,27 @@ class TrackOperationsServiceTest {
             failingSpare.tick();
             assertThat(failingSpare.serversPassedOver()).isEqualTo(3);
             assertThat(log.at(java.util.logging.Level.WARNING)).hasSize(2);
+
+            // Passed over again within its interval, then no more (VPS.org back): once not for a whole interval, the
+            // count held back is said (session 55: before, in no line).
+            platform.clock.advance(Duration.ofMinutes(1));
+            failingSpare.tick();
+            assertThat(failingSpare.serversPassedOver()).isEqualTo(4);
+            assertThat(failingSpare.open()).isEqualTo(new RecoveryOperations.Open(1, Optional.of(spareAccepted)));
+            spareFails.set(false);
+            platform.clock.advance(TrackOperationsService.WARN_AGAIN_AFTER.minusSeconds(1));
+            failingSpare.tick();
+            assertThat(log.at(java.util.logging.Level.WARNING)).hasSize(2);
+            platform.clock.advance(Duration.ofSeconds(1));
+            failingSpare.tick();
+            assertThat(log.at(java.util.logging.Level.WARNING)).hasSize(3).last().satisfies(record ->
+                    assertThat(java.text.MessageFormat.format(record.getMessage(), record.getParameters())).isEqualTo(
+                            "the tracker passed over server " + SPARE.value() + " 1 more time(s) since its last line, and "
+                                    + "not since for PT10M"));
         }
         assertThat(stateOf(web)).isEqualTo(OperationState.COMPLETED);
-        assertThat(failingSpare.open()).isEqualTo(new RecoveryOperations.Open(1, Optional.of(spareAccepted)));
+        assertThat(failingSpare.open()).as("VPS.org back: spare's followed to its end").isEqualTo(
+                new RecoveryOperations.Open(0, Optional.empty()));
     }
 
     /**
