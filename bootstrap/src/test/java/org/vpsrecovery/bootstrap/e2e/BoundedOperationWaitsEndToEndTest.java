@@ -2,6 +2,7 @@ package org.vpsrecovery.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,8 @@ class BoundedOperationWaitsEndToEndTest {
             holding.add(hold(callers, others, RunningPlatform.OTHER_TOKEN));
             Answer instanceFull = refusedOnceHeld(others, RunningPlatform.OTHER_TOKEN);
             assertThat((String) instanceFull.get("detail")).contains("this instance");
+            // Every slot taken, as operators see it (session 55; the drain's test waits on it for its long poll).
+            assertThat(waitsInUse()).as("vpsr.operations.waits.in_use while the three wait").isEqualTo(3.0);
             // A read that does not wait takes no slot.
             Answer now = SETUP.platform().send("GET", demos, RunningPlatform.DEMO_TOKEN, null);
             assertThat(now.status()).isEqualTo(200);
@@ -72,10 +75,15 @@ class BoundedOperationWaitsEndToEndTest {
         } finally {
             callers.shutdownNow();
         }
-        // Their slots and shares were given back: waits are admitted again.
+        // Their slots and shares were given back (each before its answer was sent): waits are admitted again.
+        assertThat(waitsInUse()).as("vpsr.operations.waits.in_use once the waits answered").isZero();
         assertThat(SETUP.platform().send("GET", demos + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
         assertThat(SETUP.platform().send("GET", demos + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
         assertThat(SETUP.platform().send("GET", others + "?wait=1", RunningPlatform.OTHER_TOKEN, null).status()).isEqualTo(200);
+    }
+
+    private static double waitsInUse() {
+        return SETUP.platform().context.getBean(MeterRegistry.class).get("vpsr.operations.waits.in_use").gauge().value();
     }
 
     /** The path of a new snapshot's operation, which stays in progress until the test moves VPS.org's clock. */

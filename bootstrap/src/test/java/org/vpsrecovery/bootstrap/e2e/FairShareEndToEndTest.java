@@ -68,10 +68,41 @@ class FairShareEndToEndTest {
 
     @AfterAll
     static void stop() {
-        second.close();
-        first.close();
-        idp.close();
-        simulator.close();
+        // Last started first stopped, each even when a start failed (null) or one before it failed to stop: a platform
+        // left running would go on into later classes (as PlatformOnSimulator.afterAll does).
+        Throwable failed = null;
+        failed = stop(second, failed);
+        failed = stop(first, failed);
+        failed = stop(idp, failed);
+        failed = stop(simulator, failed);
+        second = null;
+        first = null;
+        idp = null;
+        simulator = null;
+        if (failed instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failed instanceof Error error) {
+            throw error;
+        }
+    }
+
+    private static Throwable stop(AutoCloseable started, Throwable failedBefore) {
+        if (started == null) {
+            return failedBefore;
+        }
+        try {
+            started.close();
+            return failedBefore;
+        } catch (Exception | Error stopFailed) {
+            Throwable failed = stopFailed instanceof RuntimeException || stopFailed instanceof Error ? stopFailed
+                    : new IllegalStateException(stopFailed);
+            if (failedBefore == null) {
+                return failed;
+            }
+            failedBefore.addSuppressed(failed);
+            return failedBefore;
+        }
     }
 
     /**

@@ -36,10 +36,12 @@ class PlatformEndToEndTest {
 
     // The simulator is reset between tests but the audit history is not: let the provider judge restores.
     // Settle-after 0: the test runs the reconciler itself, on intents it has just left open.
+    // Read timeout 10 s (not the suites' 2 s): the in-flight idempotent retry is sent while VPS.org holds a create for
+    // 5 s, and no test here hangs VPS.org on purpose.
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults(),
-            Map.of("vpsr.restore-window", "0s", "vpsr.reconcile.settle-after", "0s"));
+            Map.of("vpsr.restore-window", "0s", "vpsr.reconcile.settle-after", "0s", "vpsorg.read-timeout", "10s"));
 
     @BeforeEach
     void freshProvider() {
@@ -210,12 +212,13 @@ class PlatformEndToEndTest {
                 422, "IDEMPOTENCY_KEY_REUSED");
         assertThat(providerCalls("POST", "/api/v1/snapshots/")).isEqualTo(1);
 
-        SETUP.simulator().faults().add(Fault.latency(Duration.ofMillis(1500)).on("POST", "/api/v1/backups/").times(1));
+        SETUP.simulator().faults().add(Fault.latency(Duration.ofSeconds(5)).on("POST", "/api/v1/backups/").times(1));
         Map<String, String> slowKey = Map.of("Idempotency-Key", "e2e-slow");
         CompletableFuture<Answer> slow = CompletableFuture.supplyAsync(() ->
                 SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey));
-        // The retry must arrive while VPS.org is still holding the first call (1.5 s): look often.
-        await("the first call reaches VPS.org").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+        // The retry must arrive while VPS.org is still holding the first call (5 s from its arrival): look often. A cold,
+        // loaded platform took 16.8 s to send it; the hold starts only when it arrives.
+        await("the first call reaches VPS.org").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                 .until(() -> providerCalls("POST", "/api/v1/backups/") > 0);
         Answer inFlight = SETUP.platform().send("POST", "/api/v1/backups/", DEMO_TOKEN, "{\"server_id\": 12345}", slowKey);
         assertProblem(inFlight, 409, "IDEMPOTENT_REQUEST_IN_PROGRESS");

@@ -1,6 +1,13 @@
 package org.vpsrecovery.bootstrap.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -135,6 +142,28 @@ final class PlatformOnSimulator implements BeforeAllCallback, AfterAllCallback {
 
     FreshDatabase database() {
         return database;
+    }
+
+    /**
+     * Waits until db-scheduler's recurring task {@code taskName} has run once to its end ({@code scheduled_tasks} has
+     * its {@code last_success}). A recurring task's first run is due when the scheduler starts; a test that drives the
+     * task's windows itself waits for that run first, or a late one (a loaded machine) runs in a window the test owns.
+     */
+    void awaitFirstRunOf(String taskName) {
+        await("the first run of " + taskName + " ended").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> hasSucceeded(taskName));
+    }
+
+    private boolean hasSucceeded(String taskName) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT count(*) FROM scheduled_tasks WHERE task_name = ? AND last_success IS NOT NULL")) {
+            select.setString(1, taskName);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
     }
 
     /** The platform's properties over {@link RunningPlatform}'s, as given. */

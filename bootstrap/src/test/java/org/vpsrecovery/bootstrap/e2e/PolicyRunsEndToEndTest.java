@@ -50,6 +50,8 @@ class PolicyRunsEndToEndTest {
 
     @Test
     void aPolicyEveryMinuteRunsOncePerWindowAndRotatesAtTheLimit() {
+        // The job's own first run (due at start, looking back an hour) ends before the policy exists, not in its windows.
+        SETUP.awaitFirstRunOf("policy-runs");
         Answer created = SETUP.platform().send("POST", "/api/v1/policies/", RunningPlatform.DEMO_TOKEN, """
                 {"kind": "snapshot", "server_ids": [12345], "cron": "* * * * *", "time_zone": "UTC",
                  "name_template": "every-{server_id}-{date}-{time}", "keep_last": 3}""");

@@ -133,7 +133,10 @@ class GracefulStopBehindNginxIT {
                 String openId = operations.byRequest("graceful-open").get("graceful-open").id();
                 CompletableFuture<Answer> longPoll = CompletableFuture.supplyAsync(() -> team.send(a.baseUrl(), "GET",
                         "/api/v1/operations/" + openId + "/?wait=60", null, "graceful-long-poll"), LONG_POLLS);
-                sleep(Duration.ofSeconds(1));
+                // Stopped only once the poll waits on a (its slot taken: the callers' reads never wait), not after a
+                // pause a loaded machine may outlast before the poll reaches a.
+                await("the long poll waits on a").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> waitsInUse(team, a) >= 1);
                 int exitCode = a.stop();
                 Instant stoppedAt = Instant.now();
                 int answeredAtStop = answers.size();
@@ -213,6 +216,15 @@ class GracefulStopBehindNginxIT {
 
     private static int readiness(ServiceProcess service) {
         return probe(service).orElse(-1);
+    }
+
+    /** {@code vpsr_operations_waits_in_use} on {@code service}'s /prometheus: the long polls waiting on it. */
+    private static double waitsInUse(PlatformClient client, ServiceProcess service) {
+        Answer metrics = client.send(service.baseUrl(), "GET", "/prometheus", null, "graceful-waits-in-use");
+        assertThat(metrics.status()).as(metrics.toString()).isEqualTo(200);
+        java.util.regex.Matcher gauge = java.util.regex.Pattern.compile("(?m)^vpsr_operations_waits_in_use(?:\\{[^}]*})? (\\S+)$")
+                .matcher(metrics.body());
+        return gauge.find() ? Double.parseDouble(gauge.group(1)) : 0.0;
     }
 
     /** GET /health/readiness without a token, as a load balancer probes it; empty when nothing answers. */

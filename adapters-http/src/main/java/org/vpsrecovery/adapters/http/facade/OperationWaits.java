@@ -80,6 +80,11 @@ public class OperationWaits {
         }
     }
 
+    /** The slots taken now: waits running on this instance (a gauge for operators, {@code vpsr.operations.waits.in_use}). */
+    public int inUse() {
+        return max - slots.availablePermits();
+    }
+
     private boolean joinShare(AuditReader reader) {
         AtomicBoolean within = new AtomicBoolean();
         heldByTeam.compute(reader, (who, held) -> {

@@ -305,7 +305,7 @@ class FaultContractTest {
 
     @Test
     void aReadThatHangsOnceIsRetried() {
-        start();
+        start(SimulatedVpsOrg::hangsTimeOutSoon);
         vpsOrg.simulator.faults().add(Fault.hang().on("GET", SNAPSHOTS).times(1));
 
         assertThat(vpsOrg.client.listSnapshots(Optional.empty())).hasSize(2);
@@ -314,8 +314,9 @@ class FaultContractTest {
 
     @Test
     void aReadThatKeepsHangingIsATimeout() {
-        start(s -> s.withRetry(new VpsOrgSettings.Retry(2, Duration.ofMillis(10), Duration.ofMillis(50), 0.25,
-                Duration.ofSeconds(2))));
+        start(s -> SimulatedVpsOrg.hangsTimeOutSoon(s)
+                .withRetry(new VpsOrgSettings.Retry(2, Duration.ofMillis(10), Duration.ofMillis(50), 0.25,
+                        Duration.ofSeconds(2))));
         vpsOrg.simulator.faults().add(Fault.hang().on("GET", SNAPSHOTS));
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
@@ -328,7 +329,7 @@ class FaultContractTest {
 
     @Test
     void aCreateThatHangsIsOutcomeUnknownEvenWhenTheProviderDidNothing() {
-        start();
+        start(SimulatedVpsOrg::hangsTimeOutSoon);
         vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "stuck"));
@@ -340,7 +341,7 @@ class FaultContractTest {
 
     @Test
     void aCreateThatHangsAfterTheProviderActedIsOutcomeUnknownAndListingFindsIt() {
-        start();
+        start(SimulatedVpsOrg::hangsTimeOutSoon);
         vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).committingFirst().times(1));
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "slow-answer"));
@@ -379,7 +380,7 @@ class FaultContractTest {
 
     @Test
     void aBackupRestoreThatHangsIsOutcomeUnknown() {
-        start();
+        start(SimulatedVpsOrg::hangsTimeOutSoon);
         vpsOrg.simulator.faults().add(Fault.hang().on("POST", "/api/v1/servers/12345/restore/"));
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
@@ -520,7 +521,7 @@ class FaultContractTest {
     /** A server that never answers: the timeout's wording, on the caller's 504 and on the audit's cause. */
     @Test
     void aCreateNeverAnsweredSaysVpsOrgDidNotAnswerInTime() {
-        start();
+        start(SimulatedVpsOrg::hangsTimeOutSoon);
         vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class, () -> createSnapshot(DB, "unanswered"));
@@ -570,7 +571,7 @@ class FaultContractTest {
      */
     @Test
     void aCreateCutByTheClientClosingSaysThePlatformStoppedWaiting() throws Exception {
-        start();
+        start(SimulatedVpsOrg::hangsTimeOutSoon);
         vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
         CompletableFuture<ProviderFailure> create = CompletableFuture.supplyAsync(() -> catchThrowableOfType(
                 ProviderFailure.class, () -> createSnapshot(DB, "cut-short")), callers);
@@ -831,7 +832,8 @@ class FaultContractTest {
      */
     @Test
     void aReadThatTimedOutThenFoundTheCircuitOpenIsSentAndSaysSo() {
-        start(s -> s.withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(1, 1, Duration.ofMinutes(1))));
+        start(s -> SimulatedVpsOrg.hangsTimeOutSoon(s)
+                .withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(1, 1, Duration.ofMinutes(1))));
         vpsOrg.simulator.faults().add(Fault.hang().on("GET", SNAPSHOTS));
 
         ProviderFailure failure = catchThrowableOfType(ProviderFailure.class,
@@ -906,7 +908,7 @@ class FaultContractTest {
 
     @Test
     void aSlowProviderCannotQueueRequestsWithoutLimit() throws Exception {
-        start(s -> s.withPool(new VpsOrgSettings.Pool(1, Duration.ofMillis(200), 1))
+        start(s -> SimulatedVpsOrg.hangsTimeOutSoon(s).withPool(new VpsOrgSettings.Pool(1, Duration.ofMillis(200), 1))
                 .withRetry(new VpsOrgSettings.Retry(1, Duration.ofMillis(10), Duration.ofMillis(50), 0.25, Duration.ofSeconds(2))));
         vpsOrg.simulator.faults().add(Fault.hang().on("GET", "/api/v1/backups/"));
         CompletableFuture<Object> holdingTheOnlyConnection = CompletableFuture.supplyAsync(() -> kindOf(
@@ -923,7 +925,7 @@ class FaultContractTest {
 
     @Test
     void noMoreThanMaxPendingRequestsWaitForAConnection() throws Exception {
-        start(s -> s.withPool(new VpsOrgSettings.Pool(1, Duration.ofMillis(1000), 1))
+        start(s -> SimulatedVpsOrg.hangsTimeOutSoon(s).withPool(new VpsOrgSettings.Pool(1, Duration.ofMillis(1000), 1))
                 .withRetry(new VpsOrgSettings.Retry(1, Duration.ofMillis(10), Duration.ofMillis(50), 0.25, Duration.ofSeconds(2))));
         vpsOrg.simulator.faults().add(Fault.hang().on("GET", "/api/v1/backups/"));
         CompletableFuture<Object> holding = CompletableFuture.supplyAsync(() -> kindOf(

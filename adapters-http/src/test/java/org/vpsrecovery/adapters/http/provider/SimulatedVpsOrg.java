@@ -12,12 +12,15 @@ import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
- * A simulator on a free loopback port and an adapter pointed at it, for one test. Timeouts are
- * short so that hang faults finish quickly; retries are fast but real.
+ * A simulator on a free loopback port and an adapter pointed at it, for one test. Retries are fast but real. The read
+ * timeout is long enough that a cold or loaded machine's slow first answer is not retried (a 2 s one was, and exact
+ * request counts then saw two); a test that hangs VPS.org on purpose asks for {@link #hangsTimeOutSoon} instead.
  */
 final class SimulatedVpsOrg implements AutoCloseable {
 
-    static final Duration READ_TIMEOUT = Duration.ofMillis(2000);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** For tests whose faults hang: each hung try ends this soon. */
+    static final Duration HANG_READ_TIMEOUT = Duration.ofSeconds(2);
 
     final VpsOrgSimulator simulator;
     final VpsOrgClient client;
@@ -50,6 +53,11 @@ final class SimulatedVpsOrg implements AutoCloseable {
                 .withTimeouts(Duration.ofSeconds(2), READ_TIMEOUT)
                 .withRetry(new VpsOrgSettings.Retry(3, Duration.ofMillis(10), Duration.ofMillis(50), 0.25,
                         Duration.ofSeconds(2)));
+    }
+
+    /** {@code settings} with the short read timeout a test that hangs VPS.org on purpose waits out. */
+    static VpsOrgSettings hangsTimeOutSoon(VpsOrgSettings settings) {
+        return settings.withTimeouts(settings.connectTimeout(), HANG_READ_TIMEOUT);
     }
 
     List<RecordedRequest> received() {
