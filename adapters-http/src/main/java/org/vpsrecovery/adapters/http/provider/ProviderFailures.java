@@ -47,11 +47,14 @@ final class ProviderFailures {
      * later" refusal says the same. Not "locked": a point locked at VPS.org stays so for as long as it likes, and a
      * restore's rotation must end 409 ROTATION_NOT_POSSIBLE then, not be retried for ever (ADR 0029, session 49). Such a refusal is "not now", never one for good (ADR 0010, amended in
      * session 50); words that say nothing of it (a name refused, a point protected) keep it for good. A "pending" counts
-     * only as {@link #pendingByItself} reads it (session 55).
+     * only as {@link #pendingByItself} reads it (session 55). "temporarily" only of what passes by itself (unavailable,
+     * busy, overloaded), as the code {@code temporarily_unavailable}: an account "temporarily suspended", "blocked" or
+     * "disabled", a point "temporarily locked", ends when VPS.org or someone there ends it (review of session 55).
      */
     private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
             + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|"
-            + "\\btry again later\\b|\\btemporarily\\b|\\bnot ready\\b", Pattern.CASE_INSENSITIVE);
+            + "\\btry again later\\b|\\btemporarily (unavailable|busy|overloaded)\\b|\\bnot ready\\b",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern PENDING = Pattern.compile("\\bpending\\b", Pattern.CASE_INSENSITIVE);
     /** What a "pending" may wait on that does not pass by itself: someone, or money. */
     private static final String WAITED_ON = "(verifications?|confirmations?|approvals?|reviews?|payments?|billing|unpaid|"

@@ -246,6 +246,40 @@ class NestedErrorBodiesContractTest {
     }
 
     /**
+     * Review of session 55: a bare "temporarily" was a passing state, so "Account temporarily suspended" or "Snapshot
+     * temporarily locked" was "not now" (a person told to try again shortly, a rotation's delete retried) where the code
+     * list counts only {@code temporarily_unavailable} and "locked" is for good (ADR 0029). Only a temporary
+     * unavailability, busyness or overload passes by itself.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"detail\": \"Account temporarily suspended\"}",
+            "{\"detail\": \"Snapshot temporarily locked\"}",
+            "{\"error\": {\"message\": \"Deletes are temporarily disabled for this account\"}}",
+            "{\"detail\": \"Your account is temporarily blocked\"}"})
+    void aTemporaryRefusalOfTheAccountOrALockIsForGood(String body) {
+        for (int status : new int[] {400, 409}) {
+            ProviderFailure failure = deleteRefused(status, body);
+
+            assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isFalse();
+            assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isTrue();
+        }
+    }
+
+    /** What is temporarily unavailable, busy or overloaded passes by itself: still "not now". */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"detail\": \"Service temporarily unavailable\"}",
+            "{\"error\": {\"message\": \"The server is temporarily busy\"}}",
+            "{\"detail\": \"Snapshots are temporarily overloaded\"}"})
+    void aTemporaryUnavailabilityIsStillNotNow(String body) {
+        for (int status : new int[] {400, 409}) {
+            ProviderFailure failure = deleteRefused(status, body);
+
+            assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isTrue();
+            assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isFalse();
+        }
+    }
+
+    /**
      * Session 55: pydantic v2's value checks, as FastAPI sends them ({@code type}, {@code loc}, {@code msg},
      * {@code input}, {@code ctx}), were read as a limit reached on their words ("at most", "maximum"), so a policy run
      * would delete an old snapshot to make room for a value refused. Their type, or pydantic's sentence, says a value
