@@ -344,15 +344,11 @@ class PausedAfterRestoreTest {
     }
 
     /**
-     * The hold is the operation's field, not its note's words (ADR 0043, amended in session 55): held back by a paused
-     * instance, its note's words then changed (edited, translated, cut), the run is still held back: a paused instance
-     * neither writes the pause's note again nor warns again, one without the pause still supersedes it, and the give-up
-     * while held still names the pause. Before, each was decided by the note's start, so changed words changed them.
+     * Held back by a paused instance, its note's words then changed (edited, translated, cut), and found again by the
+     * paused instance: still held back, its note left as it is and no second WARN. Returns the approval as asked.
      */
-    @Test
-    void anApprovalHeldBackWhoseNoteWordsChangedIsDecidedByItsHoldNotItsWords() {
-        ApprovedBeforeTheRestorePoint asked = approvedBeforeTheRestorePoint("ask-held-words-changed");
-        ApprovalsService paused = wiredThrough(pausedAttempts()).approvals();
+    private ApprovedBeforeTheRestorePoint heldBackThenReworded(String requestId, ApprovalsService paused) {
+        ApprovedBeforeTheRestorePoint asked = approvedBeforeTheRestorePoint(requestId);
         try (CapturedLogRecords log = CapturedLogRecords.of(ApprovalsService.class)) {
             platform.clock.advance(ApprovalsService.LEFT_TO_THE_APPROVER);
             paused.settle();
@@ -372,6 +368,19 @@ class PausedAfterRestoreTest {
                             .contains("is held back"))
                     .hasSize(1);
         }
+        return asked;
+    }
+
+    /**
+     * The hold is the operation's field, not its note's words (ADR 0043, amended in session 55): held back by a paused
+     * instance, its note's words then changed, the run is still held back (a paused instance neither writes the pause's
+     * note again nor warns again) and the give-up while held still names the pause. Before, each was decided by the
+     * note's start: the paused round wrote the pause's note back over the changed words and warned again.
+     */
+    @Test
+    void anApprovalHeldBackWhoseNoteWordsChangedIsDecidedByItsHoldNotItsWords() {
+        ApprovalsService paused = wiredThrough(pausedAttempts()).approvals();
+        ApprovedBeforeTheRestorePoint asked = heldBackThenReworded("ask-held-words-changed", paused);
 
         platform.clock.advance(ApprovalsService.RUN_BY);
         paused.settle();
@@ -380,6 +389,27 @@ class PausedAfterRestoreTest {
         assertThat(givenUp.state()).isEqualTo(OperationState.REJECTED);
         assertThat(givenUp.pauseHold()).isEqualTo(PauseHold.GIVEN_UP_WHILE_HELD);
         assertThat(givenUp.note()).hasValueSatisfying(note -> assertThat(note).contains("pause"));
+    }
+
+    /**
+     * Review of session 55: held back, its note's words changed, then tried by an instance without the pause while VPS.org
+     * is down: no longer held, by its hold, whatever the words (ADR 0043, amended in session 55). Decided from the note's
+     * start, the changed words would have kept it held back.
+     */
+    @Test
+    void anApprovalHeldBackWhoseNoteWordsChangedIsStillSupersededByAServiceWithoutThePause() {
+        ApprovalsService paused = wiredThrough(pausedAttempts()).approvals();
+        ApprovedBeforeTheRestorePoint asked = heldBackThenReworded("ask-held-words-changed-unpaused", paused);
+
+        platform.clock.advance(Duration.ofMinutes(2));
+        platform.provider.failNextCallWith(new ProviderFailure(ProviderFailure.Kind.UNAVAILABLE, "VPS.org is down"));
+        asked.unpaused().approvals().settle();
+
+        RecoveryOperation superseded = platform.operations.find(asked.approved().id()).orElseThrow();
+        assertThat(superseded.state()).isEqualTo(OperationState.APPROVED);
+        assertThat(superseded.pauseHold()).isEqualTo(PauseHold.NO_LONGER_HELD);
+        assertThat(superseded.note()).hasValueSatisfying(note -> assertThat(note)
+                .startsWith(ApprovalsService.NO_LONGER_HELD_NOTE).doesNotContain("pause"));
     }
 
     /** Words that merely look like the pause's hold nothing: an operation without the hold is no longer held by nothing. */

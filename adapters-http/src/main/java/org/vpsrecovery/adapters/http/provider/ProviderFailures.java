@@ -47,23 +47,30 @@ final class ProviderFailures {
      * later" refusal says the same. Not "locked": a point locked at VPS.org stays so for as long as it likes, and a
      * restore's rotation must end 409 ROTATION_NOT_POSSIBLE then, not be retried for ever (ADR 0029, session 49). Such a refusal is "not now", never one for good (ADR 0010, amended in
      * session 50); words that say nothing of it (a name refused, a point protected) keep it for good. A "pending" counts
-     * only as {@link #pendingByItself} reads it (session 55).
+     * only as {@link #pendingByItself} reads it (session 55). "temporarily" only of what passes by itself (unavailable,
+     * busy, overloaded), as the code {@code temporarily_unavailable}: an account "temporarily suspended", "blocked" or
+     * "disabled", a point "temporarily locked", ends when VPS.org or someone there ends it (review of session 55).
      */
     private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
             + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|"
-            + "\\btry again later\\b|\\btemporarily\\b|\\bnot ready\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern PENDING = Pattern.compile("\\bpending\\b", Pattern.CASE_INSENSITIVE);
-    /**
-     * What a "pending" may wait on that does not pass by itself: the account, its billing or payment, a verification, a
-     * confirmation, an approval or review by someone ("Payment pending", "Account pending approval", "Pending
-     * verification"). The words then say what the codes say ({@code payment_pending} is for good: ADR 0010, sessions 54
-     * and 55); a "pending" without one ("Snapshot creation pending", "Operation pending") is still "not now".
-     */
-    private static final Pattern WAITS_ON_SOMEONE = Pattern.compile("\\b(accounts?|billing|payments?|paid|unpaid|"
-            + "invoices?|credit|subscriptions?|verif\\w*|confirm\\w*|approv\\w*|reviews?|kyc|identity)\\b",
+            + "\\btry again later\\b|\\btemporarily (unavailable|busy|overloaded)\\b|\\bnot ready\\b",
             Pattern.CASE_INSENSITIVE);
-    /** Where a clause ends: a "pending" is read with the words of its own clause only. */
-    private static final Pattern CLAUSE_END = Pattern.compile("[.;:!?,()\\[\\]\\n]");
+    private static final Pattern PENDING = Pattern.compile("\\bpending\\b", Pattern.CASE_INSENSITIVE);
+    /** What a "pending" may wait on that does not pass by itself: someone, or money. */
+    private static final String WAITED_ON = "(verifications?|confirmations?|approvals?|reviews?|payments?|billing|unpaid|"
+            + "invoices?|kyc|identity)";
+    /**
+     * A "pending" whose qualifier IS what is pending, adjacent, and one that waits on someone: a verification, a
+     * confirmation, an approval or review, a payment, billing, an invoice, KYC or identity ("Payment pending",
+     * "Verification is still pending", "Account pending approval", "Restore pending a manual review", "Pending: account
+     * verification"). The words then say what the codes say ({@code payment_pending} is for good: ADR 0010, sessions 54
+     * and 55). A listed word merely near it, or a finished form, is not what is pending ("Account has a pending
+     * operation", "Restore approved and pending": still "not now").
+     */
+    private static final Pattern PENDING_ON_SOMEONE = Pattern.compile("\\b" + WAITED_ON
+            + "\\s+((is|are)\\s+)?(still\\s+)?pending\\b"
+            + "|\\bpending\\s+((on|for|a|an|the)\\s+)?((manual|account|email)\\s+)?" + WAITED_ON + "\\b"
+            + "|\\bpending\\s*:\\s*((manual|account|email)\\s+)?" + WAITED_ON + "\\b", Pattern.CASE_INSENSITIVE);
     /**
      * Django's and DRF's words for a value's own bounds ("Ensure this field has no more than 100 characters.", "at most
      * 5 digits"): a refusal of the value, not a limit reached.
@@ -607,30 +614,11 @@ final class ProviderFailures {
     }
 
     /**
-     * Whether a "pending" of {@code words} waits on nothing but time: none of {@link #WAITS_ON_SOMEONE} among the four
-     * words before it nor the two after it in its clause ("Account pending approval", "Payment is pending": for good).
+     * Whether a "pending" of {@code words} waits on nothing but time: one that is not {@link #PENDING_ON_SOMEONE}'s
+     * ("Payment pending", "Pending approval": for good; "Account has a pending operation": not now).
      */
     private static boolean pendingByItself(String words) {
-        java.util.regex.Matcher pending = PENDING.matcher(words);
-        while (pending.find()) {
-            String before = words.substring(0, pending.start());
-            java.util.regex.Matcher end = CLAUSE_END.matcher(before);
-            int clauseStart = 0;
-            while (end.find()) {
-                clauseStart = end.end();
-            }
-            String[] wordsBefore = before.substring(clauseStart).strip().split("\\s+");
-            String after = words.substring(pending.end());
-            java.util.regex.Matcher next = CLAUSE_END.matcher(after);
-            String[] wordsAfter = (next.find() ? after.substring(0, next.start()) : after).strip().split("\\s+");
-            String around = String.join(" ", java.util.Arrays.copyOfRange(wordsBefore,
-                    Math.max(0, wordsBefore.length - 4), wordsBefore.length)) + " "
-                    + String.join(" ", java.util.Arrays.copyOf(wordsAfter, Math.min(2, wordsAfter.length)));
-            if (!WAITS_ON_SOMEONE.matcher(around).find()) {
-                return true;
-            }
-        }
-        return false;
+        return PENDING.matcher(PENDING_ON_SOMEONE.matcher(words).replaceAll(" ")).find();
     }
 
     /** The body's JSON object, or null when it is none (empty, not JSON, another JSON value). */
