@@ -55,7 +55,7 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     // whatever the batch size, and one SQL text, so the server keeps it prepared. The head moves only from where
     // the caller says it stands; the rows and their deliveries go in only if it did. It answers the rows it took and
     // whether the head moved: nothing of the batch is on the chain only when both are none.
-    private static final String INSERT_AFTER_HEAD = """
+    private static final String HEAD_AND_EVENTS = """
             WITH head AS (
                 UPDATE audit_chain_head SET last_sequence = ?, last_hash = decode(?, 'hex')
                 WHERE id = 1 AND last_sequence = ? AND last_hash = decode(?, 'hex')
@@ -73,11 +73,21 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
                     AS b(sequence, occurred_at, team, request_id, operation, server_id, resource_type, resource_id,
                     outcome_kind, outcome_reason, outcome_cause, provider_status, detail, previous_hash, hash)
                 WHERE EXISTS (SELECT FROM head)
-                RETURNING 1),
-            """ + WebhookOutbox.DELIVERIES + """
+                RETURNING 1)""";
+
+    private static final String COUNTS_AND_COMMIT_MODE = """
 
             SELECT count(*), (SELECT count(*) FROM head) FROM inserted,
                 (SELECT CASE WHEN ? THEN""" + UnflushedCommit.SETTING + " END) AS commit_mode";
+
+    private static final String INSERT_AFTER_HEAD = HEAD_AND_EVENTS + ",\n" + WebhookOutbox.DELIVERIES
+            + COUNTS_AND_COMMIT_MODE;
+
+    // A batch none of whose events is of a webhook type: the same statement without the outbox's part. Naming
+    // webhook_delivery at all (even with empty arrays) takes its ROW EXCLUSIVE lock, which waits on an index build's
+    // SHARE lock (a migration such as V69's), so every append would wait for, then fail at, its lock_timeout
+    // (ADR 0025, amended in session 55). Its own constant SQL text, so the server keeps it prepared too.
+    private static final String INSERT_AFTER_HEAD_WITHOUT_DELIVERIES = HEAD_AND_EVENTS + COUNTS_AND_COMMIT_MODE;
 
     // Waits for the WAL's flush up to a record written after the batch's commit, so the batch too is on disk (the log
     // is flushed in order), outside the head's lock; only for a batch that committed unflushed and wrote, and unless
@@ -94,6 +104,9 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
     // is released at the commit, before the flush. Should the statement fail, the server skips the rest and the
     // transaction rolls back.
     private static final String INSERT_AFTER_HEAD_COMMIT_AND_FLUSH = INSERT_AFTER_HEAD + ";\nCOMMIT;\n" + FLUSH;
+
+    private static final String INSERT_AFTER_HEAD_WITHOUT_DELIVERIES_COMMIT_AND_FLUSH =
+            INSERT_AFTER_HEAD_WITHOUT_DELIVERIES + ";\nCOMMIT;\n" + FLUSH;
 
     // A batch that causes no webhook delivery, while another writer may be waiting on the head: the head locked, the
     // batch chained after it with sha256() over Java's encodings (AuditChain.encodingAfterSequence; SQL adds only the
@@ -436,10 +449,13 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             written.add(new RecordedAuditEvent(sequence, event));
             previous = hash;
         }
-        boolean unflushed = inTransaction
-                && written.stream().noneMatch(recorded -> WebhookEventType.of(recorded.event()).isPresent());
-        try (PreparedStatement insert = connection.prepareStatement(
-                inTransaction ? INSERT_AFTER_HEAD_COMMIT_AND_FLUSH : INSERT_AFTER_HEAD)) {
+        boolean deliveries = written.stream().anyMatch(recorded -> WebhookEventType.of(recorded.event()).isPresent());
+        boolean unflushed = inTransaction && !deliveries;
+        String sql = deliveries
+                ? (inTransaction ? INSERT_AFTER_HEAD_COMMIT_AND_FLUSH : INSERT_AFTER_HEAD)
+                : (inTransaction ? INSERT_AFTER_HEAD_WITHOUT_DELIVERIES_COMMIT_AND_FLUSH
+                        : INSERT_AFTER_HEAD_WITHOUT_DELIVERIES);
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
             int parameter = 1;
             insert.setLong(parameter++, sequence);
             insert.setString(parameter++, previous.hex());
@@ -448,9 +464,11 @@ final class ChainedAuditWriter implements GroupCommit.BatchWriter {
             for (int column = 0; column < COLUMN_COUNT; column++) {
                 insert.setArray(parameter++, connection.createArrayOf("text", columns[column]));
             }
-            // The deliveries these events cause, in the same statement (ADR 0025).
-            outbox.bind(connection, insert, parameter, written);
-            parameter += WebhookOutbox.PARAMETERS;
+            if (deliveries) {
+                // The deliveries these events cause, in the same statement (ADR 0025).
+                outbox.bind(connection, insert, parameter, written);
+                parameter += WebhookOutbox.PARAMETERS;
+            }
             insert.setBoolean(parameter++, unflushed);
             if (inTransaction) {
                 insert.setBoolean(parameter++, unflushed);

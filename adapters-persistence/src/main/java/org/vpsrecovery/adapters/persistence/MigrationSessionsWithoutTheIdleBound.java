@@ -62,11 +62,16 @@ final class MigrationSessionsWithoutTheIdleBound implements FlywayConfigurationC
      * joined as the pool's are ({@link PooledSessionBounds}): the property's, then any still in the URL, then the lift.
      */
     static DataSource migrationSessions(DatasourceConfiguration pool) {
+        return migrationSessions(pool, pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+    }
+
+    /**
+     * As {@link #migrationSessions(DatasourceConfiguration)}, at {@code url} as {@code user} (the schema owner's own
+     * login, {@link OwnerMigrationSessionsBounded}): the pool's pgjdbc properties and bounds, never its login.
+     */
+    static DataSource migrationSessions(DatasourceConfiguration pool, String url, String user, String password) {
         PGSimpleDataSource sessions = new PGSimpleDataSource();
-        String url = pool.getJdbcUrl();
         sessions.setURL(DatabaseUrlOptions.without(url));
-        sessions.setUser(pool.getUsername());
-        sessions.setPassword(pool.getPassword());
         String options = null;
         for (Map.Entry<Object, Object> property : pool.getDataSourceProperties().entrySet()) {
             if (PooledSessionBounds.OPTIONS.equals(property.getKey())) {
@@ -83,6 +88,9 @@ final class MigrationSessionsWithoutTheIdleBound implements FlywayConfigurationC
         // for its answer (the pool's, PooledSessionBounds, session 45), as before; the keepalives still end a vanished
         // migrating instance's sessions.
         sessions.setSocketTimeout(0);
+        // After the pool's properties, so that none of them names another login.
+        sessions.setUser(user);
+        sessions.setPassword(password);
         options = DatabaseUrlOptions.joined(options, DatabaseUrlOptions.of(url));
         sessions.setOptions(DatabaseUrlOptions.joined(options, NO_IDLE_BOUND));
         return sessions;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
@@ -196,5 +197,39 @@ class ChainedAuditWriterStatementsTest {
         ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
         assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
         assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(7L);
+    }
+
+    /**
+     * An index build on webhook_delivery (a migration such as V69's, minutes over a large outbox) holds its SHARE lock:
+     * a batch none of whose events is of a webhook type no longer names the table, so it is written meanwhile instead
+     * of waiting for, then failing at, its lock_timeout (ADR 0025, amended in session 55); one that queues a delivery
+     * still writes it once the build ends.
+     */
+    @Test
+    void aBatchWithoutDeliveriesIsWrittenWhileAnIndexBuildHoldsTheOutbox() throws Exception {
+        TestDatabase database = DATABASE.anotherMigrated();
+        subscribeBlueToSubmissions(database.dataSource());
+        PGSimpleDataSource bounded = (PGSimpleDataSource) database.dataSource();
+        // The pool's sessions' bound (10 s in service), short here: before the fix the append failed at it.
+        bounded.setOptions("-c lock_timeout=2000");
+        ChainedAuditWriter writer = new ChainedAuditWriter(bounded, new WebhookOutbox(new PlainTextWebhookFormat()),
+                java.time.Duration.ofSeconds(2));
+        try (Connection build = database.dataSource().getConnection(); Statement statement = build.createStatement()) {
+            build.setAutoCommit(false);
+            statement.execute("LOCK TABLE webhook_delivery IN SHARE MODE");
+
+            // The locked way (the head not yet known), then the known way alone: neither touches the outbox.
+            assertThat(writer.write(List.of(intent("a")))).extracting(RecordedAuditEvent::sequence).containsExactly(1L);
+            assertThat(writer.write(List.of(intent("b")))).extracting(RecordedAuditEvent::sequence).containsExactly(2L);
+            assertThat(writer.write(List.of(intent("c")))).extracting(RecordedAuditEvent::sequence).containsExactly(3L);
+
+            build.rollback();
+        }
+        // The build over: a batch that queues a delivery writes it with its event.
+        assertThat(writer.write(List.of(submitted("a")))).extracting(RecordedAuditEvent::sequence).containsExactly(4L);
+        assertThat(deliveredSequences(database.dataSource())).containsExactly(4L);
+        ChainVerification verification = contexts.on(database).getBean(AuditHistory.class).verifyChain();
+        assertThat(verification).isInstanceOf(ChainVerification.Intact.class);
+        assertThat(((ChainVerification.Intact) verification).eventsChecked()).isEqualTo(4L);
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.inject.qualifiers.Qualifiers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
@@ -102,6 +105,43 @@ class PostgresAdapterFactoryTest {
                     new org.vpsrecovery.domain.idempotency.Lease(org.vpsrecovery.domain.operation.OperationId.random(),
                             Instant.now().plus(1, ChronoUnit.MINUTES)),
                     Instant.now().plus(1, ChronoUnit.DAYS))).isEqualTo(new BeginResult.Started());
+        }
+    }
+
+    /**
+     * The owner's migration sessions carry the pool's bounds, lock_timeout first: a migration's statement without its
+     * own SET LOCAL lock_timeout behind a long transaction ends with a bounded error instead of queueing without end,
+     * every session needing its table queued behind it (ADR 0023, amended in session 55). As the owner's own login.
+     */
+    @Test
+    void theOwnersMigrationSessionsAreBoundedAsThePoolsAreInTheOwnersLogin(@TempDir Path seen) throws Exception {
+        Files.writeString(seen.resolve("V9000__seen.sql"), "CREATE TABLE migration_session_seen AS SELECT"
+                + " current_setting('lock_timeout') AS lock_timeout,"
+                + " current_setting('idle_in_transaction_session_timeout') AS idle, current_user::text AS login;\n");
+        TestDatabase unmigrated = PostgresServer.shared().createDatabase();
+        try {
+            try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat())
+                    .properties(Map.of(
+                            "datasources.default.url", unmigrated.url(),
+                            "datasources.default.username", SERVICE_LOGIN,
+                            "datasources.default.password", SERVICE_PASSWORD,
+                            "datasources.default.driver-class-name", "org.postgresql.Driver",
+                            "flyway.datasources.owner.enabled", true,
+                            "flyway.datasources.owner.url", unmigrated.url(),
+                            "flyway.datasources.owner.user", unmigrated.user(),
+                            "flyway.datasources.owner.password", unmigrated.password(),
+                            "flyway.datasources.owner.locations",
+                                    "classpath:db/migration,filesystem:" + seen.toAbsolutePath(),
+                            "vpsr.database.lock-timeout", "1500ms")).start()) {
+                assertThat(context.getBean(AuditHistory.class)).isInstanceOf(JdbcAuditHistory.class);
+            }
+            assertThat(unmigrated.strings("SELECT lock_timeout FROM migration_session_seen"))
+                    .as("the pool's lock bound, not none").containsExactly("1500ms");
+            assertThat(unmigrated.strings("SELECT idle FROM migration_session_seen"))
+                    .as("lifted, as for the service's own migration").containsExactly("0");
+            assertThat(unmigrated.strings("SELECT login FROM migration_session_seen")).containsExactly(unmigrated.user());
+        } finally {
+            unmigrated.drop();
         }
     }
 }

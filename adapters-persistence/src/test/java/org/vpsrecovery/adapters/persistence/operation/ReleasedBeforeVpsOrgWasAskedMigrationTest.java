@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.OperationState;
@@ -59,6 +60,42 @@ class ReleasedBeforeVpsOrgWasAskedMigrationTest {
                             + "WHERE id = '" + other + "'"))
                     .isFalse();
         }
+    }
+
+    /**
+     * V76 (ADR 0029, amended in session 55): a session-40 instance still running during V63's roll-out wrote its words
+     * into a row whose column, new, stayed at its default false; V76 reads them as V63 did, leaving every other row.
+     */
+    @Test
+    void aRestoreTheSession40ReleaseWroteAfterV63IsReadAsReleasedBeforeVpsOrgWasAsked() throws SQLException {
+        TestDatabase database = PostgresServer.shared().createDatabase();
+        try {
+            releasedAfterV63IsReadAfterV76(database);
+        } finally {
+            database.drop();
+        }
+    }
+
+    private void releasedAfterV63IsReadAfterV76(TestDatabase database) throws SQLException {
+        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("74").load()
+                .migrate();
+        // Written by an old instance after V63: its columns only, the new one at its default.
+        UUID releasedWaiting = insert(database, "RESTORE_SNAPSHOT", "released",
+                SESSION_40_WORDS + ": hold released early by team blue (request r-2)");
+        UUID releasedAsked = insert(database, "RESTORE_SNAPSHOT", "released", "hold released early by team blue");
+        UUID notReleased = insert(database, "RESTORE_SERVER_FROM_BACKUP", "failed", SESSION_40_WORDS);
+        assertThat(database.strings("SELECT released_before_vps_org_was_asked::text FROM recovery_operation "
+                + "WHERE id = '" + releasedWaiting + "'")).containsExactly("false");
+
+        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+
+        RecoveryOperations operations = contexts.on(database).getBean(RecoveryOperations.class);
+        assertThat(operations.find(new OperationId(releasedWaiting)).orElseThrow().releasedBeforeVpsOrgWasAsked())
+                .isTrue();
+        assertThat(operations.find(new OperationId(releasedAsked)).orElseThrow().releasedBeforeVpsOrgWasAsked())
+                .isFalse();
+        assertThat(operations.find(new OperationId(notReleased)).orElseThrow().releasedBeforeVpsOrgWasAsked())
+                .isFalse();
     }
 
     /** A restore's row as the session-40 release wrote it (V62's columns). */
