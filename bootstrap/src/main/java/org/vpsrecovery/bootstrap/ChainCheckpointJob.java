@@ -8,6 +8,11 @@ import io.micronaut.core.order.Ordered;
 import io.micronaut.scheduling.annotation.Scheduled;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
@@ -27,6 +32,11 @@ public class ChainCheckpointJob implements ApplicationEventListener<ShutdownEven
     private static final Logger LOG = LoggerFactory.getLogger(ChainCheckpointJob.class);
     /** How long the round on the way out waits for a periodic round under way (docs/deploy.md counts it in a stop). */
     static final Duration WAY_OUT_WAIT = Duration.ofSeconds(2);
+    /**
+     * How long the stop waits for the round on the way out in all: its wait for a periodic round, then a few seconds
+     * for its own reads and the file (docs/deploy.md counts it in a stop). Past it the stop goes on, nothing signed.
+     */
+    static final Duration WAY_OUT_BOUND = WAY_OUT_WAIT.plusSeconds(5);
 
     private final RecordChainCheckpointService checkpoints;
     /** Named in the ERROR a round logs: what an operator sets aside after the database went back (docs/deploy.md). */
@@ -80,17 +90,38 @@ public class ChainCheckpointJob implements ApplicationEventListener<ShutdownEven
      * Taken once per stop, when the context's stop publishes {@link ShutdownEvent} (DefaultBeanContext.stop): after
      * Micronaut's graceful shutdown, whose listener comes first (the HTTP server's connections, the scheduled executor
      * of the periodic rounds), and before any bean is destroyed, so the pool is open whatever order the destroys
-     * take. A context whose start failed publishes none: its close takes no round (ADR 0052, amended in session 55).
+     * take. A context refused before it runs publishes none: its close takes no round (one whose server then fails to
+     * bind, the port in use, is running and takes one, harmlessly) (ADR 0052, amended in session 55).
      */
     @Override
     public void onApplicationEvent(ShutdownEvent stopping) {
+        // Its own daemon thread, waited for at most WAY_OUT_BOUND: the head read, the walk and the file's lock and
+        // fsync are bounded by nothing shorter than the network timeout (90 s), or by nothing, and a database gone
+        // quiet at the stop would hold the stop past the orchestrator's grace (ADR 0052, amended in session 55).
+        CompletableFuture<Optional<RecordChainCheckpointService.Round>> round = new CompletableFuture<>();
+        Thread.ofPlatform().name("checkpoint-on-the-way-out").daemon().start(() -> {
+            try {
+                round.complete(checkpoints.recordOnTheWayOut(WAY_OUT_WAIT));
+            } catch (Throwable e) { // an Error too: handed to the stop's thread, which logs it
+                round.completeExceptionally(e);
+            }
+        });
         try {
-            checkpoints.recordOnTheWayOut(WAY_OUT_WAIT).ifPresentOrElse(this::reported, () -> LOG.warn(
+            round.get(WAY_OUT_BOUND.toNanos(), TimeUnit.NANOSECONDS).ifPresentOrElse(this::reported, () -> LOG.warn(
                     "a periodic audit chain checkpoint round is still under way after {}: nothing is signed on the "
                     + "way out; the next round after a start signs the head", WAY_OUT_WAIT));
-        } catch (RuntimeException e) {
+        } catch (TimeoutException e) {
+            LOG.warn("the audit chain checkpoint round on the way out did not end within {} s (the database or the "
+                    + "checkpoint file not answering): nothing is signed on the way out; the next round after a start "
+                    + "signs the head", WAY_OUT_BOUND.toSeconds());
+        } catch (ExecutionException e) {
             // Thrown on, it would end the context's stop before any bean is destroyed (the pool left open).
-            LOG.warn("the checkpoint at shutdown failed: {}", e.getMessage());
+            LOG.warn("the checkpoint at shutdown failed: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("the checkpoint at shutdown was interrupted: nothing is signed on the way out");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("the checkpoint at shutdown failed: {}", e.toString());
         }
     }
 

@@ -10,6 +10,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.ShutdownEvent;
+import io.micronaut.core.annotation.Order;
+import io.micronaut.core.order.Ordered;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.io.Serializable;
@@ -330,6 +334,18 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
             return "paused";
         }
         return state.isStarted() ? STARTED : "not started";
+    }
+
+    /**
+     * The jobs stopped when the context's stop begins, before the checkpoint's round on the way out ({@link
+     * ChainCheckpointJob}, ordered last), so their last appends are under the head it signs: without the drain (SIGHUP,
+     * or its handler not installed) the scheduler ran on through that round until its @PreDestroy (ADR 0052, amended
+     * in session 55). After the drain's stop, or a second call, nothing more is done.
+     */
+    @EventListener
+    @Order(Ordered.LOWEST_PRECEDENCE - 1)
+    void stopOnShutdown(ShutdownEvent stopping) {
+        stop();
     }
 
     /**

@@ -239,7 +239,8 @@ public class WebhookJobs {
             if (pausedAfterRestore) {
                 // No attempt, none counted, no put-off counted towards its death: it waits for the switch to go off.
                 return (complete, operations) -> operations.reschedule(complete,
-                        complete.getTimeDone().plus(PAUSED_LOOK_AGAIN), instance.getData());
+                        complete.getTimeDone().plus(PAUSED_LOOK_AGAIN), TaskDataSerializer.readFor(DELIVER,
+                                instance::getData));
             }
             DeliverWebhooksService.Outcome outcome = service.attemptOrPutOff(WebhookDeliveryId.parse(instance.getId()));
             return switch (outcome.attempt()) {
@@ -250,7 +251,7 @@ public class WebhookJobs {
                     // A little spread, so the put-off deliveries of one host do not all come back at once.
                     long spread = ThreadLocalRandom.current().nextLong(outcome.putOff().toMillis() / 2 + 1);
                     operations.reschedule(complete, complete.getTimeDone().plus(outcome.putOff()).plusMillis(spread),
-                            instance.getData());
+                            TaskDataSerializer.readFor(DELIVER, instance::getData));
                 };
                 case PUT_OFF_TOO_LONG -> {
                     // Marked dead already (its log says why, its metric counts it), before its task goes.
@@ -325,7 +326,9 @@ public class WebhookJobs {
                             Optional<DeliverWebhooksService.Receiver> receiver) {
             Instant now = complete.getTimeDone();
             String id = complete.getExecution().taskInstance.getId();
-            Integer errorsSoFar = (Integer) complete.getExecution().taskInstance.getData();
+            // Read as this job's, so data read as none is counted under deliver-webhook, not "other" (ADR 0024).
+            Integer errorsSoFar = (Integer) TaskDataSerializer.readFor(DELIVER,
+                    complete.getExecution().taskInstance::getData);
             int attempts = service.attemptsMade(WebhookDeliveryId.parse(id));
             if (attempts >= maxAttempts) {
                 service.giveUpAfterAttempts(WebhookDeliveryId.parse(id));
@@ -383,7 +386,9 @@ public class WebhookJobs {
         public void onFailure(ExecutionComplete complete, ExecutionOperations<Integer> operations) {
             Instant now = complete.getTimeDone();
             String id = complete.getExecution().taskInstance.getId();
-            Integer errorsSoFar = (Integer) complete.getExecution().taskInstance.getData();
+            // Read as this job's, so data read as none is counted under deliver-webhook, not "other" (ADR 0024).
+            Integer errorsSoFar = (Integer) TaskDataSerializer.readFor(DELIVER,
+                    complete.getExecution().taskInstance::getData);
             Throwable cause = complete.getCause().orElse(null);
             int errors = (errorsSoFar == null ? 0 : errorsSoFar) + 1;
             if (errors >= maxAttempts) {

@@ -260,6 +260,8 @@ class TaskDataSerializerTest {
         TaskDataSerializer serializer = new TaskDataSerializer(registry, List.of(DriftScanJobs.DRIFT_SCAN));
         assertThat(registry.get(TaskDataSerializer.UNREAD).tag("job", DriftScanJobs.DRIFT_SCAN).counter().count())
                 .isZero();
+        assertThat(registry.get(TaskDataSerializer.UNREAD).tag("job", TaskDataSerializer.OTHER_JOB).counter().count())
+                .as("a read for no named job, from 0 too, so the alert on its increase sees the first").isZero();
         byte[] refused = serialized(new BudgetedRecurringTask.HeldOff(Kind.LATER, Duration.ofSeconds(1)));
 
         List<String> warnings = LoggedWarnings.of(TaskDataSerializer.class, () -> {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.kagkarlsson.scheduler.TaskRepository;
 import com.github.kagkarlsson.scheduler.event.SchedulerListeners;
+import com.github.kagkarlsson.scheduler.serializer.JavaSerializer;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
@@ -299,6 +301,30 @@ class WebhookJobsTest {
         assertThat(store.deathReasons.get(id)).as("the platform's fault, not shown as the receiver's")
                 .contains("the platform failed to make or record its attempt 3 time(s)").contains("not the receiver's");
         assertThat(service.deadFor(DeliverWebhooksService.DeadCause.PLATFORM_ERRORS)).isEqualTo(1);
+    }
+
+    /**
+     * A delivery's data the allow-list refuses is read as none and counted as the delivery job's, whose series the
+     * alert watches from 0; before, its reads were not made as the job's and counted under "other" (ADR 0024,
+     * session 55).
+     */
+    @Test
+    void aDeliverysDataReadAsNoneIsCountedAsTheDeliveryJobs() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TaskDataSerializer serializer = new TaskDataSerializer(registry, List.of(WebhookJobs.DELIVER));
+        byte[] refused = new JavaSerializer().serialize(new java.util.HashSet<>(List.of(1))); // outside the allow-list
+        // As db-scheduler's repository makes it: the data read when asked for, through the serializer.
+        row = new Execution(NOW, new TaskInstance<Integer>(WebhookJobs.DELIVER, id.toString(),
+                () -> serializer.deserialize(Integer.class, refused), 0));
+        storeFails = true; // an error of the platform's own: its failure handler reads the errors so far
+
+        run(task(8));
+
+        assertThat(thrown).isEqualTo(1);
+        assertThat(registry.get(TaskDataSerializer.UNREAD).tag("job", WebhookJobs.DELIVER).counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(TaskDataSerializer.UNREAD).tag("job", TaskDataSerializer.OTHER_JOB).counter().count())
+                .isZero();
     }
 
     @Test

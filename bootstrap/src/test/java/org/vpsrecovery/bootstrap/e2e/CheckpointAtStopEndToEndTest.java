@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.vpsrecovery.bootstrap.e2e.RunningPlatform.DEMO_TOKEN;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.github.kagkarlsson.scheduler.Scheduler;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.RuntimeBeanDefinition;
 import io.micronaut.context.event.BeanPreDestroyEvent;
@@ -20,10 +22,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 import org.vpsrecovery.adapters.persistence.checkpoint.FileChainCheckpoints;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.bootstrap.ChainCheckpointJob;
@@ -115,6 +119,43 @@ class CheckpointAtStopEndToEndTest {
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                 .as("no thread of a pool made during the stop")
                 .noneMatch(name -> poolNumber(name) > poolsMadeBefore);
+    }
+
+    /**
+     * A context closed without the drain (SIGHUP, or the drain's handler not installed) stops the job scheduler on the
+     * ShutdownEvent before the checkpoint's round, so no job appends after the head signed on the way out; before, the
+     * scheduler stopped only in its @PreDestroy, after the round (ADR 0052, amended in session 55).
+     */
+    @Test
+    void aCloseWithoutTheDrainStopsTheJobsBeforeTheCheckpointsRound() {
+        simulator = VpsOrgSimulator.start(SimulatorOptions.defaults());
+        platform = RunningPlatform.startWith(DATABASE.anotherMigrated(), simulator,
+                PlatformOnSimulator.NO_BACKGROUND_TRACKING, List.of());
+        createSnapshot("signed-on-the-way-out"); // an event the round on the way out signs
+
+        Logger scheduler = (Logger) LoggerFactory.getLogger(Scheduler.class);
+        Logger checkpointJob = (Logger) LoggerFactory.getLogger(ChainCheckpointJob.class);
+        Level schedulerWas = scheduler.getLevel();
+        Level checkpointJobWas = checkpointJob.getLevel();
+        List<String> logged;
+        try (RootLogLines lines = RootLogLines.capture()) {
+            scheduler.setLevel(Level.INFO); // "Shutting down Scheduler." when it stops
+            checkpointJob.setLevel(Level.DEBUG); // "audit chain checkpoint: event ..." when a round signs
+            RunningPlatform stopping = platform;
+            platform = null;
+            stopping.close(); // the context's close alone, no drain before it
+            logged = lines.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
+        } finally {
+            scheduler.setLevel(schedulerWas);
+            checkpointJob.setLevel(checkpointJobWas);
+        }
+
+        int jobsStopped = logged.indexOf("Shutting down Scheduler.");
+        int signed = logged.stream().filter(line -> line.startsWith("audit chain checkpoint: event")).findFirst()
+                .map(logged::indexOf).orElse(-1);
+        assertThat(signed).as("the round on the way out signed the head: %s", logged).isNotNegative();
+        assertThat(jobsStopped).as("the jobs stopped before that round: %s", logged).isNotNegative()
+                .isLessThan(signed);
     }
 
     /**
