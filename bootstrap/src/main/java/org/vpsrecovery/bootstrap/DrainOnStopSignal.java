@@ -86,24 +86,39 @@ final class DrainOnStopSignal {
 
     private void drainThenExit(String signal) {
         try {
-            Drain drain = context.getBean(Drain.class);
-            drain.begin();
-            LOG.info("{}: draining (readiness DOWN, new requests answered 503), {} request(s) in flight", signal,
-                    drain.inFlight());
-            CompletableFuture<Void> jobs = CompletableFuture.runAsync(() -> context.getBean(ClusterJobs.class).stop());
-            int left = drain.awaitIdle();
-            if (left > 0) {
-                LOG.warn("drain timeout of {} reached with {} request(s) still in flight", drain.timeout(), left);
-            }
-            jobs.join();
-            writeKeptAuditEvents(context.getBean(AuditWriter.class), KEPT_AUDIT_FLUSH_BUDGET);
-            LOG.info("drained; stopping");
+            drain(signal, context.getBean(Drain.class), () -> context.getBean(ClusterJobs.class).stop(),
+                    () -> context.getBean(AuditWriter.class));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("the drain did not finish ({}); stopping anyway", e.toString());
         }
         System.exit(0);
+    }
+
+    /**
+     * Steps 1 to 4 above: {@code stopJobs} runs beside the wait for the requests in flight; the kept audit events are
+     * written whatever the jobs' stop ended in (its failure is logged, not let skip the flush and its ERROR for the
+     * events in memory only).
+     */
+    static void drain(String signal, Drain drain, Runnable stopJobs, java.util.function.Supplier<AuditWriter> audit)
+            throws InterruptedException {
+        drain.begin();
+        LOG.info("{}: draining (readiness DOWN, new requests answered 503), {} request(s) in flight", signal,
+                drain.inFlight());
+        CompletableFuture<Void> jobs = CompletableFuture.runAsync(stopJobs);
+        int left = drain.awaitIdle();
+        if (left > 0) {
+            LOG.warn("drain timeout of {} reached with {} request(s) still in flight", drain.timeout(), left);
+        }
+        try {
+            jobs.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            LOG.warn("the jobs' stop did not end cleanly ({}); writing the kept audit events anyway",
+                    e.getCause() == null ? e.toString() : e.getCause().toString());
+        }
+        writeKeptAuditEvents(audit.get(), KEPT_AUDIT_FLUSH_BUDGET);
+        LOG.info("drained; stopping");
     }
 
     /**

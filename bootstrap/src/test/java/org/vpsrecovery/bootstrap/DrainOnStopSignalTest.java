@@ -101,6 +101,30 @@ class DrainOnStopSignalTest {
     }
 
     /**
+     * The jobs' stop failing (db-scheduler's stop throwing, a {@code CompletionException} at the join) no longer skips the
+     * write of the kept audit events: the events in memory only are still said lost in an ERROR (ADR 0038, session 55).
+     */
+    @Test
+    void aFailedJobsStopStillWritesTheKeptAuditEvents() throws Exception {
+        AuditWriter memoryOnly = new AuditWriter(DOWN);
+        memoryOnly.appendOrDefer(event(1));
+        Drain idle = new Drain(Duration.ZERO, Duration.ofSeconds(1));
+
+        List<ILoggingEvent> lines = logged(() -> DrainOnStopSignal.drain("SIGTERM", idle, () -> {
+            throw new IllegalStateException("scheduler refused to stop");
+        }, () -> memoryOnly));
+
+        assertThat(idle.isDraining()).isTrue();
+        assertThat(lines).filteredOn(line -> line.getLevel() == Level.WARN)
+                .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .contains("the jobs' stop did not end cleanly").contains("scheduler refused to stop");
+        assertThat(lines).filteredOn(line -> line.getLevel() == Level.ERROR)
+                .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .startsWith("1 audit event(s) in memory only are lost at this stop");
+        assertThat(lines).extracting(ILoggingEvent::getFormattedMessage).last().isEqualTo("drained; stopping");
+    }
+
+    /**
      * A process started with SIGINT ignored (a shell's background job without job control): the JVM sets no handler for
      * it and {@link Signal#handle} answers {@link SignalHandler#SIG_IGN} (so seen on a JVM started under
      * {@code sh -c 'trap "" INT; exec java …'}). The start says once, at INFO, that SIGINT will not stop the process,

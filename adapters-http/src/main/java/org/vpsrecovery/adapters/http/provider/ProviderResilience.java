@@ -99,6 +99,8 @@ final class ProviderResilience {
                 // act; counted, five such creates opened the circuit for every call (session 53, VpsOrgSettings).
                 .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind())
                         && !(provider.getCause() instanceof ProviderFailures.ClientClosed)
+                        // Nor a call the stop cut (its interrupt, or its client closing): VPS.org did not fail it.
+                        && !stopping(provider)
                         && !answered2xx(provider))
                 .withFailureThreshold(breakerSettings.failureThreshold(), breakerSettings.window())
                 .withDelay(breakerSettings.openFor())
@@ -251,7 +253,17 @@ final class ProviderResilience {
                     Duration wait = deadline.map(by -> by.remaining().minus(longestAttempt))
                             .filter(left -> left.compareTo(pool.acquireTimeout()) < 0)
                             .orElse(pool.acquireTimeout());
-                    if (wait.isNegative() || !connections.tryAcquirePermit(wait)) {
+                    boolean acquired;
+                    try {
+                        acquired = !wait.isNegative() && connections.tryAcquirePermit(wait);
+                    } catch (InterruptedException stopping) {
+                        // The stop's interrupt (db-scheduler's shutdownNow) while waiting in line: nothing left.
+                        Thread.currentThread().interrupt();
+                        throw ProviderFailure.neverSent(NotSent.CLIENT_CLOSED, "VPS.org was not called to "
+                                + description + ": the call was interrupted while waiting for a free connection (this "
+                                + "instance is stopping); nothing was sent", Optional.empty(), stopping);
+                    }
+                    if (!acquired) {
                         throw noFreeConnection(wait.equals(pool.acquireTimeout())
                                 ? "no connection came free within vpsorg.pool.acquire-timeout="
                                 + pool.acquireTimeout().toMillis() + " ms"
@@ -364,6 +376,15 @@ final class ProviderResilience {
         }
     }
 
+    /**
+     * A call this stopping instance ended itself: its client closed under it, or its thread interrupted by the stop.
+     * Neither is retried (the next try would be cut the same) nor counted against VPS.org (ADR 0024, session 55).
+     */
+    private static boolean stopping(ProviderFailure provider) {
+        return provider.noAnswer().filter(no -> no == ProviderFailure.NoAnswer.CLIENT_CLOSED).isPresent()
+                || provider.lastTryNotSent().filter(no -> no == NotSent.CLIENT_CLOSED).isPresent();
+    }
+
     private boolean worthRetrying(Throwable failure) {
         if (!(failure instanceof ProviderFailure provider)) {
             return false;
@@ -372,7 +393,7 @@ final class ProviderResilience {
             // Busy connections mean a slow provider: another wait in line would only add load. A closed client stays
             // closed: another attempt would be refused as this one was.
             case UNAVAILABLE -> !(provider.getCause() instanceof NoFreeConnection || provider.getCause() instanceof OutOfTime
-                    || provider.getCause() instanceof ProviderFailures.ClientClosed);
+                    || provider.getCause() instanceof ProviderFailures.ClientClosed || stopping(provider));
             case TIMEOUT -> true;
             // Waiting longer than the cap inside one call is worse than telling the caller when to come back.
             case RATE_LIMITED -> provider.retryAfter().map(wait -> wait.compareTo(retrySettings.maxRetryAfter()) <= 0)

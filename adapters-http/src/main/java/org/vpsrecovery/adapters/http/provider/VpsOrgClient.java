@@ -838,7 +838,27 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
             LOG.debug("VPS.org {} {} failed after {} ms: {}", method, uri.getRawPath(),
                     (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName());
             throw failures.fromTransport(call, e, !http.isRunning());
+        } catch (RuntimeException e) {
+            if (!interrupted(e)) {
+                throw e;
+            }
+            // The stop's interrupt (db-scheduler's shutdownNow) cut the blocking wait: reactor's ReactiveException with
+            // the flag set again. This instance stopped waiting, as when it closes its client; the request may have
+            // left, so a change stays outcome unknown (ADR 0010, 0024, session 55).
+            LOG.debug("VPS.org {} {} interrupted after {} ms (this instance is stopping)", method, uri.getRawPath(),
+                    (System.nanoTime() - started) / 1_000_000);
+            throw failures.fromTransport(call, e, true);
         }
+    }
+
+    /** Whether {@code error} is an interruption of the calling thread's wait: in its causes, or the flag set. */
+    private static boolean interrupted(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return Thread.currentThread().isInterrupted();
     }
 
     /** The answer's status, body and wait: its Date read with its Retry-After, VPS.org's clock (ADR 0010, session 53). */

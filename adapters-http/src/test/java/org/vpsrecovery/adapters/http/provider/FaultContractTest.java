@@ -586,6 +586,92 @@ class FaultContractTest {
                 .doesNotContain("in time").doesNotContain("dropped");
     }
 
+    /** {@code call} on a thread of its own, which the test interrupts as db-scheduler's shutdownNow does at a stop. */
+    private static final class InterruptibleCaller {
+        private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        private final Thread thread;
+
+        InterruptibleCaller(Runnable call) {
+            thread = Thread.ofPlatform().name("job-caller").start(() -> {
+                try {
+                    call.run();
+                    ended.complete(null);
+                } catch (Throwable failure) {
+                    ended.complete(failure);
+                }
+            });
+        }
+
+        ProviderFailure interrupted() throws Exception {
+            thread.interrupt();
+            Throwable failure = ended.get(10, TimeUnit.SECONDS);
+            assertThat(failure).isInstanceOf(ProviderFailure.class);
+            return (ProviderFailure) failure;
+        }
+    }
+
+    /**
+     * A job's create cut by the stop's interrupt (reactor's ReactiveException from the blocking wait) is a call this
+     * instance stopped waiting for, as when it closes its client: outcome unknown (it was sent), never "the call ended in
+     * ReactiveException", which read as a platform bug (ADR 0010, 0024, session 55).
+     */
+    @Test
+    void aCreateInterruptedByTheStopSaysThePlatformStoppedWaiting() throws Exception {
+        start();
+        vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
+        InterruptibleCaller caller = new InterruptibleCaller(() -> createSnapshot(DB, "interrupted"));
+        awaitReceived("POST", SNAPSHOTS);
+
+        ProviderFailure failure = caller.interrupted();
+
+        assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.OUTCOME_UNKNOWN);
+        assertThat(failure.noAnswer()).hasValue(ProviderFailure.NoAnswer.CLIENT_CLOSED);
+        assertThat(failure.getMessage()).contains("this instance is stopping").doesNotContain("ReactiveException");
+        assertThat(FacadeProblems.detailOf(failure)).contains("stopped waiting for VPS.org's answer");
+    }
+
+    /** A read cut so is unavailable, CLIENT_CLOSED, and not retried: the next try would be cut the same. */
+    @Test
+    void aReadInterruptedByTheStopIsNotRetried() throws Exception {
+        start();
+        vpsOrg.simulator.faults().add(Fault.hang().on("GET", SNAPSHOTS).times(1));
+        try (RetriesLogged retries = new RetriesLogged()) {
+            InterruptibleCaller caller = new InterruptibleCaller(() -> vpsOrg.client.listSnapshots(Optional.empty()));
+            awaitReceived("GET", SNAPSHOTS);
+
+            ProviderFailure failure = caller.interrupted();
+
+            assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+            assertThat(failure.noAnswer()).hasValue(ProviderFailure.NoAnswer.CLIENT_CLOSED);
+            assertThat(retries.lines()).isEmpty();
+        }
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
+    }
+
+    /**
+     * A job interrupted by the stop while it waited for a free connection (the only one taken by a hanging call) sent
+     * nothing: it is said unsent (CLIENT_CLOSED), never a failure that may have reached VPS.org (session 55).
+     */
+    @Test
+    void aCallInterruptedWhileWaitingForAConnectionIsNeverSent() throws Exception {
+        start(s -> s.withPool(new VpsOrgSettings.Pool(1, Duration.ofMinutes(1), 10)));
+        vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
+        CompletableFuture.runAsync(() -> catchThrowableOfType(ProviderFailure.class,
+                () -> createSnapshot(WEB, "holds-the-connection")), callers);
+        awaitReceived("POST", SNAPSHOTS);
+        InterruptibleCaller caller = new InterruptibleCaller(() -> createSnapshot(DB, "waits-in-line"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> caller.thread.getState() == Thread.State.TIMED_WAITING);
+
+        ProviderFailure failure = caller.interrupted();
+
+        assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.neverSent()).isTrue();
+        assertThat(failure.lastTryNotSent()).hasValue(ProviderFailure.NotSent.CLIENT_CLOSED);
+        assertThat(failure.getMessage()).contains("interrupted while waiting for a free connection")
+                .contains("nothing was sent");
+        assertThat(vpsOrg.received("POST", SNAPSHOTS)).hasSize(1);
+    }
+
     /**
      * A change asked for after the platform closed its VPS.org client (a stop): Micronaut's client refuses it before
      * anything is sent, so it is unavailable and said to be unsent (503 and a Retry-After at the facade), never an
