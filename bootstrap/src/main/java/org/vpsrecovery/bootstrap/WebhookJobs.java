@@ -129,6 +129,11 @@ public class WebhookJobs {
         retries.sayAllHeldLines();
     }
 
+    /** The retries whose lines this instance's dispatcher sweeps: for the tests, which hold some back through it. */
+    DeliveryRetries retries() {
+        return retries;
+    }
+
     /**
      * Ended deliveries queued longer ago than the retention, in batches of {@value #PURGE_ENDED_BATCH}, each its own
      * transaction, until one comes back short or {@value #PURGE_ENDED_BATCHES_PER_RUN} have run (the next run goes on).
