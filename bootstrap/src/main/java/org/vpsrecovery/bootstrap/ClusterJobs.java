@@ -86,6 +86,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     private final Duration startWait;
     private final FirstAnswer firstAnswer;
     private final ContinueRestores continueRestores;
+    /** Said at a stop: the counts their lines held back on this instance (ADR 0025, session 55). */
+    private final Runnable sayHeldLinesAtStop;
 
     /**
      * One run of {@value #CONTINUE_RESTORES}: the restores waiting for their safety snapshot continued ({@code tick}),
@@ -154,6 +156,11 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         this.startWait = startWait;
         this.firstAnswer = firstAnswer;
         this.continueRestores = new ContinueRestores(restores::tick, pausedAfterRestore);
+        this.sayHeldLinesAtStop = () -> {
+            tracker.sayHeldLinesAtStop();
+            policyRuns.sayHeldLinesAtStop();
+            webhooks.sayHeldLinesAtStop();
+        };
         // A 429's wait puts off the next round at most this long, as it holds the client (ADR 0010, session 52).
         Duration maxHold = vpsOrg.settings().maxHold();
         List<RecurringTask<?>> tasks = List.of(webhooks.dispatchTask(), webhooks.purgeEndedTask(), policyRuns.task(), driftScans.task(), approvals.task(),
@@ -358,5 +365,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         if (!scheduler.getSchedulerState().isShuttingDown()) {
             scheduler.stop();
         }
+        // After the runs under way ended: what their lines held back here no later run on this instance will say.
+        sayHeldLinesAtStop.run();
     }
 }

@@ -506,6 +506,22 @@ public class PolicyRunJobs {
     }
 
     /**
+     * Every count the missed-run and put-off lines held back on this instance, whatever its interval: at this instance's
+     * stop, after its jobs' runs ended, since no later run here would say them (ADR 0025, session 55).
+     */
+    void sayHeldLinesAtStop() {
+        for (AtMostEvery.Expired<PolicyId> missed : missedLines.sayAllHeld()) {
+            LOG.warn("policy {}: {} more missed run(s) of this policy since its last line, said as this instance stops "
+                    + "(each audited)", missed.key().value(), missed.heldBack());
+        }
+        for (AtMostEvery.Expired<String> putOff : pausedLines.sayAllHeld()) {
+            LOG.warn("policy {} put off while {} is on: {} more since the last line, said as this instance stops",
+                    putOff.key().equals("runs") ? "run tick(s)" : "run retry(ies)", Deployment.PAUSED_AFTER_RESTORE,
+                    putOff.heldBack());
+        }
+    }
+
+    /**
      * One execution of a retry task: when to run it again without counting a failure (empty: done, its row removed).
      * A retry that failed again throws {@link RunFailed}, for the failure handlers' bounded backoff.
      */

@@ -66,6 +66,7 @@ public class WebhookJobs {
 
     private final OneTimeTask<Integer> deliver;
     private final RecurringTask<Void> dispatch;
+    private final DeliveryRetries retries;
 
     @Inject
     public WebhookJobs(DataSource dataSource, DeliverWebhooksService service,
@@ -99,6 +100,7 @@ public class WebhookJobs {
         StartupRefused.unlessPositive(DELIVERY_RETENTION, deliveryRetention);
         this.sweeps = new SweepTurns(ticker, SWEEP_EVERY);
         DeliveryRetries retries = new DeliveryRetries(service, firstRetry, maxAttempts, ticker);
+        this.retries = retries;
         this.deliver = new DeliverTask(service, retries, pausedAfterRestore);
         SchedulerClient client = SchedulerClient.Builder.create(PostgresAdapterFactory.pooled(dataSource), deliver).build();
         this.dispatch = Tasks.recurring(DISPATCH, FixedDelay.of(dispatchEvery)).execute((instance, context) -> {
@@ -117,6 +119,19 @@ public class WebhookJobs {
         // Not paused after a restore: deleting what ended long ago sends nothing.
         this.purgeEnded = Tasks.recurring(PURGE_ENDED, FixedDelay.of(PURGE_ENDED_EVERY))
                 .execute((instance, context) -> purgeEnded(service, deliveryRetention));
+    }
+
+    /**
+     * Says every count the receiver, dead and put-off-death lines held back on this instance, whatever its interval: at
+     * this instance's stop, after its jobs' runs ended, since no later line or run here would (ADR 0025, session 55).
+     */
+    void sayHeldLinesAtStop() {
+        retries.sayAllHeldLines();
+    }
+
+    /** The retries whose lines this instance's dispatcher sweeps: for the tests, which hold some back through it. */
+    DeliveryRetries retries() {
+        return retries;
     }
 
     /**
@@ -417,6 +432,24 @@ public class WebhookJobs {
                     + "subscription per {} min)", id, after, whose, why, since.getAsLong(),
                     receiver.isPresent() ? "to this subscription" : "by the platform's own errors",
                     RECEIVER_FAILURE_LINE_EVERY.toMinutes());
+        }
+
+        /** Every count held back, whatever its interval, as this instance stops ({@link #sayHeldLinesAtStop()}). */
+        void sayAllHeldLines() {
+            for (AtMostEvery.Expired<DeliverWebhooksService.Receiver> held : lines.sayAllHeld()) {
+                LOG.warn("webhook receiver at {} of team {}: {} more failed attempt(s) to this subscription since its last "
+                        + "line, said as this instance stops (its delivery log says why)", held.key().target().host(),
+                        held.key().team().value(), held.heldBack());
+            }
+            for (AtMostEvery.Expired<Optional<DeliverWebhooksService.Receiver>> held : deadLines.sayAllHeld()) {
+                LOG.warn("webhook deliveries {}: {} more dead since the last line, said as this instance stops",
+                        held.key().map(r -> "to the receiver at " + r.target().host() + " of team " + r.team().value())
+                                .orElse("dead by the platform's own errors"), held.heldBack());
+            }
+            for (AtMostEvery.Expired<Boolean> held : putOffTooLongLines.sayAllHeld()) {
+                LOG.warn("webhook deliveries put off with no attempt for longer than their retries may take: {} more dead "
+                        + "so since the last line, said as this instance stops", held.heldBack());
+            }
         }
 
         private Duration backoff(int failures) {

@@ -706,6 +706,54 @@ class PolicyRunJobsTest {
         assertThat(said).as("the 1,000 with a line held nothing back: no closing line of theirs").hasSize(1_002);
     }
 
+    /**
+     * A miss exactly 10 minutes after the last one held back: its own line says the count, and the sweep, asked after the
+     * run's own lines, finds nothing left (asked before them, it said the count and the run's line then said 0 more).
+     */
+    @Test
+    void aMissExactlyAnIntervalAfterTheLastHeldBackIsOneLineSayingTheCount() {
+        PolicyId policy = PolicyId.random();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                new RunPoliciesService.Run(new TeamId("blue"), policy, new ServerId(10_000), from,
+                        RunPoliciesService.RunResult.MISSED, List.of())), Optional.empty()),
+                of -> Optional.empty(), PutOffRuns.NONE, CLOCK, DATABASE.dataSource(), Settings.DEFAULTS, nanos::get);
+
+        List<String> first = policyRunJobsWarnings(() -> {
+            jobs.runOnce(-1L, RunBudget.UNBOUNDED); // said
+            nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            jobs.runOnce(-1L, RunBudget.UNBOUNDED); // held back, at minute 1
+        });
+        assertThat(first).hasSize(1);
+        nanos.addAndGet(PolicyRunJobs.LINE_EVERY.toNanos());
+        List<String> atTheInterval = policyRunJobsWarnings(() -> jobs.runOnce(-1L, RunBudget.UNBOUNDED));
+
+        assertThat(atTheInterval).singleElement().asString().contains(" is missed: ")
+                .contains("; 1 more missed run(s) of this policy since its last line");
+    }
+
+    /** A stopping instance says the counts it held back, whatever their interval (session 55: before, in no line). */
+    @Test
+    void aStopSaysTheMissedRunsHeldBackSinceTheLastLine() {
+        PolicyId policy = PolicyId.random();
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        PolicyRunJobs jobs = new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(
+                new RunPoliciesService.Run(new TeamId("blue"), policy, new ServerId(10_000), from,
+                        RunPoliciesService.RunResult.MISSED, List.of())), Optional.empty()),
+                of -> Optional.empty(), PutOffRuns.NONE, CLOCK, DATABASE.dataSource(), Settings.DEFAULTS, nanos::get);
+        List<String> said = policyRunJobsWarnings(() -> {
+            for (int minute = 0; minute < 3; minute++) {
+                jobs.runOnce(-1L, RunBudget.UNBOUNDED);
+                nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+            }
+        });
+        assertThat(said).hasSize(1);
+
+        assertThat(policyRunJobsWarnings(jobs::sayHeldLinesAtStop)).containsExactly("policy " + policy.value() + ": 2 "
+                + "more missed run(s) of this policy since its last line, said as this instance stops (each audited)");
+        assertThat(policyRunJobsWarnings(jobs::sayHeldLinesAtStop)).as("said once").isEmpty();
+    }
+
     /** While paused, each kept retry put off a minute at a time said so at each look: now a line per 10 minutes. */
     @Test
     void retriesPutOffWhilePausedAreOneLineEveryTenMinutesWithTheCount() {

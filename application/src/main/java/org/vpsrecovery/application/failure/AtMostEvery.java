@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * A line that would repeat (a WARN at every request or run) said at most once per interval for each key, the times it
  * was held back counted until it is said again. Time is read from an injected monotonic ticker (nanoseconds, as
  * {@link System#nanoTime}), which a stepped wall clock does not move. At most {@code keysRemembered} keys are kept: past
- * that, only those whose interval has passed (they would be said at once anyway) are forgotten; while all are within
+ * that, only those whose interval has passed (they would be said at once anyway) are forgotten, any count they held back
+ * going to the shared line below (session 55); while all are within
  * theirs, a new key's line is not said on its own but counted into one shared line for the others, said at most once per
  * interval ({@code othersLine}, given the lines held back since its last). The memory and the lines stay bounded
  * whatever the keys (an address, a subscription). Before (session 54's review), the eldest key within its interval was
@@ -159,12 +160,49 @@ public final class AtMostEvery<K> {
         return expired;
     }
 
-    /** Forgets the keys whose interval has passed: in the order said, the first still within its interval ends them. */
+    /**
+     * Every count held back and not said yet, whatever its interval: for an instance that stops, whose held-back lines no
+     * later line or sweep would say. Hands back each key held back since its last line, with that count, and says the
+     * others' shared line if some are held back (outside the lock); every key is forgotten (ADR 0025, session 55).
+     */
+    public List<Expired<K>> sayAllHeld() {
+        List<Expired<K>> held = new ArrayList<>();
+        long othersNow;
+        synchronized (this) {
+            for (Map.Entry<K, Said> key : said.entrySet()) {
+                if (key.getValue().heldBack > 0) {
+                    held.add(new Expired<>(key.getKey(), key.getValue().heldBack));
+                }
+            }
+            said.clear();
+            othersNow = othersHeldBack;
+            othersHeldBack = 0;
+            othersSaid = false;
+        }
+        if (othersNow > 0) {
+            othersLine.accept(othersNow);
+        }
+        return held;
+    }
+
+    /**
+     * Forgets the keys whose interval has passed: in the order said, the first still within its interval ends them. A key
+     * forgotten with times held back gives them to the others' shared line, which says them (its next line or
+     * {@link #sayExpired()}): forgotten, they would be said by no line (session 55's review).
+     */
     private void forgetPast(long now) {
         Iterator<Map.Entry<K, Said>> eldest = said.entrySet().iterator();
         while (eldest.hasNext()) {
-            if (now - eldest.next().getValue().at < intervalNanos) {
+            Said last = eldest.next().getValue();
+            if (now - last.at < intervalNanos) {
                 break;
+            }
+            if (last.heldBack > 0) {
+                // The later of the two, compared by difference as System.nanoTime's values must be.
+                if (othersHeldBack == 0 || last.lastHeldAt - othersLastHeldAt > 0) {
+                    othersLastHeldAt = last.lastHeldAt;
+                }
+                othersHeldBack += last.heldBack;
             }
             eldest.remove();
         }

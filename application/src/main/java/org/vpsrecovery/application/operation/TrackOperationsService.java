@@ -224,6 +224,17 @@ public final class TrackOperationsService {
     }
 
     /**
+     * Every passed-over count held back on this instance, whatever its interval: at this instance's stop, after its
+     * rounds ended, since no later round here would say them (ADR 0025, session 55).
+     */
+    public void sayHeldLinesAtStop() {
+        for (AtMostEvery.Expired<ServerId> held : passedOverLines.sayAllHeld()) {
+            LOG.log(System.Logger.Level.WARNING, "the tracker passed over server {0} {1} more time(s) since its last line, "
+                    + "said as this instance stops", String.valueOf(held.key().value()), String.valueOf(held.heldBack()));
+        }
+    }
+
+    /**
      * What one round did: how many operations changed state, and the operations it read as due that its spent budget
      * left, in the order it would have taken them (empty: it took them all, or a stop ended it). Those of a server whose
      * few failed in this round are not among them: they stay due for the next round, as before budgets.

@@ -63,25 +63,26 @@ class AtMostEveryTest {
         pass(Duration.ofMinutes(20));
         lines.sayNow(2);
         lines.sayNow(3);
-        assertThat(lines.sayNow(4)).as("1 forgotten, its interval passed: no count kept").hasValue(0);
+        assertThat(lines.sayNow(4)).as("1 forgotten, its interval passed: its count goes to the others' line")
+                .hasValue(0);
         assertThat(lines.remembered()).isEqualTo(3);
         assertThat(lines.sayNow(2)).as("within its interval, still remembered").isEmpty();
         assertThat(lines.sayNow(1)).as("2, 3, 4 within theirs: 1 goes into the others' line").isEmpty();
-        assertThat(othersLines).containsExactly(1L);
+        assertThat(othersLines).as("1's time held back before it was forgotten, and this one").containsExactly(2L);
         assertThat(lines.remembered()).isEqualTo(3);
 
         for (int key = 100; key < 10_000; key++) {
             lines.sayNow(key);
         }
         assertThat(lines.remembered()).isEqualTo(3);
-        assertThat(othersLines).as("once per interval").containsExactly(1L);
+        assertThat(othersLines).as("once per interval").containsExactly(2L);
         assertThat(lines.sayNow(2)).as("kept: not put out by the new keys").isEmpty();
         pass(TEN_MINUTES);
         assertThat(lines.sayNow(2)).as("its interval passed: said, with the times held back").hasValue(2);
         assertThat(lines.sayNow(9_999)).as("3 and 4 forgotten, their interval passed: room for it").hasValue(0);
         assertThat(lines.sayNow(10_000)).hasValue(0);
         assertThat(lines.sayNow(10_001)).as("all within theirs again: the others' line, those held back since").isEmpty();
-        assertThat(othersLines).containsExactly(1L, 9_901L);
+        assertThat(othersLines).containsExactly(2L, 9_901L);
     }
 
     /**
@@ -170,6 +171,46 @@ class AtMostEveryTest {
         assertThat(othersLines).as("999 and the one five minutes later").containsExactly(1L, 1_000L);
         lines.sayExpired();
         assertThat(othersLines).as("said once").containsExactly(1L, 1_000L);
+    }
+
+    /**
+     * Past the bound, a key forgotten because its interval passed gives the times it was held back to the shared line,
+     * not to no line (session 55's review: they were dropped).
+     */
+    @Test
+    void aKeyForgottenPastTheBoundGivesItsCountHeldBackToTheSharedLine() {
+        List<Long> othersLines = new ArrayList<>();
+        AtMostEvery<String> lines = new AtMostEvery<>(TEN_MINUTES, 2, ticker::get, othersLines::add);
+
+        assertThat(lines.sayNow("a")).hasValue(0);
+        assertThat(lines.sayNow("b")).hasValue(0);
+        pass(Duration.ofMinutes(1));
+        assertThat(lines.sayNow("a")).isEmpty();
+        assertThat(lines.sayNow("a")).isEmpty();
+        pass(TEN_MINUTES);
+        assertThat(lines.sayNow("c")).as("a and b are past their interval: forgotten, c gets a line").hasValue(0);
+        assertThat(lines.sayExpired()).as("a is forgotten: its count is not its own any more").isEmpty();
+        assertThat(othersLines).as("the shared line says a's count once quiet for an interval (held at minute 1)")
+                .containsExactly(2L);
+    }
+
+    @Test
+    void aStopSaysEveryCountHeldBackWhateverItsInterval() {
+        List<Long> othersLines = new ArrayList<>();
+        AtMostEvery<String> lines = new AtMostEvery<>(TEN_MINUTES, 1, ticker::get, othersLines::add);
+
+        assertThat(lines.sayNow("a")).hasValue(0);
+        assertThat(lines.sayNow("a")).isEmpty();
+        assertThat(lines.sayNow("b")).as("the shared line's first").isEmpty();
+        assertThat(lines.sayNow("b")).isEmpty();
+        assertThat(othersLines).containsExactly(1L);
+        assertThat(lines.sayExpired()).as("within the interval: nothing yet").isEmpty();
+
+        assertThat(lines.sayAllHeld()).containsExactly(new AtMostEvery.Expired<>("a", 1));
+        assertThat(othersLines).containsExactly(1L, 1L);
+        assertThat(lines.remembered()).isZero();
+        assertThat(lines.sayAllHeld()).as("said once").isEmpty();
+        assertThat(othersLines).containsExactly(1L, 1L);
     }
 
     @Test
