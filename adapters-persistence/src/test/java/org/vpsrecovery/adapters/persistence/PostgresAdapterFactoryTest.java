@@ -117,8 +117,11 @@ class PostgresAdapterFactoryTest {
     void theOwnersMigrationSessionsAreBoundedAsThePoolsAreInTheOwnersLogin(@TempDir Path seen) throws Exception {
         Files.writeString(seen.resolve("V9000__seen.sql"), "CREATE TABLE migration_session_seen AS SELECT"
                 + " current_setting('lock_timeout') AS lock_timeout,"
-                + " current_setting('idle_in_transaction_session_timeout') AS idle, current_user::text AS login;\n");
+                + " current_setting('idle_in_transaction_session_timeout') AS idle, current_user::text AS login,"
+                + " current_setting('application_name') AS application;\n");
         TestDatabase unmigrated = PostgresServer.shared().createDatabase();
+        // The owner's URL carries what the pool's lacks, so a migration run on the pool's URL shows (review of session 55).
+        String ownersUrl = unmigrated.url() + (unmigrated.url().contains("?") ? "&" : "?") + "ApplicationName=vpsr-owner";
         try {
             try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat())
                     .properties(Map.of(
@@ -127,7 +130,7 @@ class PostgresAdapterFactoryTest {
                             "datasources.default.password", SERVICE_PASSWORD,
                             "datasources.default.driver-class-name", "org.postgresql.Driver",
                             "flyway.datasources.owner.enabled", true,
-                            "flyway.datasources.owner.url", unmigrated.url(),
+                            "flyway.datasources.owner.url", ownersUrl,
                             "flyway.datasources.owner.user", unmigrated.user(),
                             "flyway.datasources.owner.password", unmigrated.password(),
                             "flyway.datasources.owner.locations",
@@ -140,6 +143,8 @@ class PostgresAdapterFactoryTest {
             assertThat(unmigrated.strings("SELECT idle FROM migration_session_seen"))
                     .as("lifted, as for the service's own migration").containsExactly("0");
             assertThat(unmigrated.strings("SELECT login FROM migration_session_seen")).containsExactly(unmigrated.user());
+            assertThat(unmigrated.strings("SELECT application FROM migration_session_seen"))
+                    .as("the owner's own URL, not the pool's").containsExactly("vpsr-owner");
         } finally {
             unmigrated.drop();
         }

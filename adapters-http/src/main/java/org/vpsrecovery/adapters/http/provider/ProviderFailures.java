@@ -47,30 +47,38 @@ final class ProviderFailures {
      * later" refusal says the same. Not "locked": a point locked at VPS.org stays so for as long as it likes, and a
      * restore's rotation must end 409 ROTATION_NOT_POSSIBLE then, not be retried for ever (ADR 0029, session 49). Such a refusal is "not now", never one for good (ADR 0010, amended in
      * session 50); words that say nothing of it (a name refused, a point protected) keep it for good. A "pending" counts
-     * only as {@link #pendingByItself} reads it (session 55). "temporarily" only of what passes by itself (unavailable,
-     * busy, overloaded), as the code {@code temporarily_unavailable}: an account "temporarily suspended", "blocked" or
-     * "disabled", a point "temporarily locked", ends when VPS.org or someone there ends it (review of session 55).
+     * only as {@link #pendingByItself} reads it (session 55). "temporarily" passes by itself ("not available", "unable
+     * to process", "paused") except when what follows is someone's doing: an account "temporarily suspended", "blocked",
+     * "banned" or "disabled", a point "temporarily locked", ends when VPS.org or someone there ends it (review of session
+     * 55). An "ongoing" operation passes by itself ("locked by an ongoing restore").
      */
     private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
-            + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\b(present|current) state\\b|\\bbusy\\b|"
-            + "\\btry again later\\b|\\btemporarily (unavailable|busy|overloaded)\\b|\\bnot ready\\b",
+            + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\bongoing\\b|\\b(present|current) state\\b|\\bbusy\\b|"
+            + "\\btry again later\\b|\\bnot ready\\b|\\bunavailable\\s+temporarily\\b"
+            + "|\\btemporarily\\b(?!\\s+(suspended|locked|disabled|blocked|banned|restricted|frozen)\\b)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern PENDING = Pattern.compile("\\bpending\\b", Pattern.CASE_INSENSITIVE);
     /** What a "pending" may wait on that does not pass by itself: someone, or money. */
     private static final String WAITED_ON = "(verifications?|confirmations?|approvals?|reviews?|payments?|billing|unpaid|"
             + "invoices?|kyc|identity)";
+    /** Who or what a waited-on word may be qualified by, between "pending" and it ("pending admin approval"). */
+    private static final String WAITED_BY = "(manual|account|email|admin|administrator|owner|customer|user|support|"
+            + "further|additional)";
     /**
      * A "pending" whose qualifier IS what is pending, adjacent, and one that waits on someone: a verification, a
      * confirmation, an approval or review, a payment, billing, an invoice, KYC or identity ("Payment pending",
      * "Verification is still pending", "Account pending approval", "Restore pending a manual review", "Pending: account
-     * verification"). The words then say what the codes say ({@code payment_pending} is for good: ADR 0010, sessions 54
-     * and 55). A listed word merely near it, or a finished form, is not what is pending ("Account has a pending
+     * verification", "Pending admin approval", "Restore pending your approval", "KYC check pending", "Verification of
+     * your account is pending"). The words then say what the codes say ({@code payment_pending} is for good: ADR 0010,
+     * sessions 54 and 55). A listed word merely near it, or a finished form, is not what is pending ("Account has a pending
      * operation", "Restore approved and pending": still "not now").
      */
     private static final Pattern PENDING_ON_SOMEONE = Pattern.compile("\\b" + WAITED_ON
             + "\\s+((is|are)\\s+)?(still\\s+)?pending\\b"
-            + "|\\bpending\\s+((on|for|a|an|the)\\s+)?((manual|account|email)\\s+)?" + WAITED_ON + "\\b"
-            + "|\\bpending\\s*:\\s*((manual|account|email)\\s+)?" + WAITED_ON + "\\b", Pattern.CASE_INSENSITIVE);
+            + "|\\b(kyc|identity)\\s+(check|verification)\\s+((is|are)\\s+)?(still\\s+)?pending\\b"
+            + "|\\b" + WAITED_ON + "\\s+of\\s+(your\\s+|the\\s+)?\\w+\\s+((is|are)\\s+)?(still\\s+)?pending\\b"
+            + "|\\bpending\\s+((on|for|a|an|the|your|their|its|our)\\s+)?(" + WAITED_BY + "\\s+)?" + WAITED_ON + "\\b"
+            + "|\\bpending\\s*:\\s*(" + WAITED_BY + "\\s+)?" + WAITED_ON + "\\b", Pattern.CASE_INSENSITIVE);
     /**
      * Django's and DRF's words for a value's own bounds ("Ensure this field has no more than 100 characters.", "at most
      * 5 digits"): a refusal of the value, not a limit reached.

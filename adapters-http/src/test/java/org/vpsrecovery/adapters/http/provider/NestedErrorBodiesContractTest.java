@@ -214,7 +214,15 @@ class NestedErrorBodiesContractTest {
             // Review of session 55: missed by the word window (a clause cut at ':'; "manual" between).
             "{\"detail\": \"Restore pending a manual review\"}",
             "{\"detail\": \"Pending: account verification\"}",
-            "{\"detail\": \"Verification is still pending\"}"})
+            "{\"detail\": \"Verification is still pending\"}",
+            // Review of session 55 (mendG): someone named between, a check of KYC or identity, "X of your account".
+            "{\"detail\": \"Restore pending your approval\"}",
+            "{\"detail\": \"Pending admin approval\"}",
+            "{\"detail\": \"Deletion pending owner confirmation\"}",
+            "{\"detail\": \"Snapshot deletion pending further review\"}",
+            "{\"detail\": \"Identity check pending\"}",
+            "{\"detail\": \"KYC check pending\"}",
+            "{\"detail\": \"Verification of your account is pending\"}"})
     void aPendingThatWaitsOnSomeoneIsRefusedForGood(String body) {
         for (int status : new int[] {400, 409}) {
             ProviderFailure failure = deleteRefused(status, body);
@@ -255,7 +263,10 @@ class NestedErrorBodiesContractTest {
     @ValueSource(strings = {"{\"detail\": \"Account temporarily suspended\"}",
             "{\"detail\": \"Snapshot temporarily locked\"}",
             "{\"error\": {\"message\": \"Deletes are temporarily disabled for this account\"}}",
-            "{\"detail\": \"Your account is temporarily blocked\"}"})
+            "{\"detail\": \"Your account is temporarily blocked\"}",
+            "{\"detail\": \"Account temporarily banned\"}",
+            "{\"detail\": \"Deletes temporarily restricted\"}",
+            "{\"detail\": \"Account temporarily frozen\"}"})
     void aTemporaryRefusalOfTheAccountOrALockIsForGood(String body) {
         for (int status : new int[] {400, 409}) {
             ProviderFailure failure = deleteRefused(status, body);
@@ -269,7 +280,13 @@ class NestedErrorBodiesContractTest {
     @ParameterizedTest
     @ValueSource(strings = {"{\"detail\": \"Service temporarily unavailable\"}",
             "{\"error\": {\"message\": \"The server is temporarily busy\"}}",
-            "{\"detail\": \"Snapshots are temporarily overloaded\"}"})
+            "{\"detail\": \"Snapshots are temporarily overloaded\"}",
+            // Review of session 55 (mendG): any other "temporarily" passes by itself too, and an ongoing operation.
+            "{\"detail\": \"Snapshots are temporarily not available\"}",
+            "{\"detail\": \"We are temporarily unable to process requests\"}",
+            "{\"detail\": \"Deletes are temporarily paused for maintenance\"}",
+            "{\"detail\": \"Snapshot service unavailable temporarily\"}",
+            "{\"detail\": \"Snapshot is locked by an ongoing restore\"}"})
     void aTemporaryUnavailabilityIsStillNotNow(String body) {
         for (int status : new int[] {400, 409}) {
             ProviderFailure failure = deleteRefused(status, body);
