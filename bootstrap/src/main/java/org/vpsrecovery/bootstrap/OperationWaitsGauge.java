@@ -8,7 +8,8 @@ import org.vpsrecovery.adapters.http.facade.OperationWaits;
 /**
  * {@value #NAME}: the long polls ({@code GET /api/v1/operations/{id}/?wait=}) running on this instance, of its
  * {@code vpsr.operations.max-waits} slots (ADR 0024), read on each scrape: an operator sees waits near the bound before
- * they are refused, and how many a stop's drain ends (ADR 0038).
+ * they are refused, and the waits a stop would end (ADR 0038; its drain ends them all at once, so the gauge does not
+ * count a drain down).
  */
 @Context
 public class OperationWaitsGauge {

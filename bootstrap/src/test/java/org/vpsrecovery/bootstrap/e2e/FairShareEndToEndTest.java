@@ -165,7 +165,8 @@ class FairShareEndToEndTest {
      */
     @Test
     void aTeamWhoseSlotsSlowListsHoldStillReadsItsServerAndEndsItsRestoreHold() throws Exception {
-        // Each read waits out the client's read timeout, then its retries do: the lists hold their slots for seconds.
+        // Each attempt hangs 3 s, then the simulator closes the connection unanswered (well within the suites' 10 s
+        // read timeout, so no timeout is waited out) and the read is retried: the lists hold their slots for seconds.
         simulator.faults().add(Fault.hang().lasting(Duration.ofSeconds(3)).on("GET", "/api/v1/(snapshots|backups)/"));
         simulator.clearRequests();
         ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -36,8 +36,8 @@ class PlatformEndToEndTest {
 
     // The simulator is reset between tests but the audit history is not: let the provider judge restores.
     // Settle-after 0: the test runs the reconciler itself, on intents it has just left open.
-    // Read timeout 10 s (not the suites' 2 s): the in-flight idempotent retry is sent while VPS.org holds a create for
-    // 5 s, and no test here hangs VPS.org on purpose.
+    // Read timeout 10 s, said here though it is the suites' default: the in-flight idempotent retry is sent while
+    // VPS.org holds a create for 5 s, and no test here hangs VPS.org on purpose.
     @RegisterExtension
     static final PlatformOnSimulator SETUP = new PlatformOnSimulator(
             SimulatorOptions.defaults(),

@@ -139,7 +139,10 @@ final class RunningPlatform implements AutoCloseable {
         properties.put("datasources.default.password", password);
         properties.put("vpsorg.base-url", simulator.baseUri().toString());
         properties.put("vpsorg.api-token", VpsOrgSimulator.DEMO_TOKEN);
-        properties.put("vpsorg.read-timeout", "2s");
+        // Long enough for the in-JVM simulator on a loaded machine: a read that timed out is retried (exact request
+        // counts break) and a create becomes 504 OUTCOME_UNKNOWN. A class that hangs VPS.org, or waits a read timeout
+        // out, sets its own shorter one (session 55).
+        properties.put("vpsorg.read-timeout", "10s");
         properties.put("vpsorg.retry.initial-delay", "20ms");
         properties.put("vpsorg.retry.max-delay", "100ms");
         // The breaker is the adapter's to test; here it would carry one test's faults into the next.

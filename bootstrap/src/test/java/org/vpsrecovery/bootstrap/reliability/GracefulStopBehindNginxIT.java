@@ -224,7 +224,9 @@ class GracefulStopBehindNginxIT {
         assertThat(metrics.status()).as(metrics.toString()).isEqualTo(200);
         java.util.regex.Matcher gauge = java.util.regex.Pattern.compile("(?m)^vpsr_operations_waits_in_use(?:\\{[^}]*})? (\\S+)$")
                 .matcher(metrics.body());
-        return gauge.find() ? Double.parseDouble(gauge.group(1)) : 0.0;
+        // A missing series (the gauge renamed or not registered) fails the wait at once as such, not read as 0 waits.
+        assertThat(gauge.find()).as("vpsr_operations_waits_in_use on /prometheus of %s", service.baseUrl()).isTrue();
+        return Double.parseDouble(gauge.group(1));
     }
 
     /** GET /health/readiness without a token, as a load balancer probes it; empty when nothing answers. */
