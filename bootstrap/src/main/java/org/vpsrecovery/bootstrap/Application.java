@@ -102,7 +102,9 @@ public final class Application {
         }
     }
 
-    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    // A stop without the drain (SIGHUP) stops the jobs inside the context's stop: Micronaut's 10 s grace, the jobs'
+    // up to ~32 s, the checkpoint's 7 s; 30 s closed the embedded PostgreSQL under the jobs' stop (ADR 0052).
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     private static void awaitStopped(ApplicationContext context, Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();

@@ -344,11 +344,11 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     }
 
     /**
-     * The jobs stopped when the context's stop begins, before the checkpoint's round on the way out ({@link
-     * ChainCheckpointJob}, ordered last), so their last appends are under the head it signs: without the drain (SIGHUP,
-     * or its handler not installed) the scheduler ran on through that round until its @PreDestroy (ADR 0052, amended
-     * in session 55). After the drain's stop, or a second call, nothing more is done. A failed stop is logged, not
-     * thrown: Micronaut publishes the event outside any try, so a throw here would skip the checkpoint's round and
+     * The jobs stopped in the context's stop, after Micronaut's graceful shutdown and before the checkpoint's round on
+     * the way out ({@link ChainCheckpointJob}, ordered last), so their last appends are under the head it signs: without
+     * the drain (SIGHUP, or its handler not installed) the scheduler ran on through that round until its @PreDestroy
+     * (ADR 0052, amended in session 55). After the drain's stop, or a second call, the scheduler is not stopped again;
+     * only held-back lines not said yet are said. A failed stop is logged, not thrown: Micronaut publishes the event outside any try, so a throw here would skip the checkpoint's round and
      * every bean's destroy (review of session 55).
      */
     @EventListener
