@@ -88,12 +88,6 @@ final class ProviderFailures {
                     // pydantic v2's length checks: "List should have at most 5 items after validation, not 6".
                     + "|\\bitems? after validation\\b", Pattern.CASE_INSENSITIVE);
     /**
-     * pydantic v2's error types (its {@code type}, as FastAPI sends them: {@code {"detail": [{"type": "too_long", "loc":
-     * [..], "msg": "List should have at most 5 items after validation, not 6", "input": [..], "ctx": {"max_length":
-     * 5}}]}}) for a value's own bounds, lengths and form: a value refused, never a limit reached, whatever the words say
-     * ("at most", "exceeded maximum size"). Read as such as a {@code code} too (ADR 0010, amended in session 55).
-     */
-    /**
      * pydantic v2's own sentence for a length or size checked ("String should have at most 100 characters", "List should
      * have at most 5 items after validation, not 6"), which a top-level {@code detail} may pass on as it is: a value
      * refused, though a top-level detail's words otherwise count whatever they name (session 55).
@@ -101,6 +95,12 @@ final class ProviderFailures {
     private static final Pattern PYDANTIC_LENGTH_SENTENCE = Pattern.compile("^\\s*(list|tuple|set|frozenset|dict|"
             + "dictionary|value|string|data|url|input|generator)\\s+should have at (most|least) \\d+ (items?|characters?|"
             + "bytes?)\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * pydantic v2's error types (its {@code type}, as FastAPI sends them: {@code {"detail": [{"type": "too_long", "loc":
+     * [..], "msg": "List should have at most 5 items after validation, not 6", "input": [..], "ctx": {"max_length":
+     * 5}}]}}) for a value's own bounds, lengths and form: a value refused, never a limit reached, whatever the words say
+     * ("at most", "exceeded maximum size"). Read as such as a {@code code} too (ADR 0010, amended in session 55).
+     */
     private static final java.util.Set<String> VALUE_CHECK_TYPES = java.util.Set.of("too_short", "too_long",
             "string_too_short", "string_too_long", "bytes_too_short", "bytes_too_long", "url_too_long",
             "string_pattern_mismatch", "greater_than", "greater_than_equal", "less_than", "less_than_equal",

@@ -256,8 +256,8 @@ class NestedErrorBodiesContractTest {
     /**
      * Review of session 55: a bare "temporarily" was a passing state, so "Account temporarily suspended" or "Snapshot
      * temporarily locked" was "not now" (a person told to try again shortly, a rotation's delete retried) where the code
-     * list counts only {@code temporarily_unavailable} and "locked" is for good (ADR 0029). Only a temporary
-     * unavailability, busyness or overload passes by itself.
+     * list counts only {@code temporarily_unavailable} and "locked" is for good (ADR 0029). A "temporarily" passes by
+     * itself unless someone's doing follows it: suspended, locked, disabled, blocked, banned, restricted or frozen.
      */
     @ParameterizedTest
     @ValueSource(strings = {"{\"detail\": \"Account temporarily suspended\"}",
