@@ -266,7 +266,12 @@ class NestedErrorBodiesContractTest {
             "{\"detail\": \"Your account is temporarily blocked\"}",
             "{\"detail\": \"Account temporarily banned\"}",
             "{\"detail\": \"Deletes temporarily restricted\"}",
-            "{\"detail\": \"Account temporarily frozen\"}"})
+            "{\"detail\": \"Account temporarily frozen\"}",
+            // Final read of session 55: someone's doing before "temporarily", or deactivated / on hold after it.
+            "{\"detail\": \"Account suspended temporarily\"}",
+            "{\"detail\": \"Snapshot locked temporarily\"}",
+            "{\"detail\": \"Your account is temporarily deactivated\"}",
+            "{\"detail\": \"Deletes are temporarily on hold\"}"})
     void aTemporaryRefusalOfTheAccountOrALockIsForGood(String body) {
         for (int status : new int[] {400, 409}) {
             ProviderFailure failure = deleteRefused(status, body);
