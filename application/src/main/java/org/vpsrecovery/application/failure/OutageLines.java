@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * are pinned by its tests and docs/deploy.md (ADR 0025, amended in session 54; before, four classes each kept this
  * rule). A failure is put in words by {@code wording}, which leaves out what must not be logged (a JDBC URL, a refused
  * row). Time is read from an injected nanosecond clock ({@code nowNanos}): any will do, {@link System#nanoTime} or a
- * wall clock ({@link #OutageLines(Duration, boolean, Function, Clock)}); one stepping back only delays a reminder.
+ * wall clock ({@link #OutageLines(Duration, boolean, Function, Clock)}); one stepping back only delays a reminder and
+ * shortens the time said, never below nothing.
  *
  * <p>Not {@link AtMostEvery}: that one says a line per key at most once per interval, whatever its cause, for lines that
  * have no end (a receiver's failures, a missed run); this one follows one outage from its first failure to its end.
@@ -98,7 +99,7 @@ public final class OutageLines {
                 heldBack++;
                 return Optional.empty();
             }
-            Failing line = new Failing(cause, first, failures, heldBack, Duration.ofNanos(now - startedAt));
+            Failing line = new Failing(cause, first, failures, heldBack, lasted(now));
             saidCause = cause;
             saidAt = now;
             heldBack = 0;
@@ -114,7 +115,12 @@ public final class OutageLines {
                 return Optional.empty();
             }
             failing = false;
-            return Optional.of(new Ended(failures, Duration.ofNanos(now - startedAt)));
+            return Optional.of(new Ended(failures, lasted(now)));
         }
+    }
+
+    /** From the outage's start to {@code now}; nothing, not a negative time, on a wall clock stepped back past it. */
+    private Duration lasted(long now) {
+        return Duration.ofNanos(Math.max(0, now - startedAt));
     }
 }

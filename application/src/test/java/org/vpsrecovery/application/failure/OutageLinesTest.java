@@ -112,4 +112,19 @@ class OutageLinesTest {
         assertThatThrownBy(() -> new OutageLines(Duration.ZERO, false, FailureLine::of, ticker::get))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * A wall clock stepped back past the outage's start (HousekeepingJobs reads one) says it lasted nothing, never a
+     * negative time (final read of session 55).
+     */
+    @Test
+    void aClockSteppedBackPastTheStartSaysTheOutageLastedNothing() {
+        OutageLines lines = new OutageLines(TEN_MINUTES, true, FailureLine::of, ticker::get);
+        assertThat(lines.failed(new IllegalStateException("down here"))).isPresent();
+        pass(Duration.ofMinutes(-5));
+
+        assertThat(lines.failed(new IllegalStateException("down there"))).as("another cause, said at once")
+                .hasValueSatisfying(line -> assertThat(line.lasted()).isZero());
+        assertThat(lines.worked()).hasValue(new OutageLines.Ended(2, Duration.ZERO));
+    }
 }

@@ -41,6 +41,8 @@ final class ProviderFailures {
     /** How the provider says a 400 is about a limit; it documents no code for it. */
     private static final Pattern LIMIT_WORDS =
             Pattern.compile("\\blimit\\b|\\bmaximum\\b|\\bat most\\b|\\bquota\\b|\\btoo many\\b", Pattern.CASE_INSENSITIVE);
+    /** What someone does to an account or a point that lasts until they end it, "temporarily" or not. */
+    private static final String SOMEONES_DOING = "(suspended|locked|disabled|blocked|banned|restricted|frozen|deactivated)";
     /**
      * How a refusal says it is about a state that passes by itself: VPS.org documents a server "restoring" ("being
      * restored"), a point "in_progress" ("being created"), a restore refused "in its present state"; a busy or "try again
@@ -48,14 +50,15 @@ final class ProviderFailures {
      * restore's rotation must end 409 ROTATION_NOT_POSSIBLE then, not be retried for ever (ADR 0029, session 49). Such a refusal is "not now", never one for good (ADR 0010, amended in
      * session 50); words that say nothing of it (a name refused, a point protected) keep it for good. A "pending" counts
      * only as {@link #pendingByItself} reads it (session 55). "temporarily" passes by itself ("not available", "unable
-     * to process", "paused") except when what follows is someone's doing: an account "temporarily suspended", "blocked",
-     * "banned" or "disabled", a point "temporarily locked", ends when VPS.org or someone there ends it (review of session
-     * 55). An "ongoing" operation passes by itself ("locked by an ongoing restore").
+     * to process", "paused", "unavailable temporarily") except when someone's doing is next to it, after or before:
+     * an account "temporarily suspended", "blocked", "banned", "deactivated", "on hold", "suspended temporarily", a
+     * point "temporarily locked", ends when VPS.org or someone there ends it (review of session 55). An "ongoing" operation passes by
+     * itself ("locked by an ongoing restore").
      */
     private static final Pattern PASSING_STATE_WORDS = Pattern.compile("\\brestoring\\b|\\bbeing (restored|created|"
             + "made|deleted|processed)\\b|\\bin[ _-]progress\\b|\\bongoing\\b|\\b(present|current) state\\b|\\bbusy\\b|"
-            + "\\btry again later\\b|\\bnot ready\\b|\\bunavailable\\s+temporarily\\b"
-            + "|\\btemporarily\\b(?!\\s+(suspended|locked|disabled|blocked|banned|restricted|frozen)\\b)",
+            + "\\btry again later\\b|\\bnot ready\\b"
+            + "|(?<!\\b" + SOMEONES_DOING + "\\s)\\btemporarily\\b(?!\\s+(" + SOMEONES_DOING + "|on\\s+hold)\\b)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern PENDING = Pattern.compile("\\bpending\\b", Pattern.CASE_INSENSITIVE);
     /** What a "pending" may wait on that does not pass by itself: someone, or money. */
@@ -88,12 +91,6 @@ final class ProviderFailures {
                     // pydantic v2's length checks: "List should have at most 5 items after validation, not 6".
                     + "|\\bitems? after validation\\b", Pattern.CASE_INSENSITIVE);
     /**
-     * pydantic v2's error types (its {@code type}, as FastAPI sends them: {@code {"detail": [{"type": "too_long", "loc":
-     * [..], "msg": "List should have at most 5 items after validation, not 6", "input": [..], "ctx": {"max_length":
-     * 5}}]}}) for a value's own bounds, lengths and form: a value refused, never a limit reached, whatever the words say
-     * ("at most", "exceeded maximum size"). Read as such as a {@code code} too (ADR 0010, amended in session 55).
-     */
-    /**
      * pydantic v2's own sentence for a length or size checked ("String should have at most 100 characters", "List should
      * have at most 5 items after validation, not 6"), which a top-level {@code detail} may pass on as it is: a value
      * refused, though a top-level detail's words otherwise count whatever they name (session 55).
@@ -101,6 +98,12 @@ final class ProviderFailures {
     private static final Pattern PYDANTIC_LENGTH_SENTENCE = Pattern.compile("^\\s*(list|tuple|set|frozenset|dict|"
             + "dictionary|value|string|data|url|input|generator)\\s+should have at (most|least) \\d+ (items?|characters?|"
             + "bytes?)\\b", Pattern.CASE_INSENSITIVE);
+    /**
+     * pydantic v2's error types (its {@code type}, as FastAPI sends them: {@code {"detail": [{"type": "too_long", "loc":
+     * [..], "msg": "List should have at most 5 items after validation, not 6", "input": [..], "ctx": {"max_length":
+     * 5}}]}}) for a value's own bounds, lengths and form: a value refused, never a limit reached, whatever the words say
+     * ("at most", "exceeded maximum size"). Read as such as a {@code code} too (ADR 0010, amended in session 55).
+     */
     private static final java.util.Set<String> VALUE_CHECK_TYPES = java.util.Set.of("too_short", "too_long",
             "string_too_short", "string_too_long", "bytes_too_short", "bytes_too_long", "url_too_long",
             "string_pattern_mismatch", "greater_than", "greater_than_equal", "less_than", "less_than_equal",

@@ -367,12 +367,16 @@ final class ProviderResilience {
         } catch (FailsafeException wrapped) {
             // Failsafe wraps checked exceptions; the only one our calls throw is an interruption.
             Throwable cause = wrapped.getCause();
-            boolean interrupted = cause instanceof InterruptedException;
-            if (interrupted) {
+            if (cause instanceof InterruptedException stopping) {
+                // The stop's interrupt (db-scheduler's shutdownNow) during the wait before a retry: the next try was
+                // not sent; an earlier one was, which safe() marks (ADR 0010, 0024, session 55).
                 Thread.currentThread().interrupt();
+                throw ProviderFailure.neverSent(NotSent.CLIENT_CLOSED, "the VPS.org call was interrupted while waiting "
+                        + "to try again (this instance is stopping); its next try was not sent", Optional.empty(),
+                        stopping);
             }
-            throw new ProviderFailure(Kind.UNAVAILABLE, interrupted ? "the VPS.org call was interrupted while waiting"
-                    : "the VPS.org call failed unexpectedly", OptionalInt.empty(), Optional.empty(), cause);
+            throw new ProviderFailure(Kind.UNAVAILABLE, "the VPS.org call failed unexpectedly", OptionalInt.empty(),
+                    Optional.empty(), cause);
         }
     }
 

@@ -837,7 +837,8 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
         } catch (HttpClientException e) {
             LOG.debug("VPS.org {} {} failed after {} ms: {}", method, uri.getRawPath(),
                     (System.nanoTime() - started) / 1_000_000, e.getClass().getSimpleName());
-            throw failures.fromTransport(call, e, !http.isRunning());
+            // An interrupt wrapped by the client is the stop too (ADR 0024, session 55).
+            throw failures.fromTransport(call, e, !http.isRunning() || interrupted(e));
         } catch (RuntimeException e) {
             if (!interrupted(e)) {
                 throw e;

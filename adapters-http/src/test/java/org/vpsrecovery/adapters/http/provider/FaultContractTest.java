@@ -649,6 +649,35 @@ class FaultContractTest {
     }
 
     /**
+     * A read interrupted by the stop while it waited to try again (after a 503, a long back-off): the next try was not
+     * sent (CLIENT_CLOSED, this instance is stopping), the first was, and it is said so; never a plain unavailable
+     * "interrupted while waiting" (final read of session 55).
+     */
+    @Test
+    void aReadInterruptedWhileWaitingToRetryIsTheStopAndItsFirstTryWasSent() throws Exception {
+        start(s -> s.withRetry(new VpsOrgSettings.Retry(2, Duration.ofMinutes(1), Duration.ofMinutes(2), 0.25,
+                Duration.ofSeconds(2))));
+        vpsOrg.simulator.faults().add(Fault.serverError(503).on("GET", SNAPSHOTS).times(1));
+        InterruptibleCaller caller = new InterruptibleCaller(() -> vpsOrg.client.listSnapshots(Optional.empty()));
+        awaitReceived("GET", SNAPSHOTS);
+        // In Failsafe's back-off, not in the first try's exchange.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<StackTraceElement> frames = List.of(caller.thread.getStackTrace());
+            return frames.stream().anyMatch(frame -> frame.getMethodName().equals("sleep"))
+                    && frames.stream().anyMatch(frame -> frame.getClassName().startsWith("dev.failsafe"));
+        });
+
+        ProviderFailure failure = caller.interrupted();
+
+        assertThat(failure.kind()).as(failure.getMessage()).isEqualTo(Kind.UNAVAILABLE);
+        assertThat(failure.lastTryNotSent()).hasValue(ProviderFailure.NotSent.CLIENT_CLOSED);
+        assertThat(failure.earlierTrySent()).isTrue();
+        assertThat(failure.getMessage()).contains("this instance is stopping");
+        assertThat(FacadeProblems.detailOf(failure)).doesNotContain("nothing was sent");
+        assertThat(vpsOrg.received("GET", SNAPSHOTS)).hasSize(1);
+    }
+
+    /**
      * A job interrupted by the stop while it waited for a free connection (the only one taken by a hanging call) sent
      * nothing: it is said unsent (CLIENT_CLOSED), never a failure that may have reached VPS.org (session 55).
      */

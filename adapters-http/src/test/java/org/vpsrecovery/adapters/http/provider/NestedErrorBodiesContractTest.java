@@ -256,8 +256,8 @@ class NestedErrorBodiesContractTest {
     /**
      * Review of session 55: a bare "temporarily" was a passing state, so "Account temporarily suspended" or "Snapshot
      * temporarily locked" was "not now" (a person told to try again shortly, a rotation's delete retried) where the code
-     * list counts only {@code temporarily_unavailable} and "locked" is for good (ADR 0029). Only a temporary
-     * unavailability, busyness or overload passes by itself.
+     * list counts only {@code temporarily_unavailable} and "locked" is for good (ADR 0029). A "temporarily" passes by
+     * itself unless someone's doing follows it: suspended, locked, disabled, blocked, banned, restricted or frozen.
      */
     @ParameterizedTest
     @ValueSource(strings = {"{\"detail\": \"Account temporarily suspended\"}",
@@ -266,7 +266,12 @@ class NestedErrorBodiesContractTest {
             "{\"detail\": \"Your account is temporarily blocked\"}",
             "{\"detail\": \"Account temporarily banned\"}",
             "{\"detail\": \"Deletes temporarily restricted\"}",
-            "{\"detail\": \"Account temporarily frozen\"}"})
+            "{\"detail\": \"Account temporarily frozen\"}",
+            // Final read of session 55: someone's doing before "temporarily", or deactivated / on hold after it.
+            "{\"detail\": \"Account suspended temporarily\"}",
+            "{\"detail\": \"Snapshot locked temporarily\"}",
+            "{\"detail\": \"Your account is temporarily deactivated\"}",
+            "{\"detail\": \"Deletes are temporarily on hold\"}"})
     void aTemporaryRefusalOfTheAccountOrALockIsForGood(String body) {
         for (int status : new int[] {400, 409}) {
             ProviderFailure failure = deleteRefused(status, body);

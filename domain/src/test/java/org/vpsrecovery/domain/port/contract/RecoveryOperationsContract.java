@@ -245,16 +245,21 @@ public abstract class RecoveryOperationsContract {
         assertThat(operations.update(pending, approved)).isTrue();
         assertThat(operations.find(pending.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.NONE);
 
-        RecoveryOperation held = approved.heldBackByThePause(T0.plusSeconds(90), Duration.ofSeconds(5), Duration.ofMinutes(1));
+        // Each row in words of its own, not the pause's: a store that dropped pause_hold cannot read it from the note.
+        RecoveryOperation held = reworded(approved.heldBackByThePause(T0.plusSeconds(90), Duration.ofSeconds(5),
+                Duration.ofMinutes(1)), "waiting: words of an operator");
         assertThat(operations.update(approved, held)).isTrue();
         assertThat(operations.find(pending.id())).contains(held);
-        RecoveryOperation claimed = held.claimedToRun(T0.plusSeconds(200), Duration.ofMinutes(2));
+        assertThat(operations.find(pending.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.HELD_BACK);
+        RecoveryOperation claimed = reworded(held.claimedToRun(T0.plusSeconds(200), Duration.ofMinutes(2)),
+                "claimed: words of an operator");
         assertThat(operations.update(held, claimed)).isTrue();
         assertThat(operations.find(pending.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.HELD_BACK);
-        RecoveryOperation noLonger = claimed.noLongerHeldBack(T0.plusSeconds(210), Duration.ofSeconds(5),
-                Duration.ofMinutes(1));
+        RecoveryOperation noLonger = reworded(claimed.noLongerHeldBack(T0.plusSeconds(210), Duration.ofSeconds(5),
+                Duration.ofMinutes(1)), "released: words of an operator");
         assertThat(operations.update(claimed, noLonger)).isTrue();
         assertThat(operations.find(pending.id())).contains(noLonger);
+        assertThat(operations.find(pending.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.NO_LONGER_HELD);
 
         RecoveryOperation other = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-gone"),
                 Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(802)), Optional.empty(),
@@ -263,14 +268,23 @@ public abstract class RecoveryOperationsContract {
         operations.add(other);
         RecoveryOperation otherApproved = other.approve(Actor.of("bob", Actor.Authentication.JWT, "key-1"),
                 T0.plusSeconds(30), Optional.empty(), Duration.ofMinutes(10));
-        RecoveryOperation otherHeld = otherApproved.heldBackByThePause(T0.plusSeconds(90), Duration.ofSeconds(5),
-                Duration.ofMinutes(1));
-        RecoveryOperation givenUp = otherHeld.givenUpWhileHeldBack(T0.plusSeconds(700), "given up while held");
+        RecoveryOperation otherHeld = reworded(otherApproved.heldBackByThePause(T0.plusSeconds(90), Duration.ofSeconds(5),
+                Duration.ofMinutes(1)), "waiting: other words");
+        RecoveryOperation givenUp = reworded(otherHeld.givenUpWhileHeldBack(T0.plusSeconds(700), "given up while held"),
+                "ended: other words");
         assertThat(operations.update(other, otherApproved)).isTrue();
         assertThat(operations.update(otherApproved, otherHeld)).isTrue();
         assertThat(operations.update(otherHeld, givenUp)).isTrue();
         assertThat(operations.find(other.id())).contains(givenUp);
         assertThat(operations.find(other.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.GIVEN_UP_WHILE_HELD);
+    }
+
+    /** {@code o} with {@code words} as its note, the same version: what a move wrote, in other words than its own. */
+    private static RecoveryOperation reworded(RecoveryOperation o, String words) {
+        return new RecoveryOperation(o.id(), o.team(), o.requestId(), o.kind(), o.server(), o.resource(),
+                o.resourceServer(), o.state(), o.acceptedAt(), o.updatedAt(), o.deadline(), Optional.of(words),
+                o.nextCheckAt(), o.checks(), o.version(), o.approval(), o.releasedBeforeVpsOrgWasAsked(),
+                o.approvedRunAt(), o.pauseHold());
     }
 
     @Test
