@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.vpsrecovery.application.attempt.ApprovedRunClaim;
 import org.vpsrecovery.domain.approval.Approval;
 import org.vpsrecovery.domain.approval.ApprovalDecision;
 import org.vpsrecovery.domain.approval.ApprovalStep;
@@ -59,8 +58,9 @@ final class ApprovalEvents {
                     throw new IllegalArgumentException(step.event() + " is not a step of " + operation.kind());
                 }
                 // An approved run refused when it came to run (its policies again), or given up: the operation's own
-                // kind, rejected, in its approver's name.
-                Optional<ReasonCode> refused = ApprovedRunClaim.refusedOnRunFor(operation);
+                // kind, rejected, in its approver's name. The reason is the operation's field, never its note's words
+                // (ADR 0040, amended in session 56).
+                Optional<ReasonCode> refused = operation.refusedOnRunFor();
                 yield step(operation.kind(), operation, approval.decision().orElseThrow().by(), step.requestId(),
                         new Outcome.Rejected(refused.orElse(ReasonCode.PLATFORM_UNAVAILABLE)), operation.updatedAt(),
                         Optional.empty(), refused.isPresent() ? operation.note().orElseThrow() : gaveUp(operation));

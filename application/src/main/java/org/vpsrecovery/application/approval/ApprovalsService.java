@@ -390,8 +390,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
             ApprovalStep step = new ApprovalStep(approved.kind(), approved.requestId());
             Optional<RecoveryOperation> ended;
             try {
-                ended = claim.move(held -> ApprovedRunClaim.refusedOnRun(held, at, refused.reason(),
-                        refused.getMessage()), step);
+                ended = claim.move(held -> held.rejectedOnRun(at, refused.reason(), refused.getMessage()), step);
             } catch (RuntimeException storeFailed) {
                 // Refused, and nothing asked of VPS.org; whether its end is stored is not known: stored, its REJECTED
                 // was marked owed in the same write and the job writes it; not, the claim runs out and the job runs
@@ -560,7 +559,7 @@ public final class ApprovalsService implements DecideApprovalUseCase {
         String why = Objects.requireNonNullElse(refusal.detail().get(AuditEvent.MESSAGE), "refused");
         LOG.log(System.Logger.Level.INFO, "approved operation {0} was refused ({1}) at {2}, on record; its end is "
                 + "stored now", approved.id(), reason, refusal.occurredAt());
-        return ApprovedRunClaim.refusedOnRun(approved, refusal.occurredAt(), reason, why);
+        return approved.rejectedOnRun(refusal.occurredAt(), reason, why);
     }
 
     /**

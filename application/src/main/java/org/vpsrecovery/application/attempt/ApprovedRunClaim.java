@@ -94,33 +94,6 @@ public final class ApprovedRunClaim {
         }
     }
 
-    private static final String REFUSED_ON_RUN = "refused when it came to run: ";
-
-    /**
-     * The approved operation refused when it came to run, for {@code reason}: its note keeps the reason first, so the
-     * owed REJECTED event made again from the row alone names the same reason ({@link #refusedOnRunFor}).
-     */
-    public static RecoveryOperation refusedOnRun(RecoveryOperation approved, java.time.Instant at, ReasonCode reason,
-                                                 String why) {
-        return approved.rejectedOnRun(at, REFUSED_ON_RUN + reason.name() + ": " + why);
-    }
-
-    /** The reason an operation was {@link #refusedOnRun refused when it came to run}; empty for any other end. */
-    public static Optional<ReasonCode> refusedOnRunFor(RecoveryOperation operation) {
-        if (operation.state() != OperationState.REJECTED) {
-            return Optional.empty();
-        }
-        return operation.note().filter(note -> note.startsWith(REFUSED_ON_RUN)).flatMap(note -> {
-            String rest = note.substring(REFUSED_ON_RUN.length());
-            int end = rest.indexOf(':');
-            try {
-                return Optional.of(ReasonCode.valueOf(end < 0 ? rest : rest.substring(0, end)));
-            } catch (IllegalArgumentException notAReason) {
-                return Optional.empty();
-            }
-        });
-    }
-
     /**
      * This runner was refused, at {@code at} for {@code reason}, and recorded its refusal, but the store failed under the
      * end's write (it may or may not have committed): nothing more is moved through this claim, and its runner answers
@@ -131,7 +104,7 @@ public final class ApprovedRunClaim {
         moving.lock();
         try {
             over = true;
-            owedEnd = refusedOnRun(held, at, reason, why);
+            owedEnd = held.rejectedOnRun(at, reason, why);
         } finally {
             moving.unlock();
         }

@@ -272,7 +272,7 @@ public final class AuditedAttempts {
                 try {
                     // Its REJECTED marked owed in the same write, as a given-up run's: a crash before the append
                     // below leaves it for the settle job, never a REJECTED operation with no event nor webhook.
-                    ended = claim.get().move(held -> ApprovedRunClaim.refusedOnRun(held, at, reason, why),
+                    ended = claim.get().move(held -> held.rejectedOnRun(at, reason, why),
                             new ApprovalStep(approved.kind(), approved.requestId()));
                 } catch (RuntimeException storeDown) {
                     // Stored with its answer lost, the end's owed mark leaves the event to the job, which finds this one
@@ -287,7 +287,7 @@ public final class AuditedAttempts {
                     // decision however this clock reads), as when the end is stored: the owed event the job makes from a
                     // row stored with its answer lost is then this very one, never a second REJECTED (ADR 0040, amended
                     // in session 48).
-                    java.time.Instant endAt = ApprovedRunClaim.refusedOnRun(approved, at, reason, why).updatedAt();
+                    java.time.Instant endAt = approved.rejectedOnRun(at, reason, why).updatedAt();
                     writer.appendOrDefer(refusalOfApprovedRun(approved, endAt, reason, why));
                     claim.get().refusedWithItsEndOwed(endAt, reason, why);
                     return refusal;

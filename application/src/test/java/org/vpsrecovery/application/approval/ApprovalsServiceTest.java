@@ -346,6 +346,45 @@ class ApprovalsServiceTest {
         assertThat(deletedAtVpsOrg()).isFalse();
     }
 
+    /**
+     * The same stop, the refused run's note then reworded (edited, translated, cut at its column's length) before the job
+     * writes the owed REJECTED: the event still names the policy's reason, the operation's field. Before, the reason was
+     * read back from the note's first words, so the reworded note made it the given-up PLATFORM_UNAVAILABLE (ADR 0040,
+     * amended in session 56).
+     */
+    @Test
+    void aRefusedRunWhoseNoteWasRewordedBeforeTheJobWroteItsEventStillNamesItsReason() {
+        RecoveryOperation pending = askToDelete();
+        holdTheSnapshot();
+        StoppingHistory stopping = new StoppingHistory(platform.history);
+        org.vpsrecovery.application.attempt.AuditedAttempts stoppingAttempts = new org.vpsrecovery.application.attempt.AuditedAttempts(
+                new org.vpsrecovery.application.attempt.AuditWriter(stopping), platform.operations,
+                new org.vpsrecovery.domain.testing.InMemoryServerLock(Duration.ofSeconds(5)), platform.clock,
+                org.vpsrecovery.application.attempt.TrackingDeadlines.DEFAULTS);
+        DeleteRecoveryPointService stoppingDeletes = new DeleteRecoveryPointService(platform.provider, platform.provider,
+                platform.ownership, platform.serverStates(), stoppingAttempts, platform.holds, Optional.of(gate));
+        ApprovalsService approversInstance = new ApprovalsService(platform.operations, stoppingAttempts,
+                platform.auditWriter, platform.clock, stoppingDeletes, stoppingDeletes, restores, restores);
+        assertThatThrownBy(() -> approversInstance.decide(new DecideApprovalCommand(as(BOB), pending.id(),
+                Verdict.APPROVE, Optional.empty()))).isInstanceOf(InstanceStopped.class);
+        RecoveryOperation refused = platform.operations.find(pending.id()).orElseThrow();
+        assertThat(refused.refusedOnRunFor()).contains(ReasonCode.RECOVERY_POINT_HELD);
+
+        RecoveryOperation reworded = new RecoveryOperation(refused.id(), refused.team(), refused.requestId(),
+                refused.kind(), refused.server(), refused.resource(), refused.resourceServer(), refused.state(),
+                refused.acceptedAt(), refused.updatedAt(), refused.deadline(),
+                Optional.of("refusé à l'exécution : le snapshot est retenu"), refused.nextCheckAt(), refused.checks(),
+                refused.version() + 1, refused.approval(), refused.releasedBeforeVpsOrgWasAsked(), refused.approvedRunAt(),
+                refused.pauseHold(), refused.refusedOnRunFor());
+        assertThat(platform.operations.update(refused, reworded)).isTrue();
+        platform.clock.advance(ApprovalsService.OWED_EVENT_GRACE);
+        approvals.settle();
+
+        assertThat(deleteOutcomes()).containsExactly(new Outcome.Rejected(ReasonCode.RECOVERY_POINT_HELD));
+        assertThat(platform.operations.owingApprovalEvents(10)).isEmpty();
+        assertThat(deletedAtVpsOrg()).isFalse();
+    }
+
     /** The same refusal written by its own run: the job finds it on record and writes it no second time. */
     @Test
     void aRunRefusedWhenItCameToRunIsAuditedOnceByItsRunAndNotAgainByTheJob() {

@@ -434,6 +434,6 @@ class PausedAfterRestoreTest {
         return new RecoveryOperation(o.id(), o.team(), o.requestId(), o.kind(), o.server(), o.resource(),
                 o.resourceServer(), o.state(), o.acceptedAt(), o.updatedAt(), o.deadline(), Optional.of(words),
                 o.nextCheckAt(), o.checks(), o.version() + 1, o.approval(), o.releasedBeforeVpsOrgWasAsked(),
-                o.approvedRunAt(), o.pauseHold());
+                o.approvedRunAt(), o.pauseHold(), o.refusedOnRunFor());
     }
 }

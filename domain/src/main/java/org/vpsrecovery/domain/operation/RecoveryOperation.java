@@ -52,13 +52,18 @@ import org.vpsrecovery.domain.server.ServerId;
  * or held it until it was given up ({@link PauseHold}). A field of its own, moved only by its transitions
  * ({@link #heldBackByThePause}, {@link #noLongerHeldBack}, {@link #givenUpWhileHeldBack}); the note's words are made from
  * it and nothing decides from them (ADR 0043, amended in session 55).
+ *
+ * {@code refusedOnRunFor}: the reason an approved run was refused when it came to run, set only by
+ * {@link #rejectedOnRun(Instant, ReasonCode, String)} and present only on such a {@code REJECTED} operation; empty for a
+ * run given up, or any other operation. Its {@code REJECTED} event, made again from the stored row, names it, whatever
+ * the note's words (ADR 0040, amended in session 56).
  */
 public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId, Operation kind, ServerId server,
                                 Optional<ResourceRef> resource, Optional<ServerId> resourceServer, OperationState state, Instant acceptedAt,
                                 Instant updatedAt, Instant deadline, Optional<String> note, Instant nextCheckAt,
                                 int checks, int version, Optional<Approval> approval,
                                 boolean releasedBeforeVpsOrgWasAsked, Optional<Instant> approvedRunAt,
-                                PauseHold pauseHold) {
+                                PauseHold pauseHold, Optional<ReasonCode> refusedOnRunFor) {
 
     public static final int MAX_NOTE_LENGTH = 500;
 
@@ -119,6 +124,11 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         if (pauseHold != PauseHold.NONE && pauseHold.state() != state) {
             throw new IllegalArgumentException("an operation " + state.wireName() + " is not " + pauseHold.wireName());
         }
+        Objects.requireNonNull(refusedOnRunFor, "refused on run for (may be empty, not null)");
+        if (refusedOnRunFor.isPresent() && (state != OperationState.REJECTED || pauseHold != PauseHold.NONE)) {
+            throw new IllegalArgumentException("only an approved run refused when it came to run has a refusal reason, "
+                    + "not an operation " + state.wireName() + " " + pauseHold.wireName());
+        }
     }
 
     /** An operation that needed no second person. */
@@ -127,7 +137,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
                              Instant acceptedAt, Instant updatedAt, Instant deadline, Optional<String> note,
                              Instant nextCheckAt, int checks, int version) {
         this(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt, updatedAt, deadline, note,
-                nextCheckAt, checks, version, Optional.empty(), false, Optional.empty(), PauseHold.NONE);
+                nextCheckAt, checks, version, Optional.empty(), false, Optional.empty(), PauseHold.NONE, Optional.empty());
     }
 
     /**
@@ -148,7 +158,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         return new RecoveryOperation(id, team, requestId, kind, server, Optional.of(resource),
                 resourceServer.filter(other -> !other.equals(server)), OperationState.PENDING_APPROVAL, at, at,
                 approval.expiresAt(), Optional.empty(), approval.expiresAt(), 0, 0, Optional.of(approval), false,
-                Optional.empty(), PauseHold.NONE);
+                Optional.empty(), PauseHold.NONE, Optional.empty());
     }
 
     /**
@@ -162,7 +172,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant when = at.isBefore(updatedAt) ? updatedAt : at;
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, OperationState.APPROVED,
                 acceptedAt, when, when.plus(runBy), Optional.of("approved by " + by.subject()), when, 0, version + 1,
-                Optional.of(decided), releasedBeforeVpsOrgWasAsked, approvedRunAt, PauseHold.NONE);
+                Optional.of(decided), releasedBeforeVpsOrgWasAsked, approvedRunAt, PauseHold.NONE, Optional.empty());
     }
 
     /** A second person denies: final, and VPS.org is never asked. */
@@ -196,7 +206,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant when = run.updatedAt().isBefore(updatedAt) ? updatedAt : run.updatedAt();
         return new RecoveryOperation(id, team, requestId, kind, server, run.resource(), run.resourceServer(), run.state(),
                 acceptedAt, when, run.deadline(), run.note(), run.nextCheckAt(), 0, version + 1, approval,
-                releasedBeforeVpsOrgWasAsked, Optional.of(when), PauseHold.NONE);
+                releasedBeforeVpsOrgWasAsked, Optional.of(when), PauseHold.NONE, Optional.empty());
     }
 
     /**
@@ -208,14 +218,37 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         require(OperationState.APPROVED, "claimedToRun");
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
                 updatedAt, deadline, note, at.plus(lease), checks, version + 1, approval, releasedBeforeVpsOrgWasAsked,
-                approvedRunAt, pauseHold);
+                approvedRunAt, pauseHold, refusedOnRunFor);
     }
 
-    /** Approved, but refused when it came to run (its policies again, under the lock), or never able to start. */
+    /**
+     * Approved, but never able to start by its run-by time: {@code REJECTED}, its note {@code note}, no refusal reason
+     * (a run refused when it came to run is {@link #rejectedOnRun(Instant, ReasonCode, String)}).
+     */
     public RecoveryOperation rejectedOnRun(Instant at, String note) {
         require(OperationState.APPROVED, "rejectedOnRun");
         return next(OperationState.REJECTED, resource, at, note);
     }
+
+    /**
+     * Approved, but refused when it came to run (its policies again, under the lock) for {@code reason}: {@code REJECTED}
+     * with {@link #refusedOnRunFor} {@code reason}, the one move that sets it (ADR 0040, amended in session 56). The note
+     * still starts {@value #REFUSED_ON_RUN_NOTE_START}{@code <REASON>: }, the words the release before read the reason
+     * from (two releases, ADR 0038); nothing of this release reads them but the store's fallback for that release's rows.
+     */
+    public RecoveryOperation rejectedOnRun(Instant at, ReasonCode reason, String why) {
+        require(OperationState.APPROVED, "rejectedOnRun");
+        Objects.requireNonNull(reason, "reason");
+        RecoveryOperation rejected = next(OperationState.REJECTED, resource, at,
+                REFUSED_ON_RUN_NOTE_START + reason.name() + ": " + why);
+        return new RecoveryOperation(id, team, requestId, kind, server, rejected.resource(), resourceServer,
+                rejected.state(), acceptedAt, rejected.updatedAt(), deadline, rejected.note(), rejected.nextCheckAt(),
+                rejected.checks(), rejected.version(), approval, releasedBeforeVpsOrgWasAsked, approvedRunAt,
+                PauseHold.NONE, Optional.of(reason));
+    }
+
+    /** The start of the note of a run refused when it came to run, its reason's name and ": " next: words only. */
+    public static final String REFUSED_ON_RUN_NOTE_START = "refused when it came to run: ";
 
     /** Waiting for a second person's decision. */
     public boolean awaitsApproval() {
@@ -246,7 +279,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
     private RecoveryOperation withApproval(Approval decided) {
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
                 updatedAt, deadline, note, nextCheckAt, checks, version, Optional.of(decided), releasedBeforeVpsOrgWasAsked,
-                approvedRunAt, pauseHold);
+                approvedRunAt, pauseHold, refusedOnRunFor);
     }
 
     /** A new operation, the moment its intent is on record. */
@@ -290,7 +323,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         RecoveryOperation moved = next(OperationState.ACCEPTED, resource, when, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
                 acceptedAt, when, when.plus(restoreWindow), moved.note(), when, 0, moved.version(), approval,
-                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE);
+                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE, Optional.empty());
     }
 
     /**
@@ -307,7 +340,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         RecoveryOperation moved = next(OperationState.AWAITING_SAFETY_SNAPSHOT, resource, at, note);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, moved.state(),
                 acceptedAt, moved.updatedAt(), waitingDeadline, moved.note(), moved.nextCheckAt(), 0, moved.version(),
-                approval, moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE);
+                approval, moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE, Optional.empty());
     }
 
     /** The safety snapshot did not complete (or the restore was refused on the second look): VPS.org is never asked. */
@@ -332,7 +365,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         Instant windowEnd = deadline.plus(Duration.between(updatedAt, moved.updatedAt()));
         return new RecoveryOperation(id, team, requestId, kind, server, moved.resource(), resourceServer, moved.state(),
                 acceptedAt, moved.updatedAt(), windowEnd, moved.note(), moved.nextCheckAt(), 0, moved.version(), approval,
-                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE);
+                moved.releasedBeforeVpsOrgWasAsked(), approvedRunAt, PauseHold.NONE, Optional.empty());
     }
 
     /** VPS.org refused or failed it for certain. */
@@ -432,7 +465,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         String words = why.length() <= MAX_NOTE_LENGTH ? why : why.substring(0, MAX_NOTE_LENGTH);
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
                 updatedAt, deadline, Optional.of(words), nextCheckAt, checks, version, approval,
-                releasedBeforeVpsOrgWasAsked, approvedRunAt, hold);
+                releasedBeforeVpsOrgWasAsked, approvedRunAt, hold, refusedOnRunFor);
     }
 
     /**
@@ -454,7 +487,7 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         }
         return new RecoveryOperation(id, team, requestId, kind, server, resource, resourceServer, state, acceptedAt,
                 updatedAt, deadline, note, next, checks + 1, version + 1, approval, releasedBeforeVpsOrgWasAsked,
-                approvedRunAt, pauseHold);
+                approvedRunAt, pauseHold, refusedOnRunFor);
     }
 
     /**
@@ -612,6 +645,6 @@ public record RecoveryOperation(OperationId id, TeamId team, RequestId requestId
         // A new state is looked at again at once by the tracker: checks start over.
         return new RecoveryOperation(id, team, requestId, kind, server, about, resourceServer, to, acceptedAt, when,
                 deadline, written.or(() -> note), when, 0, version + 1, approval, releasedBeforeAsked, approvedRunAt,
-                PauseHold.NONE);
+                PauseHold.NONE, Optional.empty());
     }
 }

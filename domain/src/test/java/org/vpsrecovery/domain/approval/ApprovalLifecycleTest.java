@@ -71,7 +71,7 @@ class ApprovalLifecycleTest {
                 pending.kind(), pending.server(), pending.resource(), pending.resourceServer(), OperationState.COMPLETED,
                 pending.acceptedAt(), T0.plusSeconds(5), pending.deadline(), Optional.of("completed"),
                 pending.nextCheckAt(), 0, pending.version() + 1, pending.approval(), false, Optional.empty(),
-                PauseHold.NONE);
+                PauseHold.NONE, Optional.empty());
         assertThat(RefusalReason.of(() -> endedUndecided.approve(BOB, T0.plusSeconds(60), Optional.empty(), RUN_BY)))
                 .isEqualTo(ReasonCode.APPROVAL_ALREADY_DECIDED);
         assertThat(RefusalReason.of(() -> endedUndecided.deny(BOB, T0.plusSeconds(60), Optional.empty())))
@@ -264,6 +264,6 @@ class ApprovalLifecycleTest {
         return new RecoveryOperation(o.id(), o.team(), o.requestId(), o.kind(), o.server(), o.resource(),
                 o.resourceServer(), o.state(), o.acceptedAt(), o.updatedAt(), o.deadline(), o.note(), o.nextCheckAt(),
                 o.checks(), o.version(), o.approval(), o.releasedBeforeVpsOrgWasAsked(), Optional.of(ranAt),
-                o.pauseHold());
+                o.pauseHold(), o.refusedOnRunFor());
     }
 }

@@ -93,7 +93,7 @@ class PauseHoldLifecycleTest {
                 wordsOnly.kind(), wordsOnly.server(), wordsOnly.resource(), wordsOnly.resourceServer(), wordsOnly.state(),
                 wordsOnly.acceptedAt(), wordsOnly.updatedAt(), wordsOnly.deadline(),
                 Optional.of(PauseHold.HELD_BACK.noteStart() + "edited"), wordsOnly.nextCheckAt(), wordsOnly.checks(),
-                wordsOnly.version(), wordsOnly.approval(), false, Optional.empty(), PauseHold.NONE);
+                wordsOnly.version(), wordsOnly.approval(), false, Optional.empty(), PauseHold.NONE, Optional.empty());
         assertThatThrownBy(() -> withWords.noLongerHeldBack(T0.plusSeconds(90), FIRST, LONGEST))
                 .isInstanceOf(IllegalOperationTransition.class);
     }
@@ -120,6 +120,6 @@ class PauseHoldLifecycleTest {
     private static RecoveryOperation withHold(RecoveryOperation o, PauseHold hold) {
         return new RecoveryOperation(o.id(), o.team(), o.requestId(), o.kind(), o.server(), o.resource(),
                 o.resourceServer(), o.state(), o.acceptedAt(), o.updatedAt(), o.deadline(), o.note(), o.nextCheckAt(),
-                o.checks(), o.version(), o.approval(), o.releasedBeforeVpsOrgWasAsked(), o.approvedRunAt(), hold);
+                o.checks(), o.version(), o.approval(), o.releasedBeforeVpsOrgWasAsked(), o.approvedRunAt(), hold, o.refusedOnRunFor());
     }
 }

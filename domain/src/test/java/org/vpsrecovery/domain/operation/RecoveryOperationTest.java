@@ -192,7 +192,7 @@ class RecoveryOperationTest {
         assertThatThrownBy(() -> new RecoveryOperation(taken.id(), taken.team(), taken.requestId(), taken.kind(),
                 taken.server(), taken.resource(), taken.resourceServer(), taken.state(), taken.acceptedAt(),
                 taken.updatedAt(), taken.deadline(), taken.note(), taken.nextCheckAt(), taken.checks(), taken.version(),
-                taken.approval(), true, Optional.empty(), PauseHold.NONE)).isInstanceOf(IllegalArgumentException.class);
+                taken.approval(), true, Optional.empty(), PauseHold.NONE, Optional.empty())).isInstanceOf(IllegalArgumentException.class);
     }
 
     /**

@@ -11,7 +11,9 @@ import java.util.UUID;
  * operation that needed none; V25: the approval steps whose events are owed, {@code '<operation> <request id>'}; V63:
  * a released restore VPS.org was never asked to run; V65: the instant an approved operation ran, null for any other and
  * for one run before V65; V75: the pause's hold on an approved run, its wire name, and the row's version it was written
- * at, null on rows the release before V75 wrote or moved last); mapped to the domain in {@link OperationRows} only.
+ * at, null on rows the release before V75 wrote or moved last; V77: the reason an approved run was refused when it came
+ * to run, its name, and the row's version it was written at, null on rows the release before V77 wrote or moved last);
+ * mapped to the domain in {@link OperationRows} only.
  */
 @MappedEntity("recovery_operation")
 public record OperationRow(@Id UUID id, String team, String requestId, String kind, long serverId,
@@ -27,5 +29,6 @@ public record OperationRow(@Id UUID id, String team, String requestId, String ki
                            @Nullable Instant approvalDecidedAt, @Nullable String approvalReason,
                            @Nullable String[] approvalEventsOwed, boolean releasedBeforeVpsOrgWasAsked,
                            @Nullable Instant approvedRunAt, @Nullable String pauseHold,
-                           @Nullable Integer pauseHoldVersion) {
+                           @Nullable Integer pauseHoldVersion, @Nullable String refusedOnRunReason,
+                           @Nullable Integer refusedOnRunVersion) {
 }

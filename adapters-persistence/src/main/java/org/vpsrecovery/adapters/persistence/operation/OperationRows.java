@@ -19,6 +19,7 @@ import org.vpsrecovery.domain.approval.Verdict;
 import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -97,7 +98,7 @@ public final class OperationRows implements RecoveryOperations {
         OperationRow row = toRow(next);
         return DatabaseOutOfReach.write("move the operation", () -> rows.updateOverVersion(row.id(), row.resourceType(),
                 row.resourceId(), row.state(), row.updatedAt(), row.deadline(), row.note(), row.nextCheckAt(), row.checks(),
-                row.version(), row.releasedBeforeVpsOrgWasAsked(), row.approvedRunAt(), row.pauseHold(), row.approvalVerdict(), row.approvalDeciderSubject(), row.approvalDeciderAuthentication(),
+                row.version(), row.releasedBeforeVpsOrgWasAsked(), row.approvedRunAt(), row.pauseHold(), row.refusedOnRunReason(), row.approvalVerdict(), row.approvalDeciderSubject(), row.approvalDeciderAuthentication(),
                 row.approvalDeciderKeyId(), row.approvalDecidedAt(), row.approvalReason(), eventOwed, from.version(),
                 unflushed)) == 1;
     }
@@ -297,7 +298,8 @@ public final class OperationRows implements RecoveryOperations {
                 decider.map(a -> a.authentication().wireName()).orElse(null), decider.flatMap(Actor::keyId).orElse(null),
                 decision.map(ApprovalDecision::at).map(OperationRows::stored).orElse(null),
                 decision.flatMap(ApprovalDecision::reason).orElse(null), eventsOwed, o.releasedBeforeVpsOrgWasAsked(),
-                o.approvedRunAt().map(OperationRows::stored).orElse(null), o.pauseHold().wireName(), o.version());
+                o.approvedRunAt().map(OperationRows::stored).orElse(null), o.pauseHold().wireName(), o.version(),
+                o.refusedOnRunFor().map(ReasonCode::name).orElse(null), o.version());
     }
 
     /**
@@ -330,11 +332,13 @@ public final class OperationRows implements RecoveryOperations {
                 : Optional.of(new ResourceRef(ResourceRef.Type.valueOf(r.resourceType()), r.resourceId()));
         OperationState state = OperationState.valueOf(r.state().toUpperCase(Locale.ROOT));
         Optional<String> note = Optional.ofNullable(r.note());
+        PauseHold pauseHold = pauseHoldOf(r, state, note);
         return new RecoveryOperation(new OperationId(r.id()), new TeamId(r.team()), new RequestId(r.requestId()),
                 Operation.valueOf(r.kind()), new ServerId(r.serverId()), resource,
                 Optional.ofNullable(r.resourceServerId()).map(ServerId::new), state, r.acceptedAt(), r.updatedAt(), r.deadline(),
                 note, r.nextCheckAt(), r.checks(), r.version(), approvalOf(r),
-                r.releasedBeforeVpsOrgWasAsked(), Optional.ofNullable(r.approvedRunAt()), pauseHoldOf(r, state, note));
+                r.releasedBeforeVpsOrgWasAsked(), Optional.ofNullable(r.approvedRunAt()), pauseHold,
+                refusedOnRunFor(r, state, pauseHold, note));
     }
 
     /**
@@ -346,5 +350,42 @@ public final class OperationRows implements RecoveryOperations {
         Optional<PauseHold> stored = r.pauseHoldVersion() != null && r.pauseHoldVersion() == r.version()
                 ? Optional.ofNullable(r.pauseHold()).flatMap(PauseHold::fromWireName) : Optional.empty();
         return stored.orElseGet(() -> PauseHold.fromNoteOfThePreviousRelease(state, note));
+    }
+
+    /**
+     * The words the release before V77 began the note of a run refused when it came to run with, its reason's name and
+     * ": " next; it read the reason back from them. Fixed: they are that release's, whatever this one's say.
+     */
+    private static final String REFUSED_ON_RUN_BEFORE_V77 = "refused when it came to run: ";
+
+    /**
+     * The reason an approved run was refused when it came to run, as this release stored it at the row's version (none
+     * stored there: none). A row the release before V77 wrote, or moved last (its moves leave both columns as they were,
+     * so the version no longer matches), is read from its note's first words by that release's rule (ADR 0040, amended
+     * in session 56; two releases, ADR 0038). A name of a later release too. Never on a hold's give-up.
+     */
+    private static Optional<ReasonCode> refusedOnRunFor(OperationRow r, OperationState state, PauseHold pauseHold,
+                                                        Optional<String> note) {
+        if (state != OperationState.REJECTED || pauseHold != PauseHold.NONE) {
+            return Optional.empty();
+        }
+        if (r.refusedOnRunVersion() != null && r.refusedOnRunVersion() == r.version()) {
+            if (r.refusedOnRunReason() == null) {
+                return Optional.empty();
+            }
+            Optional<ReasonCode> stored = reasonNamed(r.refusedOnRunReason());
+            if (stored.isPresent()) {
+                return stored;
+            }
+        }
+        return note.filter(words -> words.startsWith(REFUSED_ON_RUN_BEFORE_V77)).flatMap(words -> {
+            String rest = words.substring(REFUSED_ON_RUN_BEFORE_V77.length());
+            int end = rest.indexOf(':');
+            return reasonNamed(end < 0 ? rest : rest.substring(0, end));
+        });
+    }
+
+    private static Optional<ReasonCode> reasonNamed(String name) {
+        return java.util.Arrays.stream(ReasonCode.values()).filter(reason -> reason.name().equals(name)).findFirst();
     }
 }

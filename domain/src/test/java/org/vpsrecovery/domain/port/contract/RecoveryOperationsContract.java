@@ -14,6 +14,7 @@ import org.vpsrecovery.domain.audit.Actor;
 import org.vpsrecovery.domain.audit.Operation;
 import org.vpsrecovery.domain.audit.ResourceRef;
 import org.vpsrecovery.domain.backup.BackupId;
+import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.common.TeamId;
 import org.vpsrecovery.domain.operation.OperationId;
@@ -279,12 +280,53 @@ public abstract class RecoveryOperationsContract {
         assertThat(operations.find(other.id()).orElseThrow().pauseHold()).isEqualTo(PauseHold.GIVEN_UP_WHILE_HELD);
     }
 
+    /**
+     * The reason an approved run was refused when it came to run is stored with its end, whatever the note's words (ADR
+     * 0040, amended in session 56): the rows carry words of their own, so a store that dropped the reason cannot read it
+     * back from the note; a run given up is stored with none, though its words look like a refusal's.
+     */
+    @Test
+    void theReasonOfARunRefusedWhenItCameToRunIsStoredWithItsEnd() {
+        RecoveryOperations operations = emptyOperations();
+        RecoveryOperation pending = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-refused"),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(803)), Optional.empty(),
+                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), T0, T0.plus(Duration.ofHours(1)),
+                        false));
+        operations.add(pending);
+        RecoveryOperation approved = pending.approve(Actor.of("bob", Actor.Authentication.JWT, "key-1"),
+                T0.plusSeconds(30), Optional.empty(), Duration.ofMinutes(10));
+        assertThat(operations.update(pending, approved)).isTrue();
+        assertThat(operations.find(pending.id()).orElseThrow().refusedOnRunFor()).isEmpty();
+        RecoveryOperation refused = reworded(approved.rejectedOnRun(T0.plusSeconds(40),
+                ReasonCode.RECOVERY_POINT_HELD, "the snapshot has a hold"), "refusé : words of an operator");
+        assertThat(operations.update(approved, refused, new ApprovalStep(refused.kind(), refused.requestId()))).isTrue();
+        assertThat(operations.find(pending.id())).contains(refused);
+        assertThat(operations.find(pending.id()).orElseThrow().refusedOnRunFor()).contains(ReasonCode.RECOVERY_POINT_HELD);
+        assertThat(operations.owingApprovalEvents(10)).filteredOn(owed -> owed.operation().id().equals(pending.id()))
+                .singleElement().satisfies(owed -> assertThat(owed.operation().refusedOnRunFor())
+                        .contains(ReasonCode.RECOVERY_POINT_HELD));
+
+        RecoveryOperation other = RecoveryOperation.pendingApproval(OperationId.random(), BLUE, new RequestId("r-given-up"),
+                Operation.DELETE_SNAPSHOT, WEB, ResourceRef.of(new SnapshotId(804)), Optional.empty(),
+                Approval.requested(Actor.of("alice", Actor.Authentication.JWT, "key-1"), T0, T0.plus(Duration.ofHours(1)),
+                        false));
+        operations.add(other);
+        RecoveryOperation otherApproved = other.approve(Actor.of("bob", Actor.Authentication.JWT, "key-1"),
+                T0.plusSeconds(30), Optional.empty(), Duration.ofMinutes(10));
+        RecoveryOperation givenUp = otherApproved.rejectedOnRun(T0.plusSeconds(700),
+                RecoveryOperation.REFUSED_ON_RUN_NOTE_START + "SNAPSHOT_NOT_COMPLETED: words of an operator");
+        assertThat(operations.update(other, otherApproved)).isTrue();
+        assertThat(operations.update(otherApproved, givenUp)).isTrue();
+        assertThat(operations.find(other.id())).contains(givenUp);
+        assertThat(operations.find(other.id()).orElseThrow().refusedOnRunFor()).isEmpty();
+    }
+
     /** {@code o} with {@code words} as its note, the same version: what a move wrote, in other words than its own. */
     private static RecoveryOperation reworded(RecoveryOperation o, String words) {
         return new RecoveryOperation(o.id(), o.team(), o.requestId(), o.kind(), o.server(), o.resource(),
                 o.resourceServer(), o.state(), o.acceptedAt(), o.updatedAt(), o.deadline(), Optional.of(words),
                 o.nextCheckAt(), o.checks(), o.version(), o.approval(), o.releasedBeforeVpsOrgWasAsked(),
-                o.approvedRunAt(), o.pauseHold());
+                o.approvedRunAt(), o.pauseHold(), o.refusedOnRunFor());
     }
 
     @Test
