@@ -10,9 +10,6 @@ import com.github.kagkarlsson.scheduler.testhelper.ManualScheduler;
 import com.github.kagkarlsson.scheduler.testhelper.SettableClock;
 import com.github.kagkarlsson.scheduler.testhelper.TestHelper;
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,6 +35,7 @@ import org.vpsrecovery.application.drift.ScanDriftService;
 import org.vpsrecovery.application.policy.RunPoliciesService;
 import org.vpsrecovery.bootstrap.PolicyRunJobs.PutOffRuns;
 import org.vpsrecovery.bootstrap.PolicyRunJobs.Settings;
+import org.vpsrecovery.bootstrap.architecture.PlatformClasses;
 
 /**
  * Task data another release wrote, of a class this one does not have, on db-scheduler and PostgreSQL as the service
@@ -185,9 +183,8 @@ class TaskDataSerializerTest {
      */
     @Test
     void everySerializableRecordOfThePlatformIsListedAsTaskData() {
-        JavaClasses production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("org.vpsrecovery");
-        List<String> serializable = production.stream()
+        // The import HexagonArchitectureTest checks its rules on, made once for the test JVM (session 56).
+        List<String> serializable = PlatformClasses.production().stream()
                 .filter(c -> c.isRecord() && c.isAssignableTo(Serializable.class))
                 .map(JavaClass::getName).sorted().toList();
 
