@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -13,9 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The rules hold for the real modules, and each one catches the fixture built to break it. */
 class HexagonArchitectureTest {
 
-    private static final JavaClasses PRODUCTION = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("org.vpsrecovery");
+    private static final JavaClasses PRODUCTION = PlatformClasses.production();
 
     private static final JavaClasses FIXTURE = new ClassFileImporter()
             .importPackages("org.vpsrecovery.archfixture");

@@ -3,8 +3,6 @@ package org.vpsrecovery.bootstrap.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import io.micronaut.http.server.annotation.PreMatching;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class NoPreMatchingFilterTest {
 
-    private static final JavaClasses PRODUCTION = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("org.vpsrecovery");
+    private static final JavaClasses PRODUCTION = PlatformClasses.production();
 
     @Test
     void noFilterOfOursRunsBeforeRouting() {

@@ -15,7 +15,8 @@ import java.util.Optional;
  * </pre>
  *
  * Each has the words its note starts with; nothing decides from them. The release before session 55 kept the hold only
- * as those words ({@link #fromNoteOfThePreviousRelease}).
+ * as those words: the persistence adapter's mapping, the only reader of its rows, reads them there (ADR 0043, amended in
+ * session 56).
  */
 public enum PauseHold {
     /** Never held back by the pause, or moved on since. */
@@ -40,7 +41,7 @@ public enum PauseHold {
     }
 
     /** The state an operation with this hold is in; null for {@link #NONE}, which any state may have. */
-    OperationState state() {
+    public OperationState state() {
         return state;
     }
 
@@ -56,16 +57,5 @@ public enum PauseHold {
 
     public static Optional<PauseHold> fromWireName(String stored) {
         return Arrays.stream(values()).filter(hold -> hold.wireName().equals(stored)).findFirst();
-    }
-
-    /**
-     * The hold of a row the release before session 55 wrote or moved last, which kept it only as the start of the note
-     * (its rule, in its state): read only where no hold of this release's is stored for the row as it is now.
-     */
-    public static PauseHold fromNoteOfThePreviousRelease(OperationState state, Optional<String> note) {
-        return Arrays.stream(values())
-                .filter(hold -> hold != NONE && hold.state == state && note.filter(n -> n.startsWith(hold.noteStart))
-                        .isPresent())
-                .findFirst().orElse(NONE);
     }
 }

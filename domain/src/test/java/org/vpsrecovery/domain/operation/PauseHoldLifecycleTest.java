@@ -99,20 +99,7 @@ class PauseHoldLifecycleTest {
     }
 
     @Test
-    void aRowOfThePreviousReleaseIsReadFromItsNotesStartInItsState() {
-        assertThat(PauseHold.fromNoteOfThePreviousRelease(OperationState.APPROVED,
-                Optional.of(PauseHold.HELD_BACK.noteStart() + "2026-12-01T10:10:10Z; past it, it is given up")))
-                .isEqualTo(PauseHold.HELD_BACK);
-        assertThat(PauseHold.fromNoteOfThePreviousRelease(OperationState.APPROVED,
-                Optional.of(PauseHold.NO_LONGER_HELD.noteStart() + "approved by bob"))).isEqualTo(PauseHold.NO_LONGER_HELD);
-        assertThat(PauseHold.fromNoteOfThePreviousRelease(OperationState.REJECTED,
-                Optional.of(PauseHold.GIVEN_UP_WHILE_HELD.noteStart() + "x passed"))).isEqualTo(PauseHold.GIVEN_UP_WHILE_HELD);
-        assertThat(PauseHold.fromNoteOfThePreviousRelease(OperationState.ACCEPTED,
-                Optional.of(PauseHold.HELD_BACK.noteStart()))).as("not in its state").isEqualTo(PauseHold.NONE);
-        assertThat(PauseHold.fromNoteOfThePreviousRelease(OperationState.APPROVED, Optional.of("approved by bob")))
-                .isEqualTo(PauseHold.NONE);
-        assertThat(PauseHold.fromNoteOfThePreviousRelease(OperationState.APPROVED, Optional.empty()))
-                .isEqualTo(PauseHold.NONE);
+    void aHoldIsStoredByItsWireName() {
         assertThat(PauseHold.fromWireName("held_back")).contains(PauseHold.HELD_BACK);
         assertThat(PauseHold.fromWireName("HELD_BACK")).isEmpty();
     }

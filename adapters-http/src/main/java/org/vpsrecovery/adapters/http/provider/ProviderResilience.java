@@ -92,14 +92,12 @@ final class ProviderResilience {
         this.breaker = CircuitBreaker.builder()
                 // A list out of time inside a call ran out between retries of a failing page: the provider's trouble.
                 // Excluded, Failsafe would record it as a success, and a half-open breaker would close on it.
-                // A call the platform's closed client refused is not (session 47): counted, it would open the circuit,
-                // whose refusals say VPS.org failed. Recorded as a success instead: harmless, since a closed client
-                // sends nothing again.
+                // A call this stopping instance ended itself (its client closed, before or during the call, or its
+                // interrupt) is not (sessions 47, 55): counted, it would open the circuit, whose refusals say VPS.org
+                // failed. Recorded as a success instead: harmless, since a closed client sends nothing again.
                 // Nor is a 2xx whose body could not be read (a create answered in a new shape): VPS.org is up and did
                 // act; counted, five such creates opened the circuit for every call (session 53, VpsOrgSettings).
                 .handleIf(failure -> failure instanceof ProviderFailure provider && PROVIDER_TROUBLE.contains(provider.kind())
-                        && !(provider.getCause() instanceof ProviderFailures.ClientClosed)
-                        // Nor a call the stop cut (its interrupt, or its client closing): VPS.org did not fail it.
                         && !stopping(provider)
                         && !answered2xx(provider))
                 .withFailureThreshold(breakerSettings.failureThreshold(), breakerSettings.window())
@@ -381,8 +379,10 @@ final class ProviderResilience {
     }
 
     /**
-     * A call this stopping instance ended itself: its client closed under it, or its thread interrupted by the stop.
-     * Neither is retried (the next try would be cut the same) nor counted against VPS.org (ADR 0024, session 55).
+     * A call this stopping instance ended itself: its client closed before it ({@link ProviderFailures.ClientClosed},
+     * marked unsent CLIENT_CLOSED by {@code ProviderFailures.fromTransport}) or under it (no answer, CLIENT_CLOSED), or
+     * its thread interrupted by the stop (unsent, CLIENT_CLOSED). Neither retried (the next try would be cut the same)
+     * nor counted against VPS.org: the one test of it, for the retry and the breaker (ADR 0010, 0024, session 56).
      */
     private static boolean stopping(ProviderFailure provider) {
         return provider.noAnswer().filter(no -> no == ProviderFailure.NoAnswer.CLIENT_CLOSED).isPresent()
@@ -394,10 +394,10 @@ final class ProviderResilience {
             return false;
         }
         return switch (provider.kind()) {
-            // Busy connections mean a slow provider: another wait in line would only add load. A closed client stays
-            // closed: another attempt would be refused as this one was.
+            // Busy connections mean a slow provider: another wait in line would only add load. A stopping instance's
+            // call is not retried: its client stays closed, and another attempt would be cut as this one was.
             case UNAVAILABLE -> !(provider.getCause() instanceof NoFreeConnection || provider.getCause() instanceof OutOfTime
-                    || provider.getCause() instanceof ProviderFailures.ClientClosed || stopping(provider));
+                    || stopping(provider));
             case TIMEOUT -> true;
             // Waiting longer than the cap inside one call is worse than telling the caller when to come back.
             case RATE_LIMITED -> provider.retryAfter().map(wait -> wait.compareTo(retrySettings.maxRetryAfter()) <= 0)

@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence.operation;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -349,7 +350,19 @@ public final class OperationRows implements RecoveryOperations {
     private static PauseHold pauseHoldOf(OperationRow r, OperationState state, Optional<String> note) {
         Optional<PauseHold> stored = r.pauseHoldVersion() != null && r.pauseHoldVersion() == r.version()
                 ? Optional.ofNullable(r.pauseHold()).flatMap(PauseHold::fromWireName) : Optional.empty();
-        return stored.orElseGet(() -> PauseHold.fromNoteOfThePreviousRelease(state, note));
+        return stored.orElseGet(() -> pauseHoldFromNoteOfThePreviousRelease(state, note));
+    }
+
+    /**
+     * The hold of a row the release before session 55 wrote or moved last, which kept it only as the start of the note:
+     * that release's rule, the words in their hold's state. Here, not in the domain: only rows that release wrote are read
+     * so, and this mapping is their only reader (ADR 0043, amended in session 56).
+     */
+    static PauseHold pauseHoldFromNoteOfThePreviousRelease(OperationState state, Optional<String> note) {
+        return Arrays.stream(PauseHold.values())
+                .filter(hold -> hold != PauseHold.NONE && hold.state() == state
+                        && note.filter(words -> words.startsWith(hold.noteStart())).isPresent())
+                .findFirst().orElse(PauseHold.NONE);
     }
 
     /**
