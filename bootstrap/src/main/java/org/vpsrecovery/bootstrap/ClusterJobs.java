@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +85,18 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     /** The shortest wait between two polls of db-scheduler's table (the tests poll every 200 ms). */
     static final Duration LEAST_POLLING_INTERVAL = Duration.ofMillis(100);
 
+    /**
+     * How long a stop waits for a start under way: a start writes a row per job, well under a second on a database that
+     * answers; past this the database stalled it, and the stop goes on without it (ADR 0038, session 56).
+     */
+    static final Duration STOP_WAITS_FOR_A_START = Duration.ofSeconds(2);
+
     private final Scheduler scheduler;
+    /** Held by a start for its whole length; a stop waits for it at most {@link #STOP_WAITS_FOR_A_START}. */
+    private final ReentrantLock starting = new ReentrantLock();
+    /** Set first thing by a stop: a start not yet under way, or coming out of its database, does not run the jobs. */
+    private volatile boolean stopping;
+    private final AtomicBoolean schedulerStopAsked = new AtomicBoolean();
     private final Duration startWait;
     private final FirstAnswer firstAnswer;
     private final ContinueRestores continueRestores;
@@ -303,11 +317,39 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         });
     }
 
-    /** Synchronized with {@link #stop()}: a stop during the wait leaves the scheduler unstarted. */
-    synchronized void start() {
-        var state = scheduler.getSchedulerState();
-        if (!state.isStarted() && !state.isShuttingDown()) {
-            scheduler.start();
+    /**
+     * Starts the scheduler, unless this instance is stopping. Its start writes a row per job: a database that stalls it
+     * (a lock held on {@code scheduled_tasks}, a paused connection) holds only this thread, never a stop, which waits for
+     * it at most {@link #STOP_WAITS_FOR_A_START} and then stops the scheduler under it (ADR 0038, session 56). A start
+     * that comes out of its database after that hands no work to the stopped scheduler, or stops what it brought up.
+     */
+    void start() {
+        starting.lock();
+        try {
+            if (stopping) {
+                LOG.info("the job scheduler is not started: this instance is stopping");
+                return;
+            }
+            var state = scheduler.getSchedulerState();
+            if (state.isStarted() || state.isShuttingDown()) {
+                return;
+            }
+            try {
+                scheduler.start();
+            } catch (java.util.concurrent.RejectedExecutionException stoppedUnderIt) {
+                if (!stopping) {
+                    throw stoppedUnderIt;
+                }
+                // The stop stopped the scheduler's executors while its start waited on the database.
+                LOG.info("the job scheduler's start ended after this instance began to stop: no job runs here");
+                return;
+            }
+            if (stopping) {
+                LOG.info("the job scheduler's start ended after this instance began to stop: stopping it");
+                stopSchedulerOnce();
+            }
+        } finally {
+            starting.unlock();
         }
     }
 
@@ -350,7 +392,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
      */
     @EventListener
     @Order(Ordered.LOWEST_PRECEDENCE - 1)
-    void stopOnShutdown(ShutdownEvent stopping) {
+    void stopOnShutdown(ShutdownEvent event) {
         try {
             stop();
         } catch (RuntimeException | LinkageError failed) {
@@ -361,14 +403,44 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     /**
      * Stops picking jobs, waits for the runs under way (at most the shutdown max wait), then lets
      * them go; the jobs' rows stay in the database for the other instances. Called first thing in a
-     * graceful stop ({@link DrainOnStopSignal}), and again, harmlessly, when the context closes.
+     * graceful stop ({@link DrainOnStopSignal}), and again, harmlessly, when the context closes. A start under way is
+     * waited for at most {@link #STOP_WAITS_FOR_A_START}, then stopped under it (ADR 0038, session 56): before, the stop
+     * waited behind a start its database stalled, past the orchestrator's grace.
      */
     @PreDestroy
     synchronized void stop() {
-        if (!scheduler.getSchedulerState().isShuttingDown()) {
-            scheduler.stop();
+        stopping = true;
+        // Waited for once: a second call (the context's, after the drain's) finds the scheduler's stop asked.
+        if (!schedulerStopAsked.get() && !startUnderWayEndedWithin(STOP_WAITS_FOR_A_START)) {
+            LOG.warn("the job scheduler's start is still waiting on the database after {} s: stopping the scheduler "
+                    + "under it, no job runs here", STOP_WAITS_FOR_A_START.toSeconds());
         }
+        stopSchedulerOnce();
         // After the runs under way ended: what their lines held back here no later run on this instance will say.
         sayHeldLinesAtStop.run();
+    }
+
+    /** Whether no start is under way, or the one under way ended within {@code bound}; false if interrupted. */
+    private boolean startUnderWayEndedWithin(Duration bound) {
+        try {
+            if (starting.tryLock(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                starting.unlock(); // a start after this one reads stopping and returns
+                return true;
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * db-scheduler's stop, once: its own "already stopping" check is a plain field, and the stop and a start that came
+     * out of its database late may both ask.
+     */
+    private void stopSchedulerOnce() {
+        if (schedulerStopAsked.compareAndSet(false, true)) {
+            scheduler.stop();
+        }
     }
 }

@@ -649,6 +649,36 @@ class FaultContractTest {
     }
 
     /**
+     * Calls the stop's interrupt cut, more than the breaker's threshold of them, leave the circuit closed: VPS.org did
+     * not fail them, and an open circuit would refuse the other callers' calls as if it had (ADR 0010, 0024, session 55).
+     * A create among them too: it was sent, so it is outcome unknown, a kind the breaker counts when VPS.org's.
+     */
+    @Test
+    void callsTheStopInterruptsDoNotOpenTheCircuit() throws Exception {
+        start(s -> s.withCircuitBreaker(new VpsOrgSettings.CircuitBreaker(2, 2, Duration.ofMinutes(1))));
+        vpsOrg.simulator.faults().add(Fault.hang().on("GET", SNAPSHOTS).times(2));
+        vpsOrg.simulator.faults().add(Fault.hang().on("POST", SNAPSHOTS).times(1));
+
+        for (int call = 1; call <= 3; call++) {
+            boolean create = call == 3;
+            InterruptibleCaller caller = new InterruptibleCaller(create
+                    ? () -> createSnapshot(DB, "cut-by-the-stop")
+                    : () -> vpsOrg.client.listSnapshots(Optional.empty()));
+            int sent = call;
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(vpsOrg.received()).hasSize(sent));
+
+            ProviderFailure failure = caller.interrupted();
+
+            assertThat(failure.noAnswer()).as(failure.getMessage()).hasValue(ProviderFailure.NoAnswer.CLIENT_CLOSED);
+            assertThat(failure.kind()).isEqualTo(create ? Kind.OUTCOME_UNKNOWN : Kind.UNAVAILABLE);
+        }
+
+        assertThat(vpsOrg.client.isCircuitOpen()).as("three cut calls, a threshold of two").isFalse();
+        assertThat(vpsOrg.client.listSnapshots(Optional.empty())).as("the next call is sent and answered").isNotNull();
+        assertThat(vpsOrg.received()).hasSize(4);
+    }
+
+    /**
      * A read interrupted by the stop while it waited to try again (after a 503, a long back-off): the next try was not
      * sent (CLIENT_CLOSED, this instance is stopping), the first was, and it is said so; never a plain unavailable
      * "interrupted while waiting" (final read of session 55).

@@ -1,0 +1,57 @@
+package org.vpsrecovery.bootstrap;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.vpsrecovery.application.policy.RunPoliciesService;
+
+/**
+ * A running platform's job scheduler started and stopped by hand, as the server's first answer and a stop signal do:
+ * for end-to-end tests in other packages.
+ */
+public final class ClusterJobsByHand {
+
+    private ClusterJobsByHand() {
+    }
+
+    /** As the first answer's start: returns once the scheduler started, or gave up. */
+    public static void start(ClusterJobs jobs) {
+        jobs.start();
+    }
+
+    /** As the drain's stop ({@link DrainOnStopSignal}). */
+    public static void stop(ClusterJobs jobs) {
+        jobs.stop();
+    }
+
+    /** As readiness says it: "started", "stopping", "paused" or "not started". */
+    public static String state(ClusterJobs jobs) {
+        return jobs.state();
+    }
+
+    /**
+     * Two webhook deliveries dead, put off past their retries, one after the other: the first one's line is said, the
+     * second's count held back, for the next line or the stop.
+     */
+    public static void holdBackAWebhookDeathLine(WebhookJobs webhooks) {
+        webhooks.retries().putOffTooLong(UUID.randomUUID().toString());
+        webhooks.retries().putOffTooLong(UUID.randomUUID().toString());
+    }
+
+    /**
+     * The policy runs' jobs, running no policy, whose held-back lines fail to be said with {@code failure}: a stop of
+     * the jobs that throws, as a class missing from a jar replaced under a running instance would.
+     */
+    public static PolicyRunJobs policyRunsWhoseStopLinesFail(DataSource dataSource, RuntimeException failure) {
+        return new PolicyRunJobs((from, to, after, budget) -> new RunPoliciesService.Ticked(List.of(), Optional.empty()),
+                of -> Optional.empty(), PolicyRunJobs.PutOffRuns.NONE, Clock.systemUTC(), dataSource,
+                PolicyRunJobs.Settings.DEFAULTS) {
+            @Override
+            void sayHeldLinesAtStop() {
+                throw failure;
+            }
+        };
+    }
+}
