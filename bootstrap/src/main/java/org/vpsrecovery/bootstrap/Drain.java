@@ -20,7 +20,10 @@ import org.vpsrecovery.adapters.http.provider.ProviderDeadline;
  * flight have been answered, within {@link #timeout()}: by default as long as a request's VPS.org calls may take
  * (two thirds of {@code micronaut.server.idle-timeout}, {@link ProviderDeadline}), so that a stop never closes the
  * VPS.org client under a call that would have ended; a shorter {@code vpsr.shutdown.drain-timeout} is refused at the
- * start (ADR 0038, amended in session 46).
+ * start (ADR 0038, amended in session 46). A request is in flight until its answer's body has ended (or broken off) or
+ * its client has gone, not only until its status line is sent: an answer streamed as it is read (the CSV export, a
+ * large summary) keeps reading PostgreSQL after that, and the stop would close the pool under it (ADR 0038, amended in
+ * session 56).
  */
 @Singleton
 public class Drain {
@@ -28,6 +31,8 @@ public class Drain {
     private final Duration minimum;
     private final Duration timeout;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Of those, the ones answered whose body is still being sent. */
+    private final AtomicInteger sendingBody = new AtomicInteger();
     private final List<Runnable> onBegin = new CopyOnWriteArrayList<>();
     private volatile boolean draining;
 
@@ -103,27 +108,68 @@ public class Drain {
         }
     }
 
-    void requestStarted() {
+    /** A request admitted: counted until {@link #ended}. */
+    InFlightRequest requestStarted() {
         inFlight.incrementAndGet();
+        return new InFlightRequest();
     }
 
-    void requestEnded() {
-        inFlight.decrementAndGet();
+    /** Its status and headers are on their way; its body may still be being sent. */
+    void answered(InFlightRequest request) {
+        synchronized (request) {
+            if (request.answered || request.ended) {
+                return;
+            }
+            request.answered = true;
+            sendingBody.incrementAndGet();
+        }
+    }
+
+    /** Its answer's body has ended or broken off, or its client has gone: no longer counted (once only). */
+    void ended(InFlightRequest request) {
+        synchronized (request) {
+            if (request.ended) {
+                return;
+            }
+            request.ended = true;
+            if (request.answered) {
+                sendingBody.decrementAndGet();
+            }
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** One request the drain counts, from its admission until its answer has ended or its client has gone. */
+    static final class InFlightRequest {
+        private boolean answered;
+        private boolean ended;
+
+        private InFlightRequest() {
+        }
+    }
+
+    /**
+     * What a drain left in flight when it gave up: {@code requests}, of which {@code sendingBody} were answered and still
+     * sending their body (a streamed export or summary), which the stop cuts (their clients get no end).
+     */
+    public record Left(int requests, int sendingBody) {
+        public static final Left NONE = new Left(0, 0);
     }
 
     /**
      * Waits at least the drain delay (so that a load balancer probing readiness, or learning from the
-     * 503s, stops sending here), then until no request is in flight, at most the timeout.
-     * Returns how many were still in flight when it gave up (0: all answered).
+     * 503s, stops sending here), then until no request is in flight, its body included, at most the timeout.
+     * Answers what was still in flight when it gave up ({@link Left#NONE}: all answered). Public for the end-to-end tests.
      */
-    int awaitIdle() throws InterruptedException {
+    public Left awaitIdle() throws InterruptedException {
         long start = System.nanoTime();
         long earliest = start + minimum.toNanos();
         long latest = start + timeout.toNanos();
         while (true) {
             long now = System.nanoTime();
             if (now >= earliest && inFlight.get() <= 0 || now >= latest) {
-                return Math.max(0, inFlight.get());
+                int requests = Math.max(0, inFlight.get());
+                return requests == 0 ? Left.NONE : new Left(requests, Math.min(requests, Math.max(0, sendingBody.get())));
             }
             Thread.sleep(20);
         }

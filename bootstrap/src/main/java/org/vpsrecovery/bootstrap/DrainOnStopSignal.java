@@ -21,7 +21,8 @@ import sun.misc.SignalHandler;
  *       ({@link ClusterJobs#stop()}, bounded by its shutdown max wait);</li>
  *   <li>the requests in flight are answered, within the drain timeout (by default as long as a request's VPS.org
  *       calls may take, so that none is cut by the VPS.org client closing below); a long poll at once, as it stands
- *       ({@link Drain#whenBegun});</li>
+ *       ({@link Drain#whenBegun}); a streamed answer (the CSV export, a large summary) until its body has ended or its
+ *       client has gone, and one still sending at the timeout is cut, the WARN saying how many (session 56);</li>
  *   <li>the audit events this instance kept back are written, within {@link #KEPT_AUDIT_FLUSH_BUDGET}
  *       ({@link AuditWriter#flush(java.time.Duration)}); what is still kept then stays for the next start, and
  *       what waited in memory only is said lost in an ERROR;</li>
@@ -107,9 +108,11 @@ final class DrainOnStopSignal {
         LOG.info("{}: draining (readiness DOWN, new requests answered 503), {} request(s) in flight", signal,
                 drain.inFlight());
         CompletableFuture<Void> jobs = CompletableFuture.runAsync(stopJobs);
-        int left = drain.awaitIdle();
-        if (left > 0) {
-            LOG.warn("drain timeout of {} reached with {} request(s) still in flight", drain.timeout(), left);
+        Drain.Left left = drain.awaitIdle();
+        if (left.requests() > 0) {
+            LOG.warn("drain timeout of {} reached with {} request(s) still in flight, {} of them streamed answer(s) "
+                    + "still sending their body (an audit export or summary): cut by this stop, their clients get no end",
+                    drain.timeout(), left.requests(), left.sendingBody());
         }
         try {
             jobs.join();

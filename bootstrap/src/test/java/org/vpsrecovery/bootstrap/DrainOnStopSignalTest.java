@@ -125,6 +125,26 @@ class DrainOnStopSignalTest {
     }
 
     /**
+     * A streamed answer still sending its body when the drain's timeout is reached is cut by the stop: the WARN says how
+     * many of the requests left were such answers (ADR 0038, amended in session 56).
+     */
+    @Test
+    void aDrainTimeoutSaysHowManyStreamedAnswersItCuts() throws Exception {
+        Drain drain = new Drain(Duration.ZERO, Duration.ofMillis(50));
+        drain.requestStarted();
+        drain.answered(drain.requestStarted());
+
+        List<ILoggingEvent> lines = logged(() -> DrainOnStopSignal.drain("SIGTERM", drain, () -> { },
+                () -> new AuditWriter(DOWN)));
+
+        assertThat(lines).filteredOn(line -> line.getLevel() == Level.WARN)
+                .extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .isEqualTo("drain timeout of PT0.05S reached with 2 request(s) still in flight, 1 of them streamed "
+                        + "answer(s) still sending their body (an audit export or summary): cut by this stop, their "
+                        + "clients get no end");
+    }
+
+    /**
      * A process started with SIGINT ignored (a shell's background job without job control): the JVM sets no handler for
      * it and {@link Signal#handle} answers {@link SignalHandler#SIG_IGN} (so seen on a JVM started under
      * {@code sh -c 'trap "" INT; exec java …'}). The start says once, at INFO, that SIGINT will not stop the process,
