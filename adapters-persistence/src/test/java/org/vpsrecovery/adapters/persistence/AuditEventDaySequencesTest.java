@@ -31,10 +31,10 @@ class AuditEventDaySequencesTest {
     @Test
     void theMigrationBoundsTheEventsAlreadyStoredAndTheTriggerThoseAfter() throws SQLException {
         TestDatabase database = UNMIGRATED.database();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("38").load()
+        FlywaySessionLevelLock.applyTo(Flyway.configure()).dataSource(database.dataSource()).locations("classpath:db/migration").target("38").load()
                 .migrate();
         insertEvents(database, 1, 300, 5);
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        FlywaySessionLevelLock.applyTo(Flyway.configure()).dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
         assertTheBoundsAreTheEvents(database);
         // Later events with times of days already bounded, before them and after them; a statement adding nothing.
         insertEvents(database, 301, 40, -11);

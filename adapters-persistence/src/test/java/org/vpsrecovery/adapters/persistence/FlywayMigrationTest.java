@@ -18,7 +18,7 @@ class FlywayMigrationTest {
 
     @Test
     void migratesAnEmptyDatabaseAndIsThenUpToDate() throws SQLException {
-        Flyway flyway = Flyway.configure().dataSource(DATABASE.dataSource()).locations("classpath:db/migration").load();
+        Flyway flyway = FlywaySessionLevelLock.applyTo(Flyway.configure()).dataSource(DATABASE.dataSource()).locations("classpath:db/migration").load();
 
         MigrateResult first = flyway.migrate();
         MigrateResult second = flyway.migrate();

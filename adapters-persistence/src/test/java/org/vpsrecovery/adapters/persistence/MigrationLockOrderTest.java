@@ -232,7 +232,7 @@ class MigrationLockOrderTest {
     }
 
     private static MigrateResult migrate(TestDatabase database, String target) {
-        return Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target(target)
+        return FlywaySessionLevelLock.applyTo(Flyway.configure()).dataSource(database.dataSource()).locations("classpath:db/migration").target(target)
                 .load().migrate();
     }
 

@@ -63,7 +63,7 @@ class OneFinalOutcomePerAttemptMigrationTest {
     }
 
     private static void migrate(TestDatabase database, String target) {
-        var configuration = Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration");
+        var configuration = FlywaySessionLevelLock.applyTo(Flyway.configure()).dataSource(database.dataSource()).locations("classpath:db/migration");
         (target == null ? configuration : configuration.target(target)).load().migrate();
     }
 
