@@ -10,7 +10,7 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
  * for every transaction open when it starts, Flyway's lock transaction among them, and so waited without end under
  * Flyway's default (flyway/flyway#3682). Two instances migrating at once are still serialised: the second retries the
  * lock until the first is done, then finds the migrations applied. Every Flyway run takes it: the service's
- * ({@link MigrationSessionsWithoutTheIdleBound}, {@link OwnerMigrationSessionsBounded}) and the tests'.
+ * ({@link MigrationSessionsWithoutTheIdleBound}, {@link OwnerMigrationSessionsBounded}) and the tests' (`TestFlyway`).
  */
 public final class FlywaySessionLevelLock {
 

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.vpsrecovery.domain.testing.PlainTextWebhookFormat;
 
 /**
@@ -120,7 +121,7 @@ class IndexBuiltConcurrentlyByFlywayTest {
     }
 
     @Test
-    void theServiceAndTheSchemaOwnersMigrationsTakeFlywaysLockOnASessionNotInATransaction() {
+    void theServiceTheSchemaOwnerAndTheTestsTakeFlywaysLockOnASessionNotInATransaction() {
         TestDatabase database = CONCURRENT_INDEX.database();
         try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat())
                 .properties(Map.of("datasources.default.url", database.url(),
@@ -137,6 +138,7 @@ class IndexBuiltConcurrentlyByFlywayTest {
                 assertThat(transactionalLock(flyway)).as(configuration).isFalse();
             }
         }
+        assertThat(transactionalLock(TestFlyway.configure())).as("the tests' own runs").isFalse();
     }
 
     private static boolean transactionalLock(FluentConfiguration flyway) {
