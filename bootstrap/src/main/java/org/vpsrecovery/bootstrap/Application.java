@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vpsrecovery.adapters.persistence.PostgresServerTooOld;
+import org.vpsrecovery.adapters.persistence.SchemaFromBeforeThePreviousRelease;
 
 /** Starts vps-recovery: embedded defaults for whatever the environment does not configure. */
 public final class Application {
@@ -213,8 +214,8 @@ public final class Application {
     }
 
     /**
-     * One line for a setting we check (its message names the key) and for a database server too old (ADR 0102, amended
-     * in session 43); the trace as well for anything else, and for a refusal without a message, which names nothing (a library's own check of a value we passed on unchecked).
+     * One line for a setting we check (its message names the key), for a database server too old (ADR 0102, amended
+     * in session 43) and for a schema from before the previous release (ADR 0142, amended in session 56); the trace as well for anything else, and for a refusal without a message, which names nothing (a library's own check of a value we passed on unchecked).
      */
     public static void sayWhyNotStarted(Throwable failed, PrintStream err) {
         Throwable root = rootCause(failed);
@@ -229,7 +230,7 @@ public final class Application {
                 + " without a message (the trace below says where)"));
         // A setting refused by name (ours, or Micronaut's ConfigurationException, e.g. the VPS.org client's) needs no trace.
         if (!named || !(root instanceof IllegalArgumentException || root instanceof StartupRefused
-                || root instanceof PostgresServerTooOld
+                || root instanceof PostgresServerTooOld || root instanceof SchemaFromBeforeThePreviousRelease
                 || root instanceof io.micronaut.context.exceptions.ConfigurationException)) {
             failed.printStackTrace(err);
         }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.vpsrecovery.adapters.persistence.UpgradeFromThePreviousRelease;
 import org.vpsrecovery.simulator.LifecycleProfile;
 
 /**
@@ -33,7 +34,9 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   <li>{@code VPSR_DATABASE_URL}, {@code VPSR_DATABASE_USER}, {@code VPSR_DATABASE_PASSWORD}: the
  *   service's PostgreSQL login (in production, a role granted {@code vpsr_app});
  *   {@code VPSR_MIGRATION_USER}, {@code VPSR_MIGRATION_PASSWORD}: the schema owner Flyway migrates as
- *   (defaults to the service's login).</li>
+ *   (defaults to the service's login). {@code VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES}: {@code true} lets a start
+ *   migrate a schema older than the previous release's last migration, which it otherwise refuses (only when no
+ *   instance of an older release runs; ADR 0142, amended in session 56).</li>
  *   <li>{@code VPSORG_BASE_URL}, {@code VPSORG_API_TOKEN}: the real VPS.org. Required with
  *   {@code VPSR_DATABASE_URL} or {@code VPSR_TEAMS_FILE} unless {@code VPSR_SIMULATOR=embedded};
  *   refused when set but empty.</li>
@@ -65,7 +68,7 @@ import org.vpsrecovery.simulator.LifecycleProfile;
 public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
                          Path dataDirectory, int port, String host, Checkpoints checkpoints,
                          LifecycleProfile simulatorProfile, Webhooks webhooks, Optional<Path> keptAuditDirectory,
-                         boolean pausedAfterRestore) {
+                         boolean pausedAfterRestore, boolean allowSkippingReleases) {
 
     /** Micronaut's name of {@code VPSR_PAUSED_AFTER_RESTORE} (read by {@link PolicyRunJobs} and {@link WebhookJobs}). */
     static final String PAUSED_AFTER_RESTORE = "vpsr.paused-after-restore";
@@ -175,7 +178,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 webhooks(env, allEmbedded && isLoopbackHost(host)),
                 // Default <data dir>/kept-audit-events, resolved where the data directory is (RecoveryServicesFactory).
                 Optional.ofNullable(blankToNull(env.get("VPSR_AUDIT_KEPT_DIR"))).map(Path::of),
-                flag(env, "VPSR_PAUSED_AFTER_RESTORE", false));
+                flag(env, "VPSR_PAUSED_AFTER_RESTORE", false),
+                flag(env, "VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES", false));
     }
 
     /** The simulator without a teams file: the demo teams, auditor and people, whose tokens anyone may read. */
@@ -290,6 +294,7 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         properties.put(WebhooksFactory.MAX_ATTEMPTS, webhooks.maxAttempts());
         properties.put(WebhooksFactory.FIRST_RETRY, webhooks.firstRetry());
         properties.put(PAUSED_AFTER_RESTORE, pausedAfterRestore);
+        properties.put(UpgradeFromThePreviousRelease.ALLOW_SKIPPING_RELEASES, allowSkippingReleases);
         // Names no VPSR_* variable maps to by itself, so only what is read here sets them.
         properties.put(ChainCheckpointFactory.DATA_DIRECTORY, dataDirectory.toAbsolutePath().toString());
         properties.put(ChainCheckpointFactory.DIRECTORY, checkpoints.directory().toAbsolutePath().toString());

@@ -95,6 +95,17 @@ class DeploymentTest {
     }
 
     @Test
+    void skippingAReleaseIsRefusedUnlessTheOperatorSaysNoOlderInstanceRuns() {
+        // ADR 0142, amended in session 56: read by the start's schema check (UpgradeFromThePreviousRelease).
+        assertThat(Deployment.fromEnvironment(Map.of()).properties())
+                .containsEntry("vpsr.migration.allow-skipping-releases", false);
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES", "true")).properties())
+                .containsEntry("vpsr.migration.allow-skipping-releases", true);
+        assertRefused(Map.of("VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES", "yes"),
+                "VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES must be true or false");
+    }
+
+    @Test
     void checkpointsDefaultToTheDataDirectoryAndFollowTheirSettings() throws Exception {
         Path data = dir.resolve("data");
         Deployment defaults = Deployment.fromEnvironment(Map.of("VPSR_DATA_DIR", data.toString()));

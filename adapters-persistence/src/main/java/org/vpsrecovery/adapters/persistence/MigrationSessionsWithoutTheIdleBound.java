@@ -21,7 +21,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * migration longer than it had the main session ended, the history's write failed, the start failed (and every later
  * one), and the lock was freed for another instance mid-migration. The other bounds stay: {@code lock_timeout}, so old
  * instances' appends do not queue behind a migration waiting for a table (deploy.md), and the keepalives. The pool's
- * network timeout (session 45) is lifted too: a migration's statement may run longer.
+ * network timeout (session 45) is lifted too: a migration's statement may run longer. Since session 56 Flyway's lock
+ * is held by its main session, not by a transaction ({@link FlywaySessionLevelLock}, ADR 0142); the lift stays, for
+ * any transaction a migration's session leaves idle.
  *
  * <p>Replaces micronaut-flyway's default customizer for {@code default}, which only adds Java migrations, callbacks,
  * resolvers and resource or class providers named so: the service has none.
@@ -48,6 +50,7 @@ final class MigrationSessionsWithoutTheIdleBound implements FlywayConfigurationC
 
     @Override
     public void customizeFluentConfiguration(FluentConfiguration flyway) {
+        FlywaySessionLevelLock.applyTo(flyway);
         boolean throughThePool = context.findBean(FlywayConfigurationProperties.class, Qualifiers.byName(DATA_SOURCE))
                 .map(configuration -> !configuration.hasAlternativeDatabaseConfiguration())
                 .orElse(false);

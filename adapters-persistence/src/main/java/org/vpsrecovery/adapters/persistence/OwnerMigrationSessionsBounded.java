@@ -39,6 +39,7 @@ final class OwnerMigrationSessionsBounded implements FlywayConfigurationCustomiz
 
     @Override
     public void customizeFluentConfiguration(FluentConfiguration flyway) {
+        FlywaySessionLevelLock.applyTo(flyway);
         // Read from the settings, not from the configuration's bean: this runs while that bean is being created.
         Optional<String> url = context.getProperty(PREFIX + "url", String.class);
         if (url.isEmpty()) {

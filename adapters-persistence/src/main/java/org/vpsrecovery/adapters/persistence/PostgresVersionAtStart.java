@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.BeanCreatedEventListener;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * connection from the pool for both. The refusal fails the start (exit status 2) with V64's message. A check that
  * cannot run (the database not answering) refuses nothing here: Flyway, or the first use, says what is wrong, as
  * before. A migration owner of its own ({@code VPSR_MIGRATION_USER}) is checked before it migrates by
- * {@link PostgresVersionBeforeOwnerMigration}.
+ * {@link PostgresVersionBeforeOwnerMigration}. Since session 56 the same connection also refuses a schema older than
+ * the previous release's last migration ({@link UpgradeFromThePreviousRelease}, ADR 0142) before Flyway may migrate.
  */
 @Singleton
 public final class PostgresVersionAtStart implements BeanCreatedEventListener<DataSource>, Ordered,
@@ -36,18 +38,27 @@ public final class PostgresVersionAtStart implements BeanCreatedEventListener<Da
 
     private final DataSourceResolver resolver;
     private final int oldestSupported;
+    private final boolean allowSkippingReleases;
     /** When the start handed the schema to Flyway's migrate ({@link System#nanoTime()}); 0: it did not (session 50). */
     private volatile long migratingSince;
 
     @Inject
-    public PostgresVersionAtStart(@Nullable DataSourceResolver resolver) {
-        this(resolver, PostgresServerVersion.OLDEST_SUPPORTED);
+    public PostgresVersionAtStart(@Nullable DataSourceResolver resolver,
+            @Value("${" + UpgradeFromThePreviousRelease.ALLOW_SKIPPING_RELEASES + ":false}") String allowSkippingReleases) {
+        this(resolver, PostgresServerVersion.OLDEST_SUPPORTED,
+                UpgradeFromThePreviousRelease.allowSkipping(allowSkippingReleases));
     }
 
     /** As the service's, with another oldest server ({@code server_version_num}): a test's, above its own server. */
     PostgresVersionAtStart(@Nullable DataSourceResolver resolver, int oldestSupported) {
+        this(resolver, oldestSupported, false);
+    }
+
+    private PostgresVersionAtStart(@Nullable DataSourceResolver resolver, int oldestSupported,
+            boolean allowSkippingReleases) {
         this.resolver = resolver != null ? resolver : DataSourceResolver.DEFAULT;
         this.oldestSupported = oldestSupported;
+        this.allowSkippingReleases = allowSkippingReleases;
     }
 
     @Override
@@ -70,6 +81,9 @@ public final class PostgresVersionAtStart implements BeanCreatedEventListener<Da
             requireSupported(connection);
             // Looked up after the check: a Flyway configuration with a database of its own migrates as it is made.
             MigrateOnlyWhenBehind.migratingThroughThePool(event).ifPresent(flyway -> {
+                // Before Flyway may migrate: a schema from before the previous release is refused (session 56).
+                UpgradeFromThePreviousRelease.require(connection, UpgradeFromThePreviousRelease.UPGRADES_FROM,
+                        allowSkippingReleases);
                 if (MigrateOnlyWhenBehind.skipIfCurrent(flyway, connection, event.getSource())) {
                     migratingSince = System.nanoTime();
                 }

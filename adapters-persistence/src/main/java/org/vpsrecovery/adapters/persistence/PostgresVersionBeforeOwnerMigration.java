@@ -1,5 +1,6 @@
 package org.vpsrecovery.adapters.persistence;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.core.order.Ordered;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * migrates it, over one connection of the owner's (the server Flyway would migrate), opened and closed here: a
  * migration written for 17 never runs part-way on 16. A check that cannot run (no connection) refuses nothing: Flyway
  * then says what is wrong, as before. A configuration migrating through the pool is left to
- * {@link PostgresVersionAtStart}.
+ * {@link PostgresVersionAtStart}. Since session 56 the same connection also refuses a schema older than the previous
+ * release's last migration ({@link UpgradeFromThePreviousRelease}, ADR 0142).
  */
 @Singleton
 public final class PostgresVersionBeforeOwnerMigration
@@ -30,15 +32,23 @@ public final class PostgresVersionBeforeOwnerMigration
     private static final Logger LOG = LoggerFactory.getLogger(PostgresVersionBeforeOwnerMigration.class);
 
     private final int oldestSupported;
+    private final boolean allowSkippingReleases;
 
     @Inject
-    public PostgresVersionBeforeOwnerMigration() {
-        this(PostgresServerVersion.OLDEST_SUPPORTED);
+    public PostgresVersionBeforeOwnerMigration(
+            @Value("${" + UpgradeFromThePreviousRelease.ALLOW_SKIPPING_RELEASES + ":false}") String allowSkippingReleases) {
+        this(PostgresServerVersion.OLDEST_SUPPORTED,
+                UpgradeFromThePreviousRelease.allowSkipping(allowSkippingReleases));
     }
 
     /** As the service's, with another oldest server ({@code server_version_num}): a test's, above its own server. */
     PostgresVersionBeforeOwnerMigration(int oldestSupported) {
+        this(oldestSupported, false);
+    }
+
+    private PostgresVersionBeforeOwnerMigration(int oldestSupported, boolean allowSkippingReleases) {
         this.oldestSupported = oldestSupported;
+        this.allowSkippingReleases = allowSkippingReleases;
     }
 
     @Override
@@ -52,16 +62,35 @@ public final class PostgresVersionBeforeOwnerMigration
         if (!flyway.isEnabled() || !flyway.hasAlternativeDatabaseConfiguration()) {
             return flyway;
         }
-        PostgresServerVersion version;
-        try (Connection connection = asTheOwner(flyway).getConnection()) {
-            version = PostgresServerVersion.of(connection);
+        Connection connection;
+        try {
+            connection = asTheOwner(flyway).getConnection();
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("Could not read the database server's version before the migration owner's Flyway ({}); not checked",
-                    e.toString());
+            notChecked(e);
             return flyway;
         }
-        version.requireAtLeast(oldestSupported);
+        try (connection) {
+            PostgresServerVersion version;
+            try {
+                version = PostgresServerVersion.of(connection);
+            } catch (SQLException | RuntimeException e) {
+                notChecked(e);
+                return flyway;
+            }
+            version.requireAtLeast(oldestSupported);
+            // Then, on the same connection, a schema from before the previous release (ADR 0142, session 56).
+            UpgradeFromThePreviousRelease.require(connection, UpgradeFromThePreviousRelease.UPGRADES_FROM,
+                    allowSkippingReleases);
+        } catch (SQLException e) {
+            // Only the connection's close failed; what was checked stands.
+            LOG.info("Could not close the owner's check connection ({})", e.toString());
+        }
         return flyway;
+    }
+
+    private static void notChecked(Exception e) {
+        LOG.warn("Could not read the database server's version before the migration owner's Flyway ({}); not checked",
+                e.toString());
     }
 
     /** A connection as Flyway's own would be: the configuration's URL, login and password. */

@@ -23,7 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
@@ -121,31 +121,31 @@ class AuditDailyCountsTest {
     @Test
     void theMigrationsCountTheEventsAlreadyStored() throws SQLException {
         TestDatabase database = UNMIGRATED.database();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("23").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("23").load()
                 .migrate();
         insertEvents(database, 1, 500);
         // V28 counts the events before it; V34 counts from V28's day counts, which then also hold these,
         // counted by V28's trigger alone.
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("33").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("33").load()
                 .migrate();
         insertEvents(database, 501, 300);
         // V35 keeps V34's counts as they are: these events are counted by V34's trigger.
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("34").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("34").load()
                 .migrate();
         insertEvents(database, 801, 100);
         // V36 keeps the three tables this release reads: these events are counted by V35's trigger (four tables).
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("35").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("35").load()
                 .migrate();
         insertEvents(database, 901, 50);
         // V54 groups the month counts it finds (of these too, counted as V52's deltas and folded) and, through the month
         // counts' trigger, the deltas still unfolded when it runs (the last 25), as the fold moves them.
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("53").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("53").load()
                 .migrate();
         insertEvents(database, 951, 25);
         fold(database);
         insertEvents(database, 976, 25);
 
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
         assertThat(database.strings("SELECT sum(events) FROM audit_monthly_group_count")).containsExactly("975");
         fold(database);
 

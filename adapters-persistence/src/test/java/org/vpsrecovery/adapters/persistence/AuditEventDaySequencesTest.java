@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
@@ -31,10 +31,10 @@ class AuditEventDaySequencesTest {
     @Test
     void theMigrationBoundsTheEventsAlreadyStoredAndTheTriggerThoseAfter() throws SQLException {
         TestDatabase database = UNMIGRATED.database();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("38").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("38").load()
                 .migrate();
         insertEvents(database, 1, 300, 5);
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
         assertTheBoundsAreTheEvents(database);
         // Later events with times of days already bounded, before them and after them; a statement adding nothing.
         insertEvents(database, 301, 40, -11);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.util.List;
 import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,7 +19,7 @@ class FlywayMigrationTest {
 
     @Test
     void migratesAnEmptyDatabaseAndIsThenUpToDate() throws SQLException {
-        Flyway flyway = Flyway.configure().dataSource(DATABASE.dataSource()).locations("classpath:db/migration").load();
+        Flyway flyway = TestFlyway.configure().dataSource(DATABASE.dataSource()).locations("classpath:db/migration").load();
 
         MigrateResult first = flyway.migrate();
         MigrateResult second = flyway.migrate();

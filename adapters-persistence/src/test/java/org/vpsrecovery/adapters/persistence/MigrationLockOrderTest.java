@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -232,7 +232,7 @@ class MigrationLockOrderTest {
     }
 
     private static MigrateResult migrate(TestDatabase database, String target) {
-        return Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target(target)
+        return TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target(target)
                 .load().migrate();
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
 import java.util.HexFormat;
-import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
@@ -63,7 +63,7 @@ class OneFinalOutcomePerAttemptMigrationTest {
     }
 
     private static void migrate(TestDatabase database, String target) {
-        var configuration = Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration");
+        var configuration = TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration");
         (target == null ? configuration : configuration.target(target)).load().migrate();
     }
 

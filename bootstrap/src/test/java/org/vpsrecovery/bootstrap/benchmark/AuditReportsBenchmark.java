@@ -47,7 +47,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -148,7 +148,7 @@ class AuditReportsBenchmark {
             dataSource.setPassword(System.getenv().getOrDefault("VPSR_BENCH_DB_PASSWORD", ""));
         }
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            TestFlyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
             StringBuilder report = new StringBuilder();
             long existing = scalar(dataSource, "SELECT count(*) FROM audit_event");
             report.append(String.format(Locale.ROOT, "ids: %s%n", !SERVICE_IDS

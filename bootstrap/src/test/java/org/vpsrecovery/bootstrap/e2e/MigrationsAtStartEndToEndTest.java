@@ -2,9 +2,13 @@ package org.vpsrecovery.bootstrap.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.micronaut.flyway.FlywayConfigurationProperties;
 import io.micronaut.inject.qualifiers.Qualifiers;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +17,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vpsrecovery.adapters.persistence.UpgradeFromThePreviousRelease;
 import org.vpsrecovery.adapters.persistence.testing.PostgresServer;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.bootstrap.Application;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Flyway's migrate at start (ADR 0086): left out when the database already holds exactly the build's
  * migrations; a pending migration is still applied before the first request is served; a failed or edited
- * history still stops the start.
+ * history still stops the start. A schema from before the previous release is refused unless the operator says so
+ * (ADR 0142, amended in session 56); an empty one is installed.
  */
 class MigrationsAtStartEndToEndTest {
 
@@ -60,9 +67,10 @@ class MigrationsAtStartEndToEndTest {
     }
 
     @Test
-    void aDatabaseOneMigrationBehindIsMigratedBeforeTheFirstRequest() throws Exception {
-        TestDatabase database = migrated("41");
-        assertThat(history(database)).doesNotContain("43 true");
+    void aDatabaseOfThePreviousReleaseIsMigratedBeforeTheFirstRequest() throws Exception {
+        // The oldest schema this release upgrades from (ADR 0142, amended in session 56).
+        TestDatabase database = migrated(UpgradeFromThePreviousRelease.UPGRADES_FROM);
+        assertThat(history(database)).doesNotContain("75 true");
         // The start says it migrates, how far, and how long it took (ADR 0086, amended in session 50): Flyway's own lines
         // are left out at WARN. The tests' logging takes WARN and above; the service's, INFO.
         ch.qos.logback.classic.Logger startLines = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
@@ -80,11 +88,55 @@ class MigrationsAtStartEndToEndTest {
                             + "[0-9]+ migrations pending, target V" + java.util.regex.Pattern.quote(newest) + ";.*"))
                     .anySatisfy(line -> assertThat(line).matches("Migrated the schema in [0-9]+ ms"));
             // Applied while the context started, before the server took a request.
-            assertThat(history(database)).contains("43 true");
+            assertThat(history(database)).contains("75 true", newest + " true");
             assertThat(platform.context.findBean(Flyway.class, Qualifiers.byName("default"))).isPresent();
             assertThat(platform.send("GET", "/api/v1/snapshots/?server_id=12345", RunningPlatform.DEMO_TOKEN, null)
                     .status()).isEqualTo(200);
             assertThat(readiness(platform)).contains("\"migrations\":\"applied\"");
+        }
+    }
+
+    @Test
+    void aSchemaFromBeforeThePreviousReleaseIsRefusedBeforeAnythingIsMigrated() throws Exception {
+        TestDatabase database = migrated("60");
+        List<String> before = history(database);
+
+        Throwable failure = catchThrowable(() -> RunningPlatform.start(database, simulator, Map.of()).close());
+
+        assertThat(failure).isNotNull();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Application.sayWhyNotStarted(failure, new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("vps-recovery cannot start: the database's schema is at V60, but this release upgrades from V"
+                        + UpgradeFromThePreviousRelease.UPGRADES_FROM + " or later (the previous release's last "
+                        + "migration): upgrade through the releases in between, one at a time")
+                .contains("vpsr.migration.allow-skipping-releases=true (VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES=true)")
+                .doesNotContain("\tat ");
+        assertThat(history(database)).as("nothing migrated").isEqualTo(before);
+    }
+
+    @Test
+    void theOperatorsOverrideMigratesASchemaFromBeforeThePreviousRelease() throws Exception {
+        TestDatabase database = migrated("60");
+        String newest = org.vpsrecovery.adapters.persistence.BuildMigrations
+                .read(getClass().getClassLoader()).newestVersion();
+
+        try (RunningPlatform platform = RunningPlatform.start(database, simulator,
+                Map.of(UpgradeFromThePreviousRelease.ALLOW_SKIPPING_RELEASES, "true"))) {
+            assertThat(history(database)).contains("61 true", newest + " true");
+            assertThat(readiness(platform)).contains("\"migrations\":\"applied\"");
+        }
+    }
+
+    @Test
+    void anEmptyDatabaseIsInstalledNotRefused() throws Exception {
+        TestDatabase database = PostgresServer.shared().createDatabase();
+        databases.add(database);
+        String newest = org.vpsrecovery.adapters.persistence.BuildMigrations
+                .read(getClass().getClassLoader()).newestVersion();
+
+        try (RunningPlatform platform = RunningPlatform.start(database, simulator, Map.of())) {
+            assertThat(history(database)).contains("1 true", newest + " true");
         }
     }
 

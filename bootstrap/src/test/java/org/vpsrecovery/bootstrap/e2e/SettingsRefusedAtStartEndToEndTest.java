@@ -44,6 +44,7 @@ class SettingsRefusedAtStartEndToEndTest {
             vpsorg.read-timeout               | 80s  | VPS.org client configuration: vpsorg.read-timeout (80000 ms) + vpsorg.connect-timeout
             vpsorg.hold-without-retry-after   | 0s   | VPS.org client configuration: vpsorg.hold-without-retry-after must be positive
             vpsorg.hold-without-retry-after   | 2m   | VPS.org client configuration: vpsorg.hold-without-retry-after must be at most vpsorg.max-hold (PT1M), was PT2M
+            vpsr.migration.allow-skipping-releases | yes | vpsr.migration.allow-skipping-releases must be true or false, was yes
             vpsr.shutdown.drain-timeout       | 20s  | vpsr.shutdown.drain-timeout (20000 ms) must not be shorter than two thirds of micronaut.server.idle-timeout (60000 ms of 90000 ms)
             """)
     void aWrongSettingStopsTheStartNamingItsKey(String key, String value, String expected) {

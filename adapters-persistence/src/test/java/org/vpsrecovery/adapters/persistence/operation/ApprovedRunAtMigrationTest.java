@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
@@ -37,11 +37,11 @@ class ApprovedRunAtMigrationTest {
     void anApprovedRestoreTheReleaseBeforeRanIsReadHeldFromItsAskAndTheTableTakesARunInstantOnlyWhereOneRan()
             throws SQLException {
         TestDatabase database = DATABASE.database();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("64").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("64").load()
                 .migrate();
         UUID before = insert(database, "in_progress");
 
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
         UUID beside = insert(database, "in_progress");
 
         RecoveryOperations operations = contexts.on(database).getBean(RecoveryOperations.class);

@@ -6,7 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
@@ -42,7 +42,7 @@ class PauseHoldMigrationTest {
     void rowsThePreviousReleaseHeldBackAreReadHeldBeforeAndAfterV75AndThisReleasesHoldIsReadOverTheirWords()
             throws SQLException {
         TestDatabase database = DATABASE.database();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("74").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("74").load()
                 .migrate();
         UUID held = insert(database, "approved", HELD);
         UUID noLonger = insert(database, "approved", NO_LONGER);
@@ -50,7 +50,7 @@ class PauseHoldMigrationTest {
         UUID plain = insert(database, "approved", "approved by bob");
         UUID wordsNotInTheirState = insert(database, "rejected", HELD);
 
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
         assertThat(database.strings("SELECT coalesce(pause_hold, 'null') || ' ' || (pause_hold_version = version) FROM "
                 + "recovery_operation WHERE id IN ('" + held + "', '" + noLonger + "', '" + givenUp + "') ORDER BY "
                 + "pause_hold")).containsExactly("given_up_while_held true", "held_back true", "no_longer_held true");

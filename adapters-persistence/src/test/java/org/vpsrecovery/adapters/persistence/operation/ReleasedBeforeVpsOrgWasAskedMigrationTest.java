@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
@@ -35,7 +35,7 @@ class ReleasedBeforeVpsOrgWasAskedMigrationTest {
     @Test
     void aRestoreTheSession40ReleaseNotedAsReleasedWhileWaitingIsReadAsReleasedBeforeVpsOrgWasAsked() throws SQLException {
         TestDatabase database = DATABASE.database();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("62").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("62").load()
                 .migrate();
         UUID releasedWaiting = insert(database, "RESTORE_SNAPSHOT", "released",
                 SESSION_40_WORDS + ": hold released early by team blue (request r-1)");
@@ -45,7 +45,7 @@ class ReleasedBeforeVpsOrgWasAskedMigrationTest {
         UUID notReleased = insert(database, "RESTORE_SNAPSHOT", "failed", SESSION_40_WORDS);
         UUID noNote = insert(database, "RESTORE_SNAPSHOT", "released", null);
 
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
 
         RecoveryOperations operations = contexts.on(database).getBean(RecoveryOperations.class);
         RecoveryOperation read = operations.find(new OperationId(releasedWaiting)).orElseThrow();
@@ -77,7 +77,7 @@ class ReleasedBeforeVpsOrgWasAskedMigrationTest {
     }
 
     private void releasedAfterV63IsReadAfterV76(TestDatabase database) throws SQLException {
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("74").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("74").load()
                 .migrate();
         // Written by an old instance after V63: its columns only, the new one at its default.
         UUID releasedWaiting = insert(database, "RESTORE_SNAPSHOT", "released",
@@ -87,7 +87,7 @@ class ReleasedBeforeVpsOrgWasAskedMigrationTest {
         assertThat(database.strings("SELECT released_before_vps_org_was_asked::text FROM recovery_operation "
                 + "WHERE id = '" + releasedWaiting + "'")).containsExactly("false");
 
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
 
         RecoveryOperations operations = contexts.on(database).getBean(RecoveryOperations.class);
         assertThat(operations.find(new OperationId(releasedWaiting)).orElseThrow().releasedBeforeVpsOrgWasAsked())

@@ -11,7 +11,6 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.flywaydb.core.Flyway;
 
 /**
  * The one real PostgreSQL server of this test JVM, started on first use and shared by every test
@@ -165,7 +164,7 @@ public final class PostgresServer {
 
     /** Applies the module's Flyway migrations up to version {@code target} (all of them when null), as the owner. */
     public static void migrateTo(TestDatabase database, String target) {
-        var configuration = Flyway.configure()
+        var configuration = TestFlyway.configure()
                 .dataSource(database.url(), database.user(), database.password())
                 .locations("classpath:db/migration");
         if (target != null) {

@@ -1,0 +1,1 @@
+CREATE INDEX console_session_by_person ON console_session (person);
