@@ -9,12 +9,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The file {@code VPSR_TEAMS_FILE} names: {@code vpsr.teams.*}, {@code vpsr.auditors.*} and
@@ -35,7 +39,18 @@ public record TeamsFile(Path path, Map<String, String> settings) {
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new StartupRefused("VPSR_TEAMS_FILE names " + path + ", which is not a readable file");
         }
-        Properties file = new Properties();
+        Set<String> repeated = new TreeSet<>();
+        // Properties keeps a repeated key's last value silently: a second token-sha256= appended for a rotation would
+        // lock the first token's clients out, a second servers= drop servers. Each key is noted as it is read.
+        Properties file = new Properties() {
+            @Override
+            public synchronized Object put(Object key, Object value) {
+                if (containsKey(key)) {
+                    repeated.add(String.valueOf(key));
+                }
+                return super.put(key, value);
+            }
+        };
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             file.load(reader);
         } catch (IOException | IllegalArgumentException e) {
@@ -44,6 +59,9 @@ public record TeamsFile(Path path, Map<String, String> settings) {
         Map<String, String> settings = new TreeMap<>();
         file.stringPropertyNames().forEach(key -> settings.put(key, file.getProperty(key)));
         TeamsFile teams = new TeamsFile(path, settings);
+        repeated.stream().findFirst().ifPresent(key -> {
+            throw teams.refused(teams.repeated(key));
+        });
         teams.check();
         return teams;
     }
@@ -85,20 +103,46 @@ public record TeamsFile(Path path, Map<String, String> settings) {
         return SETTING_PREFIXES.stream().anyMatch(key::startsWith) ? key + " (" + line + ")" : line;
     }
 
+    /** The key given more than once, and the lines it is on; never a value (it may be a digest being rotated). */
+    private String repeated(String key) {
+        List<Integer> lines = linesOf(key);
+        String named = SETTING_PREFIXES.stream().anyMatch(key::startsWith) ? "key " + key : "a key that is not a setting";
+        String times = lines.size() > 2 ? lines.size() + " times" : "twice";
+        return named + " given " + times + (lines.size() >= 2 ? " (lines " + lines.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + ")" : "") + "; each key once: the last would win silently (for a "
+                + "second token, use " + TEAMS + "<team>.tokens.<id>.sha256)";
+    }
+
     private Optional<Integer> lineOf(String key) {
+        return linesOf(key).stream().findFirst();
+    }
+
+    /** The numbers of the lines that start with {@code key} as a setting (not a comment, not a line's continuation). */
+    private List<Integer> linesOf(String key) {
         List<String> lines;
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
-            return Optional.empty();
+            return List.of();
         }
+        List<Integer> numbers = new ArrayList<>();
+        boolean continued = false;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).stripLeading();
-            if (line.startsWith(key) && (line.length() == key.length() || "=: \t\f".indexOf(line.charAt(key.length())) >= 0)) {
-                return Optional.of(i + 1);
+            boolean continuation = continued;
+            boolean comment = line.startsWith("#") || line.startsWith("!");
+            // A line ending in an odd number of backslashes goes on at the next (as Properties reads it).
+            int backslashes = 0;
+            while (backslashes < line.length() && line.charAt(line.length() - 1 - backslashes) == '\\') {
+                backslashes++;
+            }
+            continued = !comment && backslashes % 2 == 1;
+            if (!continuation && !comment && line.startsWith(key)
+                    && (line.length() == key.length() || "=: \t\f".indexOf(line.charAt(key.length())) >= 0)) {
+                numbers.add(i + 1);
             }
         }
-        return Optional.empty();
+        return numbers;
     }
 
     private StartupRefused refused(String why) {
