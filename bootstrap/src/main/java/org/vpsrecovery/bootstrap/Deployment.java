@@ -47,7 +47,8 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   teams serve, that is the simulator without a teams file, where another host is refused; else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
  *   <li>{@code VPSR_CHECKPOINT_KEY_FILE}: the Ed25519 private key (PKCS#8, PEM or DER) that signs the audit
- *   chain's checkpoints (default: one generated in the data directory on first start);
+ *   chain's checkpoints (default: one generated in the data directory on first start; required with
+ *   {@code VPSR_DATABASE_URL}, unless a key an earlier start generated is there, used with a warning);
  *   {@code VPSR_CHECKPOINT_DIR}: where the checkpoints are kept (default {@code <data dir>/checkpoints});
  *   {@code VPSR_AUDIT_KEPT_DIR}: where audit events the database cannot take wait to be written
  *   (default {@code <data dir>/kept-audit-events}, ADR 0141);
@@ -297,6 +298,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 directory.toAbsolutePath().toString()));
         checkpoints.signingKeyFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SIGNING_KEY_FILE,
                 file.toAbsolutePath().toString()));
+        // With the shared database a checkpoint key is not generated (ADR 0022, amended in session 56).
+        properties.put(ChainCheckpointFactory.KEY_FILE_REQUIRED, database.isPresent());
         checkpoints.supersededFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SUPERSEDED_CHECKPOINTS,
                 file.toAbsolutePath().toString()));
         if (!checkpoints.trustedPublicKeyFiles().isEmpty()) {
