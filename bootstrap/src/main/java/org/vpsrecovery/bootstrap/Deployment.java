@@ -286,6 +286,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         // The file's teams and auditors, read and checked here; not a Micronaut config file, which
         // would also take in whatever else it holds.
         teamsFile.ifPresent(file -> properties.putAll(file.properties()));
+        // Marks them the only ones (ADR 0034, amended in session 56).
+        teamsFile.ifPresent(file -> properties.put(TeamsFile.GIVEN, file.path().toAbsolutePath().toString()));
         properties.put(WebhooksFactory.ALLOW_LOOPBACK, webhooks.allowLoopback());
         properties.put(WebhooksFactory.ALLOW_PRIVATE_NETWORKS, webhooks.allowPrivateNetworks());
         properties.put(WebhooksFactory.MAX_ATTEMPTS, webhooks.maxAttempts());

@@ -1,7 +1,11 @@
 package org.vpsrecovery.bootstrap;
 
+import io.micronaut.context.env.CommandLinePropertySource;
+import io.micronaut.context.env.Environment;
+import io.micronaut.context.env.EnvironmentPropertySource;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.env.PropertySourcePropertyResolver;
+import io.micronaut.context.env.SystemPropertiesPropertySource;
 import io.micronaut.core.value.PropertyResolver;
 import java.io.IOException;
 import java.io.Reader;
@@ -12,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,8 +36,50 @@ public record TeamsFile(Path path, Map<String, String> settings) {
     private static final String AUDITORS = ConfiguredAuditors.PREFIX + ".";
     private static final String IDENTITY = ConfiguredIdentityProvider.PREFIX + ".";
 
+    /**
+     * Set by {@link Deployment} to the file's path when there is one: the teams, auditors and identity provider are then
+     * the file's only (ADR 0034, amended in session 56).
+     */
+    static final String GIVEN = "vpsr.configuration.teams-file";
+
     public TeamsFile {
         settings = Map.copyOf(settings);
+    }
+
+    /**
+     * With a teams file, a team, auditor or identity setting from anywhere else ({@code -D}, {@code MICRONAUT_CONFIG_FILES},
+     * an argument) stops the start, named with where it came from: it would bypass the file's checks, the refusal of a
+     * published token's digest among them. Deployment hands the file's settings to Micronaut as the context's own
+     * properties, so each other property source is looked at.
+     */
+    static void refuseSettingsFromElsewhere(Environment environment) {
+        Optional<String> file = environment.get(GIVEN, String.class);
+        if (file.isEmpty()) {
+            return;
+        }
+        for (PropertySource source : environment.getPropertySources()) {
+            if (PropertySource.CONTEXT.equals(source.getName())) {
+                continue;
+            }
+            for (String key : source) {
+                String named = source.getConvention() == PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE
+                        ? key.toLowerCase(Locale.ROOT).replace('_', '.') : key;
+                if (named.startsWith(TEAMS) || named.startsWith(AUDITORS) || named.startsWith(IDENTITY)) {
+                    throw new StartupRefused(key + " is given by " + origin(source) + " while VPSR_TEAMS_FILE ("
+                            + file.get() + ") is set: teams, auditors and the identity provider are read from the teams "
+                            + "file only, where each is checked; move the setting there or remove it");
+                }
+            }
+        }
+    }
+
+    private static String origin(PropertySource source) {
+        return switch (source.getName()) {
+            case SystemPropertiesPropertySource.NAME -> "a system property (-D)";
+            case EnvironmentPropertySource.NAME -> "an environment variable";
+            case CommandLinePropertySource.NAME -> "a command-line argument";
+            default -> "the configuration " + source.getOrigin().location();
+        };
     }
 
     public static TeamsFile read(Path path) {

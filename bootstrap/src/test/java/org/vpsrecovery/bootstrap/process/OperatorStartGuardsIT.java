@@ -14,12 +14,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vpsrecovery.adapters.http.facade.HashedTeamTokens;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
+import org.vpsrecovery.bootstrap.EmbeddedDefaults;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
 
 /**
  * Starts an operator gives the built jar that must not serve as asked: the shared database without a checkpoint key
- * (ADR 0022, amended in session 56).
+ * (ADR 0022), a team or auditor given beside the teams file (ADR 0034); both amended in session 56.
  */
 class OperatorStartGuardsIT {
 
@@ -82,6 +83,38 @@ class OperatorStartGuardsIT {
             assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
             assertThat(service.stdout() + service.stderr()).contains("VPSR_CHECKPOINT_KEY_FILE is not set: the audit "
                     + "chain's checkpoints are signed with " + earlier.toAbsolutePath(), "Set VPSR_CHECKPOINT_KEY_FILE=");
+        }
+    }
+
+    /** A team given by -D beside the teams file, with the demo's published token, served 200 before. */
+    @Test
+    void aPublishedTokensDigestGivenBesideTheTeamsFileIsRefused() {
+        String published = HashedTeamTokens.sha256Hex(EmbeddedDefaults.DEMO_TEAM_TOKEN);
+        try (ServiceProcess refused = operatorConfigured("shadow-team").jvmOptions("-XX:+UseSerialGC",
+                "-Dvpsr.teams.shadow.token-sha256=" + published, "-Dvpsr.teams.shadow.servers=12345").launch()) {
+            int exitCode = refused.awaitExit(Duration.ofSeconds(120));
+
+            assertThat(exitCode).as(refused.stderr()).isEqualTo(2);
+            assertThat(refused.stderr()).contains("vps-recovery cannot start: vpsr.teams.shadow.token-sha256 is the "
+                    + "digest of a published token").doesNotContain("\tat ", published);
+            assertThat(refused.stdout()).doesNotContain("listening on");
+        }
+    }
+
+    /** Even with a token of its own: it bypasses the teams file's checks, so it is named with where it came from. */
+    @Test
+    void anAuditorGivenInAMicronautConfigFileBesideTheTeamsFileIsRefusedNamingTheFile() {
+        String own = HashedTeamTokens.sha256Hex("an-auditor-token-of-its-own");
+        try (ServiceProcess refused = operatorConfigured("auditor-elsewhere")
+                .file("MICRONAUT_CONFIG_FILES", "extra.properties", "vpsr.auditors.extra.token-sha256=" + own + "\n")
+                .launch()) {
+            int exitCode = refused.awaitExit(Duration.ofSeconds(120));
+
+            assertThat(exitCode).as(refused.stderr()).isEqualTo(2);
+            assertThat(refused.stderr()).contains("vps-recovery cannot start: vpsr.auditors.extra.token-sha256 is given "
+                    + "by the configuration ", "extra.properties while VPSR_TEAMS_FILE (", "read from the teams file only")
+                    .doesNotContain("\tat ", own);
+            assertThat(refused.stdout()).doesNotContain("listening on");
         }
     }
 }
