@@ -91,7 +91,7 @@ class OperatorStartGuardsIT {
     void aPublishedTokensDigestGivenBesideTheTeamsFileIsRefused() {
         String published = HashedTeamTokens.sha256Hex(EmbeddedDefaults.DEMO_TEAM_TOKEN);
         try (ServiceProcess refused = operatorConfigured("shadow-team").jvmOptions("-XX:+UseSerialGC",
-                "-Dvpsr.teams.shadow.token-sha256=" + published, "-Dvpsr.teams.shadow.servers=12345").launch()) {
+                "-Dvpsr.teams.shadow.token-sha256=" + published, "-Dvpsr.teams.shadow.servers=67890").launch()) {
             int exitCode = refused.awaitExit(Duration.ofSeconds(120));
 
             assertThat(exitCode).as(refused.stderr()).isEqualTo(2);
