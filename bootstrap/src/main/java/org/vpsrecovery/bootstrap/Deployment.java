@@ -50,7 +50,8 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   teams serve, that is the simulator without a teams file, where another host is refused; else 0.0.0.0),
  *   {@code VPSR_DATA_DIR} (~/.vps-recovery: the embedded PostgreSQL's data, kept between runs).</li>
  *   <li>{@code VPSR_CHECKPOINT_KEY_FILE}: the Ed25519 private key (PKCS#8, PEM or DER) that signs the audit
- *   chain's checkpoints (default: one generated in the data directory on first start);
+ *   chain's checkpoints (default: one generated in the data directory on first start; required with
+ *   {@code VPSR_DATABASE_URL}, unless a key an earlier start generated is there, used with a warning);
  *   {@code VPSR_CHECKPOINT_DIR}: where the checkpoints are kept (default {@code <data dir>/checkpoints});
  *   {@code VPSR_AUDIT_KEPT_DIR}: where audit events the database cannot take wait to be written
  *   (default {@code <data dir>/kept-audit-events}, ADR 0141);
@@ -289,6 +290,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         // The file's teams and auditors, read and checked here; not a Micronaut config file, which
         // would also take in whatever else it holds.
         teamsFile.ifPresent(file -> properties.putAll(file.properties()));
+        // Marks them the only ones (ADR 0034, amended in session 56).
+        teamsFile.ifPresent(file -> properties.put(TeamsFile.GIVEN, file.path().toAbsolutePath().toString()));
         properties.put(WebhooksFactory.ALLOW_LOOPBACK, webhooks.allowLoopback());
         properties.put(WebhooksFactory.ALLOW_PRIVATE_NETWORKS, webhooks.allowPrivateNetworks());
         properties.put(WebhooksFactory.MAX_ATTEMPTS, webhooks.maxAttempts());
@@ -302,6 +305,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
                 directory.toAbsolutePath().toString()));
         checkpoints.signingKeyFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SIGNING_KEY_FILE,
                 file.toAbsolutePath().toString()));
+        // With the shared database a checkpoint key is not generated (ADR 0022, amended in session 56).
+        properties.put(ChainCheckpointFactory.KEY_FILE_REQUIRED, database.isPresent());
         checkpoints.supersededFile().ifPresent(file -> properties.put(ChainCheckpointFactory.SUPERSEDED_CHECKPOINTS,
                 file.toAbsolutePath().toString()));
         if (!checkpoints.trustedPublicKeyFiles().isEmpty()) {

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
 import io.micronaut.core.propagation.PropagatedContext;
 import io.micronaut.core.value.PropertyResolver;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -93,9 +94,21 @@ public class RecoveryServicesFactory {
 
     // Teams and auditors are built when the context starts (@Context), not at the first request:
     // a wrong setting stops the start with the setting named, instead of answering every request 500.
+    // With a teams file, teams and auditors from anywhere else are refused, and a published token's digest whatever its
+    // source (ADR 0034, amended in session 56): only the embedded demo serves those.
     @Context
-    ConfiguredTeams configuredTeams(PropertyResolver properties) {
-        return ConfiguredTeams.from(properties);
+    ConfiguredTeams configuredTeams(Environment environment) {
+        ConfiguredTeams teams = ConfiguredTeams.from(environment);
+        if (outsideTheDemo(environment)) {
+            ConfiguredTeams.refusePublishedDigests(teams, ConfiguredAuditors.from(environment));
+        }
+        TeamsFile.refuseSettingsFromElsewhere(environment);
+        return teams;
+    }
+
+    /** A teams file given (the real VPS.org requires one): the demo's published tokens serve nowhere else. */
+    private static boolean outsideTheDemo(PropertyResolver properties) {
+        return properties.containsProperty(TeamsFile.GIVEN);
     }
 
     @Context
@@ -132,6 +145,9 @@ public class RecoveryServicesFactory {
     AuditorAuthenticator auditorAuthenticator(PropertyResolver properties, ConfiguredTeams teams) {
         ConfiguredAuditors auditors = ConfiguredAuditors.from(properties);
         ConfiguredTeams.refuseSharedDigests(teams, auditors);
+        if (outsideTheDemo(properties)) {
+            ConfiguredTeams.refusePublishedDigests(teams, auditors);
+        }
         return new HashedAuditorTokens(auditors.tokenDigests());
     }
 

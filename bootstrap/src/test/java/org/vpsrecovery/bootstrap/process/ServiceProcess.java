@@ -49,8 +49,8 @@ import org.vpsrecovery.bootstrap.StartupRefused;
  *
  * <p>Defaults, each overridden by setting the variable: {@code VPSR_PORT=0} (the system picks a
  * free port; the fixture reads the one taken from the service's "listening on" line),
- * {@code VPSR_HOST=127.0.0.1}, and, for an embedded default (no {@code VPSR_DATABASE_URL}),
- * {@code VPSR_DATA_DIR} in the process's own directory. The test JVM's own {@code VPSR_*},
+ * {@code VPSR_HOST=127.0.0.1}, {@code VPSR_DATA_DIR} in the process's own directory, and, with
+ * {@code VPSR_DATABASE_URL}, {@code VPSR_CHECKPOINT_KEY_FILE} a key of the process's own. The test JVM's own {@code VPSR_*},
  * {@code VPSORG_*} and {@code MICRONAUT_*} variables are not passed on. Every wait is bounded;
  * every process is killed when it is closed or, failing that, when the test JVM ends.
  */
@@ -222,6 +222,11 @@ public final class ServiceProcess implements AutoCloseable {
                 // Always the process's own: even with an external database the data directory holds the
                 // signed chain checkpoints (ADR 0022), which must not mix between tests' databases.
                 given.putIfAbsent("VPSR_DATA_DIR", directory.resolve("data").toString());
+                // The shared database requires a checkpoint key (ADR 0022, amended in session 56): the process's own,
+                // as the key it generated was before. A test of the refusal sets the variable empty.
+                if (given.containsKey("VPSR_DATABASE_URL") && !given.containsKey("VPSR_CHECKPOINT_KEY_FILE")) {
+                    given.put("VPSR_CHECKPOINT_KEY_FILE", checkpointKey(directory.resolve("checkpoint-key.pem")).toString());
+                }
                 Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath());
                 List<String> command = new ArrayList<>();
                 command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -243,6 +248,19 @@ public final class ServiceProcess implements AutoCloseable {
                 return started;
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start " + name, e);
+            }
+        }
+
+        /** A new Ed25519 private key in PKCS#8 PEM, as {@code openssl genpkey -algorithm ed25519} writes it. */
+        public static Path checkpointKey(Path file) throws IOException {
+            try {
+                byte[] der = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate()
+                        .getEncoded();
+                return Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
+                        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                        + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
             }
         }
 
