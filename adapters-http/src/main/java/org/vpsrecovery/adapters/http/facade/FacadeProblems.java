@@ -339,7 +339,7 @@ public final class FacadeProblems {
     /**
      * The counts of not-sent refusals held back under a reason and why-not-sent quiet for a minute since: said in a line
      * of their own, called every minute by the instance's sweep; before, once VPS.org was back, the refusals held back
-     * after the last line were said by no line (ADR 0006, amended in session 56).
+     * after the last line were said by no line (ADR 0025, amended in session 56).
      */
     public static void sayQuietNotSentLines() {
         sayQuietNotSentLines(HELD_BACK_LOG, NOT_SENT_LINES);
