@@ -620,7 +620,7 @@ public final class RunPoliciesService {
                 var attempt = attempts.attempt(context, Operation.CREATE_SNAPSHOT).onServer(server)
                         .detail(AuditEvent.NAME, name);
                 made(attempt, policy, scheduledFor);
-                attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, ReasonCode.SNAPSHOT_LIMIT_REACHED,
+                attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, limited, ReasonCode.SNAPSHOT_LIMIT_REACHED,
                                 () -> {
                                     List<Snapshot> listed = limited.call(() -> snapshots.listSnapshots(Optional.of(server)));
                                     RecoveryLimits teamLimits = limits.limitsFor(policy.team());
@@ -634,7 +634,7 @@ public final class RunPoliciesService {
                 var attempt = attempts.attempt(context, Operation.CREATE_MANUAL_BACKUP).onServer(server)
                         .detail(AuditEvent.DESCRIPTION, name);
                 made(attempt, policy, scheduledFor);
-                attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
+                attempt.run(() -> roomMade(attempt, policy, server, scheduledFor, limited, ReasonCode.MANUAL_BACKUP_LIMIT_REACHED,
                                 () -> {
                                     // Read consistently, as a person's create reads it (ADR 0010, amended in session
                                     // 38); a job's bound: no key nor call slot is leased on a run.
@@ -663,22 +663,20 @@ public final class RunPoliciesService {
         } catch (org.vpsrecovery.domain.common.RecoveryDenied refused) {
             result = RunResult.REFUSED;
         } catch (ProviderFailure failure) {
-            if (failure.kind() == ProviderFailure.Kind.RATE_LIMITED) {
-                throttled.accept(failure.retryAfter().orElse(Duration.ZERO));
-                Optional<Duration> wait = failure.retryAfter().filter(Duration::isPositive);
-                if (wait.isPresent()) {
-                    // Owed after VPS.org's wait, carried to the retry job (a retry before it would only be held back and
-                    // spend its attempts); missed when that wait reaches the next cron time's run (ADR 0028, session 51),
-                    // as judged when the call failed, so the result is what its audited failure says (session 52).
-                    Instant waitEnds = limited.waitEnds().orElseGet(() -> clock.instant().plus(wait.get()));
-                    return Optional.of(owedAt(policy, server, scheduledFor, waitEnds)
-                            ? new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.FAILED, removed,
-                                    Optional.empty(), wait)
-                            : new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.MISSED, removed));
-                }
+            Optional<Run> waiting = rateLimited(failure, policy, server, scheduledFor, limited, removed, throttled);
+            if (waiting.isPresent()) {
+                return waiting;
             }
             result = failure.outcomeUnknown() ? RunResult.UNRESOLVED : RunResult.FAILED;
         } catch (RecoveryException | IllegalArgumentException failed) {
+            if (failed instanceof AuditedAttempts.CheckFailed check && check.getCause() instanceof ProviderFailure delete) {
+                // The rotation's delete answered 429: judged as the create's own 429 is, not a plain failure retried
+                // on the backoff inside VPS.org's wait (ADR 0028, amended in session 56). Nothing was created.
+                Optional<Run> waiting = rateLimited(delete, policy, server, scheduledFor, limited, removed, throttled);
+                if (waiting.isPresent()) {
+                    return waiting;
+                }
+            }
             Optional<Instant> holdEnds = restoreHoldEnd(failed);
             if (holdEnds.isPresent()) {
                 // Put off by a restore's hold (audited): owed when it ends, or missed if that is not before the next run.
@@ -696,6 +694,31 @@ public final class RunPoliciesService {
             removed.addAll(dropsApplied(policy, server));
         }
         return Optional.of(new Run(policy.team(), policy.id(), server, scheduledFor, result, List.copyOf(removed)));
+    }
+
+    /**
+     * A run VPS.org answered 429 (its create, its list, or its rotation's delete; or the client held the call back after
+     * one): the tick is told to stop after this pair; when VPS.org named a wait, the run is owed after it, carried to the
+     * retry job (a retry before it would only be held back and spend its attempts), or missed when that wait reaches the
+     * next cron time's run (ADR 0028, session 51), as judged when the call failed, so the result is what its audited
+     * failure says (session 52). Empty for any other failure, and for a 429 naming no wait (a plain failure then).
+     */
+    private Optional<Run> rateLimited(ProviderFailure failure, RecoveryPolicy policy, ServerId server, Instant scheduledFor,
+                                      RateLimitedCalls limited, List<ResourceRef> removed,
+                                      java.util.function.Consumer<Duration> throttled) {
+        if (failure.kind() != ProviderFailure.Kind.RATE_LIMITED) {
+            return Optional.empty();
+        }
+        throttled.accept(failure.retryAfter().orElse(Duration.ZERO));
+        Optional<Duration> wait = failure.retryAfter().filter(Duration::isPositive);
+        if (wait.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant waitEnds = limited.waitEnds().orElseGet(() -> clock.instant().plus(wait.get()));
+        return Optional.of(owedAt(policy, server, scheduledFor, waitEnds)
+                ? new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.FAILED, removed, Optional.empty(),
+                        wait)
+                : new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.MISSED, removed));
     }
 
     /**
@@ -721,18 +744,34 @@ public final class RunPoliciesService {
             try {
                 return call.get();
             } catch (ProviderFailure failure) {
-                Optional<Duration> wait = failure.kind() == ProviderFailure.Kind.RATE_LIMITED
-                        ? failure.retryAfter().filter(Duration::isPositive) : Optional.empty();
-                if (wait.isEmpty()) {
-                    throw failure;
-                }
-                waitEnds = clock.instant().plus(wait.get());
-                if (owedAt(policy, server, scheduledFor, waitEnds)) {
+                Optional<Instant> ends = heard(failure);
+                if (ends.isEmpty() || owedAt(policy, server, scheduledFor, ends.get())) {
                     throw failure;
                 }
                 throw failure.saying(failure.getMessage() + "; this cron time's run is missed: VPS.org asked to wait "
-                        + "until " + waitEnds + ", no sooner than the next cron time's run, which makes the next point");
+                        + "until " + ends.get() + ", no sooner than the next cron time's run, which makes the next point");
             }
+        }
+
+        /** When VPS.org's 429 naming a wait asked this run to come back, judged now; empty for any other failure. */
+        Optional<Instant> heard(ProviderFailure failure) {
+            Optional<Duration> wait = failure.kind() == ProviderFailure.Kind.RATE_LIMITED
+                    ? failure.retryAfter().filter(Duration::isPositive) : Optional.empty();
+            wait.ifPresent(w -> waitEnds = clock.instant().plus(w));
+            return wait.map(w -> waitEnds);
+        }
+
+        /**
+         * What comes of a run whose rotation's delete VPS.org answered 429, for the create's event: tried again once
+         * its wait ends, or missed when that is not before the next cron time's run (ADR 0028, session 56).
+         */
+        String whenDeleteLimited(ProviderFailure failure) {
+            return heard(failure).map(ends -> owedAt(policy, server, scheduledFor, ends)
+                    ? ", and VPS.org asked to wait until " + ends + ": the run is tried again then"
+                    : ", and this cron time's run is missed: VPS.org asked to wait until " + ends + ", no sooner than "
+                            + "the next cron time's run, which makes the next point")
+                    .orElse(failure.kind() == ProviderFailure.Kind.RATE_LIMITED
+                            ? ", and VPS.org named no wait: the run is tried again on the backoff" : "");
         }
 
         Optional<Instant> waitEnds() {
@@ -798,7 +837,7 @@ public final class RunPoliciesService {
      * refused anyway (ADR 0028, amended in session 48).
      */
     private Decision roomMade(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, ServerId server, Instant scheduledFor,
-                              ReasonCode limit, Supplier<Room> quota, List<ResourceRef> removed) {
+                              RateLimitedCalls limited, ReasonCode limit, Supplier<Room> quota, List<ResourceRef> removed) {
         // Two ticks of one window overlap when db-scheduler revives a run whose heartbeats stopped while it still ran:
         // both read "not yet" before either stored its create, so the one that waited for the lock must look again.
         requireNotTriedMeanwhile(policy, server, scheduledFor);
@@ -837,10 +876,14 @@ public final class RunPoliciesService {
             // A delete whose answer was lost may have happened: its own record is UNRESOLVED, and the tracker
             // establishes it; this event must not say otherwise.
             boolean unknown = refusedOrFailed instanceof ProviderFailure lost && lost.outcomeUnknown();
+            boolean rateLimited = refusedOrFailed instanceof ProviderFailure limitedBy
+                    && limitedBy.kind() == ProviderFailure.Kind.RATE_LIMITED;
             throw new AuditedAttempts.CheckFailed("the rotation's delete of " + label(victim.get())
-                    + (unknown ? " got no answer, so whether it happened is not known yet (" : " did not happen (")
+                    + (unknown ? " got no answer, so whether it happened is not known yet ("
+                            : rateLimited ? " did not happen: VPS.org rate limited it (" : " did not happen (")
                     + refusedOrFailed.reason() + ": " + refusedOrFailed.getMessage() + "); nothing was created"
-                    + whenTriedAgain(policy, server, scheduledFor, holdEnd(refusedOrFailed)), refusedOrFailed);
+                    + (rateLimited ? limited.whenDeleteLimited((ProviderFailure) refusedOrFailed)
+                            : whenTriedAgain(policy, server, scheduledFor, holdEnd(refusedOrFailed))), refusedOrFailed);
         }
         // Only now: the create's events say what was rotated for it.
         attempt.detail(AuditEvent.ROTATED, label(victim.get()));

@@ -333,6 +333,36 @@ public final class FacadeProblems {
     /** Shared by the API and the console, as their lines are; reasons times why-not-sent stays far below 64 keys. */
     private static final AtMostEvery<NotSentRefusal> NOT_SENT_LINES =
             new AtMostEvery<>(Duration.ofMinutes(1), 64, System::nanoTime);
+    /** Where the API's refusal lines go (its exception handlers' logger): their held-back counts go there too. */
+    private static final org.slf4j.Logger HELD_BACK_LOG = org.slf4j.LoggerFactory.getLogger(FacadeExceptionHandlers.class);
+
+    /**
+     * The counts of not-sent refusals held back under a reason and why-not-sent quiet for a minute since: said in a line
+     * of their own, called every minute by the instance's sweep; before, once VPS.org was back, the refusals held back
+     * after the last line were said by no line (ADR 0025, amended in session 56).
+     */
+    public static void sayQuietNotSentLines() {
+        sayQuietNotSentLines(HELD_BACK_LOG, NOT_SENT_LINES);
+    }
+
+    static void sayQuietNotSentLines(org.slf4j.Logger log, AtMostEvery<NotSentRefusal> notSentLines) {
+        for (AtMostEvery.Expired<NotSentRefusal> quiet : notSentLines.sayExpired()) {
+            log.warn("{} more request(s) answered {} without a call sent to VPS.org ({}) since the last such line, and "
+                    + "none since for 1 min", quiet.heldBack(), quiet.key().reason(), quiet.key().why());
+        }
+    }
+
+    /** Every not-sent refusal count held back, whatever its minute: at this instance's stop (session 56). */
+    public static void sayNotSentLinesAtStop() {
+        sayNotSentLinesAtStop(HELD_BACK_LOG, NOT_SENT_LINES);
+    }
+
+    static void sayNotSentLinesAtStop(org.slf4j.Logger log, AtMostEvery<NotSentRefusal> notSentLines) {
+        for (AtMostEvery.Expired<NotSentRefusal> held : notSentLines.sayAllHeld()) {
+            log.warn("{} more request(s) answered {} without a call sent to VPS.org ({}) since the last such line, said "
+                    + "as this instance stops", held.heldBack(), held.key().reason(), held.key().why());
+        }
+    }
 
     /**
      * A failure answered with a 5xx is logged at WARN, with the request's id, as the API's handler and the console both

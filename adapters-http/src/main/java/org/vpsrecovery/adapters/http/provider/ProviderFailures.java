@@ -66,13 +66,20 @@ final class ProviderFailures {
             + "invoices?|kyc|identity)";
     /** Who or what a waited-on word may be qualified by, between "pending" and it ("pending admin approval"). */
     private static final String WAITED_BY = "(manual|account|email|admin|administrator|owner|customer|user|support|"
-            + "further|additional)";
+            + "further|additional|final|compliance|security|legal|fraud|internal|team|organi[sz]ation|staff|human)";
+    /**
+     * The words between "pending" and its noun (session 56): determiners, anyone's possessive ("the owner's", "the team
+     * owners'"), the qualifiers above, and "receipt of"/"completion of", at most four. Any other word is the noun.
+     */
+    private static final String BEFORE_THE_NOUN = "((a|an|the|your|their|its|our|his|her|my|this|that)\\s+"
+            + "|[\\w-]+(['’]s|s['’])\\s+|" + WAITED_BY + "\\s+|(receipt|completion)\\s+of\\s+){0,4}";
     /**
      * A "pending" whose qualifier IS what is pending, adjacent, and one that waits on someone: a verification, a
      * confirmation, an approval or review, a payment, billing, an invoice, KYC or identity ("Payment pending",
      * "Verification is still pending", "Account pending approval", "Restore pending a manual review", "Pending: account
      * verification", "Pending admin approval", "Restore pending your approval", "KYC check pending", "Verification of
-     * your account is pending"). The words then say what the codes say ({@code payment_pending} is for good: ADR 0010,
+     * your account is pending"). After "pending", its noun is read past {@link #BEFORE_THE_NOUN} ("pending the account
+     * owner's verification", session 56). The words then say what the codes say ({@code payment_pending} is for good: ADR 0010,
      * sessions 54 and 55). A listed word merely near it, or a finished form, is not what is pending ("Account has a pending
      * operation", "Restore approved and pending": still "not now").
      */
@@ -80,8 +87,8 @@ final class ProviderFailures {
             + "\\s+((is|are)\\s+)?(still\\s+)?pending\\b"
             + "|\\b(kyc|identity)\\s+(check|verification)\\s+((is|are)\\s+)?(still\\s+)?pending\\b"
             + "|\\b" + WAITED_ON + "\\s+of\\s+(your\\s+|the\\s+)?\\w+\\s+((is|are)\\s+)?(still\\s+)?pending\\b"
-            + "|\\bpending\\s+((on|for|a|an|the|your|their|its|our)\\s+)?(" + WAITED_BY + "\\s+)?" + WAITED_ON + "\\b"
-            + "|\\bpending\\s*:\\s*(" + WAITED_BY + "\\s+)?" + WAITED_ON + "\\b", Pattern.CASE_INSENSITIVE);
+            + "|\\bpending(\\s*:\\s*|\\s+)((on|upon|for|until)\\s+)?" + BEFORE_THE_NOUN + WAITED_ON + "\\b",
+            Pattern.CASE_INSENSITIVE);
     /**
      * Django's and DRF's words for a value's own bounds ("Ensure this field has no more than 100 characters.", "at most
      * 5 digits"): a refusal of the value, not a limit reached.

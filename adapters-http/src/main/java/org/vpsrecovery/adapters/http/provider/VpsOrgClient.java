@@ -514,11 +514,21 @@ public final class VpsOrgClient implements SnapshotProvider, BackupProvider, Aut
      * client, so that one client's lines never hold back another's (ADR 0010, amended in session 54). Past the bound,
      * other routes share one line an interval (ADR 0025).
      */
-    private final org.vpsrecovery.application.failure.AtMostEvery<String> inconsistentListLines =
-            new org.vpsrecovery.application.failure.AtMostEvery<>(Duration.ofMinutes(5), 256, System::nanoTime,
-                    heldBack -> LOG.warn("VPS.org's lists were inconsistent on more routes than the 256 whose line is "
-                            + "remembered: {} more lists failed so on other routes since the last such line; if it goes "
-                            + "on, tell VPS.org", heldBack));
+    private final InconsistentListLines inconsistentListLines = new InconsistentListLines(LOG, System::nanoTime);
+
+    /**
+     * Says the counts of inconsistent lists held back on routes quiet for their five minutes since: called every minute
+     * by the instance's sweep, since no next line of a route whose lists stopped failing would say them (ADR 0025,
+     * amended in session 56).
+     */
+    public void sayQuietLines() {
+        inconsistentListLines.sayQuiet();
+    }
+
+    /** Says every count held back, at this instance's stop (its stop hook, not this client's close; session 56). */
+    public void sayHeldLinesAtStop() {
+        inconsistentListLines.sayAllHeld();
+    }
 
     /**
      * The WARN of a list given up after {@code reads} reads: its route and the server it was read for (path and query,

@@ -100,6 +100,38 @@ class NotSentRefusalLinesTest {
                 .containsExactly("req-0", "req-1", "req-2", "req-3", "req-4");
     }
 
+    /**
+     * Session 56: once VPS.org was back, the refusals held back after the last line were said by no line; now a reason
+     * and why-not-sent quiet for its minute says its count, and the stop says every count held back.
+     */
+    @Test
+    void theCountHeldBackAfterTheLastLineIsSaidWhenQuietForAMinuteAndAtTheStop() {
+        ProviderFailure refused = ProviderFailure.neverSent(ProviderFailure.NotSent.NO_CONNECTION,
+                "connection refused", Optional.empty(), null);
+        ProviderFailure circuitOpen = ProviderFailure.neverSent(ProviderFailure.NotSent.CIRCUIT_OPEN,
+                "circuit open", Optional.of(Duration.ofSeconds(30)), null);
+        for (int i = 0; i < 4; i++) {
+            log("req-" + i, HttpStatus.SERVICE_UNAVAILABLE, refused);
+        }
+        nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+        log("req-c0", HttpStatus.SERVICE_UNAVAILABLE, circuitOpen);
+        log("req-c1", HttpStatus.SERVICE_UNAVAILABLE, circuitOpen);
+        nanos.addAndGet(Duration.ofSeconds(40).toNanos());
+
+        FacadeProblems.sayQuietNotSentLines(logger, notSentLines);
+
+        assertThat(lines()).hasSize(3);
+        assertThat(lines().get(2).getFormattedMessage()).contains("3 more request(s) answered PROVIDER_UNAVAILABLE",
+                "NO_CONNECTION", "none since for 1 min");
+
+        FacadeProblems.sayNotSentLinesAtStop(logger, notSentLines);
+        FacadeProblems.sayNotSentLinesAtStop(logger, notSentLines);
+
+        assertThat(lines()).hasSize(4);
+        assertThat(lines().get(3).getFormattedMessage()).contains("1 more request(s) answered", "CIRCUIT_OPEN",
+                "as this instance stops");
+    }
+
     private void log(String requestId, HttpStatus status, ProviderFailure failure) {
         HttpRequest<?> request = HttpRequest.GET("/api/v1/servers/")
                 .setAttribute(RequestAttributes.REQUEST_ID, new RequestId(requestId));

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.port.ProviderFailure.Kind;
@@ -250,6 +251,49 @@ class NestedErrorBodiesContractTest {
 
             assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isTrue();
             assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isFalse();
+        }
+    }
+
+    /**
+     * Session 56: what follows "pending" is read up to its noun, past determiners, possessives ("the owner's", "the team
+     * owners'") and qualifiers ("account owner", "final compliance"), and "receipt of"/"completion of": the noun decides.
+     * Before, one qualifier at most and no possessive were read, so "pending the owner's approval" or "pending the account
+     * owner's verification" was "not now" (a rotation's delete retried into the same refusal). A noun that passes by
+     * itself ("restore", "snapshot", "operation"), or a word that is no modifier before it, keeps "not now".
+     */
+    @ParameterizedTest(name = "{0}: for good {1}")
+    @CsvSource(delimiter = '|', value = {
+            "Deletion pending the owner's approval | true",
+            "Account pending owner approval | true",
+            "Snapshot deletion pending the account owner's verification | true",
+            "Restore pending the account owner’s approval | true",
+            "Pending your administrator's confirmation | true",
+            "Request pending the customer's payment | true",
+            "Pending account owner verification | true",
+            "Deletion pending final compliance review | true",
+            "Pending: the owner's approval | true",
+            "Action pending on the account owner's confirmation | true",
+            "Snapshot deletion pending receipt of payment | true",
+            "Pending the team owners' approval | true",
+            "Account pending security review | true",
+            "Deletion pending your organization admin's approval | true",
+            "Pending completion of identity verification | true",
+            "Restore pending an additional manual review by support | true",
+            "Snapshot pending the server's restore | false",
+            "Pending the account owner's restore | false",
+            "Restore pending: the server's snapshot creation | false",
+            "Pending completion of the snapshot | false",
+            "Deletion pending the account's current operation | false",
+            "Snapshot pending your previous deletion | false",
+            "Pending the owner's snapshot | false",
+            "Delete pending; approval is not required | false"})
+    void whatFollowsPendingIsReadUpToItsNoun(String words, boolean forGood) {
+        String body = "{\"detail\": \"" + words + "\"}";
+        for (int status : new int[] {400, 409}) {
+            ProviderFailure failure = deleteRefused(status, body);
+
+            assertThat(failure.inAPassingState()).as("HTTP %d %s", status, body).isEqualTo(!forGood);
+            assertThat(failure.refusedForGood()).as("HTTP %d %s", status, body).isEqualTo(forGood);
         }
     }
 
