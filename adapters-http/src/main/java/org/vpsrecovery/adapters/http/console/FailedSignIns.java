@@ -30,7 +30,9 @@ import org.vpsrecovery.domain.port.SharedAllowances;
 /**
  * The console's failed sign-ins, throttled and logged (ADR 0041, amended in session 50). Each attempt takes one token
  * from its client address's Bucket4j bucket; a sign-in that succeeds (or that the identity provider's outage kept from
- * being checked) gives it back, so only failures count. With the address's bucket empty the attempt is answered 429
+ * being checked) gives it back, so only failures count. An attempt finding the bucket taken by attempts still under way
+ * waits for them ({@link InFlight}, session 56) rather than being refused. With the address's bucket empty and none
+ * under way the attempt is answered 429
  * with Retry-After before its token is checked, whatever the token: answering a right one would let guessing go on at
  * full speed from that address. The allowance of every address together is spent by failures only, after the check:
  * past it a failure is answered 429 rather than 401, but a right token still signs in, so a flood from many addresses
