@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.domain.common.KeysetPage;
 import org.vpsrecovery.domain.common.ReasonCode;
@@ -65,7 +66,8 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
     }
 
     @Override
-    public RecoveryOperation getOperation(AuditReader reader, OperationId id, Duration wait) {
+    public RecoveryOperation getOperation(AuditReader reader, OperationId id, Duration wait, BooleanSupplier stillWanted) {
+        Objects.requireNonNull(stillWanted, "stillWanted");
         if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
             throw new IllegalArgumentException("wait must be 0-" + MAX_WAIT.toSeconds() + " seconds");
         }
@@ -86,6 +88,11 @@ public final class ReadOperationsService implements GetOperationUseCase, ListOpe
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            }
+            if (!stillWanted.getAsBoolean()) {
+                // The caller has gone: its slot and the reads go back to callers still there (ADR 0024, session 56).
+                LOG.log(System.Logger.Level.DEBUG, "a wait for operation {0} ended before its deadline: its caller has gone", id);
+                return found;
             }
             found = visible(reader, id);
         }

@@ -10,7 +10,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.vpsrecovery.application.audit.AuditReader;
 import org.vpsrecovery.domain.common.AuditorName;
 import org.vpsrecovery.domain.audit.Operation;
@@ -41,6 +43,23 @@ class ReadOperationsServiceTest {
                 Operation.CREATE_SNAPSHOT, WEB, Optional.empty(), at, Duration.ofHours(1));
         operations.add(one);
         return one;
+    }
+
+    /**
+     * A wait whose caller has gone ends at its next look, answered as last read (ADR 0024, amended in session 56): it
+     * used to read on until its deadline, holding its slot for nobody.
+     */
+    @Test
+    @Timeout(30)
+    void aWaitWhoseCallerHasGoneEndsAtItsNextLook() {
+        RecoveryOperation open = accepted(T0);
+        AtomicInteger looks = new AtomicInteger();
+
+        RecoveryOperation answered = read.getOperation(new AuditReader.Team(BLUE), open.id(), ReadOperationsService.MAX_WAIT,
+                () -> looks.incrementAndGet() < 2);
+
+        assertThat(answered).isEqualTo(open);
+        assertThat(looks).as("looks at the caller: still there, then gone").hasValue(2);
     }
 
     /** The console's list: in flight however many newer ones ended, and whether the bound left some out. */

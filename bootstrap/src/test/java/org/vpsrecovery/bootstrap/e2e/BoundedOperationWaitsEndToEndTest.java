@@ -3,6 +3,8 @@ package org.vpsrecovery.bootstrap.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +82,37 @@ class BoundedOperationWaitsEndToEndTest {
         assertThat(SETUP.platform().send("GET", demos + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
         assertThat(SETUP.platform().send("GET", demos + "?wait=1", RunningPlatform.DEMO_TOKEN, null).status()).isEqualTo(200);
         assertThat(SETUP.platform().send("GET", others + "?wait=1", RunningPlatform.OTHER_TOKEN, null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void waitsWhoseCallersHaveGoneGiveTheirSlotsBackLongBeforeTheirDeadline() throws Exception {
+        String operation = operationOf(RunningPlatform.DEMO_TOKEN, 12345, "demo-left-behind");
+        String others = operationOf(RunningPlatform.OTHER_TOKEN, 23456, "other-left-behind");
+        // Every slot taken by waits of a minute (up to the longest wait here, 40 s), whose callers then hang up.
+        List<Socket> callers = List.of(waitingCaller(operation, RunningPlatform.DEMO_TOKEN),
+                waitingCaller(operation, RunningPlatform.DEMO_TOKEN), waitingCaller(others, RunningPlatform.OTHER_TOKEN));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> waitsInUse() == 3.0);
+        assertThat(SETUP.platform().send("GET", others + "?wait=1", RunningPlatform.OTHER_TOKEN, null).status())
+                .as("a fourth wait while the three callers are there").isEqualTo(503);
+        for (Socket caller : callers) {
+            caller.close();
+        }
+
+        // Each wait sees at its next look that nobody is there: the slots come back, well within the waits' deadline.
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> waitsInUse() == 0.0);
+        Answer admitted = SETUP.platform().send("GET", others + "?wait=1", RunningPlatform.OTHER_TOKEN, null);
+        assertThat(admitted.status()).isEqualTo(200);
+        assertThat(admitted.get("state")).isEqualTo("in_progress");
+    }
+
+    /** A caller on a connection of its own, which asks for a wait of a minute and reads nothing. */
+    private static Socket waitingCaller(String operation, String token) throws Exception {
+        Socket socket = new Socket("127.0.0.1", SETUP.platform().server.getPort());
+        socket.getOutputStream().write(("GET " + operation + "?wait=60 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
     }
 
     private static double waitsInUse() {

@@ -226,8 +226,14 @@ public class ConsoleController {
                     .header(HttpHeaders.RETRY_AFTER, seconds);
         }
         FailedSignIns.Attempt attempt = admission.attempt().get();
-        CallerAuthenticationFilter.Identified identified = authentication.identify(token,
-                team.isEmpty() ? Optional.empty() : Optional.of(team));
+        CallerAuthenticationFilter.Identified identified;
+        try {
+            identified = authentication.identify(token, team.isEmpty() ? Optional.empty() : Optional.of(team));
+        } catch (RuntimeException e) {
+            // Not left under way: the address's attempts waiting for it would wait out their bound (session 56).
+            failedSignIns.ended(attempt);
+            throw e;
+        }
         if (identified.caller().isEmpty() && identified.keysUnavailable().isEmpty()
                 && identified.refusedAs() != CallerAuthenticationFilter.Refusal.TEAM_NOT_CHOSEN) {
             Optional<FailedSignIns.Refusal> refused = failedSignIns.failed(attempt, identified.refusal());

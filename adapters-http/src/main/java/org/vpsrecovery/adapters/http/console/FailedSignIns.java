@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -29,7 +30,9 @@ import org.vpsrecovery.domain.port.SharedAllowances;
 /**
  * The console's failed sign-ins, throttled and logged (ADR 0041, amended in session 50). Each attempt takes one token
  * from its client address's Bucket4j bucket; a sign-in that succeeds (or that the identity provider's outage kept from
- * being checked) gives it back, so only failures count. With the address's bucket empty the attempt is answered 429
+ * being checked) gives it back, so only failures count. An attempt finding the bucket taken by attempts still under way
+ * waits for them ({@link InFlight}, session 56) rather than being refused. With the address's bucket empty and none
+ * under way the attempt is answered 429
  * with Retry-After before its token is checked, whatever the token: answering a right one would let guessing go on at
  * full speed from that address. The allowance of every address together is spent by failures only, after the check:
  * past it a failure is answered 429 rather than 401, but a right token still signs in, so a flood from many addresses
@@ -77,7 +80,56 @@ public class FailedSignIns {
      * An address's failures: its bucket, when it was last logged, how many failures since went unlogged, and the shares
      * of its shared allowance this instance owes back.
      */
-    private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged, Owed owed) {
+    private record Address(Bucket failures, AtomicReference<Instant> lastLogged, AtomicInteger unlogged, Owed owed,
+                           InFlight inFlight) {
+    }
+
+    /** How long an attempt waits for its address's attempts under way to end before it is refused 429. */
+    static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * An address's attempts admitted and not yet settled, each holding one of its bucket's tokens (ADR 0041, amended in
+     * session 56). An attempt finding the bucket empty while some are under way waits for them, rather than being
+     * refused: they are not failures, and most give their token back. So concurrent right tokens from one address
+     * (a NAT, a balancer as the peer) all sign in, while concurrent wrong ones still reach the token check at most
+     * {@code failures-per-address} at a time: each waits until one before it is settled, a failure keeping its token.
+     */
+    static final class InFlight {
+        private int count;
+        private int waiting;
+
+        /** Takes a token, waiting while attempts under way may give theirs back; false: refused (none under way). */
+        synchronized boolean enter(Bucket failures, Duration atMost) {
+            long deadline = System.nanoTime() + atMost.toNanos();
+            while (!failures.tryConsume(1)) {
+                long left = deadline - System.nanoTime();
+                if (count == 0 || left <= 0) {
+                    return false;
+                }
+                waiting++;
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } finally {
+                    waiting--;
+                }
+            }
+            count++;
+            return true;
+        }
+
+        /** The attempt is settled (its token given back first, if it did not fail): waiting attempts look again. */
+        synchronized void leave() {
+            count--;
+            notifyAll();
+        }
+
+        /** Attempts waiting for those under way (for tests). */
+        synchronized int waiting() {
+            return waiting;
+        }
     }
 
     /**
@@ -210,13 +262,14 @@ public class FailedSignIns {
         Address state = addresses.get(address);
         if (state == null) {
             Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger(),
-                    new Owed());
+                    new Owed(), new InFlight());
             state = Optional.ofNullable(addresses.putIfAbsent(address, fresh)).orElse(fresh);
         }
-        ConsumptionProbe own = state.failures().tryConsumeAndReturnRemaining(1);
-        if (!own.isConsumed()) {
+        // Refused by recorded failures only: an empty bucket with attempts under way waits for them (session 56).
+        if (!state.inFlight().enter(state.failures(), IN_FLIGHT_WAIT)) {
             logged(address, state, "throttled");
-            return new Admission(Optional.empty(), Duration.ofNanos(own.getNanosToWaitForRefill()));
+            long refill = state.failures().estimateAbilityToConsume(1).getNanosToWaitForRefill();
+            return new Admission(Optional.empty(), refill > 0 ? Duration.ofNanos(refill) : Duration.ofSeconds(1));
         }
         if (shared != null && state.owed().use(clock.instant(), interval)) {
             return new Admission(Optional.of(new Attempt(address, state, Store.SHARED)), Duration.ZERO);
@@ -229,6 +282,7 @@ public class FailedSignIns {
         }
         if (sharedShare.retryAfter().isPresent()) {
             state.failures().addTokens(1);
+            state.inFlight().leave();
             logged(address, state, "throttled");
             return new Admission(Optional.empty(), sharedShare.retryAfter().get());
         }
@@ -279,6 +333,7 @@ public class FailedSignIns {
             return;
         }
         attempt.state.failures().addTokens(1);
+        attempt.state.inFlight().leave();
         if (attempt.store == Store.SHARED && fromShared(() -> {
             shared.giveBack(SHARED_ADDRESS + attempt.address, perAddress, interval);
             return Boolean.TRUE;
@@ -296,6 +351,8 @@ public class FailedSignIns {
         if (!settle(attempt)) {
             return Optional.empty();
         }
+        // Its token stays taken: an attempt waiting for it finds the bucket as the failure left it.
+        attempt.state.inFlight().leave();
         Optional<Duration> addressWait = Optional.empty();
         if (attempt.store == Store.UNSTORED) {
             // Stored now, by its first failure; attempts at once at other instances may have spent it meanwhile.
@@ -322,6 +379,22 @@ public class FailedSignIns {
         logged(attempt.address, attempt.state, why + "; every address's failed sign-ins reached " + PREFIX
                 + "failures-overall");
         return Optional.of(new Refusal(wait.get(), true));
+    }
+
+    /** Attempts of the request's address waiting for those under way (for tests). */
+    int waiting(HttpRequest<?> request) {
+        Address state = addresses.get(clientAddress(request));
+        return state == null ? 0 : state.inFlight().waiting();
+    }
+
+    /**
+     * The attempt ended without its token being judged (the check itself threw): counted as a failure, as before, but no
+     * longer under way, so the address's waiting attempts are not held by it.
+     */
+    public void ended(Attempt attempt) {
+        if (settle(attempt)) {
+            attempt.state.inFlight().leave();
+        }
     }
 
     private static boolean settle(Attempt attempt) {

@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PageAfterParameter;
 import org.vpsrecovery.adapters.http.facade.OpenApiParameters.PageLimitParameter;
 import org.vpsrecovery.adapters.http.facade.OperationJson.OperationPageJson;
@@ -180,7 +182,20 @@ public class OperationsController {
             return OperationJson.of(get.getOperation(RequestAttributes.auditReader(request), id, waitFor));
         }
         AuditReader reader = RequestAttributes.auditReader(request);
-        return waits.inASlot(reader, () -> OperationJson.of(get.getOperation(reader, id, waitFor)));
+        BooleanSupplier stillWanted = callerStillThere(request);
+        return waits.inASlot(reader, () -> OperationJson.of(get.getOperation(reader, id, waitFor, stillWanted)));
+    }
+
+    /**
+     * Whether the caller's connection is still open: a wait whose caller has gone (a client's timeout, a proxy's) ends at
+     * its next look, so its slot is free for a caller still there (ADR 0024, amended in session 56).
+     */
+    private static BooleanSupplier callerStillThere(HttpRequest<?> request) {
+        if (request instanceof NettyHttpRequest<?> netty) {
+            io.netty.channel.Channel connection = netty.getChannelHandlerContext().channel();
+            return connection::isActive;
+        }
+        return () -> true;
     }
 
     @Get("/")

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micronaut.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
@@ -400,5 +403,73 @@ class FailedSignInsTest {
             used++;
         }
         assertThat(used).as("owed shares used, of five give-backs that failed, at 2 failures per address").isEqualTo(2);
+    }
+
+    /**
+     * Thirty right tokens at once from one address (a NAT, the balancer as the peer) all sign in: attempts under way are
+     * no failures (ADR 0041, amended in session 56). Each used to take one of the address's ten tokens until its check
+     * ended, so the eleventh was refused 429 before its token was looked at.
+     */
+    @Test
+    @Timeout(60)
+    void rightTokensAtOnceFromOneAddressAllSignIn() throws Exception {
+        assertThat(atOnce(false)).isEqualTo(new Outcome(30, 0));
+    }
+
+    /** Thirty wrong tokens at once from one address: no more than its allowance ever reaches the token's check. */
+    @Test
+    @Timeout(60)
+    void wrongTokensAtOnceFromOneAddressReachTheCheckAtMostItsAllowance() throws Exception {
+        assertThat(atOnce(true)).isEqualTo(new Outcome(10, 20));
+    }
+
+    /** Attempts that reached the token's check, and attempts refused before it. */
+    private record Outcome(int checked, int refused) {
+    }
+
+    /**
+     * Thirty attempts from one address at once (ten allowed): the first ten are held at their token's check until the
+     * other twenty were refused or wait for them; then each checked one is settled, as right or as wrong.
+     */
+    private static Outcome atOnce(boolean wrong) throws Exception {
+        FailedSignIns throttle = throttle(10, 100);
+        HttpRequest<?> request = from("192.0.2.30");
+        AtomicInteger checked = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch tenChecking = new CountDownLatch(10);
+        CountDownLatch checksEnd = new CountDownLatch(1);
+        ExecutorService callers = Executors.newFixedThreadPool(30);
+        try {
+            List<CompletableFuture<Void>> attempts = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                attempts.add(CompletableFuture.runAsync(() -> {
+                    Optional<FailedSignIns.Attempt> attempt = throttle.admit(request).attempt();
+                    if (attempt.isEmpty()) {
+                        refused.incrementAndGet();
+                        return;
+                    }
+                    checked.incrementAndGet();
+                    tenChecking.countDown();
+                    try {
+                        checksEnd.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    if (wrong) {
+                        throttle.failed(attempt.get(), "the token was refused");
+                    } else {
+                        throttle.notFailed(attempt.get());
+                    }
+                }, callers));
+            }
+            tenChecking.await();
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> refused.get() + throttle.waiting(request) == 20);
+            checksEnd.countDown();
+            CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).get();
+            return new Outcome(checked.get(), refused.get());
+        } finally {
+            callers.shutdownNow();
+        }
     }
 }
