@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.vpsrecovery.adapters.persistence.PostgresServerTooOld;
 import org.vpsrecovery.adapters.persistence.SchemaFromBeforeThePreviousRelease;
 
@@ -214,6 +216,36 @@ public final class Application {
     }
 
     /**
+     * Micronaut's words when a {@code @Value("${key:default}")} setting's value is not of its type: its dependency-injection
+     * failure carries them in its message only (no cause), after a path through the beans that names Java methods.
+     */
+    private static final Pattern UNCONVERTED = Pattern.compile("Error resolving property value \\[\\$\\{([^:}\\]]+)"
+            + "(?::[^}]*)?}]\\. Unable to convert value \\[([^\\]]*)] to target type \\[([A-Za-z.]+)]");
+
+    /** What a setting should look like, by the type it was read as. */
+    private static final Map<String, String> TYPE_EXAMPLES = Map.of(
+            "Duration", "a duration (e.g. 20m, 0s)",
+            "Integer", "a whole number", "int", "a whole number", "Long", "a whole number", "long", "a whole number",
+            "Double", "a number", "double", "a number",
+            "Boolean", "true or false", "boolean", "true or false");
+
+    /**
+     * One line for a setting whose value is not of its type ({@code -Dvpsr.restore-window=20}: "vpsr.restore-window=20 is
+     * not a duration (e.g. 20m, 0s)"), or empty (session 56, ADR 0021).
+     */
+    static Optional<String> unconvertedSetting(Throwable failed) {
+        for (Throwable cause = failed; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            Matcher matcher = UNCONVERTED.matcher(Optional.ofNullable(cause.getMessage()).orElse(""));
+            if (matcher.find()) {
+                String type = matcher.group(3).substring(matcher.group(3).lastIndexOf('.') + 1);
+                return Optional.of(matcher.group(1).strip() + "=" + matcher.group(2) + " is not "
+                        + TYPE_EXAMPLES.getOrDefault(type, "a " + type));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * One line for a setting we check (its message names the key), for a database server too old (ADR 0102, amended
      * in session 43) and for a schema from before the previous release (ADR 0142, amended in session 56); the trace as well for anything else, and for a refusal without a message, which names nothing (a library's own check of a value we passed on unchecked).
      */
@@ -223,6 +255,11 @@ public final class Application {
         if (database.isPresent() && !(root instanceof PostgresServerTooOld)) {
             err.println("vps-recovery cannot start: the database (VPSR_DATABASE_URL, VPSR_DATABASE_USER) could not be "
                     + "used: " + database.get());
+            return;
+        }
+        Optional<String> unconverted = unconvertedSetting(failed);
+        if (unconverted.isPresent()) {
+            err.println("vps-recovery cannot start: " + unconverted.get());
             return;
         }
         boolean named = root.getMessage() != null && !root.getMessage().isBlank();

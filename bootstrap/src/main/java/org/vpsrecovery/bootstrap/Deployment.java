@@ -64,6 +64,8 @@ import org.vpsrecovery.simulator.LifecycleProfile;
  *   <li>{@code VPSR_SIMULATOR_PROFILE}: how fast the embedded simulator's snapshots and backups complete
  *   and its restores end: {@code demo} (default: about 20 s, restores 30 s), {@code realistic} (the
  *   provider's 3-10 minutes, restores 5-15), {@code fast} (5 s, restores 10 s). Refused with the real VPS.org.</li>
+ *   <li>Any other {@code VPSR_*} or {@code VPSORG_*} variable stops the start, named, unless a tool beside the service
+ *   reads it ({@link KnownVariables}, session 56): nothing else would read it.</li>
  * </ul>
  */
 public record Deployment(Optional<Database> database, Optional<Provider> provider, Optional<TeamsFile> teamsFile,
@@ -97,9 +99,6 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
     public record Webhooks(boolean allowLoopback, boolean allowPrivateNetworks, int maxAttempts, String firstRetry) {
     }
 
-    /** The prefixes of the environment variables this class reads; Micronaut is told to leave them alone. */
-    private static final List<String> OWN_VARIABLE_PREFIXES = List.of("VPSR_", "VPSORG_");
-
     public record Database(String url, String user, String password, String migrationUser, String migrationPassword) {
         @Override
         public String toString() {
@@ -126,6 +125,8 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
      * instance its own database (its own locks, idempotency records and audit chain).
      */
     public static Deployment fromEnvironment(Map<String, String> env, Map<?, ?> systemProperties) {
+        // First: a misspelt name is what to fix, not the refusal its missing setting would otherwise cause.
+        KnownVariables.refuseUnknown(env);
         if (blankToNull(env.get("VPSR_DATABASE_URL")) == null) {
             Optional<String> micronautUrl = micronautDatabaseUrl(env, systemProperties);
             if (micronautUrl.isPresent()) {
@@ -324,7 +325,7 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
      */
     public static String[] ownVariables(Map<String, String> env) {
         return env.keySet().stream()
-                .filter(name -> OWN_VARIABLE_PREFIXES.stream().anyMatch(name::startsWith))
+                .filter(name -> KnownVariables.PREFIXES.stream().anyMatch(name::startsWith))
                 .sorted()
                 .toArray(String[]::new);
     }

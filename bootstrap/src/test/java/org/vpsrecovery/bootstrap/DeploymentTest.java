@@ -440,6 +440,42 @@ class DeploymentTest {
                 .containsExactly("VPSORG_API_TOKEN", "VPSR_DATA_DIR", "VPSR_TEAMS_FILE");
     }
 
+    @Test
+    void aMisspeltVariableOfOursStopsTheStartNamingItAndTheNearestKnownNameNeverItsValue() {
+        // Session 56: VPSR_PAUSED_AFTER_RESTOR=true started a service that took a create the pause refuses.
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_PAUSED_AFTER_RESTOR", "true")))
+                .isInstanceOf(StartupRefused.class)
+                .hasMessageStartingWith("the environment variable VPSR_PAUSED_AFTER_RESTOR (nearest known: "
+                        + "VPSR_PAUSED_AFTER_RESTORE) is not read by vps-recovery")
+                .message().doesNotContain("true");
+        // Before the refusal the missing secret would cause: the misspelt name is what to fix. Its value, a secret, unnamed.
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_DATABASE_URL", "jdbc:postgresql://db/vpsr",
+                "VPSR_DATABASE_USER", "vpsr", "VPSR_DATABASE_PASWORD", "s3cret-value", "VPSORG_API_TOKN", "t0ken-value")))
+                .hasMessageStartingWith("the environment variables VPSORG_API_TOKN (nearest known: VPSORG_API_TOKEN), "
+                        + "VPSR_DATABASE_PASWORD (nearest known: VPSR_DATABASE_PASSWORD) are not read")
+                .message().doesNotContain("s3cret-value", "t0ken-value");
+        // Micronaut does not read our prefixes either: a fine-tuning key given as a variable is refused, not dropped.
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSORG_READ_TIMEOUT", "5s")))
+                .hasMessageContaining("VPSORG_READ_TIMEOUT").hasMessageContaining("-D system properties");
+    }
+
+    @Test
+    void theVariablesOfTheToolsBesideTheServiceDoNotStopIt() {
+        // An operator's shell with the vpsr command's, the benchmarks' or the tests' variables exported.
+        Deployment deployment = Deployment.fromEnvironment(Map.of("VPSR_URL", "http://127.0.0.1:8080", "VPSR_TOKEN",
+                "demo-team-token", "VPSR_BENCH_JAR", "x.jar", "VPSR_TEST_DB_URL", "jdbc:postgresql://db/t",
+                "VPSR_PORT", "9090", "XVPSR_X", "not ours"));
+        assertThat(deployment.port()).isEqualTo(9090);
+    }
+
+    @Test
+    void theNearestKnownNameIsTheFewestEditsAway() {
+        assertThat(KnownVariables.editDistance("VPSR_HOTS", "VPSR_HOST")).isEqualTo(2);
+        assertThat(KnownVariables.editDistance("", "ABC")).isEqualTo(3);
+        assertThat(KnownVariables.nearest("VPSR_CHECKPOINT_KEY_FLE")).isEqualTo("VPSR_CHECKPOINT_KEY_FILE");
+        assertThat(KnownVariables.nearest("VPSR_TEAM_FILE")).isEqualTo("VPSR_TEAMS_FILE");
+    }
+
     private void assertTeamsFileRefused(String content, String expected) throws Exception {
         Path teams = Files.writeString(dir.resolve("refused-teams.properties"), content);
         assertRefused(Map.of("VPSORG_API_TOKEN", "provider-secret", "VPSR_TEAMS_FILE", teams.toString()), expected);
