@@ -110,6 +110,9 @@ public final class FacadeProblems {
         if (failure instanceof FairShareExceeded) {
             return HttpStatus.TOO_MANY_REQUESTS; // the team's fair share of VPS.org (ADR 0037)
         }
+        if (failure instanceof AuditReadsBusy busy && busy.readersOwnPages()) {
+            return HttpStatus.TOO_MANY_REQUESTS; // the reader's own pages of events at once (ADR 0062, session 56)
+        }
         if (failure instanceof PlatformOutcomeUnknown) {
             // The platform's own commit may have happened: answered as VPS.org's unknown outcome is, 504 without
             // Retry-After, never the 503 whose Retry-After says "nothing was done, retry" (ADR 0023, session 44).
