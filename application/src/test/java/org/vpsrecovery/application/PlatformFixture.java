@@ -75,6 +75,7 @@ public final class PlatformFixture {
     public final InMemoryAuditHistory history = new InMemoryAuditHistory(operations);
     public final InMemoryAuditReports auditReports = new InMemoryAuditReports(history);
     public final AuditReadSlots auditReadSlots = new AuditReadSlots(4, Duration.ofMillis(200), Duration.ofSeconds(5));
+    public final AuditReadSlots auditPageSlots = AuditReadSlots.forPages(8, 2, Duration.ofSeconds(1));
     public final InMemoryChainCheckpoints checkpoints = new InMemoryChainCheckpoints();
     public final CheckpointSigner checkpointSigner = newCheckpointSigner();
     public final ServerRef web = provider.addServer(WEB.value(), "web-server-01");
@@ -209,7 +210,7 @@ public final class PlatformFixture {
     }
 
     public ListAuditEventsService listAuditEvents() {
-        return new ListAuditEventsService(auditReports, auditReadSlots);
+        return new ListAuditEventsService(auditReports, auditReadSlots, auditPageSlots);
     }
 
     public VerifyAuditChainService verifyAuditChain() {

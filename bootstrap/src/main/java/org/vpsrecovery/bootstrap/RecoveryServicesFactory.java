@@ -542,6 +542,7 @@ public class RecoveryServicesFactory {
      * Unset (0), a reader's share is {@link #AUDIT_READS_PER_READER}, or every slot when there are fewer.
      */
     @Context
+    @io.micronaut.context.annotation.Primary // the pages' slots are the named ones
     AuditReadSlots auditReadSlots(@Value("${vpsr.audit.reads.concurrent:4}") int concurrent,
                                   @Value("${vpsr.audit.reads.per-reader:0}") int perReader,
                                   @Value("${vpsr.audit.reads.max-wait:2s}") Duration maxWait, MeterRegistry registry) {
@@ -565,9 +566,35 @@ public class RecoveryServicesFactory {
     /** A refused long read: most take seconds, so a second or two would only be refused again. */
     static final Duration AUDIT_READS_RETRY_AFTER = Duration.ofSeconds(5);
 
+    /**
+     * Pages of audit events at once on this instance, and per reader (ADR 0062, session 56): taken at once or refused,
+     * 429 past the reader's share, 503 past the instance's, never queued. Each page holds a pooled connection, then a
+     * second for its AUDIT_READ event: 512 auditor pages at once starved the pool (16) for every team. A wrong setting
+     * stops the start; {@code vpsr.audit.pages.in_use} shows the slots taken.
+     */
+    @Context
+    @Named("pages")
+    AuditReadSlots auditPageSlots(@Value("${vpsr.audit.pages.concurrent:8}") int concurrent,
+                                  @Value("${vpsr.audit.pages.per-reader:2}") int perReader, MeterRegistry registry) {
+        AuditReadSlots slots;
+        try {
+            slots = AuditReadSlots.forPages(concurrent, perReader, AUDIT_PAGES_RETRY_AFTER);
+        } catch (IllegalArgumentException invalid) {
+            throw new StartupRefused("vpsr.audit.pages.concurrent / vpsr.audit.pages.per-reader: " + invalid.getMessage());
+        }
+        Gauge.builder("vpsr.audit.pages.in_use", slots, taken -> concurrent - taken.available())
+                .description("Pages of audit events being read on this instance")
+                .register(registry);
+        return slots;
+    }
+
+    /** A refused page: pages take tens of milliseconds, so a second is enough to find a slot free. */
+    static final Duration AUDIT_PAGES_RETRY_AFTER = Duration.ofSeconds(1);
+
     @Singleton
-    ListAuditEventsUseCase listAuditEvents(AuditReports reports, AuditReadSlots slots) {
-        return new ListAuditEventsService(reports, slots);
+    ListAuditEventsUseCase listAuditEvents(AuditReports reports, AuditReadSlots slots,
+                                           @Named("pages") AuditReadSlots pageSlots) {
+        return new ListAuditEventsService(reports, slots, pageSlots);
     }
 
     @Singleton

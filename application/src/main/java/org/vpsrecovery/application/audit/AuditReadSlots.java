@@ -17,7 +17,8 @@ import org.vpsrecovery.domain.report.AuditReadsBusy;
  * instance runs at once. Each holds a pooled database connection for up to seconds (an export, for as
  * long as its reader reads), and the pool is the request path's too: a few auditors must not starve
  * the teams' creates. A read waits at most {@code maxWait} for a slot, in arrival order, else it is
- * refused with {@link AuditReadsBusy} and reads nothing. Pages of events are short and not counted.
+ * refused with {@link AuditReadsBusy} and reads nothing. Pages of events have slots of their own
+ * ({@link #forPages}, session 56).
  *
  * <p>One reader (a team, or an auditor by name) holds at most {@code perReader} of the slots, so one auditor's
  * exports cannot keep every other reader out; a read past its reader's share is refused at once (waiting would
@@ -34,6 +35,7 @@ public final class AuditReadSlots {
     private final int perReader;
     private final Duration maxWait;
     private final Duration retryAfter;
+    private final boolean pages;
 
     /** With no share per reader below the instance's: one reader may take every slot. */
     public AuditReadSlots(int concurrent, Duration maxWait, Duration retryAfter) {
@@ -41,6 +43,18 @@ public final class AuditReadSlots {
     }
 
     public AuditReadSlots(int concurrent, int perReader, Duration maxWait, Duration retryAfter) {
+        this(concurrent, perReader, maxWait, retryAfter, false);
+    }
+
+    /**
+     * Slots for pages of events (session 56): taken at once or refused, never waited for, since a page that queued held
+     * its request thread and then a pooled connection while teams waited behind it (ADR 0062).
+     */
+    public static AuditReadSlots forPages(int concurrent, int perReader, Duration retryAfter) {
+        return new AuditReadSlots(concurrent, perReader, Duration.ZERO, retryAfter, true);
+    }
+
+    private AuditReadSlots(int concurrent, int perReader, Duration maxWait, Duration retryAfter, boolean pages) {
         if (concurrent < 1 || concurrent > MOST_CONCURRENT) {
             throw new IllegalArgumentException("concurrent long audit reads must be 1-" + MOST_CONCURRENT + ", was " + concurrent);
         }
@@ -61,6 +75,7 @@ public final class AuditReadSlots {
         this.perReader = perReader;
         this.maxWait = maxWait;
         this.retryAfter = retryAfter;
+        this.pages = pages;
     }
 
     /** Runs the reader's read in a slot, given back when it returns or fails. */
@@ -117,10 +132,11 @@ public final class AuditReadSlots {
             return withinShare.get() ? now + 1 : held;
         });
         if (!withinShare.get()) {
-            throw AuditReadsBusy.readersShare(perReader, retryAfter);
+            throw pages ? AuditReadsBusy.readersPages(perReader, retryAfter) : AuditReadsBusy.readersShare(perReader, retryAfter);
         }
         boolean taken = false;
         try {
+            // Zero for pages: a free slot or none, at once (a fair semaphore's timed try still takes a free one).
             taken = slots.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
@@ -130,7 +146,7 @@ public final class AuditReadSlots {
             }
         }
         if (!taken) {
-            throw new AuditReadsBusy(concurrent, retryAfter);
+            throw pages ? AuditReadsBusy.pagesInAll(concurrent, retryAfter) : new AuditReadsBusy(concurrent, retryAfter);
         }
     }
 

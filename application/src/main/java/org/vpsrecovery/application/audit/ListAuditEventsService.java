@@ -11,16 +11,27 @@ public final class ListAuditEventsService implements ListAuditEventsUseCase {
 
     private final AuditReports reports;
     private final AuditReadSlots slots;
+    private final AuditReadSlots pageSlots;
 
-    public ListAuditEventsService(AuditReports reports, AuditReadSlots slots) {
+    /** {@code slots} for exports, {@code pageSlots} ({@link AuditReadSlots#forPages}) for pages of events. */
+    public ListAuditEventsService(AuditReports reports, AuditReadSlots slots, AuditReadSlots pageSlots) {
         this.reports = Objects.requireNonNull(reports, "reports");
         this.slots = Objects.requireNonNull(slots, "slots");
+        this.pageSlots = Objects.requireNonNull(pageSlots, "page slots");
     }
 
     @Override
     public AuditEventPage listAuditEvents(AuditReader reader, AuditEventFilter filter, OptionalLong beforeSequence,
                                           int limit) {
-        return reports.page(scoped(reader, filter), beforeSequence, limit);
+        AuditEventFilter scoped = scoped(reader, filter);
+        return pageSlots.read(reader, () -> reports.page(scoped, beforeSequence, limit));
+    }
+
+    @Override
+    public AuditReadSlots.Held<AuditEventPage> openAuditEventPage(AuditReader reader, AuditEventFilter filter,
+                                                                  OptionalLong beforeSequence, int limit) {
+        AuditEventFilter scoped = scoped(reader, filter);
+        return pageSlots.hold(reader, () -> reports.page(scoped, beforeSequence, limit));
     }
 
     @Override

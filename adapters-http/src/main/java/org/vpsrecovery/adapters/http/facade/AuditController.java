@@ -137,11 +137,14 @@ public class AuditController {
             return HttpResponse.ok(new AuditCsv(stream)).contentType(CSV)
                     .header("Content-Disposition", "attachment; filename=\"audit-events.csv\"");
         }
-        var page = events.listAuditEvents(reader, filter, parameters.cursor(), parameters.limit());
-        recordRead(request, reader, "events");
-        // Typed here: Micronaut would take the first Accept type the route produces (text/csv for
-        // `text/csv;q=0.5, */*`, which prefers JSON, and find no writer for the page: 500).
-        return HttpResponse.ok(AuditJsonMapper.page(page)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        // A page takes one of its reader's page slots, or is refused at once (429 its own, 503 the instance's), and
+        // keeps it while its read is recorded: both of its waits for the pool are bounded (ADR 0062, session 56).
+        try (var page = events.openAuditEventPage(reader, filter, parameters.cursor(), parameters.limit())) {
+            recordRead(request, reader, "events");
+            // Typed here: Micronaut would take the first Accept type the route produces (text/csv for
+            // `text/csv;q=0.5, */*`, which prefers JSON, and find no writer for the page: 500).
+            return HttpResponse.ok(AuditJsonMapper.page(page.value())).contentType(MediaType.APPLICATION_JSON_TYPE);
+        }
     }
 
     /**

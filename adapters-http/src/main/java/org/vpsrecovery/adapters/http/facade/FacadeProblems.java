@@ -110,6 +110,9 @@ public final class FacadeProblems {
         if (failure instanceof FairShareExceeded) {
             return HttpStatus.TOO_MANY_REQUESTS; // the team's fair share of VPS.org (ADR 0037)
         }
+        if (failure instanceof AuditReadsBusy busy && busy.readersOwnPages()) {
+            return HttpStatus.TOO_MANY_REQUESTS; // the reader's own pages of events at once (ADR 0062, session 56)
+        }
         if (failure instanceof PlatformOutcomeUnknown) {
             // The platform's own commit may have happened: answered as VPS.org's unknown outcome is, 504 without
             // Retry-After, never the 503 whose Retry-After says "nothing was done, retry" (ADR 0023, session 44).
@@ -333,6 +336,13 @@ public final class FacadeProblems {
     /** Shared by the API and the console, as their lines are; reasons times why-not-sent stays far below 64 keys. */
     private static final AtMostEvery<NotSentRefusal> NOT_SENT_LINES =
             new AtMostEvery<>(Duration.ofMinutes(1), 64, System::nanoTime);
+    /**
+     * Capacity refusals (session 56): a 503 for the instance's own bounds (audit read or page slots taken, no pooled
+     * connection in time, the fair share's count out of reach), keyed by reason code. Not faults: under load every
+     * request past the bound is refused so, and a line each was 75,157 lines in 40 s of an overload review's exports.
+     */
+    private static final AtMostEvery<ReasonCode> CAPACITY_LINES = new AtMostEvery<>(Duration.ofMinutes(1), 16, System::nanoTime);
+
     /** Where the API's refusal lines go (its exception handlers' logger): their held-back counts go there too. */
     private static final org.slf4j.Logger HELD_BACK_LOG = org.slf4j.LoggerFactory.getLogger(FacadeExceptionHandlers.class);
 
@@ -343,6 +353,14 @@ public final class FacadeProblems {
      */
     public static void sayQuietNotSentLines() {
         sayQuietNotSentLines(HELD_BACK_LOG, NOT_SENT_LINES);
+        sayQuietCapacityLines(HELD_BACK_LOG, CAPACITY_LINES);
+    }
+
+    static void sayQuietCapacityLines(org.slf4j.Logger log, AtMostEvery<ReasonCode> capacityLines) {
+        for (AtMostEvery.Expired<ReasonCode> quiet : capacityLines.sayExpired()) {
+            log.warn("{} more request(s) refused {} for this instance's capacity since the last such line, and none since "
+                    + "for 1 min", quiet.heldBack(), quiet.key());
+        }
     }
 
     static void sayQuietNotSentLines(org.slf4j.Logger log, AtMostEvery<NotSentRefusal> notSentLines) {
@@ -355,6 +373,14 @@ public final class FacadeProblems {
     /** Every not-sent refusal count held back, whatever its minute: at this instance's stop (session 56). */
     public static void sayNotSentLinesAtStop() {
         sayNotSentLinesAtStop(HELD_BACK_LOG, NOT_SENT_LINES);
+        sayCapacityLinesAtStop(HELD_BACK_LOG, CAPACITY_LINES);
+    }
+
+    static void sayCapacityLinesAtStop(org.slf4j.Logger log, AtMostEvery<ReasonCode> capacityLines) {
+        for (AtMostEvery.Expired<ReasonCode> held : capacityLines.sayAllHeld()) {
+            log.warn("{} more request(s) refused {} for this instance's capacity since the last such line, said as this "
+                    + "instance stops", held.heldBack(), held.key());
+        }
     }
 
     static void sayNotSentLinesAtStop(org.slf4j.Logger log, AtMostEvery<NotSentRefusal> notSentLines) {
@@ -381,10 +407,33 @@ public final class FacadeProblems {
 
     static void logIfOurs(org.slf4j.Logger log, io.micronaut.http.HttpRequest<?> request, HttpStatus status,
                           RecoveryException failure, AtMostEvery<NotSentRefusal> notSentLines) {
+        logIfOurs(log, request, status, failure, notSentLines, CAPACITY_LINES);
+    }
+
+    static void logIfOurs(org.slf4j.Logger log, io.micronaut.http.HttpRequest<?> request, HttpStatus status,
+                          RecoveryException failure, AtMostEvery<NotSentRefusal> notSentLines,
+                          AtMostEvery<ReasonCode> capacityLines) {
         if (status.getCode() < 500) {
             return;
         }
         String heldBackSince = "";
+        // A refusal for this instance's own capacity is no fault: at most a line a minute per reason code, the next
+        // counting those held back, each one's request id at DEBUG (ADR 0006, amended in session 56).
+        if (failure instanceof AuditReadsBusy || failure instanceof PlatformUnavailable) {
+            OptionalLong heldBack = capacityLines.sayNow(failure.reason());
+            if (heldBack.isEmpty()) {
+                if (log.isDebugEnabled()) {
+                    try (var id = LoggedRequestId.of(request)) {
+                        log.debug("{} {} answered {} {} (held back from WARN): {}", request.getMethodName(),
+                                request.getPath(), status.getCode(), failure.reason(), failure.getMessage());
+                    }
+                }
+                return;
+            }
+            if (heldBack.getAsLong() > 0) {
+                heldBackSince = " (and " + heldBack.getAsLong() + " more refused the same way since)";
+            }
+        }
         // Never sent at any try: one whose earlier try was sent may have been done at VPS.org, and keeps its own line
         // (own-merge review of session 53).
         if (failure instanceof ProviderFailure provider && provider.neverSent()

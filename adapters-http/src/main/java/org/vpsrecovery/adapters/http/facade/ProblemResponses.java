@@ -53,9 +53,9 @@ public final class ProblemResponses {
             + "makes alone, a hold's placement or release or a request stored to wait for approval "
             + "(PLATFORM_OUTCOME_UNKNOWN): it may have taken effect; list before trying again. No Retry-After";
     /** {@link AuditReads}' 503, also named by {@link ProviderAndAuditReads}. */
-    static final String AUDIT_READS_BUSY = "This instance already runs as many long audit reads as it "
-            + "allows, or you already run your share of them (AUDIT_READS_BUSY); nothing was read: retry after "
-            + "Retry-After seconds";
+    static final String AUDIT_READS_BUSY = "This instance already runs as many long audit reads (or pages of audit "
+            + "events) as it allows, or you already run your share of long reads (AUDIT_READS_BUSY); nothing was read: "
+            + "retry after Retry-After seconds";
 
     private ProblemResponses() {
     }
@@ -98,7 +98,8 @@ public final class ProblemResponses {
                     description = OpenApiPatterns.REQUEST_ID_HEADER_DESCRIPTION, schema = @Schema(type = "string", pattern = OpenApiPatterns.REQUEST_ID, maxLength = OpenApiPatterns.REQUEST_ID_MAX_LENGTH))})
     @ApiResponse(responseCode = "429", description = "The team is over its fair share of VPS.org (ADR 0037): "
             + "its request rate is spent (TEAM_RATE_LIMITED) or it has as many requests in flight as it may "
-            + "(TEAM_CALLS_IN_FLIGHT_LIMITED); nothing was done: retry after Retry-After seconds",
+            + "(TEAM_CALLS_IN_FLIGHT_LIMITED); or, on a page of audit events, you already read as many pages at once "
+            + "as one reader may (AUDIT_READS_BUSY); nothing was done: retry after Retry-After seconds",
             headers = {@Header(name = "Retry-After", description = "seconds to wait before trying again",
                     schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "86400")),
                     @Header(name = RequestAttributes.REQUEST_ID_HEADER,
