@@ -101,7 +101,7 @@ class PolicyRotationRateLimitedEndToEndTest {
                     Outcome.Failed failed = (Outcome.Failed) e.outcome();
                     assertThat(failed.reasonCode()).contains(ReasonCode.PROVIDER_RATE_LIMITED);
                     assertThat(failed.cause()).contains("VPS.org rate limited it", "nothing was created",
-                            "VPS.org asked to wait until", "the run is tried again then").doesNotContain("missed");
+                            "VPS.org asked to wait: the run is tried again at").doesNotContain("missed");
                     assertThat(e.detail()).doesNotContainKey(AuditEvent.ROTATED);
                 });
         // Nothing was created after the 429: three creates and the one delete VPS.org refused.
