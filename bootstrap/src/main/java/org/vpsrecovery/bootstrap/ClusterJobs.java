@@ -11,9 +11,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.ShutdownEvent;
-import io.micronaut.core.annotation.Order;
-import io.micronaut.core.order.Ordered;
-import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.annotation.PreDestroy;
 import java.io.Serializable;
@@ -390,8 +387,6 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
      * only held-back lines not said yet are said. A failed stop is logged, not thrown: Micronaut publishes the event outside any try, so a throw here would skip the checkpoint's round and
      * every bean's destroy (review of session 55).
      */
-    @EventListener
-    @Order(Ordered.LOWEST_PRECEDENCE - 1)
     void stopOnShutdown(ShutdownEvent event) {
         try {
             stop();

@@ -9,6 +9,8 @@ import org.vpsrecovery.application.provider.SharedListReads;
 import org.vpsrecovery.application.snapshot.DeleteSnapshotUseCase;
 import org.vpsrecovery.application.backup.DeleteBackupUseCase;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import java.time.Duration;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import org.vpsrecovery.application.attempt.AuditWriter;
@@ -62,9 +64,11 @@ public class PoliciesFactory {
     RunPoliciesService runPolicies(ConfiguredTeams teams, RecoveryPolicies policies, SharedListReads provider,
                                    RecoveryOperations operations, RecoveryPointHolds holds, ServerStates servers,
                                    RunCalendar calendar, AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
-                                   DeleteBackupUseCase backupDeletes, Clock clock, MeterRegistry registry) {
+                                   DeleteBackupUseCase backupDeletes, Clock clock, MeterRegistry registry,
+                                   @Value("${vpsr.policies.retry-first:1m}") Duration retryFirst) {
+        // The retry job's first delay: a 429's run is judged owed or missed at its retry's real time (ADR 0028, session 56).
         RunPoliciesService runs = new RunPoliciesService(teams, policies, teams, provider, provider, teams, operations, holds,
-                servers, calendar, attempts, deletes, backupDeletes, clock);
+                servers, calendar, attempts, deletes, backupDeletes, clock, retryFirst);
         // Cron times a window merged into a later one of the same pair: each also a WARN line (ADR 0028, session 45).
         FunctionCounter.builder("vpsr.policies.merged_cron_times", runs, RunPoliciesService::mergedCronTimes)
                 .description("cron times not run because a later one of the same policy and server was in the same tick's window")

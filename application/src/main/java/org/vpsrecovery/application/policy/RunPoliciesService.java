@@ -120,11 +120,30 @@ public final class RunPoliciesService {
 
     private record PausedPair(PolicyId policy, ServerId server) { }
 
+    /** {@code vpsr.policies.retry-first}'s default, for the constructor that is not given it. */
+    static final Duration DEFAULT_RETRY_FIRST = Duration.ofMinutes(1);
+    private final Duration retryFirst;
+
     public RunPoliciesService(TeamDirectory teams, RecoveryPolicies policies, ServerOwnership ownership,
                               SnapshotProvider snapshots, BackupProvider backups, TeamLimits limits,
                               RecoveryOperations operations, RecoveryPointHolds holds, ServerStates servers,
                               RunCalendar calendar, AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
                               DeleteBackupUseCase backupDeletes, Clock clock) {
+        this(teams, policies, ownership, snapshots, backups, limits, operations, holds, servers, calendar, attempts, deletes,
+                backupDeletes, clock, DEFAULT_RETRY_FIRST);
+    }
+
+    /**
+     * {@code retryFirst}: the retry job's first delay ({@code vpsr.policies.retry-first}); a run VPS.org's 429 asked to
+     * wait is retried after that wait or this, whichever is longer, so it is judged owed or missed at that time (ADR
+     * 0028, amended in session 56).
+     */
+    public RunPoliciesService(TeamDirectory teams, RecoveryPolicies policies, ServerOwnership ownership,
+                              SnapshotProvider snapshots, BackupProvider backups, TeamLimits limits,
+                              RecoveryOperations operations, RecoveryPointHolds holds, ServerStates servers,
+                              RunCalendar calendar, AuditedAttempts attempts, DeleteSnapshotUseCase deletes,
+                              DeleteBackupUseCase backupDeletes, Clock clock, Duration retryFirst) {
+        this.retryFirst = Objects.requireNonNull(retryFirst, "retry first");
         this.teams = Objects.requireNonNull(teams, "teams");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.ownership = Objects.requireNonNull(ownership, "ownership");
@@ -714,7 +733,7 @@ public final class RunPoliciesService {
         if (wait.isEmpty()) {
             return Optional.empty();
         }
-        Instant waitEnds = limited.waitEnds().orElseGet(() -> clock.instant().plus(wait.get()));
+        Instant waitEnds = limited.waitEnds().orElseGet(() -> retriedAt(wait.get()));
         return Optional.of(owedAt(policy, server, scheduledFor, waitEnds)
                 ? new Run(policy.team(), policy.id(), server, scheduledFor, RunResult.FAILED, removed, Optional.empty(),
                         wait)
@@ -748,16 +767,20 @@ public final class RunPoliciesService {
                 if (ends.isEmpty() || owedAt(policy, server, scheduledFor, ends.get())) {
                     throw failure;
                 }
-                throw failure.saying(failure.getMessage() + "; this cron time's run is missed: VPS.org asked to wait "
-                        + "until " + ends.get() + ", no sooner than the next cron time's run, which makes the next point");
+                throw failure.saying(failure.getMessage() + "; this cron time's run is missed: VPS.org asked to wait, "
+                        + "so its retry would come at " + ends.get() + ", no sooner than the next cron time's run, which "
+                        + "makes the next point");
             }
         }
 
-        /** When VPS.org's 429 naming a wait asked this run to come back, judged now; empty for any other failure. */
+        /**
+         * When the retry of a run VPS.org's 429 naming a wait asked to come back really runs (after the wait or
+         * retry-first, whichever is longer), judged now; empty for any other failure.
+         */
         Optional<Instant> heard(ProviderFailure failure) {
             Optional<Duration> wait = failure.kind() == ProviderFailure.Kind.RATE_LIMITED
                     ? failure.retryAfter().filter(Duration::isPositive) : Optional.empty();
-            wait.ifPresent(w -> waitEnds = clock.instant().plus(w));
+            wait.ifPresent(w -> waitEnds = retriedAt(w));
             return wait.map(w -> waitEnds);
         }
 
@@ -767,9 +790,9 @@ public final class RunPoliciesService {
          */
         String whenDeleteLimited(ProviderFailure failure) {
             return heard(failure).map(ends -> owedAt(policy, server, scheduledFor, ends)
-                    ? ", and VPS.org asked to wait until " + ends + ": the run is tried again then"
-                    : ", and this cron time's run is missed: VPS.org asked to wait until " + ends + ", no sooner than "
-                            + "the next cron time's run, which makes the next point")
+                    ? ", and VPS.org asked to wait: the run is tried again at " + ends
+                    : ", and this cron time's run is missed: VPS.org asked to wait, so its retry would come at " + ends
+                            + ", no sooner than the next cron time's run, which makes the next point")
                     .orElse(failure.kind() == ProviderFailure.Kind.RATE_LIMITED
                             ? ", and VPS.org named no wait: the run is tried again on the backoff" : "");
         }
@@ -777,6 +800,11 @@ public final class RunPoliciesService {
         Optional<Instant> waitEnds() {
             return Optional.ofNullable(waitEnds);
         }
+    }
+
+    /** When a run VPS.org asked to wait {@code wait} is retried: after it or retry-first, whichever is longer. */
+    private Instant retriedAt(Duration wait) {
+        return clock.instant().plus(wait.compareTo(retryFirst) > 0 ? wait : retryFirst);
     }
 
     private static void made(AuditedAttempts.Attempt attempt, RecoveryPolicy policy, Instant scheduledFor) {

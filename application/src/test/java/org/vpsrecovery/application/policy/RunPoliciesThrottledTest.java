@@ -148,7 +148,7 @@ class RunPoliciesThrottledTest {
         assertThat(throttled.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP))).singleElement()
                 .extracting(Run::result).isEqualTo(RunResult.MISSED);
         assertThat(failedCauses()).singleElement().asString().contains("VPS.org 429", "run is missed",
-                "VPS.org asked to wait until");
+                "VPS.org asked to wait, so its retry would come at");
 
         limitedCall.set("create");
         assertThat(throttled.retry(BLUE, blue.id(), WEB, FIRE)).hasValueSatisfying(run ->
@@ -165,6 +165,42 @@ class RunPoliciesThrottledTest {
         assertThat(throttled.retry(BLUE, blue.id(), WEB, FIRE)).hasValueSatisfying(run ->
                 assertThat(run.result()).isEqualTo(RunResult.FAILED));
         assertThat(failedCauses()).hasSize(3).last().asString().contains("VPS.org 429").doesNotContain("missed");
+    }
+
+    /**
+     * Review of session 56: a run VPS.org's 429 asked to wait is retried after that wait or retry-first, whichever is
+     * longer (the retry job's row), so it is judged owed or missed at that time, and its audited failure names it. Before,
+     * it was judged at the end of VPS.org's wait: half an hour before the next cron time, a 20-minute wait with a 40-minute
+     * retry-first was owed, its retry came after the next cron time and made nothing, though the audit promised a try.
+     */
+    @Test
+    void aRateLimitedRunIsJudgedAtItsRetrysRealTimeNotAtTheEndOfVpsOrgsWait() {
+        java.util.concurrent.atomic.AtomicReference<Duration> retryAfter =
+                new java.util.concurrent.atomic.AtomicReference<>(Duration.ofMinutes(20));
+        RunPoliciesService throttled = new RunPoliciesService(() -> Set.of(BLUE), store, platform.ownership,
+                new ForwardingSnapshotProvider(platform.provider) {
+                    @Override
+                    public Snapshot createSnapshot(org.vpsrecovery.domain.snapshot.SnapshotDraft draft) {
+                        throw new ProviderFailure(ProviderFailure.Kind.RATE_LIMITED, "VPS.org 429", OptionalInt.of(429),
+                                Optional.of(retryAfter.get()), null);
+                    }
+                }, platform.provider, platform.limits, platform.operations, platform.holds, platform.serverStates(),
+                new DailyRunCalendar(), platform.attempts(), platform.deleteSnapshot(), platform.deleteBackup(), platform.clock,
+                Duration.ofMinutes(40));
+        RecoveryPolicy blue = nightly(BLUE, List.of(WEB));
+        assertThat(throttled.tick(platform.clock.instant(), FIRE.plus(RunJitter.CAP))).singleElement()
+                .extracting(Run::result).isEqualTo(RunResult.FAILED);
+        assertThat(failedCauses()).singleElement().asString().contains("VPS.org 429").doesNotContain("missed");
+
+        // Half an hour before the next cron time (03:00 Berlin): VPS.org's 20 minutes end before it, the retry does not.
+        platform.clock.advance(Duration.between(platform.clock.instant(), FIRE.plus(Duration.ofDays(1)).minus(
+                Duration.ofMinutes(30))));
+        assertThat(throttled.retry(BLUE, blue.id(), WEB, FIRE)).hasValueSatisfying(run -> {
+            assertThat(run.result()).isEqualTo(RunResult.MISSED);
+            assertThat(run.rateLimitedFor()).isEmpty();
+        });
+        assertThat(failedCauses()).last().asString().contains("run is missed", "its retry would come at "
+                + platform.clock.instant().plus(Duration.ofMinutes(40)));
     }
 
     /** The causes of the policy's audited create failures, oldest first. */

@@ -25,6 +25,7 @@ import org.vpsrecovery.bootstrap.ClusterJobs;
 import org.vpsrecovery.bootstrap.ClusterJobsByHand;
 import org.vpsrecovery.bootstrap.PolicyRunJobs;
 import org.vpsrecovery.bootstrap.WebhookJobs;
+import org.vpsrecovery.domain.port.ProviderFailure;
 import org.vpsrecovery.domain.server.ServerId;
 import org.vpsrecovery.simulator.SimulatorOptions;
 import org.vpsrecovery.simulator.VpsOrgSimulator;
@@ -130,6 +131,48 @@ class JobsStopLinesEndToEndTest {
                 });
         assertThat(catchThrowable(() -> locks.callExclusively(new ServerId(SERVER), () -> "held")))
                 .as("the server locks' store was closed by the context's stop").isNotNull();
+    }
+
+    /**
+     * The context's stop, through Micronaut's publisher: the jobs' stop says its held-back lines before the HTTP adapter's
+     * held-back lines are said. Each is a listener bean with its own order (review of session 56): an {@code @Order} on
+     * an {@code @EventListener} method is not seen by the publisher's sort (Micronaut issue #12129).
+     */
+    @Test
+    void theAdaptersHeldBackLinesAreSaidAfterTheJobsStopAtTheContextsStop() {
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.jobs.start-wait", "1h"));
+        ClusterJobsByHand.holdBackAWebhookDeathLine(platform.context.getBean(WebhookJobs.class));
+        ch.qos.logback.classic.Logger handlers = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+                org.vpsrecovery.adapters.http.facade.FacadeExceptionHandlers.class);
+        ProviderFailure outOfTime = ProviderFailure.neverSent(ProviderFailure.NotSent.OUT_OF_REQUEST_TIME,
+                "too little of the request's time was left", java.util.Optional.empty(), null);
+        for (int i = 0; i < 2; i++) { // said, then held back
+            org.vpsrecovery.adapters.http.facade.FacadeProblems.logIfOurs(handlers,
+                    io.micronaut.http.HttpRequest.GET("/api/v1/servers/"),
+                    io.micronaut.http.HttpStatus.SERVICE_UNAVAILABLE, outOfTime);
+        }
+
+        List<String> said;
+        try (Captured all = Captured.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            RunningPlatform stopping = platform;
+            platform = null;
+            stopping.close();
+            said = all.warnings();
+        }
+
+        int jobsLine = indexOf(said, "webhook deliveries put off with no attempt");
+        int adapterLine = indexOf(said, "without a call sent to VPS.org");
+        assertThat(jobsLine).as("%s", said).isNotNegative();
+        assertThat(adapterLine).as("%s", said).isGreaterThan(jobsLine);
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Both of the server's locks, a request's and the trackers' following one, held by {@code holder}'s session. */

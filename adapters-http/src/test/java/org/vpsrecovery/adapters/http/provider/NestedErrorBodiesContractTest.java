@@ -286,7 +286,25 @@ class NestedErrorBodiesContractTest {
             "Deletion pending the account's current operation | false",
             "Snapshot pending your previous deletion | false",
             "Pending the owner's snapshot | false",
-            "Delete pending; approval is not required | false"})
+            "Delete pending; approval is not required | false",
+            // Review of session 56: "until" waits on a moment, a waited-on word before a time noun names a period, and a
+            // resource's possessive says the resource is being processed: all pass by themselves.
+            "Deletion pending until your billing period ends | false",
+            "Pending until the review period ends | false",
+            "Restore pending until approval of the snapshot | false",
+            "Delete pending until payment clears | false",
+            "Delete pending for the billing cycle to close | false",
+            "Deletion pending completion of the review window | false",
+            "Snapshot pending the billing date | false",
+            "Delete pending the nightly verification run | false",
+            "Restore pending the payment period's end | false",
+            "Restore pending the snapshot's verification | false",
+            "Restore pending: the backup's verification | false",
+            "Delete pending the server's confirmation | false",
+            "Snapshot pending the restore's approval | false",
+            "Deletion pending for approval | true",
+            "Deletion pending the billing team's approval | true",
+            "Delete pending payment for the billing period | true"})
     void whatFollowsPendingIsReadUpToItsNoun(String words, boolean forGood) {
         String body = "{\"detail\": \"" + words + "\"}";
         for (int status : new int[] {400, 409}) {
