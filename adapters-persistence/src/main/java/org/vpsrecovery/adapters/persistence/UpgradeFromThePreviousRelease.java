@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpgradeFromThePreviousRelease {
 
-    /** The previous release's newest migration (session 55's release: V74); raise it with each release. */
-    public static final String UPGRADES_FROM = "74";
+    /**
+     * The previous release's newest migration: raise it with each release to the last migration of the release before
+     * it (its main's newest {@code db/migration/V*}). Session 56's release follows session 55's, whose main (2611b7de4)
+     * ends at V76.
+     */
+    public static final String UPGRADES_FROM = "76";
 
     /** The operator's override (env {@code VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES}). */
     public static final String ALLOW_SKIPPING_RELEASES = "vpsr.migration.allow-skipping-releases";
