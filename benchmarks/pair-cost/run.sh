@@ -14,23 +14,29 @@ SIM_PORT=${PAIR_COST_SIM_PORT:-19401} PORT=${PAIR_COST_PORT:-19402}
 echo "$LABEL start $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee $OUT/info
 $JAVA -jar $ROOT/simulator/target/simulator.jar --host 127.0.0.1 --port $SIM_PORT --profile fast --completion-seconds 0 >$OUT/sim.log 2>&1 &
 SIM=$!
-TEAM_SHA=$(printf '%s' demo-team-token | sha256sum | cut -d' ' -f1)
+# A team token of the run's own (the teams file refuses a published token's digest, demo-team-token's among them) and
+# a checkpoint key per database (a start with VPSR_DATABASE_URL is refused without one; kept, so that the arm's chain
+# stays verifiable across runs): both in the work folder.
+TEAM_TOKEN=$(openssl rand -hex 24)
+TEAM_SHA=$(printf '%s' "$TEAM_TOKEN" | sha256sum | cut -d' ' -f1)
 printf 'vpsr.teams.demo.token-sha256=%s\nvpsr.teams.demo.servers=12345\nvpsr.teams.demo.requests-per-minute=1000000\nvpsr.teams.demo.calls-in-flight=10000\n' "$TEAM_SHA" >$OUT/teams.properties
 mkdir -p $WORK/data-$DB
+KEY=$WORK/checkpoint-key-$DB.pem
+[ -s "$KEY" ] || openssl genpkey -algorithm ed25519 -out "$KEY"
 VPSR_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" VPSR_DATABASE_USER=postgres VPSR_DATABASE_PASSWORD=unused-under-trust \
 VPSORG_BASE_URL="http://127.0.0.1:$SIM_PORT" VPSORG_API_TOKEN=demo-token VPSR_TEAMS_FILE=$OUT/teams.properties \
-VPSR_DATA_DIR=$WORK/data-$DB VPSR_HOST=127.0.0.1 VPSR_PORT=$PORT \
+VPSR_CHECKPOINT_KEY_FILE=$KEY VPSR_DATA_DIR=$WORK/data-$DB VPSR_HOST=127.0.0.1 VPSR_PORT=$PORT \
   $JAVA "$@" -jar $JAR >$OUT/platform.log 2>&1 &
 APP=$!
 echo "sim $SIM app $APP" >> $OUT/info
 echo "pairs $N" >> $OUT/info
 cleanup() { kill $APP 2>/dev/null; wait $APP 2>/dev/null; kill $SIM 2>/dev/null; wait $SIM 2>/dev/null; }
 trap cleanup EXIT
-for i in $(seq 1 600); do curl -sf -o /dev/null -H "Authorization: Bearer demo-team-token" "http://127.0.0.1:$PORT/api/v1/snapshots/?server_id=12345" && break; sleep 0.2; done
+for i in $(seq 1 600); do curl -sf -o /dev/null -H "Authorization: Bearer $TEAM_TOKEN" "http://127.0.0.1:$PORT/api/v1/snapshots/?server_id=12345" && break; sleep 0.2; done
 open_ops() { $P -d $DB -c "select count(*) from recovery_operation where state in ('accepted','in_progress','unresolved')"; }
 wait_tail() { for i in $(seq 1 300); do [ "$(open_ops)" = 0 ] && return 0; sleep 0.5; done; echo "tail not done: $(open_ops)" | tee -a $OUT/info; }
 javac -d $WORK $H/Pairs.java
-$JAVA -cp $WORK Pairs http://127.0.0.1:$PORT demo-team-token 12345 200 $WARM > $OUT/warm.txt
+$JAVA -cp $WORK Pairs http://127.0.0.1:$PORT "$TEAM_TOKEN" 12345 200 $WARM > $OUT/warm.txt
 wait_tail; sleep 5
 $P -d $DB -c "select pg_stat_statements_reset()" >/dev/null; $P -c "select pg_stat_reset_shared('wal')" >/dev/null
 sleep 0.5
@@ -41,7 +47,7 @@ tab0=$($P -d $DB -c "$TABSTAT"); lsn0=$($P -c "select pg_current_wal_insert_lsn(
 python3 $H/snap.py $APP $PM $OUT/before.json
 echo "measured start $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $OUT/info
 T0=$(date +%s.%N)
-$JAVA -cp $WORK Pairs http://127.0.0.1:$PORT demo-team-token 12345 200 $N > $OUT/measured.txt
+$JAVA -cp $WORK Pairs http://127.0.0.1:$PORT "$TEAM_TOKEN" 12345 200 $N > $OUT/measured.txt
 wait_tail
 T1=$(date +%s.%N)
 python3 $H/snap.py $APP $PM $OUT/after.json

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,8 +83,10 @@ public final class PostgresVersionAtStart implements BeanCreatedEventListener<Da
             // Looked up after the check: a Flyway configuration with a database of its own migrates as it is made.
             MigrateOnlyWhenBehind.migratingThroughThePool(event).ifPresent(flyway -> {
                 // Before Flyway may migrate: a schema from before the previous release is refused (session 56).
-                UpgradeFromThePreviousRelease.require(connection, UpgradeFromThePreviousRelease.UPGRADES_FROM,
-                        allowSkippingReleases);
+                // Under Flyway's lock, a failed run outside a transaction is made to run again first.
+                UpgradeFromThePreviousRelease.beforeFlywayMigrates(connection,
+                        List.of(flyway.getFluentConfiguration().getLocations()),
+                        UpgradeFromThePreviousRelease.UPGRADES_FROM, allowSkippingReleases);
                 if (MigrateOnlyWhenBehind.skipIfCurrent(flyway, connection, event.getSource())) {
                     migratingSince = System.nanoTime();
                 }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,8 +80,10 @@ public final class PostgresVersionBeforeOwnerMigration
             }
             version.requireAtLeast(oldestSupported);
             // Then, on the same connection, a schema from before the previous release (ADR 0142, session 56).
-            UpgradeFromThePreviousRelease.require(connection, UpgradeFromThePreviousRelease.UPGRADES_FROM,
-                    allowSkippingReleases);
+            // Under Flyway's lock, a failed run outside a transaction is made to run again first.
+            UpgradeFromThePreviousRelease.beforeFlywayMigrates(connection,
+                    List.of(flyway.getFluentConfiguration().getLocations()),
+                    UpgradeFromThePreviousRelease.UPGRADES_FROM, allowSkippingReleases);
         } catch (SQLException e) {
             // Only the connection's close failed; what was checked stands.
             LOG.info("Could not close the owner's check connection ({})", e.toString());

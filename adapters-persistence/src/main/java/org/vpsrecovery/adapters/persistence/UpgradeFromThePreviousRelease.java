@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
+import org.flywaydb.core.api.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +21,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpgradeFromThePreviousRelease {
 
-    /** The previous release's newest migration (session 55's release: V74); raise it with each release. */
-    public static final String UPGRADES_FROM = "74";
+    /**
+     * The previous release's newest migration: raise it with each release to the last migration of the release before
+     * it (its main's newest {@code db/migration/V*}). Session 56's release follows session 55's, whose main (2611b7de4)
+     * ends at V76.
+     */
+    public static final String UPGRADES_FROM = "76";
 
     /** The operator's override (env {@code VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES}). */
     public static final String ALLOW_SKIPPING_RELEASES = "vpsr.migration.allow-skipping-releases";
@@ -41,9 +47,30 @@ public final class UpgradeFromThePreviousRelease {
 
     /** Throws {@link SchemaFromBeforeThePreviousRelease} for {@code connection}'s schema older than {@code upgradesFrom}. */
     static void require(Connection connection, String upgradesFrom, boolean allowSkippingReleases) {
+        beforeFlywayMigrates(connection, List.of(), upgradesFrom, allowSkippingReleases);
+    }
+
+    /**
+     * Under Flyway's own lock ({@link FlywaysLockAtStart}, session 56), so that an install or upgrade another instance
+     * has under way is waited for and not read half-done: first the failed runs of scripts in {@code locations} that ran
+     * outside a transaction are made to run again ({@link FailedMigrationsRetried}), then the schema's version is read;
+     * the lock is released before Flyway takes it. Then, as {@link #require}.
+     */
+    static void beforeFlywayMigrates(Connection connection, List<Location> locations, String upgradesFrom,
+            boolean allowSkippingReleases) {
         Optional<String> schema;
         try {
-            schema = schemaVersion(connection);
+            Optional<Optional<String>> read = FlywaysLockAtStart.whileHeld(connection, underTheLock -> {
+                FailedMigrationsRetried.retryOutsideATransaction(underTheLock, locations,
+                        UpgradeFromThePreviousRelease.class.getClassLoader());
+                return schemaVersion(underTheLock);
+            });
+            if (read.isEmpty()) {
+                LOG.info("Another instance held Flyway's lock past Flyway's own wait; the upgrade's release is not "
+                        + "checked, Flyway waits for the lock again");
+                return;
+            }
+            schema = read.get();
         } catch (SQLException | RuntimeException e) {
             LOG.info("Could not read the schema's version to check the upgrade skips no release ({}); not checked",
                     e.toString());

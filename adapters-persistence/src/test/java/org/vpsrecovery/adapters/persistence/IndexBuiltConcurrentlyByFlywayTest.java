@@ -1,6 +1,7 @@
 package org.vpsrecovery.adapters.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.flyway.FlywayConfigurationCustomizer;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
@@ -44,6 +46,9 @@ class IndexBuiltConcurrentlyByFlywayTest {
 
     @RegisterExtension
     static final FreshDatabase TWO_INSTANCES = FreshDatabase.empty();
+
+    @RegisterExtension
+    static final FreshDatabase FAILED_BUILD = FreshDatabase.empty();
 
     private final ExecutorService migrations = Executors.newFixedThreadPool(2);
 
@@ -85,6 +90,43 @@ class IndexBuiltConcurrentlyByFlywayTest {
                 .containsExactly("true");
         assertThat(database.strings("SELECT count(*)::text FROM appended WHERE team IN ('held-open', 'appended-meanwhile')"))
                 .containsExactly("2");
+    }
+
+    @Test
+    void aConcurrentlyBuiltIndexWhoseBuildFailedIsBuiltAgainAtTheServicesNextStart() throws Exception {
+        TestDatabase database = FAILED_BUILD.database();
+        String location = "migration-tests/concurrent-index";
+        asTheService(database, "migrating", location).target("1").load().migrate();
+        try (Connection writer = database.dataSource().getConnection()) {
+            // An open write the build waits for; the migration's lock_timeout ends that wait: the build fails.
+            writer.setAutoCommit(false);
+            try (Statement statement = writer.createStatement()) {
+                statement.executeUpdate("INSERT INTO appended (team) VALUES ('held-open')");
+            }
+            FluentConfiguration bounded = asTheService(database, "migrating", location);
+            ((PGSimpleDataSource) bounded.getDataSource()).setOptions("-c lock_timeout=1000");
+            assertThatThrownBy(() -> bounded.load().migrate()).isInstanceOf(FlywayException.class);
+            writer.rollback();
+        }
+        // Flyway 10.22 recorded the failed run of a script outside a transaction: its validate refuses every start.
+        assertThat(database.strings("SELECT success::text FROM flyway_schema_history WHERE version = '2'"))
+                .containsExactly("false");
+
+        // The service's start path: the pool's check connection, then micronaut-flyway's migrate.
+        try (ApplicationContext context = ApplicationContext.builder().singletons(new PlainTextWebhookFormat())
+                .properties(Map.of("datasources.default.url", database.url(),
+                        "datasources.default.username", database.user(),
+                        "datasources.default.password", database.password(),
+                        "datasources.default.dialect", "POSTGRES",
+                        "flyway.datasources.default.enabled", true,
+                        "flyway.datasources.default.locations", "classpath:" + location,
+                        // The test's V1..V2 are "older" than the real previous release.
+                        UpgradeFromThePreviousRelease.ALLOW_SKIPPING_RELEASES, "true")).start()) {
+            assertThat(database.strings("SELECT version || ' ' || success FROM flyway_schema_history "
+                    + "WHERE version IS NOT NULL ORDER BY installed_rank")).containsExactly("1 true", "2 true");
+        }
+        assertThat(database.strings("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'appended_by_team'::regclass"))
+                .containsExactly("true");
     }
 
     @Test

@@ -28,7 +28,12 @@ final class LargeTableIndexRule {
     static final Set<String> LARGE_TABLES = Set.of("audit_event", "webhook_delivery", "recovery_operation",
             "recovery_point_hold");
 
-    private static final Pattern VERSIONED = Pattern.compile("V(\\d+)(?:\\.\\d+)*__.+\\.sql");
+    /** Flyway's versioned name: the version's parts joined by {@code .} or {@code _} (V78_1__x.sql is V78.1). */
+    private static final Pattern VERSIONED = Pattern.compile("V(\\d+)(?:[._]\\d+)*__.+\\.sql");
+    private static final Pattern REPEATABLE = Pattern.compile("R__.+\\.sql");
+    private static final Pattern UNIQUE_CONSTRAINT_ADDED = Pattern.compile(
+            "\\bALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?([\\w.\"]+)([^;]*?)\\bADD\\s+(?:CONSTRAINT\\s+[\\w\"]+\\s+)?"
+                    + "(UNIQUE|PRIMARY\\s+KEY)\\b(?!\\s*USING\\s+INDEX)", Pattern.CASE_INSENSITIVE);
     private static final Pattern CREATE_INDEX = Pattern.compile(
             "\\bCREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(?!ON\\b)([\\w.\"]+)?\\s*"
                     + "ON\\s+(?:ONLY\\s+)?([\\w.\"]+)", Pattern.CASE_INSENSITIVE);
@@ -40,11 +45,25 @@ final class LargeTableIndexRule {
     /** What breaks the rule in {@code directory}'s migrations, one message each; empty when nothing does. */
     static List<String> brokenIn(Path directory) throws IOException {
         List<String> broken = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.sorted().toList()) {
-                Matcher name = VERSIONED.matcher(file.getFileName().toString());
-                if (name.matches() && Integer.parseInt(name.group(1)) > LAST_UNCHECKED) {
+        // Flyway finds scripts in the location's subfolders too.
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                String fileName = file.getFileName().toString();
+                if (!fileName.endsWith(".sql")) {
+                    continue;
+                }
+                Matcher name = VERSIONED.matcher(fileName);
+                if (name.matches()) {
+                    if (Integer.parseInt(name.group(1)) > LAST_UNCHECKED) {
+                        broken.addAll(brokenIn(file, Files.readString(file, StandardCharsets.UTF_8)));
+                    }
+                } else if (REPEATABLE.matcher(fileName).matches()) {
+                    // Run again whenever it changes, so checked whatever it holds.
                     broken.addAll(brokenIn(file, Files.readString(file, StandardCharsets.UTF_8)));
+                } else {
+                    broken.add(fileName + " is no Flyway migration name (V<version>__<name>.sql, the version's parts "
+                            + "joined by . or _, or R__<name>.sql): Flyway would skip it or run it as a callback, and "
+                            + "this rule could not check it; rename it");
                 }
             }
         }
@@ -81,6 +100,18 @@ final class LargeTableIndexRule {
             if (concurrently && !droppedBefore(sql, create.start(), index)) {
                 broken.add(name + " builds index " + index + " CONCURRENTLY without `DROP INDEX CONCURRENTLY IF EXISTS "
                         + index + "` before it; " + how);
+            }
+        }
+        Matcher constraint = UNIQUE_CONSTRAINT_ADDED.matcher(sql);
+        while (constraint.find()) {
+            String table = unquoted(constraint.group(1));
+            if (LARGE_TABLES.contains(table)) {
+                String kind = constraint.group(3).toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+                broken.add(name + " adds a " + kind + " constraint to the large table " + table + ", which builds its "
+                        + "index under ACCESS EXCLUSIVE, refusing reads and appends for the whole build; build a unique "
+                        + "index CONCURRENTLY in a migration of its own first (DROP INDEX CONCURRENTLY IF EXISTS, then "
+                        + "CREATE UNIQUE INDEX CONCURRENTLY, with `executeInTransaction=false`), then add the constraint "
+                        + "with `ADD CONSTRAINT name " + kind + " USING INDEX index_name` (ADR 0142, amended in session 56)");
             }
         }
         return broken;

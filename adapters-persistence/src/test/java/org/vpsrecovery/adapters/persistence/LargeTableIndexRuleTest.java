@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The build fails when a migration above V77 builds an index on a large table inside its transaction, or builds one
- * CONCURRENTLY without its non-transactional script config or the drop of an invalid leftover first (ADR 0142, amended
- * in session 56). The samples in {@code migration-rule-samples/} show the rule failing; the real migrations pass it.
+ * CONCURRENTLY without its non-transactional script config or the drop of an invalid leftover first, or adds a unique or
+ * primary key constraint to one (its index built under ACCESS EXCLUSIVE); repeatable scripts and versions written with
+ * {@code _} are checked, a script with no Flyway name fails (ADR 0142, amended in session 56). The samples in {@code migration-rule-samples/} show the rule failing; the real migrations pass it.
  */
 class LargeTableIndexRuleTest {
 
@@ -56,10 +57,43 @@ class LargeTableIndexRuleTest {
     }
 
     @Test
+    void aVersionWhosePartsAreJoinedByAnUnderscoreIsChecked() throws Exception {
+        assertThat(brokenSamples()).filteredOn(message -> message.startsWith("V84_1__"))
+                .singleElement().asString()
+                .contains("builds index audit_event_by_kind on the large table audit_event without CONCURRENTLY");
+    }
+
+    @Test
+    void aRepeatableScriptIsChecked() throws Exception {
+        assertThat(brokenSamples()).filteredOn(message -> message.startsWith("R__"))
+                .singleElement().asString()
+                .contains("builds index webhook_delivery_by_state on the large table webhook_delivery without "
+                        + "CONCURRENTLY");
+    }
+
+    @Test
+    void aUniqueOrPrimaryKeyConstraintAddedToALargeTableFailsUnlessItAttachesABuiltIndex() throws Exception {
+        assertThat(brokenSamples()).filteredOn(message -> message.startsWith("V85__"))
+                .satisfiesExactly(
+                        unique -> assertThat(unique).contains("adds a UNIQUE constraint to the large table "
+                                + "recovery_operation, which builds its index under ACCESS EXCLUSIVE")
+                                .contains("USING INDEX"),
+                        primaryKey -> assertThat(primaryKey).contains("adds a PRIMARY KEY constraint to the large "
+                                + "table audit_event"));
+    }
+
+    @Test
+    void aScriptWithNoFlywayMigrationNameFails() throws Exception {
+        assertThat(brokenSamples()).filteredOn(message -> message.startsWith("V86_missing"))
+                .singleElement().asString()
+                .contains("is no Flyway migration name (V<version>__<name>.sql");
+    }
+
+    @Test
     void aConcurrentBuildWrittenRightAPlainIndexOnASmallTableAndMigrationsUpToV77Pass() throws Exception {
         assertThat(brokenSamples()).noneMatch(message -> message.startsWith("V81__") || message.startsWith("V82__")
                 || message.startsWith("V40__"));
-        assertThat(brokenSamples()).hasSize(4);
+        assertThat(brokenSamples()).hasSize(9);
     }
 
     private static List<String> brokenSamples() throws Exception {
