@@ -26,6 +26,11 @@ public final class ClusterJobsByHand {
         jobs.stop();
     }
 
+    /** Whether a stop waits for the start under way (the start's lock). */
+    public static boolean aStopWaitsForTheStart(ClusterJobs jobs) {
+        return jobs.aStopWaitsForTheStart();
+    }
+
     /** As readiness says it: "started", "stopping", "paused" or "not started". */
     public static String state(ClusterJobs jobs) {
         return jobs.state();
