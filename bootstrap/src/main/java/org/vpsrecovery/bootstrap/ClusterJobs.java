@@ -91,6 +91,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     static final Duration STOP_WAITS_FOR_A_START = Duration.ofSeconds(2);
 
     private final Scheduler scheduler;
+    /** Every task the scheduler runs, with the data class each declares. */
+    private final List<Task<?>> tasks;
     /** Held by a start for its whole length; a stop waits for it at most {@link #STOP_WAITS_FOR_A_START}. */
     private final ReentrantLock starting = new ReentrantLock();
     /** Set first thing by a stop: a start not yet under way, or coming out of its database, does not run the jobs. */
@@ -206,6 +208,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         List<Task<?>> everyTask = new ArrayList<>(tasks);
         everyTask.add(webhooks.deliverTask());
         everyTask.add(policyRuns.retryTask());
+        this.tasks = List.copyOf(everyTask);
         SchedulerBuilder builder = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(),
                         policyRuns.retryTask())
                 .startTasks(tasks)
@@ -373,6 +376,11 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         } finally {
             LOG.debug("job {} ends", job);
         }
+    }
+
+    /** Every task the scheduler runs: for the test that each one's declared data reads back (ADR 0024). */
+    List<Task<?>> tasks() {
+        return tasks;
     }
 
     /** Whether a stop waits for the start under way: for tests that stop during a start. */
