@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -89,11 +88,18 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     static final Duration STOP_WAITS_FOR_A_START = Duration.ofSeconds(2);
 
     private final Scheduler scheduler;
+    /** Every task the scheduler runs, with the data class each declares. */
+    private final List<Task<?>> tasks;
     /** Held by a start for its whole length; a stop waits for it at most {@link #STOP_WAITS_FOR_A_START}. */
     private final ReentrantLock starting = new ReentrantLock();
     /** Set first thing by a stop: a start not yet under way, or coming out of its database, does not run the jobs. */
     private volatile boolean stopping;
-    private final AtomicBoolean schedulerStopAsked = new AtomicBoolean();
+    /**
+     * db-scheduler's stop was run, by the stop only (under its monitor): a start never stops the scheduler itself, so
+     * the stop always waits for the runs under way, whoever's start they came from (ADR 0038, own-merge review of
+     * session 56).
+     */
+    private boolean schedulerStopped;
     private final Duration startWait;
     private final FirstAnswer firstAnswer;
     private final ContinueRestores continueRestores;
@@ -199,6 +205,7 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         List<Task<?>> everyTask = new ArrayList<>(tasks);
         everyTask.add(webhooks.deliverTask());
         everyTask.add(policyRuns.retryTask());
+        this.tasks = List.copyOf(everyTask);
         SchedulerBuilder builder = Scheduler.create(PostgresAdapterFactory.pooled(dataSource), webhooks.deliverTask(),
                         policyRuns.retryTask())
                 .startTasks(tasks)
@@ -318,7 +325,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
      * Starts the scheduler, unless this instance is stopping. Its start writes a row per job: a database that stalls it
      * (a lock held on {@code scheduled_tasks}, a paused connection) holds only this thread, never a stop, which waits for
      * it at most {@link #STOP_WAITS_FOR_A_START} and then stops the scheduler under it (ADR 0038, session 56). A start
-     * that comes out of its database after that hands no work to the stopped scheduler, or stops what it brought up.
+     * that comes out of its database after that hands no work to the stopped scheduler. A start that ends after the stop
+     * began never stops the scheduler itself: the stop does, after its wait, and waits for the runs it brought up.
      */
     void start() {
         starting.lock();
@@ -342,8 +350,8 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
                 return;
             }
             if (stopping) {
-                LOG.info("the job scheduler's start ended after this instance began to stop: stopping it");
-                stopSchedulerOnce();
+                // Not stopped here: the stop would not wait for it to end (own-merge review of session 56).
+                LOG.info("the job scheduler's start ended after this instance began to stop: the stop stops it");
             }
         } finally {
             starting.unlock();
@@ -365,6 +373,16 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
         } finally {
             LOG.debug("job {} ends", job);
         }
+    }
+
+    /** Every task the scheduler runs: for the test that each one's declared data reads back (ADR 0024). */
+    List<Task<?>> tasks() {
+        return tasks;
+    }
+
+    /** Whether a stop waits for the start under way: for tests that stop during a start. */
+    boolean aStopWaitsForTheStart() {
+        return starting.hasQueuedThreads();
     }
 
     /** "started", "stopping", "paused" or "not started": for readiness ({@link InstanceReadiness}). */
@@ -405,37 +423,34 @@ public class ClusterJobs implements ApplicationEventListener<ServerStartupEvent>
     @PreDestroy
     synchronized void stop() {
         stopping = true;
-        // Waited for once: a second call (the context's, after the drain's) finds the scheduler's stop asked.
-        if (!schedulerStopAsked.get() && !startUnderWayEndedWithin(STOP_WAITS_FOR_A_START)) {
-            LOG.warn("the job scheduler's start is still waiting on the database after {} s: stopping the scheduler "
-                    + "under it, no job runs here", STOP_WAITS_FOR_A_START.toSeconds());
+        // Once: a second call (the context's, after the drain's) comes after the first one's stop ended (the monitor).
+        if (!schedulerStopped) {
+            waitForAStartUnderWay();
+            schedulerStopped = true;
+            // Whoever's start brought it up: it waits for the runs under way, at most the shutdown max wait.
+            scheduler.stop();
         }
-        stopSchedulerOnce();
         // After the runs under way ended: what their lines held back here no later run on this instance will say.
         sayHeldLinesAtStop.run();
     }
 
-    /** Whether no start is under way, or the one under way ended within {@code bound}; false if interrupted. */
-    private boolean startUnderWayEndedWithin(Duration bound) {
+    /**
+     * Waits for a start under way at most {@link #STOP_WAITS_FOR_A_START}; a start after that reads {@code stopping}
+     * and returns. Past the wait the scheduler is stopped under the start: one that comes out of its database then
+     * finds db-scheduler's executors shut and runs no job.
+     */
+    private void waitForAStartUnderWay() {
         try {
-            if (starting.tryLock(bound.toMillis(), TimeUnit.MILLISECONDS)) {
-                starting.unlock(); // a start after this one reads stopping and returns
-                return true;
+            if (starting.tryLock(STOP_WAITS_FOR_A_START.toMillis(), TimeUnit.MILLISECONDS)) {
+                starting.unlock();
+                return;
             }
-            return false;
+            LOG.warn("the job scheduler's start has not ended after {} s (its database is slow or stalled): stopping "
+                    + "the scheduler under it", STOP_WAITS_FOR_A_START.toSeconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /**
-     * db-scheduler's stop, once: its own "already stopping" check is a plain field, and the stop and a start that came
-     * out of its database late may both ask.
-     */
-    private void stopSchedulerOnce() {
-        if (schedulerStopAsked.compareAndSet(false, true)) {
-            scheduler.stop();
+            LOG.warn("the jobs' stop was interrupted while it waited for the job scheduler's start: stopping the "
+                    + "scheduler under it");
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.vpsrecovery.bootstrap;
 
+import com.github.kagkarlsson.scheduler.task.Task;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +26,38 @@ public final class ClusterJobsByHand {
     /** As the drain's stop ({@link DrainOnStopSignal}). */
     public static void stop(ClusterJobs jobs) {
         jobs.stop();
+    }
+
+    /** The names of the tasks the scheduler runs. */
+    public static List<String> taskNames(ClusterJobs jobs) {
+        return jobs.tasks().stream().map(Task::getName).toList();
+    }
+
+    /**
+     * What of the data each task declares does not read back through the service's serializer, by task (none: all of
+     * it does). The data is populated as {@link PopulatedTaskData} makes it; a class it cannot populate is named too.
+     * A JDK class outside the serializer's allow-list, declared by a new task, would otherwise be read as none at every
+     * run (ADR 0024, own-merge review of session 56).
+     */
+    public static List<String> declaredTaskDataNotReadBack(ClusterJobs jobs) {
+        List<String> failures = new ArrayList<>();
+        for (Task<?> task : jobs.tasks()) {
+            try {
+                for (Object data : PopulatedTaskData.writtenBy(task.getDataClass())) {
+                    PopulatedTaskData.readBack(data).ifPresent(failure -> failures.add(task.getName() + " ("
+                            + task.getDataClass().getName() + "): " + failure));
+                }
+            } catch (IllegalStateException cannotPopulate) {
+                failures.add(task.getName() + " (" + task.getDataClass().getName() + "): "
+                        + cannotPopulate.getMessage());
+            }
+        }
+        return failures;
+    }
+
+    /** Whether a stop waits for the start under way (the start's lock). */
+    public static boolean aStopWaitsForTheStart(ClusterJobs jobs) {
+        return jobs.aStopWaitsForTheStart();
     }
 
     /** As readiness says it: "started", "stopping", "paused" or "not started". */

@@ -175,6 +175,20 @@ class JobsStopLinesEndToEndTest {
         return -1;
     }
 
+    /**
+     * The data every task of the running platform declares reads back through the service's serializer, populated as
+     * the release may write it: a new task declaring a JDK class outside its allow-list (a {@code Boolean}, say) would
+     * have its data read as none at every run, its rounds never going on (ADR 0024, own-merge review of session 56).
+     */
+    @Test
+    void theDataEveryTaskDeclaresReadsBack() {
+        platform = RunningPlatform.start(DATABASE.database(), simulator, Map.of("vpsr.jobs.start-wait", "1h"));
+        ClusterJobs jobs = platform.context.getBean(ClusterJobs.class);
+
+        assertThat(ClusterJobsByHand.taskNames(jobs)).contains("track-operations", "reconcile-intents");
+        assertThat(ClusterJobsByHand.declaredTaskDataNotReadBack(jobs)).isEmpty();
+    }
+
     /** Both of the server's locks, a request's and the trackers' following one, held by {@code holder}'s session. */
     private static void holdServerLocks(Connection holder) throws Exception {
         for (int namespace : new int[] {PgServerLock.NAMESPACE, PgServerLock.FOLLOWING_NAMESPACE}) {

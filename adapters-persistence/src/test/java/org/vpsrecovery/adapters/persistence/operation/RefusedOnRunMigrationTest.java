@@ -7,12 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vpsrecovery.adapters.persistence.testing.AdapterContext;
 import org.vpsrecovery.adapters.persistence.testing.FreshDatabase;
 import org.vpsrecovery.adapters.persistence.testing.TestDatabase;
+import org.vpsrecovery.adapters.persistence.testing.TestFlyway;
 import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.operation.OperationId;
 import org.vpsrecovery.domain.operation.RecoveryOperation;
@@ -41,14 +41,14 @@ class RefusedOnRunMigrationTest {
     void rowsThePreviousReleaseRefusedKeepTheirReasonBeforeAndAfterV77AndThisReleasesReasonIsReadOverTheirWords()
             throws SQLException {
         TestDatabase database = DATABASE.database();
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("76").load()
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").target("76").load()
                 .migrate();
         UUID refused = insert(database, "rejected", REFUSED);
         UUID notAReason = insert(database, "rejected", NOT_A_REASON);
         UUID givenUp = insert(database, "rejected", GAVE_UP);
         UUID wordsNotInTheirState = insert(database, "approved", REFUSED);
 
-        Flyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
+        TestFlyway.configure().dataSource(database.dataSource()).locations("classpath:db/migration").load().migrate();
         assertThat(database.strings("SELECT refused_on_run_reason || ' ' || (refused_on_run_version = version) FROM "
                 + "recovery_operation WHERE id = '" + refused + "'")).containsExactly("RECOVERY_POINT_HELD true");
         assertThat(database.strings("SELECT count(*) FROM recovery_operation WHERE refused_on_run_reason IS NOT NULL "
