@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -115,9 +116,17 @@ final class KnownVariables {
      * (never its value: it may be a misspelt secret) and the known name nearest it.
      */
     static void refuseUnknown(Map<String, String> env) {
-        List<String> unknown = env.keySet().stream()
-                .filter(name -> PREFIXES.stream().anyMatch(name::startsWith))
-                .filter(name -> !ALL.containsKey(name))
+        String port = env.get("VPSR_PORT");
+        if (port != null && SERVICE_LINK_ADDRESS.matcher(port).lookingAt()) {
+            throw new StartupRefused("VPSR_PORT holds a service address, not a port number: Kubernetes' service link of a "
+                    + "Service named vpsr set it; set enableServiceLinks: false in the pod's spec (docs/deploy.md) "
+                    + "or rename the Service");
+        }
+        List<String> unknown = env.entrySet().stream()
+                .filter(variable -> PREFIXES.stream().anyMatch(variable.getKey()::startsWith))
+                .filter(variable -> !ALL.containsKey(variable.getKey()))
+                .filter(variable -> !serviceLink(variable.getKey(), variable.getValue()))
+                .map(Map.Entry::getKey)
                 .sorted().toList();
         if (unknown.isEmpty()) {
             return;
@@ -130,6 +139,37 @@ final class KnownVariables {
                 + "correct or unset " + (unknown.size() == 1 ? "it" : "them") + " (README.md lists the variables the "
                 + "service reads; fine-tuning keys are -D system properties or MICRONAUT_CONFIG_FILES, not variables)");
     }
+
+    /**
+     * The names Kubernetes gives a pod for each Service of its namespace (enableServiceLinks, on by default): a Service
+     * {@code vpsr-db} with port 5432 gives {@code VPSR_DB_SERVICE_HOST}, {@code VPSR_DB_SERVICE_PORT},
+     * {@code VPSR_DB_SERVICE_PORT_<PORT NAME>}, {@code VPSR_DB_PORT} (tcp://…) and {@code VPSR_DB_PORT_5432_TCP} with
+     * {@code _ADDR}, {@code _PORT} and {@code _PROTO} (Kubernetes' "Service - Environment variables").
+     */
+    static final Pattern SERVICE_LINK = Pattern.compile(
+            "(VPSR|VPSORG)(_\\w+)?_(SERVICE_HOST|SERVICE_PORT(_\\w+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_ADDR|_PORT|_PROTO)?)?)");
+    /** A service link's {@code <NAME>_PORT} and {@code <NAME>_PORT_<n>_<PROTOCOL>} value: {@code tcp://10.0.0.11:5432}. */
+    static final Pattern SERVICE_LINK_ADDRESS = Pattern.compile("(tcp|udp|sctp)://", Pattern.CASE_INSENSITIVE);
+    /** Edits within which a name is taken for a misspelt known one, never for a service link (VPSR_TRAN_PORT). */
+    static final int MISSPELT_WITHIN = 2;
+
+    /**
+     * Whether an unknown name is Kubernetes' service link, left alone (session 56): of a link's shape, and either holding
+     * a service address (no setting of ours does) or neither a few edits from a known name (a misspelling stays refused)
+     * nor a bare {@code <NAME>_PORT}, whose value is always an address.
+     */
+    static boolean serviceLink(String name, String value) {
+        if (!SERVICE_LINK.matcher(name).matches()) {
+            return false;
+        }
+        if (value != null && SERVICE_LINK_ADDRESS.matcher(value).lookingAt()) {
+            return true;
+        }
+        return editDistance(name, nearest(name)) > MISSPELT_WITHIN
+                && (!name.endsWith("_PORT") || name.contains("_SERVICE_PORT") || LINK_PORT_NUMBER.matcher(name).matches());
+    }
+
+    private static final Pattern LINK_PORT_NUMBER = Pattern.compile(".*_PORT_\\d+_(TCP|UDP|SCTP)_PORT");
 
     /** The known name fewest single-character edits away (ties: the first in sorted order). */
     static String nearest(String name) {

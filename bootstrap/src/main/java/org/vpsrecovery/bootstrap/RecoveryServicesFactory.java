@@ -576,12 +576,16 @@ public class RecoveryServicesFactory {
     @Named("pages")
     AuditReadSlots auditPageSlots(@Value("${vpsr.audit.pages.concurrent:8}") int concurrent,
                                   @Value("${vpsr.audit.pages.per-reader:2}") int perReader, MeterRegistry registry) {
-        AuditReadSlots slots;
-        try {
-            slots = AuditReadSlots.forPages(concurrent, perReader, AUDIT_PAGES_RETRY_AFTER);
-        } catch (IllegalArgumentException invalid) {
-            throw new StartupRefused("vpsr.audit.pages.concurrent / vpsr.audit.pages.per-reader: " + invalid.getMessage());
+        // Checked here, each in its key's words: AuditReadSlots' own speak of long audit reads (session 56).
+        if (concurrent < 1 || concurrent > AuditReadSlots.MOST_CONCURRENT) {
+            throw new StartupRefused("vpsr.audit.pages.concurrent (audit pages read at once) must be 1-"
+                    + AuditReadSlots.MOST_CONCURRENT + ", was " + concurrent);
         }
+        if (perReader < 1 || perReader > concurrent) {
+            throw new StartupRefused("vpsr.audit.pages.per-reader (audit pages one reader reads at once) must be 1 to "
+                    + "vpsr.audit.pages.concurrent (" + concurrent + "), was " + perReader);
+        }
+        AuditReadSlots slots = AuditReadSlots.forPages(concurrent, perReader, AUDIT_PAGES_RETRY_AFTER);
         Gauge.builder("vpsr.audit.pages.in_use", slots, taken -> concurrent - taken.available())
                 .description("Pages of audit events being read on this instance")
                 .register(registry);

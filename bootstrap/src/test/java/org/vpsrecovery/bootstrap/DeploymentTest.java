@@ -469,6 +469,31 @@ class DeploymentTest {
     }
 
     @Test
+    void kubernetesServiceLinksOfServicesNamedLikeOursDoNotStopTheStart() {
+        // Session 56: a Service vpsr-db in the namespace gave the pod these (enableServiceLinks is on by default).
+        Deployment deployment = Deployment.fromEnvironment(Map.ofEntries(
+                Map.entry("VPSR_DB_SERVICE_HOST", "10.0.0.11"), Map.entry("VPSR_DB_SERVICE_PORT", "5432"),
+                Map.entry("VPSR_DB_SERVICE_PORT_POSTGRES", "5432"), Map.entry("VPSR_DB_PORT", "tcp://10.0.0.11:5432"),
+                Map.entry("VPSR_DB_PORT_5432_TCP", "tcp://10.0.0.11:5432"),
+                Map.entry("VPSR_DB_PORT_5432_TCP_ADDR", "10.0.0.11"), Map.entry("VPSR_DB_PORT_5432_TCP_PORT", "5432"),
+                Map.entry("VPSR_DB_PORT_5432_TCP_PROTO", "tcp"), Map.entry("VPSORG_MOCK_SERVICE_HOST", "10.0.0.12"),
+                Map.entry("VPSR_SERVICE_HOST", "10.0.0.13"), Map.entry("VPSR_PORT_8080_TCP_ADDR", "10.0.0.13"),
+                Map.entry("VPSR_PORT", "9090")));
+        assertThat(deployment.port()).as("VPSR_PORT is still read").isEqualTo(9090);
+        // A Service named vpsr sets VPSR_PORT itself, to its address: told plainly, not as a bad port number.
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_PORT", "tcp://10.0.0.13:8080")))
+                .isInstanceOf(StartupRefused.class)
+                .hasMessageContaining("Kubernetes' service link").hasMessageContaining("enableServiceLinks: false")
+                .hasMessageContaining("rename the Service");
+        // Of a link's shape but a few edits from a known name, or a bare NAME_PORT holding no address: still refused.
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_TRAN_PORT", "9999")))
+                .hasMessageStartingWith("the environment variable VPSR_TRAN_PORT (nearest known: VPSR_TRAIN_PORT)");
+        assertThatThrownBy(() -> Deployment.fromEnvironment(Map.of("VPSR_DATABASE_SERVICE_PORT", "5432",
+                "VPSR_SOMETHING_PORT", "5432")))
+                .hasMessageStartingWith("the environment variable VPSR_SOMETHING_PORT (nearest known: ");
+    }
+
+    @Test
     void theNearestKnownNameIsTheFewestEditsAway() {
         assertThat(KnownVariables.editDistance("VPSR_HOTS", "VPSR_HOST")).isEqualTo(2);
         assertThat(KnownVariables.editDistance("", "ABC")).isEqualTo(3);

@@ -35,6 +35,10 @@ class SettingsRefusedAtStartEndToEndTest {
             vpsr.jobs.polling-interval        | 0s   | vpsr.jobs.polling-interval must be at least 100 ms
             vpsr.tracking.every               | -5s  | vpsr.tracking.every must be positive
             vpsr.jobs.run-budget              | 0s   | vpsr.jobs.run-budget must be positive
+            vpsr.audit.pages.concurrent       | 0    | vpsr.audit.pages.concurrent (audit pages read at once) must be 1-64, was 0
+            vpsr.audit.pages.concurrent       | 65   | vpsr.audit.pages.concurrent (audit pages read at once) must be 1-64, was 65
+            vpsr.audit.pages.per-reader       | 0    | vpsr.audit.pages.per-reader (audit pages one reader reads at once) must be 1 to vpsr.audit.pages.concurrent (8), was 0
+            vpsr.audit.pages.per-reader       | 9    | vpsr.audit.pages.per-reader (audit pages one reader reads at once) must be 1 to vpsr.audit.pages.concurrent (8), was 9
             vpsr.audit.backlog-flush-every    | -1s  | vpsr.audit.backlog-flush-every must be positive
             vpsr.audit.checkpoint-every       | 0s   | vpsr.audit.checkpoint-every must be positive
             vpsr.restore-window               | -1m  | vpsr.restore-window must not be negative

@@ -19,9 +19,10 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.session.SignInSessionsUseCase;
@@ -31,7 +32,8 @@ import org.vpsrecovery.domain.port.SharedAllowances;
  * The console's failed sign-ins, throttled and logged (ADR 0041, amended in session 50). Each attempt takes one token
  * from its client address's Bucket4j bucket; a sign-in that succeeds (or that the identity provider's outage kept from
  * being checked) gives it back, so only failures count. An attempt finding the bucket taken by attempts still under way
- * waits for them ({@link InFlight}, session 56) rather than being refused. With the address's bucket empty and none
+ * waits for them ({@link InFlight}, session 56) rather than being refused, twice its allowance at most (at most
+ * {@link #MOST_WAITING}), more refused 429 at once. With the address's bucket empty and none
  * under way the attempt is answered 429
  * with Retry-After before its token is checked, whatever the token: answering a right one would let guessing go on at
  * full speed from that address. The allowance of every address together is spent by failures only, after the check:
@@ -86,6 +88,8 @@ public class FailedSignIns {
 
     /** How long an attempt waits for its address's attempts under way to end before it is refused 429. */
     static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(10);
+    /** The most attempts of one address waiting at once, however large its allowance (twice it, below that). */
+    static final int MOST_WAITING = 100;
 
     /**
      * An address's attempts admitted and not yet settled, each holding one of its bucket's tokens (ADR 0041, amended in
@@ -93,42 +97,76 @@ public class FailedSignIns {
      * refused: they are not failures, and most give their token back. So concurrent right tokens from one address
      * (a NAT, a balancer as the peer) all sign in, while concurrent wrong ones still reach the token check at most
      * {@code failures-per-address} at a time: each waits until one before it is settled, a failure keeping its token.
+     * At most {@code mostWaiting} wait; one more is refused at once: each waiting attempt holds a request and its
+     * connection for up to {@link #IN_FLIGHT_WAIT}, and one address must not park them without bound. A lock and its
+     * condition, not a monitor: a virtual thread waiting on a monitor pins its carrier on JDK 21-23.
      */
     static final class InFlight {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition settled = lock.newCondition();
+        private final int mostWaiting;
         private int count;
         private int waiting;
 
-        /** Takes a token, waiting while attempts under way may give theirs back; false: refused (none under way). */
-        synchronized boolean enter(Bucket failures, Duration atMost) {
-            long deadline = System.nanoTime() + atMost.toNanos();
-            while (!failures.tryConsume(1)) {
-                long left = deadline - System.nanoTime();
-                if (count == 0 || left <= 0) {
-                    return false;
-                }
-                waiting++;
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                } finally {
-                    waiting--;
-                }
-            }
-            count++;
-            return true;
+        InFlight(int mostWaiting) {
+            this.mostWaiting = mostWaiting;
         }
 
-        /** The attempt is settled (its token given back first, if it did not fail): waiting attempts look again. */
-        synchronized void leave() {
-            count--;
-            notifyAll();
+        /**
+         * Takes a token, waiting while attempts under way may give theirs back; false: refused (none under way,
+         * {@code mostWaiting} waiting already, or none given back in time).
+         */
+        boolean enter(Bucket failures, Duration atMost) {
+            long left = atMost.toNanos();
+            lock.lock();
+            try {
+                while (!failures.tryConsume(1)) {
+                    if (count == 0 || left <= 0 || waiting >= mostWaiting) {
+                        return false;
+                    }
+                    waiting++;
+                    try {
+                        left = settled.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    } finally {
+                        waiting--;
+                    }
+                }
+                count++;
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * The attempt is settled (its token given back first, if it did not fail): one waiting attempt looks again (a
+         * token given back is one attempt's); with none under way, every one does, to be refused.
+         */
+        void leave() {
+            lock.lock();
+            try {
+                count--;
+                if (count == 0) {
+                    settled.signalAll();
+                } else {
+                    settled.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** Attempts waiting for those under way (for tests). */
-        synchronized int waiting() {
-            return waiting;
+        int waiting() {
+            lock.lock();
+            try {
+                return waiting;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -197,6 +235,7 @@ public class FailedSignIns {
     static final String SHARED_OVERALL = "sign-in-failures:overall";
 
     private final long perAddress;
+    private final int mostWaiting;
     private final long overallAllowance;
     private final Duration interval;
     private final SharedAllowances shared;
@@ -240,6 +279,8 @@ public class FailedSignIns {
                 : Math.max(1, Math.min(SHARED_CALLS_AT_ONCE, poolSize - 1));
         this.sharedCalls = new Semaphore(this.sharedCallsAtOnce);
         this.perAddress = perAddress;
+        // Twice the allowance: as many right tokens again as may be under way wait for them.
+        this.mostWaiting = (int) Math.min(2 * perAddress, MOST_WAITING);
         this.overallAllowance = overall;
         this.interval = interval;
         this.shared = shared;
@@ -262,7 +303,7 @@ public class FailedSignIns {
         Address state = addresses.get(address);
         if (state == null) {
             Address fresh = new Address(bucket(perAddress, interval), new AtomicReference<>(), new AtomicInteger(),
-                    new Owed(), new InFlight());
+                    new Owed(), new InFlight(mostWaiting));
             state = Optional.ofNullable(addresses.putIfAbsent(address, fresh)).orElse(fresh);
         }
         // Refused by recorded failures only: an empty bucket with attempts under way waits for them (session 56).

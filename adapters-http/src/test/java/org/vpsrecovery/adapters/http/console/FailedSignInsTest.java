@@ -472,4 +472,43 @@ class FailedSignInsTest {
             callers.shutdownNow();
         }
     }
+
+    /**
+     * With two attempts under way and four waiting (twice the allowance of two), more attempts of that address are
+     * refused at once, never parked (ADR 0041, amended in session 56). Nothing capped the waiting ones: each further
+     * attempt waited too, here for the hour it was given.
+     */
+    @Test
+    @Timeout(60)
+    void attemptsBeyondTwiceTheAllowanceWaitingAreRefusedAtOnce() throws Exception {
+        FailedSignIns.InFlight inFlight = new FailedSignIns.InFlight(4);
+        io.github.bucket4j.Bucket failures = io.github.bucket4j.Bucket.builder()
+                .addLimit(io.github.bucket4j.Bandwidth.builder().capacity(2).refillGreedy(2, Duration.ofDays(1)).build())
+                .build();
+        assertThat(inFlight.enter(failures, Duration.ofHours(1))).isTrue();
+        assertThat(inFlight.enter(failures, Duration.ofHours(1))).isTrue();
+        ExecutorService waiters = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<Boolean>> waiting = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                waiting.add(CompletableFuture.supplyAsync(() -> inFlight.enter(failures, Duration.ofHours(1)), waiters));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inFlight.waiting() == 4);
+            for (int i = 0; i < 5; i++) {
+                assertThat(inFlight.enter(failures, Duration.ofHours(1))).as("attempt %d beyond the bound", i).isFalse();
+            }
+            assertThat(inFlight.waiting()).isEqualTo(4);
+            // Each token given back lets one waiting attempt in; the last leave with none under way refuses the rest.
+            failures.addTokens(1);
+            inFlight.leave();
+            failures.addTokens(1);
+            inFlight.leave();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inFlight.waiting() == 2);
+            inFlight.leave();
+            inFlight.leave();
+            assertThat(waiting.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count()).isEqualTo(2);
+        } finally {
+            waiters.shutdownNow();
+        }
+    }
 }
