@@ -570,15 +570,17 @@ public class RecoveryServicesFactory {
      * Pages of audit events at once on this instance, and per reader (ADR 0062, session 56): taken at once or refused,
      * 429 past the reader's share, 503 past the instance's, never queued. Each page holds a pooled connection, then a
      * second for its AUDIT_READ event: 512 auditor pages at once starved the pool (16) for every team. A wrong setting
-     * stops the start; {@code vpsr.audit.pages.in_use} shows the slots taken.
+     * stops the start; {@code vpsr.audit.pages.in_use} shows the slots taken. Unset (0), a reader's share is
+     * {@link #AUDIT_PAGES_PER_READER}, or every slot when there are fewer, so {@code concurrent=1} alone starts.
      */
     @Context
     @Named("pages")
     AuditReadSlots auditPageSlots(@Value("${vpsr.audit.pages.concurrent:8}") int concurrent,
-                                  @Value("${vpsr.audit.pages.per-reader:2}") int perReader, MeterRegistry registry) {
+                                  @Value("${vpsr.audit.pages.per-reader:0}") int perReader, MeterRegistry registry) {
         AuditReadSlots slots;
         try {
-            slots = AuditReadSlots.forPages(concurrent, perReader, AUDIT_PAGES_RETRY_AFTER);
+            int share = perReader == 0 ? Math.min(AUDIT_PAGES_PER_READER, Math.max(1, concurrent)) : perReader;
+            slots = AuditReadSlots.forPages(concurrent, share, AUDIT_PAGES_RETRY_AFTER);
         } catch (IllegalArgumentException invalid) {
             throw new StartupRefused("vpsr.audit.pages.concurrent / vpsr.audit.pages.per-reader: " + invalid.getMessage());
         }
@@ -587,6 +589,9 @@ public class RecoveryServicesFactory {
                 .register(registry);
         return slots;
     }
+
+    /** Two: a reader's console and API pages at once, and no one reader holds more than a quarter of the default eight. */
+    static final int AUDIT_PAGES_PER_READER = 2;
 
     /** A refused page: pages take tens of milliseconds, so a second is enough to find a slot free. */
     static final Duration AUDIT_PAGES_RETRY_AFTER = Duration.ofSeconds(1);
