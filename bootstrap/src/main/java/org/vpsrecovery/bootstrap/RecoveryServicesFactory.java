@@ -570,27 +570,32 @@ public class RecoveryServicesFactory {
      * Pages of audit events at once on this instance, and per reader (ADR 0062, session 56): taken at once or refused,
      * 429 past the reader's share, 503 past the instance's, never queued. Each page holds a pooled connection, then a
      * second for its AUDIT_READ event: 512 auditor pages at once starved the pool (16) for every team. A wrong setting
-     * stops the start; {@code vpsr.audit.pages.in_use} shows the slots taken.
+     * stops the start; {@code vpsr.audit.pages.in_use} shows the slots taken. Unset (0), a reader's share is
+     * {@link #AUDIT_PAGES_PER_READER}, or every slot when there are fewer, so {@code concurrent=1} alone starts.
      */
     @Context
     @Named("pages")
     AuditReadSlots auditPageSlots(@Value("${vpsr.audit.pages.concurrent:8}") int concurrent,
-                                  @Value("${vpsr.audit.pages.per-reader:2}") int perReader, MeterRegistry registry) {
+                                  @Value("${vpsr.audit.pages.per-reader:0}") int perReader, MeterRegistry registry) {
         // Checked here, each in its key's words: AuditReadSlots' own speak of long audit reads (session 56).
         if (concurrent < 1 || concurrent > AuditReadSlots.MOST_CONCURRENT) {
             throw new StartupRefused("vpsr.audit.pages.concurrent (audit pages read at once) must be 1-"
                     + AuditReadSlots.MOST_CONCURRENT + ", was " + concurrent);
         }
-        if (perReader < 1 || perReader > concurrent) {
+        if (perReader < 0 || perReader > concurrent) {
             throw new StartupRefused("vpsr.audit.pages.per-reader (audit pages one reader reads at once) must be 1 to "
-                    + "vpsr.audit.pages.concurrent (" + concurrent + "), was " + perReader);
+                    + "vpsr.audit.pages.concurrent (" + concurrent + "), or 0 for its default, was " + perReader);
         }
-        AuditReadSlots slots = AuditReadSlots.forPages(concurrent, perReader, AUDIT_PAGES_RETRY_AFTER);
+        int share = perReader == 0 ? Math.min(AUDIT_PAGES_PER_READER, concurrent) : perReader;
+        AuditReadSlots slots = AuditReadSlots.forPages(concurrent, share, AUDIT_PAGES_RETRY_AFTER);
         Gauge.builder("vpsr.audit.pages.in_use", slots, taken -> concurrent - taken.available())
                 .description("Pages of audit events being read on this instance")
                 .register(registry);
         return slots;
     }
+
+    /** Two: a reader's console and API pages at once, and no one reader holds more than a quarter of the default eight. */
+    static final int AUDIT_PAGES_PER_READER = 2;
 
     /** A refused page: pages take tens of milliseconds, so a second is enough to find a slot free. */
     static final Duration AUDIT_PAGES_RETRY_AFTER = Duration.ofSeconds(1);

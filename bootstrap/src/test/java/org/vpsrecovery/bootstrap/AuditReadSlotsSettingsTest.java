@@ -43,6 +43,20 @@ class AuditReadSlotsSettingsTest {
     }
 
     @Test
+    void unsetAReadersShareOfPagesIsTwoOrEveryPageSlotWhenThereAreFewer() {
+        AuditReader auditor = new AuditReader.Auditor("compliance");
+        AuditReadSlots one = factory.auditPageSlots(1, 0, new SimpleMeterRegistry());
+        one.stream(auditor, AuditReadSlotsSettingsTest::empty);
+        assertThat(one.available()).isZero();
+
+        AuditReadSlots eight = factory.auditPageSlots(8, 0, new SimpleMeterRegistry());
+        eight.stream(auditor, AuditReadSlotsSettingsTest::empty);
+        eight.stream(auditor, AuditReadSlotsSettingsTest::empty);
+        assertThatThrownBy(() -> eight.stream(auditor, AuditReadSlotsSettingsTest::empty)).isInstanceOf(AuditReadsBusy.class);
+        assertThat(eight.available()).isEqualTo(6);
+    }
+
+    @Test
     void theGaugeCountsTheSlotsTaken() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AuditReadSlots slots = factory.auditReadSlots(3, 0, Duration.ZERO, registry);

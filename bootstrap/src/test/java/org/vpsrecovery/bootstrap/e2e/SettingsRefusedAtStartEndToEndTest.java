@@ -37,8 +37,8 @@ class SettingsRefusedAtStartEndToEndTest {
             vpsr.jobs.run-budget              | 0s   | vpsr.jobs.run-budget must be positive
             vpsr.audit.pages.concurrent       | 0    | vpsr.audit.pages.concurrent (audit pages read at once) must be 1-64, was 0
             vpsr.audit.pages.concurrent       | 65   | vpsr.audit.pages.concurrent (audit pages read at once) must be 1-64, was 65
-            vpsr.audit.pages.per-reader       | 0    | vpsr.audit.pages.per-reader (audit pages one reader reads at once) must be 1 to vpsr.audit.pages.concurrent (8), was 0
-            vpsr.audit.pages.per-reader       | 9    | vpsr.audit.pages.per-reader (audit pages one reader reads at once) must be 1 to vpsr.audit.pages.concurrent (8), was 9
+            vpsr.audit.pages.per-reader       | -1   | vpsr.audit.pages.per-reader (audit pages one reader reads at once) must be 1 to vpsr.audit.pages.concurrent (8), or 0 for its default, was -1
+            vpsr.audit.pages.per-reader       | 9    | vpsr.audit.pages.per-reader (audit pages one reader reads at once) must be 1 to vpsr.audit.pages.concurrent (8), or 0 for its default, was 9
             vpsr.audit.backlog-flush-every    | -1s  | vpsr.audit.backlog-flush-every must be positive
             vpsr.audit.checkpoint-every       | 0s   | vpsr.audit.checkpoint-every must be positive
             vpsr.restore-window               | -1m  | vpsr.restore-window must not be negative

@@ -335,9 +335,13 @@ public class ConsoleController {
             AuditReader reader = RequestAttributes.auditReader(request);
             try {
                 AuditReportParameters parameters = AuditReportParameters.of(request, EVENT_PARAMETERS);
-                var page = events.listAuditEvents(reader, parameters.eventFilter(), parameters.cursor(), parameters.limit());
-                AuditReadRecords.record(reads, request, reader, "console-events");
-                return new Page("console/timeline", ConsolePages.timeline(request.getParameters().asMap(), page));
+                // The page's slot is kept while its read is recorded, as the API's: the record's wait for the pool
+                // is bounded by the slots too (ADR 0062, session 56).
+                try (var page = events.openAuditEventPage(reader, parameters.eventFilter(), parameters.cursor(),
+                        parameters.limit())) {
+                    AuditReadRecords.record(reads, request, reader, "console-events");
+                    return new Page("console/timeline", ConsolePages.timeline(request.getParameters().asMap(), page.value()));
+                }
             } catch (InvalidRequest refused) {
                 // The page again, its form as given and the message tied to its field: a bare 400 page had no header,
                 // no form and no field (ADR 0041, amended in session 52).

@@ -329,6 +329,38 @@ public final class FacadeProblems {
         };
     }
 
+    /**
+     * A refusal for this instance's capacity, said once a minute per key: its reason code and the kind of its innermost
+     * cause, so a pool's timeout and a refused connection (a real outage) stay apart (session 56 own-merge review).
+     * Only audit slots taken ({@code AUDIT_READS_BUSY}) and a read's {@code PLATFORM_UNAVAILABLE}: a refused change
+     * (not GET or HEAD) keeps its own WARN, since its request id may be in no audit (its intent was not written), and a
+     * server's lock lost, a pause after a restore or a stop are no capacity.
+     */
+    record CapacityRefusal(ReasonCode reason, String causeKind) {
+
+        static java.util.Optional<CapacityRefusal> of(io.micronaut.http.HttpRequest<?> request, RecoveryException failure) {
+            if (failure instanceof AuditReadsBusy) {
+                return java.util.Optional.of(new CapacityRefusal(failure.reason(), ""));
+            }
+            boolean read = request.getMethod() == io.micronaut.http.HttpMethod.GET
+                    || request.getMethod() == io.micronaut.http.HttpMethod.HEAD;
+            if (failure instanceof PlatformUnavailable && failure.reason() == ReasonCode.PLATFORM_UNAVAILABLE && read) {
+                Throwable innermost = failure;
+                while (innermost.getCause() != null && innermost.getCause() != innermost) {
+                    innermost = innermost.getCause();
+                }
+                return java.util.Optional.of(new CapacityRefusal(failure.reason(),
+                        innermost == failure ? "no cause" : innermost.getClass().getSimpleName()));
+            }
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return causeKind.isEmpty() ? reason.toString() : reason + " (" + causeKind + ")";
+        }
+    }
+
     /** What a call not sent to VPS.org is refused for: its line is said once a minute per key, not per request. */
     record NotSentRefusal(ReasonCode reason, ProviderFailure.NotSent why) {
     }
@@ -338,10 +370,10 @@ public final class FacadeProblems {
             new AtMostEvery<>(Duration.ofMinutes(1), 64, System::nanoTime);
     /**
      * Capacity refusals (session 56): a 503 for the instance's own bounds (audit read or page slots taken, no pooled
-     * connection in time, the fair share's count out of reach), keyed by reason code. Not faults: under load every
-     * request past the bound is refused so, and a line each was 75,157 lines in 40 s of an overload review's exports.
+     * connection in time, the fair share's count out of reach), keyed by {@link CapacityRefusal}. Not faults: under load
+     * every request past the bound is refused so, and a line each was 75,157 lines in 40 s of an overload review's exports.
      */
-    private static final AtMostEvery<ReasonCode> CAPACITY_LINES = new AtMostEvery<>(Duration.ofMinutes(1), 16, System::nanoTime);
+    private static final AtMostEvery<CapacityRefusal> CAPACITY_LINES = new AtMostEvery<>(Duration.ofMinutes(1), 16, System::nanoTime);
 
     /** Where the API's refusal lines go (its exception handlers' logger): their held-back counts go there too. */
     private static final org.slf4j.Logger HELD_BACK_LOG = org.slf4j.LoggerFactory.getLogger(FacadeExceptionHandlers.class);
@@ -356,8 +388,8 @@ public final class FacadeProblems {
         sayQuietCapacityLines(HELD_BACK_LOG, CAPACITY_LINES);
     }
 
-    static void sayQuietCapacityLines(org.slf4j.Logger log, AtMostEvery<ReasonCode> capacityLines) {
-        for (AtMostEvery.Expired<ReasonCode> quiet : capacityLines.sayExpired()) {
+    static void sayQuietCapacityLines(org.slf4j.Logger log, AtMostEvery<CapacityRefusal> capacityLines) {
+        for (AtMostEvery.Expired<CapacityRefusal> quiet : capacityLines.sayExpired()) {
             log.warn("{} more request(s) refused {} for this instance's capacity since the last such line, and none since "
                     + "for 1 min", quiet.heldBack(), quiet.key());
         }
@@ -376,8 +408,8 @@ public final class FacadeProblems {
         sayCapacityLinesAtStop(HELD_BACK_LOG, CAPACITY_LINES);
     }
 
-    static void sayCapacityLinesAtStop(org.slf4j.Logger log, AtMostEvery<ReasonCode> capacityLines) {
-        for (AtMostEvery.Expired<ReasonCode> held : capacityLines.sayAllHeld()) {
+    static void sayCapacityLinesAtStop(org.slf4j.Logger log, AtMostEvery<CapacityRefusal> capacityLines) {
+        for (AtMostEvery.Expired<CapacityRefusal> held : capacityLines.sayAllHeld()) {
             log.warn("{} more request(s) refused {} for this instance's capacity since the last such line, said as this "
                     + "instance stops", held.heldBack(), held.key());
         }
@@ -412,15 +444,16 @@ public final class FacadeProblems {
 
     static void logIfOurs(org.slf4j.Logger log, io.micronaut.http.HttpRequest<?> request, HttpStatus status,
                           RecoveryException failure, AtMostEvery<NotSentRefusal> notSentLines,
-                          AtMostEvery<ReasonCode> capacityLines) {
+                          AtMostEvery<CapacityRefusal> capacityLines) {
         if (status.getCode() < 500) {
             return;
         }
         String heldBackSince = "";
-        // A refusal for this instance's own capacity is no fault: at most a line a minute per reason code, the next
+        // A refusal for this instance's own capacity is no fault: at most a line a minute per reason and cause, the next
         // counting those held back, each one's request id at DEBUG (ADR 0006, amended in session 56).
-        if (failure instanceof AuditReadsBusy || failure instanceof PlatformUnavailable) {
-            OptionalLong heldBack = capacityLines.sayNow(failure.reason());
+        java.util.Optional<CapacityRefusal> capacity = CapacityRefusal.of(request, failure);
+        if (capacity.isPresent()) {
+            OptionalLong heldBack = capacityLines.sayNow(capacity.get());
             if (heldBack.isEmpty()) {
                 if (log.isDebugEnabled()) {
                     try (var id = LoggedRequestId.of(request)) {

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.vpsrecovery.application.failure.AtMostEvery;
-import org.vpsrecovery.domain.common.ReasonCode;
 import org.vpsrecovery.domain.common.RecoveryException;
 import org.vpsrecovery.domain.common.RequestId;
 import org.vpsrecovery.domain.port.PlatformUnavailable;
@@ -34,7 +33,7 @@ class CapacityRefusalLinesTest {
     private final AtomicLong nanos = new AtomicLong();
     private final AtMostEvery<FacadeProblems.NotSentRefusal> notSentLines =
             new AtMostEvery<>(Duration.ofMinutes(1), 64, nanos::get);
-    private final AtMostEvery<ReasonCode> capacityLines = new AtMostEvery<>(Duration.ofMinutes(1), 16, nanos::get);
+    private final AtMostEvery<FacadeProblems.CapacityRefusal> capacityLines = new AtMostEvery<>(Duration.ofMinutes(1), 16, nanos::get);
     private Level levelBefore;
 
     @BeforeEach
@@ -93,9 +92,49 @@ class CapacityRefusalLinesTest {
                 .anySatisfy(line -> assertThat(line).contains("AUDIT_READS_BUSY"));
     }
 
+    @Test
+    void aRefusedChangeIsAlwaysItsOwnWarn() {
+        // Its intent could not be written to the audit: the request id is in no audit, so it must be in the log.
+        RecoveryException notAudited = new PlatformUnavailable("the audit history cannot record the change now",
+                Duration.ofSeconds(2), null);
+        for (int i = 0; i < 3; i++) {
+            log(HttpRequest.POST("/api/v1/servers/7/snapshots/", ""), "change-" + i, notAudited);
+        }
+
+        assertThat(warnings()).extracting(event -> event.getMDCPropertyMap().get("request_id"))
+                .containsExactly("change-0", "change-1", "change-2");
+    }
+
+    @Test
+    void anOutageIsNotFoldedWithPoolTimeouts() {
+        RecoveryException poolTimeout = new PlatformUnavailable("no database connection within 5 s",
+                Duration.ofSeconds(2), new java.sql.SQLTransientConnectionException("request timed out"));
+        RecoveryException refused = new PlatformUnavailable("the platform's database cannot read now",
+                Duration.ofSeconds(2), new java.sql.SQLTransientConnectionException("not available",
+                        new java.net.ConnectException("Connection refused")));
+        log("pool-0", poolTimeout);
+        log("pool-1", poolTimeout);
+        log("outage-0", refused);
+
+        assertThat(warnings()).extracting(event -> event.getMDCPropertyMap().get("request_id"))
+                .containsExactly("pool-0", "outage-0");
+    }
+
+    @Test
+    void aServerLockLostIsNoCapacity() {
+        RecoveryException lost = PlatformUnavailable.serverLockLost("lost the server's lock", Duration.ofSeconds(2));
+        log("lost-0", lost);
+        log("lost-1", lost);
+
+        assertThat(warnings()).hasSize(2);
+    }
+
     private void log(String requestId, RecoveryException failure) {
-        HttpRequest<?> request = HttpRequest.GET("/api/v1/audit/events/")
-                .setAttribute(RequestAttributes.REQUEST_ID, new RequestId(requestId));
+        log(HttpRequest.GET("/api/v1/audit/events/"), requestId, failure);
+    }
+
+    private void log(io.micronaut.http.MutableHttpRequest<?> bare, String requestId, RecoveryException failure) {
+        HttpRequest<?> request = bare.setAttribute(RequestAttributes.REQUEST_ID, new RequestId(requestId));
         FacadeProblems.logIfOurs(logger, request, HttpStatus.SERVICE_UNAVAILABLE, failure, notSentLines, capacityLines);
     }
 
