@@ -298,7 +298,12 @@ public record Deployment(Optional<Database> database, Optional<Provider> provide
         properties.put(WebhooksFactory.MAX_ATTEMPTS, webhooks.maxAttempts());
         properties.put(WebhooksFactory.FIRST_RETRY, webhooks.firstRetry());
         properties.put(PAUSED_AFTER_RESTORE, pausedAfterRestore);
-        properties.put(UpgradeFromThePreviousRelease.ALLOW_SKIPPING_RELEASES, allowSkippingReleases);
+        if (allowSkippingReleases) {
+            // Only when asked: the context's properties rank above -D and config files, so an unasked false here
+            // would silently override the -Dvpsr.migration.allow-skipping-releases=true the refusal names (final read
+            // of session 56).
+            properties.put(UpgradeFromThePreviousRelease.ALLOW_SKIPPING_RELEASES, true);
+        }
         // Names no VPSR_* variable maps to by itself, so only what is read here sets them.
         properties.put(ChainCheckpointFactory.DATA_DIRECTORY, dataDirectory.toAbsolutePath().toString());
         properties.put(ChainCheckpointFactory.DIRECTORY, checkpoints.directory().toAbsolutePath().toString());

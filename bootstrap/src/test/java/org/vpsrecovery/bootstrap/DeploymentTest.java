@@ -97,8 +97,12 @@ class DeploymentTest {
     @Test
     void skippingAReleaseIsRefusedUnlessTheOperatorSaysNoOlderInstanceRuns() {
         // ADR 0142, amended in session 56: read by the start's schema check (UpgradeFromThePreviousRelease).
+        // Unset, the key is left out: the context's properties rank above -D, so a false put here would override the
+        // -Dvpsr.migration.allow-skipping-releases=true the refusal's line names.
         assertThat(Deployment.fromEnvironment(Map.of()).properties())
-                .containsEntry("vpsr.migration.allow-skipping-releases", false);
+                .doesNotContainKey("vpsr.migration.allow-skipping-releases");
+        assertThat(Deployment.fromEnvironment(Map.of("VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES", "false")).properties())
+                .doesNotContainKey("vpsr.migration.allow-skipping-releases");
         assertThat(Deployment.fromEnvironment(Map.of("VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES", "true")).properties())
                 .containsEntry("vpsr.migration.allow-skipping-releases", true);
         assertRefused(Map.of("VPSR_MIGRATION_ALLOW_SKIPPING_RELEASES", "yes"),

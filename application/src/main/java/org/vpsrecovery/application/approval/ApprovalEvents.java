@@ -63,7 +63,9 @@ final class ApprovalEvents {
                 Optional<ReasonCode> refused = operation.refusedOnRunFor();
                 yield step(operation.kind(), operation, approval.decision().orElseThrow().by(), step.requestId(),
                         new Outcome.Rejected(refused.orElse(ReasonCode.PLATFORM_UNAVAILABLE)), operation.updatedAt(),
-                        Optional.empty(), refused.isPresent() ? operation.note().orElseThrow() : gaveUp(operation));
+                        Optional.empty(), refused.isPresent()
+                                ? operation.note().orElseGet(() -> RecoveryOperation.REFUSED_ON_RUN_NOTE_START + refused.get().name())
+                                : gaveUp(operation));
             }
         };
     }

@@ -354,6 +354,20 @@ class ApprovalsServiceTest {
      */
     @Test
     void aRefusedRunWhoseNoteWasRewordedBeforeTheJobWroteItsEventStillNamesItsReason() {
+        theJobNamesTheReasonOfARefusedRunWhoseNoteBecame(Optional.of("refusé à l'exécution : le snapshot est retenu"));
+    }
+
+    /**
+     * A refused run's row whose note was emptied by hand: its event is still written, its reason from the field (before,
+     * the event's cause read the note with orElseThrow, so the job logged an ERROR each round and never wrote it; final
+     * read of session 56).
+     */
+    @Test
+    void aRefusedRunWhoseNoteWasEmptiedStillHasItsEventWritten() {
+        theJobNamesTheReasonOfARefusedRunWhoseNoteBecame(Optional.empty());
+    }
+
+    private void theJobNamesTheReasonOfARefusedRunWhoseNoteBecame(Optional<String> note) {
         RecoveryOperation pending = askToDelete();
         holdTheSnapshot();
         StoppingHistory stopping = new StoppingHistory(platform.history);
@@ -373,7 +387,7 @@ class ApprovalsServiceTest {
         RecoveryOperation reworded = new RecoveryOperation(refused.id(), refused.team(), refused.requestId(),
                 refused.kind(), refused.server(), refused.resource(), refused.resourceServer(), refused.state(),
                 refused.acceptedAt(), refused.updatedAt(), refused.deadline(),
-                Optional.of("refusé à l'exécution : le snapshot est retenu"), refused.nextCheckAt(), refused.checks(),
+                note, refused.nextCheckAt(), refused.checks(),
                 refused.version() + 1, refused.approval(), refused.releasedBeforeVpsOrgWasAsked(), refused.approvedRunAt(),
                 refused.pauseHold(), refused.refusedOnRunFor());
         assertThat(platform.operations.update(refused, reworded)).isTrue();
