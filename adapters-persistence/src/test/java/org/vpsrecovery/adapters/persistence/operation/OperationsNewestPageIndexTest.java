@@ -122,8 +122,15 @@ class OperationsNewestPageIndexTest {
 
         String teamsFailed = plan(fresh, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM recovery_operation "
                 + "WHERE team = 'team-7' AND state = 'failed' ORDER BY accepted_at DESC, id DESC LIMIT 101");
-        assertThat(teamsFailed).contains("Index Scan using recovery_operation_team_state_newest").doesNotContain("Sort")
-                .containsPattern("rows=4(\\.00)? loops=1");
+        // V73's (team, state, newest) index in order, or V53's partial index of the few ended-not-completed rows, then
+        // a sort of those four: the planner takes either on one ANALYZE sample or another (a CI of session 56); both
+        // read only the team's four failed rows, never the 50 000 completed ones.
+        if (teamsFailed.contains("Index Scan using recovery_operation_due_in")) {
+            assertThat(teamsFailed).containsPattern("Index Scan using recovery_operation_due_in[^\\n]*rows=4(\\.00)? loops=1");
+        } else {
+            assertThat(teamsFailed).contains("Index Scan using recovery_operation_team_state_newest").doesNotContain("Sort")
+                    .containsPattern("rows=4(\\.00)? loops=1");
+        }
         String teamsLaterPage = plan(fresh, "EXPLAIN (COSTS OFF) SELECT * FROM recovery_operation WHERE team = 'team-7' "
                 + "AND (accepted_at, id) < (timestamptz '2026-01-20', 'ffffffff-ffff-ffff-ffff-ffffffffffff') "
                 + "ORDER BY accepted_at DESC, id DESC LIMIT 101");
